@@ -1,0 +1,29 @@
+import type { FieldView } from '../domain/customerCard.js';
+import type { RecordRef } from '../domain/crmRecord.js';
+import { fitToBudget } from './budget.js';
+import { card, container, facts, heading, plain, text, trimText, type Element } from './elements.js';
+
+/** Search results when the agent has no open interaction: records to read, nothing to link them to. */
+export function searchResultsCard(results: { query: string; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> }): Element {
+  return fitToBudget((limit) => {
+    const body: Element[] = [heading(`Search: ${plain(trimText(results.query, 80))}`)];
+    if (results.records.length === 0) {
+      body.push(text('No record matches. Try part of a name, a full phone number, an email address or a case number such as CS-1001.'));
+    } else {
+      body.push(text('You have no open interaction, so these are for reading. During a call, results go to the Customer Card where you can link them.', { isSubtle: true }));
+    }
+    for (const record of results.records.slice(0, limit)) {
+      body.push(
+        container(
+          [
+            text(`**${plain(record.typeLabel)}** · ${plain(trimText(record.name, 120))}`),
+            ...(record.fields.length ? [facts(record.fields.map((f) => ({ title: plain(f.label), value: plain(trimText(f.value, 200)) })))] : []),
+          ],
+          { separator: true },
+        ),
+      );
+    }
+    if (results.records.length > limit) body.push(text(`Showing ${limit} of ${results.records.length}. Narrow the search.`, { isSubtle: true }));
+    return card(body);
+  }, 25);
+}

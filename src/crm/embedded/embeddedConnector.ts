@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
+import type { Database } from '../../store/schema.js';
+import { matchesFilter, requiredEqualities, type FilterExpr } from '../filter.js';
+import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions } from '../port.js';
+import { recordKeys, recordName, TYPE_PREFIX } from './recordRules.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** How many rows a query without an indexed equality reads at most before it stops looking. */
+const SCAN_LIMIT = 5000;
+
+/**
+ * The embedded CRM: a real CRM store in the product's own database (SQLite or Postgres). Records of every
+ * type live in one table with their fields as JSON; exact-match keys (phones, emails, case numbers,
+ * references, activity keys) live in an indexed side table so lookups stay fast at a million contacts.
+ */
+export class EmbeddedConnector implements CrmConnector {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async findByPhone(e164: string, { signal }: CallOptions): Promise<CrmRecord[]> {
+    signal.throwIfAborted();
+    return this.byKey('phone', e164, ['account', 'contact', 'lead']);
+  }
+
+  async findByEmail(email: string, { signal }: CallOptions): Promise<CrmRecord[]> {
+    signal.throwIfAborted();
+    return this.byKey('email', email.trim().toLowerCase(), ['contact', 'lead']);
+  }
+
+  async query(entity: string, filter: FilterExpr | null, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
+    signal.throwIfAborted();
+    const candidates = await this.candidates(entity, filter);
+    const out: CrmRecord[] = [];
+    for (const record of candidates) {
+      if (!filter || matchesFilter(filter, (field) => fieldOf(record, field))) out.push(record);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async get(ref: RecordRef, { signal }: CallOptions): Promise<CrmRecord | null> {
+    signal.throwIfAborted();
+    return getRecord(this.db, ref);
+  }
+
+  async create(type: string, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
+    signal.throwIfAborted();
+    return this.db.transaction().execute((trx) => insertRecord(trx, type, fields, this.clock()));
+  }
+
+  async update(ref: RecordRef, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
+    signal.throwIfAborted();
+    return this.db.transaction().execute(async (trx) => {
+      const current = await getRecord(trx, ref);
+      if (!current) throw new CrmError(`${ref.type} ${ref.id} does not exist`, 404);
+      const merged = { ...current.fields, ...fields };
+      const now = this.clock().toISOString();
+      const name = recordName(ref.type, merged, ref.id);
+      await trx
+        .updateTable('crm_records')
+        .set({ fields: JSON.stringify(merged), name, name_lower: name.toLowerCase(), updated_at: now })
+        .where('id', '=', ref.id)
+        .execute();
+      await trx.deleteFrom('crm_record_keys').where('record_id', '=', ref.id).where('kind', '!=', 'activity').execute();
+      await insertKeys(trx, ref.type, ref.id, merged);
+      return { type: ref.type, id: ref.id, name, fields: merged };
+    });
+  }
+
+  async logActivity(activity: ActivityInput, { signal }: CallOptions): Promise<{ record: CrmRecord; created: boolean }> {
+    signal.throwIfAborted();
+    const existing = await this.byKey('activity', activity.key, ['task']);
+    if (existing[0]) return { record: existing[0], created: false };
+    try {
+      const record = await this.db.transaction().execute(async (trx) => {
+        const created = await insertRecord(
+          trx,
+          'task',
+          {
+            ...activity.fields,
+            subject: activity.subject,
+            description: activity.description,
+            status: 'Completed',
+            regardingType: activity.regarding.type,
+            regardingId: activity.regarding.id,
+            activityDate: this.clock().toISOString(),
+          },
+          this.clock(),
+        );
+        // The unique index on activity keys makes a concurrent second write fail here, not duplicate.
+        await trx
+          .insertInto('crm_record_keys')
+          .values({ kind: 'activity', value: activity.key, record_id: created.id, record_type: 'task' })
+          .execute();
+        return created;
+      });
+      return { record, created: true };
+    } catch (error) {
+      const raced = await this.byKey('activity', activity.key, ['task']);
+      if (raced[0]) return { record: raced[0], created: false };
+      throw error;
+    }
+  }
+
+  async listActivities(ref: RecordRef, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
+    signal.throwIfAborted();
+    const rows = await this.db
+      .selectFrom('crm_record_keys as k')
+      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+      .selectAll('r')
+      .where('k.kind', '=', 'regarding')
+      .where('k.value', '=', `${ref.type}:${ref.id}`)
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  private async byKey(kind: string, value: string, types: string[]): Promise<CrmRecord[]> {
+    const rows = await this.db
+      .selectFrom('crm_record_keys as k')
+      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+      .selectAll('r')
+      .where('k.kind', '=', kind)
+      .where('k.value', '=', value)
+      .where('k.record_type', 'in', types)
+      .orderBy('r.type')
+      .orderBy('r.name_lower')
+      .limit(200)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /** Rows that may match: through an index when the filter requires an indexed equality, else a bounded scan. */
+  private async candidates(entity: string, filter: FilterExpr | null): Promise<CrmRecord[]> {
+    for (const { field, value } of filter ? requiredEqualities(filter) : []) {
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      if (field === 'id') {
+        const record = await getRecord(this.db, { type: entity, id: String(value) });
+        return record ? [record] : [];
+      }
+      const key = recordKeys(entity, { [field]: value }).at(0);
+      if (key) {
+        const rows = await this.db
+          .selectFrom('crm_record_keys as k')
+          .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+          .selectAll('r')
+          .where('k.kind', '=', key.kind)
+          .where('k.value', '=', key.value)
+          .where('r.type', '=', entity)
+          .limit(SCAN_LIMIT)
+          .execute();
+        return rows.map(toRecord);
+      }
+    }
+    const rows = await this.db
+      .selectFrom('crm_records')
+      .selectAll()
+      .where('type', '=', entity)
+      .orderBy('name_lower')
+      .limit(SCAN_LIMIT)
+      .execute();
+    return rows.map(toRecord);
+  }
+}
+
+function fieldOf(record: CrmRecord, field: string): unknown {
+  if (field === 'id') return record.id;
+  if (field === 'name' && !(field in record.fields)) return record.name;
+  return record.fields[field];
+}
+
+async function getRecord(db: Db, ref: RecordRef): Promise<CrmRecord | null> {
+  const row = await db.selectFrom('crm_records').selectAll().where('id', '=', ref.id).where('type', '=', ref.type).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** Inserts one record and its lookup keys. Exported for the demo seed, which writes many in one transaction. */
+export async function insertRecord(
+  trx: Db,
+  type: string,
+  fields: Record<string, FieldValue>,
+  now: Date,
+  id = `${TYPE_PREFIX[type] ?? 'rec'}-${randomUUID().slice(0, 13)}`,
+): Promise<CrmRecord> {
+  const complete = { ...fields };
+  if (type === 'case' && !complete.caseNumber) complete.caseNumber = await nextCaseNumber(trx);
+  if (typeof complete.accountId === 'string' && complete.accountName === undefined) {
+    const account = await getRecord(trx, { type: 'account', id: complete.accountId });
+    if (account) complete.accountName = account.name;
+  }
+  const name = recordName(type, complete, id);
+  const stamp = now.toISOString();
+  await trx
+    .insertInto('crm_records')
+    .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: stamp })
+    .execute();
+  await insertKeys(trx, type, id, complete);
+  return { type, id, name, fields: complete };
+}
+
+async function insertKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>): Promise<void> {
+  const keys = recordKeys(type, fields);
+  if (keys.length === 0) return;
+  await trx
+    .insertInto('crm_record_keys')
+    .values(keys.map((k) => ({ kind: k.kind, value: k.value, record_id: id, record_type: type })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+async function nextCaseNumber(trx: Db): Promise<string> {
+  const row = await trx
+    .selectFrom('crm_record_keys')
+    .select((eb) => eb.fn.count<number>('value').as('n'))
+    .where('kind', '=', 'number')
+    .where('record_type', '=', 'case')
+    .executeTakeFirstOrThrow();
+  return `CS-${1001 + Number(row.n)}`;
+}
+
+function toRecord(row: { id: string; type: string; name: string; fields: string }): CrmRecord {
+  return { id: row.id, type: row.type, name: row.name, fields: JSON.parse(row.fields) as Record<string, FieldValue> };
+}

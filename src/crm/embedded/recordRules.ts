@@ -1,0 +1,66 @@
+import type { FieldValue } from '../../domain/crmRecord.js';
+import { toE164 } from '../../domain/phone.js';
+
+/** Id prefixes, so an id says what it points at in logs and URLs. */
+export const TYPE_PREFIX: Record<string, string> = {
+  account: 'acc',
+  contact: 'con',
+  case: 'cas',
+  lead: 'lea',
+  task: 'tsk',
+};
+
+const PHONE_FIELDS = ['phone', 'mobilePhone', 'homePhone', 'otherPhone'];
+
+/** The label a record shows under: a person's full name, an account's name, a case's number and subject. */
+export function recordName(type: string, fields: Record<string, FieldValue>, id: string): string {
+  const text = (v: FieldValue | undefined) => (v === null || v === undefined ? '' : String(v).trim());
+  const person = [text(fields.firstName), text(fields.lastName)].filter(Boolean).join(' ');
+  switch (type) {
+    case 'contact':
+    case 'lead':
+      return person || text(fields.email) || id;
+    case 'case':
+      return [text(fields.caseNumber), text(fields.subject)].filter(Boolean).join(' ') || id;
+    case 'task':
+      return text(fields.subject) || id;
+    default:
+      return text(fields.name) || person || text(fields.subject) || text(fields.title) || id;
+  }
+}
+
+/**
+ * Exact-match keys of a record: phones in E.164 (whatever way they were typed), lower-cased emails, case
+ * numbers, references to other records (fields ending in "Id"), and the record an activity regards.
+ */
+export function recordKeys(type: string, fields: Record<string, FieldValue>): Array<{ kind: string; value: string }> {
+  const keys: Array<{ kind: string; value: string }> = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === null || value === '') continue;
+    const text = String(value);
+    if (PHONE_FIELDS.includes(field)) {
+      const e164 = toE164(text, 'US');
+      if (e164) keys.push({ kind: 'phone', value: e164 });
+    } else if (field === 'email') {
+      keys.push({ kind: 'email', value: text.trim().toLowerCase() });
+    } else if (field === 'caseNumber') {
+      keys.push({ kind: 'number', value: text.trim().toUpperCase() });
+    } else if (field.endsWith('Id')) {
+      keys.push({ kind: `ref:${field}`, value: text });
+    }
+  }
+  if (type === 'task' && fields.regardingType && fields.regardingId) {
+    keys.push({ kind: 'regarding', value: `${String(fields.regardingType)}:${String(fields.regardingId)}` });
+  }
+  return dedupe(keys);
+}
+
+function dedupe(keys: Array<{ kind: string; value: string }>): Array<{ kind: string; value: string }> {
+  const seen = new Set<string>();
+  return keys.filter((k) => {
+    const id = `${k.kind}\u0000${k.value}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

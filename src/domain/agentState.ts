@@ -1,0 +1,22 @@
+/**
+ * Agent states as the ACD knows them. Only an Available agent is offered a new interaction; Unavailable
+ * carries a reason code (seed 003: "Unavailable: Lunch").
+ */
+export type AgentStateName = 'Available' | 'Unavailable' | 'Working' | 'ACW';
+
+export interface Agent {
+  id: string;
+  name: string;
+  state: AgentStateName;
+  reasonCode: string | null;
+  stateSince: string;
+  currentInteractionId: string | null;
+}
+
+export function canTakeInteraction(agent: Pick<Agent, 'state'>): boolean {
+  return agent.state === 'Available';
+}
+
+export function describeAgentState(agent: Pick<Agent, 'state' | 'reasonCode'>): string {
+  return agent.reasonCode ? `${agent.state}: ${agent.reasonCode}` : agent.state;
+}

@@ -1,0 +1,78 @@
+import type { FieldValue } from './crmRecord.js';
+import { conflict } from './errors.js';
+
+/**
+ * An interaction is one contact handled by one agent: a voice call (or, later, a digital conversation).
+ * Voice lifecycle: offered → active → acw → completed. Timeline and memorialization fire on completed.
+ */
+export type Channel = 'voice' | 'chat' | 'sms' | 'web';
+export type InteractionState = 'offered' | 'active' | 'acw' | 'completed';
+
+export interface Interaction {
+  id: string;
+  agentId: string;
+  channel: Channel;
+  /** The caller's number in E.164, as normalized by the interaction script. */
+  ani: string;
+  state: InteractionState;
+  configurationId: string;
+  /** How the ANI search ended: one match (linked), several (agent chooses), none (offer create). */
+  matchState: MatchState;
+  startedAt: string;
+  endedAt: string | null;
+  completedAt: string | null;
+  disposition: string | null;
+  notes: string | null;
+}
+
+export type MatchState = 'pending' | 'single' | 'multiple' | 'none';
+
+/** Where a record stands on the Customer Card of one interaction. */
+export type RecordOrigin = 'ani' | 'search' | 'created' | 'history';
+
+export interface InteractionRecordLink {
+  interactionId: string;
+  recordType: string;
+  recordId: string;
+  /** Linked (pinned) records are in Current Interaction and receive timeline + memorialization. */
+  linked: boolean;
+  origin: RecordOrigin;
+  /** The record's name and fields as last read from the CRM, so the card renders without a round trip. */
+  label: string;
+  fields: Record<string, FieldValue>;
+}
+
+const transitions: Record<InteractionState, InteractionState[]> = {
+  offered: ['active'],
+  active: ['acw'],
+  acw: ['completed'],
+  completed: [],
+};
+
+export function assertTransition(from: InteractionState, to: InteractionState): void {
+  if (!transitions[from].includes(to)) {
+    throw conflict(`This interaction is ${describeState(from)}; it cannot become ${describeState(to)}.`);
+  }
+}
+
+export function isOpen(state: InteractionState): boolean {
+  return state !== 'completed';
+}
+
+export function describeState(state: InteractionState): string {
+  switch (state) {
+    case 'offered':
+      return 'ringing';
+    case 'active':
+      return 'in progress';
+    case 'acw':
+      return 'in After Call Work';
+    case 'completed':
+      return 'completed';
+  }
+}
+
+export function durationSeconds(interaction: Pick<Interaction, 'startedAt' | 'endedAt'>, now: Date): number {
+  const end = interaction.endedAt ? Date.parse(interaction.endedAt) : now.getTime();
+  return Math.max(0, Math.round((end - Date.parse(interaction.startedAt)) / 1000));
+}

@@ -1,0 +1,57 @@
+import type { CrmRecord } from '../domain/crmRecord.js';
+import type { Notice } from '../domain/customerCard.js';
+import type { Interaction, InteractionRecordLink, MatchState } from '../domain/interaction.js';
+import { displayPhone } from '../domain/phone.js';
+import type { WorkflowEngine } from '../workflows/engine.js';
+import { runWorkflow, WorkflowFailedError } from '../workflows/invoke.js';
+import type { SearchResult } from '../workflows/search.js';
+
+export interface DataDipOutcome {
+  matchState: MatchState;
+  links: InteractionRecordLink[];
+  notice: Notice;
+}
+
+const TYPE_ORDER = ['contact', 'account', 'lead', 'case'];
+const byType = (a: CrmRecord, b: CrmRecord) => TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type);
+
+/**
+ * The default interaction script (SPEC, seed 001): with the ANI already normalized, Search for ANI finds
+ * accounts and contacts, then the open cases of those contacts. One match is linked at once; several are
+ * offered for the agent to choose, with nothing linked (never guess); none offers a create form.
+ */
+export async function runDataDip(engine: WorkflowEngine, interaction: Interaction): Promise<DataDipOutcome> {
+  let result: SearchResult;
+  try {
+    result = await runWorkflow<SearchResult>(
+      engine,
+      interaction.configurationId,
+      { kind: 'search', variant: 'ani' },
+      { phoneNumber: interaction.ani },
+    );
+  } catch (error) {
+    if (!(error instanceof WorkflowFailedError)) throw error;
+    return { matchState: 'none', links: [], notice: { kind: 'error', text: `${error.message} You can still search by hand.` } };
+  }
+
+  const matches = [...result.records].sort(byType);
+  const matchState: MatchState = matches.length === 0 ? 'none' : matches.length === 1 ? 'single' : 'multiple';
+  const toLink = (record: CrmRecord, linked: boolean): InteractionRecordLink => ({
+    interactionId: interaction.id,
+    recordType: record.type,
+    recordId: record.id,
+    linked,
+    origin: 'ani',
+    label: record.name,
+    fields: record.fields,
+  });
+  const links = [...matches.map((r) => toLink(r, matchState === 'single')), ...result.related.map((r) => toLink(r, false))];
+  const number = displayPhone(interaction.ani);
+  const notice: Notice =
+    matchState === 'single'
+      ? { kind: 'info', text: `${matches[0]!.name} matches ${number} and is linked to this call.` }
+      : matchState === 'multiple'
+        ? { kind: 'warning', text: `Several matches: choose. ${matches.length} records share ${number}; link the caller's, nothing is linked yet.` }
+        : { kind: 'info', text: `No record matches ${number}. Create a contact, or search by name.` };
+  return { matchState, links, notice };
+}

@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
+import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
+import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
+import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
+import { toE164 } from '../domain/phone.js';
+import { findAgent, moveAgentState } from '../store/agentsRepository.js';
+import {
+  findInteraction,
+  findRecordLink,
+  insertInteraction,
+  listRecordLinks,
+  openInteractionOf,
+  putRecordLinks,
+  recordsFromEarlierInteractions,
+  setLinked,
+  updateInteraction,
+} from '../store/interactionsRepository.js';
+import { enqueueJobs } from '../store/jobsRepository.js';
+import type { Database } from '../store/schema.js';
+import { findWorkflow } from '../workflows/configuration.js';
+import type { WorkflowEngine } from '../workflows/engine.js';
+import { runWorkflow } from '../workflows/invoke.js';
+import type { SearchResult } from '../workflows/search.js';
+import { acwJobsFor } from './acwJobs.js';
+import { runDataDip } from './dataDipScript.js';
+import { classifySearch, quote, type SearchPlan } from './searchPlan.js';
+
+export interface InteractionServiceDeps {
+  db: Kysely<Database>;
+  engine: WorkflowEngine;
+  logger: Logger;
+  defaultRegion: string;
+  dispositions: readonly string[];
+  /** Called after a commit that queued ACW jobs, so they run now rather than at the next poll. */
+  onJobsQueued: () => void;
+  clock?: () => Date;
+}
+
+export interface RecordDetails {
+  interactionId: string;
+  readOnly: boolean;
+  record: { ref: RecordRef; typeLabel: string; name: string; linked: boolean };
+  /** Every field the CRM returned, mapped fields first. */
+  fields: FieldView[];
+  /** Fields the agent may edit (the displayed ones), with their current values. */
+  editable: Array<{ field: string; label: string; value: string }>;
+  activities: Array<{ subject: string; when: string; description: string }>;
+  canUpdate: boolean;
+}
+
+export interface SearchOutcome {
+  /** The card of the agent's open interaction, with the results under Related Interactions. */
+  card?: CustomerCardView;
+  /** With no open interaction: the results alone. */
+  results?: { query: string; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> };
+}
+
+const MAX_SEARCH_RESULTS = 25;
+const MAX_HISTORY_RECORDS = 10;
+const MAX_ACTIVITIES = 20;
+const MAX_NOTES = 4000;
+
+/**
+ * The interaction lifecycle of one agent: a call arrives and the data dip runs, the agent links, creates
+ * and edits records, hangs up, and completes After Call Work, which queues timeline and memorialization.
+ * Every method checks that the interaction is the caller's and still open before it changes anything.
+ */
+export class InteractionService {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: InteractionServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script. */
+  async offerCall(agentId: string, rawNumber: string): Promise<CustomerCardView> {
+    const ani = toE164(rawNumber, this.deps.defaultRegion);
+    if (!ani) {
+      throw invalidInput(`"${rawNumber}" is not a phone number I can route. Try +12065550142 or (206) 555-0142.`);
+    }
+    const configurationId = this.deps.engine.defaultConfigurationId;
+    if (!configurationId) throw new AppError('config', 'No CRM is configured, so there is no Customer Card to show. Ask your admin.');
+    const now = this.clock().toISOString();
+    const interaction: Interaction = {
+      id: randomUUID(),
+      agentId,
+      channel: 'voice',
+      ani,
+      state: 'active',
+      configurationId,
+      matchState: 'pending',
+      startedAt: now,
+      endedAt: null,
+      completedAt: null,
+      disposition: null,
+      notes: null,
+    };
+    await this.deps.db.transaction().execute(async (trx) => {
+      const routed = await moveAgentState(trx, agentId, 'Available', {
+        state: 'Working',
+        reasonCode: null,
+        since: now,
+        currentInteractionId: interaction.id,
+      });
+      if (!routed) {
+        const agent = await findAgent(trx, agentId);
+        throw conflict(
+          agent?.state === 'Working' || agent?.state === 'ACW'
+            ? 'You already have an interaction. Finish it (hangup, then Complete ACW) before taking another call.'
+            : 'Calls are routed only to Available agents. Type "available" first.',
+        );
+      }
+      await insertInteraction(trx, interaction);
+    });
+
+    const dip = await runDataDip(this.deps.engine, interaction);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await putRecordLinks(trx, dip.links);
+      await updateInteraction(trx, interaction.id, 'active', { matchState: dip.matchState });
+    });
+    for (const link of dip.links.filter((l) => l.linked)) await this.addHistory(interaction.id, link);
+    return this.view(agentId, interaction.id, dip.notice);
+  }
+
+  /** The current card of an interaction the agent owns. */
+  async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
+    const interaction = await this.owned(agentId, interactionId);
+    const configuration = this.deps.engine.configuration(interaction.configurationId);
+    const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
+    return buildCustomerCardView({
+      interaction,
+      links: await listRecordLinks(this.deps.db, interactionId),
+      mappings: configuration?.dynamicDataMappings ?? {},
+      dispositions: this.deps.dispositions,
+      can: {
+        createContact: has({ kind: 'create', variant: 'standard', recordType: 'contact' }),
+        createCase: has({ kind: 'create', variant: 'standard', recordType: 'case' }),
+        createCustom: has({ kind: 'create', variant: 'custom' }),
+        update: has({ kind: 'update' }),
+        search: has({ kind: 'search', variant: 'custom' }),
+      },
+      now: this.clock(),
+      notice,
+    });
+  }
+
+  /** The agent's open interaction, if any (for "hangup", "search", re-showing the card). */
+  async openInteraction(agentId: string): Promise<Interaction | undefined> {
+    return openInteractionOf(this.deps.db, agentId);
+  }
+
+  async search(agentId: string, text: string): Promise<SearchOutcome> {
+    const plan = classifySearch(text, this.deps.defaultRegion);
+    const open = await openInteractionOf(this.deps.db, agentId);
+    const configurationId = open?.configurationId ?? this.deps.engine.defaultConfigurationId;
+    if (!configurationId) throw new AppError('config', 'No CRM is configured. Ask your admin.');
+    const records = await this.runSearch(configurationId, plan);
+    const label = `${records.length === 0 ? 'No' : records.length} record${records.length === 1 ? '' : 's'} found for "${plan.query}"`;
+
+    if (open && open.state !== 'completed') {
+      await putRecordLinks(
+        this.deps.db,
+        records.map((r) => ({ interactionId: open.id, recordType: r.type, recordId: r.id, linked: false, origin: 'search', label: r.name, fields: r.fields })),
+      );
+      const notice: Notice = { kind: records.length ? 'info' : 'warning', text: records.length ? `${label}; they are under Related Interactions.` : `${label}.` };
+      return { card: await this.view(agentId, open.id, notice) };
+    }
+    const mappings = this.deps.engine.configuration(configurationId)?.dynamicDataMappings ?? {};
+    return {
+      results: {
+        query: plan.query,
+        records: records.map((r) => ({ ref: { type: r.type, id: r.id }, typeLabel: typeLabel(r.type), name: r.name, fields: displayFields(r.type, r.fields, mappings) })),
+      },
+    };
+  }
+
+  /** Search from the card's form: only into that card's interaction, which must still be the open one. */
+  async searchOnCard(agentId: string, interactionId: string, text: string): Promise<CustomerCardView> {
+    await this.ownedOpen(agentId, interactionId);
+    const outcome = await this.search(agentId, text);
+    if (!outcome.card || outcome.card.interaction.id !== interactionId) throw stale('This card is not your open interaction any more.');
+    return outcome.card;
+  }
+
+  async link(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
+    const interaction = await this.ownedOpen(agentId, interactionId);
+    const link = await this.onCard(interactionId, ref);
+    if (link.linked) return this.view(agentId, interactionId, { kind: 'info', text: `${link.label} is already linked.` });
+    await this.deps.db.transaction().execute(async (trx) => {
+      await setLinked(trx, interactionId, ref, true);
+      if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
+    });
+    await this.addHistory(interactionId, link);
+    return this.view(agentId, interactionId, { kind: 'info', text: `Linked ${link.label}: it will get this interaction's activity and data.` });
+  }
+
+  async unlink(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
+    await this.ownedOpen(agentId, interactionId);
+    const link = await this.onCard(interactionId, ref);
+    await setLinked(this.deps.db, interactionId, ref, false);
+    return this.view(agentId, interactionId, { kind: 'info', text: `Unlinked ${link.label}: nothing will be written to it for this interaction.` });
+  }
+
+  /** Creates a record with a standard create (contact, case) or the custom create, and links it. */
+  async createRecord(
+    agentId: string,
+    interactionId: string,
+    request:
+      | { kind: 'contact' | 'case'; fields: Record<string, FieldValue | undefined> }
+      | { kind: 'custom'; entity: string; fields: Record<string, FieldValue> },
+  ): Promise<CustomerCardView> {
+    const interaction = await this.ownedOpen(agentId, interactionId);
+    let record: CrmRecord;
+    if (request.kind === 'custom') {
+      ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
+    } else {
+      // Fields the agent left empty are not sent: the CRM keeps its defaults.
+      const fields = Object.fromEntries(Object.entries(request.fields).filter(([, v]) => v !== undefined)) as Record<string, FieldValue>;
+      if (request.kind === 'case') {
+        // A case opened during a call belongs to the caller: the linked contact (and its account).
+        const contact = (await listRecordLinks(this.deps.db, interactionId)).find((l) => l.linked && l.recordType === 'contact');
+        if (contact) {
+          fields.contactId ??= contact.recordId;
+          if (typeof contact.fields.accountId === 'string') fields.accountId ??= contact.fields.accountId;
+        }
+      }
+      ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'standard', recordType: request.kind }, fields));
+    }
+    await this.deps.db.transaction().execute(async (trx) => {
+      await putRecordLinks(trx, [{ interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields }]);
+      await setLinked(trx, interactionId, record, true);
+      if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
+    });
+    return this.view(agentId, interactionId, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
+  }
+
+  async updateRecord(agentId: string, interactionId: string, ref: RecordRef, fields: Record<string, FieldValue>): Promise<CustomerCardView> {
+    const interaction = await this.ownedOpen(agentId, interactionId);
+    const link = await this.onCard(interactionId, ref);
+    const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields });
+    await putRecordLinks(this.deps.db, [{ ...link, label: record.name, fields: record.fields }]);
+    return this.view(agentId, interactionId, { kind: 'info', text: `Saved ${record.name}.` });
+  }
+
+  /** All fields of a record on the card, fresh from the CRM, with its activities newest first. */
+  async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
+    const interaction = await this.owned(agentId, interactionId);
+    const link = await this.onCard(interactionId, ref);
+    const configuration = this.deps.engine.configuration(interaction.configurationId);
+    const mappings = configuration?.dynamicDataMappings ?? {};
+    let fields = link.fields;
+    let activities: CrmRecord[] = [];
+    if (configuration && findWorkflow(configuration, { kind: 'search', variant: 'custom' })) {
+      const search = (entity: string, filter: string, limit: number) =>
+        runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { search: { entity, filter }, limit });
+      const [fresh] = (await search(ref.type, `id = ${quote(ref.id)}`, 1)).records;
+      if (fresh) {
+        fields = fresh.fields;
+        await putRecordLinks(this.deps.db, [{ ...link, label: fresh.name, fields: fresh.fields }]);
+      }
+      activities = (await search('task', `regardingType = ${quote(ref.type)} and regardingId = ${quote(ref.id)}`, 200)).records;
+    }
+    const mapped = displayFields(ref.type, fields, mappings);
+    const mappedLabels = new Set((mappings[ref.type] ?? []).map((m) => m.field));
+    const rest = Object.entries(fields)
+      .filter(([key, value]) => !mappedLabels.has(key) && value !== null && value !== '')
+      .map(([key, value]) => ({ label: key, value: String(value) }));
+    return {
+      interactionId,
+      readOnly: interaction.state === 'completed',
+      record: { ref, typeLabel: typeLabel(ref.type), name: link.label, linked: link.linked },
+      fields: [...mapped, ...rest],
+      editable: (mappings[ref.type] ?? []).map((m) => ({ field: m.field, label: m.label, value: fields[m.field] == null ? '' : String(fields[m.field]) })),
+      activities: activities
+        .map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? ''), description: String(a.fields.description ?? '') }))
+        .sort((a, b) => b.when.localeCompare(a.when))
+        .slice(0, MAX_ACTIVITIES),
+      canUpdate: interaction.state !== 'completed' && !!configuration && !!findWorkflow(configuration, { kind: 'update' }),
+    };
+  }
+
+  /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */
+  async hangup(agentId: string): Promise<CustomerCardView> {
+    const open = await openInteractionOf(this.deps.db, agentId);
+    if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
+    if (open.state !== 'active') {
+      throw conflict(`Your interaction is ${describeState(open.state)}. Complete After Call Work on its card.`);
+    }
+    const now = this.clock().toISOString();
+    await this.deps.db.transaction().execute(async (trx) => {
+      const moved = await updateInteraction(trx, open.id, 'active', { state: 'acw', endedAt: now });
+      if (!moved) throw stale('This call has already ended.');
+      await moveAgentState(trx, agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id });
+    });
+    return this.view(agentId, open.id, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
+  }
+
+  /**
+   * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
+   * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
+   */
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }): Promise<CustomerCardView> {
+    const interaction = await this.owned(agentId, interactionId);
+    if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+    if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
+    const disposition = this.deps.dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
+    if (!disposition) throw invalidInput(`Choose a disposition: ${this.deps.dispositions.join(', ')}.`);
+    if (input.notes.length > MAX_NOTES) throw invalidInput(`Notes are limited to ${MAX_NOTES} characters (these have ${input.notes.length}).`);
+    const agent = await findAgent(this.deps.db, agentId);
+    const configuration = this.deps.engine.configuration(interaction.configurationId);
+    const now = this.clock();
+    let queued = 0;
+    let linkedCount = 0;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const notes = input.notes.trim() || null;
+      const moved = await updateInteraction(trx, interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes });
+      if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+      const links = await listRecordLinks(trx, interactionId);
+      linkedCount = links.filter((l) => l.linked).length;
+      if (configuration) {
+        const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
+        queued = await enqueueJobs(trx, acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
+      }
+      await moveAgentState(trx, agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null });
+    });
+    if (queued > 0) this.deps.onJobsQueued();
+    this.deps.logger.info({ interactionId, agentId, queued }, 'ACW completed');
+    const text =
+      linkedCount === 0
+        ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
+        : `After Call Work complete. The activity and data are being saved to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'}. You are Available.`;
+    return this.view(agentId, interactionId, { kind: 'info', text });
+  }
+
+  private async runSearch(configurationId: string, plan: SearchPlan): Promise<CrmRecord[]> {
+    if (plan.kind === 'phone' || plan.kind === 'email') {
+      const result = await runWorkflow<SearchResult>(this.deps.engine, configurationId, { kind: 'search', variant: 'ani' }, plan.kind === 'phone' ? { phoneNumber: plan.value } : { email: plan.value });
+      return [...result.records, ...result.related].slice(0, MAX_SEARCH_RESULTS);
+    }
+    const records: CrmRecord[] = [];
+    for (const query of plan.queries) {
+      const result = await runWorkflow<SearchResult>(this.deps.engine, configurationId, { kind: 'search', variant: 'custom' }, { search: query, limit: MAX_SEARCH_RESULTS });
+      records.push(...result.records);
+    }
+    return records.slice(0, MAX_SEARCH_RESULTS);
+  }
+
+  /** Brings records linked in earlier interactions with this record onto the card, under Related. */
+  private async addHistory(interactionId: string, link: InteractionRecordLink): Promise<void> {
+    const earlier = await recordsFromEarlierInteractions(this.deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS);
+    const current = await listRecordLinks(this.deps.db, interactionId);
+    const known = new Set(current.map((l) => `${l.recordType}:${l.recordId}`));
+    const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));
+    await putRecordLinks(this.deps.db, fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
+  }
+
+  private async owned(agentId: string, interactionId: string): Promise<Interaction> {
+    const interaction = await findInteraction(this.deps.db, interactionId);
+    if (!interaction) throw notFound('That interaction does not exist.');
+    if (interaction.agentId !== agentId) throw forbidden('That card belongs to another agent\'s interaction; you can act only on your own.');
+    return interaction;
+  }
+
+  private async ownedOpen(agentId: string, interactionId: string): Promise<Interaction> {
+    const interaction = await this.owned(agentId, interactionId);
+    if (interaction.state === 'completed') throw stale('This interaction is completed; its card is read-only and nothing was changed.');
+    return interaction;
+  }
+
+  private async onCard(interactionId: string, ref: RecordRef): Promise<InteractionRecordLink> {
+    const link = await findRecordLink(this.deps.db, interactionId, ref);
+    if (!link) throw forbidden('That record is not on this interaction\'s card, so it cannot be used from here. Search for it first.');
+    return link;
+  }
+}

@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { AcdSimulator } from './acd/simulator.js';
+import { AgentService } from './agents/agentService.js';
+import type { AppConfig } from './config.js';
+import { seedDemoData } from './crm/embedded/demoSeed.js';
+import { EmbeddedConnector } from './crm/embedded/embeddedConnector.js';
+import { InteractionService } from './interactions/interactionService.js';
+import { JobWorker } from './jobs/worker.js';
+import { createServer } from './server.js';
+import { openStore, type Store } from './store/database.js';
+import { createAdapter } from './teams/adapter.js';
+import { createApplication } from './teams/application.js';
+import { WorkflowEngine } from './workflows/engine.js';
+
+export interface RunningProduct {
+  url: string;
+  port: number;
+  store: Store;
+  engine: WorkflowEngine;
+  worker: JobWorker;
+  interactions: InteractionService;
+  stop(): Promise<void>;
+}
+
+/** Builds every part from the configuration and starts serving: store → services → bot → server. */
+export async function startProduct(config: AppConfig, logger: Logger, options: { pgSchema?: string } = {}): Promise<RunningProduct> {
+  const clock = () => new Date();
+  let ready = false;
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
+  if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
+
+  const embedded = new EmbeddedConnector(store.db, clock);
+  const engine = new WorkflowEngine({
+    configurations: config.crm,
+    // One connector type today; the port lets the next ones slot in by configuration.connector.type.
+    connectorFor: () => embedded,
+    logger: logger.child({ part: 'workflows' }),
+    defaultRegion: config.defaultRegion,
+    clock,
+  });
+  const worker = new JobWorker({ db: store.db, engine, logger: logger.child({ part: 'jobs' }), clock });
+  const agents = new AgentService({ db: store.db, reasonCodes: config.reasonCodes, supervisorIds: config.supervisorIds, clock });
+  const interactions = new InteractionService({
+    db: store.db,
+    engine,
+    logger: logger.child({ part: 'interactions' }),
+    defaultRegion: config.defaultRegion,
+    dispositions: config.dispositions,
+    onJobsQueued: () => worker.wake(),
+    clock,
+  });
+  const acd = new AcdSimulator(config.acdSimulator, interactions);
+
+  const adapter = createAdapter(config.bot);
+  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, logger: logger.child({ part: 'bot' }), clock });
+  const server = createServer({
+    logger: logger.child({ part: 'http' }),
+    processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+    isReady: () => ready,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '0.0.0.0', () => resolve());
+  });
+  worker.start();
+  ready = true;
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    store,
+    engine,
+    worker,
+    interactions,
+    async stop() {
+      ready = false;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

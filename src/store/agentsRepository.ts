@@ -1,0 +1,75 @@
+import type { Agent, AgentStateName } from '../domain/agentState.js';
+import type { Db } from './db.js';
+import type { AgentsTable } from './schema.js';
+
+function toAgent(row: AgentsTable): Agent {
+  return {
+    id: row.id,
+    name: row.name,
+    state: row.state as AgentStateName,
+    reasonCode: row.reason_code,
+    stateSince: row.state_since,
+    currentInteractionId: row.current_interaction_id,
+  };
+}
+
+export async function findAgent(db: Db, id: string): Promise<Agent | undefined> {
+  const row = await db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toAgent(row) : undefined;
+}
+
+/** Creates the agent on first contact (Unavailable until they say otherwise); refreshes the display name. */
+export async function upsertAgent(db: Db, id: string, name: string, now: string): Promise<Agent> {
+  await db
+    .insertInto('agents')
+    .values({ id, name, state: 'Unavailable', reason_code: null, state_since: now, current_interaction_id: null })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ name }))
+    .execute();
+  return (await findAgent(db, id))!;
+}
+
+export async function setAgentState(
+  db: Db,
+  id: string,
+  change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null },
+): Promise<void> {
+  await db
+    .updateTable('agents')
+    .set({
+      state: change.state,
+      reason_code: change.reasonCode,
+      state_since: change.since,
+      current_interaction_id: change.currentInteractionId,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listAgents(db: Db): Promise<Agent[]> {
+  const rows = await db.selectFrom('agents').selectAll().orderBy('name').orderBy('id').execute();
+  return rows.map(toAgent);
+}
+
+/**
+ * Moves an agent between states only if they are still in `from`: two calls routed at once cannot both
+ * take the same Available agent. Returns false when the agent was no longer in `from`.
+ */
+export async function moveAgentState(
+  db: Db,
+  id: string,
+  from: AgentStateName,
+  change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('agents')
+    .set({
+      state: change.state,
+      reason_code: change.reasonCode,
+      state_since: change.since,
+      current_interaction_id: change.currentInteractionId,
+    })
+    .where('id', '=', id)
+    .where('state', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

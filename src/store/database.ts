@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import type { Database } from './schema.js';
+import * as initial from './migrations/001_initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  /** Postgres connection string; when absent, a SQLite file under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Postgres schema to use (tests isolate themselves with one); defaults to the server's search_path. */
+  pgSchema?: string;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const migrations: Record<string, Migration> = { '001_initial': initial };
+
+/** Opens the database and brings its schema up to date. SQLite is created on first use. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.pgSchema)
+    : await openSqlite(options.dataDir);
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    await store.close();
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
+  }
+  return store;
+}
+
+async function openSqlite(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  // Each driver is loaded only when chosen, so a Postgres deployment never loads the native SQLite module.
+  const { default: BetterSqlite } = await import('better-sqlite3');
+  const sqlite = new BetterSqlite(join(dataDir, 'customer-card.sqlite'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema?: string): Promise<Store> {
+  const { default: pg } = await import('pg');
+  const safeSchema = schema?.replace(/[^A-Za-z0-9_]/g, '');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(safeSchema ? { options: `-c search_path=${safeSchema}` } : {}),
+  });
+  if (safeSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${safeSchema}`);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

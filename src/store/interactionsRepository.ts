@@ -1,0 +1,191 @@
+import type { FieldValue, RecordRef } from '../domain/crmRecord.js';
+import type { Channel, Interaction, InteractionRecordLink, InteractionState, MatchState, RecordOrigin } from '../domain/interaction.js';
+import type { Db } from './db.js';
+import type { InteractionRecordsTable, InteractionsTable } from './schema.js';
+
+function toInteraction(row: InteractionsTable): Interaction {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    channel: row.channel as Channel,
+    ani: row.ani,
+    state: row.state as InteractionState,
+    configurationId: row.configuration_id,
+    matchState: row.match_state as MatchState,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    completedAt: row.completed_at,
+    disposition: row.disposition,
+    notes: row.notes,
+  };
+}
+
+function toLink(row: Omit<InteractionRecordsTable, 'position'>): InteractionRecordLink {
+  return {
+    interactionId: row.interaction_id,
+    recordType: row.record_type,
+    recordId: row.record_id,
+    linked: row.linked === 1,
+    origin: row.origin as RecordOrigin,
+    label: row.label,
+    fields: JSON.parse(row.snapshot) as Record<string, FieldValue>,
+  };
+}
+
+export async function insertInteraction(db: Db, interaction: Interaction): Promise<void> {
+  await db
+    .insertInto('interactions')
+    .values({
+      id: interaction.id,
+      agent_id: interaction.agentId,
+      channel: interaction.channel,
+      ani: interaction.ani,
+      state: interaction.state,
+      configuration_id: interaction.configurationId,
+      match_state: interaction.matchState,
+      started_at: interaction.startedAt,
+      ended_at: interaction.endedAt,
+      completed_at: interaction.completedAt,
+      disposition: interaction.disposition,
+      notes: interaction.notes,
+      card_activity_id: null,
+    })
+    .execute();
+}
+
+export async function findInteraction(db: Db, id: string): Promise<Interaction | undefined> {
+  const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toInteraction(row) : undefined;
+}
+
+type InteractionChange = Partial<Pick<Interaction, 'state' | 'matchState' | 'endedAt' | 'completedAt' | 'disposition' | 'notes'>>;
+
+/**
+ * Applies a change only if the interaction is still in `expectedState`; returns false when another request
+ * moved it first (a double click on Complete ACW, say), so callers never act twice on one transition.
+ */
+export async function updateInteraction(
+  db: Db,
+  id: string,
+  expectedState: InteractionState,
+  change: InteractionChange,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('interactions')
+    .set({
+      ...(change.state !== undefined && { state: change.state }),
+      ...(change.matchState !== undefined && { match_state: change.matchState }),
+      ...(change.endedAt !== undefined && { ended_at: change.endedAt }),
+      ...(change.completedAt !== undefined && { completed_at: change.completedAt }),
+      ...(change.disposition !== undefined && { disposition: change.disposition }),
+      ...(change.notes !== undefined && { notes: change.notes }),
+    })
+    .where('id', '=', id)
+    .where('state', '=', expectedState)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setCardActivityId(db: Db, id: string, activityId: string): Promise<void> {
+  await db.updateTable('interactions').set({ card_activity_id: activityId }).where('id', '=', id).execute();
+}
+
+export async function listRecordLinks(db: Db, interactionId: string): Promise<InteractionRecordLink[]> {
+  const rows = await db
+    .selectFrom('interaction_records')
+    .selectAll()
+    .where('interaction_id', '=', interactionId)
+    .orderBy('position')
+    .execute();
+  return rows.map(toLink);
+}
+
+export async function findRecordLink(db: Db, interactionId: string, ref: RecordRef): Promise<InteractionRecordLink | undefined> {
+  const row = await db
+    .selectFrom('interaction_records')
+    .selectAll()
+    .where('interaction_id', '=', interactionId)
+    .where('record_type', '=', ref.type)
+    .where('record_id', '=', ref.id)
+    .executeTakeFirst();
+  return row ? toLink(row) : undefined;
+}
+
+/**
+ * Adds records to an interaction's card. A record already there keeps its place and link state; only its
+ * label and snapshot are refreshed (a newer read of the same record).
+ */
+export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Promise<void> {
+  if (links.length === 0) return;
+  const top = await db
+    .selectFrom('interaction_records')
+    .select((eb) => eb.fn.max<number>('position').as('p'))
+    .where('interaction_id', '=', links[0]!.interactionId)
+    .executeTakeFirst();
+  let position = Number(top?.p ?? 0);
+  for (const link of links) {
+    position += 1;
+    await db
+      .insertInto('interaction_records')
+      .values({
+        interaction_id: link.interactionId,
+        record_type: link.recordType,
+        record_id: link.recordId,
+        linked: link.linked ? 1 : 0,
+        origin: link.origin,
+        label: link.label,
+        snapshot: JSON.stringify(link.fields),
+        position,
+      })
+      .onConflict((oc) =>
+        oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields) }),
+      )
+      .execute();
+  }
+}
+
+export async function setLinked(db: Db, interactionId: string, ref: RecordRef, linked: boolean): Promise<void> {
+  await db
+    .updateTable('interaction_records')
+    .set({ linked: linked ? 1 : 0 })
+    .where('interaction_id', '=', interactionId)
+    .where('record_type', '=', ref.type)
+    .where('record_id', '=', ref.id)
+    .execute();
+}
+
+/** Records linked in earlier interactions that also linked `ref` (SPEC: Related Interactions). */
+export async function recordsFromEarlierInteractions(
+  db: Db,
+  ref: RecordRef,
+  excludeInteractionId: string,
+  limit: number,
+): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
+  const rows = await db
+    .selectFrom('interaction_records as mine')
+    .innerJoin('interactions as i', 'i.id', 'mine.interaction_id')
+    .innerJoin('interaction_records as other', 'other.interaction_id', 'mine.interaction_id')
+    .selectAll('other')
+    .select('i.started_at')
+    .where('mine.record_type', '=', ref.type)
+    .where('mine.record_id', '=', ref.id)
+    .where('mine.linked', '=', 1)
+    .where('other.linked', '=', 1)
+    .where('i.id', '!=', excludeInteractionId)
+    .where('i.state', '=', 'completed')
+    .orderBy('i.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
+}
+
+export async function openInteractionOf(db: Db, agentId: string): Promise<Interaction | undefined> {
+  const row = await db
+    .selectFrom('interactions')
+    .selectAll()
+    .where('agent_id', '=', agentId)
+    .where('state', '!=', 'completed')
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+  return row ? toInteraction(row) : undefined;
+}

@@ -1,0 +1,86 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Tables, as Kysely sees them. Types are chosen to mean the same in SQLite and Postgres: timestamps are
+ * ISO-8601 text (UTC), booleans are 0/1 integers, structured values are JSON text.
+ */
+export interface Database {
+  agents: AgentsTable;
+  interactions: InteractionsTable;
+  interaction_records: InteractionRecordsTable;
+  jobs: JobsTable;
+  crm_records: CrmRecordsTable;
+  crm_record_keys: CrmRecordKeysTable;
+}
+
+export interface AgentsTable {
+  id: string;
+  name: string;
+  state: string;
+  reason_code: string | null;
+  state_since: string;
+  current_interaction_id: string | null;
+}
+
+export interface InteractionsTable {
+  id: string;
+  agent_id: string;
+  channel: string;
+  ani: string;
+  state: string;
+  configuration_id: string;
+  match_state: string;
+  started_at: string;
+  ended_at: string | null;
+  completed_at: string | null;
+  disposition: string | null;
+  notes: string | null;
+  /** The Teams message that shows this interaction's Customer Card, to update it in place. */
+  card_activity_id: string | null;
+}
+
+export interface InteractionRecordsTable {
+  interaction_id: string;
+  record_type: string;
+  record_id: string;
+  linked: number;
+  origin: string;
+  label: string;
+  /** The record's fields as last read from the CRM, so the card renders without a CRM round trip. */
+  snapshot: string;
+  position: Generated<number>;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  /** One job per key, ever: (interaction, workflow kind, record). */
+  idempotency_key: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  run_after: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface CrmRecordsTable {
+  id: string;
+  type: string;
+  name: string;
+  /** Lower-cased name, for case-insensitive name search in both dialects. */
+  name_lower: string;
+  fields: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Exact-match lookup keys of CRM records: E.164 phones, lower-cased emails, case numbers, activity keys. */
+export interface CrmRecordKeysTable {
+  kind: string;
+  value: string;
+  record_id: string;
+  record_type: string;
+}

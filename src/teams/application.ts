@@ -1,0 +1,35 @@
+import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
+import type { BotDeps } from './deps.js';
+import { userMessageFor } from './errors.js';
+import { registerAgentState } from './features/agentState.js';
+import { registerCalls } from './features/calls.js';
+import { registerCustomerCardActions } from './features/customerCardActions.js';
+import { registerFallback } from './features/fallback.js';
+import { registerSearch } from './features/search.js';
+import { registerSupervisor } from './features/supervisor.js';
+import { registerWelcome } from './features/welcome.js';
+
+/** The bot: a teams-ai Application with each feature registering its own commands and card actions. */
+export function createApplication(adapter: TeamsAdapter, botAppId: string | undefined, deps: BotDeps): Application {
+  const app = new Application({
+    adapter,
+    botAppId: botAppId ?? '',
+    // All state lives in our database; no typing indicators (answers are fast, and they clutter logs).
+    startTypingTimer: false,
+    removeRecipientMention: true,
+  });
+  registerWelcome(app, deps);
+  registerAgentState(app, deps);
+  registerCalls(app, deps);
+  registerSearch(app, deps);
+  registerSupervisor(app, deps);
+  registerCustomerCardActions(app, deps);
+  registerFallback(app, deps); // last: it answers what nothing above did
+
+  app.error(async (context, error) => {
+    // Reached only by an error outside the features' own handling (a bug in a route, say).
+    const message = userMessageFor(error, context, deps.logger);
+    if (context.activity.type === 'message') await context.sendActivity(message);
+  });
+  return app;
+}

@@ -1,0 +1,232 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { describeIssues } from '../domain/errors.js';
+import type { CrmConnector } from '../crm/port.js';
+import { CrmError } from '../crm/port.js';
+import type { CrmConfiguration, CrmConfigurations, WorkflowDefinition } from './configuration.js';
+import type { WorkflowKindModule } from './kind.js';
+import { create } from './create.js';
+import { memorialize } from './memorialize.js';
+import { WorkflowInputError, type Branch, type ErrorArgs, type Outcome, type WorkflowResult } from './result.js';
+import { search } from './search.js';
+import { timeline } from './timeline.js';
+import { update } from './update.js';
+
+/** One Workflow Execute call (SPEC: the contract of the engine). */
+export interface ExecuteRequest {
+  configurationId: string;
+  workflowId: string;
+  /** The workflow's input as a JSON string: {"workflowInput": {...}, "timeoutMilliSec": "6000"?}. */
+  payload: string;
+  /** Overrides the payload's timeoutMilliSec. */
+  timeoutMs?: number;
+  /** The branches the caller defined; an outcome outside them takes Default. All six when omitted. */
+  branches?: readonly Outcome[];
+}
+
+export interface EngineOptions {
+  configurations: CrmConfigurations;
+  connectorFor(configuration: CrmConfiguration): CrmConnector;
+  logger: Logger;
+  defaultRegion: string;
+  defaultTimeoutMs?: number;
+  clock?: () => Date;
+}
+
+const ID_FORM = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const MAX_TIMEOUT_MS = 120_000;
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind narrows its own definition type
+const KINDS: Record<WorkflowDefinition['kind'], WorkflowKindModule<any, any, any>> = {
+  search,
+  create,
+  update,
+  timeline,
+  memorialization: memorialize,
+};
+
+class Outcomes {
+  constructor(
+    readonly outcome: Exclude<Outcome, 'Success'>,
+    readonly errorArgs: ErrorArgs,
+  ) {}
+}
+
+/** The workflow engine: the one path from the product to a CRM. */
+export class WorkflowEngine {
+  private readonly defaultTimeoutMs: number;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: EngineOptions) {
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Runs one workflow and returns exactly one branch. Never throws. */
+  async execute<T = unknown>(request: ExecuteRequest): Promise<WorkflowResult<T>> {
+    const started = performance.now();
+    const finish = (outcome: Outcome, extra: { resultSet?: T; errorArgs?: ErrorArgs }): WorkflowResult<T> => {
+      const branch: Branch = !request.branches || request.branches.includes(outcome) ? outcome : 'Default';
+      const result: WorkflowResult<T> = {
+        branch,
+        outcome,
+        ...extra,
+        configurationId: request.configurationId,
+        workflowId: request.workflowId,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      };
+      this.options.logger.debug(
+        { workflowId: request.workflowId, configurationId: request.configurationId, outcome, ms: result.durationMs },
+        'workflow executed',
+      );
+      return result;
+    };
+
+    try {
+      const { configuration, definition, input, timeoutMs } = this.resolve(request);
+      const resultSet = (await this.runWithTimeout(configuration, definition, input, timeoutMs)) as T;
+      return finish('Success', { resultSet });
+    } catch (error) {
+      const { outcome, errorArgs } = this.classify(error, request);
+      return finish(outcome, { errorArgs });
+    }
+  }
+
+  /** The configuration a caller uses when it names none. */
+  get defaultConfigurationId(): string | undefined {
+    const { configurations } = this.options;
+    return configurations.defaultConfigurationId ?? configurations.configurations[0]?.id;
+  }
+
+  configuration(id: string): CrmConfiguration | undefined {
+    return this.options.configurations.configurations.find((c) => c.id === id);
+  }
+
+  private resolve(request: ExecuteRequest) {
+    const { configurations } = this.options;
+    if (!configurations.integrationsEnabled || configurations.configurations.length === 0) {
+      throw new Outcomes('NotConfigured', {
+        message: 'Agent integrations are not enabled: no CRM configuration is set up for this tenant.',
+      });
+    }
+    if (typeof request.configurationId !== 'string' || !ID_FORM.test(request.configurationId)) {
+      throw new Outcomes('ValidationError', { message: 'configurationId: not a valid configuration ID', field: 'configurationId' });
+    }
+    const configuration = this.configuration(request.configurationId);
+    if (!configuration) {
+      throw new Outcomes('ValidationError', {
+        message: `configurationId: no CRM configuration "${request.configurationId}"`,
+        field: 'configurationId',
+      });
+    }
+    if (typeof request.workflowId !== 'string' || !ID_FORM.test(request.workflowId)) {
+      throw new Outcomes('ValidationError', { message: 'workflowId: not a valid workflow ID', field: 'workflowId' });
+    }
+    const definition = configuration.workflows.find((w) => w.id === request.workflowId);
+    if (!definition || !definition.enabled) {
+      throw new Outcomes('InvalidWorkflow', {
+        message: definition
+          ? `workflow "${request.workflowId}" is not enabled for configuration "${configuration.id}"`
+          : `workflow "${request.workflowId}" is not defined for configuration "${configuration.id}"`,
+        field: 'workflowId',
+      });
+    }
+
+    if (typeof request.payload !== 'string' || Buffer.byteLength(request.payload) > MAX_PAYLOAD_BYTES) {
+      throw new Outcomes('ValidationError', {
+        message: `payload: must be a JSON string of at most ${MAX_PAYLOAD_BYTES / 1024} KB`,
+        field: 'payload',
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(request.payload);
+    } catch (error) {
+      throw new Outcomes('ValidationError', { message: `payload: not valid JSON (${(error as Error).message})`, field: 'payload' });
+    }
+    const timeoutMs = request.timeoutMs ?? payloadTimeout(json) ?? this.defaultTimeoutMs;
+    const schema = KINDS[definition.kind].input(definition) as z.ZodType;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new Outcomes('ValidationError', {
+        message: describeIssues(parsed.error.issues),
+        field: first?.path.length ? first.path.map(String).join('.') : undefined,
+      });
+    }
+    return { configuration, definition, input: parsed.data, timeoutMs };
+  }
+
+  private async runWithTimeout(
+    configuration: CrmConfiguration,
+    definition: WorkflowDefinition,
+    input: unknown,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Outcomes('Timeout', { message: `workflow "${definition.id}" took longer than ${timeoutMs} ms` }));
+      }, timeoutMs);
+    });
+    try {
+      const run = KINDS[definition.kind].run(input, {
+        connector: this.options.connectorFor(configuration),
+        definition,
+        configuration,
+        signal: controller.signal,
+        defaultRegion: this.options.defaultRegion,
+        now: this.clock(),
+      });
+      return await Promise.race([run, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(error: unknown, request: ExecuteRequest): { outcome: Exclude<Outcome, 'Success'>; errorArgs: ErrorArgs } {
+    if (error instanceof Outcomes) return error;
+    if (error instanceof WorkflowInputError) {
+      return { outcome: 'ValidationError', errorArgs: { message: error.message, field: error.field } };
+    }
+    if (error instanceof CrmError && error.status === 400 && error.fieldErrors) {
+      const [field] = Object.keys(error.fieldErrors);
+      return {
+        outcome: 'ValidationError',
+        errorArgs: { message: `The CRM refused the record: ${describeFieldErrors(error.fieldErrors)}`, field },
+      };
+    }
+    this.options.logger.warn(
+      { err: error, workflowId: request.workflowId, configurationId: request.configurationId },
+      'workflow failed',
+    );
+    const message =
+      error instanceof CrmError
+        ? `The CRM failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`
+        : 'The workflow failed unexpectedly; the details are in the server log.';
+    return { outcome: 'InternalError', errorArgs: { message } };
+  }
+}
+
+function payloadTimeout(json: unknown): number | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const raw = (json as Record<string, unknown>).timeoutMilliSec;
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+    throw new Outcomes('ValidationError', {
+      message: `timeoutMilliSec: must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+      field: 'timeoutMilliSec',
+    });
+  }
+  return ms;
+}
+
+function describeFieldErrors(fieldErrors: Record<string, string>): string {
+  return Object.entries(fieldErrors)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join('; ');
+}

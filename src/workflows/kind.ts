@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import type { CrmConnector } from '../crm/port.js';
+import type { CrmConfiguration, WorkflowDefinition } from './configuration.js';
+
+/** What a workflow kind gets to run: its CRM, its definition and configuration, and the run's deadline. */
+export interface WorkflowContext<D extends WorkflowDefinition = WorkflowDefinition> {
+  connector: CrmConnector;
+  definition: D;
+  configuration: CrmConfiguration;
+  signal: AbortSignal;
+  defaultRegion: string;
+  now: Date;
+}
+
+/**
+ * One workflow kind: the schema of its `workflowInput` and how it runs. The engine parses the payload
+ * with `input` (a failure is the ValidationError branch) before `run` is called.
+ */
+export interface WorkflowKindModule<D extends WorkflowDefinition, I, R> {
+  input(definition: D): z.ZodType<I, z.ZodTypeDef, unknown>;
+  run(input: I, context: WorkflowContext<D>): Promise<R>;
+}

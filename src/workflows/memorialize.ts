@@ -1,0 +1,55 @@
+import type { CrmRecord, FieldValue } from '../domain/crmRecord.js';
+import type { MemorializationSource, WorkflowDefinition } from './configuration.js';
+import { acwInputSchema, type AcwInput, type AgentData, type InteractionData } from './interactionData.js';
+import type { WorkflowKindModule } from './kind.js';
+
+type MemorializationDefinition = Extract<WorkflowDefinition, { kind: 'memorialization' }>;
+
+function sourceValue(source: MemorializationSource, interaction: InteractionData, agent: AgentData): FieldValue {
+  switch (source) {
+    case 'interaction.id':
+      return interaction.id;
+    case 'interaction.ani':
+      return interaction.ani;
+    case 'interaction.channel':
+      return interaction.channel;
+    case 'interaction.startedAt':
+      return interaction.startedAt;
+    case 'interaction.endedAt':
+      return interaction.endedAt;
+    case 'interaction.durationSeconds':
+      return String(interaction.durationSeconds);
+    case 'interaction.disposition':
+      return interaction.disposition;
+    case 'interaction.notes':
+      return interaction.notes;
+    case 'agent.id':
+      return agent.id;
+    case 'agent.name':
+      return agent.name;
+  }
+}
+
+/**
+ * Writes interaction data into the record's fields per the configuration's memorialization mappings.
+ * Setting fields to values is idempotent, so a retried job writes the same values again, never more.
+ */
+export const memorialize: WorkflowKindModule<
+  MemorializationDefinition,
+  AcwInput,
+  { record: CrmRecord | null; fields: Record<string, FieldValue> }
+> = {
+  input: () => acwInputSchema,
+  async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, configuration }) {
+    const fields: Record<string, FieldValue> = {};
+    for (const mapping of configuration.memorializationMappings) {
+      if (mapping.recordTypes && !mapping.recordTypes.includes(regarding.entity)) continue;
+      const value = sourceValue(mapping.source, interaction, agent);
+      // Text values only (SPEC): numbers and dates are written as their text.
+      fields[mapping.target] = value === null ? null : String(value);
+    }
+    if (Object.keys(fields).length === 0) return { record: null, fields };
+    const record = await connector.update({ type: regarding.entity, id: regarding.id }, fields, { signal });
+    return { record, fields };
+  },
+};

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { CrmRecord } from '../domain/crmRecord.js';
+import { toE164 } from '../domain/phone.js';
+import { FilterSyntaxError, parseFilter } from '../crm/filter.js';
+import type { WorkflowDefinition } from './configuration.js';
+import { entitySchema } from './fieldValues.js';
+import type { WorkflowKindModule } from './kind.js';
+import { WorkflowInputError } from './result.js';
+
+type SearchDefinition = Extract<WorkflowDefinition, { kind: 'search' }>;
+
+export interface SearchResult {
+  /** The records that matched the search itself. */
+  records: CrmRecord[];
+  /** For Search for ANI: the open cases of the matched contacts (data-dip step 3). */
+  related: CrmRecord[];
+}
+
+const aniInput = z
+  .object({
+    workflowInput: z
+      .object({ phoneNumber: z.string().min(1).max(40).optional(), email: z.string().email().max(254).optional() })
+      .strict()
+      .refine((i) => !!i.phoneNumber !== !!i.email, 'give exactly one of phoneNumber or email'),
+  })
+  .passthrough();
+
+const customInput = z
+  .object({
+    workflowInput: z
+      .object({
+        search: z.object({ entity: entitySchema, filter: z.string().max(2000).default('') }).strict(),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+  })
+  .passthrough();
+
+type AniInput = z.infer<typeof aniInput>;
+type CustomInput = z.infer<typeof customInput>;
+
+const MAX_CONTACTS_FOR_CASES = 5;
+
+/** Search for ANI and Custom Search (SPEC: the five kinds). */
+export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput, SearchResult> = {
+  input: (definition) => (definition.variant === 'ani' ? aniInput : customInput),
+
+  async run(input, { connector, signal, defaultRegion, definition }) {
+    if (definition.variant === 'custom') {
+      const { search: query, limit } = (input as CustomInput).workflowInput;
+      let filter = null;
+      try {
+        filter = query.filter.trim() ? parseFilter(query.filter) : null;
+      } catch (error) {
+        if (error instanceof FilterSyntaxError) {
+          throw new WorkflowInputError(`${error.message} at "${error.token}"`, 'workflowInput.search.filter');
+        }
+        throw error;
+      }
+      return { records: await connector.query(query.entity, filter, { signal, limit }), related: [] };
+    }
+
+    const { phoneNumber, email } = (input as AniInput).workflowInput;
+    let records: CrmRecord[];
+    if (phoneNumber !== undefined) {
+      const e164 = toE164(phoneNumber, defaultRegion);
+      if (!e164) throw new WorkflowInputError(`"${phoneNumber}" is not a phone number`, 'workflowInput.phoneNumber');
+      records = await connector.findByPhone(e164, { signal });
+    } else {
+      records = await connector.findByEmail(email!, { signal });
+    }
+    const contacts = records.filter((r) => r.type === 'contact').slice(0, MAX_CONTACTS_FOR_CASES);
+    const related: CrmRecord[] = [];
+    for (const contact of contacts) {
+      const filter = parseFilter(`contactId = "${contact.id.replace(/["\\]/g, '\\$&')}" and status != "Closed"`);
+      related.push(...(await connector.query('case', filter, { signal, limit: 20 })));
+    }
+    return { records, related };
+  },
+};

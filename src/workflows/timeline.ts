@@ -1,0 +1,44 @@
+import type { CrmRecord } from '../domain/crmRecord.js';
+import { displayPhone } from '../domain/phone.js';
+import type { WorkflowDefinition } from './configuration.js';
+import { acwInputSchema, type AcwInput } from './interactionData.js';
+import type { WorkflowKindModule } from './kind.js';
+
+type TimelineDefinition = Extract<WorkflowDefinition, { kind: 'timeline' }>;
+
+/**
+ * Creates the activity (a task) that records the interaction on the CRM record it regards. Exactly one per
+ * (interaction, record): the key goes to the connector, which never writes a second activity for it.
+ */
+export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activity: CrmRecord; created: boolean }> = {
+  input: () => acwInputSchema,
+  async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, definition }) {
+    const minutes = Math.floor(interaction.durationSeconds / 60);
+    const seconds = interaction.durationSeconds % 60;
+    const description = [
+      `Interaction ${interaction.id} (${interaction.channel}) from ${displayPhone(interaction.ani)}`,
+      `Agent: ${agent.name}`,
+      `Duration: ${minutes} min ${seconds} s`,
+      `Disposition: ${interaction.disposition ?? 'none'}`,
+      interaction.notes ? `Notes: ${interaction.notes}` : 'Notes: none',
+    ].join('\n');
+    const { record, created } = await connector.logActivity(
+      {
+        key: `${interaction.id}:${regarding.entity}:${regarding.id}`,
+        regarding: { type: regarding.entity, id: regarding.id },
+        subject: `${definition.subject} ${displayPhone(interaction.ani)}`,
+        description,
+        fields: {
+          interactionId: interaction.id,
+          phoneNumber: interaction.ani,
+          durationSeconds: interaction.durationSeconds,
+          disposition: interaction.disposition,
+          notes: interaction.notes,
+          agentName: agent.name,
+        },
+      },
+      { signal },
+    );
+    return { activity: record, created };
+  },
+};
