@@ -15,7 +15,7 @@ const list = (fallback: string) =>
     );
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978), // 0: any free port
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()

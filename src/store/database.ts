@@ -17,6 +17,8 @@ export interface StoreOptions {
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** The Postgres schema in use, when one was named. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : await openSqlite(options.dataDir);
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    // Named explicitly: Kysely otherwise finds another schema's migration tables in the same database.
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -59,5 +66,5 @@ async function openPostgres(url: string, schema?: string): Promise<Store> {
   });
   if (safeSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${safeSchema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema: safeSchema, close: () => db.destroy() };
 }
