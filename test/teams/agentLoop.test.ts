@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERBS } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
+import { jobsByPrefix } from '../../src/store/jobsRepository.js';
 import { cardProblems } from '../support/adaptiveCards.js';
+import { waitFor } from '../support/waitFor.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -68,7 +69,11 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
     const again = await agent.clickCard(complete, { disposition: 'Resolved', notes: 'again' });
     expect(cardText(again)).toMatch(/already complete.*nothing was sent twice/);
 
-    await bot.product.worker.drain();
+    // The worker runs the jobs in the background; wait until every one of this interaction's is done.
+    await waitFor('the ACW jobs', async () => {
+      const jobs = await jobsByPrefix(store.db, interactionId);
+      return jobs.length === 2 && jobs.every((j) => j.status === 'done');
+    });
     const after = await activitiesOfMaria();
     expect(after).toHaveLength(before + 1);
     const task = after[0]!;
