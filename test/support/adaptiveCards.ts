@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 
 // The Adaptive Cards object model, loaded from its dist build (its lib/ build is for bundlers).
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js') as {
   AdaptiveCard: new () => { parse(json: unknown, context: unknown): void; validateProperties(): { validationEvents: Array<{ message: string }> } };
   SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } };
