@@ -1,0 +1,124 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
+import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
+import { CrmError, type CrmConnector } from '../../src/crm/port.js';
+import { JobWorker } from '../../src/jobs/worker.js';
+import { claimJob, enqueueJobs, jobsByPrefix } from '../../src/store/jobsRepository.js';
+import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
+import { WorkflowEngine } from '../../src/workflows/engine.js';
+import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+
+const logger = pino({ level: 'silent' });
+const configurations = loadCrmConfigurations('config/crm-configurations.json');
+const signal = new AbortController().signal;
+
+function timelineJob(interactionId: string) {
+  const workflowInput = {
+    regarding: { entity: 'contact', id: DEMO.maria.id },
+    interaction: {
+      id: interactionId,
+      ani: '+12065550142',
+      channel: 'voice',
+      startedAt: '2026-11-22T10:00:00.000Z',
+      endedAt: '2026-11-22T10:04:05.000Z',
+      durationSeconds: 245,
+      disposition: 'Resolved',
+      notes: 'Shipped replacement',
+    },
+    agent: { id: 'agent-1', name: 'Ana Agent' },
+  };
+  return {
+    kind: 'timeline',
+    idempotencyKey: `${interactionId}:timeline:contact:${DEMO.maria.id}`,
+    payload: { configurationId: 'demo', workflowId: 'timeline', payload: JSON.stringify({ workflowInput }) },
+  };
+}
+
+describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
+  let store: TestStore;
+  let now: Date;
+  const clock = () => now;
+  const engineOver = (connector: CrmConnector) =>
+    new WorkflowEngine({ configurations, connectorFor: () => connector, logger, defaultRegion: 'US', clock });
+  const tasksOf = (interactionId: string) =>
+    new EmbeddedConnector(store.db)
+      .listActivities({ type: 'contact', id: DEMO.maria.id }, { signal, limit: 100 })
+      .then((tasks) => tasks.filter((t) => t.fields.interactionId === interactionId));
+
+  beforeEach(async () => {
+    store = await backend.open();
+    now = new Date('2026-11-22T10:05:00.000Z');
+    await seedDemoData(store.db, now);
+  });
+  afterEach(async () => store.dispose());
+
+  it('queues a key once, however often it is enqueued', async () => {
+    const job = timelineJob('i-once');
+    expect(await enqueueJobs(store.db, [job, job], now.toISOString())).toBe(1);
+    expect(await enqueueJobs(store.db, [job], now.toISOString())).toBe(0);
+    expect(await jobsByPrefix(store.db, 'i-once')).toHaveLength(1);
+  });
+
+  it('runs a job whose worker died after the CRM write, and the CRM still gets one activity', async () => {
+    await enqueueJobs(store.db, [timelineJob('i-crash')], now.toISOString());
+    const engine = engineOver(new EmbeddedConnector(store.db, clock));
+
+    // Worker A claims the job, writes to the CRM, and dies before marking it done.
+    const claimed = await claimJob(store.db, now.toISOString(), new Date(now.getTime() + 60_000).toISOString());
+    expect(claimed).toBeDefined();
+    expect((await engine.execute(claimed!.payload as never)).outcome).toBe('Success');
+    expect(await tasksOf('i-crash')).toHaveLength(1);
+
+    // While A's lease holds, nobody else takes the job.
+    const workerB = new JobWorker({ db: store.db, engine, logger, clock });
+    expect(await workerB.drain()).toBe(0);
+
+    // Once the lease has run out, B takes it, runs it again, and the CRM still has one activity.
+    now = new Date(now.getTime() + 61_000);
+    expect(await workerB.drain()).toBe(1);
+    const [job] = await jobsByPrefix(store.db, 'i-crash');
+    expect(job).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await tasksOf('i-crash')).toHaveLength(1);
+  });
+
+  it('retries a transient CRM failure later, then succeeds', async () => {
+    await enqueueJobs(store.db, [timelineJob('i-retry')], now.toISOString());
+    const real = new EmbeddedConnector(store.db, clock);
+    let failures = 1;
+    const flaky: CrmConnector = Object.assign(Object.create(real) as CrmConnector, {
+      logActivity: (...args: Parameters<CrmConnector['logActivity']>) =>
+        failures-- > 0 ? Promise.reject(new CrmError('Service Unavailable', 503)) : real.logActivity(...args),
+    });
+    const worker = new JobWorker({ db: store.db, engine: engineOver(flaky), logger, clock });
+    expect(await worker.drain()).toBe(1);
+    let [job] = await jobsByPrefix(store.db, 'i-retry');
+    expect(job).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(job!.lastError).toMatch(/InternalError: The CRM failed \(HTTP 503\)/);
+    expect(await worker.drain()).toBe(0); // not due yet: it backs off
+
+    now = new Date(now.getTime() + 5 * 60_000);
+    expect(await worker.drain()).toBe(1);
+    [job] = await jobsByPrefix(store.db, 'i-retry');
+    expect(job).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await tasksOf('i-retry')).toHaveLength(1);
+  });
+
+  it('marks a job dead at once when a retry cannot help, and keeps the reason', async () => {
+    const job = timelineJob('i-dead');
+    job.payload.workflowId = 'no-such-workflow';
+    await enqueueJobs(store.db, [job], now.toISOString());
+    const worker = new JobWorker({ db: store.db, engine: engineOver(new EmbeddedConnector(store.db, clock)), logger, clock });
+    expect(await worker.drain()).toBe(1);
+    const [dead] = await jobsByPrefix(store.db, 'i-dead');
+    expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(dead!.lastError).toMatch(/InvalidWorkflow/);
+  });
+
+  it('lets only one of two racing workers take a job', async () => {
+    await enqueueJobs(store.db, [timelineJob('i-race')], now.toISOString());
+    const lease = new Date(now.getTime() + 60_000).toISOString();
+    const claims = await Promise.all([1, 2, 3, 4].map(() => claimJob(store.db, now.toISOString(), lease)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+});
