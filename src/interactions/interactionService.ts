@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
 import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
+import type { RecordDetails } from '../domain/recordDetails.js';
 import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { toE164 } from '../domain/phone.js';
@@ -37,18 +38,6 @@ export interface InteractionServiceDeps {
   /** Called after a commit that queued ACW jobs, so they run now rather than at the next poll. */
   onJobsQueued: () => void;
   clock?: () => Date;
-}
-
-export interface RecordDetails {
-  interactionId: string;
-  readOnly: boolean;
-  record: { ref: RecordRef; typeLabel: string; name: string; linked: boolean };
-  /** Every field the CRM returned, mapped fields first. */
-  fields: FieldView[];
-  /** Fields the agent may edit (the displayed ones), with their current values. */
-  editable: Array<{ field: string; label: string; value: string }>;
-  activities: Array<{ subject: string; when: string; description: string }>;
-  canUpdate: boolean;
 }
 
 export interface SearchOutcome {

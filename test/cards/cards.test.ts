@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { MESSAGE_BUDGET_BYTES, cardBytes } from '../../src/cards/budget.js';
+import { customerCard } from '../../src/cards/customerCard.js';
+import { helpCard, welcomeCard } from '../../src/cards/helpCards.js';
+import { noticeCard } from '../../src/cards/noticeCard.js';
+import { recordDetailsCard } from '../../src/cards/recordDetailsCard.js';
+import { searchResultsCard } from '../../src/cards/searchResultsCard.js';
+import { statusCard } from '../../src/cards/statusCard.js';
+import { buildCustomerCardView, type CustomerCardView } from '../../src/domain/customerCard.js';
+import type { Interaction, InteractionRecordLink } from '../../src/domain/interaction.js';
+import { cardProblems } from '../support/adaptiveCards.js';
+import { cardText } from '../support/botHarness.js';
+
+const now = new Date('2026-11-22T10:10:00.000Z');
+const mappings = {
+  contact: [
+    { field: 'email', label: 'Email' },
+    { field: 'mobilePhone', label: 'Mobile' },
+    { field: 'note', label: 'Note' },
+  ],
+};
+const can = { createContact: true, createCase: true, createCustom: true, update: true, search: true };
+
+function interaction(overrides: Partial<Interaction> = {}): Interaction {
+  return {
+    id: '5f0c8f5e-8a4e-4a8e-9d6a-2d4f1d7c9a10',
+    agentId: 'a1',
+    channel: 'voice',
+    ani: '+12065550142',
+    state: 'active',
+    configurationId: 'demo',
+    matchState: 'single',
+    startedAt: '2026-11-22T10:00:00.000Z',
+    endedAt: null,
+    completedAt: null,
+    disposition: null,
+    notes: null,
+    ...overrides,
+  };
+}
+
+function contact(i: number, linked: boolean, long = false): InteractionRecordLink {
+  const name = long ? `Ἀλέξανδρος 山田太郎 محمد ${'Ж'.repeat(200)} ${i}` : `Contact ${i}`;
+  return {
+    interactionId: interaction().id,
+    recordType: 'contact',
+    recordId: `con-${i}`,
+    linked,
+    origin: 'search',
+    label: name,
+    fields: { email: `c${i}@example.com`, mobilePhone: '+1 206 555 0142', note: long ? '長い備考 '.repeat(400) : 'short' },
+  };
+}
+
+function view(links: InteractionRecordLink[], overrides: Partial<Interaction> = {}, notice?: CustomerCardView['notice']): CustomerCardView {
+  return buildCustomerCardView({ interaction: interaction(overrides), links, mappings, dispositions: ['Resolved', 'Escalated'], can, now, notice });
+}
+
+/** The bytes of the whole message Teams would receive, card and envelope. */
+function messageBytes(card: unknown): number {
+  return cardBytes({
+    type: 'message',
+    serviceUrl: 'https://smba.trafficmanager.net/amer/',
+    channelId: 'msteams',
+    from: { id: '28:00000000-0000-0000-0000-000000000002', name: 'Customer Card' },
+    conversation: { id: 'a:1xQ8rWZ-very-long-personal-conversation-id-of-teams-'.repeat(3), conversationType: 'personal', tenantId: '00000000-0000-0000-0000-000000000000' },
+    recipient: { id: '29:1abcdefghijklmnopqrstuvwxyz-user-id', name: 'Agent Name', aadObjectId: '00000000-0000-0000-0000-000000000001' },
+    replyToId: '1700000000000',
+    attachmentLayout: 'list',
+    inputHint: 'acceptingInput',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+  });
+}
+
+describe('cards', () => {
+  const cards: Record<string, unknown> = {
+    'customer card, one match': customerCard(view([contact(1, true), contact(2, false)], {}, { kind: 'info', text: 'Contact 1 matches' })),
+    'customer card, several matches': customerCard(view([contact(1, false), contact(2, false)], { matchState: 'multiple' })),
+    'customer card, no match': customerCard(view([], { matchState: 'none' })),
+    'customer card, ACW': customerCard(view([contact(1, true)], { state: 'acw', endedAt: '2026-11-22T10:04:00.000Z' })),
+    'customer card, completed': customerCard(view([contact(1, true)], { state: 'completed', endedAt: '2026-11-22T10:04:00.000Z', disposition: 'Resolved', notes: 'ok' })),
+    'record details': recordDetailsCard({
+      interactionId: interaction().id,
+      readOnly: false,
+      record: { ref: { type: 'contact', id: 'con-1' }, typeLabel: 'Contact', name: 'Maria Garcia', linked: true },
+      fields: [{ label: 'Email', value: 'maria@example.com' }],
+      editable: [{ field: 'email', label: 'Email', value: 'maria@example.com' }],
+      activities: [{ subject: 'Inbound call', when: '2026-11-20T09:00:00.000Z', description: 'Called about an order' }],
+      canUpdate: true,
+    }),
+    'search results': searchResultsCard({ query: 'garcia', records: [{ ref: { type: 'contact', id: 'c' }, typeLabel: 'Contact', name: 'Maria Garcia', fields: [{ label: 'Email', value: 'm@e.com' }] }] }),
+    'search results, empty': searchResultsCard({ query: 'nobody', records: [] }),
+    'agent status': statusCard([{ agent: { id: 'a', name: 'Ana', state: 'Unavailable', reasonCode: 'Lunch', stateSince: now.toISOString(), currentInteractionId: null }, stateLabel: 'Unavailable: Lunch', secondsInState: 754, interaction: null }], now),
+    'agent status, empty': statusCard([], now),
+    welcome: welcomeCard('Ana', { simulator: true, supervisor: false, reasonCodes: ['Lunch'] }),
+    help: helpCard({ simulator: false, supervisor: true, reasonCodes: ['Lunch'] }),
+    notice: noticeCard('Refused for a reason'),
+  };
+
+  it.each(Object.entries(cards))('%s is Adaptive Card 1.5 and parses without a warning', (_name, card) => {
+    expect((card as { version: string }).version).toBe('1.5');
+    expect(cardProblems(card)).toEqual([]);
+  });
+
+  it('says what to do next in empty states', () => {
+    expect(cardText(cards['customer card, no match'])).toMatch(/Create a contact, or search/);
+    expect(cardText(cards['search results, empty'])).toMatch(/No record matches\. Try/);
+    expect(cardText(cards['agent status, empty'])).toMatch(/No agents have talked to the bot yet/);
+  });
+
+  it('keeps the Customer Card under 28 KB with hundreds of long, non-Latin records and long notes', () => {
+    const links = Array.from({ length: 400 }, (_, i) => contact(i, i < 40, true));
+    const card = customerCard(view(links, { state: 'completed', endedAt: '2026-11-22T10:04:00.000Z', disposition: 'Resolved', notes: 'Ω'.repeat(4000) }));
+    expect(messageBytes(card)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardText(card)).toMatch(/Current Interaction \(40\)/);
+    expect(cardText(card)).toMatch(/Showing \d+ of 360\. Search to narrow the list\./);
+  });
+
+  it('keeps details, results and status under 28 KB whatever the data', () => {
+    const long = '詳細'.repeat(3000);
+    const details = recordDetailsCard({
+      interactionId: interaction().id,
+      readOnly: false,
+      record: { ref: { type: 'contact', id: 'con-1' }, typeLabel: 'Contact', name: long, linked: true },
+      fields: Array.from({ length: 200 }, (_, i) => ({ label: `field${i}`, value: long })),
+      editable: Array.from({ length: 30 }, (_, i) => ({ field: `field${i}`, label: `Field ${i}`, value: long.slice(0, 1000) })),
+      activities: Array.from({ length: 300 }, (_, i) => ({ subject: long, when: `2026-11-${String((i % 28) + 1).padStart(2, '0')}T09:00:00.000Z`, description: long })),
+      canUpdate: true,
+    });
+    const results = searchResultsCard({ query: long, records: Array.from({ length: 300 }, (_, i) => ({ ref: { type: 'contact', id: `c${i}` }, typeLabel: 'Contact', name: long, fields: [{ label: 'Note', value: long }] })) });
+    const status = statusCard(
+      Array.from({ length: 2000 }, (_, i) => ({ agent: { id: `a${i}`, name: long.slice(0, 200), state: 'Working' as const, reasonCode: null, stateSince: now.toISOString(), currentInteractionId: 'x' }, stateLabel: 'Working', secondsInState: 60, interaction: { id: 'x', channel: 'voice' as const, ani: '+12065550142', state: 'active' as const } })),
+      now,
+    );
+    for (const card of [details, results, status]) {
+      expect(messageBytes(card)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+      expect(cardProblems(card)).toEqual([]);
+    }
+    expect(cardText(status)).toMatch(/Showing \d+ of 2000 agents/);
+  });
+
+  it('does not let CRM data act as Markdown', () => {
+    const card = customerCard(view([{ ...contact(1, true), label: '**Boss** [click](http://evil.example)' }]));
+    expect(cardText(card)).toContain('\\*\\*Boss\\*\\* \\[click\\](http://evil.example)');
+  });
+});
