@@ -30,7 +30,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
-  const embedded = new EmbeddedConnector(store.db, clock);
+  const embedded = new EmbeddedConnector(store.db, clock, config.defaultRegion);
   const engine = new WorkflowEngine({
     configurations: config.crm,
     // One connector type today; the port lets the next ones slot in by configuration.connector.type.

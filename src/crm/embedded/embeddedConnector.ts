@@ -20,6 +20,8 @@ export class EmbeddedConnector implements CrmConnector {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date = () => new Date(),
+    /** How phone numbers stored without a country code are read. */
+    private readonly defaultRegion = 'US',
   ) {}
 
   async findByPhone(e164: string, { signal }: CallOptions): Promise<CrmRecord[]> {
@@ -50,7 +52,7 @@ export class EmbeddedConnector implements CrmConnector {
 
   async create(type: string, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
     signal.throwIfAborted();
-    return this.db.transaction().execute((trx) => insertRecord(trx, type, fields, this.clock()));
+    return this.db.transaction().execute((trx) => insertRecord(trx, type, fields, this.clock(), undefined, this.defaultRegion));
   }
 
   async update(ref: RecordRef, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
@@ -67,7 +69,7 @@ export class EmbeddedConnector implements CrmConnector {
         .where('id', '=', ref.id)
         .execute();
       await trx.deleteFrom('crm_record_keys').where('record_id', '=', ref.id).where('kind', '!=', 'activity').execute();
-      await insertKeys(trx, ref.type, ref.id, merged);
+      await insertKeys(trx, ref.type, ref.id, merged, this.defaultRegion);
       return { type: ref.type, id: ref.id, name, fields: merged };
     });
   }
@@ -91,6 +93,8 @@ export class EmbeddedConnector implements CrmConnector {
             activityDate: this.clock().toISOString(),
           },
           this.clock(),
+          undefined,
+          this.defaultRegion,
         );
         // The unique index on activity keys makes a concurrent second write fail here, not duplicate.
         await trx
@@ -145,7 +149,7 @@ export class EmbeddedConnector implements CrmConnector {
         const record = await getRecord(this.db, { type: entity, id: String(value) });
         return record ? [record] : [];
       }
-      const key = recordKeys(entity, { [field]: value }).at(0);
+      const key = recordKeys(entity, { [field]: value }, this.defaultRegion).at(0);
       if (key) {
         const rows = await this.db
           .selectFrom('crm_record_keys as k')
@@ -188,6 +192,7 @@ export async function insertRecord(
   fields: Record<string, FieldValue>,
   now: Date,
   id = `${TYPE_PREFIX[type] ?? 'rec'}-${randomUUID().slice(0, 13)}`,
+  defaultRegion = 'US',
 ): Promise<CrmRecord> {
   const complete = { ...fields };
   if (type === 'case' && !complete.caseNumber) complete.caseNumber = await nextCaseNumber(trx);
@@ -201,12 +206,12 @@ export async function insertRecord(
     .insertInto('crm_records')
     .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: stamp })
     .execute();
-  await insertKeys(trx, type, id, complete);
+  await insertKeys(trx, type, id, complete, defaultRegion);
   return { type, id, name, fields: complete };
 }
 
-async function insertKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>): Promise<void> {
-  const keys = recordKeys(type, fields);
+async function insertKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>, defaultRegion: string): Promise<void> {
+  const keys = recordKeys(type, fields, defaultRegion);
   if (keys.length === 0) return;
   await trx
     .insertInto('crm_record_keys')

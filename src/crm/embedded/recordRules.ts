@@ -33,13 +33,17 @@ export function recordName(type: string, fields: Record<string, FieldValue>, id:
  * Exact-match keys of a record: phones in E.164 (whatever way they were typed), lower-cased emails, case
  * numbers, references to other records (fields ending in "Id"), and the record an activity regards.
  */
-export function recordKeys(type: string, fields: Record<string, FieldValue>): Array<{ kind: string; value: string }> {
+export function recordKeys(
+  type: string,
+  fields: Record<string, FieldValue>,
+  defaultRegion = 'US',
+): Array<{ kind: string; value: string }> {
   const keys: Array<{ kind: string; value: string }> = [];
   for (const [field, value] of Object.entries(fields)) {
     if (value === null || value === '') continue;
     const text = String(value);
     if (PHONE_FIELDS.includes(field)) {
-      const e164 = toE164(text, 'US');
+      const e164 = toE164(text, defaultRegion);
       if (e164) keys.push({ kind: 'phone', value: e164 });
     } else if (field === 'email') {
       keys.push({ kind: 'email', value: text.trim().toLowerCase() });
