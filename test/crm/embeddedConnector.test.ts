@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
+import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
+import { parseFilter } from '../../src/crm/filter.js';
+import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
+import { toE164 } from '../../src/domain/phone.js';
+import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { describeConnectorContract, seedThroughPort } from './connectorContract.js';
+
+const NOW = new Date('2026-03-14T09:30:00.000Z');
+const opts = { signal: new AbortController().signal };
+
+describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
+  describeConnectorContract(`EmbeddedConnector on ${backend.name}`, async () => {
+    const store = await backend.open();
+    const connector = new EmbeddedConnector(store.db);
+    return { connector, seed: seedThroughPort(connector), dispose: () => store.dispose() };
+  });
+
+  describe('demo seed', () => {
+    let store: TestStore;
+    let connector: EmbeddedConnector;
+    let seeded: boolean;
+
+    beforeAll(async () => {
+      store = await backend.open();
+      connector = new EmbeddedConnector(store.db, () => NOW);
+      seeded = await seedDemoData(store.db, NOW);
+    });
+    afterAll(async () => {
+      await store?.dispose();
+    });
+
+    const allRows = () => store.db.selectFrom('crm_records').select(['id', 'type', 'name', 'fields', 'created_at']).orderBy('id').execute();
+
+    it('seeds an empty CRM and says so', () => {
+      expect(seeded).toBe(true);
+    });
+
+    it('writes Contoso Pharmaceuticals at +1 206 555 0100', async () => {
+      const found = await connector.findByPhone('+12065550100', opts);
+      expect(found.map((r) => [r.type, r.id, r.name])).toEqual([['account', DEMO.contoso.id, 'Contoso Pharmaceuticals']]);
+      expect(found[0]!.fields.phone).toBe(DEMO.contoso.phone);
+    });
+
+    it('writes Maria Garcia with her mobile and email, at Contoso', async () => {
+      const byPhone = await connector.findByPhone('+12065550142', opts);
+      expect(byPhone.map((r) => r.id)).toEqual([DEMO.maria.id]);
+      const maria = byPhone[0]!;
+      expect(maria).toMatchObject({
+        type: 'contact',
+        name: 'Maria Garcia',
+        fields: { mobilePhone: '+1 206 555 0142', email: 'maria.garcia@contoso.example', accountId: DEMO.contoso.id, accountName: 'Contoso Pharmaceuticals' },
+      });
+      expect((await connector.findByEmail('Maria.Garcia@Contoso.example', opts)).map((r) => r.id)).toEqual([DEMO.maria.id]);
+    });
+
+    it('writes Maria’s open case CS-1001 "Damaged shipment"', async () => {
+      const cases = await connector.query('case', parseFilter('caseNumber = "CS-1001"'), { ...opts, limit: 10 });
+      expect(cases).toHaveLength(1);
+      expect(cases[0]).toMatchObject({ id: DEMO.mariaCase.id, fields: { subject: 'Damaged shipment', contactId: DEMO.maria.id } });
+      expect(cases[0]!.fields.status).not.toBe('Closed');
+      const open = await connector.query('case', parseFilter(`contactId = "${DEMO.maria.id}" and status != "Closed"`), { ...opts, limit: 10 });
+      expect(open.map((r) => r.id)).toEqual([DEMO.mariaCase.id]);
+    });
+
+    it('writes Chris Doe and Pat Doe sharing +1 206 555 0199', async () => {
+      const found = await connector.findByPhone('+12065550199', opts);
+      expect(found.map((r) => [r.type, r.id, r.name]).sort()).toEqual([
+        ['contact', 'con-chris-doe', 'Chris Doe'],
+        ['contact', 'con-pat-doe', 'Pat Doe'],
+      ]);
+      expect([...DEMO.household.contacts].sort()).toEqual(found.map((r) => r.id).sort());
+    });
+
+    it('has nobody at +1 206 555 0000', async () => {
+      expect(await connector.findByPhone(toE164(DEMO.nobody, 'US')!, opts)).toEqual([]);
+    });
+
+    it('writes a few hundred records of every standard type', async () => {
+      const rows = await allRows();
+      expect(rows.length).toBeGreaterThanOrEqual(300);
+      expect(rows.length).toBeLessThan(2000);
+      const byType = new Map<string, number>();
+      for (const row of rows) byType.set(row.type, (byType.get(row.type) ?? 0) + 1);
+      for (const type of ['account', 'contact', 'case', 'lead']) expect(byType.get(type) ?? 0, type).toBeGreaterThanOrEqual(20);
+    });
+
+    it('writes only phone numbers that normalize, each findable by its E.164 form', async () => {
+      const rows = await allRows();
+      const phoneKeys = await store.db.selectFrom('crm_record_keys').select(['value', 'record_id']).where('kind', '=', 'phone').execute();
+      const keys = new Set(phoneKeys.map((k) => `${k.record_id} ${k.value}`));
+      let checked = 0;
+      for (const row of rows) {
+        const fields = JSON.parse(row.fields) as Record<string, FieldValue>;
+        for (const field of ['phone', 'mobilePhone', 'homePhone']) {
+          const value = fields[field];
+          if (typeof value !== 'string' || row.type === 'task') continue;
+          const e164 = toE164(value, 'US');
+          expect(e164, `${row.id}.${field} = ${value}`).not.toBeNull();
+          expect(keys.has(`${row.id} ${e164}`), `${row.id}.${field} = ${value}`).toBe(true);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(300);
+    });
+
+    it('gives every case a distinct case number', async () => {
+      const cases = await connector.query('case', null, { ...opts, limit: 5000 });
+      const numbers = cases.map((c) => c.fields.caseNumber);
+      expect(numbers.every((n) => typeof n === 'string' && /^CS-\d+$/.test(n))).toBe(true);
+      expect(new Set(numbers).size).toBe(cases.length);
+    });
+
+    it('runs only once: a second call returns false and writes nothing', async () => {
+      const before = await allRows();
+      expect(await seedDemoData(store.db, new Date(NOW.getTime() + 86_400_000))).toBe(false);
+      expect(await allRows()).toEqual(before);
+    });
+
+    it('is deterministic: another empty store gets the same records', async () => {
+      const other = await backend.open();
+      try {
+        expect(await seedDemoData(other.db, NOW)).toBe(true);
+        const theirs = await other.db.selectFrom('crm_records').select(['id', 'type', 'name', 'fields', 'created_at']).orderBy('id').execute();
+        const ours = await allRows();
+        expect(theirs.length).toBe(ours.length);
+        expect(theirs).toEqual(ours);
+      } finally {
+        await other.dispose();
+      }
+    });
+  });
+
+  describe('embedded specifics', () => {
+    let store: TestStore;
+    let connector: EmbeddedConnector;
+
+    beforeAll(async () => {
+      store = await backend.open();
+      connector = new EmbeddedConnector(store.db);
+    });
+    afterAll(async () => {
+      await store?.dispose();
+    });
+
+    it('numbers new cases CS-1001, CS-1002... and fills accountName from accountId', async () => {
+      const account = await connector.create('account', { name: 'Numbering Inc' }, opts);
+      const first = await connector.create('case', { subject: 'First', accountId: account.id }, opts);
+      const second = await connector.create('case', { subject: 'Second' }, opts);
+      expect(first.fields).toMatchObject({ caseNumber: 'CS-1001', accountName: 'Numbering Inc' });
+      expect(first.name).toBe('CS-1001 First');
+      expect(second.fields.caseNumber).toBe('CS-1002');
+    });
+
+    // BUG (src/crm/embedded/embeddedConnector.ts, nextCaseNumber): the next case number is
+    // `CS-${1001 + count of case-number keys}`. (1) A case created with its own caseNumber (the demo seed and
+    // Create Custom Record both do that) makes the counter hand the same number out again later; (2) on
+    // Postgres, concurrent creates read the same count (READ COMMITTED) and get the same number. The keys
+    // table allows one number on several records, so nothing stops it.
+    it.fails('never gives two cases the same case number (explicit numbers, concurrent creates)', async () => {
+      const concurrent = await Promise.all(Array.from({ length: 8 }, (_, i) => connector.create('case', { subject: `Concurrent ${i}` }, opts)));
+      const concurrentNumbers = concurrent.map((c) => String(c.fields.caseNumber));
+      expect.soft(new Set(concurrentNumbers).size, `concurrent: ${concurrentNumbers.join(', ')}`).toBe(8);
+
+      const auto = await connector.create('case', { subject: 'Auto' }, opts);
+      const k = Number(String(auto.fields.caseNumber).slice(3));
+      const explicit = await connector.create('case', { subject: 'Imported', caseNumber: `CS-${k + 5}` }, opts);
+      const later: CrmRecord[] = [];
+      for (let i = 0; i < 10; i++) later.push(await connector.create('case', { subject: `Later ${i}` }, opts));
+      const numbers = [auto, explicit, ...later].map((c) => String(c.fields.caseNumber));
+      expect.soft(new Set(numbers).size, `sequential: ${numbers.join(', ')}`).toBe(numbers.length);
+    });
+
+    // BUG (src/crm/embedded/embeddedConnector.ts, candidates): an `=` on an indexed field is looked up
+    // exactly in crm_record_keys (ids, and fields ending in "Id", are stored as written), while
+    // matchesFilter compares text without regard to case. So `accountId = "ACC-…"` finds nothing, yet
+    // the same filter with a never-true `or` (which disables the index) finds the record.
+    it.fails('gives the same answer with or without an index: = on a reference is case-insensitive like every text =', async () => {
+      const account = await connector.create('account', { name: 'Case Sensitive Ltd' }, opts);
+      const contact = await connector.create('contact', { lastName: 'Reference', accountId: account.id }, opts);
+      const upper = account.id.toUpperCase();
+      const scanned = await connector.query('contact', parseFilter(`accountId = "${upper}" or accountId = "no such id"`), { ...opts, limit: 10 });
+      expect(scanned.map((r) => r.id)).toEqual([contact.id]);
+      const indexed = await connector.query('contact', parseFilter(`accountId = "${upper}"`), { ...opts, limit: 10 });
+      expect(indexed.map((r) => r.id)).toEqual([contact.id]);
+    });
+
+    // BUG (src/crm/embedded/embeddedConnector.ts, update): insertRecord derives accountName from accountId,
+    // but update merges `{ ...current.fields, ...fields }` without deriving it again, so a contact moved to
+    // another account keeps the old account's name (shown as "Account" on the Customer Card).
+    it.fails('names the new account when a contact moves to another account', async () => {
+      const first = await connector.create('account', { name: 'Old Employer' }, opts);
+      const second = await connector.create('account', { name: 'New Employer' }, opts);
+      const contact = await connector.create('contact', { lastName: 'Mover', accountId: first.id }, opts);
+      expect(contact.fields.accountName).toBe('Old Employer');
+      const moved = await connector.update({ type: 'contact', id: contact.id }, { accountId: second.id }, opts);
+      expect(moved.fields).toMatchObject({ accountId: second.id, accountName: 'New Employer' });
+    });
+
+    it('keeps activity keys apart from record edits: updating a task does not free its key', async () => {
+      const contact = await connector.create('contact', { lastName: 'Keyed' }, opts);
+      const activity = { key: 'int-1:contact:keyed', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', fields: {} };
+      const first = await connector.logActivity(activity, opts);
+      await connector.update({ type: 'task', id: first.record.id }, { notes: 'edited' }, opts);
+      const again = await connector.logActivity(activity, opts);
+      expect(again).toMatchObject({ created: false, record: { id: first.record.id, fields: { notes: 'edited' } } });
+      expect(await connector.listActivities({ type: 'contact', id: contact.id }, { ...opts, limit: 10 })).toHaveLength(1);
+    });
+  });
+});
+
