@@ -11,7 +11,8 @@
  *   OP         := "=" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "startswith"
  *   VALUE      := "double-quoted text" (\" and \\ escape) | number | true | false | null
  *
- * Keywords are case-insensitive. Example: status != "Closed" and (subject contains "shipment" or priority = "High")
+ * Keywords are case-insensitive, and so are text comparisons, except on identifiers ("id" and fields ending
+ * in "Id"), which are exact. Example: status != "Closed" and (subject contains "shipment" or priority = "High")
  */
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'startswith';
 export type FilterValue = string | number | boolean | null;
@@ -79,7 +80,7 @@ function tokenize(input: string): Token[] {
     } else if (/[=!<>]/.test(ch)) {
       const two = input.slice(i, i + 2);
       const op = ['!=', '<=', '>='].includes(two) ? two : ch === '!' ? null : ch;
-      if (!op) throw new FilterSyntaxError('unknown operator', two, start);
+      if (!op) throw new FilterSyntaxError('unknown operator', /^\S+/.exec(input.slice(i))![0].slice(0, 2), start);
       tokens.push({ kind: 'op', text: op, position: start });
       i += op.length;
     } else if (/[-0-9]/.test(ch)) {
@@ -167,15 +168,19 @@ export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown)
   const actual = get(expr.field) ?? null;
   const expected = expr.value;
   const text = (v: unknown) => String(v ?? '').toLowerCase();
+  // Identifiers are exact (real CRMs' ids are case-sensitive); other text compares without regard to case.
+  const exact = expr.field === 'id' || expr.field.endsWith('Id');
+  const equal = () =>
+    typeof expected === 'string' ? (exact ? String(actual ?? '') === expected : text(actual) === expected.toLowerCase()) : actual === expected;
   switch (expr.op) {
     case '=':
-      return typeof expected === 'string' ? text(actual) === expected.toLowerCase() : actual === expected;
+      return equal();
     case '!=':
-      return typeof expected === 'string' ? text(actual) !== expected.toLowerCase() : actual !== expected;
+      return !equal();
     case 'contains':
-      return text(actual).includes(text(expected));
+      return expected !== null && text(actual).includes(text(expected));
     case 'startswith':
-      return text(actual).startsWith(text(expected));
+      return expected !== null && text(actual).startsWith(text(expected));
     default: {
       if (actual === null || expected === null) return false;
       const a = typeof expected === 'number' ? Number(actual) : String(actual);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001_initial.js';
+import * as caseNumbers from './migrations/002_case_numbers.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,7 +23,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001_initial': initial };
+const migrations: Record<string, Migration> = { '001_initial': initial, '002_case_numbers': caseNumbers };
 
 /** Opens the database and brings its schema up to date. SQLite is created on first use. */
 export async function openStore(options: StoreOptions): Promise<Store> {

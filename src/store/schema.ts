@@ -11,6 +11,13 @@ export interface Database {
   jobs: JobsTable;
   crm_records: CrmRecordsTable;
   crm_record_keys: CrmRecordKeysTable;
+  crm_sequences: CrmSequencesTable;
+}
+
+/** Counters of the embedded CRM (case numbers). */
+export interface CrmSequencesTable {
+  name: string;
+  value: number;
 }
 
 export interface AgentsTable {

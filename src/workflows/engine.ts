@@ -145,6 +145,9 @@ export class WorkflowEngine {
     } catch (error) {
       throw new Outcomes('ValidationError', { message: `payload: not valid JSON (${(error as Error).message})`, field: 'payload' });
     }
+    if (request.timeoutMs !== undefined && !(Number.isInteger(request.timeoutMs) && request.timeoutMs >= 1 && request.timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw new Outcomes('ValidationError', { message: `timeoutMs: must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, field: 'timeoutMs' });
+    }
     const timeoutMs = request.timeoutMs ?? payloadTimeout(json) ?? this.defaultTimeoutMs;
     const schema = KINDS[definition.kind].input(definition) as z.ZodType;
     const parsed = schema.safeParse(json);

@@ -2,6 +2,7 @@ import type { CrmRecord, FieldValue } from '../domain/crmRecord.js';
 import type { MemorializationSource, WorkflowDefinition } from './configuration.js';
 import { acwInputSchema, type AcwInput, type AgentData, type InteractionData } from './interactionData.js';
 import type { WorkflowKindModule } from './kind.js';
+import { rethrowNotFound } from './notFound.js';
 
 type MemorializationDefinition = Extract<WorkflowDefinition, { kind: 'memorialization' }>;
 
@@ -49,7 +50,9 @@ export const memorialize: WorkflowKindModule<
       fields[mapping.target] = value === null ? null : String(value);
     }
     if (Object.keys(fields).length === 0) return { record: null, fields };
-    const record = await connector.update({ type: regarding.entity, id: regarding.id }, fields, { signal });
+    const record = await connector
+      .update({ type: regarding.entity, id: regarding.id }, fields, { signal })
+      .catch((error: unknown) => rethrowNotFound(error, regarding.entity, regarding.id, 'workflowInput.regarding.id'));
     return { record, fields };
   },
 };

@@ -3,6 +3,7 @@ import { displayPhone } from '../domain/phone.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { acwInputSchema, type AcwInput } from './interactionData.js';
 import type { WorkflowKindModule } from './kind.js';
+import { rethrowNotFound } from './notFound.js';
 
 type TimelineDefinition = Extract<WorkflowDefinition, { kind: 'timeline' }>;
 
@@ -22,7 +23,8 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
       `Disposition: ${interaction.disposition ?? 'none'}`,
       interaction.notes ? `Notes: ${interaction.notes}` : 'Notes: none',
     ].join('\n');
-    const { record, created } = await connector.logActivity(
+    const { record, created } = await connector
+      .logActivity(
       {
         key: `${interaction.id}:${regarding.entity}:${regarding.id}`,
         regarding: { type: regarding.entity, id: regarding.id },
@@ -37,8 +39,9 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
           agentName: agent.name,
         },
       },
-      { signal },
-    );
+        { signal },
+      )
+      .catch((error: unknown) => rethrowNotFound(error, regarding.entity, regarding.id, 'workflowInput.regarding.id'));
     return { activity: record, created };
   },
 };

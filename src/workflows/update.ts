@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { CrmRecord } from '../domain/crmRecord.js';
-import { CrmError } from '../crm/port.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { entitySchema, fieldMapSchema } from './fieldValues.js';
 import type { WorkflowKindModule } from './kind.js';
-import { WorkflowInputError } from './result.js';
+import { rethrowNotFound } from './notFound.js';
 
 type UpdateDefinition = Extract<WorkflowDefinition, { kind: 'update' }>;
 
@@ -28,10 +27,7 @@ export const update: WorkflowKindModule<UpdateDefinition, Input, { record: CrmRe
     try {
       return { record: await connector.update({ type: entity, id }, fields, { signal }) };
     } catch (error) {
-      if (error instanceof CrmError && error.status === 404) {
-        throw new WorkflowInputError(`no ${entity} with id "${id}"`, 'workflowInput.id');
-      }
-      throw error;
+      return rethrowNotFound(error, entity, id, 'workflowInput.id');
     }
   },
 };

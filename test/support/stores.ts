@@ -40,7 +40,14 @@ export const STORE_BACKENDS: ReadonlyArray<{ name: 'sqlite' | 'postgres'; open()
       // A schema per store keeps parallel test files apart in the one shared database.
       const pgSchema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
       const dataDir = mkdtempSync(join(tmpdir(), 'cc-test-'));
-      const store = await openStore({ databaseUrl: TEST_DATABASE_URL, dataDir, pgSchema });
+      const store = await openStore({ databaseUrl: TEST_DATABASE_URL, dataDir, pgSchema }).catch(async (error: unknown) => {
+        // A failed open may have created the schema already: leave nothing behind in the shared database.
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`).finally(() => client.end());
+        throw error;
+      });
       return {
         ...store,
         productOptions: { databaseUrl: TEST_DATABASE_URL, dataDir, pgSchema },

@@ -178,6 +178,13 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       }
     });
 
+    it('ValidationError: a caller timeoutMs that is not a whole number of milliseconds', async () => {
+      for (const timeoutMs of [0, -5, 1.5, Number.NaN, 999_999]) {
+        const errorArgs = expectFailure(await execute({ timeoutMs }), 'ValidationError');
+        expect(errorArgs.field, String(timeoutMs)).toBe('timeoutMs');
+      }
+    });
+
     it('InvalidWorkflow: a workflow ID the configuration does not define', async () => {
       const errorArgs = expectFailure(await execute({ workflowId: 'create-opportunity' }), 'InvalidWorkflow');
       expect(errorArgs).toMatchObject({ field: 'workflowId', message: expect.stringMatching(/create-opportunity.*not defined/) });
@@ -482,6 +489,14 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       );
       expect(errorArgs.field).toBe('workflowInput.interaction.durationSeconds');
       expect(await crm.listActivities({ type: 'contact', id: contact.id }, { signal, limit: 10 })).toEqual([]);
+    });
+
+    it('timeline and memorialization: a record that does not exist is the input\'s fault, named', async () => {
+      const input = { regarding: { entity: 'contact', id: 'con-gone' }, interaction: interaction('int-350'), agent };
+      for (const workflow of ['timeline', 'memorialize']) {
+        const errorArgs = expectFailure(await run(workflow, input), 'ValidationError');
+        expect(errorArgs).toMatchObject({ field: 'workflowInput.regarding.id', message: expect.stringContaining('no contact with id "con-gone"') });
+      }
     });
 
     it('memorialization: writes the mapped fields as text, per record type', async () => {

@@ -61,6 +61,10 @@ export class EmbeddedConnector implements CrmConnector {
       const current = await getRecord(trx, ref);
       if (!current) throw new CrmError(`${ref.type} ${ref.id} does not exist`, 404);
       const merged = { ...current.fields, ...fields };
+      if (typeof fields.accountId === 'string' && fields.accountName === undefined && fields.accountId !== current.fields.accountId) {
+        // The account's name travels with the reference, as a CRM relationship field would.
+        merged.accountName = (await getRecord(trx, { type: 'account', id: fields.accountId }))?.name ?? null;
+      }
       const now = this.clock().toISOString();
       const name = recordName(ref.type, merged, ref.id);
       await trx
@@ -78,6 +82,9 @@ export class EmbeddedConnector implements CrmConnector {
     signal.throwIfAborted();
     const existing = await this.byKey('activity', activity.key, ['task']);
     if (existing[0]) return { record: existing[0], created: false };
+    if (!(await getRecord(this.db, activity.regarding))) {
+      throw new CrmError(`${activity.regarding.type} ${activity.regarding.id} does not exist`, 404);
+    }
     try {
       const record = await this.db.transaction().execute(async (trx) => {
         const created = await insertRecord(
@@ -195,7 +202,12 @@ export async function insertRecord(
   defaultRegion = 'US',
 ): Promise<CrmRecord> {
   const complete = { ...fields };
-  if (type === 'case' && !complete.caseNumber) complete.caseNumber = await nextCaseNumber(trx);
+  if (type === 'case') {
+    if (!complete.caseNumber) complete.caseNumber = await nextCaseNumber(trx);
+    else if (await keyTaken(trx, 'number', String(complete.caseNumber).trim().toUpperCase())) {
+      throw new CrmError('case number already used', 400, { caseNumber: `${String(complete.caseNumber)} is already the number of another case` });
+    }
+  }
   if (typeof complete.accountId === 'string' && complete.accountName === undefined) {
     const account = await getRecord(trx, { type: 'account', id: complete.accountId });
     if (account) complete.accountName = account.name;
@@ -216,18 +228,28 @@ async function insertKeys(trx: Db, type: string, id: string, fields: Record<stri
   await trx
     .insertInto('crm_record_keys')
     .values(keys.map((k) => ({ kind: k.kind, value: k.value, record_id: id, record_type: type })))
-    .onConflict((oc) => oc.doNothing())
+    // Only a repeat of the same key is ignored; a case number taken by another case still fails.
+    .onConflict((oc) => oc.columns(['kind', 'value', 'record_id']).doNothing())
     .execute();
 }
 
+async function keyTaken(trx: Db, kind: string, value: string): Promise<boolean> {
+  return !!(await trx.selectFrom('crm_record_keys').select('record_id').where('kind', '=', kind).where('value', '=', value).executeTakeFirst());
+}
+
+/** The next free case number: the counter row is locked by the update until the transaction ends. */
 async function nextCaseNumber(trx: Db): Promise<string> {
-  const row = await trx
-    .selectFrom('crm_record_keys')
-    .select((eb) => eb.fn.count<number>('value').as('n'))
-    .where('kind', '=', 'number')
-    .where('record_type', '=', 'case')
-    .executeTakeFirstOrThrow();
-  return `CS-${1001 + Number(row.n)}`;
+  for (;;) {
+    const row = await trx
+      .updateTable('crm_sequences')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'case')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const candidate = `CS-${row.value}`;
+    // Numbers given explicitly (imports, custom creates) are skipped over, never handed out twice.
+    if (!(await keyTaken(trx, 'number', candidate))) return candidate;
+  }
 }
 
 function toRecord(row: { id: string; type: string; name: string; fields: string }): CrmRecord {
