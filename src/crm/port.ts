@@ -1,5 +1,9 @@
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
 import type { FilterExpr } from './filter.js';
+import type { NativeStandardType, StandardRecordType } from './standardRecords.js';
+
+/** What a workflow may ask of a CRM; a connector names those its CRM cannot do (see `unsupported`). */
+export type Capability = 'search.ani' | 'search.custom' | 'create.standard' | 'create.custom' | 'update' | 'timeline' | 'memorialization';
 
 /**
  * The one way to a CRM. Every workflow reaches its CRM through this port, and every adapter (embedded,
@@ -12,10 +16,16 @@ import type { FilterExpr } from './filter.js';
  *   with `created: false`, so a retried job never writes twice.
  */
 export interface CrmConnector {
+  /** The standard records (SPEC's catalogue) this CRM has, and their names there. */
+  readonly standardTypes: Readonly<Partial<Record<StandardRecordType, NativeStandardType>>>;
+  /** What this CRM cannot do, each with the reason an admin reads (the InvalidWorkflow branch). */
+  readonly unsupported: Readonly<Partial<Record<Capability, string>>>;
   /** Accounts, contacts and leads with a phone field equal to this E.164 number. */
   findByPhone(e164: string, options: CallOptions): Promise<CrmRecord[]>;
   /** Contacts and leads whose email equals this address (case-insensitive). */
   findByEmail(email: string, options: CallOptions): Promise<CrmRecord[]>;
+  /** Open cases (tickets, incidents) of a person or an account, newest first; [] for other records. */
+  openCases(record: RecordRef, options: QueryOptions): Promise<CrmRecord[]>;
   /** Records of one type matching the filter (all of that type when null), at most `limit`. */
   query(entity: string, filter: FilterExpr | null, options: QueryOptions): Promise<CrmRecord[]>;
   get(ref: RecordRef, options: CallOptions): Promise<CrmRecord | null>;

@@ -29,17 +29,3 @@ export function sameRef(a: RecordRef, b: RecordRef): boolean {
 export function refKey(ref: RecordRef): string {
   return `${ref.type}:${ref.id}`;
 }
-
-/** The standard record types and the standard fields a standard create accepts (SPEC: standard create). */
-export const STANDARD_FIELDS = {
-  account: ['name', 'phone', 'website', 'industry', 'city'],
-  contact: ['firstName', 'lastName', 'phone', 'mobilePhone', 'email', 'accountId', 'title'],
-  case: ['subject', 'description', 'status', 'priority', 'contactId', 'accountId'],
-  lead: ['firstName', 'lastName', 'company', 'phone', 'email', 'status'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type StandardRecordType = keyof typeof STANDARD_FIELDS;
-
-export function isStandardType(type: string): type is StandardRecordType {
-  return Object.hasOwn(STANDARD_FIELDS, type);
-}

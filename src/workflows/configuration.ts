@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isStandardType, STANDARD_FIELDS } from '../domain/crmRecord.js';
+import { isStandardRecordType, STANDARD_RECORDS } from '../crm/standardRecords.js';
 import { describeIssues } from '../domain/errors.js';
 
 /**
@@ -81,11 +81,11 @@ export const crmConfigurationSchema = z
         ctx.addIssue({ code: 'custom', path: ['workflows', i, 'id'], message: `duplicate workflow id "${w.id}"` });
       }
       seen.add(w.id);
-      if (w.kind === 'create' && w.variant === 'standard' && !isStandardType(w.recordType ?? '')) {
+      if (w.kind === 'create' && w.variant === 'standard' && !isStandardRecordType(w.recordType ?? '')) {
         ctx.addIssue({
           code: 'custom',
           path: ['workflows', i, 'recordType'],
-          message: `a standard create names one of ${Object.keys(STANDARD_FIELDS).join(', ')}`,
+          message: `a standard create names one of ${Object.keys(STANDARD_RECORDS).join(', ')}`,
         });
       }
     });

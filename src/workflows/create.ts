@@ -1,24 +1,19 @@
 import { z } from 'zod';
-import { isStandardType, STANDARD_FIELDS, type CrmRecord, type StandardRecordType } from '../domain/crmRecord.js';
+import type { CrmRecord, FieldValue } from '../domain/crmRecord.js';
+import { STANDARD_RECORDS, isStandardRecordType } from '../crm/standardRecords.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { entitySchema, fieldMapSchema, fieldValueSchema } from './fieldValues.js';
 import type { WorkflowKindModule } from './kind.js';
+import { WorkflowUnsupportedError } from './result.js';
 
 type CreateDefinition = Extract<WorkflowDefinition, { kind: 'create' }>;
 
-/** Fields a standard create cannot do without. */
-const REQUIRED: Record<StandardRecordType, string[]> = {
-  account: ['name'],
-  contact: ['lastName'],
-  case: ['subject'],
-  lead: ['lastName', 'company'],
-};
-
-function standardInput(type: StandardRecordType) {
+function standardInput(type: keyof typeof STANDARD_RECORDS) {
+  const { fields, required } = STANDARD_RECORDS[type];
   const shape = Object.fromEntries(
-    STANDARD_FIELDS[type].map((field) => [
+    fields.map((field) => [
       field,
-      REQUIRED[type].includes(field) ? z.string().trim().min(1, 'is required') : fieldValueSchema.optional(),
+      (required as readonly string[]).includes(field) ? z.string().trim().min(1, 'is required') : fieldValueSchema.optional(),
     ]),
   );
   // strict(): a standard create carries the standard fields and only those (SPEC).
@@ -31,15 +26,16 @@ const customInput = z
 
 type Input = { workflowInput: Record<string, unknown> };
 
-/** Standard create (one standard type, standard fields only) and Create Custom Record (any type, any fields). */
+/**
+ * Standard create (one type of SPEC's catalogue, its standard fields only, under canonical names that the
+ * connector maps to its CRM's) and Create Custom Record (any type, any fields, in the CRM's own names).
+ */
 export const create: WorkflowKindModule<CreateDefinition, Input, { record: CrmRecord }> = {
   input(definition) {
     if (definition.variant === 'custom') return customInput as z.ZodType<Input, z.ZodTypeDef, unknown>;
-    const type = definition.recordType!;
-    if (!isStandardType(type)) {
-      // Caught at config load too; kept here so a hand-built definition cannot slip through.
-      throw new Error(`workflow ${definition.id}: "${type}" is not a standard record type`);
-    }
+    const type = definition.recordType ?? '';
+    // Checked when the configuration loads; kept so that a hand-built definition cannot slip through.
+    if (!isStandardRecordType(type)) throw new Error(`workflow ${definition.id}: "${type}" is not a standard record type`);
     return standardInput(type) as z.ZodType<Input, z.ZodTypeDef, unknown>;
   },
 
@@ -48,9 +44,16 @@ export const create: WorkflowKindModule<CreateDefinition, Input, { record: CrmRe
       const { entity, fields } = input.workflowInput as z.infer<typeof customInput>['workflowInput'];
       return { record: await connector.create(entity, fields, { signal }) };
     }
-    const fields = Object.fromEntries(
-      Object.entries(input.workflowInput).filter(([, v]) => v !== undefined),
-    ) as Record<string, string | number | boolean | null>;
-    return { record: await connector.create(definition.recordType!, fields, { signal }) };
+    const type = definition.recordType as keyof typeof STANDARD_RECORDS;
+    const native = connector.standardTypes[type];
+    if (!native) throw new WorkflowUnsupportedError(`this CRM has no standard "${type}" record; use Create Custom Record`);
+    const fields: Record<string, FieldValue> = {};
+    for (const [field, value] of Object.entries(input.workflowInput)) {
+      if (value === undefined) continue;
+      const nativeField = native.fields[field];
+      if (!nativeField) throw new WorkflowUnsupportedError(`this CRM's ${native.type} has no standard field for "${field}"`);
+      fields[nativeField] = value as FieldValue;
+    }
+    return { record: await connector.create(native.type, fields, { signal }) };
   },
 };

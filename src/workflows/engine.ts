@@ -2,12 +2,12 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { describeIssues } from '../domain/errors.js';
 import type { CrmConnector } from '../crm/port.js';
-import { CrmError } from '../crm/port.js';
+import { CrmError, type Capability } from '../crm/port.js';
 import type { CrmConfiguration, CrmConfigurations, WorkflowDefinition } from './configuration.js';
 import type { WorkflowKindModule } from './kind.js';
 import { create } from './create.js';
 import { memorialize } from './memorialize.js';
-import { WorkflowInputError, type Branch, type ErrorArgs, type Outcome, type WorkflowResult } from './result.js';
+import { WorkflowInputError, WorkflowUnsupportedError, type Branch, type ErrorArgs, type Outcome, type WorkflowResult } from './result.js';
 import { search } from './search.js';
 import { timeline } from './timeline.js';
 import { update } from './update.js';
@@ -175,9 +175,12 @@ export class WorkflowEngine {
         reject(new Outcomes('Timeout', { message: `workflow "${definition.id}" took longer than ${timeoutMs} ms` }));
       }, timeoutMs);
     });
+    const connector = this.options.connectorFor(configuration);
+    const cannot = connector.unsupported[capabilityOf(definition)];
+    if (cannot) throw new Outcomes('InvalidWorkflow', { message: `workflow "${definition.id}": ${cannot}`, field: 'workflowId' });
     try {
       const run = KINDS[definition.kind].run(input, {
-        connector: this.options.connectorFor(configuration),
+        connector,
         definition,
         configuration,
         signal: controller.signal,
@@ -192,6 +195,9 @@ export class WorkflowEngine {
 
   private classify(error: unknown, request: ExecuteRequest): { outcome: Exclude<Outcome, 'Success'>; errorArgs: ErrorArgs } {
     if (error instanceof Outcomes) return error;
+    if (error instanceof WorkflowUnsupportedError) {
+      return { outcome: 'InvalidWorkflow', errorArgs: { message: `workflow "${request.workflowId}": ${error.message}`, field: 'workflowId' } };
+    }
     if (error instanceof WorkflowInputError) {
       return { outcome: 'ValidationError', errorArgs: { message: error.message, field: error.field } };
     }
@@ -207,9 +213,11 @@ export class WorkflowEngine {
       'workflow failed',
     );
     const message =
-      error instanceof CrmError
-        ? `The CRM failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`
-        : 'The workflow failed unexpectedly; the details are in the server log.';
+      error instanceof CrmError && (error.status === 401 || error.status === 403)
+        ? `The CRM refused the credentials of configuration "${request.configurationId}" (HTTP ${error.status}); an admin must renew them.`
+        : error instanceof CrmError
+          ? `The CRM failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`
+          : 'The workflow failed unexpectedly; the details are in the server log.';
     return { outcome: 'InternalError', errorArgs: { message } };
   }
 }
@@ -232,4 +240,15 @@ function describeFieldErrors(fieldErrors: Record<string, string>): string {
   return Object.entries(fieldErrors)
     .map(([field, message]) => `${field}: ${message}`)
     .join('; ');
+}
+
+function capabilityOf(definition: WorkflowDefinition): Capability {
+  switch (definition.kind) {
+    case 'search':
+      return definition.variant === 'ani' ? 'search.ani' : 'search.custom';
+    case 'create':
+      return definition.variant === 'standard' ? 'create.standard' : 'create.custom';
+    default:
+      return definition.kind;
+  }
 }

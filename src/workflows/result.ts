@@ -40,3 +40,11 @@ export class WorkflowInputError extends Error {
     this.name = 'WorkflowInputError';
   }
 }
+
+/** The workflow asks something this CRM cannot do; becomes the InvalidWorkflow branch, with the reason. */
+export class WorkflowUnsupportedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkflowUnsupportedError';
+  }
+}

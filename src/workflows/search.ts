@@ -39,7 +39,7 @@ const customInput = z
 type AniInput = z.infer<typeof aniInput>;
 type CustomInput = z.infer<typeof customInput>;
 
-const MAX_CONTACTS_FOR_CASES = 5;
+const MAX_RECORDS_FOR_CASES = 5;
 
 /** Search for ANI and Custom Search (SPEC: the five kinds). */
 export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput, SearchResult> = {
@@ -69,11 +69,14 @@ export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput
     } else {
       records = await connector.findByEmail(email!, { signal });
     }
-    const contacts = records.filter((r) => r.type === 'contact').slice(0, MAX_CONTACTS_FOR_CASES);
+    // Data-dip step 3: the open cases of who was found (the CRM knows which records can have cases).
     const related: CrmRecord[] = [];
-    for (const contact of contacts) {
-      const filter = parseFilter(`contactId = "${contact.id.replace(/["\\]/g, '\\$&')}" and status != "Closed"`);
-      related.push(...(await connector.query('case', filter, { signal, limit: 20 })));
+    const seen = new Set<string>();
+    for (const record of records.slice(0, MAX_RECORDS_FOR_CASES)) {
+      for (const found of await connector.openCases(record, { signal, limit: 20 })) {
+        if (!seen.has(`${found.type}:${found.id}`)) related.push(found);
+        seen.add(`${found.type}:${found.id}`);
+      }
     }
     return { records, related };
   },

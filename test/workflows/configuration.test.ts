@@ -130,7 +130,7 @@ describe('errors name the file, the key and the problem', () => {
   });
 
   it('a standard create of a non-standard type', () => {
-    const path = configFile((json) => (workflows(json)[2]!.recordType = 'opportunity'));
+    const path = configFile((json) => (workflows(json)[2]!.recordType = 'spaceship'));
     expect(refusal(path)).toMatch(new RegExp(`^${literal(path)}: configurations\\.0\\.workflows\\.2\\.recordType: a standard create names one of`));
   });
 

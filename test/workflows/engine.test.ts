@@ -36,12 +36,15 @@ function engineOver(connector: CrmConnector, configurations: CrmConfigurations =
 /** A CRM that never answers: every call waits until its signal aborts, then rejects with the abort reason. */
 class StalledCrm implements CrmConnector {
   readonly signals: AbortSignal[] = [];
+  readonly standardTypes = {};
+  readonly unsupported = {};
   private stall<T>(signal: AbortSignal): Promise<T> {
     this.signals.push(signal);
     return new Promise<T>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
   }
   findByPhone = (_: string, o: { signal: AbortSignal }) => this.stall<CrmRecord[]>(o.signal);
   findByEmail = (_: string, o: { signal: AbortSignal }) => this.stall<CrmRecord[]>(o.signal);
+  openCases = (_: unknown, o: { signal: AbortSignal }) => this.stall<CrmRecord[]>(o.signal);
   query = (_: string, __: unknown, o: { signal: AbortSignal }) => this.stall<CrmRecord[]>(o.signal);
   get = (_: unknown, o: { signal: AbortSignal }) => this.stall<CrmRecord | null>(o.signal);
   create = (_: string, __: unknown, o: { signal: AbortSignal }) => this.stall<CrmRecord>(o.signal);
@@ -53,7 +56,8 @@ class StalledCrm implements CrmConnector {
 /** A CRM whose every call fails with the given error. */
 function failingCrm(error: unknown): CrmConnector {
   const fail = () => Promise.reject(error);
-  return { findByPhone: fail, findByEmail: fail, query: fail, get: fail, create: fail, update: fail, logActivity: fail, listActivities: fail };
+  const contact = { type: 'contact', fields: { firstName: 'firstName', lastName: 'lastName', email: 'email' } };
+  return { standardTypes: { contact }, unsupported: {}, findByPhone: fail, findByEmail: fail, openCases: fail, query: fail, get: fail, create: fail, update: fail, logActivity: fail, listActivities: fail };
 }
 
 const payload = (workflowInput: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ workflowInput, ...extra });
@@ -549,5 +553,36 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       expect(nothing).toEqual({ record: null, fields: {} });
       expect((await crm.get({ type: 'contact', id: contact.id }, { signal }))!.fields).not.toHaveProperty('lastNotes');
     });
+  });
+});
+
+describe('what a CRM cannot do', () => {
+  const configurations = loadCrmConfigurations('config/crm-configurations.json');
+  const limited = (overrides: Partial<CrmConnector>): WorkflowEngine =>
+    new WorkflowEngine({
+      configurations,
+      connectorFor: () => ({ ...failingCrm(new Error('must not be called')), ...overrides }),
+      logger: pino({ level: 'silent' }),
+      defaultRegion: 'US',
+    });
+
+  it('answers InvalidWorkflow with the CRM\'s reason for a capability it lacks, without calling it', async () => {
+    const engine = limited({ unsupported: { update: 'this CRM offers updates only through its own app' } });
+    const result = await engine.execute({ configurationId: 'demo', workflowId: 'update-record', payload: JSON.stringify({ workflowInput: { entity: 'contact', id: 'c1', fields: { title: 'x' } } }) });
+    expect(result).toMatchObject({ outcome: 'InvalidWorkflow', errorArgs: { message: 'workflow "update-record": this CRM offers updates only through its own app' } });
+  });
+
+  it('answers InvalidWorkflow for a standard record the CRM does not have', async () => {
+    const engine = limited({ standardTypes: {} });
+    const result = await engine.execute({ configurationId: 'demo', workflowId: 'create-lead', payload: JSON.stringify({ workflowInput: { lastName: 'L', company: 'C' } }) });
+    expect(result).toMatchObject({ outcome: 'InvalidWorkflow', errorArgs: { message: expect.stringContaining('this CRM has no standard "lead" record; use Create Custom Record') } });
+  });
+
+  it('says the credentials were refused when the CRM answers 401 or 403', async () => {
+    for (const status of [401, 403]) {
+      const engine = limited({ findByPhone: () => Promise.reject(new CrmError('Unauthorized', status)) });
+      const result = await engine.execute({ configurationId: 'demo', workflowId: 'search-ani', payload: JSON.stringify({ workflowInput: { phoneNumber: '+12065550142' } }) });
+      expect(result).toMatchObject({ outcome: 'InternalError', errorArgs: { message: `The CRM refused the credentials of configuration "demo" (HTTP ${status}); an admin must renew them.` } });
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js
 import type { Database } from '../../store/schema.js';
 import { matchesFilter, requiredEqualities, type FilterExpr } from '../filter.js';
 import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions } from '../port.js';
+import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } from '../standardRecords.js';
 import { recordKeys, recordName, TYPE_PREFIX } from './recordRules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -17,6 +18,12 @@ const SCAN_LIMIT = 5000;
  * references, activity keys) live in an indexed side table so lookups stay fast at a million contacts.
  */
 export class EmbeddedConnector implements CrmConnector {
+  /** The embedded CRM stores every standard record under its canonical name. */
+  readonly standardTypes = Object.fromEntries(
+    Object.entries(STANDARD_RECORDS).map(([type, { fields }]) => [type, { type, fields: Object.fromEntries(fields.map((f) => [f, f])) }]),
+  ) as Record<StandardRecordType, NativeStandardType>;
+  readonly unsupported = {};
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date = () => new Date(),
@@ -32,6 +39,25 @@ export class EmbeddedConnector implements CrmConnector {
   async findByEmail(email: string, { signal }: CallOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
     return this.byKey('email', email.trim().toLowerCase(), ['contact', 'lead']);
+  }
+
+  async openCases(record: RecordRef, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
+    signal.throwIfAborted();
+    const field = record.type === 'contact' ? 'contactId' : record.type === 'account' ? 'accountId' : undefined;
+    if (!field) return [];
+    const rows = await this.db
+      .selectFrom('crm_record_keys as k')
+      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+      .selectAll('r')
+      .where('k.kind', '=', `ref:${field}`)
+      .where('k.value', '=', record.id)
+      .where('r.type', '=', 'case')
+      .orderBy('r.created_at', 'desc')
+      .execute();
+    return rows
+      .map(toRecord)
+      .filter((c) => String(c.fields.status ?? '').toLowerCase() !== 'closed')
+      .slice(0, limit);
   }
 
   async query(entity: string, filter: FilterExpr | null, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
