@@ -4,7 +4,7 @@ import { AcdSimulator } from './acd/simulator.js';
 import { AgentService } from './agents/agentService.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
-import { EmbeddedConnector } from './crm/embedded/embeddedConnector.js';
+import { createConnectors } from './crm/registry.js';
 import { InteractionService } from './interactions/interactionService.js';
 import { JobWorker } from './jobs/worker.js';
 import { createServer } from './server.js';
@@ -30,11 +30,16 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
-  const embedded = new EmbeddedConnector(store.db, clock, config.defaultRegion);
+  const connectorFor = createConnectors(config.crm.configurations, {
+    db: store.db,
+    clock,
+    defaultRegion: config.defaultRegion,
+    secret: (name) => process.env[name],
+    logger: logger.child({ part: 'crm' }),
+  });
   const engine = new WorkflowEngine({
     configurations: config.crm,
-    // One connector type today; the port lets the next ones slot in by configuration.connector.type.
-    connectorFor: () => embedded,
+    connectorFor,
     logger: logger.child({ part: 'workflows' }),
     defaultRegion: config.defaultRegion,
     clock,
