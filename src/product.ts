@@ -2,13 +2,17 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AcdSimulator } from './acd/simulator.js';
 import { AgentService } from './agents/agentService.js';
+import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createConnectors } from './crm/registry.js';
 import { InteractionService } from './interactions/interactionService.js';
+import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
+import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/database.js';
+import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
 import { WorkflowEngine } from './workflows/engine.js';
@@ -44,7 +48,17 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     defaultRegion: config.defaultRegion,
     clock,
   });
-  const worker = new JobWorker({ db: store.db, engine, logger: logger.child({ part: 'jobs' }), clock });
+  const events = new InteractionEvents((error) => logger.error({ err: error }, 'card update failed'));
+  const worker = new JobWorker({
+    db: store.db,
+    engine,
+    logger: logger.child({ part: 'jobs' }),
+    clock,
+    onJobFinished: (job) => {
+      const of = interactionOfJob(job);
+      if (of) events.cardChanged(of.interactionId, of.agentId);
+    },
+  });
   const agents = new AgentService({ db: store.db, reasonCodes: config.reasonCodes, supervisorIds: config.supervisorIds, clock });
   const interactions = new InteractionService({
     db: store.db,
@@ -53,17 +67,19 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     defaultRegion: config.defaultRegion,
     dispositions: config.dispositions,
     onJobsQueued: () => worker.wake(),
+    events,
     clock,
   });
   const acd = new AcdSimulator(config.acdSimulator, interactions);
 
   const adapter = createAdapter(config.bot);
-  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, logger: logger.child({ part: 'bot' }), clock });
+  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, db: store.db, logger: logger.child({ part: 'bot' }), clock });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
     isReady: () => ready,
   });
+  const tab = registerTabRoutes(server, { identity: createTabIdentity(config.tab), interactions, agents, events, logger: logger.child({ part: 'tab' }) });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -82,6 +98,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     interactions,
     async stop() {
       ready = false;
+      tab.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await store.close();

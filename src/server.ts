@@ -17,7 +17,7 @@ export interface ServerDeps {
   isReady(): boolean;
 }
 
-/** HTTP routes: /api/messages for Teams, /healthz for whoever runs the process. */
+/** HTTP routes: /api/messages for Teams, /healthz for whoever runs the process (the tab registers /tabs/* and /api/tab/* itself: src/tab). */
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'customer-card' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024, mapParams: false }));

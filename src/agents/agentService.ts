@@ -25,8 +25,18 @@ export class AgentService {
   ) {}
 
   /** The agent behind a Teams user, created on first contact. */
-  async identify(id: string, name: string): Promise<Agent> {
-    return upsertAgent(this.deps.db, id, name || 'Agent', this.deps.clock().toISOString());
+  async identify(id: string, name: string, teamsUserId?: string): Promise<Agent> {
+    return upsertAgent(this.deps.db, id, name || 'Agent', this.deps.clock().toISOString(), teamsUserId ?? null);
+  }
+
+  /** The agent with this id, if they ever talked to the bot. */
+  async find(agentId: string): Promise<Agent | undefined> {
+    return findAgent(this.deps.db, agentId);
+  }
+
+  /** Every agent the bot knows, by name: for the tab's local identity picker (local use, no BOT_ID). */
+  async known(): Promise<Agent[]> {
+    return listAgents(this.deps.db);
   }
 
   get reasonCodes(): readonly string[] {

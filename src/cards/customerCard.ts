@@ -23,14 +23,24 @@ import { VERBS } from './verbs.js';
 const MAX_LISTED = 15;
 const MAX_FIELD = 200;
 
-/** The Customer Card of one interaction (SPEC: Current Interaction, Related Interactions). */
-export function customerCard(view: CustomerCardView): Element {
-  return fitToBudget((limit) => build(view, limit), MAX_LISTED);
+/**
+ * Who the card is drawn for. The owner (the agent handling the interaction) gets every action; anyone else
+ * who sees the message gets the same information with no action, as does everyone once it is completed.
+ */
+export type CardViewer = 'owner' | 'observer';
+
+/**
+ * The Customer Card of one interaction (SPEC: Current Interaction, Related Interactions). It carries a
+ * Universal Actions `refresh` naming its owner, so Teams fetches the owner's own view whenever the card
+ * is shown to them, while the message itself holds the observers' view.
+ */
+export function customerCard(view: CustomerCardView, viewer: CardViewer = 'owner'): Element {
+  return fitToBudget((limit) => build(view, viewer, limit), MAX_LISTED);
 }
 
-function build(view: CustomerCardView, limit: number): Element {
+function build(view: CustomerCardView, viewer: CardViewer, limit: number): Element {
   const { interaction } = view;
-  const open = interaction.state !== 'completed';
+  const open = interaction.state !== 'completed' && viewer === 'owner';
   const ids = { interactionId: interaction.id };
   const body: Element[] = [
     container(
@@ -47,26 +57,76 @@ function build(view: CustomerCardView, limit: number): Element {
       { style: interaction.state === 'acw' ? 'warning' : interaction.state === 'completed' ? 'default' : 'accent', bleed: true },
     ),
   ];
-  if (view.notice) body.push(noticeBlock(view.notice));
-
-  body.push(heading(`Current Interaction (${view.current.length})`, 'Medium'));
-  if (view.current.length === 0) body.push(text(emptyCurrent(view), { isSubtle: true }));
-  body.push(...listed(view.current, limit, (r) => recordBlock(r, ids, open, view)));
-
-  if (open && interaction.matchState === 'none' && view.current.length === 0 && view.can.createContact) {
-    body.push(container([text('**Create contact** for this caller', { spacing: 'None' }), ...contactForm(interaction.ani), actionSet([execute('Create contact', VERBS.createContact, ids, { style: 'positive' })])], { style: 'emphasis' }));
+  if (view.notice && viewer === 'owner') body.push(noticeBlock(view.notice));
+  if (viewer === 'observer' && interaction.state !== 'completed') {
+    body.push(text(`Read-only: only ${plain(view.owner.name)}, who handles this interaction, can act on this card.`, { isSubtle: true }));
   }
 
-  body.push(heading(`Related Interactions (${view.related.length})`, 'Medium'));
-  if (view.related.length === 0) body.push(text('Nothing related yet. Search by name, phone, email or case number to find records.', { isSubtle: true }));
-  body.push(...listed(view.related, limit, (r) => recordBlock(r, ids, open, view)));
+  const current: Element[] = [heading(`Current Interaction (${view.current.length})`, 'Medium')];
+  if (view.current.length === 0) current.push(text(emptyCurrent(view), { isSubtle: true }));
+  current.push(...listed(view.current, limit, (r) => recordBlock(r, ids, open, viewer, view)));
+  if (open && interaction.matchState === 'none' && view.current.length === 0 && view.can.createContact) {
+    current.push(container([text('**Create contact** for this caller', { spacing: 'None' }), ...contactForm(interaction.ani), actionSet([execute('Create contact', VERBS.createContact, ids, { style: 'positive' })])], { style: 'emphasis' }));
+  }
 
-  if (interaction.state === 'acw') body.push(acwForm(view));
+  const related: Element[] = [heading(`Related Interactions (${view.related.length})`, 'Medium')];
+  if (view.related.length === 0) related.push(text('Nothing related yet. Search by name, phone, email or case number to find records.', { isSubtle: true }));
+  related.push(...listed(view.related, limit, (r) => recordBlock(r, ids, open, viewer, view)));
+
+  const activities: Element[] = [heading(`Activities (${view.activities.length})`, 'Medium')];
+  if (view.activities.length === 0) activities.push(text('No activity on the linked records yet. Completing After Call Work adds one to each.', { isSubtle: true }));
+  activities.push(
+    ...view.activities.slice(0, limit).map((a) =>
+      text(`**${plain(trimText(a.subject, 100))}** · ${plain(trimText(a.record, 60))} · ${a.when.slice(0, 16).replace('T', ' ')} UTC`, { separator: true }),
+    ),
+  );
+
+  body.push(...sections(interaction.id, [
+    { key: 'current', title: `Current (${view.current.length})`, items: current },
+    { key: 'related', title: `Related (${view.related.length})`, items: related },
+    { key: 'activities', title: `Activities (${view.activities.length})`, items: activities },
+  ], interaction.matchState === 'multiple' && view.current.length === 0 ? 'related' : 'current'));
+
+  if (interaction.state === 'acw' && open) body.push(acwForm(view));
   if (interaction.state === 'completed' && interaction.notes) {
     body.push(text(`**Notes:** ${plain(trimText(interaction.notes, 500))}`));
   }
+  if (view.crmWrites.length) body.push(...crmWrites(view, limit));
 
-  return card(body, open ? toolbar(view) : []);
+  const refresh = view.owner.teamsUserId
+    ? { refresh: { action: { type: 'Action.Execute', verb: VERBS.refresh, data: ids }, userIds: [view.owner.teamsUserId] } }
+    : {};
+  return card(body, open ? toolbar(view) : [], refresh);
+}
+
+/** What ACW wrote to the CRM, record by record: in words, so progress does not hide in a colour. */
+function crmWrites(view: CustomerCardView, limit: number): Element[] {
+  const word = { pending: 'Waiting', running: 'Saving', done: 'Saved', dead: 'Failed' } as const;
+  const lines = view.crmWrites.slice(0, 2 * limit).map((w) => ({
+    title: `${w.what === 'timeline' ? 'Activity' : 'Data'} · ${plain(trimText(w.record, 60))}`,
+    value: `${word[w.status]}${w.error ? `: ${plain(trimText(w.error, 160))}. An admin can retry it.` : ''}`,
+  }));
+  const done = view.crmWrites.filter((w) => w.status === 'done').length;
+  return [
+    heading(`Saved to the CRM (${done} of ${view.crmWrites.length})`, 'Medium'),
+    facts(lines),
+    ...(view.crmWrites.length > lines.length ? [text(`Showing ${lines.length} of ${view.crmWrites.length}.`, { isSubtle: true })] : []),
+  ];
+}
+
+/**
+ * The card's sections, one shown at a time: a row of buttons, each showing its section and hiding the
+ * others (Action.ToggleVisibility), so the card stays short and the agent chooses what to read.
+ */
+function sections(interactionId: string, list: Array<{ key: string; title: string; items: Element[] }>, expanded: string): Element[] {
+  const id = (key: string) => `section-${key}-${interactionId.slice(0, 8)}`;
+  const buttons = list.map((section) => ({
+    type: 'Action.ToggleVisibility',
+    title: section.title,
+    tooltip: `Show ${section.title.replace(/ \(\d+\)$/, '')} and hide the other sections`,
+    targetElements: list.map((other) => ({ elementId: id(other.key), isVisible: other.key === section.key })),
+  }));
+  return [actionSet(buttons), ...list.map((section) => container(section.items, { id: id(section.key), isVisible: section.key === expanded }))];
 }
 
 function stateWord(view: CustomerCardView): string {
@@ -102,7 +162,7 @@ function listed(records: RecordView[], limit: number, render: (r: RecordView) =>
   return shown;
 }
 
-function recordBlock(record: RecordView, ids: { interactionId: string }, open: boolean, view: CustomerCardView): Element {
+function recordBlock(record: RecordView, ids: { interactionId: string }, open: boolean, viewer: CardViewer, view: CustomerCardView): Element {
   const ref = { ...ids, recordType: record.ref.type, recordId: record.ref.id };
   const actions: Action[] = [];
   if (open) {
@@ -112,7 +172,7 @@ function recordBlock(record: RecordView, ids: { interactionId: string }, open: b
         : execute('Link', VERBS.link, ref, { style: 'positive', tooltip: `Link ${record.name} to this interaction` }),
     );
   }
-  actions.push(execute('Details', VERBS.details, ref, { tooltip: `All fields and activities of ${record.name}` }));
+  if (viewer === 'owner') actions.push(execute('Details', VERBS.details, ref, { tooltip: `All fields and activities of ${record.name}` }));
   if (open && view.can.createCase && record.linked && record.ref.type === 'contact') {
     actions.push(showCard('New case', caseForm(), [execute('Create case', VERBS.createCase, ids, { style: 'positive' })]));
   }
@@ -123,7 +183,7 @@ function recordBlock(record: RecordView, ids: { interactionId: string }, open: b
       ...(record.fields.length
         ? [facts(record.fields.map((f) => ({ title: plain(f.label), value: plain(trimText(f.value, MAX_FIELD)) })))]
         : []),
-      actionSet(actions),
+      ...(actions.length ? [actionSet(actions)] : []),
     ],
     { separator: true },
   );

@@ -4,6 +4,8 @@ export const VERBS = {
   unlink: 'customerCard.unlink',
   details: 'customerCard.details',
   show: 'customerCard.show',
+  /** The card's refresh: Teams sends it for the owner whenever the card is shown, to get their view. */
+  refresh: 'customerCard.refresh',
   search: 'customerCard.search',
   createContact: 'customerCard.createContact',
   createCase: 'customerCard.createCase',
@@ -12,3 +14,18 @@ export const VERBS = {
   completeAcw: 'customerCard.completeAcw',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+/** What each action is doing, for the card that answers before the action is done. */
+export const VERB_PROGRESS: Record<Verb, string> = {
+  [VERBS.link]: 'Linking the record',
+  [VERBS.unlink]: 'Unlinking the record',
+  [VERBS.details]: 'Reading the record',
+  [VERBS.show]: 'Loading the card',
+  [VERBS.refresh]: 'Loading the card',
+  [VERBS.search]: 'Searching the CRM',
+  [VERBS.createContact]: 'Creating the contact',
+  [VERBS.createCase]: 'Creating the case',
+  [VERBS.createCustom]: 'Creating the record',
+  [VERBS.updateRecord]: 'Saving the record',
+  [VERBS.completeAcw]: 'Completing After Call Work',
+};

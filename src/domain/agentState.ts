@@ -11,6 +11,8 @@ export interface Agent {
   reasonCode: string | null;
   stateSince: string;
   currentInteractionId: string | null;
+  /** Their id in Teams conversations, once known. */
+  teamsUserId: string | null;
 }
 
 export function canTakeInteraction(agent: Pick<Agent, 'state'>): boolean {

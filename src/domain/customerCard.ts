@@ -24,14 +24,28 @@ export interface Notice {
 /** Everything the Customer Card of one interaction shows, independent of how it is drawn. */
 export interface CustomerCardView {
   interaction: Interaction & { durationSeconds: number };
+  /** Who handles it: only they act on the card; their Teams id names them in the card's refresh. */
+  owner: { name: string; teamsUserId: string | null };
   /** Current Interaction: linked (pinned) records, including those created during the interaction. */
   current: RecordView[];
   /** Related Interactions: search results and records from earlier interactions, not linked. */
   related: RecordView[];
   notice?: Notice;
+  /** The latest activities of the linked records, newest first. */
+  activities: Array<{ record: string; subject: string; when: string }>;
+  /** After ACW: each CRM write it queued and how it stands (SPEC: timeline and data memorialization). */
+  crmWrites: CrmWriteView[];
   dispositions: readonly string[];
   /** Which workflows the configuration enables, so the card offers only what will work. */
   can: { createContact: boolean; createCase: boolean; createCustom: boolean; update: boolean; search: boolean };
+}
+
+export interface CrmWriteView {
+  what: 'timeline' | 'memorialization';
+  record: string;
+  status: 'pending' | 'running' | 'done' | 'dead';
+  /** Why it failed for good, for a dead write. */
+  error: string | null;
 }
 
 export interface DisplayFieldMapping {
@@ -86,19 +100,27 @@ export function toRecordView(link: InteractionRecordLink, mappings: Record<strin
 
 export function buildCustomerCardView(input: {
   interaction: Interaction;
+  owner: CustomerCardView['owner'];
   links: InteractionRecordLink[];
   mappings: Record<string, DisplayFieldMapping[]>;
   dispositions: readonly string[];
   can: CustomerCardView['can'];
   now: Date;
   notice?: Notice;
+  crmWrites?: CrmWriteView[];
 }): CustomerCardView {
   const views = input.links.map((link) => toRecordView(link, input.mappings));
   return {
     interaction: { ...input.interaction, durationSeconds: durationSeconds(input.interaction, input.now) },
+    owner: input.owner,
     current: views.filter((v) => v.linked),
+    activities: input.links
+      .filter((l) => l.linked)
+      .flatMap((l) => (l.activities ?? []).map((a) => ({ record: l.label, ...a })))
+      .sort((a, b) => b.when.localeCompare(a.when)),
     related: views.filter((v) => !v.linked),
     notice: input.notice,
+    crmWrites: input.crmWrites ?? [],
     dispositions: input.dispositions,
     can: input.can,
   };

@@ -30,12 +30,23 @@ export const forbidden = (message: string) => new AppError('forbidden', message)
 export const conflict = (message: string) => new AppError('conflict', message);
 export const stale = (message: string) => new AppError('stale', message);
 
-/** Formats zod-style issues as "field: problem; field: problem" so a message always names the field. */
-export function describeIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  root = '',
-): string {
+interface Issue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  /** A union's alternatives, each with its own issues (zod's invalid_union). */
+  unionErrors?: ReadonlyArray<{ issues: ReadonlyArray<Issue> }>;
+}
+
+/**
+ * Formats zod-style issues as "field: problem; field: problem" so a message always names the field. For
+ * a value that matches none of several shapes, it reports the shape it came closest to.
+ */
+export function describeIssues(issues: ReadonlyArray<Issue>, root = ''): string {
   return issues
+    .flatMap((issue) => {
+      const closest = issue.unionErrors?.reduce((best, e) => (e.issues.length < best.issues.length ? e : best));
+      return closest ? closest.issues : [issue];
+    })
     .map((issue) => {
       const path = [root, ...issue.path.map(String)].filter(Boolean).join('.');
       return path ? `${path}: ${issue.message}` : issue.message;

@@ -40,6 +40,8 @@ export interface InteractionRecordLink {
   /** The record's name and fields as last read from the CRM, so the card renders without a round trip. */
   label: string;
   fields: Record<string, FieldValue>;
+  /** Its latest activities (newest first), as read when it was linked. */
+  activities?: Array<{ subject: string; when: string }>;
 }
 
 const transitions: Record<InteractionState, InteractionState[]> = {

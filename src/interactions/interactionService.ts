@@ -2,24 +2,29 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
-import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
+import { buildCustomerCardView, displayFields, type CrmWriteView, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { toE164 } from '../domain/phone.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import {
+  findCardActivityId,
   findInteraction,
   findRecordLink,
   insertInteraction,
   listRecordLinks,
   openInteractionOf,
+  findLastNotice,
   putRecordLinks,
   recordsFromEarlierInteractions,
+  setLastNotice,
+  setRecordActivities,
+  setCardActivityId,
   setLinked,
   updateInteraction,
 } from '../store/interactionsRepository.js';
-import { enqueueJobs } from '../store/jobsRepository.js';
+import { enqueueJobs, jobsByPrefix } from '../store/jobsRepository.js';
 import type { Database } from '../store/schema.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
@@ -27,6 +32,7 @@ import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
 import { acwJobsFor } from './acwJobs.js';
 import { runDataDip } from './dataDipScript.js';
+import type { InteractionEvents } from './interactionEvents.js';
 import { classifySearch, quote, type SearchPlan } from './searchPlan.js';
 
 export interface InteractionServiceDeps {
@@ -37,6 +43,8 @@ export interface InteractionServiceDeps {
   dispositions: readonly string[];
   /** Called after a commit that queued ACW jobs, so they run now rather than at the next poll. */
   onJobsQueued: () => void;
+  /** Told after every committed change of a card. */
+  events: InteractionEvents;
   clock?: () => Date;
 }
 
@@ -50,6 +58,7 @@ export interface SearchOutcome {
 const MAX_SEARCH_RESULTS = 25;
 const MAX_HISTORY_RECORDS = 10;
 const MAX_ACTIVITIES = 20;
+const MAX_CARD_ACTIVITIES = 5;
 const MAX_NOTES = 4000;
 
 /**
@@ -110,18 +119,33 @@ export class InteractionService {
       await putRecordLinks(trx, dip.links);
       await updateInteraction(trx, interaction.id, 'active', { matchState: dip.matchState });
     });
-    for (const link of dip.links.filter((l) => l.linked)) await this.addHistory(interaction.id, link);
-    return this.view(agentId, interaction.id, dip.notice);
+    for (const link of dip.links.filter((l) => l.linked)) await this.onLinked(interaction, link);
+    return this.done(interaction, dip.notice);
   }
 
   /** The current card of an interaction the agent owns. */
   async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
-    const interaction = await this.owned(agentId, interactionId);
+    await this.owned(agentId, interactionId);
+    return this.currentView(interactionId, notice);
+  }
+
+  /**
+   * The current card of any interaction, for drawing the read-only view that whoever sees the message gets
+   * (the owner's own view comes from `view`, which checks ownership).
+   */
+  async currentView(interactionId: string, notice?: Notice): Promise<CustomerCardView> {
+    const interaction = await findInteraction(this.deps.db, interactionId);
+    if (!interaction) throw notFound('That interaction does not exist.');
+    notice ??= await findLastNotice(this.deps.db, interactionId);
     const configuration = this.deps.engine.configuration(interaction.configurationId);
     const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
+    const links = await listRecordLinks(this.deps.db, interactionId);
+    const agent = await findAgent(this.deps.db, interaction.agentId);
     return buildCustomerCardView({
       interaction,
-      links: await listRecordLinks(this.deps.db, interactionId),
+      owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
+      links,
+      crmWrites: interaction.state === 'completed' ? await this.crmWrites(interactionId, links) : [],
       mappings: configuration?.dynamicDataMappings ?? {},
       dispositions: this.deps.dispositions,
       can: {
@@ -134,6 +158,19 @@ export class InteractionService {
       now: this.clock(),
       notice,
     });
+  }
+
+  async isOwner(agentId: string, interactionId: string): Promise<boolean> {
+    return (await findInteraction(this.deps.db, interactionId))?.agentId === agentId;
+  }
+
+  /** The Teams message showing this interaction's card, once posted. */
+  async cardMessageId(interactionId: string): Promise<string | undefined> {
+    return findCardActivityId(this.deps.db, interactionId);
+  }
+
+  async rememberCardMessage(interactionId: string, activityId: string): Promise<void> {
+    await setCardActivityId(this.deps.db, interactionId, activityId);
   }
 
   /** The agent's open interaction, if any (for "hangup", "search", re-showing the card). */
@@ -154,8 +191,8 @@ export class InteractionService {
         this.deps.db,
         records.map((r) => ({ interactionId: open.id, recordType: r.type, recordId: r.id, linked: false, origin: 'search', label: r.name, fields: r.fields })),
       );
-      const notice: Notice = { kind: records.length ? 'info' : 'warning', text: records.length ? `${label}; they are under Related Interactions.` : `${label}.` };
-      return { card: await this.view(agentId, open.id, notice) };
+      const notice: Notice = { kind: records.length ? 'info' : 'warning', text: records.length ? `${label}; they are under Related Interactions on the Customer Card.` : `${label}.` };
+      return { card: await this.done(open, notice) };
     }
     const mappings = this.deps.engine.configuration(configurationId)?.dynamicDataMappings ?? {};
     return {
@@ -182,15 +219,15 @@ export class InteractionService {
       await setLinked(trx, interactionId, ref, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    await this.addHistory(interactionId, link);
-    return this.view(agentId, interactionId, { kind: 'info', text: `Linked ${link.label}: it will get this interaction's activity and data.` });
+    await this.onLinked(interaction, link);
+    return this.done(interaction, { kind: 'info', text: `Linked ${link.label}: it will get this interaction's activity and data.` });
   }
 
   async unlink(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
-    await this.ownedOpen(agentId, interactionId);
+    const interaction = await this.ownedOpen(agentId, interactionId);
     const link = await this.onCard(interactionId, ref);
     await setLinked(this.deps.db, interactionId, ref, false);
-    return this.view(agentId, interactionId, { kind: 'info', text: `Unlinked ${link.label}: nothing will be written to it for this interaction.` });
+    return this.done(interaction, { kind: 'info', text: `Unlinked ${link.label}: nothing will be written to it for this interaction.` });
   }
 
   /** Creates a record with a standard create (contact, case) or the custom create, and links it. */
@@ -223,7 +260,7 @@ export class InteractionService {
       await setLinked(trx, interactionId, record, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    return this.view(agentId, interactionId, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
+    return this.done(interaction, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
   }
 
   async updateRecord(agentId: string, interactionId: string, ref: RecordRef, fields: Record<string, FieldValue>): Promise<CustomerCardView> {
@@ -231,7 +268,7 @@ export class InteractionService {
     const link = await this.onCard(interactionId, ref);
     const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields });
     await putRecordLinks(this.deps.db, [{ ...link, label: record.name, fields: record.fields }]);
-    return this.view(agentId, interactionId, { kind: 'info', text: `Saved ${record.name}.` });
+    return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.` });
   }
 
   /** All fields of a record on the card, fresh from the CRM, with its activities newest first. */
@@ -250,7 +287,9 @@ export class InteractionService {
         fields = fresh.fields;
         await putRecordLinks(this.deps.db, [{ ...link, label: fresh.name, fields: fresh.fields }]);
       }
-      activities = (await search('task', `regardingType = ${quote(ref.type)} and regardingId = ${quote(ref.id)}`, 200)).records;
+      activities = (
+        await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: ref.type, id: ref.id }, limit: 50 })
+      ).records;
     }
     const mapped = displayFields(ref.type, fields, mappings);
     const mappedLabels = new Set((mappings[ref.type] ?? []).map((m) => m.field));
@@ -284,7 +323,7 @@ export class InteractionService {
       if (!moved) throw stale('This call has already ended.');
       await moveAgentState(trx, agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id });
     });
-    return this.view(agentId, open.id, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
+    return this.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
   }
 
   /**
@@ -321,7 +360,37 @@ export class InteractionService {
       linkedCount === 0
         ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
         : `After Call Work complete. The activity and data are being saved to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'}. You are Available.`;
-    return this.view(agentId, interactionId, { kind: 'info', text });
+    return this.done(interaction, { kind: 'info', text });
+  }
+
+  /** How each ACW write of a completed interaction stands, from the job outbox. */
+  private async crmWrites(interactionId: string, links: InteractionRecordLink[]): Promise<CrmWriteView[]> {
+    const jobs = await jobsByPrefix(this.deps.db, `${interactionId}:`);
+    return jobs.map((job) => {
+      const [, , type, ...id] = job.idempotencyKey.split(':');
+      const link = links.find((l) => l.recordType === type && l.recordId === id.join(':'));
+      return {
+        what: job.kind === 'timeline' ? 'timeline' : 'memorialization',
+        record: link?.label ?? `${type} ${id.join(':')}`,
+        status: job.status,
+        error: job.status === 'dead' ? job.lastError : null,
+      };
+    });
+  }
+
+  /** After a committed change: keep its outcome on the card, tell whoever shows the card, and show it. */
+  private async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<CustomerCardView> {
+    await setLastNotice(this.deps.db, interaction.id, notice);
+    this.deps.events.cardChanged(interaction.id, interaction.agentId);
+    return this.view(interaction.agentId, interaction.id);
+  }
+
+  /** Keeps the outcome of an action that finished after its click was answered, and shows it on the card. */
+  async noteOutcome(interactionId: string, notice: Notice): Promise<void> {
+    const interaction = await findInteraction(this.deps.db, interactionId);
+    if (!interaction) return;
+    await setLastNotice(this.deps.db, interactionId, notice);
+    this.deps.events.cardChanged(interactionId, interaction.agentId);
   }
 
   private async runSearch(configurationId: string, plan: SearchPlan): Promise<CrmRecord[]> {
@@ -335,6 +404,21 @@ export class InteractionService {
       records.push(...result.records);
     }
     return records.slice(0, MAX_SEARCH_RESULTS);
+  }
+
+  /** When a record is linked: its latest activities for the card, and what earlier interactions linked with it. */
+  private async onLinked(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
+    await this.addHistory(interaction.id, link);
+    const configuration = this.deps.engine.configuration(interaction.configurationId);
+    if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
+    try {
+      const { records } = await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
+      const activities = records.map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? a.fields.createdAt ?? '') }));
+      await setRecordActivities(this.deps.db, interaction.id, { type: link.recordType, id: link.recordId }, activities);
+    } catch (error) {
+      // The card is still right without them; the agent can open Details, which says what failed.
+      this.deps.logger.warn({ err: error, interactionId: interaction.id }, 'activities of a linked record not read');
+    }
   }
 
   /** Brings records linked in earlier interactions with this record onto the card, under Related. */

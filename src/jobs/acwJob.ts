@@ -7,3 +7,15 @@ export const acwJobPayloadSchema = z.object({
   payload: z.string(),
 });
 export type AcwJobPayload = z.infer<typeof acwJobPayloadSchema>;
+
+/** The interaction and agent an ACW job writes for, read from its workflow input. */
+export function interactionOfJob(job: AcwJobPayload): { interactionId: string; agentId: string } | undefined {
+  try {
+    const input = (JSON.parse(job.payload) as { workflowInput?: { interaction?: { id?: unknown }; agent?: { id?: unknown } } }).workflowInput;
+    const interactionId = input?.interaction?.id;
+    const agentId = input?.agent?.id;
+    return typeof interactionId === 'string' && typeof agentId === 'string' ? { interactionId, agentId } : undefined;
+  } catch {
+    return undefined;
+  }
+}

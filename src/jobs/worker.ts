@@ -4,7 +4,7 @@ import type { Database } from '../store/schema.js';
 import { claimJob, completeJob, failJob, type ClaimedJob } from '../store/jobsRepository.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import type { Outcome } from '../workflows/result.js';
-import { acwJobPayloadSchema } from './acwJob.js';
+import { acwJobPayloadSchema, type AcwJobPayload } from './acwJob.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -15,6 +15,8 @@ export interface WorkerOptions {
   maxAttempts?: number;
   pollMs?: number;
   clock?: () => Date;
+  /** Told when a job ends (done, or dead), with the request it ran: the card that shows it can update. */
+  onJobFinished?: (job: AcwJobPayload) => void;
 }
 
 /** Outcomes that a retry cannot change: the job is dead at once, and says why. */
@@ -104,6 +106,7 @@ export class JobWorker {
     if (result.outcome === 'Success') {
       await completeJob(db, job.id, now.toISOString());
       log.info({ kind: job.kind, ms: result.durationMs }, 'job done');
+      this.options.onJobFinished?.(parsed.data);
       return;
     }
     const error = `${result.outcome}: ${result.errorArgs?.message ?? 'no detail'}`;
@@ -111,7 +114,10 @@ export class JobWorker {
     const retryAt = retry ? new Date(now.getTime() + backoffMs(job.attempts)).toISOString() : null;
     await failJob(db, job.id, error, retryAt, now.toISOString());
     if (retry) log.warn({ error, retryAt }, 'job failed; will retry');
-    else log.error({ error }, 'job dead; it needs an admin');
+    else {
+      log.error({ error }, 'job dead; it needs an admin');
+      this.options.onJobFinished?.(parsed.data);
+    }
   }
 }
 

@@ -10,6 +10,7 @@ function toAgent(row: AgentsTable): Agent {
     reasonCode: row.reason_code,
     stateSince: row.state_since,
     currentInteractionId: row.current_interaction_id,
+    teamsUserId: row.teams_user_id,
   };
 }
 
@@ -18,12 +19,12 @@ export async function findAgent(db: Db, id: string): Promise<Agent | undefined> 
   return row ? toAgent(row) : undefined;
 }
 
-/** Creates the agent on first contact (Unavailable until they say otherwise); refreshes the display name. */
-export async function upsertAgent(db: Db, id: string, name: string, now: string): Promise<Agent> {
+/** Creates the agent on first contact (Unavailable until they say otherwise); refreshes name and Teams id. */
+export async function upsertAgent(db: Db, id: string, name: string, now: string, teamsUserId: string | null = null): Promise<Agent> {
   await db
     .insertInto('agents')
-    .values({ id, name, state: 'Unavailable', reason_code: null, state_since: now, current_interaction_id: null })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ name }))
+    .values({ id, name, state: 'Unavailable', reason_code: null, state_since: now, current_interaction_id: null, teams_user_id: teamsUserId })
+    .onConflict((oc) => oc.column('id').doUpdateSet(teamsUserId ? { name, teams_user_id: teamsUserId } : { name }))
     .execute();
   return (await findAgent(db, id))!;
 }

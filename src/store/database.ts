@@ -4,6 +4,8 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import type { Database } from './schema.js';
 import * as initial from './migrations/001_initial.js';
 import * as caseNumbers from './migrations/002_case_numbers.js';
+import * as livingCards from './migrations/003_living_cards.js';
+import * as cardMemory from './migrations/004_card_memory.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -23,7 +25,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001_initial': initial, '002_case_numbers': caseNumbers };
+const migrations: Record<string, Migration> = { '001_initial': initial, '002_case_numbers': caseNumbers, '003_living_cards': livingCards, '004_card_memory': cardMemory };
 
 /** Opens the database and brings its schema up to date. SQLite is created on first use. */
 export async function openStore(options: StoreOptions): Promise<Store> {

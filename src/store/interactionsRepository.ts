@@ -20,7 +20,7 @@ function toInteraction(row: InteractionsTable): Interaction {
   };
 }
 
-function toLink(row: Omit<InteractionRecordsTable, 'position'>): InteractionRecordLink {
+function toLink(row: Omit<InteractionRecordsTable, 'position' | 'activities'> & { activities?: string }): InteractionRecordLink {
   return {
     interactionId: row.interaction_id,
     recordType: row.record_type,
@@ -29,6 +29,7 @@ function toLink(row: Omit<InteractionRecordsTable, 'position'>): InteractionReco
     origin: row.origin as RecordOrigin,
     label: row.label,
     fields: JSON.parse(row.snapshot) as Record<string, FieldValue>,
+    activities: row.activities ? (JSON.parse(row.activities) as Array<{ subject: string; when: string }>) : [],
   };
 }
 
@@ -88,6 +89,30 @@ export async function updateInteraction(
 
 export async function setCardActivityId(db: Db, id: string, activityId: string): Promise<void> {
   await db.updateTable('interactions').set({ card_activity_id: activityId }).where('id', '=', id).execute();
+}
+
+export async function setLastNotice(db: Db, id: string, notice: { kind: string; text: string } | null): Promise<void> {
+  await db.updateTable('interactions').set({ last_notice: notice ? JSON.stringify(notice) : null }).where('id', '=', id).execute();
+}
+
+export async function findLastNotice(db: Db, id: string): Promise<{ kind: 'info' | 'warning' | 'error'; text: string } | undefined> {
+  const row = await db.selectFrom('interactions').select('last_notice').where('id', '=', id).executeTakeFirst();
+  return row?.last_notice ? (JSON.parse(row.last_notice) as { kind: 'info' | 'warning' | 'error'; text: string }) : undefined;
+}
+
+export async function setRecordActivities(db: Db, interactionId: string, ref: RecordRef, activities: Array<{ subject: string; when: string }>): Promise<void> {
+  await db
+    .updateTable('interaction_records')
+    .set({ activities: JSON.stringify(activities) })
+    .where('interaction_id', '=', interactionId)
+    .where('record_type', '=', ref.type)
+    .where('record_id', '=', ref.id)
+    .execute();
+}
+
+export async function findCardActivityId(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('interactions').select('card_activity_id').where('id', '=', id).executeTakeFirst();
+  return row?.card_activity_id ?? undefined;
 }
 
 export async function listRecordLinks(db: Db, interactionId: string): Promise<InteractionRecordLink[]> {

@@ -9,6 +9,7 @@ export interface Database {
   interactions: InteractionsTable;
   interaction_records: InteractionRecordsTable;
   jobs: JobsTable;
+  conversation_refs: ConversationRefsTable;
   crm_records: CrmRecordsTable;
   crm_record_keys: CrmRecordKeysTable;
   crm_sequences: CrmSequencesTable;
@@ -27,6 +28,14 @@ export interface AgentsTable {
   reason_code: string | null;
   state_since: string;
   current_interaction_id: string | null;
+  /** The agent's id in Teams conversations (29:…), for a card's refresh.userIds. */
+  teams_user_id: string | null;
+}
+
+export interface ConversationRefsTable {
+  agent_id: string;
+  reference: string;
+  updated_at: string;
 }
 
 export interface InteractionsTable {
@@ -44,6 +53,8 @@ export interface InteractionsTable {
   notes: string | null;
   /** The Teams message that shows this interaction's Customer Card, to update it in place. */
   card_activity_id: string | null;
+  /** The outcome of the agent's last action on the card, as JSON {kind, text}. */
+  last_notice: string | null;
 }
 
 export interface InteractionRecordsTable {
@@ -55,6 +66,8 @@ export interface InteractionRecordsTable {
   label: string;
   /** The record's fields as last read from the CRM, so the card renders without a CRM round trip. */
   snapshot: string;
+  /** The record's latest activities, as JSON [{subject, when}], read when it was linked. */
+  activities: Generated<string>;
   position: Generated<number>;
 }
 

@@ -1,7 +1,9 @@
 import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps.js';
 import { userMessageFor } from './errors.js';
+import { CardPublisher } from './cardPublisher.js';
 import { registerAgentState } from './features/agentState.js';
+import { registerConversationTracking } from './features/conversationTracking.js';
 import { registerCalls } from './features/calls.js';
 import { registerCustomerCardActions } from './features/customerCardActions.js';
 import { registerFallback } from './features/fallback.js';
@@ -18,6 +20,7 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
     startTypingTimer: false,
     removeRecipientMention: true,
   });
+  registerConversationTracking(app, deps); // first: every turn knows its person
   registerWelcome(app, deps);
   registerAgentState(app, deps);
   registerCalls(app, deps);
@@ -25,6 +28,8 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
   registerSupervisor(app, deps);
   registerCustomerCardActions(app, deps);
   registerFallback(app, deps); // last: it answers what nothing above did
+
+  new CardPublisher({ adapter, botAppId: botAppId ?? '', db: deps.db, interactions: deps.interactions, logger: deps.logger }).listenTo(deps.events);
 
   app.error(async (context, error) => {
     // Reached only by an error outside the features' own handling (a bug in a route, say).

@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
 import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
+import type { Kysely } from 'kysely';
+import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionService } from '../interactions/interactionService.js';
+import type { Database } from '../store/schema.js';
 
 /** What the bot's features need: the services (which know nothing of Teams) and a logger. */
 export interface BotDeps {
   agents: AgentService;
   interactions: InteractionService;
   acd: AcdSimulator;
+  events: InteractionEvents;
+  db: Kysely<Database>;
   logger: Logger;
   clock: () => Date;
 }

@@ -1,21 +1,10 @@
 import type { Logger } from 'pino';
 import type { TurnContext } from 'botbuilder';
-import { AppError } from '../domain/errors.js';
+import { messageForPerson } from '../errorReporting.js';
 
-const GENERIC = 'Something went wrong on my side. It has been logged; please try again.';
-
-/**
- * The one place that turns an error into what a person sees and what the log keeps. Our own errors carry a
- * message written for the person; anything else is logged with the turn's context and shown generically,
- * never with a stack trace or an internal detail.
- */
+/** What to tell the person whose turn failed; logged with the turn's context. */
 export function userMessageFor(error: unknown, context: TurnContext, logger: Logger): string {
-  if (error instanceof AppError) {
-    logger.info({ code: error.code, message: error.message, ...turnInfo(context) }, 'request refused');
-    return error.message;
-  }
-  logger.error({ err: error, ...turnInfo(context) }, 'turn failed');
-  return GENERIC;
+  return messageForPerson(error, logger, turnInfo(context));
 }
 
 export function turnInfo(context: TurnContext): Record<string, unknown> {

@@ -3,7 +3,7 @@ import type { CrmRecord } from '../domain/crmRecord.js';
 import { toE164 } from '../domain/phone.js';
 import { FilterSyntaxError, parseFilter } from '../crm/filter.js';
 import type { WorkflowDefinition } from './configuration.js';
-import { entitySchema } from './fieldValues.js';
+import { entitySchema, recordRefSchema } from './fieldValues.js';
 import type { WorkflowKindModule } from './kind.js';
 import { WorkflowInputError } from './result.js';
 
@@ -27,12 +27,16 @@ const aniInput = z
 
 const customInput = z
   .object({
-    workflowInput: z
-      .object({
-        search: z.object({ entity: entitySchema, filter: z.string().max(2000).default('') }).strict(),
-        limit: z.number().int().min(1).max(200).default(50),
-      })
-      .strict(),
+    workflowInput: z.union([
+      z
+        .object({
+          search: z.object({ entity: entitySchema, filter: z.string().max(2000).default('') }).strict(),
+          limit: z.number().int().min(1).max(200).default(50),
+        })
+        .strict(),
+      // The activities (timeline) regarding one record, newest first, in whatever form the CRM keeps them.
+      z.object({ activitiesOf: recordRefSchema, limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    ]),
   })
   .passthrough();
 
@@ -47,7 +51,12 @@ export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput
 
   async run(input, { connector, signal, defaultRegion, definition }) {
     if (definition.variant === 'custom') {
-      const { search: query, limit } = (input as CustomInput).workflowInput;
+      const workflowInput = (input as CustomInput).workflowInput;
+      if ('activitiesOf' in workflowInput) {
+        const { activitiesOf, limit } = workflowInput;
+        return { records: await connector.listActivities({ type: activitiesOf.entity, id: activitiesOf.id }, { signal, limit }), related: [] };
+      }
+      const { search: query, limit } = workflowInput;
       let filter = null;
       try {
         filter = query.filter.trim() ? parseFilter(query.filter) : null;

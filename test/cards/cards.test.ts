@@ -9,7 +9,7 @@ import { statusCard } from '../../src/cards/statusCard.js';
 import { buildCustomerCardView, type CustomerCardView } from '../../src/domain/customerCard.js';
 import type { Interaction, InteractionRecordLink } from '../../src/domain/interaction.js';
 import { cardProblems } from '../support/adaptiveCards.js';
-import { cardText } from '../support/botHarness.js';
+import { actionsOf, cardText } from '../support/botHarness.js';
 
 const now = new Date('2026-11-22T10:10:00.000Z');
 const mappings = {
@@ -53,7 +53,7 @@ function contact(i: number, linked: boolean, long = false): InteractionRecordLin
 }
 
 function view(links: InteractionRecordLink[], overrides: Partial<Interaction> = {}, notice?: CustomerCardView['notice']): CustomerCardView {
-  return buildCustomerCardView({ interaction: interaction(overrides), links, mappings, dispositions: ['Resolved', 'Escalated'], can, now, notice });
+  return buildCustomerCardView({ interaction: interaction(overrides), owner: { name: 'Ana Agent', teamsUserId: '29:ana' }, links, mappings, dispositions: ['Resolved', 'Escalated'], can, now, notice });
 }
 
 /** The bytes of the whole message Teams would receive, card and envelope. */
@@ -90,7 +90,7 @@ describe('cards', () => {
     }),
     'search results': searchResultsCard({ query: 'garcia', records: [{ ref: { type: 'contact', id: 'c' }, typeLabel: 'Contact', name: 'Maria Garcia', fields: [{ label: 'Email', value: 'm@e.com' }] }] }),
     'search results, empty': searchResultsCard({ query: 'nobody', records: [] }),
-    'agent status': statusCard([{ agent: { id: 'a', name: 'Ana', state: 'Unavailable', reasonCode: 'Lunch', stateSince: now.toISOString(), currentInteractionId: null }, stateLabel: 'Unavailable: Lunch', secondsInState: 754, interaction: null }], now),
+    'agent status': statusCard([{ agent: { id: 'a', name: 'Ana', state: 'Unavailable', reasonCode: 'Lunch', stateSince: now.toISOString(), currentInteractionId: null, teamsUserId: null }, stateLabel: 'Unavailable: Lunch', secondsInState: 754, interaction: null }], now),
     'agent status, empty': statusCard([], now),
     welcome: welcomeCard('Ana', { simulator: true, supervisor: false, reasonCodes: ['Lunch'] }),
     help: helpCard({ simulator: false, supervisor: true, reasonCodes: ['Lunch'] }),
@@ -130,7 +130,7 @@ describe('cards', () => {
     });
     const results = searchResultsCard({ query: long, records: Array.from({ length: 300 }, (_, i) => ({ ref: { type: 'contact', id: `c${i}` }, typeLabel: 'Contact', name: long, fields: [{ label: 'Note', value: long }] })) });
     const status = statusCard(
-      Array.from({ length: 2000 }, (_, i) => ({ agent: { id: `a${i}`, name: long.slice(0, 200), state: 'Working' as const, reasonCode: null, stateSince: now.toISOString(), currentInteractionId: 'x' }, stateLabel: 'Working', secondsInState: 60, interaction: { id: 'x', channel: 'voice' as const, ani: '+12065550142', state: 'active' as const } })),
+      Array.from({ length: 2000 }, (_, i) => ({ agent: { id: `a${i}`, name: long.slice(0, 200), state: 'Working' as const, reasonCode: null, stateSince: now.toISOString(), currentInteractionId: 'x', teamsUserId: null }, stateLabel: 'Working', secondsInState: 60, interaction: { id: 'x', channel: 'voice' as const, ani: '+12065550142', state: 'active' as const } })),
       now,
     );
     for (const card of [details, results, status]) {
@@ -138,6 +138,29 @@ describe('cards', () => {
       expect(cardProblems(card)).toEqual([]);
     }
     expect(cardText(status)).toMatch(/Showing \d+ of 2000 agents/);
+  });
+
+  it('shows one section at a time, with buttons that show one and hide the others', () => {
+    const sectionsOf = (card: any) => card.body.filter((e: any) => typeof e.id === 'string' && e.id.startsWith('section-'));
+    const single = cards['customer card, one match'] as any;
+    expect(sectionsOf(single).map((e: any) => [e.id.split('-')[1], e.isVisible])).toEqual([['current', true], ['related', false], ['activities', false]]);
+    const toggles = single.body.find((e: any) => e.type === 'ActionSet' && e.actions[0].type === 'Action.ToggleVisibility').actions;
+    expect(toggles.map((a: any) => a.title)).toEqual(['Current (1)', 'Related (1)', 'Activities (0)']);
+    for (const [i, toggle] of toggles.entries()) {
+      expect(toggle.targetElements.map((t: any) => t.isVisible)).toEqual([0, 1, 2].map((j) => j === i));
+    }
+    // Several matches: the candidates are what to look at first.
+    const several = cards['customer card, several matches'] as any;
+    expect(sectionsOf(several).map((e: any) => e.isVisible)).toEqual([false, true, false]);
+  });
+
+  it('gives the owner every action and anyone else none, with a word saying why', () => {
+    const v = view([contact(1, true), contact(2, false)]);
+    const observer = customerCard(v, 'observer');
+    expect(actionsOf(observer)).toEqual([]);
+    expect(cardText(observer)).toMatch(/Read-only: only Ana Agent, who handles this interaction, can act on this card\./);
+    expect((observer as any).refresh).toMatchObject({ action: { verb: 'customerCard.refresh' }, userIds: ['29:ana'] });
+    expect(cardProblems(observer)).toEqual([]);
   });
 
   it('does not let CRM data act as Markdown', () => {

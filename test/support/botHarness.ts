@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startProduct, type RunningProduct } from '../../src/product.js';
+import { expect } from 'vitest';
 import type { TestStore } from './stores.js';
+import { waitFor } from './waitFor.js';
 
 /** One thing the bot sent to the Bot Connector: a new message, or an update of an earlier one. */
 export interface Recorded {
@@ -112,6 +114,39 @@ export class TeamsUser {
     return cards[0];
   }
 
+  /**
+   * What Teams does when it shows a card with a `refresh` naming this user: invokes the refresh action and
+   * shows the card it answers (the owner's own view of a Customer Card).
+   */
+  async refreshed(card: any): Promise<any> {
+    expect(card.refresh?.userIds, 'the card names who gets their own view').toContain(this.id);
+    return this.clickCard(card.refresh.action);
+  }
+
+  /** Says something that posts a Customer Card; returns the message id and the card as this user sees it. */
+  async sayForCard(text: string): Promise<{ messageId: string; card: any }> {
+    const replies = await this.say(text);
+    const posted = replies.find((r) => r.activity.attachments?.length);
+    if (!posted) throw new Error(`expected a card in answer to "${text}", got ${JSON.stringify(replies.map((r) => r.activity))}`);
+    return { messageId: posted.id, card: await this.refreshed(posted.activity.attachments[0].content) };
+  }
+
+  /** The current card of an interaction as its owner sees it (what Teams' refresh shows them). */
+  async currentCard(interactionId: string): Promise<any> {
+    return this.clickCard({ verb: 'customerCard.refresh', data: { interactionId } });
+  }
+
+  /** Ends the call of this card and returns the card as its owner now sees it (the ACW form). */
+  async endCall(card: any): Promise<any> {
+    await this.hangup();
+    return this.currentCard(card.refresh.action.data.interactionId);
+  }
+
+  /** Ends the call ("hangup"): the card changes in place; returns the bot's text reply. */
+  async hangup(): Promise<string> {
+    return this.sayText('hangup');
+  }
+
   /** Clicks an Action.Execute (verb + data, plus any inputs the card collected) and returns the invoke answer. */
   async click(action: { verb: string; data: Record<string, unknown> }, inputs: Record<string, unknown> = {}): Promise<InvokeAnswer> {
     const activity = {
@@ -142,6 +177,8 @@ export interface BotHarness {
   user(id: string, name?: string, aadObjectId?: string): TeamsUser;
   /** Posts a raw activity as Teams would; returns what the bot sent in answer. */
   post(activity: Record<string, any>): Promise<Recorded[]>;
+  /** Waits for an in-place update of a message whose card matches; returns that card. */
+  updateOf(messageId: string, matches: (card: any) => boolean): Promise<any>;
   stop(): Promise<void>;
 }
 
@@ -167,7 +204,18 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
       const before = recorder.recorded.length;
       const response = await fetch(`${product.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       if (response.status >= 300) throw new Error(`bot answered ${response.status}: ${await response.text()}`);
-      return recorder.recorded.slice(before).filter((r) => r.targetId === activity.id || r.kind === 'update');
+      return recorder.recorded.slice(before).filter((r) => r.kind === 'send' && r.targetId === activity.id);
+    },
+    async updateOf(messageId, matches) {
+      let found: any;
+      await waitFor(`an update of message ${messageId}`, () => {
+        found = recorder.recorded
+          .filter((r) => r.kind === 'update' && r.targetId === messageId)
+          .map((r) => r.activity.attachments?.[0]?.content)
+          .findLast((card) => card && matches(card));
+        return !!found;
+      });
+      return found;
     },
     async stop() {
       await product.stop();
@@ -177,14 +225,15 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
   return harness;
 }
 
-/** Every Action.Execute on a card (in its body, action sets and ShowCards), with its title. */
+/** Every Action.Execute button on a card (in its body, action sets and ShowCards), with its title. */
 export function actionsOf(card: any): Array<{ title: string; verb: string; data: Record<string, unknown> }> {
   const found: Array<{ title: string; verb: string; data: Record<string, unknown> }> = [];
   const walk = (node: any): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     if (node.type === 'Action.Execute') found.push({ title: node.title, verb: node.verb, data: node.data ?? {} });
-    for (const value of Object.values(node)) walk(value);
+    // The card's refresh is not a button: Teams invokes it by itself.
+    for (const [key, value] of Object.entries(node)) if (key !== 'refresh') walk(value);
   };
   walk(card);
   return found;

@@ -3,7 +3,6 @@ import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { jobsByPrefix } from '../../src/store/jobsRepository.js';
 import { cardProblems } from '../support/adaptiveCards.js';
-import { waitFor } from '../support/waitFor.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -44,7 +43,7 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
 
   it('runs the whole loop: call, card, hangup, ACW, exactly one activity on the record', async () => {
     const before = (await activitiesOfMaria()).length;
-    const card = await agent.sayCard('call (206) 555-0142');
+    const { messageId, card } = await agent.sayForCard('call (206) 555-0142');
     expect(cardProblems(card)).toEqual([]);
     const text = cardText(card);
     expect(text).toMatch(/Inbound call from \*\*\+1 206 555 0142\*\*/);
@@ -55,12 +54,17 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
     const unlink = actionOf(card, 'Unlink', { recordId: DEMO.maria.id });
     const interactionId = unlink.data.interactionId as string;
 
+    // Her latest activity is on the card (Activities section), read when she was linked.
+    expect(text).toMatch(/Activities \(1\)[\s\S]*Inbound call \+1 206 555 0142\*\* · Maria Garcia/);
+
     const details = await agent.clickCard(actionOf(card, 'Details', { recordId: DEMO.maria.id }));
     expect(cardText(details)).toMatch(/maria.garcia@contoso.example/);
     expect(cardText(details)).toMatch(/Activities \(1\)/);
 
-    const ended = await agent.sayCard('hangup');
-    expect(cardText(ended)).toMatch(/After Call Work/);
+    // Hanging up changes the one card in place: no second card in the chat.
+    expect(await agent.hangup()).toMatch(/Complete ACW/);
+    await bot.updateOf(messageId, (c) => /State: After Call Work/.test(cardText(c)));
+    const ended = await agent.currentCard(interactionId);
     const complete = actionOf(ended, 'Complete ACW');
     const done = await agent.clickCard(complete, { disposition: 'Resolved', notes: 'Replacement cartons shipped' });
     expect(cardText(done)).toMatch(/After Call Work complete.*1 linked record/);
@@ -69,11 +73,11 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
     const again = await agent.clickCard(complete, { disposition: 'Resolved', notes: 'again' });
     expect(cardText(again)).toMatch(/already complete.*nothing was sent twice/);
 
-    // The worker runs the jobs in the background; wait until every one of this interaction's is done.
-    await waitFor('the ACW jobs', async () => {
-      const jobs = await jobsByPrefix(store.db, interactionId);
-      return jobs.length === 2 && jobs.every((j) => j.status === 'done');
-    });
+    // The card tells when the CRM writes are done, in place.
+    const saved = await bot.updateOf(messageId, (c) => /Saved to the CRM \(2 of 2\)/.test(cardText(c)));
+    expect(cardText(saved)).toMatch(/Activity · Maria Garcia: Saved/);
+    const jobs = await jobsByPrefix(store.db, interactionId);
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done']);
     const after = await activitiesOfMaria();
     expect(after).toHaveLength(before + 1);
     const task = after[0]!;
@@ -81,7 +85,9 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
     expect(typeof task.fields.durationSeconds).toBe('number');
     const maria = await new EmbeddedConnector(store.db).get({ type: 'contact', id: DEMO.maria.id }, { signal });
     expect(maria?.fields).toMatchObject({ lastAgent: 'Ana Agent', lastDisposition: 'Resolved' });
+    expect(bot.recorded.filter((r) => r.kind === 'send' && r.activity.attachments?.[0]?.content?.body?.[0]?.items?.[0]?.text === 'Customer Card')).toHaveLength(1);
+
     // The agent is Available again: the next call is routed.
-    expect(cardText(await agent.sayCard('call 206.555.0142'))).toMatch(/Inbound call from/);
+    expect(cardText((await agent.sayForCard('call 206.555.0142')).card)).toMatch(/Inbound call from/);
   });
 });

@@ -40,9 +40,9 @@ describe('conversations with the bot', () => {
 
   it.each(['+12065550142', '(206) 555-0142', '206.555.0142', '+1 206 555 0142', '1-206-555-0142'])('understands the number %s', async (number) => {
     const agent = await newAgent();
-    const card = await agent.sayCard(`call ${number}`);
+    const card = (await agent.sayForCard(`call ${number}`)).card;
     expect(cardText(card)).toMatch(/\*\*Contact\*\* · Maria Garcia/);
-    await agent.sayCard('hangup');
+    await agent.hangup();
   });
 
   it('refuses a number it cannot route, saying how to write one', async () => {
@@ -52,7 +52,7 @@ describe('conversations with the bot', () => {
 
   it('shows several matches for choosing, links none, and links the one chosen', async () => {
     const agent = await newAgent();
-    const card = await agent.sayCard(`call ${DEMO.household.phone}`);
+    const card = (await agent.sayForCard(`call ${DEMO.household.phone}`)).card;
     const text = cardText(card);
     expect(text).toMatch(/Several matches: choose/);
     expect(text).toMatch(/Current Interaction \(0\)/);
@@ -62,12 +62,12 @@ describe('conversations with the bot', () => {
     expect(cardText(linked)).toMatch(/Current Interaction \(1\)/);
     expect(actionOf(linked, 'Unlink', { recordId: 'con-pat-doe' })).toBeTruthy();
     expect(actionOf(linked, 'Link', { recordId: 'con-chris-doe' })).toBeTruthy();
-    await agent.sayCard('hangup');
+    await agent.hangup();
   });
 
   it('offers a prefilled Create contact when nobody matches, and links what it creates', async () => {
     const agent = await newAgent();
-    const card = await agent.sayCard(`call ${DEMO.nobody}`);
+    const card = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
     expect(cardText(card)).toMatch(/No record matches/);
     const phoneInput = JSON.stringify(card).match(/"id":"phone","label":"Phone","value":"([^"]+)"/);
     expect(phoneInput?.[1]).toBe('+1 206 555 0000');
@@ -77,16 +77,16 @@ describe('conversations with the bot', () => {
     expect(cardText(created)).toMatch(/Current Interaction \(1\)/);
 
     // Once this call is done, the next call from that number finds the new contact.
-    const ended = await agent.sayCard('hangup');
+    const ended = await agent.endCall(card);
     await agent.clickCard(actionOf(ended, 'Complete ACW'), { disposition: 'Resolved', notes: '' });
-    const next = await agent.sayCard(`call ${DEMO.nobody}`);
-    expect(cardText(next)).toMatch(/Sam Rivera matches \+1 206 555 0000 and is linked/);
-    await agent.sayCard('hangup');
+    const next = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
+    expect(cardText(next)).toMatch(/Current Interaction \(1\)\n\*\*Contact\*\* · Sam Rivera/);
+    await agent.hangup();
   });
 
   it('creates a case for the linked contact, a custom record, and edits a record', async () => {
     const agent = await newAgent();
-    const card = await agent.sayCard('call +12065550142');
+    const card = (await agent.sayForCard('call +12065550142')).card;
     const withCase = await agent.clickCard(actionOf(card, 'Create case'), { subject: 'Invoice copy', description: 'Needs March invoice', priority: 'Low' });
     expect(cardText(withCase)).toMatch(/Created case CS-\d+ Invoice copy and linked it/);
     const custom = await agent.clickCard(actionOf(withCase, 'Create record'), { entity: 'work_order', fields: 'name=WO-7001\nsubject=Replace cartons' });
@@ -101,7 +101,7 @@ describe('conversations with the bot', () => {
 
     const bad = await agent.clickCard(actionOf(custom, 'Create record'), { entity: 'work order', fields: 'name=x' });
     expect(cardText(bad)).toMatch(/Problem:.*entity: must be a record type/);
-    await agent.sayCard('hangup');
+    await agent.hangup();
   });
 
   it('puts search results under Related Interactions during a call, and in a results card otherwise', async () => {
@@ -110,53 +110,54 @@ describe('conversations with the bot', () => {
     expect(cardText(results)).toMatch(/Damaged shipment/);
     expect(actionsOf(results)).toEqual([]); // nothing to link to without an interaction
 
-    const card = await agent.sayCard(`call ${DEMO.nobody}`);
+    const card = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
     expect(cardText(card)).toMatch(/Related Interactions \(0\)/);
-    const found = await agent.sayCard('search garcia');
+    expect(await agent.sayText('search garcia')).toMatch(/1 record found for "garcia"; they are under Related Interactions on the Customer Card/);
+    const found = await agent.currentCard(card.refresh.action.data.interactionId);
     expect(cardText(found)).toMatch(/Related Interactions \(1\)/);
     expect(actionOf(found, 'Link', { recordId: DEMO.maria.id })).toBeTruthy();
     const byEmail = await agent.clickCard(actionsOf(found).find((a) => a.verb === VERBS.search)!, { query: 'pat.doe@example.com' });
     expect(cardText(byEmail)).toMatch(/Pat Doe/);
-    await agent.sayCard('hangup');
+    await agent.hangup();
   });
 
   it('refuses card actions on another agent\'s interaction without showing it', async () => {
     const owner = await newAgent();
     const intruder = await newAgent();
-    const card = await owner.sayCard('call +12065550142');
+    const card = (await owner.sayForCard('call +12065550142')).card;
     const refused = await intruder.clickCard(actionOf(card, 'Details', { recordId: DEMO.maria.id }));
     expect(cardText(refused)).toMatch(/Refused:.*belongs to another agent/);
     expect(cardText(refused)).not.toMatch(/Maria/);
-    await owner.sayCard('hangup');
+    await owner.hangup();
   });
 
   it('refuses a record that is not on the card, and data that does not parse, naming the field', async () => {
     const agent = await newAgent();
-    const card = await agent.sayCard('call +12065550142');
+    const card = (await agent.sayForCard('call +12065550142')).card;
     const link = actionOf(card, 'Link', { recordId: DEMO.mariaCase.id });
     const tampered = await agent.clickCard({ verb: link.verb, data: { ...link.data, recordId: 'con-0001' } });
     expect(cardText(tampered)).toMatch(/Refused:.*not on this interaction's card/);
     const malformed = await agent.clickCard({ verb: link.verb, data: { interactionId: 'x', recordType: 'case', recordId: 'cas-1' } });
     expect(cardText(malformed)).toMatch(/interactionId: must be an interaction ID/);
-    await agent.sayCard('hangup');
+    await agent.hangup();
   });
 
   it('keeps a completed card read-only', async () => {
     const agent = await newAgent();
-    const card = await agent.sayCard('call +12065550142');
-    const ended = await agent.sayCard('hangup');
+    const card = (await agent.sayForCard('call +12065550142')).card;
+    const ended = await agent.endCall(card);
     const done = await agent.clickCard(actionOf(ended, 'Complete ACW'), { disposition: 'Wrong number', notes: '' });
     const titles = actionsOf(done).map((a) => a.title);
     expect(titles.length).toBeGreaterThan(1);
-    expect(titles.every((t) => t === 'Details')).toBe(true); // no Link, Unlink, create or search
+    expect(titles.filter((t) => t !== 'Details'), 'no Link, Unlink, create or search').toEqual([]);
     const stale = await agent.clickCard(actionOf(card, 'Link', { recordId: DEMO.mariaCase.id }));
     expect(cardText(stale)).toMatch(/Problem:.*completed; its card is read-only/);
   });
 
   it('asks for a disposition before completing ACW', async () => {
     const agent = await newAgent();
-    await agent.sayCard('call +12065550142');
-    const ended = await agent.sayCard('hangup');
+    const card = (await agent.sayForCard('call +12065550142')).card;
+    const ended = await agent.endCall(card);
     const refused = await agent.clickCard(actionOf(ended, 'Complete ACW'), { disposition: 'Whatever', notes: '' });
     expect(cardText(refused)).toMatch(/Choose a disposition: Resolved/);
     expect(cardText(refused)).toMatch(/After Call Work/); // still in ACW, form still there
@@ -170,7 +171,7 @@ describe('conversations with the bot', () => {
 
   it('shows supervisors every agent, and tells anyone else politely no', async () => {
     const agent = await newAgent();
-    await agent.sayCard('call +12065550142');
+    await agent.sayForCard('call +12065550142');
     const supervisor = bot.user('boss', 'Sam Supervisor', 'aad-supervisor');
     const card = await supervisor.sayCard('status');
     expect(cardProblems(card)).toEqual([]);
@@ -182,7 +183,7 @@ describe('conversations with the bot', () => {
     const refusal = await agent.sayText('status');
     expect(refusal).toMatch(/for supervisors/);
     expect(refusal).not.toMatch(/Working|ACW|Available|206|Agent \d/);
-    await agent.sayCard('hangup');
+    await agent.hangup();
   });
 });
 

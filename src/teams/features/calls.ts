@@ -1,24 +1,28 @@
 import type { Application } from '@microsoft/teams-ai';
-import { customerCard } from '../../cards/customerCard.js';
 import type { BotDeps } from '../deps.js';
-import { sendCard } from '../replies.js';
+import { postCustomerCard } from '../replies.js';
 import { command } from '../turn.js';
 
-/** "call <number>" (simulator), "hangup" and "card": the voice interaction from chat. */
+/**
+ * "call <number>" (simulator) posts the interaction's Customer Card; "hangup" changes it in place; "card"
+ * posts it again (after a reinstall, or when it scrolled far up), and that post becomes the living one.
+ */
 export function registerCalls(app: Application, deps: BotDeps): void {
   app.message(
     /^\s*call(\s+.*)?$/i,
     command(deps, async (context, caller) => {
       const number = context.activity.text?.trim().replace(/^call/i, '').trim() ?? '';
       const view = await deps.acd.inboundCall(caller.agentId, number);
-      await sendCard(context, customerCard(view));
+      await postCustomerCard(context, deps, view);
     }),
   );
 
   app.message(
     /^\s*(hangup|hang up)\s*$/i,
     command(deps, async (context, caller) => {
-      await sendCard(context, customerCard(await deps.interactions.hangup(caller.agentId)));
+      // The card itself changes in place (to the ACW form); the reply says where to look.
+      await deps.interactions.hangup(caller.agentId);
+      await context.sendActivity('The call ended. On the Customer Card, choose a disposition, add notes and click Complete ACW.');
     }),
   );
 
@@ -30,7 +34,7 @@ export function registerCalls(app: Application, deps: BotDeps): void {
         await context.sendActivity('You have no open interaction. Type "available" to take calls' + (deps.acd.enabled ? ', then "call <number>" to simulate one.' : '.'));
         return;
       }
-      await sendCard(context, customerCard(await deps.interactions.view(caller.agentId, open.id)));
+      await postCustomerCard(context, deps, await deps.interactions.view(caller.agentId, open.id));
     }),
   );
 }

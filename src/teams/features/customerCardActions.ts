@@ -1,71 +1,25 @@
-import type { Application } from '@microsoft/teams-ai';
-import {
-  caseData,
-  completeAcwData,
-  contactData,
-  customRecordData,
-  editedFields,
-  interactionData,
-  parseFieldLines,
-  recordData,
-  searchData,
-} from '../../cards/actionData.js';
-import { customerCard } from '../../cards/customerCard.js';
-import { recordDetailsCard } from '../../cards/recordDetailsCard.js';
+import { ActivityTypes } from 'botbuilder';
+import type { Application, AdaptiveCard } from '@microsoft/teams-ai';
+import { runCardAction } from '../../cards/cardActions.js';
 import { VERBS } from '../../cards/verbs.js';
 import type { BotDeps } from '../deps.js';
-import { cardAction } from '../turn.js';
+import { turnInfo } from '../errors.js';
+import { callerOf } from '../identity.js';
 
-/** The Customer Card's Action.Execute verbs. Each answers with the card to show in place. */
+/**
+ * The Customer Card's Action.Execute verbs: each answers the one who clicked with the card to show in
+ * place. We send that invoke response ourselves: teams-ai would otherwise replace the message for everyone
+ * whenever the card has a refresh, turning the owner's own view into everyone's.
+ */
 export function registerCustomerCardActions(app: Application, deps: BotDeps): void {
-  const { interactions } = deps;
-  const ref = (d: { recordType: string; recordId: string }) => ({ type: d.recordType, id: d.recordId });
-  const on = app.adaptiveCards;
-
-  on.actionExecute(VERBS.show, cardAction(deps, interactionData, async (c, d) => customerCard(await interactions.view(c.agentId, d.interactionId))));
-  on.actionExecute(VERBS.link, cardAction(deps, recordData, async (c, d) => customerCard(await interactions.link(c.agentId, d.interactionId, ref(d)))));
-  on.actionExecute(VERBS.unlink, cardAction(deps, recordData, async (c, d) => customerCard(await interactions.unlink(c.agentId, d.interactionId, ref(d)))));
-  on.actionExecute(VERBS.details, cardAction(deps, recordData, async (c, d) => recordDetailsCard(await interactions.details(c.agentId, d.interactionId, ref(d)))));
-  on.actionExecute(
-    VERBS.search,
-    cardAction(deps, searchData, async (c, d) => customerCard(await interactions.searchOnCard(c.agentId, d.interactionId, d.query))),
-  );
-  on.actionExecute(
-    VERBS.createContact,
-    cardAction(deps, contactData, async (c, d) =>
-      customerCard(
-        await interactions.createRecord(c.agentId, d.interactionId, {
-          kind: 'contact',
-          fields: { firstName: d.firstName, lastName: d.lastName, phone: d.phone, email: d.email },
-        }),
-      ),
-    ),
-  );
-  on.actionExecute(
-    VERBS.createCase,
-    cardAction(deps, caseData, async (c, d) =>
-      customerCard(
-        await interactions.createRecord(c.agentId, d.interactionId, {
-          kind: 'case',
-          fields: { subject: d.subject, description: d.description, priority: d.priority },
-        }),
-      ),
-    ),
-  );
-  on.actionExecute(
-    VERBS.createCustom,
-    cardAction(deps, customRecordData, async (c, d) =>
-      customerCard(await interactions.createRecord(c.agentId, d.interactionId, { kind: 'custom', entity: d.entity, fields: parseFieldLines(d.fields) })),
-    ),
-  );
-  on.actionExecute(
-    VERBS.updateRecord,
-    cardAction(deps, recordData, async (c, d) => customerCard(await interactions.updateRecord(c.agentId, d.interactionId, ref(d), editedFields(d)))),
-  );
-  on.actionExecute(
-    VERBS.completeAcw,
-    cardAction(deps, completeAcwData, async (c, d) =>
-      customerCard(await interactions.completeAcw(c.agentId, d.interactionId, { disposition: d.disposition, notes: d.notes })),
-    ),
-  );
+  for (const verb of Object.values(VERBS)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const card = await runCardAction(deps, callerOf(context).agentId, verb, data, turnInfo(context));
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+      });
+      return card as AdaptiveCard;
+    });
+  }
 }

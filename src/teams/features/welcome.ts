@@ -17,8 +17,7 @@ export function registerWelcome(app: Application, deps: BotDeps): void {
     const botId = context.activity.recipient?.id;
     for (const member of context.activity.membersAdded ?? []) {
       if (member.id === botId) continue;
-      const caller = callerOf(context);
-      await deps.agents.identify(member.aadObjectId ?? member.id, member.name ?? caller.name);
+      await deps.agents.identify(member.aadObjectId ?? member.id, member.name ?? callerOf(context).name, member.id);
       await sendCard(context, welcomeCard(member.name ?? '', helpContext(member.aadObjectId)));
     }
   });

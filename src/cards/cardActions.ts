@@ -1,0 +1,140 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { AppError } from '../domain/errors.js';
+import { messageForPerson } from '../errorReporting.js';
+import type { InteractionService } from '../interactions/interactionService.js';
+import {
+  caseData,
+  completeAcwData,
+  contactData,
+  customRecordData,
+  editedFields,
+  interactionData,
+  parseActionData,
+  parseFieldLines,
+  recordData,
+  searchData,
+} from './actionData.js';
+import { customerCard } from './customerCard.js';
+import type { Element } from './elements.js';
+import { noticeCard } from './noticeCard.js';
+import { recordDetailsCard } from './recordDetailsCard.js';
+import { VERB_PROGRESS, VERBS, type Verb } from './verbs.js';
+
+export interface CardActionDeps {
+  interactions: InteractionService;
+  logger: Logger;
+  /** How long a click may wait for its result before it is answered with a "working" card (default 3 s). */
+  answerWithinMs?: number;
+}
+
+interface Handler<T> {
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+  run(deps: CardActionDeps, agentId: string, data: T): Promise<Element>;
+}
+
+const ref = (d: { recordType: string; recordId: string }) => ({ type: d.recordType, id: d.recordId });
+const handler = <T>(h: Handler<T>): Handler<unknown> => h as Handler<unknown>;
+
+/** Every Customer Card action: its data's schema and what it does. Chat and tab both come through here. */
+const HANDLERS: Record<Verb, Handler<unknown>> = {
+  [VERBS.show]: handler({ schema: interactionData, run: async (d, a, x) => customerCard(await d.interactions.view(a, x.interactionId)) }),
+  [VERBS.refresh]: handler({
+    schema: interactionData,
+    // The owner gets their view; anyone else the message's read-only view, never a refusal to look at.
+    run: async (d, a, x) =>
+      (await d.interactions.isOwner(a, x.interactionId))
+        ? customerCard(await d.interactions.view(a, x.interactionId))
+        : customerCard(await d.interactions.currentView(x.interactionId), 'observer'),
+  }),
+  [VERBS.link]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.link(a, x.interactionId, ref(x))) }),
+  [VERBS.unlink]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.unlink(a, x.interactionId, ref(x))) }),
+  [VERBS.details]: handler({ schema: recordData, run: async (d, a, x) => recordDetailsCard(await d.interactions.details(a, x.interactionId, ref(x))) }),
+  [VERBS.search]: handler({ schema: searchData, run: async (d, a, x) => customerCard(await d.interactions.searchOnCard(a, x.interactionId, x.query)) }),
+  [VERBS.createContact]: handler({
+    schema: contactData,
+    run: async (d, a, x) =>
+      customerCard(
+        await d.interactions.createRecord(a, x.interactionId, {
+          kind: 'contact',
+          fields: { firstName: x.firstName, lastName: x.lastName, phone: x.phone, email: x.email },
+        }),
+      ),
+  }),
+  [VERBS.createCase]: handler({
+    schema: caseData,
+    run: async (d, a, x) =>
+      customerCard(
+        await d.interactions.createRecord(a, x.interactionId, { kind: 'case', fields: { subject: x.subject, description: x.description, priority: x.priority } }),
+      ),
+  }),
+  [VERBS.createCustom]: handler({
+    schema: customRecordData,
+    run: async (d, a, x) =>
+      customerCard(await d.interactions.createRecord(a, x.interactionId, { kind: 'custom', entity: x.entity, fields: parseFieldLines(x.fields) })),
+  }),
+  [VERBS.updateRecord]: handler({
+    schema: recordData,
+    run: async (d, a, x) => customerCard(await d.interactions.updateRecord(a, x.interactionId, ref(x), editedFields(x))),
+  }),
+  [VERBS.completeAcw]: handler({
+    schema: completeAcwData,
+    run: async (d, a, x) => customerCard(await d.interactions.completeAcw(a, x.interactionId, { disposition: x.disposition, notes: x.notes })),
+  }),
+};
+
+export function isCardVerb(verb: string): verb is Verb {
+  return Object.hasOwn(HANDLERS, verb);
+}
+
+/**
+ * Runs one card action for an agent and returns the card to show in its place. A refused action answers
+ * with the agent's current card and the reason on it, or, when the card is not theirs to see, with the
+ * reason alone. Slow work never holds the click: past `answerWithinMs` the answer is the card as it stands,
+ * saying what is in progress, and the result reaches the card when it is done (the service keeps it and
+ * the card message is updated in place). Never throws.
+ */
+export async function runCardAction(deps: CardActionDeps, agentId: string, verb: Verb, raw: unknown, logContext: Record<string, unknown> = {}): Promise<Element> {
+  const interactionId = typeof (raw as { interactionId?: unknown })?.interactionId === 'string' ? (raw as { interactionId: string }).interactionId : undefined;
+  const { schema, run } = HANDLERS[verb];
+  const work = (async () => run(deps, agentId, parseActionData(schema, raw)))();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deps.answerWithinMs ?? 3000)));
+  try {
+    const first = await Promise.race([work, late]);
+    if (first !== 'late') return first;
+  } catch (error) {
+    return refusal(deps, agentId, interactionId, messageForPerson(error, deps.logger, { verb, agentId, ...logContext }), error);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  // Too slow to wait for: say so now; a failure is kept on the card when it comes.
+  work.catch(async (error: unknown) => {
+    const message = messageForPerson(error, deps.logger, { verb, agentId, late: true, ...logContext });
+    if (interactionId && (await deps.interactions.isOwner(agentId, interactionId))) {
+      await deps.interactions.noteOutcome(interactionId, { kind: 'error', text: `${VERB_PROGRESS[verb]} did not work: ${message}` });
+    }
+  }).catch((error: unknown) => deps.logger.error({ err: error, verb }, 'late outcome not recorded'));
+  const working = { kind: 'info' as const, text: `Working: ${VERB_PROGRESS[verb]}… This card updates itself when it is done.` };
+  if (interactionId) {
+    try {
+      return customerCard(await deps.interactions.view(agentId, interactionId, working));
+    } catch {
+      // Not this agent's card: the plain notice below.
+    }
+  }
+  return noticeCard(working.text, 'info');
+}
+
+async function refusal(deps: CardActionDeps, agentId: string, interactionId: string | undefined, message: string, error: unknown): Promise<Element> {
+  const showable = error instanceof AppError && error.code !== 'forbidden' && error.code !== 'not_found';
+  if (showable && interactionId) {
+    try {
+      return customerCard(await deps.interactions.view(agentId, interactionId, { kind: 'error', text: message }));
+    } catch {
+      // Not a card this agent may see (or it is gone): the reason alone is the answer.
+    }
+  }
+  return noticeCard(message, error instanceof AppError ? 'warning' : 'error');
+}

@@ -1,0 +1,79 @@
+import { CrmError } from '../port.js';
+
+/** What dynamics-web-api rejects with when Dataverse answers non-2xx: the body's `error` plus the HTTP facts. */
+export interface DataverseFailure {
+  status?: number;
+  /** Dataverse's error code, e.g. "0x80060888". */
+  code?: string;
+  message?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+export function isDataverseFailure(error: unknown): error is DataverseFailure & Error {
+  return typeof error === 'object' && error !== null && typeof (error as DataverseFailure).status === 'number';
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return isDataverseFailure(error) ? error.status : undefined;
+}
+
+/** Retry-After as milliseconds: seconds ("12") or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(error: unknown, now: number): number | undefined {
+  if (!isDataverseFailure(error)) return undefined;
+  const raw = error.headers?.['retry-after'] ?? error.headers?.['Retry-After'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface FailureContext {
+  configurationId: string;
+  /** What was being done, for the message: "create contact". */
+  operation: string;
+  /** The names a field error may be about, lowercased, each with the field name to report (what the caller sent). */
+  fields?: ReadonlyMap<string, string>;
+}
+
+/**
+ * A Dataverse failure as the port's CrmError. A 400 whose message names a column that was sent becomes a
+ * field error under that column's name, with Dataverse's own words; 401/403 say the configuration's
+ * credentials were refused. Dataverse messages carry no credentials, so they are kept.
+ */
+export function toCrmError(error: unknown, context: FailureContext): CrmError {
+  if (error instanceof CrmError) return error;
+  if (!isDataverseFailure(error)) {
+    const reason = error instanceof Error && error.message ? error.message : 'network failure';
+    return new CrmError(`Dynamics 365 could not be reached to ${context.operation}: ${reason}`);
+  }
+  const status = error.status!;
+  const message = (error.message ?? '').trim() || `HTTP ${status}`;
+  if (status === 401 || status === 403) {
+    return new CrmError(
+      `Dynamics 365 refused the credentials of configuration "${context.configurationId}" (HTTP ${status}) to ${context.operation}` +
+        (status === 403 && error.message ? `: ${message}` : ''),
+      status,
+    );
+  }
+  if (status === 400) {
+    const field = context.fields ? fieldNamedIn(message, context.fields) : undefined;
+    return new CrmError(`Dynamics 365 refused to ${context.operation}: ${message}`, 400, field ? { [field]: message } : undefined);
+  }
+  if (status === 429 || status === 503) {
+    return new CrmError(`Dynamics 365 is busy (service protection limits, HTTP ${status}) and did not ${context.operation}; try again later`, status);
+  }
+  return new CrmError(`Dynamics 365 failed to ${context.operation} (HTTP ${status}${error.code ? ` ${error.code}` : ''}): ${message}`, status);
+}
+
+/**
+ * The first sent field a Dataverse message quotes: "The length of the 'lastname' attribute...", "The property
+ * 'foo' does not exist on type...", "The value 9 of 'prioritycode' on record of type 'incident'...".
+ */
+export function fieldNamedIn(message: string, fields: ReadonlyMap<string, string>): string | undefined {
+  for (const match of message.matchAll(/'([A-Za-z_][A-Za-z0-9_]*)(?:@odata\.bind)?'/g)) {
+    const found = fields.get(match[1]!.toLowerCase());
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * The connector block of a ServiceNow CRM configuration (config/crm-configurations.json). It names the
+ * environment variables that hold secrets, never the secrets themselves.
+ */
+const envName = z
+  .string({ required_error: 'is required: the name of an environment variable' })
+  .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'must be the NAME of an environment variable (capital letters, digits and "_"), not a secret');
+
+const instanceUrl = z
+  .string({ required_error: 'is required, e.g. "https://acme.service-now.com"' })
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be the instance URL, e.g. "https://acme.service-now.com"' });
+      return;
+    }
+    const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+      ctx.addIssue({ code: 'custom', message: 'must use https (http only for a local test instance)' });
+    }
+    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not carry credentials; name them in "auth"' });
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'must be the bare instance URL, without a path, query or fragment' });
+    }
+  });
+
+const oauthPasswordAuth = z
+  .object({
+    kind: z.literal('oauth-password'),
+    /** The OAuth application's client ID (System OAuth > Application Registry); not a secret. */
+    clientId: z.string({ required_error: 'is required: the client ID of the OAuth application' }).min(1, 'must not be empty'),
+    clientSecretEnv: envName,
+    /** The integration user the tokens are issued to. */
+    usernameEnv: envName,
+    passwordEnv: envName,
+  })
+  .strict();
+
+const basicAuth = z
+  .object({
+    kind: z.literal('basic'),
+    usernameEnv: envName,
+    passwordEnv: envName,
+  })
+  .strict();
+
+const auth = z.discriminatedUnion('kind', [oauthPasswordAuth, basicAuth], {
+  errorMap: (issue, ctx) =>
+    issue.code === 'invalid_union_discriminator'
+      ? { message: 'kind must be "oauth-password" (OAuth 2.0, password and refresh-token grants) or "basic"' }
+      : { message: ctx.defaultError },
+});
+
+export const servicenowConnectorSchema = z
+  .object({
+    type: z.literal('servicenow'),
+    instanceUrl,
+    /** Table API version in the URL ("/api/now/v2/table"); the instance's latest when omitted. */
+    apiVersion: z.enum(['v1', 'v2'], { errorMap: () => ({ message: 'must be "v1" or "v2" (or left out for the latest)' }) }).optional(),
+    auth,
+    /** Also search internal users (sys_user) by phone and email, e.g. for ITSM callers. */
+    searchUsers: z.boolean().default(false),
+    /** Records per Table API page (sysparm_limit). */
+    pageSize: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
+    /** At most this many records are read for one search before it stops looking. */
+    maxScan: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
+    /** Retries of a throttled (429) or unavailable (503) call. */
+    maxRetries: z.number().int().min(0, 'must be 0 or more').max(10, 'must be at most 10').default(3),
+    /** A Retry-After longer than this fails the call at once instead of waiting. */
+    maxRetryWaitMs: z.number().int().min(0, 'must be 0 or more').max(300_000, 'must be at most 300000').default(30_000),
+  })
+  .strict();
+
+export type ServiceNowConnectorConfig = z.infer<typeof servicenowConnectorSchema>;
+export type ServiceNowAuthConfig = ServiceNowConnectorConfig['auth'];

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { CrmRecord, RecordRef } from '../../domain/crmRecord.js';
+import { CrmError, type ActivityInput } from '../port.js';
+import { encodeQuery } from './encodedQuery.js';
+import type { ServiceNowClient, ServiceNowRow } from './http.js';
+import { KeyedLock } from './keyedLock.js';
+import { toRecord } from './records.js';
+import { interactionLinkField, SYS_ID, TABLES } from './tables.js';
+
+/** A work note holds at most this much; the key marker always survives the cut. */
+const MAX_NOTE = 3800;
+/** sys_ids per "element_idIN..." look-up, to keep the URL short. */
+const IDS_PER_QUERY = 40;
+
+/**
+ * The timeline in ServiceNow, idempotent on the activity key:
+ * - a case, an incident or any other task record gets a WORK NOTE (the record's own journal, where agents
+ *   read the history of a case);
+ * - a contact, consumer, account or user gets an INTERACTION record linked to them (Interaction Management's
+ *   record of a customer contact), closed complete, its details in its work note.
+ * Either way the note ends with a marker derived from the key ("[cc-activity-<hash>]": letters, digits and
+ * "-" only, so it is safe in a query), and the Journal Entry table (sys_journal_field) is searched for it,
+ * by the sys_id of the record written to, before anything is written. Calls with one key are serialized in
+ * this process; ServiceNow offers no unique constraint to make that hold across processes.
+ */
+export class Timeline {
+  private readonly locks = new KeyedLock();
+
+  constructor(
+    private readonly client: ServiceNowClient,
+    private readonly pageSize: number,
+    private readonly maxScan: number,
+  ) {}
+
+  static marker(key: string): string {
+    return `cc-activity-${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32)}`;
+  }
+
+  async log(activity: ActivityInput, signal: AbortSignal): Promise<{ record: CrmRecord; created: boolean }> {
+    const { regarding } = activity;
+    if (!SYS_ID.test(regarding.id)) throw new CrmError(`${regarding.type} ${regarding.id} does not exist`, 404);
+    const marker = Timeline.marker(activity.key);
+    return this.locks.run(marker, () =>
+      interactionLinkField(regarding.type) ? this.logInteraction(activity, marker, signal) : this.logWorkNote(activity, marker, signal),
+    );
+  }
+
+  async list(ref: RecordRef, limit: number, signal: AbortSignal): Promise<CrmRecord[]> {
+    if (!SYS_ID.test(ref.id) || limit <= 0) return [];
+    const link = interactionLinkField(ref.type);
+    const [table, query] = link
+      ? [TABLES.interaction, encodeQuery([[[{ field: link, op: '=', value: ref.id }]]], 'regarding', ['-sys_created_on', '-number'])]
+      : [
+          TABLES.journal,
+          encodeQuery(
+            [[[{ field: 'element_id', op: '=', value: ref.id }], [{ field: 'element', op: '=', value: 'work_notes' }]]],
+            'regarding',
+            ['-sys_created_on'],
+          ),
+        ];
+    const rows = await this.rows(table, query, Math.min(limit, this.maxScan), signal);
+    return rows.map((row) => toRecord(table, row));
+  }
+
+  private async logWorkNote(activity: ActivityInput, marker: string, signal: AbortSignal) {
+    const { type, id } = activity.regarding;
+    const current = await this.client.get(type, id, signal, { ...READ_PARAMS, sysparm_fields: 'sys_id,work_notes' });
+    if (!current) throw new CrmError(`${type} ${id} does not exist`, 404);
+    if (!('work_notes' in current)) {
+      const why = `ServiceNow table "${type}" keeps no work notes; a timeline goes on a case, an incident or another task, or on a contact, consumer, account or user`;
+      throw new CrmError(why, 400, { regarding: why });
+    }
+    const existing = await this.journalEntry(type, [id], marker, signal);
+    if (existing) return { record: toRecord(TABLES.journal, existing), created: false };
+
+    await this.client.patch(type, id, { work_notes: noteText(activity, marker) }, signal, { sysparm_fields: 'sys_id' });
+    const written = await this.journalEntry(type, [id], marker, signal);
+    if (!written) throw new CrmError(`ServiceNow accepted the work note on ${type} ${id} but shows no journal entry for it`);
+    return { record: toRecord(TABLES.journal, written), created: true };
+  }
+
+  private async logInteraction(activity: ActivityInput, marker: string, signal: AbortSignal) {
+    const { type, id } = activity.regarding;
+    const link = interactionLinkField(type)!;
+    if (!(await this.client.get(type, id, signal, { sysparm_fields: 'sys_id' }))) throw new CrmError(`${type} ${id} does not exist`, 404);
+
+    // Earlier interactions of this record, a page at a time, and the journal entries among them with the marker.
+    const query = encodeQuery([[[{ field: link, op: '=', value: id }]]], 'regarding', ['-sys_created_on', 'sys_id']);
+    let page = await this.client.page(TABLES.interaction, { ...this.listParams(query), sysparm_fields: 'sys_id' }, signal);
+    for (let seen = 0; ; ) {
+      const ids = page.rows.map((row) => String(row.sys_id ?? '')).filter((s) => SYS_ID.test(s));
+      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+        const entry = await this.journalEntry(TABLES.interaction, ids.slice(i, i + IDS_PER_QUERY), marker, signal);
+        const interaction = entry && (await this.client.get(TABLES.interaction, String(entry.element_id), signal, READ_PARAMS));
+        if (interaction) return { record: toRecord(TABLES.interaction, interaction), created: false };
+      }
+      seen += page.rows.length;
+      if (!page.next || page.rows.length === 0 || seen >= this.maxScan) break;
+      page = await this.client.pageAt(page.next, signal, TABLES.interaction);
+    }
+
+    const phone = activity.fields.phoneNumber;
+    const row = await this.client.create(
+      TABLES.interaction,
+      {
+        short_description: activity.subject.slice(0, 160),
+        [link]: id,
+        ...(typeof phone === 'string' && phone !== '' ? { type: 'phone' } : {}),
+        state: 'closed_complete',
+        work_notes: noteText(activity, marker),
+      },
+      signal,
+      READ_PARAMS,
+    );
+    return { record: toRecord(TABLES.interaction, row), created: true };
+  }
+
+  /** The work-note journal entry carrying the marker on one of these records of a table, if any. */
+  private async journalEntry(table: string, ids: string[], marker: string, signal: AbortSignal): Promise<ServiceNowRow | undefined> {
+    const query = encodeQuery(
+      [
+        [
+          // The sys_id alone names the record (whatever table it is read through); the table helps the IN look-up.
+          ...(ids.length === 1 ? [] : [[{ field: 'name', op: '=' as const, value: table }]]),
+          ids.length === 1 ? [{ field: 'element_id', op: '=', value: ids[0] }] : [{ field: 'element_id', op: 'IN', value: ids.join(',') }],
+          [{ field: 'element', op: '=', value: 'work_notes' }],
+          [{ field: 'value', op: 'LIKE', value: marker }],
+        ],
+      ],
+      'regarding',
+      ['sys_created_on'],
+    );
+    const page = await this.client.page(TABLES.journal, { ...this.listParams(query), sysparm_limit: '10' }, signal);
+    // LIKE may treat "_" and "%" as wildcards; the marker has neither, and the text is checked anyway.
+    return page.rows.find((row) => typeof row.value === 'string' && row.value.includes(`[${marker}]`) && ids.includes(String(row.element_id)));
+  }
+
+  private listParams(query: string): Record<string, string> {
+    return { ...READ_PARAMS, sysparm_query: query, sysparm_limit: String(this.pageSize) };
+  }
+
+  private async rows(table: string, query: string, max: number, signal: AbortSignal): Promise<ServiceNowRow[]> {
+    const out: ServiceNowRow[] = [];
+    let page = await this.client.page(table, { ...this.listParams(query), sysparm_limit: String(Math.min(this.pageSize, max)) }, signal);
+    for (;;) {
+      for (const row of page.rows) {
+        out.push(row);
+        if (out.length >= max) return out;
+      }
+      if (!page.next || page.rows.length === 0) return out;
+      page = await this.client.pageAt(page.next, signal, table);
+    }
+  }
+}
+
+/** Raw values, references as plain sys_ids. */
+export const READ_PARAMS = { sysparm_display_value: 'false', sysparm_exclude_reference_link: 'true' } as const;
+
+/** The work note: subject, description, the activity's details, and the key marker last. */
+function noteText(activity: ActivityInput, marker: string): string {
+  const details = Object.entries(activity.fields)
+    .filter(([, value]) => value !== null && value !== '')
+    .map(([name, value]) => `${name}: ${String(value)}`);
+  const body = [activity.subject, activity.description, ...details].join('\n');
+  const tail = `\n[${marker}]`;
+  return (body.length + tail.length > MAX_NOTE ? `${body.slice(0, MAX_NOTE - tail.length - 1)}…` : body) + tail;
+}

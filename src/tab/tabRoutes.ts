@@ -1,0 +1,254 @@
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from 'pino';
+import type { AgentService } from '../agents/agentService.js';
+import { SignInUnavailable } from '../auth/ssoToken.js';
+import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabIdentity.js';
+import { runCardAction } from '../cards/cardActions.js';
+import { VERBS } from '../cards/verbs.js';
+import type { InteractionEvents } from '../interactions/interactionEvents.js';
+import type { InteractionService } from '../interactions/interactionService.js';
+import { CardStreams, type CardStream } from './cardStreams.js';
+import { buildTabAssets, TABS_DIR, type TabAsset } from './tabAssets.js';
+import { parseTabAction, sessionOf } from './tabRequests.js';
+import { changedView, currentView, type TabView } from './tabViews.js';
+
+export interface TabDeps {
+  identity: TabIdentity;
+  interactions: InteractionService;
+  agents: AgentService;
+  events: InteractionEvents;
+  logger: Logger;
+  tabsDir?: string;
+  /** How often a live connection gets a keep-alive comment. */
+  heartbeatMs?: number;
+}
+
+export interface TabRoutes {
+  /** Resolves when the page and its bundle are built (or failed to build: the log says why). */
+  ready: Promise<void>;
+  /** Ends every live connection and stops listening for card changes (before the server closes). */
+  close(): void;
+}
+
+const SESSION_HEADER = 'x-tab-session';
+const HEARTBEAT_MS = 15_000;
+/** A live connection ends when its token does, at the latest after this long: the tab reconnects. */
+const MAX_STREAM_MS = 60 * 60_000;
+
+/**
+ * Where the tab may be framed: the Teams, Outlook and Microsoft 365 clients that host personal tabs.
+ * teams-js fetches its list of valid host origins from res.cdn.office.net.
+ */
+const PAGE_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "connect-src 'self' https://res.cdn.office.net",
+  "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.cloud.microsoft https://*.office.com https://*.office365.com https://*.microsoft365.com https://*.skype.com",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/**
+ * The personal tab: its page under /tabs/, and /api/tab/* for the agent it identifies (a Teams SSO token,
+ * or the local identity picker without BOT_ID): the current card, card actions through the same engine as
+ * the chat (`runCardAction`), and a live stream of the card as it changes.
+ */
+export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
+  const { identity, interactions, logger } = deps;
+  if (identity.problem) logger.warn({ problem: identity.problem }, 'the personal tab lets nobody in');
+
+  let assets: Map<string, TabAsset> | undefined;
+  let buildFailure: unknown;
+  const started = Date.now();
+  const ready = buildTabAssets(deps.tabsDir ?? TABS_DIR).then(
+    (built) => {
+      assets = built;
+      logger.debug({ ms: Date.now() - started, files: [...built.keys()] }, 'tab built');
+    },
+    (error: unknown) => {
+      buildFailure = error;
+      logger.error({ err: error }, 'the tab could not be built: /tabs/ answers 503');
+    },
+  );
+
+  const streams = new CardStreams({
+    changedView: (agentId, interactionId) => changedView(interactions, agentId, interactionId),
+    currentView: (agentId) => currentView(interactions, agentId),
+    logger,
+  });
+  const stopListening = deps.events.onCardChanged((change) => streams.changed(change));
+
+  /** Runs a handler for an identified agent; anyone else gets 401 and nothing more. */
+  const forCaller =
+    (handler: (req: Request, res: Response, caller: TabCaller) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      res.header('Cache-Control', 'no-store');
+      let caller: TabCaller;
+      try {
+        caller = await identity.identify(req.headers);
+      } catch (error) {
+        if (error instanceof Unauthenticated) {
+          logger.info({ path: req.path(), reason: error.reason }, 'tab request refused: not signed in');
+          res.header('WWW-Authenticate', identity.mode === 'sso' ? 'Bearer error="invalid_token"' : 'LocalAgent');
+          res.send(401, { error: 'unauthorized', reason: error.reason, identity: identity.mode });
+          return;
+        }
+        if (error instanceof SignInUnavailable) {
+          logger.error({ err: error.cause, path: req.path() }, 'tab sign-in cannot be checked');
+          res.send(503, { error: 'sign-in cannot be checked right now; try again in a minute' });
+          return;
+        }
+        throw error;
+      }
+      try {
+        await handler(req, res, caller);
+      } catch (error) {
+        logger.error({ err: error, path: req.path(), agentId: caller.agentId }, 'tab request failed');
+        if (!res.headersSent) res.send(500, { error: 'Something went wrong on the server. It has been logged; please try again.' });
+      }
+    };
+
+  server.get('/tabs', redirectToPage);
+  server.get('/tabs/', redirectToPage);
+  server.get('/tabs/config.json', async (_req, res) => {
+    res.header('Cache-Control', 'no-store');
+    res.send(200, { identity: identity.mode });
+  });
+  server.get('/tabs/*', async (req, res) => {
+    await ready;
+    const name = req.path().slice('/tabs/'.length);
+    if (!assets) {
+      res.send(buildFailure ? 503 : 404, { error: buildFailure ? 'the tab could not be built; the server log says why' : 'not found' });
+      return;
+    }
+    const file = assets.get(name);
+    if (!file) {
+      res.send(404, { error: `no such file: /tabs/${name}` });
+      return;
+    }
+    serveAsset(req, res, file, name.endsWith('.html'));
+  });
+
+  server.get('/api/tab/agents', async (req, res) => {
+    if (identity.mode === 'local') {
+      res.header('Cache-Control', 'no-store');
+      const known = await deps.agents.known();
+      res.send(200, { agents: known.map((a) => ({ id: a.id, name: a.name, state: a.reasonCode ? `${a.state}: ${a.reasonCode}` : a.state })) });
+      return;
+    }
+    await forCaller(async (_q, r) => {
+      r.send(404, { error: 'the local identity picker is only for local use (no BOT_ID)' });
+    })(req, res);
+  });
+
+  server.get(
+    '/api/tab/card',
+    forCaller(async (_req, res, caller) => {
+      const view = await currentView(interactions, caller.agentId);
+      const name = caller.name ?? (await deps.agents.find(caller.agentId))?.name ?? null;
+      res.send(200, { agent: { id: caller.agentId, name }, ...view });
+    }),
+  );
+
+  server.post(
+    '/api/tab/action',
+    forCaller(async (req, res, caller) => {
+      const parsed = parseTabAction(req.body);
+      if (!parsed.ok) {
+        res.send(400, { error: `bad action: ${parsed.problem}` });
+        return;
+      }
+      const { verb, data } = parsed.request;
+      const interactionId = typeof data.interactionId === 'string' ? data.interactionId : null;
+      const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
+        runCardAction(deps, caller.agentId, verb, data, { surface: 'tab' }),
+      );
+      const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card };
+      res.send(200, answer);
+    }),
+  );
+
+  server.get(
+    '/api/tab/events',
+    forCaller(async (req, res, caller) => {
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
+      res.write(': live\n\n');
+      let closed = false;
+      const timers: NodeJS.Timeout[] = [];
+      const stream: CardStream = {
+        agentId: caller.agentId,
+        session: sessionOf(req.headers[SESSION_HEADER]),
+        get closed() {
+          return closed;
+        },
+        send(view) {
+          if (!closed) res.write(`event: card\ndata: ${JSON.stringify(view)}\n\n`);
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          timers.forEach(clearTimeout);
+          remove();
+          res.end();
+        },
+      };
+      const remove = streams.add(stream);
+      const heartbeat = setInterval(() => {
+        if (!closed) res.write(': keep-alive\n\n');
+      }, deps.heartbeatMs ?? HEARTBEAT_MS);
+      heartbeat.unref();
+      timers.push(heartbeat);
+      // Ends with the token that opened it, so that a stream never outlives its proof of identity.
+      const lifetime = Math.min(MAX_STREAM_MS, caller.expiresAt ? caller.expiresAt.getTime() - Date.now() : MAX_STREAM_MS);
+      const expiry = setTimeout(() => stream.close(), Math.max(0, lifetime));
+      expiry.unref();
+      timers.push(expiry);
+      req.once('close', () => stream.close());
+      res.once('close', () => stream.close());
+    }),
+  );
+
+  return {
+    ready,
+    close() {
+      stopListening();
+      streams.closeAll();
+    },
+  };
+}
+
+async function redirectToPage(_req: Request, res: Response): Promise<void> {
+  res.redirect(302, '/tabs/index.html', () => undefined);
+}
+
+function serveAsset(req: Request, res: Response, file: TabAsset, isPage: boolean): void {
+  res.header('Cache-Control', 'no-cache');
+  res.header('ETag', file.etag);
+  res.header('X-Content-Type-Options', 'nosniff');
+  if (isPage) {
+    res.header('Content-Security-Policy', PAGE_POLICY);
+    res.header('Referrer-Policy', 'no-referrer');
+  }
+  if (req.headers['if-none-match'] === file.etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = gzip ? file.gzip : file.body;
+  res.writeHead(200, {
+    'Content-Type': file.contentType,
+    'Content-Length': body.length,
+    Vary: 'Accept-Encoding',
+    ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+  });
+  res.end(body);
+}

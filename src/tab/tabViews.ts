@@ -1,0 +1,33 @@
+import { customerCard } from '../cards/customerCard.js';
+import type { Element } from '../cards/elements.js';
+import type { InteractionService } from '../interactions/interactionService.js';
+
+/**
+ * What the tab shows: a Customer Card (the owner's view), a card an action answered with in its place
+ * (a record's details), or the empty state when the agent has no open interaction.
+ */
+export interface TabView {
+  view: 'card' | 'details' | 'empty';
+  interactionId: string | null;
+  card: Element | null;
+}
+
+export const EMPTY_VIEW: TabView = { view: 'empty', interactionId: null, card: null };
+
+/** The agent's current card: their open interaction's, as they see it on the chat card; or the empty state. */
+export async function currentView(interactions: InteractionService, agentId: string): Promise<TabView> {
+  const open = await interactions.openInteraction(agentId);
+  if (!open) return EMPTY_VIEW;
+  return { view: 'card', interactionId: open.id, card: customerCard(await interactions.view(agentId, open.id)) };
+}
+
+/**
+ * The card of an interaction that just changed, if the tab should show it: when it is the agent's open
+ * interaction, or when they have none open (the one just completed, whose CRM writes are finishing).
+ * A late change of an older interaction does not push the open one off the tab.
+ */
+export async function changedView(interactions: InteractionService, agentId: string, interactionId: string): Promise<TabView | undefined> {
+  const open = await interactions.openInteraction(agentId);
+  if (open && open.id !== interactionId) return undefined;
+  return { view: 'card', interactionId, card: customerCard(await interactions.view(agentId, interactionId)) };
+}

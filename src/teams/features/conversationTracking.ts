@@ -1,0 +1,20 @@
+import { TurnContext } from 'botbuilder';
+import type { Application } from '@microsoft/teams-ai';
+import { saveConversationRef } from '../../store/conversationRefsRepository.js';
+import type { BotDeps } from '../deps.js';
+import { callerOf } from '../identity.js';
+
+/**
+ * Before every turn: know the person (creating the agent on first contact) and remember where their chat
+ * is, so their card can be updated later, outside any turn of theirs.
+ */
+export function registerConversationTracking(app: Application, deps: BotDeps): void {
+  app.turn('beforeTurn', async (context) => {
+    const { from } = context.activity;
+    if (!from?.id || context.activity.conversation?.conversationType !== 'personal') return true;
+    const caller = callerOf(context);
+    await deps.agents.identify(caller.agentId, caller.name, from.id);
+    await saveConversationRef(deps.db, caller.agentId, TurnContext.getConversationReference(context.activity), deps.clock().toISOString());
+    return true;
+  });
+}

@@ -1,0 +1,29 @@
+/** Statuses Teams answers when a send should be tried again (throttled, or a transient failure). */
+const RETRYABLE = new Set([412, 429, 502, 503, 504]);
+
+/**
+ * Runs one outgoing call to Teams, retrying what Teams asks us to retry: on 429 after its Retry-After,
+ * otherwise with exponential backoff and jitter. The limits per bot and conversation (7 sends/s, 60 per
+ * 30 s…) make a burst of card updates meet 429s; waiting as told is what keeps the update.
+ */
+export async function withTeamsRetry<T>(send: () => Promise<T>, attempts = 5, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (!status || !RETRYABLE.has(status) || attempt >= attempts) throw error;
+      await sleep(retryAfterMs(error) ?? Math.round(2 ** attempt * 250 * (0.5 + Math.random())));
+    }
+  }
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
+  const value = headers?.get?.('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.min(60_000, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.min(60_000, Math.max(0, at - Date.now()));
+}

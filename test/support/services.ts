@@ -1,0 +1,39 @@
+import pino from 'pino';
+import { AgentService } from '../../src/agents/agentService.js';
+import { seedDemoData } from '../../src/crm/embedded/demoSeed.js';
+import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
+import type { CrmConnector } from '../../src/crm/port.js';
+import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
+import { InteractionService } from '../../src/interactions/interactionService.js';
+import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
+import { WorkflowEngine } from '../../src/workflows/engine.js';
+import type { TestStore } from './stores.js';
+
+/**
+ * The product's services over a test store, without Teams: for tests of what a handler calls. `wrap` lets
+ * a test put a CRM double around the embedded CRM (a slow one, a failing one).
+ */
+export async function buildServices(store: TestStore, options: { wrap?: (crm: CrmConnector) => CrmConnector } = {}) {
+  const logger = pino({ level: 'silent' });
+  await seedDemoData(store.db, new Date());
+  const embedded = new EmbeddedConnector(store.db);
+  const connector = options.wrap ? options.wrap(embedded) : embedded;
+  const engine = new WorkflowEngine({
+    configurations: loadCrmConfigurations('config/crm-configurations.json'),
+    connectorFor: () => connector,
+    logger,
+    defaultRegion: 'US',
+  });
+  const events = new InteractionEvents(() => undefined);
+  const agents = new AgentService({ db: store.db, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
+  const interactions = new InteractionService({
+    db: store.db,
+    engine,
+    logger,
+    defaultRegion: 'US',
+    dispositions: ['Resolved'],
+    onJobsQueued: () => undefined,
+    events,
+  });
+  return { logger, engine, events, agents, interactions, embedded };
+}
