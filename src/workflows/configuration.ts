@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isStandardRecordType, STANDARD_RECORDS } from '../crm/standardRecords.js';
 import { describeIssues } from '../domain/errors.js';
+import { servicenowConnectorSchema } from '../crm/servicenow/config.js';
 
 /**
  * CRM configurations: what admins edit (config/crm-configurations.json by default). One configuration is
@@ -61,7 +62,11 @@ const displayFieldSchema = z
   .strict();
 export type DisplayField = z.infer<typeof displayFieldSchema>;
 
-const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict()]);
+/** The connector block: which CRM, where, and how to sign in (secrets by environment variable name). */
+const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict(), servicenowConnectorSchema], {
+  errorMap: (issue, ctx) =>
+    issue.code === 'invalid_union_discriminator' ? { message: `type must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}` } : { message: ctx.defaultError },
+});
 
 export const crmConfigurationSchema = z
   .object({
