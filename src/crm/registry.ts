@@ -2,6 +2,7 @@ import type { CrmConfiguration } from '../workflows/configuration.js';
 import type { ConnectorDeps } from './connectorDeps.js';
 import { EmbeddedConnector } from './embedded/embeddedConnector.js';
 import type { CrmConnector } from './port.js';
+import { createSalesforceConnector } from './salesforce/index.js';
 import { createServiceNowConnector } from './servicenow/index.js';
 
 /** Builds the connector of a CRM configuration. Called once per configuration, at start. */
@@ -10,6 +11,8 @@ export function createConnector(configuration: CrmConfiguration, deps: Connector
   switch (connector.type) {
     case 'embedded':
       return new EmbeddedConnector(deps.db, deps.clock, deps.defaultRegion);
+    case 'salesforce':
+      return createSalesforceConnector(connector, configuration.id, deps);
     case 'servicenow':
       return createServiceNowConnector(connector, configuration.id, deps);
   }

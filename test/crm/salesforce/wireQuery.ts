@@ -1,0 +1,783 @@
+import { fieldNamed, isIdShaped, NUMBER_TYPES, objectNamed, OBJECTS, TEXT_TYPES, type FieldDef, type ObjectDef } from './wireSchema.js';
+
+/**
+ * The SOQL and SOSL of the wire server, per Salesforce's SOQL and SOSL Reference, for what the connector
+ * sends and a little more, evaluated for real on the in-memory org so that an escaping slip changes the
+ * result or fails the query the way Salesforce would:
+ * - SOQL: SELECT field list | FIELDS(ALL|STANDARD|CUSTOM) FROM object [WHERE ...] [ORDER BY ...] [LIMIT]
+ *   [OFFSET]; conditions with = != <> < <= > >= LIKE [NOT] IN, AND / OR / NOT and parentheses (AND and OR
+ *   mixed without parentheses is an error, as in Salesforce); string literals with Salesforce's escape
+ *   sequences (\' \" \\ \n \r \t \b \f \uXXXX, and \% \_ in LIKE only; any other backslash is an error);
+ *   text comparisons case-insensitive, IDs exact on their 15-character form, dates unquoted.
+ * - SOSL: FIND {term} [IN ALL|NAME|EMAIL|PHONE FIELDS] RETURNING Object(fields [WHERE] [ORDER BY] [LIMIT])
+ *   [, ...] [LIMIT n]; reserved characters must be escaped with a backslash (an unescaped one is an error,
+ *   except " for phrases and * ? wildcards); OR / AND / NOT between terms. Text is matched on tokens;
+ *   phone fields on digits, tolerating a country code or trunk prefix (Salesforce's search index is lenient
+ *   in the same direction; callers filter what they get).
+ */
+
+export class QueryError extends Error {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StoredRecord {
+  object: ObjectDef;
+  fields: Record<string, unknown>;
+}
+
+/** What the queries read: records by id (15 or 18 characters) and by object. */
+export interface OrgView {
+  byId(id: string): StoredRecord | undefined;
+  all(object: string): StoredRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------- lexer
+
+type Token =
+  | { k: 'ident'; v: string; pos: number }
+  | { k: 'str'; v: string; like: string; likeOnly: boolean; pos: number }
+  | { k: 'num'; v: number; pos: number }
+  | { k: 'date'; v: string; pos: number }
+  | { k: 'op'; v: '=' | '!=' | '<' | '<=' | '>' | '>='; pos: number }
+  | { k: 'punct'; v: '(' | ')' | ','; pos: number }
+  | { k: 'eof'; pos: number };
+
+const malformed = (message: string) => new QueryError('MALFORMED_QUERY', message);
+const escapeRegex = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const pos = i;
+    if (c === "'") {
+      let value = '';
+      let like = '';
+      let likeOnly = false;
+      i++;
+      for (;;) {
+        if (i >= text.length) throw malformed(`line 1:${pos} unterminated string literal`);
+        const ch = text[i]!;
+        if (ch === "'") {
+          i++;
+          break;
+        }
+        if (ch === '\\') {
+          const e = text[i + 1] ?? '';
+          const simple: Record<string, string> = { n: '\n', N: '\n', r: '\r', R: '\r', t: '\t', T: '\t', b: '\b', B: '\b', f: '\f', F: '\f', '"': '"', "'": "'", '\\': '\\' };
+          if (e in simple) {
+            value += simple[e];
+            like += escapeRegex(simple[e]!);
+            i += 2;
+          } else if (e === '%' || e === '_') {
+            value += e;
+            like += escapeRegex(e);
+            likeOnly = true;
+            i += 2;
+          } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            const u = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+            value += u;
+            like += escapeRegex(u);
+            i += 6;
+          } else {
+            throw malformed(`line 1:${i} Invalid string literal '${text.slice(pos, i + 2)}'. Illegal character sequence '\\${e}' in string literal.`);
+          }
+          continue;
+        }
+        value += ch;
+        like += ch === '%' ? '.*' : ch === '_' ? '.' : escapeRegex(ch);
+        i++;
+      }
+      tokens.push({ k: 'str', v: value, like, likeOnly, pos });
+      continue;
+    }
+    const date = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))?/.exec(text.slice(i));
+    if (date) {
+      tokens.push({ k: 'date', v: date[0], pos });
+      i += date[0].length;
+      continue;
+    }
+    const num = /^-?\d+(?:\.\d+)?/.exec(text.slice(i));
+    if (num) {
+      tokens.push({ k: 'num', v: Number(num[0]), pos });
+      i += num[0].length;
+      continue;
+    }
+    const ident = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
+    if (ident) {
+      tokens.push({ k: 'ident', v: ident[0], pos });
+      i += ident[0].length;
+      continue;
+    }
+    const op = /^(!=|<>|<=|>=|=|<|>)/.exec(text.slice(i));
+    if (op) {
+      tokens.push({ k: 'op', v: op[0] === '<>' ? '!=' : (op[0] as '=' | '!=' | '<' | '<=' | '>' | '>='), pos });
+      i += op[0].length;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ k: 'punct', v: c, pos });
+      i++;
+      continue;
+    }
+    throw malformed(`line 1:${pos} no viable alternative at character '${c}'`);
+  }
+  tokens.push({ k: 'eof', pos: text.length });
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------------------------- fields
+
+/** A resolved field path: the reference fields to follow, then the field read. */
+interface FieldPath {
+  text: string;
+  hops: Array<{ field: string; relationship: string }>;
+  field: string;
+  def: FieldDef;
+}
+
+function noColumn(name: string, object: ObjectDef): QueryError {
+  return new QueryError(
+    'INVALID_FIELD',
+    `No such column '${name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
+}
+
+function resolvePath(object: ObjectDef, text: string): FieldPath {
+  const parts = text.split('.');
+  const hops: FieldPath['hops'] = [];
+  let current = object;
+  for (const part of parts.slice(0, -1)) {
+    const refField = part.toLowerCase().endsWith('__r') ? fieldNamed(current, `${part.slice(0, -3)}__c`) : fieldNamed(current, `${part}Id`);
+    const def = refField ? current.fields[refField] : undefined;
+    if (!refField || def?.type !== 'reference' || !def.refersTo?.[0]) {
+      throw new QueryError('INVALID_FIELD', `Didn't understand relationship '${part}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`);
+    }
+    hops.push({ field: refField, relationship: refField.endsWith('__c') ? `${refField.slice(0, -3)}__r` : refField.slice(0, -2) });
+    current = OBJECTS[def.refersTo[0]]!;
+  }
+  const last = parts.at(-1)!;
+  const field = fieldNamed(current, last);
+  if (!field) throw noColumn(last, current);
+  return { text, hops, field, def: current.fields[field]! };
+}
+
+function readPath(record: StoredRecord, path: FieldPath, org: OrgView): unknown {
+  let current: StoredRecord | undefined = record;
+  for (const hop of path.hops) {
+    const id: unknown = current.fields[hop.field];
+    current = typeof id === 'string' ? org.byId(id) : undefined;
+    if (!current) return null;
+  }
+  const field = fieldNamed(current.object, path.field);
+  return field ? (current.fields[field] ?? null) : null;
+}
+
+// ---------------------------------------------------------------------------------------------- parser
+
+type Literal = Extract<Token, { k: 'str' | 'num' | 'date' }> | { k: 'bool'; v: boolean } | { k: 'null' };
+
+type Condition =
+  | { k: 'and' | 'or'; items: Condition[] }
+  | { k: 'not'; item: Condition }
+  | { k: 'cmp'; path: FieldPath; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: Literal }
+  | { k: 'like'; path: FieldPath; pattern: RegExp }
+  | { k: 'in'; path: FieldPath; negated: boolean; values: Literal[] };
+
+interface OrderItem {
+  path: FieldPath;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export type Selection = { k: 'fields'; which: 'ALL' | 'STANDARD' | 'CUSTOM' } | { k: 'list'; paths: FieldPath[] };
+
+export interface SoqlQuery {
+  object: ObjectDef;
+  selection: Selection;
+  where?: Condition;
+  orderBy: OrderItem[];
+  limit?: number;
+  offset?: number;
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  peek(): Token {
+    return this.tokens[this.pos]!;
+  }
+  next(): Token {
+    return this.tokens[this.pos++]!;
+  }
+  isWord(word: string, token = this.peek()): boolean {
+    return token.k === 'ident' && token.v.toUpperCase() === word;
+  }
+  expectWord(word: string): void {
+    const token = this.next();
+    if (!this.isWord(word, token)) throw malformed(`line 1:${token.pos} unexpected token: '${describe(token)}', expecting ${word}`);
+  }
+  expectPunct(p: '(' | ')' | ','): void {
+    const token = this.next();
+    if (token.k !== 'punct' || token.v !== p) throw malformed(`line 1:${token.pos} unexpected token: '${describe(token)}', expecting '${p}'`);
+  }
+  ident(): string {
+    const token = this.next();
+    if (token.k !== 'ident') throw malformed(`line 1:${token.pos} unexpected token: '${describe(token)}'`);
+    return token.v;
+  }
+  end(): void {
+    const token = this.peek();
+    if (token.k !== 'eof') throw malformed(`line 1:${token.pos} unexpected token: '${describe(token)}'`);
+  }
+
+  object(): ObjectDef {
+    const name = this.ident();
+    const object = objectNamed(name);
+    if (!object) {
+      throw new QueryError(
+        'INVALID_TYPE',
+        `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+      );
+    }
+    return object;
+  }
+
+  /** A field list, as raw names (resolved once the object is known). */
+  selection(): { fields?: 'ALL' | 'STANDARD' | 'CUSTOM'; names: string[] } {
+    if (this.isWord('FIELDS') && this.tokens[this.pos + 1]?.k === 'punct') {
+      this.next();
+      this.expectPunct('(');
+      const which = this.ident().toUpperCase();
+      if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') throw malformed(`unknown FIELDS() argument ${which}`);
+      this.expectPunct(')');
+      return { fields: which, names: [] };
+    }
+    const names = [this.ident()];
+    while (this.peek().k === 'punct' && (this.peek() as { v: string }).v === ',') {
+      this.next();
+      names.push(this.ident());
+    }
+    return { names };
+  }
+
+  resolveSelection(object: ObjectDef, raw: { fields?: 'ALL' | 'STANDARD' | 'CUSTOM'; names: string[] }): Selection {
+    if (raw.fields) return { k: 'fields', which: raw.fields };
+    const paths = raw.names.map((name) => resolvePath(object, name));
+    const seen = new Set<string>();
+    for (const path of paths) {
+      const key = path.text.toLowerCase();
+      if (seen.has(key)) throw malformed(`duplicate field selected: ${path.text}`);
+      seen.add(key);
+    }
+    return { k: 'list', paths };
+  }
+
+  condition(object: ObjectDef): Condition {
+    const first = this.conjunction(object);
+    const items = [first.condition];
+    let kind: 'and' | 'or' | undefined = first.kind;
+    while (this.isWord('OR')) {
+      if (kind === 'and') throw malformed(`line 1:${this.peek().pos} unexpected token: 'OR' (use parentheses when mixing AND and OR)`);
+      this.next();
+      kind = 'or';
+      const nextItem = this.conjunction(object);
+      if (nextItem.kind === 'and') throw malformed(`line 1:${this.peek().pos} unexpected token: 'AND' (use parentheses when mixing AND and OR)`);
+      items.push(nextItem.condition);
+    }
+    return items.length === 1 ? items[0]! : { k: 'or', items };
+  }
+
+  private conjunction(object: ObjectDef): { condition: Condition; kind?: 'and' } {
+    const items = [this.unary(object)];
+    while (this.isWord('AND')) {
+      this.next();
+      items.push(this.unary(object));
+    }
+    return items.length === 1 ? { condition: items[0]! } : { condition: { k: 'and', items }, kind: 'and' };
+  }
+
+  private unary(object: ObjectDef): Condition {
+    if (this.isWord('NOT')) {
+      this.next();
+      return { k: 'not', item: this.unary(object) };
+    }
+    const token = this.peek();
+    if (token.k === 'punct' && token.v === '(') {
+      this.next();
+      const inner = this.condition(object);
+      this.expectPunct(')');
+      return inner;
+    }
+    const path = resolvePath(object, this.ident());
+    if (this.isWord('LIKE')) {
+      this.next();
+      const value = this.next();
+      if (value.k !== 'str') throw malformed(`line 1:${value.pos} LIKE needs a string literal`);
+      if (!TEXT_TYPES.has(path.def.type)) throw new QueryError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator on ${path.def.type} field: LIKE`);
+      return { k: 'like', path, pattern: new RegExp(`^${value.like}$`, 'is') };
+    }
+    let negated = false;
+    if (this.isWord('NOT')) {
+      this.next();
+      negated = true;
+      if (!this.isWord('IN')) throw malformed(`line 1:${this.peek().pos} expecting IN after NOT`);
+    }
+    if (this.isWord('IN')) {
+      this.next();
+      this.expectPunct('(');
+      const values = [this.literal(path)];
+      while (this.peek().k === 'punct' && (this.peek() as { v: string }).v === ',') {
+        this.next();
+        values.push(this.literal(path));
+      }
+      this.expectPunct(')');
+      return { k: 'in', path, negated, values };
+    }
+    const op = this.next();
+    if (op.k !== 'op') throw malformed(`line 1:${op.pos} unexpected token: '${describe(op)}'`);
+    const value = this.literal(path);
+    if (value.k === 'null' && op.v !== '=' && op.v !== '!=') throw malformed(`line 1:${op.pos} null can only be compared with = or !=`);
+    if (value.k === 'bool' && op.v !== '=' && op.v !== '!=') throw new QueryError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator on boolean field: ${op.v}`);
+    return { k: 'cmp', path, op: op.v, value };
+  }
+
+  /** A literal, type-checked against the field as Salesforce does when it compiles the query. */
+  private literal(path: FieldPath): Literal {
+    const token = this.next();
+    const type = path.def.type;
+    const name = path.text;
+    let literal: Literal;
+    if (token.k === 'ident' && /^(TRUE|FALSE)$/i.test(token.v)) literal = { k: 'bool', v: token.v.toUpperCase() === 'TRUE' };
+    else if (token.k === 'ident' && /^NULL$/i.test(token.v)) literal = { k: 'null' };
+    else if (token.k === 'str' || token.k === 'num' || token.k === 'date') literal = token;
+    else throw malformed(`line 1:${token.pos} unexpected token: '${describe(token)}'`);
+    if (literal.k === 'null') return literal;
+    if (literal.k === 'str' && literal.likeOnly) throw malformed(`line 1:${token.pos} Invalid string literal: \\% and \\_ are allowed in LIKE expressions only`);
+    const wrong = (what: string) =>
+      new QueryError('INVALID_QUERY_FILTER_OPERATOR', `value of filter criterion for field '${name}' must be of type ${what}`);
+    if (type === 'id' || type === 'reference') {
+      if (literal.k !== 'str') throw wrong('id and should be enclosed in quotes');
+      if (!isIdShaped(literal.v)) throw new QueryError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${literal.v}`);
+    } else if (TEXT_TYPES.has(type)) {
+      if (literal.k !== 'str') throw wrong('string and should be enclosed in quotes');
+    } else if (NUMBER_TYPES.has(type)) {
+      if (literal.k !== 'num') throw wrong('double and should not be enclosed in quotes');
+    } else if (type === 'boolean') {
+      if (literal.k !== 'bool') throw wrong('boolean and should not be enclosed in quotes');
+    } else if (type === 'date' || type === 'datetime') {
+      if (literal.k !== 'date' || (type === 'date' && literal.v.length !== 10)) throw wrong(`${type} and should not be enclosed in quotes`);
+    }
+    return literal;
+  }
+
+  orderBy(object: ObjectDef): OrderItem[] {
+    const items: OrderItem[] = [];
+    do {
+      if (items.length > 0) this.next();
+      const path = resolvePath(object, this.ident());
+      let desc = false;
+      if (this.isWord('ASC')) this.next();
+      else if (this.isWord('DESC')) {
+        this.next();
+        desc = true;
+      }
+      let nullsFirst = !desc;
+      if (this.isWord('NULLS')) {
+        this.next();
+        const which = this.ident().toUpperCase();
+        if (which !== 'FIRST' && which !== 'LAST') throw malformed('NULLS FIRST or NULLS LAST');
+        nullsFirst = which === 'FIRST';
+      }
+      items.push({ path, desc, nullsFirst });
+    } while (this.peek().k === 'punct' && (this.peek() as { v: string }).v === ',');
+    return items;
+  }
+
+  integer(): number {
+    const token = this.next();
+    if (token.k !== 'num' || !Number.isInteger(token.v) || token.v < 0) throw malformed(`line 1:${token.pos} expecting a whole number`);
+    return token.v;
+  }
+
+  /** WHERE / ORDER BY / LIMIT / OFFSET of a query or of a SOSL RETURNING object. */
+  clauses(object: ObjectDef): Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'> {
+    const out: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'> = { orderBy: [] };
+    if (this.isWord('WHERE')) {
+      this.next();
+      out.where = this.condition(object);
+    }
+    if (this.isWord('ORDER')) {
+      this.next();
+      this.expectWord('BY');
+      out.orderBy = this.orderBy(object);
+    }
+    if (this.isWord('LIMIT')) {
+      this.next();
+      out.limit = this.integer();
+    }
+    if (this.isWord('OFFSET')) {
+      this.next();
+      out.offset = this.integer();
+    }
+    return out;
+  }
+}
+
+function describe(token: Token): string {
+  switch (token.k) {
+    case 'eof':
+      return '<EOF>';
+    case 'str':
+      return `'${token.v}'`;
+    default:
+      return String(token.v);
+  }
+}
+
+export function parseSoql(text: string): SoqlQuery {
+  const parser = new Parser(lex(text));
+  parser.expectWord('SELECT');
+  const raw = parser.selection();
+  parser.expectWord('FROM');
+  const object = parser.object();
+  const selection = parser.resolveSelection(object, raw);
+  const clauses = parser.clauses(object);
+  parser.end();
+  if (selection.k === 'fields' && selection.which !== 'STANDARD' && (clauses.limit === undefined || clauses.limit > 200)) {
+    throw malformed('The SOQL FIELDS function must have a LIMIT of at most 200');
+  }
+  return { object, selection, ...clauses };
+}
+
+// ---------------------------------------------------------------------------------------------- evaluation
+
+const lower = (v: unknown) => String(v).toLowerCase();
+
+function compare(def: FieldDef, actual: unknown, literal: Literal): number {
+  if (literal.k === 'null') return actual === null ? 0 : 1;
+  switch (def.type) {
+    case 'id':
+    case 'reference': {
+      const a = String(actual).slice(0, 15);
+      const b = String(literal.v).slice(0, 15);
+      return a === b ? 0 : a < b ? -1 : 1;
+    }
+    case 'double':
+    case 'currency':
+    case 'int':
+      return Number(actual) - Number(literal.v);
+    case 'boolean':
+      return actual === literal.v ? 0 : 1;
+    case 'date':
+    case 'datetime': {
+      const value = String(literal.v);
+      const a = value.length === 10 ? String(actual).slice(0, 10) : String(Date.parse(String(actual)));
+      const b = value.length === 10 ? value : String(Date.parse(value));
+      if (value.length === 10) return a === b ? 0 : a < b ? -1 : 1;
+      return Number(a) - Number(b);
+    }
+    default: {
+      const a = lower(actual);
+      const b = lower(literal.v);
+      return a === b ? 0 : a < b ? -1 : 1;
+    }
+  }
+}
+
+function matches(condition: Condition, record: StoredRecord, org: OrgView): boolean {
+  switch (condition.k) {
+    case 'and':
+      return condition.items.every((c) => matches(c, record, org));
+    case 'or':
+      return condition.items.some((c) => matches(c, record, org));
+    case 'not':
+      return !matches(condition.item, record, org);
+    case 'like': {
+      const actual = readPath(record, condition.path, org);
+      return actual !== null && condition.pattern.test(String(actual));
+    }
+    case 'in': {
+      const actual = readPath(record, condition.path, org);
+      const found = actual !== null && condition.values.some((v) => v.k !== 'null' && compare(condition.path.def, actual, v) === 0);
+      return condition.negated ? !found : found;
+    }
+    case 'cmp': {
+      const actual = readPath(record, condition.path, org);
+      const { op, value } = condition;
+      if (value.k === 'null') return op === '=' ? actual === null : actual !== null;
+      // In SOQL, != also holds for records whose field is null; ordering comparisons never do.
+      if (actual === null) return op === '!=';
+      const c = compare(condition.path.def, actual, value);
+      return op === '=' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    }
+  }
+}
+
+function sortRecords(records: StoredRecord[], orderBy: OrderItem[], org: OrgView): StoredRecord[] {
+  if (orderBy.length === 0) return records;
+  return [...records].sort((x, y) => {
+    for (const item of orderBy) {
+      const a = readPath(x, item.path, org);
+      const b = readPath(y, item.path, org);
+      if (a === null && b === null) continue;
+      if (a === null) return item.nullsFirst ? -1 : 1;
+      if (b === null) return item.nullsFirst ? 1 : -1;
+      let c: number;
+      if (NUMBER_TYPES.has(item.path.def.type)) c = Number(a) - Number(b);
+      else if (item.path.def.type === 'id' || item.path.def.type === 'reference' || item.path.def.type === 'datetime' || item.path.def.type === 'date') c = String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+      else c = lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0;
+      if (c !== 0) return item.desc ? -c : c;
+    }
+    return 0;
+  });
+}
+
+/** Runs a query's WHERE, ORDER BY, OFFSET and LIMIT over the records of its object. */
+function select(org: OrgView, object: ObjectDef, clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>): StoredRecord[] {
+  const where = clauses.where;
+  const found = org.all(object.name).filter((r) => !where || matches(where, r, org));
+  const sorted = sortRecords(found, clauses.orderBy, org);
+  const from = clauses.offset ?? 0;
+  return sorted.slice(from, clauses.limit === undefined ? undefined : from + clauses.limit);
+}
+
+export function runSoql(org: OrgView, query: SoqlQuery): StoredRecord[] {
+  return select(org, query.object, query);
+}
+
+/** A record as the REST API shows it: attributes first, then the selected fields. */
+export function shapeRecord(record: StoredRecord, selection: Selection, org: OrgView, apiBase: string): Record<string, unknown> {
+  const attributes = (r: StoredRecord) => ({ type: r.object.name, url: `${apiBase}/sobjects/${r.object.name}/${String(r.fields.Id)}` });
+  const out: Record<string, unknown> = { attributes: attributes(record) };
+  if (selection.k === 'fields') {
+    for (const field of Object.keys(record.object.fields)) {
+      const custom = field.endsWith('__c');
+      if (selection.which === 'ALL' || (selection.which === 'CUSTOM') === custom) out[field] = record.fields[field] ?? null;
+    }
+    return out;
+  }
+  for (const path of selection.paths) {
+    if (path.hops.length === 0) {
+      out[path.field] = record.fields[path.field] ?? null;
+      continue;
+    }
+    // A related record's fields nest under the relationship name, as {attributes, Field}; null when unset.
+    let holder = out;
+    let current: StoredRecord | undefined = record;
+    for (const hop of path.hops) {
+      const id: unknown = current?.fields[hop.field];
+      current = typeof id === 'string' ? org.byId(id) : undefined;
+      if (!current) {
+        if (!(hop.relationship in holder)) holder[hop.relationship] = null;
+        break;
+      }
+      const existing = holder[hop.relationship];
+      const nested = existing && typeof existing === 'object' ? (existing as Record<string, unknown>) : { attributes: attributes(current) };
+      holder[hop.relationship] = nested;
+      holder = nested;
+    }
+    if (current) holder[path.field] = current.fields[path.field] ?? null;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- SOSL
+
+type SearchGroup = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE';
+type SearchChar = { c: string; escaped: boolean };
+/** One search term: a word or a "phrase", with its wildcards. */
+type SearchUnit = { chars: SearchChar[]; negated: boolean };
+
+export interface SoslQuery {
+  groups: SearchUnit[][];
+  searchGroup: SearchGroup;
+  returning: Array<{ object: ObjectDef; selection: Selection; clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'> }>;
+  limit?: number;
+}
+
+const SOSL_RESERVED = new Set('?&|!{}[]()^~*:\\"\'+-'.split(''));
+const malformedSearch = (message: string) => new QueryError('MALFORMED_SEARCH', message);
+
+/** Reads the FIND {...} term up to its unescaped closing brace. */
+function readTerm(text: string, start: number): { chars: SearchChar[]; end: number } {
+  const chars: SearchChar[] = [];
+  let i = start;
+  for (;;) {
+    if (i >= text.length) throw malformedSearch('No search term found. The search term must be enclosed in braces.');
+    const c = text[i]!;
+    if (c === '\\') {
+      const next = text[i + 1];
+      if (next === undefined) throw malformedSearch('line 1: a backslash ends the search term');
+      chars.push({ c: next, escaped: true });
+      i += 2;
+      continue;
+    }
+    if (c === '}') return { chars, end: i + 1 };
+    chars.push({ c, escaped: false });
+    i++;
+  }
+}
+
+/** Splits the term into OR-groups of AND-ed units, refusing unescaped reserved characters. */
+function termGroups(chars: SearchChar[]): SearchUnit[][] {
+  const units: Array<SearchUnit | 'OR' | 'AND' | 'NOT'> = [];
+  let current: SearchChar[] = [];
+  let inPhrase = false;
+  const flush = () => {
+    if (current.length === 0) return;
+    const word = current.map((ch) => ch.c).join('');
+    const plain = current.every((ch) => !ch.escaped);
+    if (plain && /^(OR|AND|NOT)$/i.test(word)) units.push(word.toUpperCase() as 'OR' | 'AND' | 'NOT');
+    else units.push({ chars: current, negated: false });
+    current = [];
+  };
+  for (const ch of chars) {
+    if (!ch.escaped && ch.c === '"') {
+      if (inPhrase) {
+        units.push({ chars: current, negated: false });
+        current = [];
+      } else flush();
+      inPhrase = !inPhrase;
+      continue;
+    }
+    if (!ch.escaped && /\s/.test(ch.c) && !inPhrase) {
+      flush();
+      continue;
+    }
+    if (!ch.escaped && SOSL_RESERVED.has(ch.c) && ch.c !== '*' && ch.c !== '?') {
+      throw malformedSearch(`line 1: unexpected reserved character '${ch.c}' in the search term; escape it with a backslash`);
+    }
+    current.push(ch);
+  }
+  if (inPhrase) throw malformedSearch('line 1: unterminated phrase in the search term');
+  flush();
+
+  const groups: SearchUnit[][] = [[]];
+  let negateNext = false;
+  for (const unit of units) {
+    if (unit === 'OR') groups.push([]);
+    else if (unit === 'NOT') negateNext = true;
+    else if (unit !== 'AND') {
+      const text = unit.chars.map((ch) => ch.c).join('').replace(/[*?]/g, '');
+      if (text.length < 2) throw malformedSearch('search term must be longer than one character');
+      groups.at(-1)!.push({ ...unit, negated: negateNext });
+      negateNext = false;
+    }
+  }
+  if (groups.some((g) => g.length === 0 || g.every((u) => u.negated))) throw malformedSearch('line 1: incomplete search expression');
+  return groups;
+}
+
+export function parseSosl(text: string): SoslQuery {
+  const find = /^\s*FIND\s*\{/i.exec(text);
+  if (!find) throw malformedSearch('unexpected token: expecting FIND {');
+  const term = readTerm(text, find[0].length);
+  const groups = termGroups(term.chars);
+  let rest = text.slice(term.end);
+  let searchGroup: SearchGroup = 'ALL';
+  const inClause = /^\s*IN\s+(ALL|NAME|EMAIL|PHONE)\s+FIELDS\b/i.exec(rest);
+  if (inClause) {
+    searchGroup = inClause[1]!.toUpperCase() as SearchGroup;
+    rest = rest.slice(inClause[0].length);
+  }
+  const parser = new Parser(lex(rest));
+  const returning: SoslQuery['returning'] = [];
+  let limit: number | undefined;
+  if (parser.isWord('RETURNING')) {
+    parser.next();
+    do {
+      if (returning.length > 0) parser.next();
+      const object = parser.object();
+      let selection: Selection = { k: 'list', paths: [resolvePath(object, 'Id')] };
+      let clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'> = { orderBy: [] };
+      const open = parser.peek();
+      if (open.k === 'punct' && open.v === '(') {
+        parser.next();
+        selection = parser.resolveSelection(object, parser.selection());
+        clauses = parser.clauses(object);
+        parser.expectPunct(')');
+      }
+      returning.push({ object, selection, clauses });
+    } while (parser.peek().k === 'punct' && (parser.peek() as { v: string }).v === ',');
+  } else {
+    throw malformedSearch('this server needs a RETURNING clause');
+  }
+  if (parser.isWord('LIMIT')) {
+    parser.next();
+    limit = parser.integer();
+  }
+  parser.end();
+  return { groups, searchGroup, returning, limit };
+}
+
+const tokensOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/** A unit's tokens as patterns: * and ? are wildcards unless escaped. */
+function unitPatterns(unit: SearchUnit): RegExp[] {
+  const patterns: RegExp[] = [];
+  let source = '';
+  const push = () => {
+    if (source) patterns.push(new RegExp(`^${source}$`, 'iu'));
+    source = '';
+  };
+  for (const ch of unit.chars) {
+    if (!ch.escaped && ch.c === '*') source += '.*';
+    else if (!ch.escaped && ch.c === '?') source += '.';
+    else if (/[\p{L}\p{N}]/u.test(ch.c)) source += escapeRegex(ch.c.toLowerCase());
+    else push();
+  }
+  push();
+  return patterns;
+}
+
+function unitMatchesField(unit: SearchUnit, group: SearchGroup, value: string): boolean {
+  if (group === 'PHONE') {
+    const wanted = unit.chars.map((ch) => ch.c).join('').replace(/\D/g, '');
+    const stored = value.replace(/\D/g, '');
+    if (wanted.length < 2 || stored.length < 2) return false;
+    return stored === wanted || (wanted.length >= 7 && stored.length >= 7 && (stored.endsWith(wanted) || wanted.endsWith(stored)));
+  }
+  const patterns = unitPatterns(unit);
+  const tokens = tokensOf(value);
+  if (patterns.length === 0) return false;
+  for (let i = 0; i + patterns.length <= tokens.length; i++) {
+    if (patterns.every((p, j) => p.test(tokens[i + j]!))) return true;
+  }
+  return false;
+}
+
+function searchableFields(object: ObjectDef, group: SearchGroup): string[] {
+  return Object.entries(object.fields)
+    .filter(([, def]) =>
+      group === 'PHONE' ? def.type === 'phone' : group === 'EMAIL' ? def.type === 'email' : group === 'NAME' ? def.nameField === true : TEXT_TYPES.has(def.type),
+    )
+    .map(([field]) => field);
+}
+
+export function runSosl(org: OrgView, query: SoslQuery, apiBase: string): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const { object, selection, clauses } of query.returning) {
+    const fields = searchableFields(object, query.searchGroup);
+    const unitMatches = (unit: SearchUnit, record: StoredRecord) =>
+      fields.some((f) => typeof record.fields[f] === 'string' && unitMatchesField(unit, query.searchGroup, record.fields[f] as string));
+    const hits = select(org, object, { ...clauses, limit: undefined, offset: undefined }).filter((record) =>
+      query.groups.some((group) => group.every((unit) => unitMatches(unit, record) !== unit.negated)),
+    );
+    const from = clauses.offset ?? 0;
+    const kept = hits.slice(from, clauses.limit === undefined ? undefined : from + clauses.limit);
+    out.push(...kept.map((record) => shapeRecord(record, selection, org, apiBase)));
+  }
+  return query.limit === undefined ? out : out.slice(0, query.limit);
+}
