@@ -171,8 +171,13 @@ describe('errors name the file, the key and the problem', () => {
   it('an unknown workflow kind and an unknown connector type', () => {
     const kind = configFile((json) => (workflows(json)[0]!.kind = 'delete'));
     expect(refusal(kind)).toMatch(new RegExp(`^${literal(kind)}: configurations\\.0\\.workflows\\.0\\.kind: `));
-    const connector = configFile((json) => (json.configurations[0]!.connector = { type: 'salesforce' }));
-    expect(refusal(connector)).toMatch(new RegExp(`^${literal(connector)}: configurations\\.0\\.connector\\.type: `));
+    const connector = configFile((json) => (json.configurations[0]!.connector = { type: 'hubspot' }));
+    expect(refusal(connector)).toMatch(new RegExp(`^${literal(connector)}: configurations\\.0\\.connector\\.type: type must be one of "embedded", "salesforce"`));
+  });
+
+  it('a CRM connector without what it needs, named', () => {
+    const path = configFile((json) => (json.configurations[0]!.connector = { type: 'salesforce', apiVersion: '62.0' }));
+    expect(refusal(path)).toMatch(new RegExp(`^${literal(path)}: configurations\\.0\\.connector\\.instanceUrl: `));
   });
 
   it('a value of the wrong type', () => {
