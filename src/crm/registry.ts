@@ -4,6 +4,7 @@ import { EmbeddedConnector } from './embedded/embeddedConnector.js';
 import type { CrmConnector } from './port.js';
 import { createSalesforceConnector } from './salesforce/index.js';
 import { createServiceNowConnector } from './servicenow/index.js';
+import { createZendeskConnector } from './zendesk/index.js';
 
 /** Builds the connector of a CRM configuration. Called once per configuration, at start. */
 export function createConnector(configuration: CrmConfiguration, deps: ConnectorDeps): CrmConnector {
@@ -15,6 +16,8 @@ export function createConnector(configuration: CrmConfiguration, deps: Connector
       return createSalesforceConnector(connector, configuration.id, deps);
     case 'servicenow':
       return createServiceNowConnector(connector, configuration.id, deps);
+    case 'zendesk':
+      return createZendeskConnector(connector, configuration.id, deps);
   }
 }
 

@@ -4,6 +4,7 @@ import { isStandardRecordType, STANDARD_RECORDS } from '../crm/standardRecords.j
 import { describeIssues } from '../domain/errors.js';
 import { salesforceConnectorSchema } from '../crm/salesforce/config.js';
 import { servicenowConnectorSchema } from '../crm/servicenow/config.js';
+import { zendeskConnectorSchema } from '../crm/zendesk/config.js';
 
 /**
  * CRM configurations: what admins edit (config/crm-configurations.json by default). One configuration is
@@ -64,7 +65,7 @@ const displayFieldSchema = z
 export type DisplayField = z.infer<typeof displayFieldSchema>;
 
 /** The connector block: which CRM, where, and how to sign in (secrets by environment variable name). */
-const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict(), salesforceConnectorSchema, servicenowConnectorSchema], {
+const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict(), salesforceConnectorSchema, servicenowConnectorSchema, zendeskConnectorSchema], {
   errorMap: (issue, ctx) =>
     issue.code === 'invalid_union_discriminator' ? { message: `type must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}` } : { message: ctx.defaultError },
 });

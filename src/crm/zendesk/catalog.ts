@@ -71,11 +71,6 @@ export class ZendeskCatalog {
     });
   }
 
-  /** Forgets what was read, e.g. after Zendesk refused a field the catalog said existed. */
-  forget(): void {
-    this.cache.clear();
-  }
-
   private async cached<T>(part: Part, load: () => Promise<T>): Promise<T> {
     const hit = this.cache.get(part);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value as T;

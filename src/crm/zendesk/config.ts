@@ -9,7 +9,7 @@ const envName = z
   .string({ required_error: 'is required: the name of an environment variable' })
   .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'must be the NAME of an environment variable (capital letters, digits and "_"), not a secret');
 
-const instanceUrl = z.string().superRefine((value, ctx) => {
+const instanceUrl = z.string({ required_error: 'is required: the account\'s URL, e.g. "https://acme.zendesk.com"' }).superRefine((value, ctx) => {
   let url: URL;
   try {
     url = new URL(value);
@@ -26,10 +26,6 @@ const instanceUrl = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'must be the bare Zendesk URL, without "/api/v2", a path, a query or a fragment' });
   }
 });
-
-const subdomain = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the subdomain alone, e.g. "acme" for https://acme.zendesk.com');
 
 /** Keys of custom user or organization fields ("Admin Center > People > Configuration > User fields"). */
 const fieldKey = z
@@ -63,10 +59,8 @@ const auth = z.discriminatedUnion('kind', [apiTokenAuth, oauthAuth], {
 export const zendeskConnectorSchema = z
   .object({
     type: z.literal('zendesk'),
-    /** "acme" for https://acme.zendesk.com; give this or instanceUrl. */
-    subdomain: subdomain.optional(),
-    /** The account's URL (a host-mapped domain such as https://support.acme.com); give this or subdomain. */
-    instanceUrl: instanceUrl.optional(),
+    /** The account's URL, "https://{subdomain}.zendesk.com" (the API is under /api/v2 there). */
+    instanceUrl,
     auth,
     /** Custom user fields that hold phone numbers; Search for ANI looks in them as well as in the user's phone. */
     userPhoneFields: z.array(fieldKey).max(10, 'at most 10 fields').default([]),
@@ -90,24 +84,12 @@ export const zendeskConnectorSchema = z
     /** A Retry-After longer than this fails the call at once instead of waiting. */
     maxRetryWaitMs: z.number().int().min(0, 'must be 0 or more').max(300_000, 'must be at most 300000').default(30_000),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    if (!config.subdomain === !config.instanceUrl) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [config.subdomain ? 'instanceUrl' : 'subdomain'],
-        message: config.subdomain
-          ? 'give either subdomain or instanceUrl, not both'
-          : 'is required: the account\'s subdomain ("acme") or its instanceUrl ("https://support.acme.com")',
-      });
-    }
-  });
+  .strict();
 
 export type ZendeskConnectorConfig = z.infer<typeof zendeskConnectorSchema>;
 export type ZendeskAuthConfig = ZendeskConnectorConfig['auth'];
 
 /** The account's base URL, without a trailing slash. */
-export function zendeskBaseUrl(config: Pick<ZendeskConnectorConfig, 'subdomain' | 'instanceUrl'>): string {
-  if (config.instanceUrl) return new URL(config.instanceUrl).origin;
-  return `https://${config.subdomain}.zendesk.com`;
+export function zendeskBaseUrl(config: Pick<ZendeskConnectorConfig, 'instanceUrl'>): string {
+  return new URL(config.instanceUrl).origin;
 }

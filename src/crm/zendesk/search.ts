@@ -19,6 +19,8 @@ export interface ZendeskSearchOptions {
 
 /** At most this many users found by a secondary identity are checked one by one (GET their identities). */
 const MAX_IDENTITY_CHECKS = 20;
+/** The Search API returns at most this many results for one query. */
+const SEARCH_RESULTS_LIMIT = 1000;
 
 /**
  * Searches through the Search API (GET /api/v2/search.json), following next_page, then keeping only the
@@ -152,7 +154,8 @@ export class ZendeskSearch {
         if (result.result_type !== undefined && result.result_type !== type) continue;
         if (take(toRecord(type, result))) return true;
       }
-      if (read >= maxScan) return !page.next_page;
+      // The Search API answers no page reaching past its 1000th result.
+      if (read >= maxScan || read + pageSize > SEARCH_RESULTS_LIMIT) return !page.next_page;
     }
     return true;
   }

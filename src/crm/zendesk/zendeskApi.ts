@@ -200,6 +200,7 @@ export class ZendeskApi {
       token: creds.token,
       oauth: creds.oauth,
       throwOriginalException: true,
+      debug: false,
       transportConfig: {
         transportFn: async (uri: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<TransportAnswer> => {
           const response = await fetch(uri, { method: init.method, headers: init.headers, body: init.body, signal });

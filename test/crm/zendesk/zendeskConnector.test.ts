@@ -1,0 +1,607 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZodObject } from 'zod';
+import { parseFilter } from '../../../src/crm/filter.js';
+import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
+import { zendeskConnectorSchema } from '../../../src/crm/zendesk/index.js';
+import { toZendeskWrite } from '../../../src/crm/zendesk/records.js';
+import { textClause } from '../../../src/crm/zendesk/searchQuery.js';
+import type { CrmRecord } from '../../../src/domain/crmRecord.js';
+import { parseCrmConfigurations, type CrmConfiguration, type CrmConfigurations } from '../../../src/workflows/configuration.js';
+import { WorkflowEngine } from '../../../src/workflows/engine.js';
+import type { SearchResult } from '../../../src/workflows/search.js';
+import { describeConnectorContract, seedThroughPort } from '../connectorContract.js';
+import { AGENT_EMAIL, API_TOKEN, OAUTH_ENV, OAUTH_TOKEN, startWire, TOKEN_ENV, ZENDESK_NAMES, zendeskConnector } from './harness.js';
+import { parseQuery, type ZendeskWireServer } from './wireServer.js';
+
+const signal = new AbortController().signal;
+const opts = { signal };
+const ids = (records: CrmRecord[]) => records.map((r) => r.id).sort();
+let uniq = 0;
+const tag = () => `t${Date.now().toString(36)}${uniq++}`;
+/** Filter text for a value, quoted with the grammar's escapes. */
+const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
+describeConnectorContract('Zendesk (local wire server)', async () => {
+  const wire = await startWire();
+  const connector = zendeskConnector(wire);
+  return { connector, seed: seedThroughPort(connector, ZENDESK_NAMES), names: ZENDESK_NAMES, dispose: () => wire.close() };
+});
+
+describe('Zendesk connector', () => {
+  let wire: ZendeskWireServer;
+  let crm: CrmConnector;
+
+  beforeAll(async () => {
+    wire = await startWire();
+    crm = zendeskConnector(wire);
+  });
+  afterAll(async () => {
+    await wire?.close();
+  });
+
+  describe('no query injection', () => {
+    /** Every query sent holds only these clauses: no operator, keyword or free text came from user text. */
+    const expectOnlyClauses = (from: number, keywords: string[]) => {
+      for (const query of wire.searchQueries().slice(from)) {
+        const clauses = parseQuery(query);
+        expect(clauses.every((c) => c.keyword !== null && keywords.includes(c.keyword)), query).toBe(true);
+        expect((query.match(/"/g) ?? []).length % 2, query).toBe(0);
+      }
+    };
+
+    it('finds exactly the literal name for text full of the query language’s quotes, operators and wildcards', async () => {
+      const m = tag();
+      const nasty = [
+        `${m} Quinn "type:organization" x`,
+        `${m} Rae -name:${m} OR name:*`,
+        `${m} Sam \\" OR \\\\ status<solved`,
+        `${m} Tia * *`,
+        `${m} Uma name:"${m} Vic"`,
+        `${m} Vic`,
+        `${m} 42 -42 *42 "42"`,
+      ];
+      const made = [];
+      for (const name of nasty) made.push(await crm.create('user', { name }, opts));
+      await crm.create('organization', { name: `${m} Quinn org` }, opts);
+      const before = wire.searchQueries().length;
+      for (const [i, name] of nasty.entries()) {
+        expect(ids(await crm.query('user', parseFilter(`name = ${quote(name)}`), { signal, limit: 50 })), name).toEqual([made[i]!.id]);
+      }
+      // contains / startswith with operators inside the value: literal, never an operator.
+      expect(ids(await crm.query('user', parseFilter(`name contains ${quote('"type:organization"')}`), { signal, limit: 50 }))).toEqual([made[0]!.id]);
+      expect(ids(await crm.query('user', parseFilter(`name contains ${quote(`-name:${m} OR`)}`), { signal, limit: 50 }))).toEqual([made[1]!.id]);
+      expect(ids(await crm.query('user', parseFilter(`name startswith ${quote(`${m} Tia *`)}`), { signal, limit: 50 }))).toEqual([made[3]!.id]);
+      expect(await crm.query('user', parseFilter(`name = ${quote(`${m} *`)}`), { signal, limit: 50 })).toEqual([]);
+      expect(await crm.query('user', parseFilter(`name startswith ${quote(`${m} Vi*`)}`), { signal, limit: 50 })).toEqual([]);
+      expectOnlyClauses(before, ['type', 'name']);
+    });
+
+    it('treats ids and numbers with operators in them as what they are: no record, no error', async () => {
+      const m = tag();
+      const user = await crm.create('user', { name: `${m} Ids` }, opts);
+      const ticket = await crm.create('ticket', { subject: `${m} numbered`, requester_id: user.id }, opts);
+      const before = wire.searchQueries().length;
+      const none = [`requester_id = "${user.id} -status:closed"`, `requester_id = "${user.id} OR 1"`, `id = "${ticket.id} OR id:1"`, `id = "*"`];
+      for (const filter of none) expect(await crm.query('ticket', parseFilter(filter), { signal, limit: 10 }), filter).toEqual([]);
+      expect(ids(await crm.query('ticket', parseFilter(`requester_id = ${quote(user.id)}`), { signal, limit: 10 }))).toEqual([ticket.id]);
+      expect(ids(await crm.query('ticket', parseFilter(`id = ${ticket.id}`), { signal, limit: 10 }))).toEqual([ticket.id]);
+      expectOnlyClauses(before, ['type', 'requester_id']);
+    });
+
+    it('sends an ANI as digits only, and finds the one caller', async () => {
+      const caller = await crm.create('user', { name: `${tag()} Caller type:organization`, phone: '+1 (415) 555-0100' }, opts);
+      await crm.create('user', { name: `${tag()} Near`, phone: '+1 (415) 555-0101' }, opts);
+      const before = wire.searchQueries().length;
+      expect(ids(await crm.findByPhone('+14155550100', opts))).toEqual([caller.id]);
+      for (const query of wire.searchQueries().slice(before)) expect(query).toMatch(/^type:(user|organization) [a-z_]+:\*\d+$/);
+      expect(await crm.findByPhone('+1415555010" OR type:user', opts)).toEqual([]);
+    });
+
+    it('quotes an email, and finds nobody for one that cannot be quoted', async () => {
+      const m = tag();
+      const user = await crm.create('user', { name: `${m} Mail`, email: `${m}.mail@example.com` }, opts);
+      expect(ids(await crm.findByEmail(`${m.toUpperCase()}.MAIL@example.com`, opts))).toEqual([user.id]);
+      const before = wire.searchQueries().length;
+      expect(await crm.findByEmail(`${m}.mail@example.com" type:user`, opts)).toEqual([]);
+      expect(await crm.findByEmail(`*@example.com`, opts)).toEqual([]);
+      expect(wire.searchQueries().length).toBe(before);
+    });
+  });
+
+  describe('search', () => {
+    it('follows next_page through small pages', async () => {
+      const m = tag();
+      const made = [];
+      for (let i = 0; i < 8; i++) made.push(await crm.create('organization', { name: `${m} Paged ${i}` }, opts));
+      const before = wire.requests.length;
+      const found = await crm.query('organization', parseFilter(`name startswith ${quote(`${m} paged`)}`), { signal, limit: 50 });
+      expect(ids(found)).toEqual(ids(made));
+      const pages = wire.requests.slice(before).filter((r) => r.path === '/api/v2/search.json');
+      expect(pages.length).toBeGreaterThanOrEqual(3); // 8 results, 3 a page
+    });
+
+    it('finds a user by a secondary phone identity, and users by a custom phone field', async () => {
+      const m = tag();
+      const user = await crm.create('user', { name: `${m} Two phones`, phone: '+1 503 555 0110' }, opts);
+      wire.addPhoneIdentity(user.id, '(503) 555-0111');
+      const other = await crm.create('user', { name: `${m} Home`, home_phone: '503.555.0111' }, opts);
+      expect(ids(await crm.findByPhone('+15035550111', opts))).toEqual(ids([user, other]));
+    });
+
+    it('refuses a field Zendesk cannot search, and too many "or" alternatives, as filter errors', async () => {
+      const unknown = crm.query('user', parseFilter('favourite_color = "blue"'), { signal, limit: 5 });
+      await expect(unknown).rejects.toMatchObject({ status: 400, fieldErrors: { filter: expect.stringContaining('favourite_color') } });
+      const many = Array.from({ length: 9 }, (_, i) => `name = "n${i}"`).join(' or ');
+      await expect(crm.query('user', parseFilter(many), { signal, limit: 5 })).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { filter: expect.stringContaining('at most 8') },
+      });
+      await expect(crm.query('lead', null, { signal, limit: 5 })).rejects.toMatchObject({ status: 400, fieldErrors: { entity: expect.any(String) } });
+    });
+
+    it('says a filter is too broad rather than answer from part of the results', async () => {
+      const narrow = zendeskConnector(wire, { config: { maxScan: 4 } });
+      const m = tag();
+      for (let i = 0; i < 6; i++) await crm.create('organization', { name: `${m}x${i} Broad` }, opts);
+      const broad = narrow.query('organization', parseFilter(`name contains "${m}x" and name contains "nothing"`), { signal, limit: 5 });
+      await expect(broad).rejects.toMatchObject({ status: 400, fieldErrors: { filter: expect.stringContaining('at most 4') } });
+    });
+
+    it('translates statuses, priorities and dates into Zendesk ranges, and checks them exactly', async () => {
+      const m = tag();
+      const user = await crm.create('user', { name: `${m} Ranges` }, opts);
+      const low = await crm.create('ticket', { subject: `${m} low`, requester_id: user.id, priority: 'low', status: 'open' }, opts);
+      const high = await crm.create('ticket', { subject: `${m} high`, requester_id: user.id, priority: 'High', status: 'pending' }, opts);
+      const solved = await crm.create('ticket', { subject: `${m} solved`, requester_id: user.id, priority: 'urgent', status: 'solved' }, opts);
+      const mine = `requester_id = ${quote(user.id)}`;
+      const q = (f: string) => crm.query('ticket', parseFilter(`${mine} and ${f}`), { signal, limit: 10 });
+      expect(ids(await q('status < "solved"'))).toEqual(ids([low, high]));
+      expect(ids(await q('priority >= "high"'))).toEqual(ids([high, solved]));
+      expect(ids(await q('status <= "pending" and priority > "low"'))).toEqual([high.id]);
+      expect(ids(await q(`created_at >= "2000-01-01" and created_at < "2999-01-01"`))).toEqual(ids([low, high, solved]));
+      expect(await q(`created_at < "2000-01-01"`)).toEqual([]);
+      const sent = wire.searchQueries().slice(-5);
+      expect(sent[0]).toContain('status<solved');
+      expect(sent[1]).toContain('priority>normal');
+    });
+  });
+
+  describe('records', () => {
+    it('creates a user with custom fields, and changes the primary email through the identities API', async () => {
+      const m = tag();
+      const user = await crm.create('user', { name: `${m} Ada`, email: `${m}.old@example.com`, title: 'Buyer', vip: 'true' }, opts);
+      expect(user.fields).toMatchObject({ name: `${m} Ada`, email: `${m}.old@example.com`, title: 'Buyer', vip: true, role: 'end-user' });
+      const updated = await crm.update({ type: 'user', id: user.id }, { email: `${m}.new@example.com`, last_call_at: '2026-03-14T09:30:00Z' }, opts);
+      expect(updated.fields).toMatchObject({ email: `${m}.new@example.com`, last_call_at: '2026-03-14', title: 'Buyer' });
+      expect(await crm.findByEmail(`${m}.old@example.com`, opts)).toEqual([]);
+      const identityCalls = wire.requests.filter((r) => r.path.startsWith(`/api/v2/users/${user.id}/identities`));
+      expect(identityCalls.map((r) => r.method)).toEqual(['GET', 'PUT']);
+    });
+
+    it('makes a ticket with Zendesk statuses in any case, custom statuses by label, and custom fields by id', async () => {
+      const user = await crm.create('user', { name: `${tag()} Requester` }, opts);
+      const callField = `custom_field_${wire.ticketFieldId('Call ID')}`;
+      const ticket = await crm.create('ticket', { subject: 'Damaged box', description: 'It arrived crushed', status: 'Pending', requester_id: user.id, [callField]: 'call-7' }, opts);
+      expect(ticket.fields).toMatchObject({ status: 'pending', description: 'It arrived crushed', requester_id: user.id, [callField]: 'call-7', is_public: false });
+      expect(ticket.name).toBe(`#${ticket.id} Damaged box`);
+      const working = await crm.update({ type: 'ticket', id: ticket.id }, { status: 'working' }, opts);
+      expect(working.fields.status).toBe('open');
+      expect(working.fields.custom_status_id).toEqual(expect.any(String));
+    });
+
+    it('reports field problems by Zendesk field, from Zendesk and before sending', async () => {
+      const m = tag();
+      await crm.create('user', { name: `${m} First`, email: `${m}@example.com` }, opts);
+      await expect(crm.create('user', { name: `${m} Second`, email: `${m}@example.com` }, opts)).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { email: `Email: ${m}@example.com is already being used by another user` },
+      });
+      await crm.create('organization', { name: `${m} Org` }, opts);
+      await expect(crm.create('organization', { name: `${m} Org` }, opts)).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { name: 'Name: has already been taken' },
+      });
+      const before = wire.requests.length;
+      const local = crm.create('ticket', { subject: 'x', status: 'Escalated', priority: 'extreme', created_at: '2020-01-01', favourite_color: 'blue' }, opts);
+      await expect(local).rejects.toBeInstanceOf(CrmError);
+      await expect(local).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: {
+          status: expect.stringContaining('"Escalated" is not a Zendesk ticket status'),
+          priority: 'must be one of low, normal, high, urgent',
+          created_at: 'is read-only in Zendesk',
+          favourite_color: expect.stringContaining('is not a field of a Zendesk ticket'),
+        },
+      });
+      expect(wire.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+    });
+
+    it('gives a ticket comment no edit: the description is the first comment', async () => {
+      const user = await crm.create('user', { name: `${tag()} D` }, opts);
+      const ticket = await crm.create('ticket', { subject: 'S', requester_id: user.id }, opts);
+      await expect(crm.update({ type: 'ticket', id: ticket.id }, { description: 'new' }, opts)).rejects.toMatchObject({
+        fieldErrors: { description: expect.stringContaining('first comment') },
+      });
+    });
+
+    it('lists a user’s open tickets newest first, not the solved ones', async () => {
+      const user = await crm.create('user', { name: `${tag()} Open cases` }, opts);
+      const older = await crm.create('ticket', { subject: 'older', requester_id: user.id, status: 'open' }, opts);
+      await crm.create('ticket', { subject: 'done', requester_id: user.id, status: 'solved' }, opts);
+      const newer = await crm.create('ticket', { subject: 'newer', requester_id: user.id, status: 'hold' }, opts);
+      await crm.create('ticket', { subject: 'closed', requester_id: user.id, status: 'closed' }, opts);
+      expect((await crm.openCases({ type: 'user', id: user.id }, { signal, limit: 10 })).map((r) => r.id)).toEqual([newer.id, older.id]);
+      expect((await crm.openCases({ type: 'user', id: user.id }, { signal, limit: 1 })).map((r) => r.id)).toEqual([newer.id]);
+      expect(await crm.openCases({ type: 'ticket', id: older.id }, { signal, limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe('timeline', () => {
+    const activity = (regarding: CrmRecord, key: string) => ({
+      key,
+      regarding: { type: regarding.type, id: regarding.id },
+      subject: 'Inbound call +1 206 555 0142',
+      description: 'Agent: Alex\nNotes: wants a refund',
+      fields: { interactionId: key, disposition: 'Resolved' },
+    });
+
+    it('adds one private note to a ticket, whatever the retries', async () => {
+      const user = await crm.create('user', { name: `${tag()} Ticket note` }, opts);
+      const ticket = await crm.create('ticket', { subject: 'Refund', requester_id: user.id }, opts);
+      const key = `${tag()}:ticket`;
+      const first = await crm.logActivity(activity(ticket, key), opts);
+      const again = await crm.logActivity(activity(ticket, key), opts);
+      expect(first).toMatchObject({ created: true, record: { type: 'ticket_comment', fields: { public: false, ticket_id: ticket.id } } });
+      expect(again).toMatchObject({ created: false, record: { id: first.record.id } });
+      const notes = wire.commentsOf(ticket.id).filter((c) => String(c.body).includes('wants a refund'));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ public: false });
+      const listed = await crm.listActivities({ type: 'ticket', id: ticket.id }, { signal, limit: 10 });
+      expect(listed[0]!.id).toBe(first.record.id);
+    });
+
+    it('writes one note when two processes race on one ticket (Zendesk safe_update)', async () => {
+      const user = await crm.create('user', { name: `${tag()} Race ticket` }, opts);
+      const ticket = await crm.create('ticket', { subject: 'Race', requester_id: user.id }, opts);
+      const other = zendeskConnector(wire);
+      const key = `${tag()}:race`;
+      const results = await Promise.all([crm.logActivity(activity(ticket, key), opts), other.logActivity(activity(ticket, key), opts)]);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.record.id)).size).toBe(1);
+      expect(wire.commentsOf(ticket.id).filter((c) => String(c.body).includes('wants a refund'))).toHaveLength(1);
+    });
+
+    it('files a call on a user as a solved ticket with a private note, once, even across processes', async () => {
+      const user = await crm.create('user', { name: `${tag()} Caller` }, opts);
+      const key = `${tag()}:user`;
+      const other = zendeskConnector(wire);
+      const results = await Promise.all([crm.logActivity(activity(user, key), opts), other.logActivity(activity(user, key), opts)]);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.record.id)).size).toBe(1);
+      const record = results[0]!.record;
+      expect(record).toMatchObject({
+        type: 'ticket',
+        fields: { status: 'solved', requester_id: user.id, assignee_id: String(wire.agentId), tags: 'customer_card_timeline', is_public: false },
+      });
+      expect(String(record.fields.external_id)).toMatch(/^customer-card:[0-9a-f]{40}$/);
+      expect((await crm.listActivities({ type: 'user', id: user.id }, { signal, limit: 10 })).map((r) => r.id)).toEqual([record.id]);
+    });
+
+    it('has no timeline on an organization, and 404 for a missing record', async () => {
+      const org = await crm.create('organization', { name: `${tag()} Org timeline` }, opts);
+      await expect(crm.logActivity(activity(org, tag()), opts)).rejects.toMatchObject({ status: 400, fieldErrors: { regarding: expect.any(String) } });
+      await expect(crm.logActivity(activity({ type: 'user', id: '999999', name: '', fields: {} }, tag()), opts)).rejects.toMatchObject({ status: 404 });
+    });
+  });
+
+  describe('credentials', () => {
+    it('reads a rotated token from the environment once after a 401, and goes on', async () => {
+      const env: Record<string, string> = { [TOKEN_ENV]: 'zdtok-old-rotated-away' };
+      const rotated = zendeskConnector(wire, { env });
+      env[TOKEN_ENV] = API_TOKEN; // the admin rotated it after the connector read it
+      const before = wire.requests.length;
+      const user = await rotated.create('user', { name: `${tag()} After rotation` }, opts);
+      expect(user.id).toEqual(expect.any(String));
+      const sent = wire.requests.slice(before).map((r) => r.auth);
+      expect(sent.filter((a) => a === 'none')).toHaveLength(1);
+      expect(sent.at(-1)).toBe('basic');
+    });
+
+    it('reports refused credentials as 401 naming the configuration and variable, never the token, without a loop', async () => {
+      wire.refuseAll = true;
+      try {
+        const before = wire.requests.length;
+        const error = (await crm.findByPhone('+12065550100', opts).catch((e: unknown) => e)) as CrmError;
+        expect(error).toBeInstanceOf(CrmError);
+        expect(error.status).toBe(401);
+        expect(error.message).toContain('zendesk-test');
+        expect(error.message).toContain(TOKEN_ENV);
+        expect(error.message).toContain('do not expire');
+        expect(error.message).not.toContain(API_TOKEN);
+        expect(error.message).not.toContain(Buffer.from(`${AGENT_EMAIL}/token:${API_TOKEN}`).toString('base64'));
+        expect(wire.requests.length - before).toBeLessThanOrEqual(4); // one per phone field, none retried
+      } finally {
+        wire.refuseAll = false;
+      }
+    });
+
+    it('signs in with an OAuth access token as a bearer token', async () => {
+      const oauth = zendeskConnector(wire, {
+        env: { [OAUTH_ENV]: OAUTH_TOKEN },
+        config: { auth: { kind: 'oauth', accessTokenEnv: OAUTH_ENV } },
+      });
+      const before = wire.requests.length;
+      expect((await oauth.create('organization', { name: `${tag()} Bearer` }, opts)).type).toBe('organization');
+      expect(wire.requests.slice(before).map((r) => r.auth)).toContain('bearer');
+    });
+  });
+
+  describe('throttling', () => {
+    it('waits as long as Retry-After says (seconds), then succeeds', async () => {
+      wire.failNext(429, { retryAfter: '1', path: /organizations/ });
+      const started = Date.now();
+      const org = await crm.create('organization', { name: `${tag()} After 429` }, opts);
+      expect(org.id).toEqual(expect.any(String));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    });
+
+    it('honours Retry-After as an HTTP date on 503', async () => {
+      wire.failNext(503, { retryAfter: new Date(Date.now() + 1500).toUTCString(), path: /organizations/ });
+      const started = Date.now();
+      await crm.create('organization', { name: `${tag()} After 503` }, opts);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    });
+
+    it('gives up when the call’s signal aborts during the wait', async () => {
+      const patient = zendeskConnector(wire, { config: { maxRetryWaitMs: 120_000 } });
+      wire.failNext(429, { retryAfter: '60', path: /search/ });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('deadline')), 150);
+      const started = Date.now();
+      await expect(patient.findByEmail('x@example.com', { signal: controller.signal })).rejects.toThrow('deadline');
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it('fails at once when Zendesk asks to wait longer than configured, and after maxRetries', async () => {
+      wire.failNext(429, { retryAfter: '90', path: /organizations/ });
+      await expect(crm.create('organization', { name: `${tag()} Too long` }, opts)).rejects.toMatchObject({ status: 429 });
+      wire.failNext(503, { retryAfter: '0', path: /organizations/, times: 4 });
+      const before = wire.requests.length;
+      await expect(crm.create('organization', { name: `${tag()} Never` }, opts)).rejects.toMatchObject({ status: 503 });
+      expect(wire.requests.length - before).toBe(4); // the first try and 3 retries
+    });
+  });
+
+  it('never writes a secret to the log', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'trace' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    const env: Record<string, string> = { [TOKEN_ENV]: 'zdtok-stale-5ecret' };
+    const logged = zendeskConnector(wire, { env, logger });
+    env[TOKEN_ENV] = API_TOKEN;
+    wire.failNext(429, { retryAfter: '0', path: /organizations/ });
+    await logged.create('organization', { name: `${tag()} Logged` }, opts);
+    wire.refuseAll = true;
+    await logged.get({ type: 'user', id: String(wire.agentId) }, opts).catch(() => undefined);
+    wire.refuseAll = false;
+    const text = lines.join('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2); // the retry and the rotation were logged
+    for (const secret of [API_TOKEN, 'zdtok-stale-5ecret', Buffer.from(`${AGENT_EMAIL}/token:${API_TOKEN}`).toString('base64'), 'Authorization']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('Zendesk mapping', () => {
+  const none = { userFields: [], organizationFields: [], ticketFields: [], customStatuses: [] };
+
+  it('makes a user’s name of first and last name when the account has no such custom fields', () => {
+    const plan = toZendeskWrite('user', { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' }, 'create', none, { publicFirstComment: false });
+    expect(plan.body).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    expect(() => toZendeskWrite('user', { first_name: 'Ada' }, 'update', none, { publicFirstComment: false })).toThrow(CrmError);
+  });
+
+  it('writes text-only memorialization values as the custom field types want them', () => {
+    const catalog = {
+      ...none,
+      userFields: [
+        { id: 1, key: 'vip', type: 'checkbox', title: 'VIP' },
+        { id: 2, key: 'calls', type: 'integer', title: 'Calls' },
+        { id: 3, key: 'last_call_at', type: 'date', title: 'Last call' },
+      ],
+    };
+    const plan = toZendeskWrite('user', { vip: 'TRUE', calls: '12', last_call_at: '2026-03-14T09:30:00.000Z', tags: 'a, b c' }, 'update', catalog, { publicFirstComment: false });
+    expect(plan.body).toEqual({ tags: ['a', 'b', 'c'], user_fields: { vip: true, calls: 12, last_call_at: '2026-03-14' } });
+    expect(() => toZendeskWrite('user', { calls: 'many' }, 'update', catalog, { publicFirstComment: false })).toThrow(/cannot take/);
+  });
+
+  it('puts only whole, quotable words of user text in a Zendesk phrase', () => {
+    expect(textClause('name', 'Maria Garcia', '=')).toBe('name:"maria garcia"');
+    expect(textClause('name', 'say "hi" to O\'Brien now', '=')).toBe("name:\"to o'brien now\"");
+    expect(textClause('name', 'aria Garc', 'contains')).toBeNull();
+    expect(textClause('name', 'x aria Garcia y', 'contains')).toBe('name:"aria garcia"');
+    expect(textClause('name', 'Fabri', 'startswith')).toBe('name:fabri*');
+    expect(textClause('name', 'Fabri*', 'startswith')).toBeNull();
+    expect(textClause('name', '"', '=')).toBeNull();
+  });
+});
+
+describe('zendeskConnectorSchema', () => {
+  const valid = {
+    type: 'zendesk',
+    instanceUrl: 'https://acme.zendesk.com',
+    auth: { kind: 'api-token', email: 'integration@acme.example', apiTokenEnv: 'SECRET_ZENDESK_API_TOKEN' },
+    userPhoneFields: ['mobile_phone'],
+    organizationPhoneFields: ['phone'],
+  };
+  const issues = (json: unknown) => {
+    const parsed = zendeskConnectorSchema.safeParse(json);
+    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('accepts the documented example and fills the defaults', () => {
+    const parsed = zendeskConnectorSchema.parse(valid);
+    expect(parsed).toMatchObject({ timelineTag: 'customer_card_timeline', pageSize: 100, maxScan: 1000, publicFirstComment: false });
+    expect(issues({ ...valid, auth: { kind: 'oauth', accessTokenEnv: 'SECRET_ZD_OAUTH' } })).toEqual([]);
+    // A plain object schema, so that the configurations file can put it in its discriminated union.
+    expect(zendeskConnectorSchema).toBeInstanceOf(ZodObject);
+  });
+
+  it('rejects bad blocks, naming the key', () => {
+    expect(issues({ ...valid, auth: { ...valid.auth, apiTokenEnv: undefined, apiToken: 'abc123' } }).join('\n')).toMatch(/auth\.apiTokenEnv: is required[\s\S]*apiToken/);
+    expect(issues({ ...valid, auth: { ...valid.auth, apiTokenEnv: 'my-secret-value' } })).toEqual([expect.stringMatching(/^auth\.apiTokenEnv: must be the NAME/)]);
+    expect(issues({ ...valid, auth: { kind: 'password' } })).toEqual([expect.stringMatching(/^auth\.kind: kind must be "api-token"/)]);
+    expect(issues({ ...valid, instanceUrl: undefined })).toEqual([expect.stringMatching(/^instanceUrl: is required/)]);
+    expect(issues({ ...valid, instanceUrl: 'http://acme.zendesk.com' })).toEqual([expect.stringMatching(/^instanceUrl: must use https/)]);
+    expect(issues({ ...valid, instanceUrl: 'https://acme.zendesk.com/api/v2' })).toEqual([expect.stringMatching(/^instanceUrl: must be the bare Zendesk URL/)]);
+    expect(issues({ ...valid, instanceUrl: 'acme' })).toEqual([expect.stringMatching(/^instanceUrl: must be the Zendesk URL/)]);
+    expect(issues({ ...valid, userPhoneFields: ['mobile phone'] })).toEqual([expect.stringMatching(/^userPhoneFields\.0: must be the key/)]);
+    expect(issues({ ...valid, pageSize: 500 })).toEqual([expect.stringMatching(/^pageSize: must be at most 100/)]);
+    expect(issues({ ...valid, apiVersion: 'v3' })).toEqual([expect.stringMatching(/apiVersion/)]);
+  });
+});
+
+describe('Zendesk through the workflow engine', () => {
+  let wire: ZendeskWireServer;
+  let crm: CrmConnector;
+  let engine: WorkflowEngine;
+
+  const configurations = (): CrmConfigurations => {
+    const parsed = parseCrmConfigurations(
+      JSON.stringify({
+        configurations: [
+          {
+            id: 'zendesk',
+            name: 'Zendesk Support',
+            connector: { type: 'embedded' },
+            workflows: [
+              { id: 'search-ani', name: 'Search for ANI', kind: 'search', variant: 'ani' },
+              { id: 'custom-search', name: 'Custom Search', kind: 'search', variant: 'custom' },
+              { id: 'create-ticket', name: 'Create Ticket', kind: 'create', variant: 'standard', recordType: 'ticket' },
+              { id: 'create-user', name: 'Create User', kind: 'create', variant: 'standard', recordType: 'user' },
+              { id: 'create-lead', name: 'Create Lead', kind: 'create', variant: 'standard', recordType: 'lead' },
+              { id: 'create-custom-record', name: 'Create Custom Record', kind: 'create', variant: 'custom' },
+              { id: 'update-record', name: 'Update Record', kind: 'update' },
+              { id: 'timeline', name: 'Timeline', kind: 'timeline', subject: 'Inbound call' },
+              { id: 'memorialize', name: 'Data Memorialization', kind: 'memorialization' },
+            ],
+            memorializationMappings: [
+              { source: 'interaction.endedAt', target: 'last_call_at', recordTypes: ['user'] },
+              { source: 'agent.name', target: 'last_agent', recordTypes: ['user'] },
+            ],
+          },
+        ],
+      }),
+      'test',
+    );
+    // The registry (not this connector's business) will know "zendesk"; the engine only passes it through.
+    const zendesk = { type: 'zendesk', instanceUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: AGENT_EMAIL, apiTokenEnv: TOKEN_ENV } };
+    parsed.configurations[0]!.connector = zendesk as unknown as CrmConfiguration['connector'];
+    return parsed;
+  };
+
+  beforeAll(async () => {
+    wire = await startWire();
+    crm = zendeskConnector(wire);
+    engine = new WorkflowEngine({
+      configurations: configurations(),
+      connectorFor: () => crm,
+      logger: pino({ level: 'silent' }),
+      defaultRegion: 'US',
+    });
+  });
+  afterAll(async () => {
+    await wire?.close();
+  });
+
+  const run = <T = unknown>(workflowId: string, workflowInput: unknown) =>
+    engine.execute<T>({ configurationId: 'zendesk', workflowId, payload: JSON.stringify({ workflowInput }) });
+  const interaction = (id: string) => ({
+    id,
+    ani: '+12065550142',
+    channel: 'voice',
+    startedAt: '2026-03-14T09:20:00.000Z',
+    endedAt: '2026-03-14T09:30:00.000Z',
+    durationSeconds: 600,
+    disposition: 'Resolved',
+    notes: 'Replacement sent',
+  });
+
+  it('runs the standard creates, a search for ANI with open cases, a custom search, update, timeline and memorialization', async () => {
+    const m = tag();
+    const user = await run<{ record: CrmRecord }>('create-user', { firstName: 'Maria', lastName: `Garcia ${m}`, email: `${m}.maria@example.com`, phone: '(206) 555-0142' });
+    expect(user).toMatchObject({ branch: 'Success', resultSet: { record: { type: 'user', name: `Maria Garcia ${m}`, fields: { first_name: 'Maria', last_name: `Garcia ${m}` } } } });
+    const userId = user.resultSet!.record.id;
+
+    const ticket = await run<{ record: CrmRecord }>('create-ticket', { subject: 'Damaged shipment', description: 'Box crushed', priority: 'High', contactId: userId });
+    expect(ticket).toMatchObject({ branch: 'Success', resultSet: { record: { type: 'ticket', fields: { priority: 'high', requester_id: userId, description: 'Box crushed' } } } });
+    const ticketId = ticket.resultSet!.record.id;
+
+    const ani = await run<SearchResult>('search-ani', { phoneNumber: '+1 206 555 0142' });
+    expect(ani.branch).toBe('Success');
+    expect(ani.resultSet!.records.map((r) => r.id)).toEqual([userId]);
+    expect(ani.resultSet!.related.map((r) => r.id)).toEqual([ticketId]);
+
+    const custom = await run<SearchResult>('custom-search', { search: { entity: 'ticket', filter: `requester_id = "${userId}" and status != "closed"` } });
+    expect(custom).toMatchObject({ branch: 'Success' });
+    expect(custom.resultSet!.records.map((r) => r.id)).toEqual([ticketId]);
+
+    const updated = await run<{ record: CrmRecord }>('update-record', { entity: 'ticket', id: ticketId, fields: { status: 'pending' } });
+    expect(updated).toMatchObject({ branch: 'Success', resultSet: { record: { fields: { status: 'pending' } } } });
+
+    const acw = { regarding: { entity: 'user', id: userId }, interaction: interaction(`int-${m}`), agent: { id: 'agent-7', name: 'Alex Agent' } };
+    const before = wire.ticketCount();
+    const first = await run<{ created: boolean }>('timeline', acw);
+    const second = await run<{ created: boolean }>('timeline', acw);
+    expect([first.branch, first.resultSet?.created, second.branch, second.resultSet?.created]).toEqual(['Success', true, 'Success', false]);
+    expect(wire.ticketCount()).toBe(before + 1);
+
+    const memo = await run<{ record: CrmRecord }>('memorialize', acw);
+    expect(memo).toMatchObject({ branch: 'Success', resultSet: { record: { fields: { last_call_at: '2026-03-14', last_agent: 'Alex Agent' } } } });
+  });
+
+  it('maps Zendesk refusals to the branches: field errors, no leads, refused credentials', async () => {
+    const lead = await run('create-lead', { lastName: 'Doe', company: 'Acme' });
+    expect(lead).toMatchObject({ branch: 'InvalidWorkflow', errorArgs: { message: expect.stringContaining('no standard "lead" record') } });
+
+    const bad = await run('create-custom-record', { entity: 'ticket', fields: { subject: 'x', priority: 'Extreme' } });
+    expect(bad).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'priority' } });
+
+    const missing = await run('update-record', { entity: 'user', id: '424242', fields: { title: 'x' } });
+    expect(missing).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'workflowInput.id' } });
+
+    wire.refuseAll = true;
+    try {
+      const refused = await run('search-ani', { phoneNumber: '+12065550142' });
+      expect(refused).toMatchObject({ branch: 'InternalError', errorArgs: { message: expect.stringContaining('refused the credentials') } });
+      expect(JSON.stringify(refused)).not.toContain(API_TOKEN);
+    } finally {
+      wire.refuseAll = false;
+    }
+  });
+
+  it('creates the catalogue’s contact, account and case as user, organization and ticket', async () => {
+    const m = tag();
+    const account = await crm.create('organization', { name: `${m} Contoso` }, opts);
+    const { standardTypes } = crm;
+    expect(standardTypes.contact?.type).toBe('user');
+    expect(standardTypes.account).toEqual({ type: 'organization', fields: { name: 'name' } });
+    expect(standardTypes.case?.fields.contactId).toBe('requester_id');
+    const contact = await crm.create('user', { first_name: 'Chris', last_name: `Doe ${m}`, organization_id: account.id }, opts);
+    expect(contact.fields).toMatchObject({ name: `Chris Doe ${m}`, organization_id: account.id });
+    const openCases = await crm.openCases({ type: 'organization', id: account.id }, { signal, limit: 5 });
+    expect(openCases).toEqual([]);
+    const ticket = await crm.create('ticket', { subject: 'Org case', requester_id: contact.id }, opts);
+    expect(ticket.fields.organization_id).toBe(account.id);
+    expect((await crm.openCases({ type: 'organization', id: account.id }, { signal, limit: 5 })).map((r) => r.id)).toEqual([ticket.id]);
+  });
+});
