@@ -35,6 +35,8 @@ export const caseData = z
 export const customRecordData = z
   .object({ interactionId, entity: recordType, fields: z.string().min(1, 'give at least one field').max(8000) })
   .passthrough();
+export const duplicatesData = z.object({ interactionId, duplicateQuery: z.string().trim().min(2, 'type at least 2 characters').max(100) }).passthrough();
+export const mergeData = z.object({ interactionId, customerId: z.string().uuid('must be a customer card ID') }).passthrough();
 export const completeAcwData = z
   .object({ interactionId, disposition: z.string().trim().min(1, 'choose a disposition').max(200), notes: z.string().max(8000).default('') })
   .passthrough();

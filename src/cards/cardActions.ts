@@ -8,6 +8,8 @@ import {
   completeAcwData,
   contactData,
   customRecordData,
+  duplicatesData,
+  mergeData,
   editedFields,
   interactionData,
   parseActionData,
@@ -76,6 +78,14 @@ const HANDLERS: Record<Verb, Handler<unknown>> = {
   [VERBS.updateRecord]: handler({
     schema: recordData,
     run: async (d, a, x) => customerCard(await d.interactions.updateRecord(a, x.interactionId, ref(x), editedFields(x))),
+  }),
+  [VERBS.findDuplicates]: handler({
+    schema: duplicatesData,
+    run: async (d, a, x) => customerCard(await d.interactions.findDuplicates(a, x.interactionId, x.duplicateQuery)),
+  }),
+  [VERBS.mergeCustomer]: handler({
+    schema: mergeData,
+    run: async (d, a, x) => customerCard(await d.interactions.mergeCustomer(a, x.interactionId, x.customerId)),
   }),
   [VERBS.completeAcw]: handler({
     schema: completeAcwData,

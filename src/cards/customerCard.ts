@@ -47,6 +47,14 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number): Eleme
       [
         heading('Customer Card'),
         text(`Inbound call from **${displayPhone(interaction.ani)}**`, { spacing: 'None' }),
+        ...(view.customer
+          ? [
+              text(
+                `Customer: **${plain(trimText(view.customer.name, 80))}** · ${view.customer.interactions} interaction${view.customer.interactions === 1 ? '' : 's'} · ${plain(trimText(view.customer.identifiers.join(', '), 120))}`,
+                { spacing: 'None', isSubtle: true },
+              ),
+            ]
+          : []),
         facts([
           { title: 'State', value: stateWord(view) },
           { title: 'Started', value: `${interaction.startedAt.slice(0, 16).replace('T', ' ')} UTC` },
@@ -237,6 +245,7 @@ function toolbar(view: CustomerCardView): Action[] {
   if (view.can.createContact && !(view.interaction.matchState === 'none' && view.current.length === 0)) {
     actions.push(showCard('New contact', contactForm(view.interaction.ani), [execute('Create contact', VERBS.createContact, ids, { style: 'positive' })]));
   }
+  if (view.customer) actions.push(mergeDialog(view, view.customer));
   if (view.can.createCustom) {
     actions.push(
       showCard(
@@ -250,6 +259,34 @@ function toolbar(view: CustomerCardView): Action[] {
     );
   }
   return actions;
+}
+
+/** The merge dialog: likely duplicates of this customer (by name, phone, email), and a search for others. */
+function mergeDialog(view: CustomerCardView, customer: NonNullable<CustomerCardView['customer']>): Action {
+  const ids = { interactionId: view.interaction.id };
+  const found = customer.duplicates.map((d) =>
+    container(
+      [
+        text(`**${plain(trimText(d.name, 80))}** · ${plain(trimText(d.identifiers.join(', '), 120))}`),
+        actionSet([execute('Merge into this card', VERBS.mergeCustomer, { ...ids, customerId: d.id }, { tooltip: `Merge ${d.name}'s card into ${customer.name}'s: identifiers and interactions move, nothing is deleted in the CRM` })]),
+      ],
+      { separator: true },
+    ),
+  );
+  return showCard(
+    `Merge (${customer.duplicates.length})`,
+    [
+      text(
+        customer.duplicates.length
+          ? `Cards that may be ${plain(customer.name)} too${customer.duplicateQuery ? ` (search: ${plain(customer.duplicateQuery)})` : ''}. Merging keeps every link and activity.`
+          : `No other card looks like ${plain(customer.name)}${customer.duplicateQuery ? ` for "${plain(customer.duplicateQuery)}"` : ''}. Search by name, phone or email.`,
+        { isSubtle: true },
+      ),
+      ...found,
+      input('duplicateQuery', 'Find another card by name, phone or email', { maxLength: 100, value: customer.duplicateQuery ?? '' }),
+    ],
+    [execute('Find', VERBS.findDuplicates, ids)],
+  );
 }
 
 function duration(seconds: number): string {

@@ -12,6 +12,8 @@ export const VERBS = {
   createCustom: 'customerCard.createCustom',
   updateRecord: 'customerCard.updateRecord',
   completeAcw: 'customerCard.completeAcw',
+  findDuplicates: 'customerCard.findDuplicates',
+  mergeCustomer: 'customerCard.mergeCustomer',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -28,4 +30,6 @@ export const VERB_PROGRESS: Record<Verb, string> = {
   [VERBS.createCustom]: 'Creating the record',
   [VERBS.updateRecord]: 'Saving the record',
   [VERBS.completeAcw]: 'Completing After Call Work',
+  [VERBS.findDuplicates]: 'Looking for other cards of this customer',
+  [VERBS.mergeCustomer]: 'Merging the cards',
 };

@@ -22,8 +22,21 @@ export interface Notice {
 }
 
 /** Everything the Customer Card of one interaction shows, independent of how it is drawn. */
+export interface CustomerView {
+  id: string;
+  name: string;
+  identifiers: string[];
+  /** Interactions of this customer so far, this one included. */
+  interactions: number;
+  /** Other customers who may be the same person (by name, phone, email, or the agent's search). */
+  duplicates: Array<{ id: string; name: string; identifiers: string[] }>;
+  /** The search the agent typed in the merge dialog, if any. */
+  duplicateQuery?: string;
+}
+
 export interface CustomerCardView {
   interaction: Interaction & { durationSeconds: number };
+  customer: CustomerView | null;
   /** Who handles it: only they act on the card; their Teams id names them in the card's refresh. */
   owner: { name: string; teamsUserId: string | null };
   /** Current Interaction: linked (pinned) records, including those created during the interaction. */
@@ -100,6 +113,7 @@ export function toRecordView(link: InteractionRecordLink, mappings: Record<strin
 
 export function buildCustomerCardView(input: {
   interaction: Interaction;
+  customer?: CustomerView | null;
   owner: CustomerCardView['owner'];
   links: InteractionRecordLink[];
   mappings: Record<string, DisplayFieldMapping[]>;
@@ -113,6 +127,7 @@ export function buildCustomerCardView(input: {
   return {
     interaction: { ...input.interaction, durationSeconds: durationSeconds(input.interaction, input.now) },
     owner: input.owner,
+    customer: input.customer ?? null,
     current: views.filter((v) => v.linked),
     activities: input.links
       .filter((l) => l.linked)

@@ -23,6 +23,8 @@ export interface Interaction {
   completedAt: string | null;
   disposition: string | null;
   notes: string | null;
+  /** The person behind it (see domain/customer.ts). */
+  customerId: string | null;
 }
 
 export type MatchState = 'pending' | 'single' | 'multiple' | 'none';

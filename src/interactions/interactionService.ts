@@ -6,7 +6,7 @@ import { buildCustomerCardView, displayFields, type CrmWriteView, type CustomerC
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
-import { toE164 } from '../domain/phone.js';
+import { displayPhone, toE164 } from '../domain/phone.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import {
   findCardActivityId,
@@ -17,6 +17,7 @@ import {
   openInteractionOf,
   findLastNotice,
   putRecordLinks,
+  recordsFromCustomerHistory,
   recordsFromEarlierInteractions,
   setLastNotice,
   setRecordActivities,
@@ -24,6 +25,7 @@ import {
   setLinked,
   updateInteraction,
 } from '../store/interactionsRepository.js';
+import { customerFor, findCustomer, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from '../store/customersRepository.js';
 import { enqueueJobs, jobsByPrefix } from '../store/jobsRepository.js';
 import type { Database } from '../store/schema.js';
 import { findWorkflow } from '../workflows/configuration.js';
@@ -59,6 +61,9 @@ const MAX_SEARCH_RESULTS = 25;
 const MAX_HISTORY_RECORDS = 10;
 const MAX_ACTIVITIES = 20;
 const MAX_CARD_ACTIVITIES = 5;
+const MAX_DUPLICATES = 8;
+/** Record types that are a person, in the CRMs we speak to. */
+const PERSON_TYPES = new Set(['contact', 'lead', 'customer_contact', 'csm_consumer', 'consumer', 'user']);
 const MAX_NOTES = 4000;
 
 /**
@@ -95,8 +100,11 @@ export class InteractionService {
       completedAt: null,
       disposition: null,
       notes: null,
+      customerId: null,
     };
     await this.deps.db.transaction().execute(async (trx) => {
+      // A card per new contact and per new channel: the caller's number names their customer (SPEC).
+      interaction.customerId = (await customerFor(trx, { kind: 'phone', value: ani }, displayPhone(ani), now)).id;
       const routed = await moveAgentState(trx, agentId, 'Available', {
         state: 'Working',
         reasonCode: null,
@@ -133,16 +141,17 @@ export class InteractionService {
    * The current card of any interaction, for drawing the read-only view that whoever sees the message gets
    * (the owner's own view comes from `view`, which checks ownership).
    */
-  async currentView(interactionId: string, notice?: Notice): Promise<CustomerCardView> {
+  async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
     const interaction = await findInteraction(this.deps.db, interactionId);
     if (!interaction) throw notFound('That interaction does not exist.');
     notice ??= await findLastNotice(this.deps.db, interactionId);
+    const links = await listRecordLinks(this.deps.db, interactionId);
     const configuration = this.deps.engine.configuration(interaction.configurationId);
     const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
-    const links = await listRecordLinks(this.deps.db, interactionId);
     const agent = await findAgent(this.deps.db, interaction.agentId);
     return buildCustomerCardView({
       interaction,
+      customer: await this.customerView(interaction, links, duplicateQuery),
       owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
       links,
       crmWrites: interaction.state === 'completed' ? await this.crmWrites(interactionId, links) : [],
@@ -260,6 +269,7 @@ export class InteractionService {
       await setLinked(trx, interactionId, record, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
+    await this.addHistory(interaction, { interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields });
     return this.done(interaction, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
   }
 
@@ -363,6 +373,59 @@ export class InteractionService {
     return this.done(interaction, { kind: 'info', text });
   }
 
+  /**
+   * Looks for other cards of this interaction's customer (by name, phone or email, or the agent's text) and
+   * shows them in the merge dialog.
+   */
+  async findDuplicates(agentId: string, interactionId: string, text: string): Promise<CustomerCardView> {
+    await this.ownedOpen(agentId, interactionId);
+    const query = text.trim().slice(0, 100);
+    return this.currentView(interactionId, { kind: 'info', text: `Cards that may be the same person as "${query}" are listed under Merge.` }, query);
+  }
+
+  /**
+   * Merges another customer's card into this interaction's customer: their identifiers, interactions and
+   * everything linked to those interactions now belong to one person. Nothing is deleted from the CRM.
+   */
+  async mergeCustomer(agentId: string, interactionId: string, otherCustomerId: string): Promise<CustomerCardView> {
+    const interaction = await this.ownedOpen(agentId, interactionId);
+    if (!interaction.customerId) throw conflict('This interaction has no customer card to merge into.');
+    if (otherCustomerId === interaction.customerId) throw invalidInput('That is this same customer card.');
+    const other = await findCustomer(this.deps.db, otherCustomerId);
+    if (!other) throw notFound('That customer card does not exist any more (merged already?).');
+    const moved = await interactionCount(this.deps.db, other.id);
+    await this.deps.db.transaction().execute((trx) => mergeCustomers(trx, interaction.customerId!, other.id));
+    for (const link of (await listRecordLinks(this.deps.db, interactionId)).filter((l) => l.linked)) await this.addHistory(interaction, link);
+    return this.done(interaction, {
+      kind: 'info',
+      text: `Merged ${other.name}'s card into this one: ${other.identifiers.map((i) => i.value).join(', ')} and ${moved} interaction${moved === 1 ? '' : 's'} now belong to this customer.`,
+    });
+  }
+
+  private async customerView(interaction: Interaction, links: InteractionRecordLink[], duplicateQuery?: string): Promise<CustomerCardView['customer']> {
+    if (!interaction.customerId) return null;
+    const customer = await findCustomer(this.deps.db, interaction.customerId);
+    if (!customer) return null;
+    // Likely the same person: the same name as a linked person, or one of their phones or emails.
+    const people = links.filter((l) => l.linked && PERSON_TYPES.has(l.recordType.toLowerCase()));
+    const values = people.flatMap((p) =>
+      Object.entries(p.fields)
+        .filter(([key, value]) => typeof value === 'string' && /phone|email/i.test(key))
+        .map(([key, value]) => (/email/i.test(key) ? String(value).toLowerCase() : (toE164(String(value), this.deps.defaultRegion) ?? String(value)))),
+    );
+    const names = [customer.name, ...people.map((p) => p.label)];
+    const byText = duplicateQuery ? (toE164(duplicateQuery, this.deps.defaultRegion) ?? duplicateQuery.toLowerCase()) : undefined;
+    const duplicates = interaction.state === 'completed' ? [] : await likelyDuplicates(this.deps.db, customer.id, { names, values, text: byText }, MAX_DUPLICATES);
+    return {
+      id: customer.id,
+      name: customer.name,
+      identifiers: customer.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)),
+      interactions: await interactionCount(this.deps.db, customer.id),
+      duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, identifiers: d.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)) })),
+      duplicateQuery,
+    };
+  }
+
   /** How each ACW write of a completed interaction stands, from the job outbox. */
   private async crmWrites(interactionId: string, links: InteractionRecordLink[]): Promise<CrmWriteView[]> {
     const jobs = await jobsByPrefix(this.deps.db, `${interactionId}:`);
@@ -408,7 +471,7 @@ export class InteractionService {
 
   /** When a record is linked: its latest activities for the card, and what earlier interactions linked with it. */
   private async onLinked(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
-    await this.addHistory(interaction.id, link);
+    await this.addHistory(interaction, link);
     const configuration = this.deps.engine.configuration(interaction.configurationId);
     if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
     try {
@@ -421,9 +484,20 @@ export class InteractionService {
     }
   }
 
-  /** Brings records linked in earlier interactions with this record onto the card, under Related. */
-  private async addHistory(interactionId: string, link: InteractionRecordLink): Promise<void> {
-    const earlier = await recordsFromEarlierInteractions(this.deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS);
+  /**
+   * Brings records linked in earlier interactions (with this record, or of this customer) onto the card,
+   * under Related; and names an unnamed customer after the person linked.
+   */
+  private async addHistory(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
+    const interactionId = interaction.id;
+    const earlier = [
+      ...(await recordsFromEarlierInteractions(this.deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
+      ...(interaction.customerId ? await recordsFromCustomerHistory(this.deps.db, interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
+    ];
+    if (interaction.customerId && PERSON_TYPES.has(link.recordType.toLowerCase())) {
+      const customer = await findCustomer(this.deps.db, interaction.customerId);
+      if (customer && customer.name === displayPhone(interaction.ani)) await renameCustomer(this.deps.db, customer.id, link.label);
+    }
     const current = await listRecordLinks(this.deps.db, interactionId);
     const known = new Set(current.map((l) => `${l.recordType}:${l.recordId}`));
     const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));

@@ -6,6 +6,7 @@ import * as initial from './migrations/001_initial.js';
 import * as caseNumbers from './migrations/002_case_numbers.js';
 import * as livingCards from './migrations/003_living_cards.js';
 import * as cardMemory from './migrations/004_card_memory.js';
+import * as customers from './migrations/005_customers.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -25,7 +26,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001_initial': initial, '002_case_numbers': caseNumbers, '003_living_cards': livingCards, '004_card_memory': cardMemory };
+const migrations: Record<string, Migration> = { '001_initial': initial, '002_case_numbers': caseNumbers, '003_living_cards': livingCards, '004_card_memory': cardMemory, '005_customers': customers };
 
 /** Opens the database and brings its schema up to date. SQLite is created on first use. */
 export async function openStore(options: StoreOptions): Promise<Store> {

@@ -17,6 +17,7 @@ function toInteraction(row: InteractionsTable): Interaction {
     completedAt: row.completed_at,
     disposition: row.disposition,
     notes: row.notes,
+    customerId: row.customer_id,
   };
 }
 
@@ -49,7 +50,9 @@ export async function insertInteraction(db: Db, interaction: Interaction): Promi
       completed_at: interaction.completedAt,
       disposition: interaction.disposition,
       notes: interaction.notes,
+      customer_id: interaction.customerId,
       card_activity_id: null,
+      last_notice: null,
     })
     .execute();
 }
@@ -177,6 +180,28 @@ export async function setLinked(db: Db, interactionId: string, ref: RecordRef, l
     .where('record_type', '=', ref.type)
     .where('record_id', '=', ref.id)
     .execute();
+}
+
+/** Records linked in the customer's earlier interactions (SPEC: Related Interactions). */
+export async function recordsFromCustomerHistory(
+  db: Db,
+  customerId: string,
+  excludeInteractionId: string,
+  limit: number,
+): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
+  const rows = await db
+    .selectFrom('interactions as i')
+    .innerJoin('interaction_records as r', 'r.interaction_id', 'i.id')
+    .selectAll('r')
+    .select('i.started_at')
+    .where('i.customer_id', '=', customerId)
+    .where('i.id', '!=', excludeInteractionId)
+    .where('i.state', '=', 'completed')
+    .where('r.linked', '=', 1)
+    .orderBy('i.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
 }
 
 /** Records linked in earlier interactions that also linked `ref` (SPEC: Related Interactions). */

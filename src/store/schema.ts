@@ -10,6 +10,8 @@ export interface Database {
   interaction_records: InteractionRecordsTable;
   jobs: JobsTable;
   conversation_refs: ConversationRefsTable;
+  customers: CustomersTable;
+  customer_identifiers: CustomerIdentifiersTable;
   crm_records: CrmRecordsTable;
   crm_record_keys: CrmRecordKeysTable;
   crm_sequences: CrmSequencesTable;
@@ -55,6 +57,8 @@ export interface InteractionsTable {
   card_activity_id: string | null;
   /** The outcome of the agent's last action on the card, as JSON {kind, text}. */
   last_notice: string | null;
+  /** The person behind it (customers), known by the identifier the interaction came from. */
+  customer_id: string | null;
 }
 
 export interface InteractionRecordsTable {
@@ -103,4 +107,16 @@ export interface CrmRecordKeysTable {
   value: string;
   record_id: string;
   record_type: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface CustomerIdentifiersTable {
+  kind: string;
+  value: string;
+  customer_id: string;
 }

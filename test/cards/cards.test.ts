@@ -35,6 +35,7 @@ function interaction(overrides: Partial<Interaction> = {}): Interaction {
     completedAt: null,
     disposition: null,
     notes: null,
+    customerId: null,
     ...overrides,
   };
 }

@@ -163,6 +163,35 @@ describe('conversations with the bot', () => {
     expect(cardText(refused)).toMatch(/After Call Work/); // still in ACW, form still there
   });
 
+  it('gives a new number its own customer card, and merges two cards of one person keeping every link', async () => {
+    const agent = await newAgent();
+    // Maria calls from her mobile: her customer card is named after her once she is linked.
+    const first = (await agent.sayForCard('call +1 206 555 0142')).card;
+    await agent.clickCard(actionOf(await agent.endCall(first), 'Complete ACW'), { disposition: 'Resolved', notes: '' });
+
+    // She calls again from a new number: a new card, which the agent links to her by hand.
+    const second = (await agent.sayForCard('call +1 206 555 0177')).card;
+    expect(cardText(second)).toMatch(/Customer: \*\*\+1 206 555 0177\*\* · 1 interaction/);
+    const interactionId = second.refresh.action.data.interactionId;
+    await agent.sayText('search maria garcia');
+    const linked = await agent.clickCard(actionOf(await agent.currentCard(interactionId), 'Link', { recordId: DEMO.maria.id }));
+    expect(cardText(linked)).toMatch(/Customer: \*\*Maria Garcia\*\* · 1 interaction · \+1 206 555 0177/);
+
+    // The merge dialog lists her other card as a likely duplicate; merging keeps both histories.
+    const merge = actionOf(linked, 'Merge into this card');
+    const merged = await agent.clickCard(merge);
+    expect(cardText(merged)).toMatch(/Merged Maria Garcia's card into this one: \+12065550142 and \d+ interactions? now belong to this customer/);
+    expect(cardText(merged)).toMatch(/Customer: \*\*Maria Garcia\*\* · \d+ interactions · \+1 206 555 0142, \+1 206 555 0177/);
+    expect(cardText(merged)).toMatch(/Current Interaction \(1\)\n\*\*Contact\*\* · Maria Garcia/); // nothing unlinked
+
+    // Searching the dialog by phone finds nobody else now; merging the same card again is refused.
+    const again = await agent.clickCard(merge);
+    expect(cardText(again)).toMatch(/Refused:.*does not exist any more \(merged already\?\)/);
+    const search = await agent.clickCard(actionsOf(merged).find((a) => a.verb === VERBS.findDuplicates)!, { duplicateQuery: '+1 206 555 0142' });
+    expect(cardText(search)).toMatch(/No other card looks like Maria Garcia for "\+1 206 555 0142"/);
+    await agent.hangup();
+  });
+
   it('answers an unknown card action with a 400', async () => {
     const answer = await bot.user('x').click({ verb: 'customerCard.selfDestruct', data: {} });
     expect(answer.status).toBe(400);
