@@ -2,6 +2,7 @@ import type { CrmConfiguration } from '../workflows/configuration.js';
 import type { ConnectorDeps } from './connectorDeps.js';
 import { EmbeddedConnector } from './embedded/embeddedConnector.js';
 import type { CrmConnector } from './port.js';
+import { createDynamicsConnector } from './dynamics/index.js';
 import { createSalesforceConnector } from './salesforce/index.js';
 import { createServiceNowConnector } from './servicenow/index.js';
 import { createZendeskConnector } from './zendesk/index.js';
@@ -14,6 +15,8 @@ export function createConnector(configuration: CrmConfiguration, deps: Connector
       return new EmbeddedConnector(deps.db, deps.clock, deps.defaultRegion);
     case 'salesforce':
       return createSalesforceConnector(connector, configuration.id, deps);
+    case 'dynamics':
+      return createDynamicsConnector(connector, configuration.id, deps);
     case 'servicenow':
       return createServiceNowConnector(connector, configuration.id, deps);
     case 'zendesk':

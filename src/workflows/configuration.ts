@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isStandardRecordType, STANDARD_RECORDS } from '../crm/standardRecords.js';
 import { describeIssues } from '../domain/errors.js';
+import { dynamicsConnectorSchema } from '../crm/dynamics/config.js';
 import { salesforceConnectorSchema } from '../crm/salesforce/config.js';
 import { servicenowConnectorSchema } from '../crm/servicenow/config.js';
 import { zendeskConnectorSchema } from '../crm/zendesk/config.js';
@@ -65,7 +66,7 @@ const displayFieldSchema = z
 export type DisplayField = z.infer<typeof displayFieldSchema>;
 
 /** The connector block: which CRM, where, and how to sign in (secrets by environment variable name). */
-const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict(), salesforceConnectorSchema, servicenowConnectorSchema, zendeskConnectorSchema], {
+const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict(), salesforceConnectorSchema, dynamicsConnectorSchema, servicenowConnectorSchema, zendeskConnectorSchema], {
   errorMap: (issue, ctx) =>
     issue.code === 'invalid_union_discriminator' ? { message: `type must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}` } : { message: ctx.defaultError },
 });

@@ -172,7 +172,7 @@ describe('errors name the file, the key and the problem', () => {
     const kind = configFile((json) => (workflows(json)[0]!.kind = 'delete'));
     expect(refusal(kind)).toMatch(new RegExp(`^${literal(kind)}: configurations\\.0\\.workflows\\.0\\.kind: `));
     const connector = configFile((json) => (json.configurations[0]!.connector = { type: 'hubspot' }));
-    expect(refusal(connector)).toMatch(new RegExp(`^${literal(connector)}: configurations\\.0\\.connector\\.type: type must be one of "embedded", "salesforce"`));
+    expect(refusal(connector)).toMatch(new RegExp(`^${literal(connector)}: configurations\\.0\\.connector\\.type: type must be one of "embedded", "salesforce", "dynamics", "servicenow", "zendesk"`));
   });
 
   it('a CRM connector without what it needs, named', () => {

@@ -28,6 +28,7 @@ function httpsUrl(what: string, example: string) {
     .string({ required_error: `is required: ${what}, e.g. ${example}` })
     .url(`must be a URL, e.g. ${example}`)
     .superRefine((value, ctx) => {
+      if (!URL.canParse(value)) return; // .url() said so
       const url = new URL(value);
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
         ctx.addIssue({ code: 'custom', message: `must use https (plain http only for 127.0.0.1 or localhost), e.g. ${example}` });

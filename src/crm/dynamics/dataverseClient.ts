@@ -59,7 +59,8 @@ export class DataverseClient {
     for (;;) {
       signal.throwIfAborted();
       try {
-        return await run(this.api);
+        // Stops waiting when the signal aborts, even for a step that cannot be cancelled (the token request).
+        return await untilAborted(run(this.api), signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         if (error instanceof CrmError) throw error;
@@ -77,7 +78,8 @@ export class DataverseClient {
             { configurationId: failure.configurationId, operation: context.operation, status, attempt: throttled, waitMs },
             'Dynamics 365 throttled the request; waiting before trying again',
           );
-          await delay(waitMs, undefined, { signal });
+          // The signal's own reason (e.g. the workflow's timeout), not the timer's AbortError.
+          await delay(waitMs, undefined, { signal }).catch(() => Promise.reject(signal.reason as Error));
           continue;
         }
         throw toCrmError(error, failure);
@@ -106,4 +108,23 @@ export class DataverseClient {
       return responses;
     });
   }
+}
+
+/** Waits for a shared promise, but stops waiting (rejects with the reason) as soon as this caller's signal aborts. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

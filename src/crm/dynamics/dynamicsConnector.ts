@@ -52,9 +52,11 @@ export class DynamicsConnector implements CrmConnector {
   async findByPhone(e164: string, { signal }: CallOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
     const searches = [];
-    const tables = await Promise.all(PHONE_TABLES.map((name) => this.metadata.table(name, signal)));
+    // A plain Dataverse environment may lack a table (lead without Dynamics 365 Sales): it is skipped.
+    const tables = await Promise.all(PHONE_TABLES.map((name) => this.metadata.resolve(name, signal)));
     for (const [i, name] of PHONE_TABLES.entries()) {
-      const table = tables[i]!;
+      const table = tables[i];
+      if (!table) continue;
       const columns = this.options.phoneColumns[name].filter((c) => table.columns.has(c));
       const params = new ODataParams();
       const filter = candidateFilter(e164, columns, params);
@@ -70,7 +72,8 @@ export class DynamicsConnector implements CrmConnector {
     signal.throwIfAborted();
     const wanted = email.trim().toLowerCase();
     const searches = [];
-    for (const table of await Promise.all(['contact', 'lead'].map((name) => this.metadata.table(name, signal)))) {
+    for (const table of await Promise.all(['contact', 'lead'].map((name) => this.metadata.resolve(name, signal)))) {
+      if (!table) continue;
       const columns = EMAIL_COLUMNS.filter((c) => table.columns.has(c));
       if (columns.length === 0) continue;
       const params = new ODataParams();
@@ -88,7 +91,8 @@ export class DynamicsConnector implements CrmConnector {
     signal.throwIfAborted();
     const id = guidOf(record.id);
     if (!id || (record.type !== 'contact' && record.type !== 'account')) return [];
-    const table = await this.metadata.table('incident', signal);
+    const table = await this.metadata.resolve('incident', signal);
+    if (!table) return [];
     const params = new ODataParams();
     const who = params.alias(id);
     // A contact's cases: those it is the customer of, and those it is the primary contact of.
@@ -132,7 +136,7 @@ export class DynamicsConnector implements CrmConnector {
     const table = await this.metadata.require(type, signal);
     const { body, fieldNames } = toPayload(table, fields);
     arrangeCaseCustomer(table, body);
-    const row = await this.client.call({ operation: `create a ${table.logicalName}`, fields: fieldNames }, signal, (api) =>
+    const row = await this.client.call({ operation: `create ${table.logicalName}`, fields: fieldNames }, signal, (api) =>
       api.create<Row, Row>({ collection: table.entitySetName, data: body, returnRepresentation: true, includeAnnotations: '*', signal }),
     );
     return toRecord(table, row);
@@ -170,11 +174,18 @@ export class DynamicsConnector implements CrmConnector {
       throw new CrmError(message, 400, { regarding: message });
     }
     const id = nameBasedUuid(activity.key);
+    // Texts are cut to the column's length: a long note must not make every retry of the timeline fail.
+    const fit = (column: string, text: string) => {
+      const max = table.columns.get(column)?.maxLength;
+      return max && text.length > max ? `${text.slice(0, max - 1)}…` : text;
+    };
+    const keyLength = table.columns.get(keyColumn)?.maxLength ?? 100;
     const body: Row = {
-      subject: activity.subject.slice(0, 200),
-      description: activity.description,
+      subject: fit('subject', activity.subject),
+      description: fit('description', activity.description),
       [`${navigation.name}@odata.bind`]: `/${regarding.entitySetName}(${regardingId})`,
-      [keyColumn]: activity.key.length <= 200 ? activity.key : `sha256:${createHash('sha256').update(activity.key).digest('hex')}`,
+      // The key itself when it fits the column, else its digest (the id already makes the write idempotent).
+      [keyColumn]: activity.key.length <= keyLength ? activity.key : `sha256:${createHash('sha256').update(activity.key).digest('hex')}`.slice(0, keyLength),
       ...completed(table, activityType),
     };
     const seconds = activity.fields.durationSeconds;

@@ -1,5 +1,5 @@
 import { CrmError } from '../port.js';
-import type { DataverseClient } from './dataverseClient.js';
+import { untilAborted, type DataverseClient } from './dataverseClient.js';
 
 /** A choice (option set) value and its label in the user's language. */
 export interface ChoiceOption {
@@ -18,6 +18,8 @@ export interface ColumnInfo {
   /** Set for columns derived from another (e.g. "parentcustomeridname" of "parentcustomerid"): not queryable. */
   attributeOf: string | null;
   options?: ChoiceOption[];
+  /** Text columns: how many characters they hold. */
+  maxLength?: number;
 }
 
 /** A single-valued navigation property: how a lookup column is written ("<name>@odata.bind"). */
@@ -66,6 +68,10 @@ interface ChoiceColumnRow {
   LogicalName: string;
   OptionSet?: { Options?: OptionRow[] } | null;
 }
+interface TextColumnRow {
+  LogicalName: string;
+  MaxLength?: number | null;
+}
 
 const CHOICE_CASTS = [
   'Microsoft.Dynamics.CRM.PicklistAttributeMetadata',
@@ -73,6 +79,7 @@ const CHOICE_CASTS = [
   'Microsoft.Dynamics.CRM.StateAttributeMetadata',
   'Microsoft.Dynamics.CRM.MultiSelectPicklistAttributeMetadata',
 ];
+const TEXT_CASTS = ['Microsoft.Dynamics.CRM.StringAttributeMetadata', 'Microsoft.Dynamics.CRM.MemoAttributeMetadata'];
 
 /** Table definitions change rarely; they are read again after an hour (a new column shows up then). */
 const TTL_MS = 60 * 60 * 1000;
@@ -138,12 +145,12 @@ export class DataverseMetadata {
     return untilAborted(entry.value, signal);
   }
 
-  /** One $batch: the table with its columns and lookups, then the options of each kind of choice column. */
+  /** One $batch: the table with its columns and lookups, the options of each kind of choice column, text lengths. */
   private async loadTable(logicalName: string): Promise<TableInfo> {
     const signal = AbortSignal.timeout(60_000);
     const sets = await this.entitySets(signal);
     const key = `LogicalName='${logicalName}'`;
-    const [definition, ...choiceLists] = await this.client.batch({ operation: `read the definition of table ${logicalName}` }, signal, (api) => [
+    const [definition, ...lists] = await this.client.batch({ operation: `read the definition of table ${logicalName}` }, signal, (api) => [
       api.retrieveEntity({
         key,
         select: ['LogicalName', 'EntitySetName', 'PrimaryIdAttribute', 'PrimaryNameAttribute'],
@@ -155,16 +162,21 @@ export class DataverseMetadata {
       ...CHOICE_CASTS.map((castType) =>
         api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName'], expand: [{ property: 'OptionSet', select: ['Options'] }] }),
       ),
+      ...TEXT_CASTS.map((castType) => api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName', 'MaxLength'] })),
     ]);
     const entity = definition as EntityDefinitionRow;
     const options = new Map<string, ChoiceOption[]>();
-    for (const list of choiceLists as Array<{ value: ChoiceColumnRow[] }>) {
+    for (const list of lists.slice(0, CHOICE_CASTS.length) as Array<{ value: ChoiceColumnRow[] }>) {
       for (const column of list.value) options.set(column.LogicalName, (column.OptionSet?.Options ?? []).map(toOption));
+    }
+    const lengths = new Map<string, number>();
+    for (const list of lists.slice(CHOICE_CASTS.length) as Array<{ value: TextColumnRow[] }>) {
+      for (const column of list.value) if (typeof column.MaxLength === 'number') lengths.set(column.LogicalName, column.MaxLength);
     }
     const columns = new Map<string, ColumnInfo>();
     for (const a of entity.Attributes ?? []) {
       const type = a.AttributeTypeName?.Value === 'MultiSelectPicklistType' ? 'MultiSelectPicklist' : a.AttributeType;
-      columns.set(a.LogicalName, { name: a.LogicalName, type, attributeOf: a.AttributeOf ?? null, options: options.get(a.LogicalName) });
+      columns.set(a.LogicalName, { name: a.LogicalName, type, attributeOf: a.AttributeOf ?? null, options: options.get(a.LogicalName), maxLength: lengths.get(a.LogicalName) });
     }
     const navigations = new Map<string, Navigation>();
     const lookups = new Map<string, Navigation[]>();
@@ -190,23 +202,4 @@ export class DataverseMetadata {
 function toOption(row: OptionRow): ChoiceOption {
   const label = row.Label?.UserLocalizedLabel?.Label ?? row.Label?.LocalizedLabels?.[0]?.Label ?? String(row.Value);
   return row.State === undefined ? { value: row.Value, label } : { value: row.Value, label, state: row.State };
-}
-
-/** Waits for a shared promise, but stops waiting (rejects with the reason) as soon as this caller's signal aborts. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,0 +1,552 @@
+import { pino, type Logger } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
+import { dynamicsConnectorSchema, type DynamicsConnectorConfigInput } from '../../../src/crm/dynamics/config.js';
+import { createDynamicsConnector } from '../../../src/crm/dynamics/index.js';
+import type { TableInfo } from '../../../src/crm/dynamics/metadata.js';
+import { ODataParams, toODataFilter } from '../../../src/crm/dynamics/odataFilter.js';
+import { DYNAMICS_STANDARD_TYPES } from '../../../src/crm/dynamics/standardTypes.js';
+import { parseFilter } from '../../../src/crm/filter.js';
+import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
+import { STANDARD_RECORDS, type StandardRecordType } from '../../../src/crm/standardRecords.js';
+import type { CrmRecord, FieldValue } from '../../../src/domain/crmRecord.js';
+import type { CrmConfigurations } from '../../../src/workflows/configuration.js';
+import { WorkflowEngine } from '../../../src/workflows/engine.js';
+import type { SearchResult } from '../../../src/workflows/search.js';
+import { describeConnectorContract, seedThroughPort, type ContractNames } from '../connectorContract.js';
+import { DataverseWireServer } from './wireServer.js';
+
+/** The contract suite's types and fields in Dataverse's names. */
+const NAMES: ContractNames = {
+  types: { account: 'account', contact: 'contact', lead: 'lead', case: 'incident' },
+  fields: {
+    account: { name: 'name', phone: 'telephone1' },
+    contact: {
+      firstName: 'firstname',
+      lastName: 'lastname',
+      title: 'jobtitle',
+      phone: 'telephone1',
+      mobilePhone: 'mobilephone',
+      homePhone: 'telephone2',
+      email: 'emailaddress1',
+    },
+    lead: { firstName: 'firstname', lastName: 'lastname', company: 'companyname', phone: 'telephone1', email: 'emailaddress1' },
+    case: { subject: 'title', status: 'statuscode', caseNumber: 'ticketnumber', contactId: 'customerid_contact' },
+  },
+};
+
+const SECRET_ENV = 'SECRET_DYNAMICS_CLIENT_SECRET';
+const opts = () => ({ signal: new AbortController().signal });
+
+function configFor(server: DataverseWireServer, extra: Partial<DynamicsConnectorConfigInput> = {}): DynamicsConnectorConfigInput {
+  return {
+    type: 'dynamics',
+    serverUrl: server.url,
+    auth: { kind: 'clientSecret', tenantId: server.tenantId, clientId: server.clientId, clientSecretEnv: SECRET_ENV, authorityHost: server.authorityHost },
+    pageSize: 2,
+    ...extra,
+  };
+}
+
+function connectorFor(server: DataverseWireServer, options: { logger?: Logger; secret?: string; config?: Partial<DynamicsConnectorConfigInput>; id?: string } = {}): CrmConnector {
+  const deps = {
+    secret: (name: string) => (name === SECRET_ENV ? (options.secret ?? server.clientSecret) : undefined),
+    logger: options.logger ?? pino({ level: 'silent' }),
+    defaultRegion: 'US',
+    clock: () => new Date(),
+    db: undefined as unknown as ConnectorDeps['db'],
+  } satisfies ConnectorDeps;
+  const config = dynamicsConnectorSchema.parse(configFor(server, options.config));
+  return createDynamicsConnector(config, options.id ?? 'dynamics-test', deps, { signInAgentOptions: { ca: server.ca } });
+}
+
+/** A pino logger whose every line lands in `lines`. */
+function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }), lines };
+}
+
+describeConnectorContract('Dynamics 365 (local wire server)', async () => {
+  const server = await DataverseWireServer.start();
+  const connector = connectorFor(server);
+  return { connector, seed: seedThroughPort(connector, NAMES), names: NAMES, dispose: () => server.close() };
+});
+
+describe('DynamicsConnector against the local Dataverse', () => {
+  let server: DataverseWireServer;
+  let crm: CrmConnector;
+
+  beforeAll(async () => {
+    server = await DataverseWireServer.start();
+    crm = connectorFor(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const ids = (records: CrmRecord[]) => records.map((r) => r.id).sort();
+  const requestsDuring = async <T>(run: () => Promise<T>) => {
+    const before = server.requests.length;
+    const result = await run();
+    return { result, requests: server.requests.slice(before) };
+  };
+
+  describe('injection: user text reaches Dataverse only as escaped parameter values', () => {
+    const tricky = [
+      "O'Brien",
+      "O''Brien",
+      "x' or name ne 'x",
+      "') or (name ne '",
+      'back\\slash',
+      '100%',
+      'a_b',
+      '[bracket]',
+      '[^a]',
+      '*star*',
+      'plus+sign & amp',
+      '@p1',
+      'eq null',
+      '{12345678-1234-1234-1234-123456789012}',
+    ];
+    const created = new Map<string, CrmRecord>();
+
+    beforeAll(async () => {
+      for (const name of tricky) created.set(name, await crm.create('account', { name: `inj ${name}`, accountnumber: 'INJ' }, opts()));
+      // Decoys a wildcard or a broken quote would also find.
+      for (const name of ['inj OXBrien', 'inj 1000', 'inj aXb', 'inj b', 'inj Obrien', 'inj plus sign & amp']) {
+        await crm.create('account', { name, accountnumber: 'INJ' }, opts());
+      }
+    });
+
+    it.each(tricky)('finds exactly the account named %j with =, and nothing with a near miss', async (name) => {
+      const found = await crm.query('account', parseFilter(`name = "${`inj ${name}`.replace(/["\\]/g, '\\$&')}"`), { ...opts(), limit: 50 });
+      expect(ids(found)).toEqual([created.get(name)!.id]);
+    });
+
+    it.each(tricky)('contains %j finds only the accounts that literally contain it', async (name) => {
+      const found = await crm.query('account', parseFilter(`accountnumber = "INJ" and name contains "${name.replace(/["\\]/g, '\\$&')}"`), { ...opts(), limit: 50 });
+      const expected = [...created.entries()].filter(([n]) => `inj ${n}`.toLowerCase().includes(name.toLowerCase())).map(([, r]) => r.id);
+      expect(ids(found)).toEqual(expected.sort());
+    });
+
+    it('sends values as aliases: no user text inside $filter', async () => {
+      const { requests } = await requestsDuring(() => crm.query('account', parseFilter(`name = "inj x' or name ne 'x"`), { ...opts(), limit: 5 }));
+      const get = requests.find((r) => r.url.includes('/accounts?'))!;
+      const filter = /\$filter=([^&]*)/.exec(get.url)![1]!;
+      expect(filter).toBe('name eq @p1');
+      expect(get.url).toContain("@p1='inj x'' or name ne ''x'");
+    });
+
+    it('a number column refuses text that is not a number, naming the filter (no query is sent)', async () => {
+      const attempt = crm.query('account', parseFilter('numberofemployees = "5 or 1 eq 1"'), { ...opts(), limit: 5 });
+      await expect(attempt).rejects.toMatchObject({ status: 400, fieldErrors: { filter: expect.stringContaining('not a number') } });
+    });
+
+    it('an ANI or email full of query syntax finds exactly the literal record, never errors', async () => {
+      const literal = await crm.create('contact', { lastname: 'Mail', emailaddress1: "o'brien+100%_x@example.com" }, opts());
+      await crm.create('contact', { lastname: 'Mail decoy', emailaddress1: 'oXbrien+1000Yx@example.com' }, opts());
+      expect(ids(await crm.findByEmail("O'Brien+100%_x@example.com", opts()))).toEqual([literal.id]);
+      expect(await crm.findByEmail("x' or emailaddress1 ne 'x", opts())).toEqual([]);
+      expect(await crm.findByPhone("+1206' or 1 eq 1", opts())).toEqual([]);
+      expect(await crm.findByPhone('+1%_[]', opts())).toEqual([]);
+    });
+  });
+
+  describe('Search for ANI', () => {
+    it('searches the three tables in one $batch, over every phone column, and keeps the same E.164 number only', async () => {
+      const account = await crm.create('account', { name: 'Batch Co', address1_telephone1: '206.555.0177' }, opts());
+      const contact = await crm.create('contact', { lastname: 'Assistant', assistantphone: '+1 (206) 555 01 77' }, opts());
+      const lead = await crm.create('lead', { lastname: 'Lead', companyname: 'L', mobilephone: '2065550177' }, opts());
+      await crm.create('contact', { lastname: 'Other area', telephone1: '(425) 555-0177' }, opts());
+      await crm.findByPhone('+12065550100', opts()); // table definitions are read once, before
+      const { result, requests } = await requestsDuring(() => crm.findByPhone('+12065550177', opts()));
+      expect(ids(result)).toEqual(ids([account, contact, lead]));
+      expect(requests.filter((r) => !r.inBatch).map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['POST /api/data/v9.2/$batch']);
+      expect(requests.filter((r) => r.inBatch).map((r) => r.url.split('?')[0])).toEqual(['/api/data/v9.2/accounts', '/api/data/v9.2/contacts', '/api/data/v9.2/leads']);
+    });
+
+    it('returns the open cases of a contact, newest first, not the resolved ones', async () => {
+      const contact = await crm.create('contact', { lastname: 'Cases' }, opts());
+      const older = await crm.create('incident', { title: 'Older', customerid_contact: contact.id }, opts());
+      await crm.create('incident', { title: 'Resolved', customerid_contact: contact.id, statuscode: 'Problem Solved' }, opts());
+      const newer = await crm.create('incident', { title: 'Newer', customerid_contact: contact.id, prioritycode: 'High' }, opts());
+      const open = await crm.openCases(contact, { ...opts(), limit: 10 });
+      expect(open.map((c) => c.id)).toEqual([newer.id, older.id]);
+      expect(open[0]!.fields).toMatchObject({ prioritycode: 'High', statecode: 'Active', customerid_contact: contact.id, customeridname: 'Cases' });
+      expect(await crm.openCases({ type: 'lead', id: contact.id }, { ...opts(), limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe('Custom Search', () => {
+    it('follows @odata.nextLink pages (page size 2) up to the limit', async () => {
+      for (let i = 0; i < 5; i++) await crm.create('account', { name: `Paged ${i}`, accountnumber: 'PAGED' }, opts());
+      const { result, requests } = await requestsDuring(() => crm.query('account', parseFilter('accountnumber = "PAGED"'), { ...opts(), limit: 5 }));
+      expect(result.map((r) => r.name)).toEqual(['Paged 0', 'Paged 1', 'Paged 2', 'Paged 3', 'Paged 4']);
+      expect(requests.map((r) => r.url.includes('$skiptoken'))).toEqual([false, true, true]);
+      expect(requests.every((r) => r.prefer.includes('odata.maxpagesize=2'))).toBe(true);
+      const three = await requestsDuring(() => crm.query('account', parseFilter('accountnumber = "PAGED"'), { ...opts(), limit: 3 }));
+      expect(three.result).toHaveLength(3);
+      expect(three.requests).toHaveLength(2);
+    });
+
+    it('compares choices by label, lookups by id, numbers, dates, and and/or', async () => {
+      const account = await crm.create('account', { name: 'Choice Co', industrycode: 'Consulting', numberofemployees: 40 }, opts());
+      await crm.create('account', { name: 'Choice Two', industrycode: 'Financial', numberofemployees: 400 }, opts());
+      const contact = await crm.create('contact', { lastname: 'Looked up', parentcustomerid_account: account.id }, opts());
+      const find = (entity: string, filter: string) => crm.query(entity, parseFilter(filter), { ...opts(), limit: 20 });
+      expect(ids(await find('account', 'industrycode = "consulting" and numberofemployees < 100'))).toEqual([account.id]);
+      expect(ids(await find('account', 'name startswith "Choice" and (industrycode = 16 or numberofemployees >= 1000)'))).toHaveLength(1);
+      expect(ids(await find('contact', `parentcustomerid_account = "${account.id}"`))).toEqual([contact.id]);
+      expect(ids(await find('contact', `parentcustomerid = "${account.id.toUpperCase()}"`))).toEqual([contact.id]);
+      expect(ids(await find('account', `id = "${account.id}"`))).toEqual([account.id]);
+      expect((await find('contact', `createdon >= "2000-01-01" and lastname = "Looked up"`)).map((r) => r.id)).toEqual([contact.id]);
+    });
+
+    it('refuses what Dataverse cannot run, naming the filter', async () => {
+      const q = (entity: string, filter: string) => crm.query(entity, parseFilter(filter), { ...opts(), limit: 5 });
+      await expect(q('account', 'nosuchcolumn = "x"')).rejects.toMatchObject({ status: 400, fieldErrors: { filter: 'account has no column "nosuchcolumn"' } });
+      await expect(q('account', 'industrycode = "Space travel"')).rejects.toMatchObject({ status: 400, fieldErrors: { filter: expect.stringContaining('Consulting') } });
+      await expect(q('contact', 'parentcustomerid = "not-a-guid"')).rejects.toMatchObject({ status: 400 });
+      await expect(q('contact', 'parentcustomeridname = "x"')).rejects.toMatchObject({ status: 400 });
+      await expect(q('nosuchtable', 'name = "x"')).rejects.toMatchObject({ status: 400, fieldErrors: { entity: 'Dynamics 365 has no table "nosuchtable"' } });
+    });
+  });
+
+  describe('failures', () => {
+    it('an expired token: one new token, and the call succeeds', async () => {
+      const record = await crm.create('account', { name: 'Token refresh' }, opts());
+      const issued = server.tokensIssued;
+      server.revokeTokens();
+      const { result, requests } = await requestsDuring(() => crm.get({ type: 'account', id: record.id }, opts()));
+      expect(result?.id).toBe(record.id);
+      expect(server.tokensIssued).toBe(issued + 1);
+      expect(requests).toHaveLength(2);
+      expect(requests[0]!.authorization).not.toBe(requests[1]!.authorization);
+    });
+
+    it('429 then success: waits the Retry-After seconds', async () => {
+      const record = await crm.create('account', { name: 'Throttled' }, opts());
+      server.throttle(1, { retryAfter: '1' });
+      const started = performance.now();
+      const { result, requests } = await requestsDuring(() => crm.get({ type: 'account', id: record.id }, opts()));
+      expect(result?.id).toBe(record.id);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+      expect(requests).toHaveLength(2);
+    });
+
+    it('503 with an HTTP-date Retry-After, then success', async () => {
+      const record = await crm.create('account', { name: 'Unavailable' }, opts());
+      server.throttle(1, { status: 503, retryAfter: new Date(Date.now() + 1000).toUTCString() });
+      const { result, requests } = await requestsDuring(() => crm.get({ type: 'account', id: record.id }, opts()));
+      expect(result?.id).toBe(record.id);
+      expect(requests).toHaveLength(2);
+    });
+
+    it('gives up at the signal instead of waiting out a long Retry-After', async () => {
+      await crm.query('account', parseFilter('name = "x"'), { ...opts(), limit: 5 }); // table definitions read before
+      server.throttle(1, { retryAfter: '30' });
+      const started = performance.now();
+      try {
+        const { result, requests } = await requestsDuring(() =>
+          crm.query('account', parseFilter('name = "x"'), { signal: AbortSignal.timeout(300), limit: 5 }).catch((e: unknown) => e),
+        );
+        expect(result).toMatchObject({ name: 'TimeoutError' });
+        expect(requests).toHaveLength(1);
+        expect(performance.now() - started).toBeLessThan(2000);
+      } finally {
+        server.unthrottle();
+      }
+    });
+
+    it('still throttled after five retries: CrmError 429', async () => {
+      const record = await crm.create('account', { name: 'Always throttled' }, opts());
+      server.throttle(7, { retryAfter: '0' });
+      const { result: attempt, requests } = await requestsDuring(() => crm.get({ type: 'account', id: record.id }, opts()).catch((e: unknown) => e));
+      server.unthrottle();
+      expect(attempt).toBeInstanceOf(CrmError);
+      expect(attempt).toMatchObject({ status: 429, message: expect.stringContaining('service protection') });
+      expect(requests).toHaveLength(6);
+    });
+
+    it('field errors: 400 naming the column, in Dataverse words', async () => {
+      const long = 'x'.repeat(60);
+      await expect(crm.create('contact', { lastname: 'Long', firstname: long }, opts())).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { firstname: "A validation error occurred. The length of the 'firstname' attribute of the 'contact' entity exceeded the maximum allowed length of '50'." },
+      });
+      await expect(crm.create('contact', { lastname: 'Unknown', new_nosuchcolumn: 'x' }, opts())).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { new_nosuchcolumn: expect.stringContaining("The property 'new_nosuchcolumn' does not exist on type 'Microsoft.Dynamics.CRM.contact'") },
+      });
+      await expect(crm.create('incident', { title: 'No customer' }, opts())).rejects.toMatchObject({ status: 400, message: expect.stringContaining('parent contact or account') });
+      await expect(crm.create('incident', { title: 'Bad priority', prioritycode: 'Urgent' }, opts())).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { prioritycode: expect.stringContaining('High, Normal, Low') },
+      });
+      await expect(crm.create('contact', { lastname: 'Both', parentcustomerid: '00000000-0000-0000-0000-000000000001' }, opts())).rejects.toMatchObject({
+        status: 400,
+        fieldErrors: { parentcustomerid: expect.stringContaining('parentcustomerid_account or parentcustomerid_contact') },
+      });
+    });
+
+    it('a lookup to a record that does not exist: 404', async () => {
+      const attempt = crm.create('contact', { lastname: 'Orphan', parentcustomerid_account: '00000000-0000-0000-0000-000000000001' }, opts());
+      await expect(attempt).rejects.toMatchObject({ status: 404 });
+      const timeline = crm.logActivity(
+        { key: 'missing-record', regarding: { type: 'contact', id: '00000000-0000-0000-0000-000000000002' }, subject: 's', description: 'd', fields: {} },
+        opts(),
+      );
+      await expect(timeline).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('credentials refused: CrmError 401 naming the configuration, never the secret; 403 likewise', async () => {
+      const { logger, lines } = capturingLogger();
+      const refused = connectorFor(server, { logger, id: 'contoso-dynamics' });
+      server.refuseCredentials();
+      try {
+        const error = await refused.get({ type: 'account', id: '00000000-0000-0000-0000-000000000001' }, opts()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CrmError);
+        expect(error).toMatchObject({ status: 401, message: expect.stringContaining('refused the credentials of configuration "contoso-dynamics"') });
+        expect((error as Error).message).toContain('AADSTS7000215');
+        expect((error as Error).message).not.toContain(server.clientSecret);
+      } finally {
+        server.refuseCredentials(false);
+      }
+      server.forbid();
+      try {
+        const error = await refused.get({ type: 'account', id: '00000000-0000-0000-0000-000000000001' }, opts()).catch((e: unknown) => e);
+        expect(error).toMatchObject({ status: 403, message: expect.stringContaining('refused the credentials of configuration "contoso-dynamics" (HTTP 403)') });
+      } finally {
+        server.forbid(false);
+      }
+      expect(lines.join('')).not.toContain(server.clientSecret);
+    });
+
+    it('logs neither the secret nor a token, through refusal, refresh and throttling', async () => {
+      const { logger, lines } = capturingLogger();
+      const logged = connectorFor(server, { logger });
+      const record = await logged.create('account', { name: 'Logged' }, opts());
+      server.revokeTokens();
+      server.throttle(1, { retryAfter: '0' });
+      await logged.get({ type: 'account', id: record.id }, opts());
+      const wrong = connectorFor(server, { logger, secret: 'not-the-secret-value' });
+      await expect(wrong.get({ type: 'account', id: record.id }, opts())).rejects.toMatchObject({ status: 401 });
+      const text = lines.join('');
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      expect(text).toContain('throttled');
+      for (const secret of [server.clientSecret, 'not-the-secret-value', ...server.issuedTokens]) expect(text).not.toContain(secret);
+    });
+  });
+
+  describe('standard creates of the Dynamics catalogue', () => {
+    const examples: Record<string, (refs: { account: string; contact: string }) => Record<string, FieldValue>> = {
+      account: () => ({ name: 'Fabrikam', phone: '+1 425 555 0101', website: 'https://fabrikam.example', industry: 'Consulting', city: 'Redmond' }),
+      contact: ({ account }) => ({ firstName: 'Ana', lastName: 'Bell', phone: '425-555-0102', mobilePhone: '425 555 0103', email: 'ana@fabrikam.example', accountId: account, title: 'Buyer' }),
+      case: ({ account, contact }) => ({ subject: 'Broken part', description: 'It broke', status: 'Waiting for Details', priority: 'High', contactId: contact, accountId: account }),
+      lead: () => ({ firstName: 'Lee', lastName: 'Ray', company: 'Ray Ltd', phone: '425 555 0104', email: 'lee@ray.example', status: 'Contacted' }),
+      opportunity: ({ account }) => ({ name: 'Renewal', stage: 'Propose', closeDate: '2026-06-30', amount: 25000, accountId: account }),
+      phone_call: ({ contact }) => ({ subject: 'Callback', description: 'Call back', phoneNumber: '+14255550105', contactId: contact }),
+    };
+
+    it('covers exactly SPEC’s Dynamics catalogue, with only standard fields', () => {
+      expect(Object.keys(DYNAMICS_STANDARD_TYPES).sort()).toEqual(['account', 'case', 'contact', 'lead', 'opportunity', 'phone_call']);
+      for (const [type, native] of Object.entries(DYNAMICS_STANDARD_TYPES)) {
+        for (const field of Object.keys(native!.fields)) expect(STANDARD_RECORDS[type as StandardRecordType].fields as readonly string[]).toContain(field);
+      }
+    });
+
+    it.each(Object.keys(examples))('creates a standard %s with every standard field, read back', async (type) => {
+      const account = await crm.create('account', { name: 'Standard parent' }, opts());
+      const contact = await crm.create('contact', { lastname: 'Standard person' }, opts());
+      const native = DYNAMICS_STANDARD_TYPES[type as StandardRecordType]!;
+      const canonical = examples[type]!({ account: account.id, contact: contact.id });
+      const fields = Object.fromEntries(Object.entries(canonical).map(([f, v]) => [native.fields[f]!, v]));
+      const record = await crm.create(native.type, fields, opts());
+      expect(record.type).toBe(native.type);
+      const read = await crm.get({ type: record.type, id: record.id }, opts());
+      expect(read).toEqual(record);
+      for (const [field, value] of Object.entries(fields)) {
+        if (type === 'case' && field === 'customerid_contact') continue; // became the primary contact: the account is the customer
+        const expected = field === 'estimatedclosedate' ? '2026-06-30T00:00:00Z' : value;
+        expect(record.fields[field], field).toEqual(expected);
+      }
+      if (type === 'case') expect(record.fields).toMatchObject({ customerid_account: account.id, primarycontactid: contact.id, primarycontactidname: 'Standard person' });
+    });
+  });
+
+  describe('the filter translation', () => {
+    const table: TableInfo = {
+      logicalName: 'contact',
+      entitySetName: 'contacts',
+      primaryId: 'contactid',
+      primaryName: 'fullname',
+      columns: new Map([
+        ['contactid', { name: 'contactid', type: 'Uniqueidentifier', attributeOf: null }],
+        ['fullname', { name: 'fullname', type: 'String', attributeOf: null }],
+        ['lastname', { name: 'lastname', type: 'String', attributeOf: null }],
+        ['statuscode', { name: 'statuscode', type: 'Status', attributeOf: null, options: [{ value: 1, label: 'Active', state: 0 }] }],
+      ]),
+      navigations: new Map(),
+      lookups: new Map(),
+    };
+
+    it('puts every value in an alias, brackets LIKE wildcards, doubles quotes, and keeps the grouping', () => {
+      const params = new ODataParams();
+      const filter = toODataFilter(parseFilter(`(name = "O'Hara" or lastname contains "50%_[x]") and statuscode != "active"`), table, params);
+      expect(filter).toBe('((fullname eq @p1 or contains(lastname,@p2)) and statuscode ne @p3)');
+      expect(params.toQueryParams().map(decodeURIComponent)).toEqual(["@p1='O''Hara'", "@p2='50[%][_][[]x]'", '@p3=1']);
+    });
+  });
+});
+
+describe('the Dynamics connector through the workflow engine', () => {
+  let server: DataverseWireServer;
+  let engine: WorkflowEngine;
+  let maria: CrmRecord;
+
+  const configurations = (server: DataverseWireServer): CrmConfigurations => ({
+    integrationsEnabled: true,
+    defaultConfigurationId: 'dynamics',
+    configurations: [
+      {
+        id: 'dynamics',
+        name: 'Contoso Dynamics 365',
+        connector: dynamicsConnectorSchema.parse(configFor(server)) as any,
+        workflows: [
+          { id: 'search-ani', name: 'Search for ANI', kind: 'search', variant: 'ani', enabled: true },
+          { id: 'custom-search', name: 'Custom Search', kind: 'search', variant: 'custom', enabled: true },
+          { id: 'create-contact', name: 'Create Contact', kind: 'create', variant: 'standard', recordType: 'contact', enabled: true },
+          { id: 'update-record', name: 'Update Record', kind: 'update', enabled: true },
+          { id: 'timeline', name: 'Timeline', kind: 'timeline', subject: 'Inbound call', enabled: true },
+          { id: 'memorialize', name: 'Data Memorialization', kind: 'memorialization', enabled: true },
+        ],
+        memorializationMappings: [
+          { source: 'interaction.disposition', target: 'new_lastdisposition', recordTypes: ['contact'] },
+          { source: 'agent.name', target: 'new_lastagent', recordTypes: ['contact'] },
+          { source: 'interaction.durationSeconds', target: 'new_lastcallseconds', recordTypes: ['contact'] },
+        ],
+        dynamicDataMappings: {},
+      },
+    ],
+  });
+
+  beforeAll(async () => {
+    server = await DataverseWireServer.start();
+    const connector = connectorFor(server);
+    engine = new WorkflowEngine({ configurations: configurations(server), connectorFor: () => connector, logger: pino({ level: 'silent' }), defaultRegion: 'US' });
+    maria = await connector.create('contact', { firstname: 'Maria', lastname: 'Garcia', mobilephone: '+1 206 555 0142' }, opts());
+    await connector.create('incident', { title: 'Damaged shipment', customerid_contact: maria.id }, opts());
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const run = (workflowId: string, workflowInput: unknown) => engine.execute({ configurationId: 'dynamics', workflowId, payload: JSON.stringify({ workflowInput }) });
+  const acw = (id: string) => ({
+    regarding: { entity: 'contact', id: maria.id },
+    interaction: { id, ani: '+12065550142', channel: 'voice', startedAt: '2026-03-14T09:30:00.000Z', endedAt: '2026-03-14T09:32:05.000Z', durationSeconds: 125, disposition: 'Resolved', notes: 'Replacement sent' },
+    agent: { id: 'agent-1', name: 'Alex Agent' },
+  });
+
+  it('Search for ANI: Success with Maria and her open case', async () => {
+    const result = await run('search-ani', { phoneNumber: '(206) 555-0142' });
+    expect(result.branch).toBe('Success');
+    const { records, related } = result.resultSet as SearchResult;
+    expect(records.map((r) => r.id)).toEqual([maria.id]);
+    expect(related.map((r) => r.name)).toEqual(['Damaged shipment']);
+  });
+
+  it('Custom Search: Success; a filter on a column the table lacks: ValidationError naming the filter', async () => {
+    const found = await run('custom-search', { search: { entity: 'incident', filter: 'statuscode != "Problem Solved" and title contains "damaged"' } });
+    expect(found.branch).toBe('Success');
+    expect((found.resultSet as SearchResult).records.map((r) => r.name)).toEqual(['Damaged shipment']);
+    const bad = await run('custom-search', { search: { entity: 'incident', filter: 'nosuch = "x"' } });
+    expect(bad).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'filter' } });
+  });
+
+  it('standard create and update: Success; a value too long: ValidationError naming the column', async () => {
+    const created = await run('create-contact', { firstName: 'Pat', lastName: 'Doe', email: 'pat@example.com' });
+    expect(created.branch).toBe('Success');
+    const record = (created.resultSet as { record: CrmRecord }).record;
+    expect(record.fields).toMatchObject({ firstname: 'Pat', lastname: 'Doe', emailaddress1: 'pat@example.com' });
+    const updated = await run('update-record', { entity: 'contact', id: record.id, fields: { jobtitle: 'Buyer' } });
+    expect(updated.branch).toBe('Success');
+    expect((updated.resultSet as { record: CrmRecord }).record.fields.jobtitle).toBe('Buyer');
+    const tooLong = await run('create-contact', { firstName: 'x'.repeat(51), lastName: 'Doe' });
+    expect(tooLong).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'firstname' } });
+    const missing = await run('update-record', { entity: 'contact', id: '00000000-0000-0000-0000-00000000dead', fields: { jobtitle: 'x' } });
+    expect(missing).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'workflowInput.id' } });
+  });
+
+  it('timeline twice: one phone call; memorialization writes the mapped columns', async () => {
+    const first = await run('timeline', acw('int-1'));
+    const second = await run('timeline', acw('int-1'));
+    expect(first.branch).toBe('Success');
+    expect(second.branch).toBe('Success');
+    expect((first.resultSet as { created: boolean }).created).toBe(true);
+    expect((second.resultSet as { created: boolean; activity: CrmRecord }).created).toBe(false);
+    expect((second.resultSet as { activity: CrmRecord }).activity.id).toBe((first.resultSet as { activity: CrmRecord }).activity.id);
+    const calls = server.stored('phonecall');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.values).toMatchObject({ subject: 'Inbound call +1 206 555 0142', actualdurationminutes: 3, directioncode: false, statecode: 1, statuscode: 4, subcategory: `int-1:contact:${maria.id}` });
+
+    // Notes longer than the description column (2000): cut to fit, not refused on every retry.
+    const long = await run('timeline', { ...acw('int-2'), interaction: { ...acw('int-2').interaction, notes: 'n'.repeat(5000) } });
+    expect(long.branch).toBe('Success');
+    expect(String((long.resultSet as { activity: CrmRecord }).activity.fields.description)).toHaveLength(2000);
+
+    const memorialized = await run('memorialize', acw('int-1'));
+    expect(memorialized.branch).toBe('Success');
+    expect((memorialized.resultSet as { record: CrmRecord }).record.fields).toMatchObject({ new_lastdisposition: 'Resolved', new_lastagent: 'Alex Agent', new_lastcallseconds: 125 });
+  });
+
+  it('refused credentials: InternalError saying so', async () => {
+    const refusing = connectorFor(server, { secret: 'wrong' });
+    const other = new WorkflowEngine({ configurations: configurations(server), connectorFor: () => refusing, logger: pino({ level: 'silent' }), defaultRegion: 'US' });
+    const result = await other.execute({ configurationId: 'dynamics', workflowId: 'search-ani', payload: JSON.stringify({ workflowInput: { phoneNumber: '+12065550142' } }) });
+    expect(result).toMatchObject({ branch: 'InternalError', errorArgs: { message: expect.stringContaining('refused the credentials') } });
+  });
+});
+
+describe('dynamicsConnectorSchema', () => {
+  const valid = {
+    type: 'dynamics',
+    serverUrl: 'https://contoso.crm.dynamics.com/',
+    auth: { kind: 'clientSecret', tenantId: 'contoso.onmicrosoft.com', clientId: '8f1c2d3e-4b5a-4978-8a9b-0c1d2e3f4a5b', clientSecretEnv: 'SECRET_DYNAMICS_CLIENT_SECRET' },
+  };
+  const issues = (value: unknown) => {
+    const parsed = dynamicsConnectorSchema.safeParse(value);
+    expect(parsed.success).toBe(false);
+    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('takes the documented example and fills the defaults', () => {
+    expect(dynamicsConnectorSchema.parse(valid)).toEqual({
+      ...valid,
+      serverUrl: 'https://contoso.crm.dynamics.com',
+      apiVersion: '9.2',
+      auth: { ...valid.auth, authorityHost: 'https://login.microsoftonline.com' },
+      timeline: { activity: 'phonecall', keyColumn: 'subcategory' },
+      phoneColumns: {},
+      pageSize: 500,
+      requestTimeoutMs: 30_000,
+    });
+  });
+
+  it.each([
+    [{ ...valid, serverUrl: 'http://contoso.crm.dynamics.com' }, 'serverUrl: must use https'],
+    [{ ...valid, serverUrl: 'contoso' }, 'serverUrl: must be a URL'],
+    [{ ...valid, apiVersion: '8.2' }, 'apiVersion: must be a Dataverse Web API version'],
+    [{ ...valid, auth: { ...valid.auth, clientId: 'contoso-app' } }, 'auth.clientId: must be the application (client) ID'],
+    [{ ...valid, auth: { ...valid.auth, clientSecretEnv: 'hunter2-is-my-secret' } }, 'auth.clientSecretEnv: must name an environment variable starting with SECRET_'],
+    [{ ...valid, auth: { ...valid.auth, clientSecret: 'hunter2' } }, "auth: Unrecognized key(s) in object: 'clientSecret'"],
+    [{ ...valid, auth: { ...valid.auth, kind: 'password' } }, 'auth.kind: kind must be "clientSecret"'],
+    [{ ...valid, auth: { kind: 'clientSecret', tenantId: 'contoso.onmicrosoft.com', clientSecretEnv: 'SECRET_X' } }, 'auth.clientId: is required'],
+    [{ ...valid, timeline: { activity: 'email' } }, 'timeline.activity: must be "phonecall" or "task"'],
+    [{ ...valid, phoneColumns: { contact: ['Mobile Phone'] } }, 'phoneColumns.contact.0: must be a Dataverse column logical name'],
+    [{ ...valid, pageSize: 10_000 }, 'pageSize: must be at most 5000'],
+    [{ ...valid, password: 'x' }, "Unrecognized key(s) in object: 'password'"],
+  ])('rejects %j naming the key', (value, expected) => {
+    expect(issues(value).join('\n')).toContain(expected);
+  });
+});
