@@ -36,6 +36,8 @@ const envSchema = z.object({
   /** Teams AAD object IDs of supervisors, comma-separated. */
   SUPERVISOR_IDS: list(''),
   ACD_SIMULATOR: z.enum(['on', 'off', 'auto']).default('auto'),
+  /** What the card message itself shows: the shared read-only view (Teams refreshes the owner's), or the owner's. */
+  CARD_MESSAGE_VIEW: z.enum(['shared', 'owner', 'auto']).default('auto'),
   DEFAULT_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US or GB')
@@ -101,6 +103,12 @@ export interface AppConfig {
   bot: { appId: string | undefined; password: string | undefined; type: string; tenantId: string | undefined };
   supervisorIds: string[];
   acdSimulator: boolean;
+  /**
+   * `shared`: the message holds the read-only view and its refresh gives the owner theirs (Teams' user
+   * specific views). `owner`: the message holds the owner's view, for local clients without user specific
+   * views (the Agents Playground), where the chat is the agent's alone.
+   */
+  cardMessageView: 'shared' | 'owner';
   defaultRegion: string;
   crmConfigFile: string;
   crm: CrmConfigurations;
@@ -142,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
+    cardMessageView: e.CARD_MESSAGE_VIEW === 'auto' ? (botId ? 'shared' : 'owner') : e.CARD_MESSAGE_VIEW,
     defaultRegion: e.DEFAULT_REGION,
     crmConfigFile,
     crm: loadCrmConfigurations(crmConfigFile),
@@ -210,6 +219,7 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
     botPassword: config.bot.password ? '(set)' : '(not set)',
     supervisors: config.supervisorIds.length,
     acdSimulator: config.acdSimulator,
+    cardMessageView: config.cardMessageView,
     crmConfigurations: config.crm.configurations.map((c) => `${c.id} (${c.connector.type})`),
     tab: describeTab(config.tab),
     onBehalfOf: config.onBehalfOf ? `client ${config.onBehalfOf.clientId} at ${config.onBehalfOf.authority} (secret set)` : '(off: no SECRET_AAD_APP_CLIENT_SECRET)',

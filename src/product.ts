@@ -73,7 +73,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const acd = new AcdSimulator(config.acdSimulator, interactions);
 
   const adapter = createAdapter(config.bot);
-  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, db: store.db, logger: logger.child({ part: 'bot' }), clock });
+  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),

@@ -34,11 +34,19 @@ export type CardViewer = 'owner' | 'observer';
  * Universal Actions `refresh` naming its owner, so Teams fetches the owner's own view whenever the card
  * is shown to them, while the message itself holds the observers' view.
  */
-export function customerCard(view: CustomerCardView, viewer: CardViewer = 'owner'): Element {
-  return fitToBudget((limit) => build(view, viewer, limit), MAX_LISTED);
+export function customerCard(view: CustomerCardView, viewer: CardViewer = 'owner', options: { refresh?: boolean } = {}): Element {
+  return fitToBudget((limit) => build(view, viewer, limit, options.refresh ?? true), MAX_LISTED);
 }
 
-function build(view: CustomerCardView, viewer: CardViewer, limit: number): Element {
+/**
+ * The card as posted in the chat. `shared`: the read-only view, refreshed into the owner's by Teams.
+ * `owner`: the owner's view itself, with no refresh, for clients without user specific views.
+ */
+export function customerCardMessage(view: CustomerCardView, messageView: 'shared' | 'owner'): Element {
+  return messageView === 'shared' ? customerCard(view, 'observer') : customerCard(view, 'owner', { refresh: false });
+}
+
+function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRefresh: boolean): Element {
   const { interaction } = view;
   const open = interaction.state !== 'completed' && viewer === 'owner';
   const ids = { interactionId: interaction.id };
@@ -101,7 +109,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number): Eleme
   }
   if (view.crmWrites.length) body.push(...crmWrites(view, limit));
 
-  const refresh = view.owner.teamsUserId
+  const refresh = withRefresh && view.owner.teamsUserId
     ? { refresh: { action: { type: 'Action.Execute', verb: VERBS.refresh, data: ids }, userIds: [view.owner.teamsUserId] } }
     : {};
   return card(body, open ? toolbar(view) : [], refresh);

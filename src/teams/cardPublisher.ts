@@ -1,7 +1,7 @@
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
-import { customerCard } from '../cards/customerCard.js';
+import { customerCardMessage } from '../cards/customerCard.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionService } from '../interactions/interactionService.js';
 import { findConversationRef } from '../store/conversationRefsRepository.js';
@@ -10,8 +10,8 @@ import { withTeamsRetry } from './teamsRetry.js';
 
 /**
  * Keeps each interaction's one Customer Card message current: whenever the card changes, the message is
- * updated in place (updateActivity) with the observers' view; Teams then refreshes it into the owner's
- * own view for them. Changes that come in while an update is on its way are folded into the next one.
+ * updated in place (updateActivity). Changes that come in while an update is on its way are folded into
+ * the next one.
  */
 export class CardPublisher {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -24,6 +24,7 @@ export class CardPublisher {
       db: Kysely<Database>;
       interactions: InteractionService;
       logger: Logger;
+      messageView: 'shared' | 'owner';
     },
   ) {}
 
@@ -54,7 +55,7 @@ export class CardPublisher {
     const reference = (await findConversationRef(db, agentId)) as Partial<ConversationReference> | undefined;
     // Not posted yet (the post itself carries the newest card), or the agent never talked to the bot.
     if (!messageId || !reference) return;
-    const card = customerCard(await interactions.currentView(interactionId), 'observer');
+    const card = customerCardMessage(await interactions.currentView(interactionId), this.deps.messageView);
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
       await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
     });

@@ -14,5 +14,7 @@ export interface BotDeps {
   events: InteractionEvents;
   db: Kysely<Database>;
   logger: Logger;
+  /** What the card message shows (see AppConfig.cardMessageView). */
+  cardMessageView: 'shared' | 'owner';
   clock: () => Date;
 }

@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { customerCard } from '../cards/customerCard.js';
+import { customerCardMessage } from '../cards/customerCard.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import type { BotDeps } from './deps.js';
 
@@ -8,11 +8,8 @@ export async function sendCard(context: TurnContext, card: object): Promise<void
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }
 
-/**
- * Posts an interaction's Customer Card as a new message and makes it the one to keep current. The message
- * holds the observers' view; Teams refreshes it into the owner's view for the agent.
- */
-export async function postCustomerCard(context: TurnContext, deps: Pick<BotDeps, 'interactions'>, view: CustomerCardView): Promise<void> {
-  const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(customerCard(view, 'observer'))));
+/** Posts an interaction's Customer Card as a new message and makes it the one to keep current. */
+export async function postCustomerCard(context: TurnContext, deps: Pick<BotDeps, 'interactions' | 'cardMessageView'>, view: CustomerCardView): Promise<void> {
+  const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(customerCardMessage(view, deps.cardMessageView))));
   if (sent?.id) await deps.interactions.rememberCardMessage(view.interaction.id, sent.id);
 }

@@ -191,6 +191,8 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
     ...(store.productOptions.databaseUrl ? { DATABASE_URL: store.productOptions.databaseUrl } : {}),
     LOG_LEVEL: 'silent',
     SUPERVISOR_IDS: 'aad-supervisor',
+    // As in Teams: the message holds the shared view, and the owner gets theirs through its refresh.
+    CARD_MESSAGE_VIEW: 'shared',
     ...env,
   });
   const product = await startProduct(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { pgSchema: store.productOptions.pgSchema });
