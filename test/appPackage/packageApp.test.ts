@@ -169,7 +169,16 @@ describe('validateManifest (offline, bundled schema)', () => {
     expect(personal?.commands.map((c) => c.title)).toEqual(COMMANDS);
     for (const command of personal?.commands ?? []) expect(command.description.length).toBeGreaterThan(10);
     expect(manifest.validDomains).toEqual(['localhost:3978']);
-    expect(manifest.staticTabs).toBeUndefined();
+  });
+
+  it('declares the personal tab, served by the bot under /tabs/, after the chat', () => {
+    const manifest = localManifest();
+    expect(manifest.staticTabs).toEqual([
+      { entityId: 'conversations', scopes: ['personal'] },
+      { entityId: 'customerCard', name: 'Customer Card', contentUrl: 'https://localhost:3978/tabs/index.html', scopes: ['personal'] },
+    ]);
+    // The tab signs in with Teams SSO for this app ID URI (the server checks tokens against it).
+    expect(manifest.webApplicationInfo).toEqual({ id: '00000000-0000-0000-0000-000000000003', resource: 'api://localhost:3978/00000000-0000-0000-0000-000000000003' });
   });
 
   it('rejects a manifest without a name, naming the property', async () => {
