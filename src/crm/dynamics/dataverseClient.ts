@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DynamicsWebApi } from 'dynamics-web-api';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
+import { untilAborted } from '../shared/untilAborted.js';
 import { isDataverseFailure, retryAfterMs, statusOf, toCrmError, type FailureContext } from './errors.js';
 
 /** Where access tokens come from (MsalTokenSource). */
@@ -110,21 +111,3 @@ export class DataverseClient {
   }
 }
 
-/** Waits for a shared promise, but stops waiting (rejects with the reason) as soon as this caller's signal aborts. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

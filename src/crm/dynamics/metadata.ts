@@ -1,5 +1,6 @@
 import { CrmError } from '../port.js';
-import { untilAborted, type DataverseClient } from './dataverseClient.js';
+import { untilAborted } from '../shared/untilAborted.js';
+import type { DataverseClient } from './dataverseClient.js';
 
 /** A choice (option set) value and its label in the user's language. */
 export interface ChoiceOption {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import type { SalesforceAuthConfig, SalesforceRetryConfig } from './config.js';
 import { signJwtAssertion } from './jwtAssertion.js';
-import { untilAborted } from './retryPolicy.js';
+import { untilAborted } from '../shared/untilAborted.js';
 import { SalesforceTransport, type AccessTokens } from './transport.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

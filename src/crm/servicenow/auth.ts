@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
+import { untilAborted } from '../shared/untilAborted.js';
 
 /** Supplies the Authorization header of Table API calls, and forgets a token ServiceNow refused. */
 export interface ServiceNowAuth {
@@ -63,7 +64,7 @@ export class OAuthPasswordAuth implements ServiceNowAuth {
     this.pending ??= this.renew().finally(() => {
       this.pending = undefined;
     });
-    const token = await abortable(this.pending, signal);
+    const token = await untilAborted(this.pending, signal);
     return `Bearer ${token}`;
   }
 
@@ -128,21 +129,3 @@ function errorName(error: unknown): string {
   return typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.name : 'network error';
 }
 
-/** Waits for a promise unless the signal aborts first. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instanceUrlSchema } from '../shared/instanceUrl.js';
 
 /**
  * The connector block of a ServiceNow CRM configuration (config/crm-configurations.json). It names the
@@ -8,25 +9,7 @@ const envName = z
   .string({ required_error: 'is required: the name of an environment variable' })
   .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'must be the NAME of an environment variable (capital letters, digits and "_"), not a secret');
 
-const instanceUrl = z
-  .string({ required_error: 'is required, e.g. "https://acme.service-now.com"' })
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be the instance URL, e.g. "https://acme.service-now.com"' });
-      return;
-    }
-    const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-      ctx.addIssue({ code: 'custom', message: 'must use https (http only for a local test instance)' });
-    }
-    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not carry credentials; name them in "auth"' });
-    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-      ctx.addIssue({ code: 'custom', message: 'must be the bare instance URL, without a path, query or fragment' });
-    }
-  });
+const instanceUrl = instanceUrlSchema('https://acme.service-now.com', 'instance URL');
 
 const oauthPasswordAuth = z
   .object({

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import { abortable, type ServiceNowAuth } from './auth.js';
+import { untilAborted } from '../shared/untilAborted.js';
+import type { ServiceNowAuth } from './auth.js';
 import { toCrmError } from './errors.js';
 
 export type ServiceNowRow = Record<string, unknown>;
@@ -29,7 +30,7 @@ interface Answer {
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
-  abortable(
+  untilAborted(
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       signal.addEventListener('abort', () => clearTimeout(timer), { once: true });

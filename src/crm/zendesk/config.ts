@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instanceUrlSchema } from '../shared/instanceUrl.js';
 
 /**
  * The connector block of a Zendesk Support CRM configuration (config/crm-configurations.json). It names the
@@ -9,23 +10,7 @@ const envName = z
   .string({ required_error: 'is required: the name of an environment variable' })
   .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'must be the NAME of an environment variable (capital letters, digits and "_"), not a secret');
 
-const instanceUrl = z.string({ required_error: 'is required: the account\'s URL, e.g. "https://acme.zendesk.com"' }).superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be the Zendesk URL, e.g. "https://acme.zendesk.com"' });
-    return;
-  }
-  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    ctx.addIssue({ code: 'custom', message: 'must use https (http only for a local test instance)' });
-  }
-  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not carry credentials; name them in "auth"' });
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    ctx.addIssue({ code: 'custom', message: 'must be the bare Zendesk URL, without "/api/v2", a path, a query or a fragment' });
-  }
-});
+const instanceUrl = instanceUrlSchema('https://acme.zendesk.com', 'Zendesk URL');
 
 /** Keys of custom user or organization fields ("Admin Center > People > Configuration > User fields"). */
 const fieldKey = z
