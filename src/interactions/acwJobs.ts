@@ -1,6 +1,8 @@
 import type { Agent } from '../domain/agentState.js';
 import { durationSeconds, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
-import type { NewJob } from '../store/jobsRepository.js';
+import type { CrmWriteView } from '../domain/customerCard.js';
+import type { Db } from '../store/db.js';
+import { jobsByPrefix, type NewJob } from '../store/jobsRepository.js';
 import { findWorkflow, type CrmConfiguration } from '../workflows/configuration.js';
 import type { AcwInput } from '../workflows/interactionData.js';
 import type { AcwJobPayload } from '../jobs/acwJob.js';
@@ -45,4 +47,19 @@ export function acwJobsFor(
     }
   }
   return jobs;
+}
+
+/** How each ACW write of a completed interaction stands, from the job outbox. */
+export async function acwWritesOf(db: Db, interactionId: string, links: InteractionRecordLink[]): Promise<CrmWriteView[]> {
+  const jobs = await jobsByPrefix(db, `${interactionId}:`);
+  return jobs.map((job) => {
+    const [, , type, ...id] = job.idempotencyKey.split(':');
+    const link = links.find((l) => l.recordType === type && l.recordId === id.join(':'));
+    return {
+      what: job.kind === 'timeline' ? 'timeline' : 'memorialization',
+      record: link?.label ?? `${type} ${id.join(':')}`,
+      status: job.status,
+      error: job.status === 'dead' ? job.lastError : null,
+    };
+  });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
-import { buildCustomerCardView, displayFields, type CrmWriteView, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
+import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
@@ -25,14 +25,15 @@ import {
   setLinked,
   updateInteraction,
 } from '../store/interactionsRepository.js';
-import { customerFor, findCustomer, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from '../store/customersRepository.js';
-import { enqueueJobs, jobsByPrefix } from '../store/jobsRepository.js';
+import { customerFor, findCustomer, interactionCount, mergeCustomers, renameCustomer } from '../store/customersRepository.js';
+import { enqueueJobs } from '../store/jobsRepository.js';
 import type { Database } from '../store/schema.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
-import { acwJobsFor } from './acwJobs.js';
+import { acwJobsFor, acwWritesOf } from './acwJobs.js';
+import { customerView, PERSON_TYPES } from './customerView.js';
 import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import { classifySearch, quote, type SearchPlan } from './searchPlan.js';
@@ -61,9 +62,6 @@ const MAX_SEARCH_RESULTS = 25;
 const MAX_HISTORY_RECORDS = 10;
 const MAX_ACTIVITIES = 20;
 const MAX_CARD_ACTIVITIES = 5;
-const MAX_DUPLICATES = 8;
-/** Record types that are a person, in the CRMs we speak to. */
-const PERSON_TYPES = new Set(['contact', 'lead', 'customer_contact', 'csm_consumer', 'consumer', 'user']);
 const MAX_NOTES = 4000;
 
 /**
@@ -151,10 +149,10 @@ export class InteractionService {
     const agent = await findAgent(this.deps.db, interaction.agentId);
     return buildCustomerCardView({
       interaction,
-      customer: await this.customerView(interaction, links, duplicateQuery),
+      customer: await customerView(this.deps.db, interaction, links, this.deps.defaultRegion, duplicateQuery),
       owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
       links,
-      crmWrites: interaction.state === 'completed' ? await this.crmWrites(interactionId, links) : [],
+      crmWrites: interaction.state === 'completed' ? await acwWritesOf(this.deps.db, interactionId, links) : [],
       mappings: configuration?.dynamicDataMappings ?? {},
       dispositions: this.deps.dispositions,
       can: {
@@ -402,44 +400,6 @@ export class InteractionService {
     });
   }
 
-  private async customerView(interaction: Interaction, links: InteractionRecordLink[], duplicateQuery?: string): Promise<CustomerCardView['customer']> {
-    if (!interaction.customerId) return null;
-    const customer = await findCustomer(this.deps.db, interaction.customerId);
-    if (!customer) return null;
-    // Likely the same person: the same name as a linked person, or one of their phones or emails.
-    const people = links.filter((l) => l.linked && PERSON_TYPES.has(l.recordType.toLowerCase()));
-    const values = people.flatMap((p) =>
-      Object.entries(p.fields)
-        .filter(([key, value]) => typeof value === 'string' && /phone|email/i.test(key))
-        .map(([key, value]) => (/email/i.test(key) ? String(value).toLowerCase() : (toE164(String(value), this.deps.defaultRegion) ?? String(value)))),
-    );
-    const names = [customer.name, ...people.map((p) => p.label)];
-    const byText = duplicateQuery ? (toE164(duplicateQuery, this.deps.defaultRegion) ?? duplicateQuery.toLowerCase()) : undefined;
-    const duplicates = interaction.state === 'completed' ? [] : await likelyDuplicates(this.deps.db, customer.id, { names, values, text: byText }, MAX_DUPLICATES);
-    return {
-      id: customer.id,
-      name: customer.name,
-      identifiers: customer.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)),
-      interactions: await interactionCount(this.deps.db, customer.id),
-      duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, identifiers: d.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)) })),
-      duplicateQuery,
-    };
-  }
-
-  /** How each ACW write of a completed interaction stands, from the job outbox. */
-  private async crmWrites(interactionId: string, links: InteractionRecordLink[]): Promise<CrmWriteView[]> {
-    const jobs = await jobsByPrefix(this.deps.db, `${interactionId}:`);
-    return jobs.map((job) => {
-      const [, , type, ...id] = job.idempotencyKey.split(':');
-      const link = links.find((l) => l.recordType === type && l.recordId === id.join(':'));
-      return {
-        what: job.kind === 'timeline' ? 'timeline' : 'memorialization',
-        record: link?.label ?? `${type} ${id.join(':')}`,
-        status: job.status,
-        error: job.status === 'dead' ? job.lastError : null,
-      };
-    });
-  }
 
   /** After a committed change: keep its outcome on the card, tell whoever shows the card, and show it. */
   private async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<CustomerCardView> {

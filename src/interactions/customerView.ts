@@ -1,0 +1,44 @@
+import type { CustomerView } from '../domain/customerCard.js';
+import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
+import { displayPhone, toE164 } from '../domain/phone.js';
+import { findCustomer, interactionCount, likelyDuplicates } from '../store/customersRepository.js';
+import type { Db } from '../store/db.js';
+
+const MAX_DUPLICATES = 8;
+/** Record types that are a person, in the CRMs we speak to. */
+export const PERSON_TYPES = new Set(['contact', 'lead', 'customer_contact', 'csm_consumer', 'consumer', 'user']);
+
+/**
+ * The customer behind an interaction as its card shows it: name, identifiers, how many interactions, and
+ * the other cards that may be the same person (same name as a linked person, one of their phones or
+ * emails, or what the agent searched for), for the merge dialog.
+ */
+export async function customerView(
+db: Db,
+interaction: Interaction,
+links: InteractionRecordLink[],
+defaultRegion: string,
+duplicateQuery?: string,
+): Promise<CustomerView | null> {
+  if (!interaction.customerId) return null;
+  const customer = await findCustomer(db, interaction.customerId);
+  if (!customer) return null;
+  // Likely the same person: the same name as a linked person, or one of their phones or emails.
+  const people = links.filter((l) => l.linked && PERSON_TYPES.has(l.recordType.toLowerCase()));
+  const values = people.flatMap((p) =>
+    Object.entries(p.fields)
+      .filter(([key, value]) => typeof value === 'string' && /phone|email/i.test(key))
+      .map(([key, value]) => (/email/i.test(key) ? String(value).toLowerCase() : (toE164(String(value), defaultRegion) ?? String(value)))),
+  );
+  const names = [customer.name, ...people.map((p) => p.label)];
+  const byText = duplicateQuery ? (toE164(duplicateQuery, defaultRegion) ?? duplicateQuery.toLowerCase()) : undefined;
+  const duplicates = interaction.state === 'completed' ? [] : await likelyDuplicates(db, customer.id, { names, values, text: byText }, MAX_DUPLICATES);
+  return {
+    id: customer.id,
+    name: customer.name,
+    identifiers: customer.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)),
+    interactions: await interactionCount(db, customer.id),
+    duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, identifiers: d.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)) })),
+    duplicateQuery,
+  };
+}
