@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+
+/**
+ * The bench's scale knobs. Defaults are the issue's sizes; `--quick` shrinks everything so the whole run
+ * takes about a minute (for checking the harness, not for figures). Each knob is also a flag or an
+ * environment variable (BENCH_<NAME>), the flag winning.
+ */
+export interface BenchConfig {
+  quick: boolean;
+  /** Contacts in the embedded CRM. */
+  contacts: number;
+  /** Echo turns measured (and the same number of warm-up turns before). */
+  echoTurns: number;
+  /** Measured call → Customer Card turns; these interactions stay open for the memory figure and then complete ACW at once. */
+  calls: number;
+  /** At most this long for the measured calls (fewer are measured, and left open, if it runs out). */
+  callSeconds: number;
+  /** At most this long for the ACW burst's jobs to be done, from the commit (rate over what was done if it runs out). */
+  acwSeconds: number;
+  /** Calls before the measured ones, to warm the JIT and caches (not measured). */
+  warmupCalls: number;
+  /** Extra calls run under the CPU profiler (not measured). */
+  profileCalls: number;
+  /** Turns in flight at once for the turn scenarios (closed loop). */
+  concurrency: number;
+  /** ACW completions in flight at once during the burst (HTTP connections). */
+  burstConcurrency: number;
+  linkAgents: number;
+  /** Mean time between one agent's clicks (each agent waits 0.5–1.5× this between clicks). */
+  linkThinkMs: number;
+  linkSeconds: number;
+  aniLookups: number;
+  coldStarts: number;
+  /** Take CPU profiles (always for the turn scenarios, else only when a goal is missed). */
+  profile: boolean;
+  /** Keep an existing seeded database of the right size instead of seeding again. */
+  reuseSeed: boolean;
+  /** Only these scenarios (comma-separated slugs); all when empty. */
+  only: string[];
+  /** Where the seeded database lives. */
+  dataRoot: string;
+  /** Rewrite BENCHMARKS.md at the end (off with --no-write). */
+  writeMarkdown: boolean;
+}
+
+const FULL = {
+  contacts: 1_000_000,
+  echoTurns: 3000,
+  calls: 10_000,
+  callSeconds: 240,
+  acwSeconds: 120,
+  warmupCalls: 200,
+  profileCalls: 300,
+  concurrency: 8,
+  burstConcurrency: 200,
+  linkAgents: 50,
+  linkThinkMs: 1000,
+  linkSeconds: 20,
+  aniLookups: 20_000,
+  coldStarts: 3,
+};
+const QUICK: typeof FULL = {
+  contacts: 20_000,
+  echoTurns: 500,
+  calls: 600,
+  callSeconds: 60,
+  acwSeconds: 40,
+  warmupCalls: 100,
+  profileCalls: 150,
+  concurrency: 8,
+  burstConcurrency: 100,
+  linkAgents: 50,
+  linkThinkMs: 1000,
+  linkSeconds: 6,
+  aniLookups: 3000,
+  coldStarts: 1,
+};
+
+export function loadBenchConfig(argv = process.argv.slice(2), env = process.env): BenchConfig {
+  const numeric = Object.keys(FULL) as Array<keyof typeof FULL>;
+  const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      'reuse-seed': { type: 'boolean', default: false },
+      'no-profile': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'data-root': { type: 'string' },
+      ...Object.fromEntries(numeric.map((name) => [kebab(name), { type: 'string' as const }])),
+    },
+    allowPositionals: false,
+  });
+  const quick = values.quick === true || env.BENCH_QUICK === '1';
+  const base = quick ? QUICK : FULL;
+  const knobs = Object.fromEntries(
+    numeric.map((name) => {
+      const raw = (values as Record<string, unknown>)[kebab(name)] ?? env[`BENCH_${kebab(name).replace(/-/g, '_').toUpperCase()}`];
+      const value = raw === undefined ? base[name] : Number(raw);
+      if (!Number.isInteger(value) || value < 1) throw new Error(`--${kebab(name)}: a whole number ≥ 1, not ${String(raw)}`);
+      return [name, value];
+    }),
+  ) as typeof FULL;
+  return {
+    quick,
+    ...knobs,
+    profile: values['no-profile'] !== true,
+    reuseSeed: values['reuse-seed'] === true || env.BENCH_REUSE_SEED === '1',
+    only: (values.only ?? env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    dataRoot: values['data-root'] ?? env.BENCH_DATA_ROOT ?? new URL('../.data/', import.meta.url).pathname,
+    writeMarkdown: values['no-write'] !== true,
+  };
+}
