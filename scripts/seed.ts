@@ -12,7 +12,7 @@
  * way the connector finds it) and written here through better-sqlite3 prepared statements in large
  * transactions. Writes a summary to <data-dir>/seed-info.json.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   db.close();
 
   const seconds = (performance.now() - started) / 1000;
-  const { size } = await import('node:fs').then((fs) => fs.statSync(file));
+  const { size } = statSync(file);
   const summary: SeedSummary = {
     contacts: plan.contacts,
     plan,

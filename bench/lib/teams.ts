@@ -11,7 +11,9 @@ export class BotClient {
     readonly recorder: Recorder,
     maxSockets = 64,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+    // Idle connections are dropped after 4 s, before the server's 5 s keep-alive timeout closes them under
+    // a request about to be sent on them.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, timeout: 4000 });
   }
 
   nextId(): string {
@@ -29,6 +31,7 @@ export class BotClient {
       return await this.send(payload);
     } catch (error) {
       if ((error as { reused?: boolean }).reused && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return this.send(payload);
+      if ((error as { reused?: boolean }).reused) return this.send(payload);
       throw error;
     }
   }
