@@ -2,7 +2,7 @@ import type { Agent } from '../domain/agentState.js';
 import { durationSeconds, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import type { CrmWriteView } from '../domain/customerCard.js';
 import type { Db } from '../store/db.js';
-import { jobsByPrefix, type NewJob } from '../store/jobsRepository.js';
+import { jobsOfSubject, type NewJob } from '../store/jobsRepository.js';
 import { findWorkflow, type CrmConfiguration } from '../workflows/configuration.js';
 import type { AcwInput } from '../workflows/interactionData.js';
 import type { AcwJobPayload } from '../jobs/acwJob.js';
@@ -43,7 +43,12 @@ export function acwJobsFor(
         workflowId: workflow.id,
         payload: JSON.stringify({ workflowInput: input }),
       };
-      jobs.push({ kind: workflow.kind, idempotencyKey: `${interaction.id}:${workflow.id}:${link.recordType}:${link.recordId}`, payload });
+      jobs.push({
+        kind: workflow.kind,
+        idempotencyKey: `${interaction.id}:${workflow.id}:${link.recordType}:${link.recordId}`,
+        subject: interaction.id,
+        payload,
+      });
     }
   }
   return jobs;
@@ -51,7 +56,7 @@ export function acwJobsFor(
 
 /** How each ACW write of a completed interaction stands, from the job outbox. */
 export async function acwWritesOf(db: Db, interactionId: string, links: InteractionRecordLink[]): Promise<CrmWriteView[]> {
-  const jobs = await jobsByPrefix(db, `${interactionId}:`);
+  const jobs = await jobsOfSubject(db, interactionId);
   return jobs.map((job) => {
     const [, , type, ...id] = job.idempotencyKey.split(':');
     const link = links.find((l) => l.recordType === type && l.recordId === id.join(':'));

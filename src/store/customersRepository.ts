@@ -28,35 +28,55 @@ export async function renameCustomer(db: Db, id: string, name: string): Promise<
 }
 
 async function identifiersOf(db: Db, customerId: string): Promise<CustomerIdentifier[]> {
-  const rows = await db.selectFrom('customer_identifiers').select(['kind', 'value']).where('customer_id', '=', customerId).orderBy('kind').orderBy('value').execute();
-  return rows.map((r) => ({ kind: r.kind as CustomerIdentifier['kind'], value: r.value }));
+  return (await identifiersOfMany(db, [customerId])).get(customerId) ?? [];
 }
 
 /**
  * Customers that may be the same person: sharing a name (case-insensitive) or an identifier value, or
  * matching the agent's search text in name or identifier. At most `limit`, never `excludeId`.
+ * Each condition is one indexed lookup (lower(name), identifier value), so this stays cheap with millions
+ * of customers; only the agent's free-text search looks inside names.
  */
 export async function likelyDuplicates(db: Db, excludeId: string, by: { names: string[]; values: string[]; text?: string }, limit: number): Promise<Customer[]> {
-  const names = by.names.map((n) => n.trim().toLowerCase()).filter(Boolean);
-  const text = by.text?.trim().toLowerCase();
+  const names = [...new Set(by.names.map((n) => n.trim().toLowerCase()).filter(Boolean))];
+  const values = [...new Set([...by.values, ...(by.text?.trim() ? [by.text.trim().toLowerCase()] : [])])];
+  const text = by.text?.trim().toLowerCase().replace(/[%_]/g, '');
+  if (!names.length && !values.length && !text) return [];
   const rows = await db
     .selectFrom('customers as c')
-    .leftJoin('customer_identifiers as i', 'i.customer_id', 'c.id')
     .select(['c.id', 'c.name'])
-    .distinct()
     .where('c.id', '!=', excludeId)
     .where((eb) =>
       eb.or([
         ...(names.length ? [eb(eb.fn('lower', ['c.name']), 'in', names)] : []),
-        ...(by.values.length ? [eb('i.value', 'in', by.values)] : []),
-        ...(text ? [eb(eb.fn('lower', ['c.name']), 'like', `%${text.replace(/[%_]/g, '')}%`), eb('i.value', '=', text)] : []),
-        ...(names.length || by.values.length || text ? [] : [eb.val(false)]),
+        ...(values.length ? [eb('c.id', 'in', eb.selectFrom('customer_identifiers').select('customer_id').where('value', 'in', values))] : []),
+        ...(text ? [eb(eb.fn('lower', ['c.name']), 'like', `%${text}%`)] : []),
       ]),
     )
-    .orderBy('c.name')
+    .orderBy((eb) => eb.fn('lower', ['c.name']))
+    .orderBy('c.id')
     .limit(limit)
     .execute();
-  return Promise.all(rows.map(async (r) => ({ ...r, identifiers: await identifiersOf(db, r.id) })));
+  const identifiers = await identifiersOfMany(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, identifiers: identifiers.get(r.id) ?? [] }));
+}
+
+async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<string, CustomerIdentifier[]>> {
+  const byCustomer = new Map<string, CustomerIdentifier[]>();
+  if (!customerIds.length) return byCustomer;
+  const rows = await db
+    .selectFrom('customer_identifiers')
+    .select(['customer_id', 'kind', 'value'])
+    .where('customer_id', 'in', customerIds)
+    .orderBy('kind')
+    .orderBy('value')
+    .execute();
+  for (const r of rows) {
+    const list = byCustomer.get(r.customer_id) ?? [];
+    list.push({ kind: r.kind as CustomerIdentifier['kind'], value: r.value });
+    byCustomer.set(r.customer_id, list);
+  }
+  return byCustomer;
 }
 
 /** Moves everything of `from` (its identifiers and interactions, with their links) to `into`, and removes `from`. */

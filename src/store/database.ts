@@ -2,11 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statementCache.js';
 import * as initial from './migrations/001_initial.js';
 import * as caseNumbers from './migrations/002_case_numbers.js';
 import * as livingCards from './migrations/003_living_cards.js';
 import * as cardMemory from './migrations/004_card_memory.js';
 import * as customers from './migrations/005_customers.js';
+import * as lookupIndexes from './migrations/006_lookup_indexes.js';
+import * as jobSubjects from './migrations/007_job_subjects.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,7 +29,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001_initial': initial, '002_case_numbers': caseNumbers, '003_living_cards': livingCards, '004_card_memory': cardMemory, '005_customers': customers };
+const migrations: Record<string, Migration> = {
+  '001_initial': initial,
+  '002_case_numbers': caseNumbers,
+  '003_living_cards': livingCards,
+  '004_card_memory': cardMemory,
+  '005_customers': customers,
+  '006_lookup_indexes': lookupIndexes,
+  '007_job_subjects': jobSubjects,
+};
 
 /** Opens the database and brings its schema up to date. SQLite is created on first use. */
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -56,7 +67,10 @@ async function openSqlite(dataDir: string): Promise<Store> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // A savepoint's journal and a sort stay in memory rather than spilling to a temp file (the embedded CRM
+  // groups its writes in savepoints; our sorts are of a few thousand rows at most).
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

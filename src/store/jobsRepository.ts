@@ -1,9 +1,12 @@
-import { sql } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './db.js';
+import type { Database } from './schema.js';
 
 export interface NewJob {
   kind: string;
   idempotencyKey: string;
+  /** What the job is about (an interaction's id): its jobs are listed by it. */
+  subject: string;
   payload: unknown;
 }
 
@@ -11,11 +14,15 @@ export interface ClaimedJob {
   id: number;
   kind: string;
   idempotencyKey: string;
+  subject: string | null;
   payload: unknown;
   attempts: number;
 }
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+
+/** Rows per INSERT: well under the bound parameters either database takes in one statement. */
+const INSERT_CHUNK = 500;
 
 /**
  * Adds jobs inside the caller's transaction (the outbox): they exist if and only if the state change that
@@ -23,21 +30,24 @@ export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
  */
 export async function enqueueJobs(db: Db, jobs: NewJob[], now: string): Promise<number> {
   let added = 0;
-  for (const job of jobs) {
+  for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
     const result = await db
       .insertInto('jobs')
-      .values({
-        kind: job.kind,
-        idempotency_key: job.idempotencyKey,
-        payload: JSON.stringify(job.payload),
-        status: 'pending',
-        attempts: 0,
-        run_after: now,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        finished_at: null,
-      })
+      .values(
+        jobs.slice(start, start + INSERT_CHUNK).map((job) => ({
+          kind: job.kind,
+          idempotency_key: job.idempotencyKey,
+          subject: job.subject,
+          payload: JSON.stringify(job.payload),
+          status: 'pending',
+          attempts: 0,
+          run_after: now,
+          lease_until: null,
+          last_error: null,
+          created_at: now,
+          finished_at: null,
+        })),
+      )
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .executeTakeFirst();
     added += Number(result.numInsertedOrUpdatedRows ?? 0);
@@ -45,27 +55,53 @@ export async function enqueueJobs(db: Db, jobs: NewJob[], now: string): Promise<
   return added;
 }
 
-/**
- * Takes the oldest runnable job: pending and due, or running with an expired lease (its worker died).
- * The state test is repeated in the UPDATE so two workers racing for one job cannot both take it.
- */
-export async function claimJob(db: Db, now: string, leaseUntil: string): Promise<ClaimedJob | undefined> {
-  const runnable = sql<boolean>`((status = 'pending' and run_after <= ${now}) or (status = 'running' and lease_until < ${now}))`;
-  const next = await db.selectFrom('jobs').select('id').where(runnable).orderBy('id').limit(1).executeTakeFirst();
-  if (!next) return undefined;
-  const row = await db
-    .updateTable('jobs')
-    .set((eb) => ({ status: 'running', lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', next.id)
-    .where(runnable)
-    .returning(['id', 'kind', 'idempotency_key', 'payload', 'attempts'])
-    .executeTakeFirst();
-  if (!row) return claimJob(db, now, leaseUntil);
-  return { id: row.id, kind: row.kind, idempotencyKey: row.idempotency_key, payload: JSON.parse(row.payload), attempts: row.attempts };
+/** Pending and due, or running with an expired lease (its worker died). */
+function runnable(now: string) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.or([
+      eb.and([eb('status', '=', 'pending'), eb('run_after', '<=', now)]),
+      eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+    ]);
 }
 
-export async function completeJob(db: Db, id: number, now: string): Promise<void> {
-  await db.updateTable('jobs').set({ status: 'done', finished_at: now, lease_until: null, last_error: null }).where('id', '=', id).execute();
+/**
+ * Takes up to `limit` runnable jobs, leased until `leaseUntil`: jobs whose worker died first, then the
+ * longest due. Each half is read in order from the (status, run_after) index, never by sorting every
+ * runnable row. The state test is repeated in the UPDATE so two workers racing for a job cannot both take it.
+ */
+export async function claimJobs(db: Db, now: string, leaseUntil: string, limit: number): Promise<ClaimedJob[]> {
+  const expired = await db.selectFrom('jobs').select('id').where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();
+  const due =
+    expired.length < limit
+      ? await db
+          .selectFrom('jobs')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('run_after', '<=', now)
+          .orderBy('run_after')
+          .limit(limit - expired.length)
+          .execute()
+      : [];
+  const ids = [...expired, ...due].map((r) => r.id);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('jobs')
+    .set((eb) => ({ status: 'running', lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', ids)
+    .where(runnable(now))
+    .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'attempts'])
+    .execute();
+  // Another worker took every one of them between the two statements: look again.
+  if (rows.length === 0) return claimJobs(db, now, leaseUntil, limit);
+  return rows
+    .map((row) => ({ id: row.id, kind: row.kind, idempotencyKey: row.idempotency_key, subject: row.subject, payload: JSON.parse(row.payload), attempts: row.attempts }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Marks jobs done, in one statement however many there are. */
+export async function completeJobs(db: Db, ids: number[], now: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('jobs').set({ status: 'done', finished_at: now, lease_until: null, last_error: null }).where('id', 'in', ids).execute();
 }
 
 /** Puts a failed job back for a later try, or marks it dead when it must not be tried again. */
@@ -81,15 +117,15 @@ export async function failJob(db: Db, id: number, error: string, retryAt: string
     .execute();
 }
 
-export async function jobsByPrefix(
+/** The jobs about one subject (an interaction), oldest first. */
+export async function jobsOfSubject(
   db: Db,
-  keyPrefix: string,
+  subject: string,
 ): Promise<Array<{ kind: string; idempotencyKey: string; status: JobStatus; attempts: number; lastError: string | null }>> {
   const rows = await db
     .selectFrom('jobs')
     .select(['kind', 'idempotency_key', 'status', 'attempts', 'last_error'])
-    // substr, not LIKE: no wildcard escaping rules to differ between SQLite and Postgres.
-    .where(sql<string>`substr(idempotency_key, 1, ${keyPrefix.length})`, '=', keyPrefix)
+    .where('subject', '=', subject)
     .orderBy('id')
     .execute();
   return rows.map((r) => ({ kind: r.kind, idempotencyKey: r.idempotency_key, status: r.status as JobStatus, attempts: r.attempts, lastError: r.last_error }));

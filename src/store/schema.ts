@@ -80,6 +80,8 @@ export interface JobsTable {
   kind: string;
   /** One job per key, ever: (interaction, workflow kind, record). */
   idempotency_key: string;
+  /** What the job is about (an interaction's id), to find an interaction's jobs through an index. */
+  subject: string | null;
   payload: string;
   status: string;
   attempts: number;

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { startProduct, type RunningProduct } from '../../src/product.js';
-import { jobsByPrefix } from '../../src/store/jobsRepository.js';
+import { jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { actionOf, cardText } from '../support/botHarness.js';
 import { startPlayground, type Playground } from '../support/playground.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
@@ -69,7 +69,7 @@ describe('the demo through the Agents Playground', () => {
 
     const interactionId = complete.data.interactionId as string;
     await waitFor('the ACW jobs', async () => {
-      const jobs = await jobsByPrefix(store.db, interactionId);
+      const jobs = await jobsOfSubject(store.db, interactionId);
       return jobs.length > 0 && jobs.every((j) => j.status === 'done');
     });
     const after = await crm.listActivities(maria, { signal, limit: 100 });

@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { CrmError, type CrmConnector } from '../../src/crm/port.js';
+import { interactionOfJob } from '../../src/jobs/acwJob.js';
 import { JobWorker } from '../../src/jobs/worker.js';
-import { claimJob, enqueueJobs, jobsByPrefix } from '../../src/store/jobsRepository.js';
+import { claimJobs, enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
@@ -31,7 +32,19 @@ function timelineJob(interactionId: string) {
   return {
     kind: 'timeline',
     idempotencyKey: `${interactionId}:timeline:contact:${DEMO.maria.id}`,
+    subject: interactionId,
     payload: { configurationId: 'demo', workflowId: 'timeline', payload: JSON.stringify({ workflowInput }) },
+  };
+}
+
+/** The same interaction's memorialization job: it writes fields of the record, not an activity. */
+function memorializationJob(interactionId: string) {
+  const job = timelineJob(interactionId);
+  return {
+    ...job,
+    kind: 'memorialization',
+    idempotencyKey: `${interactionId}:memorialize:contact:${DEMO.maria.id}`,
+    payload: { ...job.payload, workflowId: 'memorialize' },
   };
 }
 
@@ -57,7 +70,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     const job = timelineJob('i-once');
     expect(await enqueueJobs(store.db, [job, job], now.toISOString())).toBe(1);
     expect(await enqueueJobs(store.db, [job], now.toISOString())).toBe(0);
-    expect(await jobsByPrefix(store.db, 'i-once')).toHaveLength(1);
+    expect(await jobsOfSubject(store.db, 'i-once')).toHaveLength(1);
   });
 
   it('runs a job whose worker died after the CRM write, and the CRM still gets one activity', async () => {
@@ -65,7 +78,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     const engine = engineOver(new EmbeddedConnector(store.db, clock));
 
     // Worker A claims the job, writes to the CRM, and dies before marking it done.
-    const claimed = await claimJob(store.db, now.toISOString(), new Date(now.getTime() + 60_000).toISOString());
+    const [claimed] = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 60_000).toISOString(), 10);
     expect(claimed).toBeDefined();
     expect((await engine.execute(claimed!.payload as never)).outcome).toBe('Success');
     expect(await tasksOf('i-crash')).toHaveLength(1);
@@ -77,7 +90,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     // Once the lease has run out, B takes it, runs it again, and the CRM still has one activity.
     now = new Date(now.getTime() + 61_000);
     expect(await workerB.drain()).toBe(1);
-    const [job] = await jobsByPrefix(store.db, 'i-crash');
+    const [job] = await jobsOfSubject(store.db, 'i-crash');
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
     expect(await tasksOf('i-crash')).toHaveLength(1);
   });
@@ -92,14 +105,14 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     });
     const worker = new JobWorker({ db: store.db, engine: engineOver(flaky), logger, clock });
     expect(await worker.drain()).toBe(1);
-    let [job] = await jobsByPrefix(store.db, 'i-retry');
+    let [job] = await jobsOfSubject(store.db, 'i-retry');
     expect(job).toMatchObject({ status: 'pending', attempts: 1 });
     expect(job!.lastError).toMatch(/InternalError: The CRM failed \(HTTP 503\)/);
     expect(await worker.drain()).toBe(0); // not due yet: it backs off
 
     now = new Date(now.getTime() + 5 * 60_000);
     expect(await worker.drain()).toBe(1);
-    [job] = await jobsByPrefix(store.db, 'i-retry');
+    [job] = await jobsOfSubject(store.db, 'i-retry');
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
     expect(await tasksOf('i-retry')).toHaveLength(1);
   });
@@ -110,7 +123,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     await enqueueJobs(store.db, [job], now.toISOString());
     const worker = new JobWorker({ db: store.db, engine: engineOver(new EmbeddedConnector(store.db, clock)), logger, clock });
     expect(await worker.drain()).toBe(1);
-    const [dead] = await jobsByPrefix(store.db, 'i-dead');
+    const [dead] = await jobsOfSubject(store.db, 'i-dead');
     expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
     expect(dead!.lastError).toMatch(/InvalidWorkflow/);
   });
@@ -118,7 +131,88 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   it('lets only one of two racing workers take a job', async () => {
     await enqueueJobs(store.db, [timelineJob('i-race')], now.toISOString());
     const lease = new Date(now.getTime() + 60_000).toISOString();
-    const claims = await Promise.all([1, 2, 3, 4].map(() => claimJob(store.db, now.toISOString(), lease)));
-    expect(claims.filter(Boolean)).toHaveLength(1);
+    const claims = await Promise.all([1, 2, 3, 4].map(() => claimJobs(store.db, now.toISOString(), lease, 1)));
+    expect(claims.flat()).toHaveLength(1);
+  });
+
+  it('claims in batches: expired leases first, then the longest due, never a job not due yet', async () => {
+    const at = now.toISOString();
+    const later = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+    await enqueueJobs(store.db, [1, 2, 3, 4, 5].map((n) => timelineJob(`i-batch-${n}`)), at);
+    await enqueueJobs(store.db, [timelineJob('i-later')], later(60));
+    const subjects = (jobs: Array<{ subject: string | null }>) => jobs.map((j) => j.subject);
+
+    expect(subjects(await claimJobs(store.db, at, later(30), 3))).toEqual(['i-batch-1', 'i-batch-2', 'i-batch-3']);
+    expect(subjects(await claimJobs(store.db, at, later(90), 3))).toEqual(['i-batch-4', 'i-batch-5']);
+    expect(await claimJobs(store.db, at, later(90), 3)).toEqual([]);
+
+    // At 61 s the first batch's lease has run out (its worker died) and i-later is due: the orphans go first.
+    expect(subjects(await claimJobs(store.db, later(61), later(120), 3))).toEqual(['i-batch-1', 'i-batch-2', 'i-batch-3']);
+    expect(subjects(await claimJobs(store.db, later(61), later(120), 3))).toEqual(['i-later']);
+  });
+
+  it('never gives one job to two workers claiming batches at once', async () => {
+    await enqueueJobs(store.db, Array.from({ length: 30 }, (_, n) => timelineJob(`i-many-${n}`)), now.toISOString());
+    const at = now.toISOString();
+    const lease = new Date(now.getTime() + 60_000).toISOString();
+    const racing = await Promise.all([1, 2, 3, 4].map(() => claimJobs(store.db, at, lease, 10)));
+    // A worker that lost part of its batch to another comes back for the rest.
+    const ids = [...racing.flat(), ...(await claimJobs(store.db, at, lease, 30))].map((j) => j.id);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+  });
+
+  it('runs a batch a few jobs at a time, and tells of each interaction once', async () => {
+    const interactions = ['i-b1', 'i-b2', 'i-b3'];
+    await enqueueJobs(store.db, interactions.flatMap((id) => [timelineJob(id), memorializationJob(id)]), now.toISOString());
+    const real = new EmbeddedConnector(store.db, clock);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slowly =
+      <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return write(...args).finally(() => inFlight--);
+      };
+    const remote: CrmConnector = Object.assign(Object.create(real) as CrmConnector, {
+      logActivity: slowly(real.logActivity.bind(real)),
+      update: slowly(real.update.bind(real)),
+    });
+    const told: string[] = [];
+    const worker = new JobWorker({
+      db: store.db,
+      engine: engineOver(remote),
+      logger,
+      clock,
+      concurrency: 2,
+      onJobFinished: (job) => told.push(interactionOfJob(job)!.interactionId),
+    });
+
+    expect(await worker.drain()).toBe(6);
+    expect(mostInFlight).toBe(2);
+    expect(told.sort()).toEqual(interactions);
+    for (const id of interactions) {
+      expect((await jobsOfSubject(store.db, id)).map((j) => j.status)).toEqual(['done', 'done']);
+      expect(await tasksOf(id)).toHaveLength(1);
+    }
+  });
+
+  it('lets the event loop serve others between batches', async () => {
+    await enqueueJobs(store.db, Array.from({ length: 10 }, (_, n) => timelineJob(`i-yield-${n}`)), now.toISOString());
+    const happened: string[] = [];
+    const worker = new JobWorker({
+      db: store.db,
+      engine: engineOver(new EmbeddedConnector(store.db, clock)),
+      logger,
+      clock,
+      batchSize: 2,
+      onJobFinished: () => happened.push('job'),
+    });
+    setImmediate(() => happened.push('someone else'));
+    expect(await worker.drain()).toBe(10);
+    // Before the last job, not after them all (SQLite answers synchronously: only the worker's yield lets it in).
+    expect(happened.indexOf('someone else')).toBeGreaterThanOrEqual(0);
+    expect(happened.indexOf('someone else')).toBeLessThan(happened.lastIndexOf('job'));
   });
 });

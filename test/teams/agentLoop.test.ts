@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
-import { jobsByPrefix } from '../../src/store/jobsRepository.js';
+import { jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { cardProblems } from '../support/adaptiveCards.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
@@ -76,7 +76,7 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
     // The card tells when the CRM writes are done, in place.
     const saved = await bot.updateOf(messageId, (c) => /Saved to the CRM \(2 of 2\)/.test(cardText(c)));
     expect(cardText(saved)).toMatch(/Activity · Maria Garcia: Saved/);
-    const jobs = await jobsByPrefix(store.db, interactionId);
+    const jobs = await jobsOfSubject(store.db, interactionId);
     expect(jobs.map((j) => j.status)).toEqual(['done', 'done']);
     const after = await activitiesOfMaria();
     expect(after).toHaveLength(before + 1);
