@@ -167,6 +167,10 @@ export class WorkflowEngine {
     input: unknown,
     timeoutMs: number,
   ): Promise<unknown> {
+    const connector = this.options.connectorFor(configuration);
+    const cannot = connector.unsupported[capabilityOf(definition)];
+    if (cannot) throw new Outcomes('InvalidWorkflow', { message: `workflow "${definition.id}": ${cannot}`, field: 'workflowId' });
+    // The deadline starts only now: a timer left behind by a throw above would reject into nowhere later.
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -175,9 +179,6 @@ export class WorkflowEngine {
         reject(new Outcomes('Timeout', { message: `workflow "${definition.id}" took longer than ${timeoutMs} ms` }));
       }, timeoutMs);
     });
-    const connector = this.options.connectorFor(configuration);
-    const cannot = connector.unsupported[capabilityOf(definition)];
-    if (cannot) throw new Outcomes('InvalidWorkflow', { message: `workflow "${definition.id}": ${cannot}`, field: 'workflowId' });
     try {
       const run = KINDS[definition.kind].run(input, {
         connector,

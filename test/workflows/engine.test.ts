@@ -572,6 +572,21 @@ describe('what a CRM cannot do', () => {
     expect(result).toMatchObject({ outcome: 'InvalidWorkflow', errorArgs: { message: 'workflow "update-record": this CRM offers updates only through its own app' } });
   });
 
+  it('leaves no deadline running behind an InvalidWorkflow answer (its rejection would crash the process later)', async () => {
+    const engine = limited({ unsupported: { update: 'no updates here' } });
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const result = await engine.execute({ configurationId: 'demo', workflowId: 'update-record', timeoutMs: 20, payload: JSON.stringify({ workflowInput: { entity: 'contact', id: 'c1', fields: { title: 'x' } } }) });
+      expect(result.outcome).toBe('InvalidWorkflow');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
   it('answers InvalidWorkflow for a standard record the CRM does not have', async () => {
     const engine = limited({ standardTypes: {} });
     const result = await engine.execute({ configurationId: 'demo', workflowId: 'create-lead', payload: JSON.stringify({ workflowInput: { lastName: 'L', company: 'C' } }) });
