@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
+import { isKeyField, recordKeys } from '../../src/crm/embedded/recordRules.js';
 import { parseFilter } from '../../src/crm/filter.js';
 import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
 import { toE164 } from '../../src/domain/phone.js';
+import { openStore } from '../../src/store/database.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { describeConnectorContract, seedThroughPort } from './connectorContract.js';
 
@@ -191,6 +193,98 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       expect(contact.fields.accountName).toBe('Old Employer');
       const moved = await connector.update({ type: 'contact', id: contact.id }, { accountId: second.id }, opts);
       expect(moved.fields).toMatchObject({ accountId: second.id, accountName: 'New Employer' });
+    });
+
+    it('re-indexes only the keys whose fields an update changes, and leaves the record with exactly its fields\' keys', async () => {
+      const account = await connector.create('account', { name: 'Keys Unchanged Ltd' }, opts);
+      const contact = await connector.create(
+        'contact',
+        { lastName: 'Rekeyed', phone: '+1 206 555 0161', mobilePhone: '(206) 555-0162', email: 'Rekeyed@Example.com', accountId: account.id },
+        opts,
+      );
+      const storedKeys = async () =>
+        (await store.db.selectFrom('crm_record_keys').select(['kind', 'value']).where('record_id', '=', contact.id).execute())
+          .map((k) => `${k.kind} ${k.value}`)
+          .sort();
+      const keysOf = (fields: Record<string, FieldValue>) => recordKeys('contact', fields).map((k) => `${k.kind} ${k.value}`).sort();
+
+      const memorialized = await connector.update({ type: 'contact', id: contact.id }, { lastAgent: 'Ana Agent', lastDisposition: 'Resolved' }, opts);
+      expect(await storedKeys()).toEqual(keysOf(memorialized.fields));
+
+      const moved = await connector.update({ type: 'contact', id: contact.id }, { mobilePhone: '+1 206 555 0163', email: null }, opts);
+      expect(await storedKeys()).toEqual(keysOf(moved.fields));
+      expect((await connector.findByPhone('+12065550161', opts)).map((r) => r.id)).toEqual([contact.id]);
+      expect(await connector.findByPhone('+12065550162', opts)).toEqual([]);
+      expect((await connector.findByPhone('+12065550163', opts)).map((r) => r.id)).toEqual([contact.id]);
+      expect(await connector.findByEmail('rekeyed@example.com', opts)).toEqual([]);
+      expect((await connector.query('contact', parseFilter(`accountId = "${account.id}"`), { ...opts, limit: 10 })).map((r) => r.id)).toEqual([contact.id]);
+    });
+
+    it('changes a record\'s keys only through the fields isKeyField names', () => {
+      const full: Record<string, FieldValue> = {
+        name: 'N', firstName: 'F', lastName: 'L', phone: '+1 206 555 0171', mobilePhone: '206 555 0172', homePhone: '+12065550173', otherPhone: '+1 206 555 0174',
+        email: 'a@b.example', caseNumber: 'CS-7', accountId: 'acc-1', contactId: 'con-1', regardingType: 'contact', regardingId: 'con-2',
+        subject: 'S', status: 'Open', lastAgent: 'A', lastContactAt: '2026-01-01T00:00:00.000Z', notes: 'n', title: 't', industry: 'i',
+      };
+      for (const type of ['account', 'contact', 'lead', 'case', 'task', 'work_order']) {
+        for (const field of Object.keys(full)) {
+          const keys = (fields: Record<string, FieldValue>) => recordKeys(type, fields).map((k) => `${k.kind} ${k.value}`).sort();
+          const changed = keys({ ...full, [field]: 'other-value' });
+          const cleared = keys({ ...full, [field]: null });
+          if (!isKeyField(type, field)) {
+            expect(changed, `${type}.${field}`).toEqual(keys(full));
+            expect(cleared, `${type}.${field}`).toEqual(keys(full));
+          }
+        }
+      }
+    });
+
+    // Writes that arrive together share a transaction on SQLite: each must still stand or fall on its own.
+    it('runs writes made at once each on its own: a failed one leaves the others written, each committed when it resolves', async () => {
+      const other = await openStore(store.productOptions);
+      try {
+        // What another connection sees of the record: a write must be committed by the time it resolves.
+        const committedFields = async (id: string) => {
+          const row = await other.db.selectFrom('crm_records').select('fields').where('id', '=', id).executeTakeFirst();
+          return row ? (JSON.parse(row.fields) as Record<string, FieldValue>) : undefined;
+        };
+        const contact = await connector.create('contact', { lastName: 'Together' }, opts);
+        const taken = await connector.create('case', { subject: 'Numbered' }, opts);
+        const seenOnResolve: string[] = [];
+        const visible = <T extends CrmRecord>(write: Promise<T>) =>
+          write.then(async (record) => {
+            if ((await committedFields(record.id))?.title === record.fields.title) seenOnResolve.push(record.id);
+            return record;
+          });
+        const results = await Promise.allSettled([
+          visible(connector.update({ type: 'contact', id: contact.id }, { title: 'Updated together' }, opts)),
+          connector.update({ type: 'contact', id: 'con-missing-together' }, { title: 'x' }, opts),
+          visible(connector.logActivity({ key: 'int-together:contact', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', fields: { title: 'Logged together' } }, opts).then((r) => r.record)),
+          connector.logActivity({ key: 'int-together:missing', regarding: { type: 'contact', id: 'con-missing-together' }, subject: 'Call', description: 'd', fields: {} }, opts),
+          connector.create('case', { subject: 'Clash', caseNumber: taken.fields.caseNumber! }, opts),
+          visible(connector.create('account', { name: 'Created together', title: 'Created together' }, opts)),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+        expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { status?: number }).status : undefined))).toEqual([undefined, 404, undefined, 404, 400, undefined]);
+        expect(seenOnResolve).toHaveLength(3);
+        expect((await connector.get({ type: 'contact', id: contact.id }, opts))?.fields.title).toBe('Updated together');
+        expect(await connector.listActivities({ type: 'contact', id: contact.id }, { ...opts, limit: 10 })).toHaveLength(1);
+        expect(await connector.query('case', parseFilter('subject = "Clash"'), { ...opts, limit: 10 })).toEqual([]);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('gives new records ids that sort by the time they were created', async () => {
+      let now = Date.parse('2026-03-14T09:30:00.000Z');
+      const timed = new EmbeddedConnector(store.db, () => new Date(now));
+      const created: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        created.push((await timed.create('contact', { lastName: `Ordered ${i}` }, opts)).id);
+        now += 1;
+      }
+      expect([...created].sort()).toEqual(created);
+      expect(created.every((id) => /^con-[0-9a-z]{8}-[0-9a-f]{8}$/.test(id))).toBe(true);
     });
 
     it('keeps activity keys apart from record edits: updating a task does not free its key', async () => {

@@ -5,7 +5,8 @@ import type { Database } from '../../store/schema.js';
 import { matchesFilter, requiredEqualities, type FilterExpr } from '../filter.js';
 import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions } from '../port.js';
 import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } from '../standardRecords.js';
-import { recordKeys, recordName, TYPE_PREFIX } from './recordRules.js';
+import { writeRunnerFor, type WriteRunner } from './writeGroups.js';
+import { isKeyField, recordKeys, recordName, TYPE_PREFIX, type RecordKey } from './recordRules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -23,13 +24,17 @@ export class EmbeddedConnector implements CrmConnector {
     Object.entries(STANDARD_RECORDS).map(([type, { fields }]) => [type, { type, fields: Object.fromEntries(fields.map((f) => [f, f])) }]),
   ) as Record<StandardRecordType, NativeStandardType>;
   readonly unsupported = {};
+  /** Every write (create, update, activity) is one transaction, or one savepoint of a group's (SQLite). */
+  private readonly writes: WriteRunner;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date = () => new Date(),
     /** How phone numbers stored without a country code are read. */
     private readonly defaultRegion = 'US',
-  ) {}
+  ) {
+    this.writes = writeRunnerFor(db);
+  }
 
   async findByPhone(e164: string, { signal }: CallOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
@@ -78,12 +83,12 @@ export class EmbeddedConnector implements CrmConnector {
 
   async create(type: string, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
     signal.throwIfAborted();
-    return this.db.transaction().execute((trx) => insertRecord(trx, type, fields, this.clock(), undefined, this.defaultRegion));
+    return this.writes.run((trx) => insertRecord(trx, type, fields, this.clock(), undefined, this.defaultRegion));
   }
 
   async update(ref: RecordRef, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
     signal.throwIfAborted();
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       const current = await getRecord(trx, ref);
       if (!current) throw new CrmError(`${ref.type} ${ref.id} does not exist`, 404);
       const merged = { ...current.fields, ...fields };
@@ -91,29 +96,35 @@ export class EmbeddedConnector implements CrmConnector {
         // The account's name travels with the reference, as a CRM relationship field would.
         merged.accountName = (await getRecord(trx, { type: 'account', id: fields.accountId }))?.name ?? null;
       }
-      const now = this.clock().toISOString();
       const name = recordName(ref.type, merged, ref.id);
+      // Only what changed is written (at a million contacts every index page touched costs): an unchanged
+      // name leaves its index entry alone. A record's keys are always its fields' keys (every write keeps
+      // them so), so they are looked at only when a field they come from changed (memorialization changes
+      // none), and then only those that appear or go away are written.
       await trx
         .updateTable('crm_records')
-        .set({ fields: JSON.stringify(merged), name, name_lower: name.toLowerCase(), updated_at: now })
+        .set({
+          fields: JSON.stringify(merged),
+          updated_at: this.clock().toISOString(),
+          ...(name === current.name ? {} : { name, name_lower: name.toLowerCase() }),
+        })
         .where('id', '=', ref.id)
         .execute();
-      await trx.deleteFrom('crm_record_keys').where('record_id', '=', ref.id).where('kind', '!=', 'activity').execute();
-      await insertKeys(trx, ref.type, ref.id, merged, this.defaultRegion);
+      if (Object.keys(fields).some((field) => isKeyField(ref.type, field) && merged[field] !== current.fields[field])) {
+        await reindexKeys(trx, ref.type, ref.id, merged, this.defaultRegion);
+      }
       return { type: ref.type, id: ref.id, name, fields: merged };
     });
   }
 
   async logActivity(activity: ActivityInput, { signal }: CallOptions): Promise<{ record: CrmRecord; created: boolean }> {
     signal.throwIfAborted();
-    const existing = await this.byKey('activity', activity.key, ['task']);
-    if (existing[0]) return { record: existing[0], created: false };
-    if (!(await getRecord(this.db, activity.regarding))) {
-      throw new CrmError(`${activity.regarding.type} ${activity.regarding.id} does not exist`, 404);
-    }
     try {
-      const record = await this.db.transaction().execute(async (trx) => {
-        const created = await insertRecord(
+      const record = await this.writes.run(async (trx) => {
+        if (!(await recordExists(trx, activity.regarding))) {
+          throw new CrmError(`${activity.regarding.type} ${activity.regarding.id} does not exist`, 404);
+        }
+        return insertRecord(
           trx,
           'task',
           {
@@ -128,18 +139,17 @@ export class EmbeddedConnector implements CrmConnector {
           this.clock(),
           undefined,
           this.defaultRegion,
+          // The unique index on activity keys makes a second write of the key (a retried job, a concurrent
+          // call) fail at the insert of its keys, and the whole write with it: nothing of it remains.
+          [{ kind: 'activity', value: activity.key }],
         );
-        // The unique index on activity keys makes a concurrent second write fail here, not duplicate.
-        await trx
-          .insertInto('crm_record_keys')
-          .values({ kind: 'activity', value: activity.key, record_id: created.id, record_type: 'task' })
-          .execute();
-        return created;
       });
       return { record, created: true };
     } catch (error) {
-      const raced = await this.byKey('activity', activity.key, ['task']);
-      if (raced[0]) return { record: raced[0], created: false };
+      // The key was written before (a retried job) or by a concurrent call: that activity stands. The
+      // lookup runs after the write has ended (committed or rolled back), so it sees the committed one.
+      const existing = await this.byKey('activity', activity.key, ['task']);
+      if (existing[0]) return { record: existing[0], created: false };
       throw error;
     }
   }
@@ -213,9 +223,22 @@ function fieldOf(record: CrmRecord, field: string): unknown {
   return record.fields[field];
 }
 
+async function recordExists(db: Db, ref: RecordRef): Promise<boolean> {
+  return !!(await db.selectFrom('crm_records').select('id').where('id', '=', ref.id).where('type', '=', ref.type).executeTakeFirst());
+}
+
 async function getRecord(db: Db, ref: RecordRef): Promise<CrmRecord | null> {
   const row = await db.selectFrom('crm_records').selectAll().where('id', '=', ref.id).where('type', '=', ref.type).executeTakeFirst();
   return row ? toRecord(row) : null;
+}
+
+/**
+ * A new record's id: its type's prefix, the time in base 36 (8 characters until 2059, so ids sort by time),
+ * 32 random bits. Ids that grow with time are added at the end of the indexes on ids, where the pages of the
+ * last writes are, instead of in a page of their own anywhere in an index of millions.
+ */
+function newRecordId(type: string, now: Date): string {
+  return `${TYPE_PREFIX[type] ?? 'rec'}-${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
 }
 
 /** Inserts one record and its lookup keys. Exported for the demo seed, which writes many in one transaction. */
@@ -224,8 +247,10 @@ export async function insertRecord(
   type: string,
   fields: Record<string, FieldValue>,
   now: Date,
-  id = `${TYPE_PREFIX[type] ?? 'rec'}-${randomUUID().slice(0, 13)}`,
+  id = newRecordId(type, now),
   defaultRegion = 'US',
+  /** Keys that do not come from the fields (an activity's key), written with the others. */
+  extraKeys: RecordKey[] = [],
 ): Promise<CrmRecord> {
   const complete = { ...fields };
   if (type === 'case') {
@@ -244,12 +269,11 @@ export async function insertRecord(
     .insertInto('crm_records')
     .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: stamp })
     .execute();
-  await insertKeys(trx, type, id, complete, defaultRegion);
+  await insertKeys(trx, type, id, [...recordKeys(type, complete, defaultRegion), ...extraKeys]);
   return { type, id, name, fields: complete };
 }
 
-async function insertKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>, defaultRegion: string): Promise<void> {
-  const keys = recordKeys(type, fields, defaultRegion);
+async function insertKeys(trx: Db, type: string, id: string, keys: RecordKey[]): Promise<void> {
   if (keys.length === 0) return;
   await trx
     .insertInto('crm_record_keys')
@@ -257,6 +281,35 @@ async function insertKeys(trx: Db, type: string, id: string, fields: Record<stri
     // Only a repeat of the same key is ignored; a case number taken by another case still fails.
     .onConflict((oc) => oc.columns(['kind', 'value', 'record_id']).doNothing())
     .execute();
+}
+
+/**
+ * Brings a record's lookup keys in line with its fields: reads the keys it has, deletes those its fields no
+ * longer give, inserts the new ones. Activity keys are not the fields' and are left alone.
+ */
+async function reindexKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>, defaultRegion: string): Promise<void> {
+  const wanted = recordKeys(type, fields, defaultRegion);
+  const stored = await trx.selectFrom('crm_record_keys').select(['kind', 'value']).where('record_id', '=', id).where('kind', '!=', 'activity').execute();
+  const wantedIds = new Set(wanted.map(keyId));
+  const storedIds = new Set(stored.map(keyId));
+  const stale = stored.filter((k) => !wantedIds.has(keyId(k)));
+  if (stale.length > 0) {
+    await trx
+      .deleteFrom('crm_record_keys')
+      .where('record_id', '=', id)
+      .where((eb) => eb.or(stale.map((k) => eb.and([eb('kind', '=', k.kind), eb('value', '=', k.value)]))))
+      .execute();
+  }
+  await insertKeys(
+    trx,
+    type,
+    id,
+    wanted.filter((k) => !storedIds.has(keyId(k))),
+  );
+}
+
+function keyId(key: RecordKey): string {
+  return `${key.kind}\u0000${key.value}`;
 }
 
 async function keyTaken(trx: Db, kind: string, value: string): Promise<boolean> {

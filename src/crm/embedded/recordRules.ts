@@ -10,6 +10,12 @@ export const TYPE_PREFIX: Record<string, string> = {
   task: 'tsk',
 };
 
+/** An exact-match key of a record, as the indexed side table holds it. */
+export interface RecordKey {
+  kind: string;
+  value: string;
+}
+
 const PHONE_FIELDS = ['phone', 'mobilePhone', 'homePhone', 'otherPhone'];
 
 /** The label a record shows under: a person's full name, an account's name, a case's number and subject. */
@@ -29,6 +35,17 @@ export function recordName(type: string, fields: Record<string, FieldValue>, id:
   }
 }
 
+/** Whether recordKeys reads the field: a change of any other field leaves the record's keys as they are. */
+export function isKeyField(type: string, field: string): boolean {
+  return (
+    PHONE_FIELDS.includes(field) ||
+    field === 'email' ||
+    field === 'caseNumber' ||
+    field.endsWith('Id') ||
+    (type === 'task' && field === 'regardingType')
+  );
+}
+
 /**
  * Exact-match keys of a record: phones in E.164 (whatever way they were typed), lower-cased emails, case
  * numbers, references to other records (fields ending in "Id"), and the record an activity regards.
@@ -37,8 +54,8 @@ export function recordKeys(
   type: string,
   fields: Record<string, FieldValue>,
   defaultRegion = 'US',
-): Array<{ kind: string; value: string }> {
-  const keys: Array<{ kind: string; value: string }> = [];
+): RecordKey[] {
+  const keys: RecordKey[] = [];
   for (const [field, value] of Object.entries(fields)) {
     if (value === null || value === '') continue;
     const text = String(value);
@@ -59,7 +76,7 @@ export function recordKeys(
   return dedupe(keys);
 }
 
-function dedupe(keys: Array<{ kind: string; value: string }>): Array<{ kind: string; value: string }> {
+function dedupe(keys: RecordKey[]): RecordKey[] {
   const seen = new Set<string>();
   return keys.filter((k) => {
     const id = `${k.kind}\u0000${k.value}`;
