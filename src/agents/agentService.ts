@@ -4,6 +4,7 @@ import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Database } from '../store/schema.js';
 import { findAgent, listAgents, setAgentState, upsertAgent } from '../store/agentsRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
+import { findConversationRef, saveConversationRef } from '../store/conversationRefsRepository.js';
 import type { Interaction } from '../domain/interaction.js';
 
 export interface AgentStatusRow {
@@ -13,8 +14,15 @@ export interface AgentStatusRow {
   interaction: Pick<Interaction, 'id' | 'channel' | 'ani' | 'state'> | null;
 }
 
+/** How many agents' last contact is remembered in memory, and for how long (another instance may write meanwhile). */
+const CONTACTS_REMEMBERED = 10_000;
+const CONTACT_MEMORY_MS = 10 * 60_000;
+
 /** Agent states with reason codes, and the supervisors' view of them (seed 003). */
 export class AgentService {
+  /** agent id → what was last written for them (name, Teams id, chat reference) and when. */
+  private readonly contacts = new Map<string, { written: string; reference: unknown; at: number }>();
+
   constructor(
     private readonly deps: {
       db: Kysely<Database>;
@@ -27,6 +35,32 @@ export class AgentService {
   /** The agent behind a Teams user, created on first contact. */
   async identify(id: string, name: string, teamsUserId?: string): Promise<Agent> {
     return upsertAgent(this.deps.db, id, name || 'Agent', this.deps.clock().toISOString(), teamsUserId ?? null);
+  }
+
+  /**
+   * Every turn of an agent passes here: the agent is created on first contact and their name, Teams id and
+   * chat (where their card can be updated outside a turn) are kept. Written only when one of them changed,
+   * so an ordinary turn costs no write.
+   */
+  async noteContact(id: string, name: string, teamsUserId: string, reference: object): Promise<void> {
+    // The reference names the incoming activity, which differs every turn and is not needed to reach the chat.
+    const { activityId: _activityId, ...chat } = reference as { activityId?: string };
+    const written = JSON.stringify([name, teamsUserId, chat]);
+    const now = this.deps.clock();
+    const known = this.contacts.get(id);
+    if (known?.written === written && now.getTime() - known.at < CONTACT_MEMORY_MS) return;
+    await this.deps.db.transaction().execute(async (trx) => {
+      await upsertAgent(trx, id, name || 'Agent', now.toISOString(), teamsUserId);
+      await saveConversationRef(trx, id, chat, now.toISOString());
+    });
+    this.contacts.delete(id);
+    this.contacts.set(id, { written, reference: chat, at: now.getTime() });
+    if (this.contacts.size > CONTACTS_REMEMBERED) this.contacts.delete(this.contacts.keys().next().value!);
+  }
+
+  /** Where to reach the agent's chat outside a turn of theirs, if they ever talked to the bot. */
+  async conversationRefOf(id: string): Promise<unknown | undefined> {
+    return this.contacts.get(id)?.reference ?? findConversationRef(this.deps.db, id);
   }
 
   /** The agent with this id, if they ever talked to the bot. */

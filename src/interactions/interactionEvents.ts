@@ -1,12 +1,30 @@
+import type { CustomerCardView } from '../domain/customerCard.js';
+
 /**
  * "This interaction's card changed": raised after every committed change (a workflow result, a link, a
  * state change, an ACW write finishing), so that each place showing the card (the chat message, the tab)
  * can bring itself up to date. Listeners run after the change and must not throw into it.
  */
-export type CardChangeListener = (change: { interactionId: string; agentId: string }) => void | Promise<void>;
+export interface CardChange {
+  interactionId: string;
+  agentId: string;
+  /** The card as it stands after this change, when the change drew it anyway; absent: draw it afresh. */
+  view?: CustomerCardView;
+}
+
+export type CardChangeListener = (change: CardChange) => void | Promise<void>;
+
+/** Interactions whose latest change is remembered; an older one counts as changed (see changedSince). */
+const REMEMBERED = 10_000;
 
 export class InteractionEvents {
   private readonly listeners = new Set<CardChangeListener>();
+  /** Changes raised so far, of every interaction: the clock of mark() and changedSince(). */
+  private raised = 0;
+  /** interaction id → the number of its latest change, least recently changed first. */
+  private readonly latest = new Map<string, number>();
+  /** The newest change number forgotten from `latest`: an interaction not in it may have changed up to here. */
+  private forgotten = 0;
 
   constructor(private readonly onListenerError: (error: unknown) => void) {}
 
@@ -15,11 +33,36 @@ export class InteractionEvents {
     return () => this.listeners.delete(listener);
   }
 
-  cardChanged(interactionId: string, agentId: string): void {
+  /** Taken before drawing a card: changedSince(id, mark) then says whether the drawing may have missed a change. */
+  mark(): number {
+    return this.raised;
+  }
+
+  /** Whether a change of this interaction was raised after `mark` (or may have been: see REMEMBERED). */
+  changedSince(interactionId: string, mark: number): boolean {
+    return (this.latest.get(interactionId) ?? this.forgotten) > mark;
+  }
+
+  /**
+   * Tells every listener. `view` is the card after the change, if the caller drew it; pass it only if it was
+   * drawn from a mark with no change of the interaction since (a change committed while it was drawn may
+   * be missing from it, and its own event may already have gone out: the stale view would come last).
+   */
+  cardChanged(interactionId: string, agentId: string, view?: CustomerCardView): void {
+    this.remember(interactionId, ++this.raised);
     for (const listener of this.listeners) {
       Promise.resolve()
-        .then(() => listener({ interactionId, agentId }))
+        .then(() => listener({ interactionId, agentId, ...(view && { view }) }))
         .catch(this.onListenerError);
     }
+  }
+
+  private remember(interactionId: string, change: number): void {
+    this.latest.delete(interactionId); // re-inserted: the Map's order is the order of changes
+    this.latest.set(interactionId, change);
+    if (this.latest.size <= REMEMBERED) return;
+    const [oldest, number] = this.latest.entries().next().value!;
+    this.latest.delete(oldest);
+    this.forgotten = number;
   }
 }

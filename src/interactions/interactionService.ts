@@ -15,7 +15,7 @@ import {
   insertInteraction,
   listRecordLinks,
   openInteractionOf,
-  findLastNotice,
+  findInteractionWithNotice,
   putRecordLinks,
   recordsFromCustomerHistory,
   recordsFromEarlierInteractions,
@@ -131,8 +131,8 @@ export class InteractionService {
 
   /** The current card of an interaction the agent owns. */
   async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
-    await this.owned(agentId, interactionId);
-    return this.currentView(interactionId, notice);
+    const found = await findInteractionWithNotice(this.deps.db, interactionId);
+    return this.draw(mine(found?.interaction, agentId), notice ?? found?.lastNotice);
   }
 
   /**
@@ -140,9 +140,13 @@ export class InteractionService {
    * (the owner's own view comes from `view`, which checks ownership).
    */
   async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
-    const interaction = await findInteraction(this.deps.db, interactionId);
-    if (!interaction) throw notFound('That interaction does not exist.');
-    notice ??= await findLastNotice(this.deps.db, interactionId);
+    const found = await findInteractionWithNotice(this.deps.db, interactionId);
+    if (!found) throw notFound('That interaction does not exist.');
+    return this.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery);
+  }
+
+  private async draw(interaction: Interaction, notice: Notice | undefined, duplicateQuery?: string): Promise<CustomerCardView> {
+    const interactionId = interaction.id;
     const links = await listRecordLinks(this.deps.db, interactionId);
     const configuration = this.deps.engine.configuration(interaction.configurationId);
     const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
@@ -401,11 +405,23 @@ export class InteractionService {
   }
 
 
-  /** After a committed change: keep its outcome on the card, tell whoever shows the card, and show it. */
+  /**
+   * After a committed change: keep its outcome on the card, draw the card, and hand it to whoever shows the
+   * card too (the chat message, the tab), so it is drawn once. If another change of the same interaction
+   * was raised while it was drawn (an ACW write finishing, a late workflow outcome), the card may be missing
+   * it: they are told to draw it afresh instead.
+   */
   private async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<CustomerCardView> {
-    await setLastNotice(this.deps.db, interaction.id, notice);
-    this.deps.events.cardChanged(interaction.id, interaction.agentId);
-    return this.view(interaction.agentId, interaction.id);
+    const { events } = this.deps;
+    const mark = events.mark();
+    let view: CustomerCardView | undefined;
+    try {
+      await setLastNotice(this.deps.db, interaction.id, notice);
+      view = await this.view(interaction.agentId, interaction.id);
+      return view;
+    } finally {
+      events.cardChanged(interaction.id, interaction.agentId, events.changedSince(interaction.id, mark) ? undefined : view);
+    }
   }
 
   /** Keeps the outcome of an action that finished after its click was answered, and shows it on the card. */
@@ -465,10 +481,7 @@ export class InteractionService {
   }
 
   private async owned(agentId: string, interactionId: string): Promise<Interaction> {
-    const interaction = await findInteraction(this.deps.db, interactionId);
-    if (!interaction) throw notFound('That interaction does not exist.');
-    if (interaction.agentId !== agentId) throw forbidden('That card belongs to another agent\'s interaction; you can act only on your own.');
-    return interaction;
+    return mine(await findInteraction(this.deps.db, interactionId), agentId);
   }
 
   private async ownedOpen(agentId: string, interactionId: string): Promise<Interaction> {
@@ -482,4 +495,11 @@ export class InteractionService {
     if (!link) throw forbidden('That record is not on this interaction\'s card, so it cannot be used from here. Search for it first.');
     return link;
   }
+}
+
+/** The interaction, if it exists and is this agent's; else the error that says which it is not. */
+function mine(interaction: Interaction | undefined, agentId: string): Interaction {
+  if (!interaction) throw notFound('That interaction does not exist.');
+  if (interaction.agentId !== agentId) throw forbidden('That card belongs to another agent\'s interaction; you can act only on your own.');
+  return interaction;
 }

@@ -57,10 +57,22 @@ export async function insertInteraction(db: Db, interaction: Interaction): Promi
     .execute();
 }
 
+function interactionRow(db: Db, id: string): Promise<InteractionsTable | undefined> {
+  return db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function findInteraction(db: Db, id: string): Promise<Interaction | undefined> {
-  const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await interactionRow(db, id);
   return row ? toInteraction(row) : undefined;
 }
+
+/** The interaction and the outcome its card shows, in one read: what drawing the card starts from. */
+export async function findInteractionWithNotice(db: Db, id: string): Promise<{ interaction: Interaction; lastNotice: StoredNotice | undefined } | undefined> {
+  const row = await interactionRow(db, id);
+  return row ? { interaction: toInteraction(row), lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined } : undefined;
+}
+
+type StoredNotice = { kind: 'info' | 'warning' | 'error'; text: string };
 
 type InteractionChange = Partial<Pick<Interaction, 'state' | 'matchState' | 'endedAt' | 'completedAt' | 'disposition' | 'notes'>>;
 
@@ -96,11 +108,6 @@ export async function setCardActivityId(db: Db, id: string, activityId: string):
 
 export async function setLastNotice(db: Db, id: string, notice: { kind: string; text: string } | null): Promise<void> {
   await db.updateTable('interactions').set({ last_notice: notice ? JSON.stringify(notice) : null }).where('id', '=', id).execute();
-}
-
-export async function findLastNotice(db: Db, id: string): Promise<{ kind: 'info' | 'warning' | 'error'; text: string } | undefined> {
-  const row = await db.selectFrom('interactions').select('last_notice').where('id', '=', id).executeTakeFirst();
-  return row?.last_notice ? (JSON.parse(row.last_notice) as { kind: 'info' | 'warning' | 'error'; text: string }) : undefined;
 }
 
 export async function setRecordActivities(db: Db, interactionId: string, ref: RecordRef, activities: Array<{ subject: string; when: string }>): Promise<void> {

@@ -1,4 +1,7 @@
-import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
+// The module itself, not the package's index: the index also loads the AI half of teams-ai (OpenAI and
+// Azure OpenAI clients, planners, moderators, tokenizers) that this bot never uses.
+import { Application } from '@microsoft/teams-ai/lib/Application.js';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps.js';
 import { userMessageFor } from './errors.js';
 import { CardPublisher } from './cardPublisher.js';
@@ -29,7 +32,7 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
   registerCustomerCardActions(app, deps);
   registerFallback(app, deps); // last: it answers what nothing above did
 
-  new CardPublisher({ adapter, botAppId: botAppId ?? '', db: deps.db, interactions: deps.interactions, logger: deps.logger, messageView: deps.cardMessageView }).listenTo(deps.events);
+  new CardPublisher({ adapter, botAppId: botAppId ?? '', agents: deps.agents, interactions: deps.interactions, logger: deps.logger, messageView: deps.cardMessageView }).listenTo(deps.events);
 
   app.error(async (context, error) => {
     // Reached only by an error outside the features' own handling (a bug in a route, say).

@@ -1,61 +1,122 @@
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Kysely } from 'kysely';
+import type { AgentService } from '../agents/agentService.js';
 import { customerCardMessage } from '../cards/customerCard.js';
-import type { InteractionEvents } from '../interactions/interactionEvents.js';
+import type { CardChange, InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionService } from '../interactions/interactionService.js';
-import { findConversationRef } from '../store/conversationRefsRepository.js';
-import type { Database } from '../store/schema.js';
 import { withTeamsRetry } from './teamsRetry.js';
+
+/** Card messages updated at once; beyond this, updates wait their turn. */
+const UPDATES_IN_FLIGHT = 8;
+/**
+ * Teams answers 429 past 50 requests per second per app per tenant (its bot rate limits): updates start at
+ * most this often, with a burst of as many allowed after a quiet second. A burst of ACW writes finishing
+ * thus never floods Teams, nor takes the bot's CPU from its turns and its CRM writes.
+ */
+const UPDATES_PER_SECOND = 50;
 
 /**
  * Keeps each interaction's one Customer Card message current: whenever the card changes, the message is
- * updated in place (updateActivity). Changes that come in while an update is on its way are folded into
- * the next one.
+ * updated in place (updateActivity). Changes are queued per interaction: however many come in before its
+ * update starts (a burst of ACW writes finishing, say), they make one update, drawn from the card as it
+ * then is; and at most UPDATES_IN_FLIGHT updates run at once, so a burst never floods Teams or starves
+ * the bot's turns.
  */
 export class CardPublisher {
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  /** Interactions whose card changed since their last update started, oldest first, with their latest change. */
+  private readonly due = new Map<string, CardChange>();
+  /** Interactions with an update on its way: a change meanwhile waits for it, then makes the next. */
+  private readonly sending = new Set<string>();
+  /** Who waits for the next update of an interaction to finish. */
+  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly perSecond: number;
+  /** Updates that may start now (a token bucket refilled at perSecond, holding at most perSecond). */
+  private allowance: number;
+  private refilledAt = performance.now();
+  private paced: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: {
       adapter: CloudAdapter;
       botAppId: string;
-      db: Kysely<Database>;
+      agents: Pick<AgentService, 'conversationRefOf'>;
       interactions: InteractionService;
       logger: Logger;
       messageView: 'shared' | 'owner';
+      updatesPerSecond?: number;
     },
-  ) {}
+  ) {
+    this.perSecond = deps.updatesPerSecond ?? UPDATES_PER_SECOND;
+    this.allowance = this.perSecond;
+  }
 
   listenTo(events: InteractionEvents): void {
-    events.onCardChanged(({ interactionId, agentId }) => this.publish(interactionId, agentId));
+    events.onCardChanged((change) => this.publish(change));
   }
 
-  /** Updates the card message of an interaction; resolves when the update (and any folded in) is done. */
-  async publish(interactionId: string, agentId: string): Promise<void> {
-    const running = this.inFlight.get(interactionId);
-    if (running) {
-      this.again.add(interactionId);
-      return running;
-    }
-    const run = this.update(interactionId, agentId).finally(() => {
-      this.inFlight.delete(interactionId);
-      if (this.again.delete(interactionId)) {
-        this.publish(interactionId, agentId).catch((error: unknown) => this.deps.logger.error({ err: error, interactionId }, 'card update failed'));
-      }
+  /**
+   * Queues an update of the card message of an interaction; resolves when an update showing this change is
+   * done. The update shows the card the latest change drew, or draws it afresh if that change drew none.
+   */
+  publish(change: CardChange): Promise<void> {
+    const { interactionId } = change;
+    this.due.delete(interactionId); // re-inserted: the latest change decides what is drawn, its place stays fair
+    this.due.set(interactionId, change);
+    const done = new Promise<void>((resolve) => {
+      const waiters = this.waiting.get(interactionId) ?? [];
+      waiters.push(resolve);
+      this.waiting.set(interactionId, waiters);
     });
-    this.inFlight.set(interactionId, run);
-    return run;
+    this.pump();
+    return done;
   }
 
-  private async update(interactionId: string, agentId: string): Promise<void> {
-    const { interactions, adapter, botAppId, db, logger } = this.deps;
+  private pump(): void {
+    for (const [interactionId, change] of this.due) {
+      if (this.sending.size >= UPDATES_IN_FLIGHT) return;
+      if (this.sending.has(interactionId)) continue;
+      if (!this.mayStart()) return;
+      this.due.delete(interactionId);
+      this.sending.add(interactionId);
+      const waiters = this.waiting.get(interactionId) ?? [];
+      this.waiting.delete(interactionId);
+      this.update(change)
+        .catch((error: unknown) => this.deps.logger.error({ err: error, interactionId }, 'card update failed'))
+        .finally(() => {
+          this.sending.delete(interactionId);
+          for (const resolve of waiters) resolve();
+          this.pump();
+        });
+    }
+  }
+
+  /** Takes one start from the allowance, or schedules the pump for when there is one again. */
+  private mayStart(): boolean {
+    const now = performance.now();
+    this.allowance = Math.min(this.perSecond, this.allowance + ((now - this.refilledAt) * this.perSecond) / 1000);
+    this.refilledAt = now;
+    if (this.allowance >= 1) {
+      this.allowance -= 1;
+      return true;
+    }
+    if (!this.paced) {
+      this.paced = setTimeout(() => {
+        this.paced = undefined;
+        this.pump();
+      }, Math.ceil(((1 - this.allowance) * 1000) / this.perSecond));
+      this.paced.unref(); // a card update left at shutdown is shown by the next change or the `card` command
+    }
+    return false;
+  }
+
+  private async update({ interactionId, agentId, view }: CardChange): Promise<void> {
+    const { interactions, adapter, botAppId, agents, logger } = this.deps;
     const messageId = await interactions.cardMessageId(interactionId);
-    const reference = (await findConversationRef(db, agentId)) as Partial<ConversationReference> | undefined;
     // Not posted yet (the post itself carries the newest card), or the agent never talked to the bot.
-    if (!messageId || !reference) return;
-    const card = customerCardMessage(await interactions.currentView(interactionId), this.deps.messageView);
+    if (!messageId) return;
+    const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
+    if (!reference) return;
+    const card = customerCardMessage(view ?? (await interactions.currentView(interactionId)), this.deps.messageView);
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
       await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
     });

@@ -1,6 +1,5 @@
 import { TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
-import { saveConversationRef } from '../../store/conversationRefsRepository.js';
 import type { BotDeps } from '../deps.js';
 import { callerOf } from '../identity.js';
 
@@ -13,8 +12,7 @@ export function registerConversationTracking(app: Application, deps: BotDeps): v
     const { from } = context.activity;
     if (!from?.id || context.activity.conversation?.conversationType !== 'personal') return true;
     const caller = callerOf(context);
-    await deps.agents.identify(caller.agentId, caller.name, from.id);
-    await saveConversationRef(deps.db, caller.agentId, TurnContext.getConversationReference(context.activity), deps.clock().toISOString());
+    await deps.agents.noteContact(caller.agentId, caller.name, from.id, TurnContext.getConversationReference(context.activity));
     return true;
   });
 }

@@ -1,0 +1,128 @@
+import type { CloudAdapter } from 'botbuilder';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CardPublisher } from '../../src/teams/cardPublisher.js';
+import { buildServices } from '../support/services.js';
+import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { waitFor } from '../support/waitFor.js';
+
+type Services = Awaited<ReturnType<typeof buildServices>>;
+
+/** A CloudAdapter stand-in that records each updateActivity and can hold them until released. */
+function recordingAdapter() {
+  const updates: Array<{ id: string; text: string }> = [];
+  const held: Array<() => void> = [];
+  let inFlight = 0;
+  let most = 0;
+  let holding = false;
+  const adapter = {
+    async continueConversationAsync(_botId: string, _reference: unknown, logic: (context: unknown) => Promise<void>) {
+      await logic({
+        async updateActivity(activity: { id: string; attachments: Array<{ content: unknown }> }) {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          if (holding) await new Promise<void>((resolve) => held.push(resolve));
+          updates.push({ id: activity.id, text: JSON.stringify(activity.attachments[0]!.content) });
+          inFlight--;
+        },
+      });
+    },
+  };
+  return {
+    adapter: adapter as unknown as CloudAdapter,
+    updates,
+    hold: () => (holding = true),
+    release: () => {
+      holding = false;
+      held.splice(0).forEach((resolve) => resolve());
+    },
+    get most() {
+      return most;
+    },
+  };
+}
+
+describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card message publisher ($name)', (backend) => {
+  let store: TestStore;
+  let services: Services;
+  beforeEach(async () => {
+    store = await backend.open();
+    services = await buildServices(store);
+  });
+  afterEach(async () => {
+    await store.dispose();
+  });
+
+  /** An agent on a call with Maria, whose card message is `msg-<n>`. */
+  async function onACall(n: number) {
+    const agentId = `agent-${n}`;
+    await services.agents.noteContact(agentId, `Agent ${n}`, `29:${n}`, { conversation: { id: `a:${n}` }, serviceUrl: 'http://teams.invalid/' });
+    await services.agents.setAvailable(agentId);
+    const view = await services.interactions.offerCall(agentId, '(206) 555-0142');
+    await services.interactions.rememberCardMessage(view.interaction.id, `msg-${n}`);
+    return { agentId, interactionId: view.interaction.id };
+  }
+
+  it('folds a burst of changes to one card into at most two updates, the last showing the card as it is now', async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const { agentId, interactionId } = await onACall(1);
+    const published: Array<Promise<void>> = [];
+    const change = async (i: number) => {
+      await services.interactions.noteOutcome(interactionId, { kind: 'info', text: `change ${i}` });
+      published.push(publisher.publish({ interactionId, agentId }));
+    };
+    teams.hold(); // the first update is on its way while the other changes come in
+    await change(0);
+    await waitFor('the first update to start', () => teams.most === 1);
+    for (let i = 1; i < 20; i++) await change(i);
+    teams.release();
+    await Promise.all(published);
+    expect(teams.updates).toHaveLength(2);
+    expect(teams.updates.at(-1)!.text).toContain('change 19');
+  });
+
+  it('shows the card a change drew without drawing it again, and draws it afresh for a change that drew none', async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const { agentId, interactionId } = await onACall(2);
+    const drawn = await services.interactions.view(agentId, interactionId, { kind: 'info', text: 'drawn by the change' });
+    let draws = 0;
+    const currentView = services.interactions.currentView.bind(services.interactions);
+    services.interactions.currentView = (...args) => (draws++, currentView(...args));
+    await publisher.publish({ interactionId, agentId, view: drawn });
+    expect(draws).toBe(0);
+    expect(teams.updates.at(-1)!.text).toContain('drawn by the change');
+    await publisher.publish({ interactionId, agentId });
+    expect(draws).toBe(1);
+    expect(teams.updates.at(-1)!.text).not.toContain('drawn by the change');
+  });
+
+  it('runs at most 8 updates at once; the rest wait their turn and none is lost', async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const calls = [];
+    for (let n = 10; n < 30; n++) calls.push(await onACall(n));
+    teams.hold();
+    const all = Promise.all(calls.map((c) => publisher.publish(c)));
+    await waitFor('8 updates in flight', () => teams.most === 8);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // and no ninth starts meanwhile
+    expect(teams.most).toBe(8);
+    teams.release();
+    // Released ones let the next start, which are held no more.
+    await all;
+    expect(teams.most).toBe(8);
+    expect(new Set(teams.updates.map((u) => u.id))).toEqual(new Set(calls.map((_, i) => `msg-${i + 10}`)));
+  });
+
+  it('starts at most updatesPerSecond updates a second, after a first burst of as many (Teams answers 429 beyond its rate)', async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner', updatesPerSecond: 10 });
+    const calls = [];
+    for (let n = 40; n < 55; n++) calls.push(await onACall(n));
+    const started = performance.now();
+    await Promise.all(calls.map((c) => publisher.publish(c)));
+    // 10 at once, then the other 5 at 10 a second: never sooner than 0.5 s.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(teams.updates).toHaveLength(15);
+  });
+});
