@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AcdSimulator } from './acd/simulator.js';
 import { AgentService } from './agents/agentService.js';
@@ -34,7 +35,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
-  const connectorFor = createConnectors(config.crm.configurations, {
+  const connectorFor = await createConnectors(config.crm.configurations, {
     db: store.db,
     clock,
     defaultRegion: config.defaultRegion,
@@ -79,7 +80,14 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
     isReady: () => ready,
   });
-  const tab = registerTabRoutes(server, { identity: createTabIdentity(config.tab), interactions, agents, events, logger: logger.child({ part: 'tab' }) });
+  const tab = registerTabRoutes(server, {
+    identity: createTabIdentity(config.tab),
+    interactions,
+    agents,
+    events,
+    logger: logger.child({ part: 'tab' }),
+    tabCacheDir: join(config.dataDir, 'cache'),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,7 +8,7 @@ import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionService } from '../interactions/interactionService.js';
 import { CardStreams, type CardStream } from './cardStreams.js';
-import { buildTabAssets, TABS_DIR, type TabAsset } from './tabAssets.js';
+import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
 
@@ -18,7 +18,10 @@ export interface TabDeps {
   agents: AgentService;
   events: InteractionEvents;
   logger: Logger;
+  /** The tab's sources (default: the repository's tabs/). */
   tabsDir?: string;
+  /** Where the tab built from its sources is kept between starts (see loadTabAssets); none: built at every start. */
+  tabCacheDir?: string;
   /** How often a live connection gets a keep-alive comment. */
   heartbeatMs?: number;
 }
@@ -63,10 +66,14 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   let assets: Map<string, TabAsset> | undefined;
   let buildFailure: unknown;
   const started = Date.now();
-  const ready = buildTabAssets(deps.tabsDir ?? TABS_DIR).then(
+  const ready = loadTabAssets({
+    tabsDir: deps.tabsDir,
+    cacheDir: deps.tabCacheDir,
+    onCacheError: (error) => logger.warn({ err: error }, 'the built tab could not be kept for the next start'),
+  }).then(
     (built) => {
       assets = built;
-      logger.debug({ ms: Date.now() - started, files: [...built.keys()] }, 'tab built');
+      logger.debug({ ms: Date.now() - started, files: [...built.keys()] }, 'tab loaded');
     },
     (error: unknown) => {
       buildFailure = error;

@@ -1,5 +1,6 @@
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+// The module, not the package's index (see application.ts).
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { AppConfig } from '../config.js';
 
 /**
