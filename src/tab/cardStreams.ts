@@ -25,15 +25,20 @@ interface Job {
 }
 
 /**
- * The tabs listening for card changes, by agent. A change is sent to each of the agent's open tabs except
- * one that is running an action on that same interaction right now: its action's answer is at least as
- * new, and carries the notice ("Linked …") that the echo would wipe. Work for one agent runs in order, so
- * a tab never receives an older card after a newer one; changes that pile up for one interaction are
- * drawn once.
+ * The tabs listening for card changes, by agent. A change is sent to each of the agent's open tabs, but a
+ * tab running an action on that same interaction hears of it only when its action has ended: its answer
+ * is what it shows first, and one later view after it then carries whatever changed meanwhile (an ACW write
+ * finishing while Complete ACW was answered, say), so nothing is missed and nothing is drawn twice. Work for
+ * one agent runs in order; changes that pile up for one interaction are drawn once. Every view sent, and
+ * every action's answer, carries a revision (see TabView.revision).
  */
 export class CardStreams {
   private readonly byAgent = new Map<string, Set<CardStream>>();
   private readonly acting = new Map<string, number>();
+  /** session + interaction → the change a tab missed while its action ran, sent when the action ends. */
+  private readonly owed = new Map<string, { agentId: string; interactionId: string; streams: Set<CardStream> }>();
+  /** Starts from the clock, so a tab that reconnects to a restarted server still sees revisions grow. */
+  private revisions = Date.now() * 1000;
   private readonly queues = new Map<string, Map<string, Job>>();
   private readonly running = new Set<string>();
   private snapshots = 0;
@@ -52,7 +57,15 @@ export class CardStreams {
     };
   }
 
-  /** Runs a tab's action; while it runs, changes of that interaction are not echoed to that tab. */
+  /** A new revision: taken when a view begins to be drawn, so a higher one saw at least as much. */
+  revision(): number {
+    return ++this.revisions;
+  }
+
+  /**
+   * Runs a tab's action; while it runs, changes of that interaction are held back from that tab, then sent
+   * as one change once it has ended.
+   */
   async whileActing<T>(session: string | undefined, interactionId: string | undefined, run: () => Promise<T>): Promise<T> {
     if (!session || !interactionId) return run();
     const key = `${session}\n${interactionId}`;
@@ -62,17 +75,37 @@ export class CardStreams {
     } finally {
       const left = (this.acting.get(key) ?? 1) - 1;
       if (left > 0) this.acting.set(key, left);
-      else this.acting.delete(key);
+      else {
+        this.acting.delete(key);
+        const owed = this.owed.get(key);
+        this.owed.delete(key);
+        if (owed) this.send(owed.agentId, owed.interactionId, owed.streams);
+      }
     }
   }
 
   /** An interaction's card changed (InteractionEvents.onCardChanged). Who hears of it is decided now. */
   changed(change: { interactionId: string; agentId: string }): void {
-    const streams = this.byAgent.get(change.agentId);
+    const { agentId, interactionId } = change;
+    const streams = this.byAgent.get(agentId);
     if (!streams) return;
-    const targets = new Set([...streams].filter((s) => !(s.session && this.acting.has(`${s.session}\n${change.interactionId}`))));
+    const now = new Set<CardStream>();
+    for (const stream of streams) {
+      const key = stream.session && `${stream.session}\n${interactionId}`;
+      if (!key || !this.acting.has(key)) {
+        now.add(stream);
+        continue;
+      }
+      const owed = this.owed.get(key) ?? { agentId, interactionId, streams: new Set<CardStream>() };
+      owed.streams.add(stream);
+      this.owed.set(key, owed);
+    }
+    this.send(agentId, interactionId, now);
+  }
+
+  private send(agentId: string, interactionId: string, targets: Set<CardStream>): void {
     if (targets.size === 0) return;
-    this.enqueue(change.agentId, `change:${change.interactionId}`, targets, () => this.deps.changedView(change.agentId, change.interactionId));
+    this.enqueue(agentId, `change:${interactionId}`, targets, () => this.deps.changedView(agentId, interactionId));
   }
 
   get connections(): number {
@@ -85,6 +118,7 @@ export class CardStreams {
     for (const streams of this.byAgent.values()) for (const stream of streams) stream.close();
     this.byAgent.clear();
     this.queues.clear();
+    this.owed.clear();
   }
 
   private enqueue(agentId: string, key: string, targets: Set<CardStream>, compute: () => Promise<TabView | undefined>): void {
@@ -113,6 +147,7 @@ export class CardStreams {
         const live = [...job.targets].filter((s) => !s.closed);
         if (live.length === 0) continue;
         let view: TabView | undefined;
+        const revision = this.revision();
         try {
           view = await job.compute();
         } catch (error) {
@@ -120,7 +155,7 @@ export class CardStreams {
           this.deps.logger.warn({ err: error, agentId, job: key }, 'tab card not sent');
           continue;
         }
-        if (view) for (const stream of live) if (!stream.closed) stream.send(view);
+        if (view) for (const stream of live) if (!stream.closed) stream.send({ ...view, revision });
       }
     } finally {
       this.running.delete(agentId);

@@ -154,9 +154,10 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   server.get(
     '/api/tab/card',
     forCaller(async (_req, res, caller) => {
+      const revision = streams.revision();
       const view = await currentView(interactions, caller.agentId);
       const name = caller.name ?? (await deps.agents.find(caller.agentId))?.name ?? null;
-      res.send(200, { agent: { id: caller.agentId, name }, ...view });
+      res.send(200, { agent: { id: caller.agentId, name }, ...view, revision });
     }),
   );
 
@@ -170,10 +171,11 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       }
       const { verb, data } = parsed.request;
       const interactionId = typeof data.interactionId === 'string' ? data.interactionId : null;
+      const revision = streams.revision();
       const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
         runCardAction(deps, caller.agentId, verb, data, { surface: 'tab' }),
       );
-      const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card };
+      const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card, revision };
       res.send(200, answer);
     }),
   );

@@ -10,6 +10,12 @@ export interface TabView {
   view: 'card' | 'details' | 'empty';
   interactionId: string | null;
   card: Element | null;
+  /**
+   * When the server began drawing it (CardStreams.revision): of two views of one interaction, the one with
+   * the higher revision shows the newer state, whichever arrives first (an action's answer and the live
+   * stream travel on different connections).
+   */
+  revision?: number;
 }
 
 export const EMPTY_VIEW: TabView = { view: 'empty', interactionId: null, card: null };

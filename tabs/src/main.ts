@@ -56,8 +56,9 @@ class CustomerCardTab {
   }
 
   private onLiveView(view: TabView): void {
+    if (isOlder(view, this.held) || isOlder(view, this.shown)) return; // overtaken on the way by a newer one
     if (this.busy) {
-      // This tab's own action is answering: its answer is the newer card. Another interaction's wins after.
+      // This tab's own action is answering: the answer or this, whichever is newer, is shown after it.
       this.held = view;
       return;
     }
@@ -109,9 +110,10 @@ class CustomerCardTab {
       const answer = await api.act(click.verb, click.data);
       // Set by a live update while the action ran (see onLiveView).
       const held = this.held as TabView | undefined;
-      const heldForOther = held && held.interactionId !== answer.interactionId ? held : undefined;
+      // Another interaction's card (the agent moved on), or this one's drawn after the answer: it is newer.
+      const newer = held && (held.interactionId !== answer.interactionId || isOlder(answer, held)) ? held : undefined;
       this.setProblem(undefined);
-      this.show(heldForOther ?? answer);
+      this.show(newer ?? answer);
     } catch (error) {
       this.setProblem(error instanceof ApiError ? `${click.title} did not go through: ${error.reason}` : `${click.title} did not go through. Try again.`);
       const held = this.held as TabView | undefined;
@@ -165,6 +167,11 @@ function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (!element) throw new Error(`the page has no #${id}`);
   return element as T;
+}
+
+/** Whether `view` shows an older state of the interaction `than` shows (see TabView.revision). */
+function isOlder(view: TabView, than: TabView | undefined): boolean {
+  return !!than && view.interactionId === than.interactionId && (view.revision ?? 0) < (than.revision ?? 0);
 }
 
 function newSessionId(): string {

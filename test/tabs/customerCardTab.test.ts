@@ -81,7 +81,7 @@ describe('the personal tab in Chromium', () => {
     expect(await textOf(page, '#card')).toMatch(/Current Interaction \(2\)/);
     const updated = await bot.updateOf(chat.messageId, (c) => /Current Interaction \(2\)/.test(cardText(c)));
     expect(cardText(updated)).toMatch(/CS-1001 Damaged shipment/);
-    // The tab's own click is not echoed back over the live stream (the notice stays).
+    // What follows the tab's own click over the live stream keeps its notice (it is kept with the card).
     await page.waitForTimeout(300);
     expect(await textOf(page, '#card')).toMatch(/Done: Linked CS-1001/);
 
@@ -168,7 +168,7 @@ describe('the personal tab in Chromium', () => {
     expect(await anonymous.json()).toEqual({ error: 'unauthorized', reason: 'no identity picked: choose who you are in the local identity picker', identity: 'local' });
 
     const nobody = (await (await api('/api/tab/card', { headers: { 'X-Local-Agent-Id': 'aad-nobody' } })).json()) as any;
-    expect(nobody).toEqual({ agent: { id: 'aad-nobody', name: null }, view: 'empty', interactionId: null, card: null });
+    expect(nobody).toEqual({ agent: { id: 'aad-nobody', name: null }, view: 'empty', interactionId: null, card: null, revision: expect.any(Number) });
     const agents = (await (await api('/api/tab/agents')).json()) as any;
     expect(agents.agents).toContainEqual({ id: 'aad-agent-1', name: 'Ana Agent', state: 'Working' });
 

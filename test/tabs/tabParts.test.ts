@@ -113,10 +113,11 @@ describe('live card streams', () => {
     expect(bob.got.map((v) => v.view)).toEqual(['empty']);
   });
 
-  it('does not echo a tab\'s own action to it (its answer carries the notice), but tells its other tabs', async () => {
+  it('holds back from a tab the changes made while its own action runs, then sends them once; its other tabs hear at once', async () => {
+    let drawn = 0;
     const streams = new CardStreams({
       currentView: async () => ({ view: 'empty', interactionId: null, card: null }),
-      changedView: async (_a, id) => view(id, 1),
+      changedView: async (_a, id) => view(id, ++drawn),
       logger: pino({ level: 'silent' }),
     });
     const clicking = stream('ana', 'session-clicking');
@@ -124,14 +125,41 @@ describe('live card streams', () => {
     streams.add(clicking);
     streams.add(other);
     await settle();
+    let answerRevision = 0;
     await streams.whileActing('session-clicking', 'i1', async () => {
-      streams.changed({ agentId: 'ana', interactionId: 'i1' });
+      answerRevision = streams.revision();
+      streams.changed({ agentId: 'ana', interactionId: 'i1' }); // the action's own change
+      streams.changed({ agentId: 'ana', interactionId: 'i1' }); // an ACW write finishing meanwhile
       await settle();
+      expect(clicking.got.map((v) => v.view)).toEqual(['empty']);
     });
-    streams.changed({ agentId: 'ana', interactionId: 'i1' }); // later: a CRM write finishing
     await settle();
+    // One view after the action, drawn after its answer: its revision says it is the newer.
     expect(clicking.got.map((v) => v.view)).toEqual(['empty', 'card']);
+    expect(clicking.got[1]!.revision).toBeGreaterThan(answerRevision);
+    // The other tab heard of both as they came (the second came while the first was drawn).
     expect(other.got.map((v) => v.view)).toEqual(['empty', 'card', 'card']);
+    streams.changed({ agentId: 'ana', interactionId: 'i1' }); // later: another change
+    await settle();
+    expect(clicking.got).toHaveLength(3);
+    expect(other.got).toHaveLength(4);
+    const revisions = clicking.got.map((v) => v.revision!);
+    expect([...revisions].sort((a, b) => a - b)).toEqual(revisions);
+  });
+
+  it('sends nothing after an action during which nothing changed', async () => {
+    const streams = new CardStreams({
+      currentView: async () => ({ view: 'empty', interactionId: null, card: null }),
+      changedView: async (_a, id) => view(id, 1),
+      logger: pino({ level: 'silent' }),
+    });
+    const clicking = stream('ana', 'session-clicking');
+    streams.add(clicking);
+    await settle();
+    await streams.whileActing('session-clicking', 'i1', async () => settle());
+    streams.changed({ agentId: 'ana', interactionId: 'i2' }); // another interaction: not held back
+    await settle();
+    expect(clicking.got.map((v) => v.interactionId)).toEqual([null, 'i2']);
   });
 });
 
