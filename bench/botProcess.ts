@@ -9,12 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
 
 export type BotRequest =
   | { id: number; cmd: 'usage' }
   | { id: number; cmd: 'gc' }
   | { id: number; cmd: 'profile-start'; intervalUs: number }
   | { id: number; cmd: 'profile-stop'; file: string }
+  | { id: number; cmd: 'profile-window'; file: string; delayMs: number; ms: number; intervalUs: number }
   | { id: number; cmd: 'sql-count-start' }
   | { id: number; cmd: 'sql-count-stop' }
   | { id: number; cmd: 'stop' };
@@ -77,42 +79,53 @@ let sqlCounts: Map<string, { count: number; ms: number; prepareMs: number }> | u
 let restorePrepare: (() => void) | undefined;
 
 /**
- * Counts and times statements by wrapping better-sqlite3's Database.prototype.prepare (and the run/all/get
- * of what it returns), for a diagnostic window only (the profiled passes): the wrapper is installed on
- * request and removed after, never while measuring.
+ * Counts and times statements by wrapping better-sqlite3's Database.prototype.prepare and the run/all/get of
+ * its Statement prototype, for a diagnostic window only (the profiled passes): the wrappers are installed on
+ * request and removed after, never while measuring. Statements are counted where they run, since the
+ * product prepares each SQL text once and keeps the statement.
  */
 async function countSql(on: boolean): Promise<SqlCount | { counting: true }> {
   const { default: Database } = await import('better-sqlite3');
   const proto = Database.prototype as unknown as { prepare: (this: unknown, sql: string) => Record<string, unknown> };
+  const scratch = new Database(':memory:');
+  const statementProto = Object.getPrototypeOf(scratch.prepare('select 1')) as Record<string, (this: { source: string }, ...args: unknown[]) => unknown>;
+  scratch.close();
   if (on) {
     if (restorePrepare) restorePrepare();
-    const original = proto.prepare;
     const counts = new Map<string, { count: number; ms: number; prepareMs: number }>();
-    sqlCounts = counts;
-    proto.prepare = function prepare(sql: string) {
-      const started = performance.now();
-      const statement = original.call(this, sql);
+    const entryOf = (sql: string) => {
       let entry = counts.get(sql);
       if (!entry) counts.set(sql, (entry = { count: 0, ms: 0, prepareMs: 0 }));
-      const prepared = performance.now() - started;
-      entry.count++;
-      entry.ms += prepared;
-      entry.prepareMs += prepared;
-      for (const method of ['all', 'run', 'get']) {
-        const run = statement[method] as (...args: unknown[]) => unknown;
-        statement[method] = function timed(this: unknown, ...args: unknown[]) {
-          const t = performance.now();
-          try {
-            return run.apply(this, args);
-          } finally {
-            entry.ms += performance.now() - t;
-          }
-        };
-      }
-      return statement;
+      return entry;
     };
+    sqlCounts = counts;
+    const original = proto.prepare;
+    proto.prepare = function prepare(sql: string) {
+      const started = performance.now();
+      try {
+        return original.call(this, sql);
+      } finally {
+        const entry = entryOf(sql);
+        entry.ms += performance.now() - started;
+        entry.prepareMs += performance.now() - started;
+      }
+    };
+    const originals = Object.fromEntries(['all', 'run', 'get'].map((method) => [method, statementProto[method]!]));
+    for (const [method, run] of Object.entries(originals)) {
+      statementProto[method] = function timed(...args: unknown[]) {
+        const started = performance.now();
+        try {
+          return run.apply(this, args);
+        } finally {
+          const entry = entryOf(this.source);
+          entry.count++;
+          entry.ms += performance.now() - started;
+        }
+      };
+    }
     restorePrepare = () => {
       proto.prepare = original;
+      Object.assign(statementProto, originals);
       restorePrepare = undefined;
     };
     return { counting: true };
@@ -131,6 +144,35 @@ async function countSql(on: boolean): Promise<SqlCount | { counting: true }> {
       .map(([sql, e]) => ({ sql: sql.slice(0, 300), count: e.count, ms: round(e.ms), prepareMs: round(e.prepareMs) })),
   };
 }
+
+/**
+ * A CPU profile of this process's main thread over a window of time, taken from a worker thread: the
+ * inspector serves a worker's session between the main thread's JavaScript (by interrupt), so the window
+ * ends on time even when the main thread is too busy to read the bench's messages. The file appears
+ * when the window is over.
+ */
+const PROFILE_WINDOW = `
+const { Session } = require('node:inspector');
+const { workerData } = require('node:worker_threads');
+const { renameSync, writeFileSync } = require('node:fs');
+const session = new Session();
+session.connectToMainThread();
+const post = (method, params) => new Promise((resolve, reject) => session.post(method, params || {}, (e, r) => (e ? reject(e) : resolve(r))));
+// The inspector's answers do not keep a thread alive: this does, until the profile is written.
+const keepAlive = setInterval(() => {}, 1000);
+setTimeout(async () => {
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: workerData.intervalUs });
+  await post('Profiler.start');
+  setTimeout(async () => {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    writeFileSync(workerData.file + '.part', JSON.stringify(profile));
+    renameSync(workerData.file + '.part', workerData.file);
+    clearInterval(keepAlive);
+  }, workerData.ms);
+}, workerData.delayMs);
+`;
 
 async function handle(request: BotRequest): Promise<unknown> {
   switch (request.cmd) {
@@ -157,6 +199,11 @@ async function handle(request: BotRequest): Promise<unknown> {
       session = undefined;
       writeFileSync(request.file, JSON.stringify(profile));
       return { file: request.file };
+    }
+    case 'profile-window': {
+      const worker = new Worker(PROFILE_WINDOW, { eval: true, workerData: { file: request.file, delayMs: request.delayMs, ms: request.ms, intervalUs: request.intervalUs } });
+      worker.unref();
+      return { scheduled: true };
     }
     case 'sql-count-start':
       return countSql(true);

@@ -79,8 +79,9 @@ other processes shared the cores during the run, so wall-clock figures (latencie
 CPU-time figures (CPU per turn) are the bot process's own accounting and are steadier.
 
 **Sizes:** ${config.contacts.toLocaleString('en-US')} contacts; echo ${config.echoTurns.toLocaleString('en-US')} turns; ${config.calls.toLocaleString('en-US')} measured calls (after ${config.warmupCalls} warm-up calls), ${config.concurrency} turns in flight;
-Link: ${config.linkAgents} agents each clicking every ${config.linkThinkMs / 2}–${(config.linkThinkMs * 3) / 2} ms for ${config.linkSeconds} s; ACW burst: the ${config.calls.toLocaleString('en-US')} calls complete at once,
-${config.burstConcurrency} requests in flight; ${config.aniLookups.toLocaleString('en-US')} ANI lookups; ${config.coldStarts} cold starts per runtime.
+Link: ${config.linkAgents} agents each clicking every ${config.linkThinkMs / 2}–${(config.linkThinkMs * 3) / 2} ms for ${config.linkSeconds} s; ACW burst: the measured calls' interactions complete
+at once (at most ${config.acwSeconds} s for their jobs); ${config.aniLookups.toLocaleString('en-US')} ANI lookups; ${config.coldStarts} cold starts per runtime (one without tsx's cache).
+Time bounds: the measured calls stop after ${config.callSeconds} s, the ACW burst's jobs are waited for ${config.acwSeconds} s; a figure taken over less than its size says so.
 
 ${markdownTable(rows)}
 
@@ -91,8 +92,10 @@ ${misses.length ? misses.map((m) => `- **${m.scenario}, ${m.figure}**: ${m.by}. 
 ${notes.length ? `## Notes\n\n${notes.join('\n')}\n` : ''}
 ## How it is measured
 
-- The bot under test runs in its own process (\`node --import tsx bench/botProcess.ts\`, which calls \`startProduct\`
-  as \`src/index.ts\` does, with LOG_LEVEL=silent and no BOT_ID), on a free loopback port. The load generator and the
+- The bot under test runs in its own process, built as \`npm run build\` builds the product (\`bench/botProcess.ts\`,
+  which calls \`startProduct\` as \`src/index.ts\` does, bundled by scripts/build.ts and run with node, as
+  \`npm run start:prod\` runs; \`BENCH_RUNTIME=tsx\` runs it under tsx as \`npm start\` does), with LOG_LEVEL=silent and
+  no BOT_ID, on a free loopback port. The echo floor is built and run the same way. The load generator and the
   recording connector (the bot's \`serviceUrl\`) run in the bench process. A chat turn's latency is from its POST to
   the bot's reply arriving at the recording connector; a card action's (an \`adaptiveCard/action\` invoke) is from
   its POST to its answer. CPU per turn is the bot process's \`process.cpuUsage()\` over the measured turns (and the
@@ -101,8 +104,13 @@ ${notes.length ? `## Notes\n\n${notes.join('\n')}\n` : ''}
   small Adaptive Card, started and loaded the same way.
 - Each \`call\` is taken by a fresh Available agent and comes from a number that matches one contact; the Link
   agents' numbers match several records, and each agent first gets its own view of the card through the card's
-  \`refresh\` action, as Teams does. The ACW burst completes the measured calls' interactions (after a hangup each)
-  and waits until every timeline and memorialization job is done; duplicates are counted in the CRM tables.
+  \`refresh\` action, as Teams does (CARD_MESSAGE_VIEW=shared). The ACW burst ends and completes the measured
+  calls' interactions in one transaction written by the bench through the product's own store functions (what
+  \`hangup\` and Complete ACW write), then waits for the product's worker to do every timeline and memorialization
+  job; duplicates and missing activities are counted in the CRM tables. The Link agents' Complete ACW clicks go
+  through Teams-shaped invokes.
+- Profiles: each turn scenario is run once more under the CPU profiler (and with its SQL statements counted and
+  timed); those runs are not measured. A profile's "self time" puts native code (SQLite, JSON) with its caller.
 - The seed (\`npm run seed\`) writes the rows the embedded connector writes (same tables, names and keys).
 `;
 }

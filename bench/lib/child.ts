@@ -1,15 +1,64 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { SourceMap } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildProduct, type ProductBuild } from '../../scripts/build.js';
 import type { BotRequest, ReadyMessage, SqlCount, Usage } from '../botProcess.js';
 import { sleep } from './stats.js';
 
 export const REPO = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 export const BOT_ENTRY = `${REPO}/bench/botProcess.ts`;
 
+/**
+ * The production build (scripts/build.ts: what `npm run build` writes to dist/ and `npm run start:prod` runs)
+ * of bench/botProcess.ts instead of src/index.ts: the same bundling, chunks and built tab, plus the IPC the
+ * bench reads the process through. In a cache folder that git and ESLint leave alone.
+ */
+export const BUILD_DIR = `${REPO}/node_modules/.cache/customer-card-bench/build`;
+let built: Promise<ProductBuild> | undefined;
+/** Builds it, once per bench run. */
+export function buildBot(): Promise<ProductBuild> {
+  built ??= buildProduct({ entry: BOT_ENTRY, outdir: BUILD_DIR, name: 'botProcess', alsoAtStart: ['src/config.ts', 'src/log.ts', 'src/product.ts'] });
+  return built;
+}
+
+/**
+ * The runtime of the bots the scenarios start: the production build (`npm run build`, run as
+ * `npm run start:prod` is), so the session's figures (memory, CPU per turn) and the echo floor are those of
+ * a deployment; with BENCH_RUNTIME=tsx, as `npm start` runs them instead. The cold start scenario measures
+ * both runtimes whatever this says.
+ */
+async function runtimeFor(spec: BotSpawn): Promise<BotSpawn['runtime']> {
+  if (process.env.BENCH_RUNTIME === 'tsx' || spec.runtime.kind !== 'tsx') return spec.runtime;
+  return { kind: 'bundle', file: (await buildBot()).file };
+}
+
+/**
+ * Rewrites a CPU profile taken from a build so that each frame names the source file and line it was built
+ * from (through the build's source maps), as in a profile taken under tsx: what bench/lib/profile.ts reads.
+ */
+export function mapProfileToSources(file: string): void {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ callFrame: { url: string; lineNumber: number; columnNumber: number } }> };
+  const maps = new Map<string, SourceMap | undefined>();
+  for (const { callFrame } of profile.nodes) {
+    if (!callFrame.url.startsWith(pathToFileURL(BUILD_DIR).href) || callFrame.lineNumber < 0) continue;
+    const path = fileURLToPath(callFrame.url);
+    if (!maps.has(path)) maps.set(path, existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8'))) : undefined);
+    const entry = maps.get(path)?.findEntry(callFrame.lineNumber, callFrame.columnNumber);
+    if (!entry || !('originalSource' in entry) || !entry.originalSource) continue;
+    callFrame.url = entry.originalSource.startsWith('file:') ? entry.originalSource : pathToFileURL(resolve(dirname(path), entry.originalSource)).href;
+    callFrame.lineNumber = entry.originalLine;
+    callFrame.columnNumber = entry.originalColumn;
+  }
+  writeFileSync(file, JSON.stringify(profile));
+}
+
 export interface BotSpawn {
   app: 'product' | 'echo';
-  /** tsx: `node --import tsx bench/botProcess.ts` (how `npm start` runs); bundle: node on an esbuild bundle of it. */
+  /** tsx: `node --import tsx bench/botProcess.ts` (how `npm start` runs); bundle: node on a build of it (see buildBot). */
   runtime: { kind: 'tsx'; cache: boolean } | { kind: 'bundle'; file: string };
   port: number;
   dataDir?: string;
@@ -90,7 +139,7 @@ export class BotChild {
   }
 
   static async start(spec: BotSpawn, timeoutMs = 60_000): Promise<BotChild> {
-    const child = new BotChild(spec);
+    const child = new BotChild({ ...spec, runtime: await runtimeFor(spec) });
     await Promise.race([
       child.readyPromise,
       sleep(timeoutMs).then(() => {
@@ -150,7 +199,27 @@ export class BotChild {
       return await during();
     } finally {
       await this.request({ cmd: 'profile-stop', file });
+      if (this.spec.runtime.kind === 'bundle') mapProfileToSources(file);
     }
+  }
+
+  /**
+   * Schedules a CPU profile of the window [now + delayMs, now + delayMs + ms], taken by a worker thread of
+   * the bot (see PROFILE_WINDOW in botProcess.ts); resolves with the file once it is written.
+   */
+  async profileWindow(file: string, delayMs: number, ms: number, intervalUs = 1000): Promise<string | undefined> {
+    rmSync(file, { force: true });
+    await this.request({ cmd: 'profile-window', file, delayMs, ms, intervalUs });
+    const deadline = performance.now() + delayMs + ms + 60_000;
+    while (performance.now() < deadline) {
+      await sleep(200);
+      if (existsSync(file)) {
+        // Written aside, then renamed: complete once it is there.
+        if (this.spec.runtime.kind === 'bundle') mapProfileToSources(file);
+        return file;
+      }
+    }
+    return undefined;
   }
 
   /** A CPU profile of `during` and the SQL statements it ran: the diagnostic pass of a scenario. */

@@ -23,8 +23,6 @@ export interface BenchConfig {
   profileCalls: number;
   /** Turns in flight at once for the turn scenarios (closed loop). */
   concurrency: number;
-  /** ACW completions in flight at once during the burst (HTTP connections). */
-  burstConcurrency: number;
   linkAgents: number;
   /** Mean time between one agent's clicks (each agent waits 0.5–1.5× this between clicks). */
   linkThinkMs: number;
@@ -52,7 +50,6 @@ const FULL = {
   warmupCalls: 200,
   profileCalls: 300,
   concurrency: 8,
-  burstConcurrency: 200,
   linkAgents: 50,
   linkThinkMs: 1000,
   linkSeconds: 20,
@@ -68,7 +65,6 @@ const QUICK: typeof FULL = {
   warmupCalls: 100,
   profileCalls: 150,
   concurrency: 8,
-  burstConcurrency: 100,
   linkAgents: 50,
   linkThinkMs: 1000,
   linkSeconds: 6,

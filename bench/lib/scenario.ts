@@ -57,11 +57,15 @@ export function verdict(value: number, goal: number, direction: 'max' | 'min' = 
   return (direction === 'max' ? value <= goal : value >= goal) ? 'met' : 'missed';
 }
 
-/** "+37% over the goal" / "21% under the goal". */
-export function byHowMuch(value: number, goal: number, direction: 'max' | 'min' = 'max'): string {
+/** "4,603 ms against ≤ 1,500 ms: 207% over" / "69 against ≥ 2,000: 97% short" / "… 351× the goal". */
+export function byHowMuch(value: number, goal: number, direction: 'max' | 'min' = 'max', unit = ''): string {
   if (!Number.isFinite(value)) return 'no value measured';
-  if (direction === 'max') return `${fmt(value)} against ≤ ${fmt(goal)}: ${Math.round((value / goal - 1) * 100)}% over`;
-  return `${fmt(value)} against ≥ ${fmt(goal)}: ${Math.round((1 - value / goal) * 100)}% short`;
+  const u = unit ? ` ${unit}` : '';
+  if (direction === 'max') {
+    const over = value / goal >= 10 ? `${fmt(value / goal, 0)}× the goal` : `${Math.round((value / goal - 1) * 100)}% over`;
+    return `${fmt(value)}${u} against ≤ ${fmt(goal)}${u}: ${over}`;
+  }
+  return `${fmt(value)}${u} against ≥ ${fmt(goal)}${u}: ${Math.round((1 - value / goal) * 100)}% short`;
 }
 
 export function fmt(value: number, digits?: number): string {

@@ -117,7 +117,7 @@ export async function aniLookup(context: BenchContext): Promise<ScenarioResult> 
       result.misses.push({
         scenario: 'Search for ANI',
         figure: 'p99 per lookup',
-        by: byHowMuch(roundP99, GOAL_P99_MS) + ' ms',
+        by: byHowMuch(roundP99, GOAL_P99_MS, 'max', 'ms'),
         dominates: `${dominates(summary)}; SQLite alone p99 ${fmt(sqliteOnly.p99, 3)} ms, plan: ${plans.map((p) => p.detail).join(' → ')}`,
       });
     }

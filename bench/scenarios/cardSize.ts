@@ -143,7 +143,7 @@ export async function cardSize(context: BenchContext, wire?: { cardBytes: number
     result.misses.push({
       scenario,
       figure: largest.name,
-      by: byHowMuch(largest.cardBytes, MESSAGE_BUDGET_BYTES) + ' bytes',
+      by: byHowMuch(largest.cardBytes, MESSAGE_BUDGET_BYTES, 'max', 'bytes'),
       dominates: 'card JSON: ' + topLevelShares(cards[largest.name]),
     });
   }
