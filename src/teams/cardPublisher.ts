@@ -6,11 +6,11 @@ import type { CardChange, InteractionEvents } from '../interactions/interactionE
 import type { InteractionService } from '../interactions/interactionService.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
-/** Card messages updated at once; beyond this, updates wait their turn. */
+/** Card messages being updated at once; beyond this, updates wait their turn. */
 const UPDATES_IN_FLIGHT = 8;
 /**
- * Teams answers 429 past 50 requests per second per app per tenant (its bot rate limits): updates start at
- * most this often, with a burst of as many allowed after a quiet second. A burst of ACW writes finishing
+ * Teams answers 429 past 50 requests per second per app per tenant (its bot rate limits): updates are sent
+ * at most this often, with a burst of as many allowed after a quiet second. A burst of ACW writes finishing
  * thus never floods Teams, nor takes the bot's CPU from its turns and its CRM writes.
  */
 const UPDATES_PER_SECOND = 50;
@@ -19,8 +19,8 @@ const UPDATES_PER_SECOND = 50;
  * Keeps each interaction's one Customer Card message current: whenever the card changes, the message is
  * updated in place (updateActivity). Changes are queued per interaction: however many come in before its
  * update starts (a burst of ACW writes finishing, say), they make one update, drawn from the card as it
- * then is; and at most UPDATES_IN_FLIGHT updates run at once, so a burst never floods Teams or starves
- * the bot's turns.
+ * then is. At most UPDATES_IN_FLIGHT updates run at once and UPDATES_PER_SECOND are sent a second; a change
+ * of a card not posted yet (the post itself carries the newest card) costs neither.
  */
 export class CardPublisher {
   /** Interactions whose card changed since their last update started, oldest first, with their latest change. */
@@ -30,10 +30,9 @@ export class CardPublisher {
   /** Who waits for the next update of an interaction to finish. */
   private readonly waiting = new Map<string, Array<() => void>>();
   private readonly perSecond: number;
-  /** Updates that may start now (a token bucket refilled at perSecond, holding at most perSecond). */
+  /** Updates that may be sent now (a token bucket refilled at perSecond, holding at most perSecond). */
   private allowance: number;
   private refilledAt = performance.now();
-  private paced: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: {
@@ -59,9 +58,11 @@ export class CardPublisher {
    * done. The update shows the card the latest change drew, or draws it afresh if that change drew none.
    */
   publish(change: CardChange): Promise<void> {
-    const { interactionId } = change;
+    const { interactionId, agentId } = change;
     this.due.delete(interactionId); // re-inserted: the latest change decides what is drawn, its place stays fair
-    this.due.set(interactionId, change);
+    // A change that has to wait behind others is kept without its card, drawn afresh when its turn comes: a
+    // backlog holds ids, not cards (and the card may well have changed again by then).
+    this.due.set(interactionId, this.due.size + this.sending.size < UPDATES_IN_FLIGHT ? change : { interactionId, agentId });
     const done = new Promise<void>((resolve) => {
       const waiters = this.waiting.get(interactionId) ?? [];
       waiters.push(resolve);
@@ -75,7 +76,6 @@ export class CardPublisher {
     for (const [interactionId, change] of this.due) {
       if (this.sending.size >= UPDATES_IN_FLIGHT) return;
       if (this.sending.has(interactionId)) continue;
-      if (!this.mayStart()) return;
       this.due.delete(interactionId);
       this.sending.add(interactionId);
       const waiters = this.waiting.get(interactionId) ?? [];
@@ -90,23 +90,18 @@ export class CardPublisher {
     }
   }
 
-  /** Takes one start from the allowance, or schedules the pump for when there is one again. */
-  private mayStart(): boolean {
-    const now = performance.now();
-    this.allowance = Math.min(this.perSecond, this.allowance + ((now - this.refilledAt) * this.perSecond) / 1000);
-    this.refilledAt = now;
-    if (this.allowance >= 1) {
-      this.allowance -= 1;
-      return true;
+  /** Resolves when one more update may be sent: takes it from the allowance, waiting for it if need be. */
+  private async mayStart(): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.allowance = Math.min(this.perSecond, this.allowance + ((now - this.refilledAt) * this.perSecond) / 1000);
+      this.refilledAt = now;
+      if (this.allowance >= 1) {
+        this.allowance -= 1;
+        return;
+      }
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(((1 - this.allowance) * 1000) / this.perSecond)));
     }
-    if (!this.paced) {
-      this.paced = setTimeout(() => {
-        this.paced = undefined;
-        this.pump();
-      }, Math.ceil(((1 - this.allowance) * 1000) / this.perSecond));
-      this.paced.unref(); // a card update left at shutdown is shown by the next change or the `card` command
-    }
-    return false;
   }
 
   private async update({ interactionId, agentId, view }: CardChange): Promise<void> {
@@ -116,6 +111,7 @@ export class CardPublisher {
     if (!messageId) return;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return;
+    await this.mayStart();
     const card = customerCardMessage(view ?? (await interactions.currentView(interactionId)), this.deps.messageView);
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
       await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));

@@ -125,4 +125,41 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
     expect(teams.updates).toHaveLength(15);
   });
+
+  it('spends no update on a card not posted yet (its post carries the newest card)', async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner', updatesPerSecond: 10 });
+    const posted = [];
+    for (let n = 60; n < 70; n++) posted.push(await onACall(n));
+    const unposted = [];
+    for (let n = 70; n < 100; n++) {
+      const agentId = `agent-${n}`;
+      await services.agents.noteContact(agentId, `Agent ${n}`, `29:${n}`, { conversation: { id: `a:${n}` }, serviceUrl: 'http://teams.invalid/' });
+      await services.agents.setAvailable(agentId);
+      unposted.push({ agentId, interactionId: (await services.interactions.offerCall(agentId, '(206) 555-0142')).interaction.id });
+    }
+    const started = performance.now();
+    // The unposted ones first: were each to take one of the 10 a second, the posted ones would wait 3 s.
+    await Promise.all([...unposted, ...posted].map((c) => publisher.publish(c)));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(new Set(teams.updates.map((u) => u.id))).toEqual(new Set(posted.map((_, i) => `msg-${i + 60}`)));
+  });
+
+  it('keeps no card for a change that waits behind others: it is drawn afresh when its turn comes', async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const calls = [];
+    for (let n = 100; n < 120; n++) calls.push(await onACall(n));
+    const views = await Promise.all(calls.map((c) => services.interactions.view(c.agentId, c.interactionId)));
+    let draws = 0;
+    const currentView = services.interactions.currentView.bind(services.interactions);
+    services.interactions.currentView = (...args) => (draws++, currentView(...args));
+    teams.hold();
+    const all = Promise.all(calls.map((c, i) => publisher.publish({ ...c, view: views[i] })));
+    await waitFor('8 updates in flight', () => teams.most === 8);
+    teams.release();
+    await all;
+    expect(teams.updates).toHaveLength(20);
+    expect(draws).toBe(12);
+  });
 });
