@@ -87,14 +87,14 @@ async function sha256Of(path: string): Promise<string | undefined> {
 }
 
 /** The cached build, when every file it was built from still has the same content; else undefined. */
-async function readCache(cacheDir: string, recipe: string | undefined): Promise<Map<string, TabAsset> | undefined> {
+async function readCache(cacheDir: string, recipe: string): Promise<Map<string, TabAsset> | undefined> {
   let cached: CachedTab;
   try {
     cached = JSON.parse(await readFile(join(cacheDir, CACHE_FILE), 'utf8')) as CachedTab;
   } catch {
     return undefined;
   }
-  if (recipe !== undefined && cached.recipe !== recipe) return undefined;
+  if (cached.recipe !== recipe) return undefined;
   const paths = Object.keys(cached.inputs);
   const now = await Promise.all(paths.map(sha256Of));
   if (paths.length === 0 || paths.some((path, i) => now[i] !== cached.inputs[path])) return undefined;
