@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
+import { browserAvailable } from '../support/browser.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { launchChromium, pickLocalIdentity, textOf } from './tabPage.js';
 
@@ -13,7 +14,7 @@ const SCREENSHOT = 'test-results/tab.png';
  * The personal tab in Debian's Chromium against the real product: the same card as the chat, its clicks
  * going to the same engine (and changing the chat card in place), and live updates from the chat.
  */
-describe('the personal tab in Chromium', () => {
+describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromium', () => {
   let store: TestStore;
   let bot: BotHarness;
   let agent: TeamsUser;
