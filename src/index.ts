@@ -1,3 +1,4 @@
+import './warnings.js'; // first: before anything loads restify
 import { ConfigError, loadConfig, redactedSummary } from './config.js';
 import { createLogger } from './log.js';
 import { startProduct } from './product.js';
