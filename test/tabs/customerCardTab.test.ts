@@ -84,7 +84,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
     expect(cardText(updated)).toMatch(/CS-1001 Damaged shipment/);
     // What follows the tab's own click over the live stream keeps its notice (it is kept with the card).
     await page.waitForTimeout(300);
-    expect(await textOf(page, '#card')).toMatch(/Done: Linked CS-1001/);
+    expect(await textOf(page, '#card')).toMatch(/Note: Linked CS-1001/);
 
     // For review, and (UPDATE_DOCS_SCREENSHOT=1) as the README's picture of the product.
     mkdirSync('test-results', { recursive: true });
