@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { announcedEndpoint } from '../src/botEndpointFile.js';
 
 const argv = process.argv.slice(2);
 const headless = argv.includes('--headless') || process.env.TEAMSAPPTESTER_BROWSER === 'none';
@@ -30,7 +31,17 @@ const anyPort = () =>
   });
 
 const helpOnly = args.some((a) => ['-h', '--help', '-v', '--version'].includes(a));
-const endpoint = flag('-e', '--app-endpoint') ?? `http://localhost:${process.env.PORT ?? 3978}/api/messages`;
+const dataDir = resolve(process.env.DATA_DIR ?? 'data');
+// The bot's endpoint: as given (-e), else on PORT as the bot reads it, else where the bot started with this data
+// folder says it listens (any PORT, 0 included: see src/botEndpointFile.ts), else the default port.
+const botPort = process.env.PORT?.trim() || undefined;
+if (botPort !== undefined && !/^\d+$/.test(botPort)) {
+  console.error(`PORT: must be the bot's port, a whole number from 1 to 65535 (got ${JSON.stringify(botPort)}).`);
+  process.exit(1);
+}
+const announced = botPort === undefined || botPort === '0' ? announcedEndpoint(dataDir) : undefined;
+const endpoint =
+  flag('-e', '--app-endpoint') ?? (botPort && botPort !== '0' ? `http://localhost:${botPort}/api/messages` : (announced ?? 'http://localhost:3978/api/messages'));
 if (!flag('-e', '--app-endpoint')) args.push('--app-endpoint', endpoint);
 if (!flag('-c', '--channel-id')) args.push('--channel-id', 'msteams');
 // Nothing leaves this machine unless asked: the playground's telemetry is off by default here.
@@ -49,7 +60,9 @@ if (!helpOnly) {
   );
   if (problem) {
     console.error(`The bot is not reachable: GET ${health}: ${problem}.`);
-    console.error('Start it in another terminal with `npm start` (without BOT_ID: the playground sends no token), then run this again.');
+    if (announced) console.error(`(${endpoint} is where the bot last started with ${dataDir} said it listens.)`);
+    console.error('Start it in another terminal with `npm start` (without BOT_ID: the playground sends no token), then run this again;');
+    console.error('a bot on another port is found when both use the same DATA_DIR, or run PORT=<its port> npm run playground.');
     process.exit(1);
   }
   if (process.env.BOT_ID) console.warn('Note: BOT_ID is set here; a bot started with it refuses the playground (401).');
@@ -64,7 +77,7 @@ const child = spawn(process.execPath, [cli, ...args], {
     ...process.env,
     ...(headless ? { TEAMSAPPTESTER_BROWSER: 'none' } : {}),
     // Its log goes to ./devTools/ by default; data/ is already ignored by git.
-    M365_AGENTS_PLAYGROUND_LOGFILE: process.env.M365_AGENTS_PLAYGROUND_LOGFILE ?? resolve(process.env.DATA_DIR ?? 'data', 'm365agentsplayground.log'),
+    M365_AGENTS_PLAYGROUND_LOGFILE: process.env.M365_AGENTS_PLAYGROUND_LOGFILE ?? resolve(dataDir, 'm365agentsplayground.log'),
   },
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -1,3 +1,6 @@
+import './warnings.js'; // first: before anything loads restify
+import type { Logger } from 'pino';
+import { announceEndpoint } from './botEndpointFile.js';
 import { ConfigError, loadConfig, redactedSummary } from './config.js';
 import { createLogger } from './log.js';
 import { startProduct } from './product.js';
@@ -18,10 +21,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.info({ config: redactedSummary(config) }, 'starting');
   const product = await startProduct(config, logger);
-  logger.info({ url: `http://localhost:${product.port}` }, `ready: bot endpoint http://localhost:${product.port}/api/messages`);
+  const endpoint = `http://localhost:${product.port}/api/messages`;
+  logger.info({ url: `http://localhost:${product.port}` }, `ready: bot endpoint ${endpoint}`);
+  const unannounce = announce(config.dataDir, endpoint, logger);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'stopping');
+    unannounce();
     product.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -32,6 +38,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Tells `npm run playground` where this bot listens (see botEndpointFile.ts); a bot that cannot still runs. */
+function announce(dataDir: string, endpoint: string, logger: Logger): () => void {
+  try {
+    return announceEndpoint(dataDir, endpoint);
+  } catch (error) {
+    logger.warn({ err: error }, 'cannot write the bot endpoint for npm run playground; give it PORT');
+    return () => {};
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 /** Structured JSON logs. Secrets never reach them: credentials and auth headers are redacted by path. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream | undefined = forATerminal()): Logger {
   return pino(
     {
       level,
@@ -13,4 +14,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
+}
+
+/**
+ * A person at a terminal reads lines (time, level, message, then the fields), not JSON; anything else (a file, a
+ * pipe, a log collector) gets JSON. Formatted in this thread as each line is written: no transport worker, which
+ * the production bundle could not load, and no line lost when the process exits right after logging it.
+ */
+function forATerminal(): pino.DestinationStream | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  const readable = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return { write: (line: string) => void process.stdout.write(readable(line)) };
 }

@@ -1,6 +1,7 @@
 import type { CustomerCardView, Notice, RecordView } from '../domain/customerCard.js';
 import { describeState } from '../domain/interaction.js';
 import { displayPhone } from '../domain/phone.js';
+import { banner } from './banner.js';
 import { fitToBudget } from './budget.js';
 import {
   actionSet,
@@ -164,10 +165,7 @@ function emptyCurrent(view: CustomerCardView): string {
 }
 
 function noticeBlock(notice: Notice): Element {
-  const word = notice.kind === 'error' ? 'Problem' : notice.kind === 'warning' ? 'Note' : 'Done';
-  return container([text(`**${word}:** ${plain(trimText(notice.text, 600))}`, { color: notice.kind === 'error' ? 'Attention' : notice.kind === 'warning' ? 'Warning' : 'Good' })], {
-    style: notice.kind === 'error' ? 'attention' : notice.kind === 'warning' ? 'warning' : 'good',
-  });
+  return banner(notice.kind, plain(trimText(notice.text, 600)));
 }
 
 function listed(records: RecordView[], limit: number, render: (r: RecordView) => Element): Element[] {

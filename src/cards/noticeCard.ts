@@ -1,10 +1,8 @@
-import { card, container, text, type Element } from './elements.js';
-
-const WORDS = { info: 'Note', warning: 'Refused', error: 'Problem' } as const;
-const COLORS = { info: 'Default', warning: 'Warning', error: 'Attention' } as const;
-const STYLES = { info: 'emphasis', warning: 'warning', error: 'attention' } as const;
+import { banner, type BannerKind } from './banner.js';
+import { card, type Element } from './elements.js';
 
 /** A one-message card for an answer that has no Customer Card of its own to show (someone else's, say). */
-export function noticeCard(message: string, kind: 'info' | 'warning' | 'error' = 'warning'): Element {
-  return card([container([text(`**${WORDS[kind]}:** ${message}`, { color: COLORS[kind] })], { style: STYLES[kind] })]);
+export function noticeCard(message: string, kind: BannerKind = 'warning'): Element {
+  // Here a warning is always a refusal (an AppError the agent caused): say so.
+  return card([banner(kind, message, kind === 'warning' ? 'Refused' : undefined)]);
 }

@@ -1,9 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH } from '../support/browser.js';
 
-/** Debian's Chromium (apt package `chromium`), headless; CHROMIUM_PATH points elsewhere if needed. */
+/** Debian's Chromium (see test/support/browser.ts), headless. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
