@@ -27,7 +27,7 @@ const envSchema = z.object({
   HOST: unsetIfEmpty(z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be an address such as 127.0.0.1, 0.0.0.0 or ::')),
   /** How long a client may take to send a request's headers, then the whole request (408 and closed after). */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 (milliseconds)').max(600_000).default(5_000),
-  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 (milliseconds)').max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 (milliseconds)').max(600_000).default(5_000),
   /** Open connections one client address may hold; more are closed as they arrive (0: no cap). */
   HTTP_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).default(256),
   /** Where the Bot Framework's signing keys are published (the OpenID metadata document of the channel). */

@@ -6,9 +6,13 @@ export const BOT_FRAMEWORK_CHANNEL_ISSUER = 'https://api.botframework.com';
 const ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 /** The library's tolerance for clocks apart, so that a token it would accept is never refused here. */
 const CLOCK_TOLERANCE_SECONDS = 5 * 60;
-/** Keys are fetched again after this long, or when a token names a key not seen, at most once per cooldown. */
+/**
+ * Keys are fetched again after this long, or when a token names a key not seen, at most once a minute; with
+ * no keys at all (the first fetch failed), every few seconds, so that Teams is not refused for long.
+ */
 const KEYS_MAX_AGE_MS = 60 * 60_000;
 const KEYS_COOLDOWN_MS = 60_000;
+const NO_KEYS_RETRY_MS = 5_000;
 const FETCH_TIMEOUT_MS = 5_000;
 
 /** A token refused, with the reason in words (for the log: the client is told only "unauthorized"). */
@@ -65,13 +69,13 @@ export function createBotTokenGate(options: BotTokenGateOptions): (authorization
 
   const keyFor = async (kid: string): Promise<Key | undefined> => {
     const stale = !keys || now() - keys.fetchedAt > KEYS_MAX_AGE_MS || !keys.byKid.has(kid);
-    if (stale && now() - lastAttempt >= KEYS_COOLDOWN_MS) {
+    if (stale && now() - lastAttempt >= (keys ? KEYS_COOLDOWN_MS : NO_KEYS_RETRY_MS)) {
       // A failed fetch keeps the keys held before it: a token they check is still checked.
       await refresh().catch((error: unknown) => {
         if (!keys) throw new BotTokenRefused(`the Bot Framework's signing keys could not be fetched (${error instanceof Error ? error.message : String(error)})`);
       });
     }
-    if (!keys) throw new BotTokenRefused('the Bot Framework\'s signing keys could not be fetched (retried once a minute)');
+    if (!keys) throw new BotTokenRefused('the Bot Framework\'s signing keys could not be fetched (retried every few seconds)');
     return keys.byKid.get(kid);
   };
 

@@ -8,8 +8,6 @@ import { BOT_APP_ID, startLocalBotChannel, type LocalBotChannel } from '../suppo
 import { dbFingerprint } from '../support/httpProbe.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
-type Recorder = Awaited<ReturnType<typeof startRecorder>>;
-
 /** The real product with BOT_ID set, its Bot Framework authentication pointed at a local channel's keys, its log kept. */
 async function startAuthenticatedBot(store: TestStore, metadataUrl: string) {
   const recorder = await startRecorder();

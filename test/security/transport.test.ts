@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RefusalLog } from '../../src/http/refusalLog.js';
 import { createServer } from '../../src/server.js';
 import { startBot, type BotHarness } from '../support/botHarness.js';
 import { dbFingerprint, rawRequest } from '../support/httpProbe.js';
@@ -236,6 +237,29 @@ describe('what the transport leaves in the log', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe('RefusalLog', () => {
+  it('writes at most its lines per window, then once the window ends says how many it left out', () => {
+    const lines: Array<Record<string, any>> = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    let now = 1_000_000;
+    const log = new RefusalLog(pino({ level: 'info' }, sink), 'refused', { linesPerWindow: 3, windowMs: 60_000, clock: () => now });
+    for (let i = 0; i < 10; i++) log.refused({ n: i });
+    expect(lines.map((l) => l.n)).toEqual([0, 1, 2]);
+    now += 60_000;
+    log.refused({ n: 10 });
+    expect(lines.slice(3).map((l) => [l.msg, l.suppressed ?? l.n])).toEqual([
+      ['refused: more not logged', 7],
+      ['refused', 10],
+    ]);
+    expect(lines.every((l) => l.level === 40)).toBe(true);
   });
 });
 
