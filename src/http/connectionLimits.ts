@@ -24,6 +24,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits, refus
     const silent = setTimeout(() => {
       if (socket.bytesRead === 0) socket.destroy();
     }, limits.headersTimeoutMs);
+    silent.unref();
     socket.once('close', () => clearTimeout(silent));
   });
 
