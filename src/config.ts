@@ -40,6 +40,15 @@ const guid = z.string().regex(GUID, 'must be a GUID such as 72f988bf-86f1-41af-9
 
 const envSchema = z.object({
   PORT: wholeNumber(0, 65535, 3978), // 0: any free port
+  /** The address to listen on (default: 0.0.0.0 with BOT_ID, 127.0.0.1 without: anonymous mode is for this machine only). */
+  HOST: unsetIfEmpty(z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be an address such as 127.0.0.1, 0.0.0.0 or ::')),
+  /** How long a client may take to send a request's headers, then the whole request, in milliseconds (408 and closed after). */
+  HTTP_HEADERS_TIMEOUT_MS: wholeNumber(100, 600_000, 5_000),
+  HTTP_REQUEST_TIMEOUT_MS: wholeNumber(100, 600_000, 5_000),
+  /** Open connections one client address may hold; more are closed as they arrive (0: no cap). */
+  HTTP_MAX_CONNECTIONS_PER_CLIENT: wholeNumber(0, 100_000, 256),
+  /** Where the Bot Framework's signing keys are published (the OpenID metadata document of the channel). */
+  BOT_OPENID_METADATA_URL: unsetIfEmpty(z.string().url('must be a URL such as https://login.botframework.com/v1/.well-known/openidconfiguration')),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
@@ -117,7 +126,15 @@ export interface AppConfig {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
-  bot: { appId: string | undefined; password: string | undefined; type: string; tenantId: string | undefined };
+  bot: {
+    appId: string | undefined;
+    password: string | undefined;
+    type: string;
+    tenantId: string | undefined;
+    /** The OpenID metadata document whose keys sign the tokens Teams sends (the Bot Framework's, unless set). */
+    openIdMetadataUrl: string;
+  };
+  http: HttpConfig;
   supervisorIds: string[];
   acdSimulator: boolean;
   /**
@@ -138,6 +155,19 @@ export interface AppConfig {
   onBehalfOf: OnBehalfOfConfig | undefined;
 }
 
+export interface HttpConfig {
+  host: string;
+  /** Why that address, in words for the start-up log. */
+  hostReason: string;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnectionsPerClient: number;
+}
+
+/** Where Teams' tokens are checked by default: the Bot Framework channel's published keys. */
+export const BOT_FRAMEWORK_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -157,13 +187,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_TENANT_ID) {
     throw new ConfigError('environment: BOT_TENANT_ID: required when BOT_TYPE is SingleTenant');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('environment: HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   const crmConfigFile = resolve(e.CRM_CONFIG_FILE);
   const { tab, onBehalfOf } = tabConfig(e, botId);
   return {
     port: e.PORT,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    bot: { appId: botId, password: e.SECRET_BOT_PASSWORD, type: e.BOT_TYPE, tenantId: e.BOT_TENANT_ID },
+    bot: {
+      appId: botId,
+      password: e.SECRET_BOT_PASSWORD,
+      type: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? BOT_FRAMEWORK_OPENID_METADATA_URL,
+    },
+    http: {
+      ...listenAddress(e.HOST, botId),
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      maxConnectionsPerClient: e.HTTP_MAX_CONNECTIONS_PER_CLIENT,
+    },
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
@@ -178,6 +223,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tab,
     onBehalfOf,
   };
+}
+
+/** Anonymous mode (no BOT_ID) lets anyone who reaches the port act as any agent: by default only this machine may. */
+function listenAddress(host: string | undefined, botId: string | undefined): { host: string; hostReason: string } {
+  if (host) return { host, hostReason: 'HOST is set' };
+  return botId
+    ? { host: '0.0.0.0', hostReason: 'BOT_ID is set: every activity needs a Bot Framework token, so any address may reach it' }
+    : { host: '127.0.0.1', hostReason: 'no BOT_ID: activities are anonymous, so only this machine may reach it (set HOST to change)' };
 }
 
 const jwksSchema = z.object({
@@ -231,6 +284,7 @@ function readJwks(file: string): JsonWebKeySet {
 export function redactedSummary(config: AppConfig): Record<string, unknown> {
   return {
     port: config.port,
+    listen: `${config.http.host} (${config.http.hostReason})`,
     database: config.databaseUrl ? 'postgres' : `sqlite in ${config.dataDir}`,
     botId: config.bot.appId ?? '(none: anonymous local mode)',
     botPassword: config.bot.password ? '(set)' : '(not set)',

@@ -77,7 +77,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
-    processActivity: (req, res) => adapter.process(req, res, (context) => app.run(context).then(() => undefined)),
+    limits: config.http,
+    processActivity: (req, res) => adapter.handle(req, res, (context) => app.run(context).then(() => undefined)),
     isReady: () => ready,
   });
   const tab = registerTabRoutes(server, {
@@ -91,8 +92,9 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '0.0.0.0', () => resolve());
+    server.listen(config.port, config.http.host, () => resolve());
   });
+  logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;

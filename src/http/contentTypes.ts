@@ -1,0 +1,39 @@
+/** The body formats the server can read. */
+export type BodyFormat = 'application/json' | 'application/x-www-form-urlencoded';
+
+/** What one route takes as a request body. */
+export interface BodyPolicy {
+  accepts: readonly BodyFormat[];
+}
+
+/**
+ * Which routes take a body, and in which formats: one line per route (a path, or a prefix ending in `/`).
+ * Every other route takes none, and a body sent to it gets 415. Teams posts activities as JSON, the tab
+ * posts its actions as JSON; a route that takes a form (a webhook) adds its line here.
+ */
+export const ROUTE_BODY_POLICIES: ReadonlyArray<{ path: string; policy: BodyPolicy }> = [
+  { path: '/api/messages', policy: { accepts: ['application/json'] } },
+  { path: '/api/tab/', policy: { accepts: ['application/json'] } },
+];
+
+/** The policy of the route a request path belongs to; undefined: the route takes no body. */
+export function bodyPolicyFor(path: string, policies = ROUTE_BODY_POLICIES): BodyPolicy | undefined {
+  return policies.find((p) => (p.path.endsWith('/') ? path.startsWith(p.path) : path === p.path))?.policy;
+}
+
+export type ContentTypeVerdict = { ok: true; format: BodyFormat } | { ok: false; problem: string };
+
+/**
+ * Checks a Content-Type header against a route's policy: the media type must be one the route takes, and
+ * the text must be UTF-8 (the only charset JSON has, and what a form's percent-encoding decodes to).
+ */
+export function checkContentType(header: string | undefined, policy: BodyPolicy): ContentTypeVerdict {
+  const expected = policy.accepts.join(' or ');
+  if (!header) return { ok: false, problem: `the body needs a Content-Type: ${expected}` };
+  const [mediaType = '', ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  const format = policy.accepts.find((accepted) => accepted === mediaType);
+  if (!format) return { ok: false, problem: `this address takes ${expected}` };
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') return { ok: false, problem: 'the body must be UTF-8' };
+  return { ok: true, format };
+}
