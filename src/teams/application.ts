@@ -8,6 +8,7 @@ import { CardPublisher } from './cardPublisher.js';
 import { registerAgentState } from './features/agentState.js';
 import { registerConversationTracking } from './features/conversationTracking.js';
 import { registerCalls } from './features/calls.js';
+import { registerCommandLength } from './features/commandLength.js';
 import { registerCustomerCardActions } from './features/customerCardActions.js';
 import { registerFallback } from './features/fallback.js';
 import { registerSearch } from './features/search.js';
@@ -24,6 +25,7 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
     removeRecipientMention: true,
   });
   registerConversationTracking(app, deps); // first: every turn knows its person
+  registerCommandLength(app, deps); // no command sees a message too long to be one
   registerWelcome(app, deps);
   registerAgentState(app, deps);
   registerCalls(app, deps);
