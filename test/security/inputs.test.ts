@@ -167,6 +167,21 @@ describe('chat commands are bounded at the edge', () => {
     expect(await response.json()).toMatchObject({ statusCode: 400, value: { code: 'BadRequest', message: 'This card action is not known to the app.' } });
   });
 
+  it('keeps at most 256 characters of a display name, from a message or an install', async () => {
+    const named = bot.user(`input-${++n}`, oversized('name'));
+    const help = await named.say('help');
+    expect(help).toHaveLength(1);
+    expect(JSON.stringify(help).length).toBeLessThan(20_000); // the reply names its recipient: by the bounded name
+    expect((await agentRow(named)).name).toMatch(/^name-9+…$/);
+    expect((await agentRow(named)).name).toHaveLength(256);
+    // An install names the person twice (sender and member added): half as long, to stay within the body limit.
+    const installed = bot.user(`input-${++n}`, `installed-${'9'.repeat(400_000)}`);
+    const welcome = await installed.install();
+    expect(welcome).toHaveLength(1);
+    expect(JSON.stringify(welcome).length).toBeLessThan(20_000);
+    expect((await agentRow(installed)).name).toHaveLength(256);
+  });
+
   it('no log line is long, and none holds an input', () => {
     expect(lines.length).toBeGreaterThan(2_000);
     for (const line of lines) {
