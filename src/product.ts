@@ -7,6 +7,7 @@ import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createConnectors } from './crm/registry.js';
+import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { InteractionService } from './interactions/interactionService.js';
 import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
@@ -74,7 +75,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const acd = new AcdSimulator(config.acdSimulator, interactions);
 
   const adapter = createAdapter(config.bot);
-  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
+  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     limits: config.http,

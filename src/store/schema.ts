@@ -15,6 +15,13 @@ export interface Database {
   crm_records: CrmRecordsTable;
   crm_record_keys: CrmRecordKeysTable;
   crm_sequences: CrmSequencesTable;
+  delivered_activities: DeliveredActivitiesTable;
+}
+
+/** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
+export interface DeliveredActivitiesTable {
+  delivery_key: string;
+  expires_at: string;
 }
 
 /** Counters of the embedded CRM (case numbers). */
