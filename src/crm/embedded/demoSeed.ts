@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FieldValue } from '../../domain/crmRecord.js';
 import type { Database } from '../../store/schema.js';
-import { insertRecord } from './embeddedConnector.js';
+import { insertRecord } from './recordStore.js';
 
 /**
  * Demo data for the embedded CRM, written on first start so the product works without a cloud account.
