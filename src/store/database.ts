@@ -11,6 +11,7 @@ import * as cardMemory from './migrations/004_card_memory.js';
 import * as customers from './migrations/005_customers.js';
 import * as lookupIndexes from './migrations/006_lookup_indexes.js';
 import * as jobSubjects from './migrations/007_job_subjects.js';
+import * as jobOrder from './migrations/008_job_order_and_owners.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '005_customers': customers,
   '006_lookup_indexes': lookupIndexes,
   '007_job_subjects': jobSubjects,
+  '008_job_order_and_owners': jobOrder,
 };
 
 /**
