@@ -91,6 +91,19 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     expect(await claimJobs(store.db, at, lease, 10, 'worker-b')).toEqual([]);
   });
 
+  it('gives one job of a record to only one of several workers claiming at the same moment', async () => {
+    const at = now.toISOString();
+    const lease = new Date(now.getTime() + 10_000).toISOString();
+    await enqueueJobs(store.db, [1, 2, 3, 4, 5, 6].map((n) => memorializationJob(`i-${n}`, call(n))), at);
+    const claims = await Promise.all([1, 2, 3, 4].map((n) => claimJobs(store.db, at, lease, 10, `worker-${n}`)));
+    expect(claims.flat()).toHaveLength(1);
+    const running = await store.db.selectFrom('jobs').select('id').where('status', '=', 'running').execute();
+    expect(running).toHaveLength(1);
+    // And the database itself refuses a second running job of the record, whatever a claim would do.
+    const pending = await store.db.selectFrom('jobs').select('id').where('status', '=', 'pending').executeTakeFirstOrThrow();
+    await expect(store.db.updateTable('jobs').set({ status: 'running' }).where('id', '=', pending.id).execute()).rejects.toThrow(/jobs_one_running_per_record|jobs\.record_key/);
+  });
+
   it('after a crash, takes the dead worker\'s older job over first, then writes the newer call over it', async () => {
     await enqueueJobs(store.db, [memorializationJob('i-old', call(10))], now.toISOString());
     await enqueueJobs(store.db, [memorializationJob('i-new', call(30))], new Date(now.getTime() + 1).toISOString());
