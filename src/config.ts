@@ -46,6 +46,10 @@ const envSchema = z.object({
   REASON_CODES: list('Lunch,Break,Meeting,Training,Personal'),
   DISPOSITIONS: list('Resolved,Follow-up needed,Escalated,Callback requested,Wrong number'),
   SEED_DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** How long a dead worker's ACW jobs wait before another worker takes them over (a live one renews it). */
+  JOB_LEASE_MS: z.coerce.number().int().min(1_000, 'must be at least 1000 (ms)').max(600_000, 'must be at most 600000 (ms)').default(10_000),
+  /** How often a worker renews the lease of the jobs it runs: less than JOB_LEASE_MS. */
+  JOB_HEARTBEAT_MS: z.coerce.number().int().min(100, 'must be at least 100 (ms)').default(3_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The tab's Entra app (the manifest's webApplicationInfo.id): Teams SSO tokens are issued for it. */
   AAD_APP_CLIENT_ID: unsetIfEmpty(guid),
@@ -115,6 +119,8 @@ export interface AppConfig {
   reasonCodes: string[];
   dispositions: string[];
   seedDemoData: boolean;
+  /** The ACW job worker's lease and heartbeat (src/jobs/worker.ts). */
+  jobs: { leaseMs: number; heartbeatMs: number };
   logLevel: string;
   tab: TabIdentityConfig;
   /** Set when the tab's Entra app has a client secret: the server may then get tokens as the agent. */
@@ -140,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_TENANT_ID) {
     throw new ConfigError('environment: BOT_TENANT_ID: required when BOT_TYPE is SingleTenant');
   }
+  if (e.JOB_HEARTBEAT_MS >= e.JOB_LEASE_MS) {
+    throw new ConfigError(`environment: JOB_HEARTBEAT_MS: must be less than JOB_LEASE_MS (${e.JOB_LEASE_MS}), or a live job's lease runs out`);
+  }
   const crmConfigFile = resolve(e.CRM_CONFIG_FILE);
   const { tab, onBehalfOf } = tabConfig(e, botId);
   return {
@@ -157,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reasonCodes: e.REASON_CODES,
     dispositions: e.DISPOSITIONS,
     seedDemoData: e.SEED_DEMO_DATA === 'on',
+    jobs: { leaseMs: e.JOB_LEASE_MS, heartbeatMs: e.JOB_HEARTBEAT_MS },
     logLevel: e.LOG_LEVEL,
     tab,
     onBehalfOf,

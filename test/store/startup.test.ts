@@ -84,7 +84,7 @@ describe.each(BACKENDS)('two instances started at once on a fresh database ($nam
           // The seed's own size: 7 named records, 40 accounts, 320 contacts, 160 cases, 40 leads, 12 work orders.
           expect(Number(count)).toBe(7 + 40 + 320 + 160 + 40 + 12);
           const migrations = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db);
-          expect(Number(migrations.rows[0]!.n)).toBe(7);
+          expect(Number(migrations.rows[0]!.n)).toBe(8);
         } finally {
           await store.close();
         }
