@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /** The jobs table as this migration knows it (the schema of its time, not of today). */
 interface Tables {
-  jobs: { id: number; kind: string; payload: string; record_key: string | null; interaction_at: string | null };
+  jobs: { id: number; kind: string; payload: string; status: string; record_key: string | null; interaction_at: string | null };
 }
 
 /** Rows read per step of the backfill, so a long job history is never held in memory at once. */
@@ -18,11 +18,13 @@ export async function up(db: Kysely<Tables>): Promise<void> {
   await db.schema.alterTable('jobs').addColumn('lease_owner', 'text').execute();
   await sql`CREATE UNIQUE INDEX jobs_one_running_per_record ON jobs (record_key) WHERE status = 'running'`.execute(db);
   await db.schema.createIndex('jobs_by_record').on('jobs').columns(['record_key', 'interaction_at']).execute();
-  // Memorialization jobs queued before: their record and time are in their payload.
+  // Memorialization jobs queued before: their record and time are in their payload. Two of one record may
+  // be running now (the old worker ran them at once): the second stays unordered, so the index holds.
+  const running = new Set<string>();
   for (let after = 0; ; ) {
     const rows = await db
       .selectFrom('jobs')
-      .select(['id', 'payload'])
+      .select(['id', 'payload', 'status'])
       .where('id', '>', after)
       .where('kind', '=', 'memorialization')
       .orderBy('id')
@@ -31,6 +33,8 @@ export async function up(db: Kysely<Tables>): Promise<void> {
     if (rows.length === 0) return;
     for (const row of rows) {
       const order = writeOrderOf(row.payload);
+      if (order && row.status === 'running' && running.has(order.recordKey)) continue;
+      if (order && row.status === 'running') running.add(order.recordKey);
       if (order) await db.updateTable('jobs').set({ record_key: order.recordKey, interaction_at: order.at }).where('id', '=', row.id).execute();
     }
     after = rows[rows.length - 1]!.id;
