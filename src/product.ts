@@ -56,6 +56,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     engine,
     logger: logger.child({ part: 'jobs' }),
     clock,
+    leaseMs: config.jobs.leaseMs,
+    heartbeatMs: config.jobs.heartbeatMs,
     onJobFinished: (job) => {
       const of = interactionOfJob(job);
       if (of) events.cardChanged(of.interactionId, of.agentId);
