@@ -4,14 +4,13 @@ import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
 import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
-import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
+import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import {
   findCardActivityId,
   findInteraction,
-  findRecordLink,
   insertInteraction,
   listRecordLinks,
   openInteractionOf,
@@ -36,6 +35,7 @@ import { acwJobsFor, acwWritesOf } from './acwJobs.js';
 import { customerView, PERSON_TYPES } from './customerView.js';
 import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
+import { Ownership, type ReadAccess } from './ownership.js';
 import { classifySearch, quote, type SearchPlan } from './searchPlan.js';
 
 export interface InteractionServiceDeps {
@@ -67,13 +67,17 @@ const MAX_NOTES = 4000;
 /**
  * The interaction lifecycle of one agent: a call arrives and the data dip runs, the agent links, creates
  * and edits records, hangs up, and completes After Call Work, which queues timeline and memorialization.
- * Every method checks that the interaction is the caller's and still open before it changes anything.
+ * Every method that takes an interaction id from a caller goes through `Ownership` (ownership.ts) first:
+ * the interaction must be the caller's (and still open, to change it), or the answer is the same refusal
+ * as for an id that does not exist.
  */
 export class InteractionService {
   private readonly clock: () => Date;
+  private readonly ownership: Ownership;
 
   constructor(private readonly deps: InteractionServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.ownership = new Ownership(deps.db);
   }
 
   /** Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script. */
@@ -131,13 +135,22 @@ export class InteractionService {
 
   /** The current card of an interaction the agent owns. */
   async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
-    const found = await findInteractionWithNotice(this.deps.db, interactionId);
-    return this.draw(mine(found?.interaction, agentId), notice ?? found?.lastNotice);
+    const found = await this.ownership.owned(agentId, interactionId);
+    return this.draw(found.interaction, notice ?? found.lastNotice);
   }
 
   /**
-   * The current card of any interaction, for drawing the read-only view that whoever sees the message gets
-   * (the owner's own view comes from `view`, which checks ownership).
+   * The card an agent may read: their own, or, for a supervisor, anyone's (to be shown read-only); anyone
+   * else is refused as for an id that does not exist.
+   */
+  async readableView(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ view: CustomerCardView; access: ReadAccess }> {
+    const found = await this.ownership.readable(agentId, interactionId, asSupervisor);
+    return { view: await this.draw(found.interaction, found.lastNotice), access: found.access };
+  }
+
+  /**
+   * The current card of any interaction, for the app's own drawing of the card message in its owner's chat
+   * (the CardPublisher). Never for a caller's request: those go through `view` or `readableView`.
    */
   async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
     const found = await findInteractionWithNotice(this.deps.db, interactionId);
@@ -216,15 +229,15 @@ export class InteractionService {
 
   /** Search from the card's form: only into that card's interaction, which must still be the open one. */
   async searchOnCard(agentId: string, interactionId: string, text: string): Promise<CustomerCardView> {
-    await this.ownedOpen(agentId, interactionId);
+    await this.ownership.ownedOpen(agentId, interactionId);
     const outcome = await this.search(agentId, text);
     if (!outcome.card || outcome.card.interaction.id !== interactionId) throw stale('This card is not your open interaction any more.');
     return outcome.card;
   }
 
   async link(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     if (link.linked) return this.view(agentId, interactionId, { kind: 'info', text: `${link.label} is already linked.` });
     await this.deps.db.transaction().execute(async (trx) => {
       await setLinked(trx, interactionId, ref, true);
@@ -235,8 +248,8 @@ export class InteractionService {
   }
 
   async unlink(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     await setLinked(this.deps.db, interactionId, ref, false);
     return this.done(interaction, { kind: 'info', text: `Unlinked ${link.label}: nothing will be written to it for this interaction.` });
   }
@@ -249,7 +262,7 @@ export class InteractionService {
       | { kind: 'contact' | 'case'; fields: Record<string, FieldValue | undefined> }
       | { kind: 'custom'; entity: string; fields: Record<string, FieldValue> },
   ): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
     let record: CrmRecord;
     if (request.kind === 'custom') {
       ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
@@ -276,8 +289,8 @@ export class InteractionService {
   }
 
   async updateRecord(agentId: string, interactionId: string, ref: RecordRef, fields: Record<string, FieldValue>): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields });
     await putRecordLinks(this.deps.db, [{ ...link, label: record.name, fields: record.fields }]);
     return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.` });
@@ -285,8 +298,8 @@ export class InteractionService {
 
   /** All fields of a record on the card, fresh from the CRM, with its activities newest first. */
   async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
-    const interaction = await this.owned(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const { interaction } = await this.ownership.owned(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     const configuration = this.deps.engine.configuration(interaction.configurationId);
     const mappings = configuration?.dynamicDataMappings ?? {};
     let fields = link.fields;
@@ -343,7 +356,7 @@ export class InteractionService {
    * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
    */
   async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }): Promise<CustomerCardView> {
-    const interaction = await this.owned(agentId, interactionId);
+    const { interaction } = await this.ownership.owned(agentId, interactionId);
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
     if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
     const disposition = this.deps.dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
@@ -380,23 +393,27 @@ export class InteractionService {
    * shows them in the merge dialog.
    */
   async findDuplicates(agentId: string, interactionId: string, text: string): Promise<CustomerCardView> {
-    await this.ownedOpen(agentId, interactionId);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
     const query = text.trim().slice(0, 100);
-    return this.currentView(interactionId, { kind: 'info', text: `Cards that may be the same person as "${query}" are listed under Merge.` }, query);
+    return this.draw(interaction, { kind: 'info', text: `Cards that may be the same person as "${query}" are listed under Merge.` }, query);
   }
 
   /**
    * Merges another customer's card into this interaction's customer: their identifiers, interactions and
    * everything linked to those interactions now belong to one person. Nothing is deleted from the CRM.
+   * Only a card nobody else is handling may be taken (see Ownership.mergeableCustomer); the check and the
+   * move are one transaction.
    */
   async mergeCustomer(agentId: string, interactionId: string, otherCustomerId: string): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    if (!interaction.customerId) throw conflict('This interaction has no customer card to merge into.');
-    if (otherCustomerId === interaction.customerId) throw invalidInput('That is this same customer card.');
-    const other = await findCustomer(this.deps.db, otherCustomerId);
-    if (!other) throw notFound('That customer card does not exist any more (merged already?).');
-    const moved = await interactionCount(this.deps.db, other.id);
-    await this.deps.db.transaction().execute((trx) => mergeCustomers(trx, interaction.customerId!, other.id));
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const into = interaction.customerId;
+    if (!into) throw conflict('This interaction has no customer card to merge into.');
+    const { other, moved } = await this.deps.db.transaction().execute(async (trx) => {
+      const other = await this.ownership.mergeableCustomer(interaction, otherCustomerId, trx);
+      const moved = await interactionCount(trx, other.id);
+      await mergeCustomers(trx, into, other.id);
+      return { other, moved };
+    });
     for (const link of (await listRecordLinks(this.deps.db, interactionId)).filter((l) => l.linked)) await this.addHistory(interaction, link);
     return this.done(interaction, {
       kind: 'info',
@@ -479,27 +496,5 @@ export class InteractionService {
     const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));
     await putRecordLinks(this.deps.db, fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
   }
-
-  private async owned(agentId: string, interactionId: string): Promise<Interaction> {
-    return mine(await findInteraction(this.deps.db, interactionId), agentId);
-  }
-
-  private async ownedOpen(agentId: string, interactionId: string): Promise<Interaction> {
-    const interaction = await this.owned(agentId, interactionId);
-    if (interaction.state === 'completed') throw stale('This interaction is completed; its card is read-only and nothing was changed.');
-    return interaction;
-  }
-
-  private async onCard(interactionId: string, ref: RecordRef): Promise<InteractionRecordLink> {
-    const link = await findRecordLink(this.deps.db, interactionId, ref);
-    if (!link) throw forbidden('That record is not on this interaction\'s card, so it cannot be used from here. Search for it first.');
-    return link;
-  }
 }
 
-/** The interaction, if it exists and is this agent's; else the error that says which it is not. */
-function mine(interaction: Interaction | undefined, agentId: string): Interaction {
-  if (!interaction) throw notFound('That interaction does not exist.');
-  if (interaction.agentId !== agentId) throw forbidden('That card belongs to another agent\'s interaction; you can act only on your own.');
-  return interaction;
-}
