@@ -101,6 +101,11 @@ async function readCard(deps: CardActionDeps, agentId: string, data: { interacti
   return customerCard(view, access === 'owner' ? 'owner' : 'supervisor');
 }
 
+/** The schema of a verb's data (for its tests, and for whoever needs to know which fields a verb reads). */
+export function actionSchema(verb: Verb): z.ZodType<unknown, z.ZodTypeDef, unknown> {
+  return HANDLERS[verb].schema;
+}
+
 export function isCardVerb(verb: string): verb is Verb {
   return Object.hasOwn(HANDLERS, verb);
 }

@@ -310,7 +310,8 @@ export class InteractionService {
       const [fresh] = (await search(ref.type, `id = ${quote(ref.id)}`, 1)).records;
       if (fresh) {
         fields = fresh.fields;
-        await putRecordLinks(this.deps.db, [{ ...link, label: fresh.name, fields: fresh.fields }]);
+        // A completed card is read-only history: it keeps the record as it was; an open one shows it fresh.
+        if (interaction.state !== 'completed') await putRecordLinks(this.deps.db, [{ ...link, label: fresh.name, fields: fresh.fields }]);
       }
       activities = (
         await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: ref.type, id: ref.id }, limit: 50 })
