@@ -160,6 +160,16 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
     });
   });
 
+  it('the local identity picker\'s list (only without BOT_ID) names agents and their states, and no interaction or customer', async () => {
+    await changesNothing(async () => {
+      const list = await request(world.intruder, '/api/tab/agents');
+      expect(list.status).toBe(200);
+      expect(list.body.agents.map((a: any) => Object.keys(a).sort())).toEqual(list.body.agents.map(() => ['id', 'name', 'state']));
+      expectNoSecret(list);
+      for (const id of Object.values(world.ids)) expect(list.text).not.toContain(id);
+    });
+  });
+
   it('an identity that is not an agent id, or none, is 401 on every route, with nothing else said', async () => {
     await changesNothing(async () => {
       for (const header of [undefined, 'a'.repeat(5_000), 'two words']) {
