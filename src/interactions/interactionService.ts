@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
-import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
+import { displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
-import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
+import { describeState, type Interaction } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import {
@@ -16,27 +16,25 @@ import {
   openInteractionOf,
   findInteractionWithNotice,
   putRecordLinks,
-  recordsFromCustomerHistory,
-  recordsFromEarlierInteractions,
   setLastNotice,
-  setRecordActivities,
   setCardActivityId,
   setLinked,
   updateInteraction,
 } from '../store/interactionsRepository.js';
-import { customerFor, findCustomer, interactionCount, mergeCustomers, renameCustomer } from '../store/customersRepository.js';
+import { customerFor } from '../store/customersRepository.js';
 import { enqueueJobs } from '../store/jobsRepository.js';
 import type { Database } from '../store/schema.js';
-import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
-import { acwJobsFor, acwWritesOf } from './acwJobs.js';
-import { customerView, PERSON_TYPES } from './customerView.js';
+import { acwJobsFor } from './acwJobs.js';
 import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import { Ownership, type ReadAccess } from './ownership.js';
-import { classifySearch, quote, type SearchPlan } from './searchPlan.js';
+import { drawCard, recordDetails } from './cardQuery.js';
+import { mergeIntoCustomerOf } from './customerMerge.js';
+import { addHistory, onLinked } from './recordHistory.js';
+import { classifySearch, type SearchPlan } from './searchPlan.js';
 
 export interface InteractionServiceDeps {
   db: Kysely<Database>;
@@ -59,9 +57,6 @@ export interface SearchOutcome {
 }
 
 const MAX_SEARCH_RESULTS = 25;
-const MAX_HISTORY_RECORDS = 10;
-const MAX_ACTIVITIES = 20;
-const MAX_CARD_ACTIVITIES = 5;
 const MAX_NOTES = 4000;
 
 /**
@@ -129,7 +124,7 @@ export class InteractionService {
       await putRecordLinks(trx, dip.links);
       await updateInteraction(trx, interaction.id, 'active', { matchState: dip.matchState });
     });
-    for (const link of dip.links.filter((l) => l.linked)) await this.onLinked(interaction, link);
+    for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.deps, interaction, link);
     return this.done(interaction, dip.notice);
   }
 
@@ -159,29 +154,7 @@ export class InteractionService {
   }
 
   private async draw(interaction: Interaction, notice: Notice | undefined, duplicateQuery?: string): Promise<CustomerCardView> {
-    const interactionId = interaction.id;
-    const links = await listRecordLinks(this.deps.db, interactionId);
-    const configuration = this.deps.engine.configuration(interaction.configurationId);
-    const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
-    const agent = await findAgent(this.deps.db, interaction.agentId);
-    return buildCustomerCardView({
-      interaction,
-      customer: await customerView(this.deps.db, interaction, links, this.deps.defaultRegion, duplicateQuery),
-      owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
-      links,
-      crmWrites: interaction.state === 'completed' ? await acwWritesOf(this.deps.db, interactionId, links) : [],
-      mappings: configuration?.dynamicDataMappings ?? {},
-      dispositions: this.deps.dispositions,
-      can: {
-        createContact: has({ kind: 'create', variant: 'standard', recordType: 'contact' }),
-        createCase: has({ kind: 'create', variant: 'standard', recordType: 'case' }),
-        createCustom: has({ kind: 'create', variant: 'custom' }),
-        update: has({ kind: 'update' }),
-        search: has({ kind: 'search', variant: 'custom' }),
-      },
-      now: this.clock(),
-      notice,
-    });
+    return drawCard(this.deps, interaction, { notice, duplicateQuery, now: this.clock() });
   }
 
   async isOwner(agentId: string, interactionId: string): Promise<boolean> {
@@ -243,7 +216,7 @@ export class InteractionService {
       await setLinked(trx, interactionId, ref, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    await this.onLinked(interaction, link);
+    await onLinked(this.deps, interaction, link);
     return this.done(interaction, { kind: 'info', text: `Linked ${link.label}: it will get this interaction's activity and data.` });
   }
 
@@ -284,7 +257,7 @@ export class InteractionService {
       await setLinked(trx, interactionId, record, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    await this.addHistory(interaction, { interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields });
+    await addHistory(this.deps, interaction, { interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields });
     return this.done(interaction, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
   }
 
@@ -296,44 +269,11 @@ export class InteractionService {
     return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.` });
   }
 
-  /** All fields of a record on the card, fresh from the CRM, with its activities newest first. */
+  /** All fields of a record on the card, fresh from the CRM, with its activities newest first (see recordDetails). */
   async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
     const { interaction } = await this.ownership.owned(agentId, interactionId);
     const link = await this.ownership.onCard(interaction, ref);
-    const configuration = this.deps.engine.configuration(interaction.configurationId);
-    const mappings = configuration?.dynamicDataMappings ?? {};
-    let fields = link.fields;
-    let activities: CrmRecord[] = [];
-    if (configuration && findWorkflow(configuration, { kind: 'search', variant: 'custom' })) {
-      const search = (entity: string, filter: string, limit: number) =>
-        runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { search: { entity, filter }, limit });
-      const [fresh] = (await search(ref.type, `id = ${quote(ref.id)}`, 1)).records;
-      if (fresh) {
-        fields = fresh.fields;
-        // A completed card is read-only history: it keeps the record as it was; an open one shows it fresh.
-        if (interaction.state !== 'completed') await putRecordLinks(this.deps.db, [{ ...link, label: fresh.name, fields: fresh.fields }]);
-      }
-      activities = (
-        await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: ref.type, id: ref.id }, limit: 50 })
-      ).records;
-    }
-    const mapped = displayFields(ref.type, fields, mappings);
-    const mappedLabels = new Set((mappings[ref.type] ?? []).map((m) => m.field));
-    const rest = Object.entries(fields)
-      .filter(([key, value]) => !mappedLabels.has(key) && value !== null && value !== '')
-      .map(([key, value]) => ({ label: key, value: String(value) }));
-    return {
-      interactionId,
-      readOnly: interaction.state === 'completed',
-      record: { ref, typeLabel: typeLabel(ref.type), name: link.label, linked: link.linked },
-      fields: [...mapped, ...rest],
-      editable: (mappings[ref.type] ?? []).map((m) => ({ field: m.field, label: m.label, value: fields[m.field] == null ? '' : String(fields[m.field]) })),
-      activities: activities
-        .map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? ''), description: String(a.fields.description ?? '') }))
-        .sort((a, b) => b.when.localeCompare(a.when))
-        .slice(0, MAX_ACTIVITIES),
-      canUpdate: interaction.state !== 'completed' && !!configuration && !!findWorkflow(configuration, { kind: 'update' }),
-    };
+    return recordDetails(this.deps, interaction, link);
   }
 
   /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */
@@ -407,19 +347,7 @@ export class InteractionService {
    */
   async mergeCustomer(agentId: string, interactionId: string, otherCustomerId: string): Promise<CustomerCardView> {
     const interaction = await this.ownership.ownedOpen(agentId, interactionId);
-    const into = interaction.customerId;
-    if (!into) throw conflict('This interaction has no customer card to merge into.');
-    const { other, moved } = await this.deps.db.transaction().execute(async (trx) => {
-      const other = await this.ownership.mergeableCustomer(interaction, otherCustomerId, trx);
-      const moved = await interactionCount(trx, other.id);
-      await mergeCustomers(trx, into, other.id);
-      return { other, moved };
-    });
-    for (const link of (await listRecordLinks(this.deps.db, interactionId)).filter((l) => l.linked)) await this.addHistory(interaction, link);
-    return this.done(interaction, {
-      kind: 'info',
-      text: `Merged ${other.name}'s card into this one: ${other.identifiers.map((i) => i.value).join(', ')} and ${moved} interaction${moved === 1 ? '' : 's'} now belong to this customer.`,
-    });
+    return this.done(interaction, await mergeIntoCustomerOf(this.deps, this.ownership, interaction, otherCustomerId));
   }
 
 
@@ -462,40 +390,4 @@ export class InteractionService {
     }
     return records.slice(0, MAX_SEARCH_RESULTS);
   }
-
-  /** When a record is linked: its latest activities for the card, and what earlier interactions linked with it. */
-  private async onLinked(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
-    await this.addHistory(interaction, link);
-    const configuration = this.deps.engine.configuration(interaction.configurationId);
-    if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
-    try {
-      const { records } = await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
-      const activities = records.map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? a.fields.createdAt ?? '') }));
-      await setRecordActivities(this.deps.db, interaction.id, { type: link.recordType, id: link.recordId }, activities);
-    } catch (error) {
-      // The card is still right without them; the agent can open Details, which says what failed.
-      this.deps.logger.warn({ err: error, interactionId: interaction.id }, 'activities of a linked record not read');
-    }
-  }
-
-  /**
-   * Brings records linked in earlier interactions (with this record, or of this customer) onto the card,
-   * under Related; and names an unnamed customer after the person linked.
-   */
-  private async addHistory(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
-    const interactionId = interaction.id;
-    const earlier = [
-      ...(await recordsFromEarlierInteractions(this.deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
-      ...(interaction.customerId ? await recordsFromCustomerHistory(this.deps.db, interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
-    ];
-    if (interaction.customerId && PERSON_TYPES.has(link.recordType.toLowerCase())) {
-      const customer = await findCustomer(this.deps.db, interaction.customerId);
-      if (customer && customer.name === displayPhone(interaction.ani)) await renameCustomer(this.deps.db, customer.id, link.label);
-    }
-    const current = await listRecordLinks(this.deps.db, interactionId);
-    const known = new Set(current.map((l) => `${l.recordType}:${l.recordId}`));
-    const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));
-    await putRecordLinks(this.deps.db, fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
-  }
 }
-
