@@ -164,7 +164,11 @@ describe('chat commands are bounded at the edge', () => {
       }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ statusCode: 400, value: { code: 'BadRequest', message: 'This card action is not known to the app.' } });
+    const body = (await response.json()) as { statusCode: number; value: { code: string; message: string } };
+    expect(body).toMatchObject({ statusCode: 400, value: { code: 'BadRequest' } });
+    // It says what is wrong, in a sentence, never with the sender's verb in it.
+    expect(body.value.message).toMatch(/^(The card action|value\.action|This card action)/);
+    expect(body.value.message.length).toBeLessThan(200);
   });
 
   it('keeps at most 256 characters of a display name, from a message or an install', async () => {

@@ -1,39 +1,14 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
-import { VERBS } from '../../cards/verbs.js';
 import { excerpt } from '../../domain/excerpt.js';
 import type { BotDeps } from '../deps.js';
 import { command } from '../turn.js';
 
-const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
-
-/** How much of unknown text, or of an unknown verb, is quoted back or logged. */
+/** How much of unknown text is quoted back. */
 const QUOTED_CHARS = 60;
 
-/**
- * What no other route answers: unknown text gets a pointer to help; a card action we do not know (an unknown
- * verb, a verb that is not a string, an action that is not an Action.Execute) gets a 400.
- */
+/** What no other route answers: unknown text gets a pointer to help (card actions: customerCardActions.ts). */
 export function registerFallback(app: Application, deps: BotDeps): void {
-  app.activity(
-    async (context: TurnContext) =>
-      context.activity.type === ActivityTypes.Invoke &&
-      context.activity.name === 'adaptiveCard/action' &&
-      !isKnownAction(context.activity.value?.action),
-    async (context) => {
-      const verb: unknown = context.activity.value?.action?.verb;
-      const named = typeof verb === 'string' ? excerpt(verb, QUOTED_CHARS) : `(${Array.isArray(verb) ? 'an array' : typeof verb})`;
-      deps.logger.info({ verb: named }, 'unknown card action refused');
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: {
-          status: 400,
-          body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'This card action is not known to the app.' } },
-        },
-      });
-    },
-  );
-
   app.activity(
     ActivityTypes.Message,
     command(deps, async (context) => {
@@ -43,9 +18,4 @@ export function registerFallback(app: Application, deps: BotDeps): void {
       );
     }),
   );
-}
-
-/** An Action.Execute with one of our verbs: what the card action routes answer (teams-ai matches nothing else). */
-function isKnownAction(action: { type?: unknown; verb?: unknown } | undefined): boolean {
-  return action?.type === 'Action.Execute' && typeof action.verb === 'string' && KNOWN_VERBS.has(action.verb);
 }
