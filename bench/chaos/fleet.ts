@@ -4,6 +4,25 @@ import { sleep } from '../lib/stats.js';
 import { BotClient } from '../lib/teams.js';
 import type { TrialStore } from './store.js';
 
+/**
+ * A client whose activity ids are unique across the fleet's clients: each BotClient counts its own, and the
+ * recording connector matches replies to activities by id, so two clients (two processes, or a process and
+ * its restart) must never send the same one.
+ */
+class FleetClient extends BotClient {
+  constructor(
+    port: number,
+    recorder: Recorder,
+    private readonly ids: { next: number; prefix: string },
+  ) {
+    super(port, recorder, 64);
+  }
+
+  override nextId(): string {
+    return `${this.ids.prefix}-${++this.ids.next}`;
+  }
+}
+
 /** One bot process of a trial, on a port it keeps across restarts. */
 interface Slot {
   port: number;
@@ -21,6 +40,7 @@ interface Slot {
  */
 export class Fleet {
   private readonly slots: Slot[] = [];
+  private readonly ids = { next: 0, prefix: `chaos-${process.pid}-${Date.now().toString(36)}` };
 
   private constructor(
     private readonly store: TrialStore,
@@ -50,7 +70,7 @@ export class Fleet {
     const child = await BotChild.start({ app: 'product', runtime: { kind: 'bundle', file: this.bundle }, port: slot.port, dataDir: this.store.dataDir, env });
     await untilHealthy(slot.port, child);
     slot.child = child;
-    slot.client = new BotClient(slot.port, this.recorder, 64);
+    slot.client = new FleetClient(slot.port, this.recorder, this.ids);
   }
 
   /** kill -9 of process `index`; resolves with the wall-clock time (ms) it was sent, once it has exited. */

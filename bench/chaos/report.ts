@@ -19,7 +19,7 @@ const secs = (s: number | null) => (s === null ? '—' : `${s.toFixed(1)} s`);
 const backendName = (s: { backend: string; processes: number }) => (s.backend === 'sqlite' ? 'SQLite, 1 process' : `PostgreSQL, ${s.processes} processes`);
 
 /** CHAOS.md: the figures of one chaos run, what they were measured on, and how to run it again. */
-export function chaosMarkdown(options: ChaosOptions, machine: Machine, started: Date, seconds: number, backends: BackendSummary[], edits: FieldEditResult[], stoppedEarly: string | undefined): string {
+export function chaosMarkdown(options: ChaosOptions, machine: Machine, started: Date, seconds: number, backends: BackendSummary[], edits: FieldEditResult[], stoppedEarly: string | undefined, failedTrials: string[]): string {
   const rows: string[] = [];
   for (const s of backends) {
     const v = verdicts(s);
@@ -50,7 +50,7 @@ export function chaosMarkdown(options: ChaosOptions, machine: Machine, started: 
   return `# Chaos run
 
 Issue 10's crash and concurrency figures: \`npm run chaos\` (bench/chaos/), against the production build.
-${stoppedEarly ? `\n**Stopped early:** ${stoppedEarly}\n` : ''}
+${stoppedEarly ? `\n**Stopped early:** ${stoppedEarly}\n` : ''}${failedTrials.length ? `\n**${failedTrials.length} trial(s) could not be run to the end** (not in the figures): ${failedTrials.map((f) => `\`${f}\``).join('; ')}\n` : ''}
 **Code measured:** commit ${machine.revision}. **Machine:** ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB memory, Node ${machine.node}, ${machine.platform}.
 **When:** ${started.toISOString()}, ${Math.round(seconds / 60)} min. **Run:** ${options.quick ? '--quick, ' : ''}${options.trials} trials per backend, ${options.lanes} lanes × ${options.callsPerLane} calls on ${options.recordsPerLane} contacts per lane, ${options.pairs} field-edit pairs (${options.pairBatch} at once), seed ${options.seed}; ${lease}.
 

@@ -57,6 +57,8 @@ await recorder.start();
 
 const trials: Record<string, TrialResult[]> = {};
 const edits: FieldEditResult[] = [];
+/** Trials that could not be run to the end, and why: they count against the run. */
+const failedTrials: string[] = [];
 let stoppedEarly: string | undefined;
 try {
   for (const backend of options.backends) {
@@ -67,9 +69,20 @@ try {
         log(stoppedEarly);
         break;
       }
-      trials[backend].push(await killTrial(options, backend, trial, run, random, recorder, bundle, log));
+      try {
+        trials[backend].push(await killTrial(options, backend, trial, run, random, recorder, bundle, log));
+      } catch (error) {
+        // A process that does not come back, a store that cannot be made: said, counted, and the run goes on.
+        failedTrials.push(`${backend} trial ${trial + 1}: ${(error as Error).message.slice(0, 400)}`);
+        log(`${failedTrials.at(-1)!}`);
+      }
     }
-    edits.push(await fieldEdits(options, backend, run, random, recorder, bundle, log));
+    try {
+      edits.push(await fieldEdits(options, backend, run, random, recorder, bundle, log));
+    } catch (error) {
+      failedTrials.push(`${backend} field edits: ${(error as Error).message.slice(0, 400)}`);
+      log(`${failedTrials.at(-1)!}`);
+    }
   }
 } finally {
   await recorder.stop();
@@ -82,11 +95,11 @@ mkdirSync(resultsDir, { recursive: true });
 if (options.write) {
   writeFileSync(
     join(resultsDir, 'chaos.json'),
-    `${JSON.stringify({ date: started.toISOString(), seconds: Math.round(seconds), machine, options, stoppedEarly, summaries, fieldEdits: edits, trials }, null, 2)}\n`,
+    `${JSON.stringify({ date: started.toISOString(), seconds: Math.round(seconds), machine, options, stoppedEarly, failedTrials, summaries, fieldEdits: edits, trials }, null, 2)}\n`,
   );
   log(`wrote ${join(resultsDir, 'chaos.json')}`);
   if (!options.quick) {
-    writeFileSync(join(REPO, 'CHAOS.md'), chaosMarkdown(options, machine, started, seconds, summaries, edits, stoppedEarly));
+    writeFileSync(join(REPO, 'CHAOS.md'), chaosMarkdown(options, machine, started, seconds, summaries, edits, stoppedEarly, failedTrials));
     log('wrote CHAOS.md');
   }
 }
@@ -98,3 +111,4 @@ for (const s of summaries) {
   );
 }
 for (const e of edits) log(`${e.backend} field edits: ${editsLost(e)} writes lost in ${e.ran} pairs`);
+if (failedTrials.length) log(`${failedTrials.length} trial(s) failed: ${failedTrials.join(' | ')}`);
