@@ -82,7 +82,8 @@ async function admin(baseUrl: string, statement: string): Promise<void> {
   }
 }
 
-function sqliteReader(file: string): AuditDb {
+/** Reads a SQLite file of the product's (read-only: the bots are its only writers). */
+export function sqliteReader(file: string): AuditDb {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   const statements = new Map<string, Database.Statement>();
@@ -98,8 +99,9 @@ function sqliteReader(file: string): AuditDb {
   };
 }
 
-function postgresReader(databaseUrl: string): AuditDb {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+/** Reads a PostgreSQL database of the product's; `schema` when it lives in one (the tests' stores). */
+export function postgresReader(databaseUrl: string, schema?: string): AuditDb {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, ...(schema ? { options: `-c search_path=${schema.replace(/[^A-Za-z0-9_]/g, '')}` } : {}) });
   return {
     rows: async <T>(sql: string, params: unknown[] = []) => {
       let n = 0;
