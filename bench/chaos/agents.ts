@@ -54,9 +54,10 @@ export class LaneAgent {
 
   /**
    * One whole call: Available (once), the call from `phone` (its single match is linked at once), every
-   * other record the card offers linked, hang up, Complete ACW. Returns the interaction.
+   * other record the card offers linked, hang up, Complete ACW (`beforeComplete` is told as it is sent).
+   * Returns the interaction.
    */
-  async call(phone: string, disposition: string, notes: string): Promise<string> {
+  async call(phone: string, disposition: string, notes: string, beforeComplete?: (interactionId: string) => void): Promise<string> {
     if (!this.available) {
       await this.say('available', /You are Available/);
       this.available = true;
@@ -72,6 +73,7 @@ export class LaneAgent {
       card = await this.invoke(link.verb, link.data, /Linked /);
     }
     await this.say('hangup', /The call ended/);
+    beforeComplete?.(interactionId);
     await this.invoke(VERBS.completeAcw, { interactionId, disposition, notes }, /After Call Work complete/);
     return interactionId;
   }

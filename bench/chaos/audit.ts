@@ -153,6 +153,7 @@ export async function auditWrites(db: AuditDb): Promise<WritesAudit> {
 
 export interface JobRow {
   id: number;
+  subject: string | null;
   status: string;
   attempts: number;
   lease_until: string | null;
@@ -161,7 +162,7 @@ export interface JobRow {
 
 /** The jobs leased (running) right now. */
 export async function runningJobs(db: AuditDb): Promise<JobRow[]> {
-  return db.rows<JobRow>("SELECT id, status, attempts, lease_until, finished_at FROM jobs WHERE status = 'running'");
+  return db.rows<JobRow>("SELECT id, subject, status, attempts, lease_until, finished_at FROM jobs WHERE status = 'running'");
 }
 
 /** Jobs not done yet (pending or running), however far their retry lies. */
@@ -190,7 +191,7 @@ export interface Takeover {
  */
 export async function measureTakeover(db: AuditDb, atKill: JobRow[], killedAt: number): Promise<Takeover> {
   if (atKill.length === 0) return { leasedAtKill: 0, orphaned: 0, ms: null, notTakenOver: 0, leaseLeftMs: null };
-  const now = await db.rows<JobRow>(`SELECT id, status, attempts, lease_until, finished_at FROM jobs WHERE id IN (${atKill.map(() => '?').join(', ')})`, atKill.map((j) => j.id));
+  const now = await db.rows<JobRow>(`SELECT id, subject, status, attempts, lease_until, finished_at FROM jobs WHERE id IN (${atKill.map(() => '?').join(', ')})`, atKill.map((j) => j.id));
   const after = new Map(now.map((j) => [Number(j.id), j]));
   const orphaned = atKill.filter((j) => (after.get(Number(j.id))?.attempts ?? 0) > j.attempts);
   const done = orphaned.map((j) => after.get(Number(j.id))!).filter((j) => j.status === 'done' && j.finished_at);

@@ -7,8 +7,9 @@ import type { ChaosOptions } from './options.js';
 import { freshStore, type AuditDb } from './store.js';
 
 const DISPOSITIONS = ['Resolved', 'Follow-up needed', 'Escalated', 'Callback requested', 'Wrong number'];
-/** After the kill moment comes, how long to wait for the victim to hold a leased job before killing anyway. */
-const WAIT_FOR_LEASE_MS = 1500;
+/** From a Complete ACW sent to the victim, how long to look for a leased job; and how many such tries. */
+const WAIT_FOR_LEASE_MS = 400;
+const TRIES = 10;
 
 export interface TrialResult {
   backend: 'sqlite' | 'postgres';
@@ -68,8 +69,18 @@ export async function killTrial(options: ChaosOptions, backend: 'sqlite' | 'post
 
     let confirmed = 0;
     const failures: string[] = [];
-    let reachedKillPoint: () => void = () => undefined;
-    const killPoint = new Promise<void>((resolve) => (reachedKillPoint = resolve));
+    // The kill point: once killAfterCalls calls are complete, the next Complete ACW sent to the victim.
+    // Its commit wakes the victim's own worker at once (the other polls once a second), so the jobs
+    // leased right after it are, most likely, the victim's.
+    let armed = false;
+    /** Interactions completed through the victim: their jobs are leased by its worker, woken by the commit. */
+    const sentToVictim = new Set<string>();
+    let waiting: Array<() => void> = [];
+    const nextSendToVictim = () => new Promise<void>((resolve) => waiting.push(resolve));
+    const reachedKillPoint = () => {
+      for (const resolve of waiting) resolve();
+      waiting = [];
+    };
     const lane = async (l: number) => {
       const own = phones.slice(l * recordsPerLane, (l + 1) * recordsPerLane);
       let serial = 0;
@@ -79,8 +90,13 @@ export async function killTrial(options: ChaosOptions, backend: 'sqlite' | 'post
       for (let k = 0; k < callsPerLane; k++) {
         const who = k % 2;
         try {
-          await agents[who]!.call(own[k % own.length]!, DISPOSITIONS[(k + l) % DISPOSITIONS.length]!, `Chaos trial ${trial}, lane ${l}, call ${k}.`);
-          if (++confirmed >= killAfterCalls) reachedKillPoint();
+          const toVictim = (interactionId: string) => {
+            if (l % processes !== victim) return;
+            sentToVictim.add(interactionId);
+            if (armed) reachedKillPoint();
+          };
+          await agents[who]!.call(own[k % own.length]!, DISPOSITIONS[(k + l) % DISPOSITIONS.length]!, `Chaos trial ${trial}, lane ${l}, call ${k}.`, toVictim);
+          if (++confirmed >= killAfterCalls) armed = true;
         } catch (error) {
           failures.push((error as Error).message);
           // What the failed step did is unknown (the interaction may be open): this agent is given up.
@@ -90,11 +106,22 @@ export async function killTrial(options: ChaosOptions, backend: 'sqlite' | 'post
     };
     const burst = Promise.all(Array.from({ length: lanes }, (_, l) => lane(l)));
 
-    // The kill: at the chosen moment, as soon as a job is leased (or after WAIT_FOR_LEASE_MS regardless).
+    // The kill: from the kill point, as soon as a job is leased (else after TRIES looks, regardless).
     const killed = (async () => {
-      await Promise.race([killPoint, burst]);
-      const until = performance.now() + WAIT_FOR_LEASE_MS;
-      while (performance.now() < until && (await runningJobs(db!)).length === 0) await sleep(1);
+      let done = false;
+      void burst.then(() => (done = true));
+      // Looked for at each of a few Complete ACWs sent to the victim: its jobs may run between two looks.
+      for (let tries = 0; tries < TRIES && !done; tries++) {
+        await Promise.race([nextSendToVictim(), burst]);
+        const until = performance.now() + WAIT_FOR_LEASE_MS;
+        let leased = false;
+        while (!leased && performance.now() < until) {
+          leased = (await runningJobs(db!)).some((j) => j.subject !== null && sentToVictim.has(j.subject));
+          // setImmediate, not a timer: as often as the harness can, still serving the agents' sockets.
+          if (!leased) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        if (leased) break;
+      }
       const killedAt = await fleet!.kill(victim);
       // The victim is dead: what it leased is frozen; on PostgreSQL the other one's leases end within ms.
       const atKill: JobRow[] = (await runningJobs(db!)).map((j) => ({ ...j, id: Number(j.id), attempts: Number(j.attempts) }));
