@@ -59,14 +59,28 @@ export async function freshStore(backend: 'sqlite' | 'postgres', name: string, b
   };
 }
 
-/** Drops the databases an earlier run left behind (one stopped half-way). */
+/** Runs whose databases are left alone: another chaos run may be going on on the same server. */
+const LEFTOVER_AFTER_MS = 24 * 3600_000;
+
+/**
+ * Whether a trial database (chaos_<run>_<backend>_<trial>, <run> the run's start in base 36) is a leftover
+ * of a run that stopped half-way a day ago or more: never one of a run that may still be going on.
+ */
+export function isLeftover(database: string, now = Date.now()): boolean {
+  const run = /^chaos_([0-9a-z]+)_/.exec(database)?.[1];
+  const started = run ? parseInt(run, 36) : NaN;
+  return Number.isFinite(started) && now - started >= LEFTOVER_AFTER_MS;
+}
+
+/** Drops the databases that runs stopped half-way left behind. */
 export async function dropLeftovers(baseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: baseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'chaos\\_%'");
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-    return rows.length;
+    const leftovers = rows.filter((r) => isLeftover(r.datname));
+    for (const { datname } of leftovers) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    return leftovers.length;
   } finally {
     await client.end();
   }
@@ -102,6 +116,8 @@ export function sqliteReader(file: string): AuditDb {
 /** Reads a PostgreSQL database of the product's; `schema` when it lives in one (the tests' stores). */
 export function postgresReader(databaseUrl: string, schema?: string): AuditDb {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, ...(schema ? { options: `-c search_path=${schema.replace(/[^A-Za-z0-9_]/g, '')}` } : {}) });
+  // An idle connection that the server ends (its database dropped) must not end the run: the next query fails instead.
+  pool.on('error', () => undefined);
   return {
     rows: async <T>(sql: string, params: unknown[] = []) => {
       let n = 0;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditWrites, measureTakeover, memorializedFields, runningJobs } from '../../bench/chaos/audit.js';
-import { postgresReader, sqliteReader, type AuditDb } from '../../bench/chaos/store.js';
+import { isLeftover, postgresReader, sqliteReader, type AuditDb } from '../../bench/chaos/store.js';
 import { insertRecord } from '../../src/crm/embedded/embeddedConnector.js';
 import type { Interaction } from '../../src/domain/interaction.js';
 import { upsertAgent } from '../../src/store/agentsRepository.js';
@@ -90,6 +90,16 @@ describe.each(STORE_BACKENDS)('chaos run audit ($name)', ({ name, open }) => {
 
     await db.updateTable('jobs').set({ status: 'running', attempts: 3, finished_at: null }).where('idempotency_key', '=', 'k1').execute();
     expect(await measureTakeover(reader, atKill, killedAt)).toMatchObject({ orphaned: 1, ms: null, notTakenOver: 1 });
+  });
+});
+
+describe('chaos run leftovers', () => {
+  it('drops only databases of runs started a day ago or more, never one that may still be running', () => {
+    const now = Date.UTC(2026, 11, 6, 16, 0);
+    const name = (startedAt: number) => `chaos_${startedAt.toString(36)}_postgres_3`;
+    expect(isLeftover(name(now - 25 * 3600_000), now)).toBe(true);
+    expect(isLeftover(name(now - 10 * 60_000), now)).toBe(false);
+    expect(isLeftover('chaos_notarun', now)).toBe(false);
   });
 });
 
