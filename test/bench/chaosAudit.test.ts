@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditWrites, measureTakeover, memorializedFields, runningJobs } from '../../bench/chaos/audit.js';
 import { isLeftover, postgresReader, sqliteReader, type AuditDb } from '../../bench/chaos/store.js';
-import { insertRecord } from '../../src/crm/embedded/embeddedConnector.js';
+import { insertRecord } from '../../src/crm/embedded/recordStore.js';
 import type { Interaction } from '../../src/domain/interaction.js';
 import { upsertAgent } from '../../src/store/agentsRepository.js';
 import { insertInteraction, putRecordLinks } from '../../src/store/interactionsRepository.js';
