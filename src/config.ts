@@ -62,6 +62,15 @@ const envSchema = z.object({
   /** Teams AAD object IDs of supervisors, comma-separated. */
   SUPERVISOR_IDS: list(''),
   ACD_SIMULATOR: z.enum(['on', 'off', 'auto']).default('auto'),
+  /** The secret an ACD signs POST /api/acd/events with (X-Signature); unset: only named sources may post. */
+  ACD_EVENTS_SECRET: unsetIfEmpty(z.string().min(16, 'must be at least 16 characters')),
+  /** More senders, each with its own secret, as source:secret,...; a sender names itself in X-Acd-Source. */
+  ACD_EVENTS_SECRETS: unsetIfEmpty(
+    z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,40}:.{16,}$/, 'must be source:secret,... (a source of letters, digits, _ . -; a secret of 16 characters or more)'))),
+  ),
   /** What the card message itself shows: the shared read-only view (Teams refreshes the owner's), or the owner's. */
   CARD_MESSAGE_VIEW: z.enum(['shared', 'owner', 'auto']).default('auto'),
   DEFAULT_REGION: z
@@ -137,6 +146,8 @@ export interface AppConfig {
   http: HttpConfig;
   supervisorIds: string[];
   acdSimulator: boolean;
+  /** Who may post ACD events: source name → secret ('default': ACD_EVENTS_SECRET, for requests naming no source). */
+  acdEventSecrets: ReadonlyMap<string, string>;
   /**
    * `shared`: the message holds the read-only view and its refresh gives the owner theirs (Teams' user
    * specific views). `owner`: the message holds the owner's view, for local clients without user specific
@@ -212,6 +223,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
+    acdEventSecrets: new Map([
+      ...(e.ACD_EVENTS_SECRET ? [['default', e.ACD_EVENTS_SECRET] as const] : []),
+      ...(e.ACD_EVENTS_SECRETS ?? []).map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)] as const),
+    ]),
     cardMessageView: e.CARD_MESSAGE_VIEW === 'auto' ? (botId ? 'shared' : 'owner') : e.CARD_MESSAGE_VIEW,
     defaultRegion: e.DEFAULT_REGION,
     crmConfigFile,
@@ -290,6 +305,7 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
     botPassword: config.bot.password ? '(set)' : '(not set)',
     supervisors: config.supervisorIds.length,
     acdSimulator: config.acdSimulator,
+    acdEventSources: config.acdEventSecrets.size ? [...config.acdEventSecrets.keys()] : '(none: POST /api/acd/events answers 401)',
     cardMessageView: config.cardMessageView,
     crmConfigurations: config.crm.configurations.map((c) => `${c.id} (${c.connector.type})`),
     tab: describeTab(config.tab),

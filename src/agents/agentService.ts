@@ -92,6 +92,21 @@ export class AgentService {
     return this.changeState(agentId, 'Unavailable', reasonCode);
   }
 
+  /**
+   * The ACD sets the agent's state (it is the source of truth for it): any reason code it names is kept, in
+   * our spelling when it is one of ours. An agent on a contact (Working, ACW) is 'busy': their contacts
+   * move them, and the caller applies this state again once the contact is done.
+   */
+  async applyAcdState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<'applied' | 'busy'> {
+    const agent = await findAgent(this.deps.db, agentId);
+    if (!agent) throw invalidInput(`agent: ${agentId} is not known here`);
+    if (agent.state === 'Working' || agent.state === 'ACW') return 'busy';
+    const code = state === 'Unavailable' && reasonCode ? (this.deps.reasonCodes.find((c) => c.toLowerCase() === reasonCode.toLowerCase()) ?? reasonCode) : null;
+    const since = agent.state === state && agent.reasonCode === code ? agent.stateSince : at;
+    await setAgentState(this.deps.db, agentId, { state, reasonCode: code, since, currentInteractionId: null });
+    return 'applied';
+  }
+
   private async changeState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null): Promise<Agent> {
     const agent = await findAgent(this.deps.db, agentId);
     if (!agent) throw invalidInput('Say hello to the bot first, so it knows you.');

@@ -10,6 +10,7 @@ import * as cardMemory from './migrations/004_card_memory.js';
 import * as customers from './migrations/005_customers.js';
 import * as lookupIndexes from './migrations/006_lookup_indexes.js';
 import * as jobSubjects from './migrations/007_job_subjects.js';
+import * as acdEvents from './migrations/010_acd_events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '005_customers': customers,
   '006_lookup_indexes': lookupIndexes,
   '007_job_subjects': jobSubjects,
+  '010_acd_events': acdEvents,
 };
 
 /** Opens the database and brings its schema up to date. SQLite is created on first use. */
