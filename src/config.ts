@@ -71,6 +71,12 @@ const envSchema = z.object({
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,40}:.{16,}$/, 'must be source:secret,... (a source of letters, digits, _ . -; a secret of 16 characters or more)'))),
   ),
+  /** Twilio: the auth token TaskRouter's callbacks are signed with (X-Twilio-Signature); unset, they get 401. */
+  TWILIO_AUTH_TOKEN: unsetIfEmpty(z.string()),
+  /** The app's public address (https://host), when a proxy stands between Twilio and it: signatures cover the URL Twilio called. */
+  PUBLIC_BASE_URL: unsetIfEmpty(z.string().url('must be a URL such as https://customer-card.example.com').transform((u) => u.replace(/\/+$/, ''))),
+  /** TaskRouter activity names → our states: Activity:State[:Reason],... (default: Available, a reason code's name, else Unavailable). */
+  TWILIO_ACTIVITY_STATES: list('').pipe(z.array(z.string().regex(/^[^:,]+:(Available|Unavailable)(:[^:,]+)?$/, 'must be Activity:Available or Activity:Unavailable[:Reason], comma-separated'))),
   /** What the card message itself shows: the shared read-only view (Teams refreshes the owner's), or the owner's. */
   CARD_MESSAGE_VIEW: z.enum(['shared', 'owner', 'auto']).default('auto'),
   DEFAULT_REGION: z
@@ -148,6 +154,7 @@ export interface AppConfig {
   acdSimulator: boolean;
   /** Who may post ACD events: source name → secret ('default': ACD_EVENTS_SECRET, for requests naming no source). */
   acdEventSecrets: ReadonlyMap<string, string>;
+  twilio: { authToken: string | undefined; publicBaseUrl: string | undefined; activityStates: string[] };
   /**
    * `shared`: the message holds the read-only view and its refresh gives the owner theirs (Teams' user
    * specific views). `owner`: the message holds the owner's view, for local clients without user specific
@@ -223,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
+    twilio: { authToken: e.TWILIO_AUTH_TOKEN, publicBaseUrl: e.PUBLIC_BASE_URL, activityStates: e.TWILIO_ACTIVITY_STATES },
     acdEventSecrets: new Map([
       ...(e.ACD_EVENTS_SECRET ? [['default', e.ACD_EVENTS_SECRET] as const] : []),
       ...(e.ACD_EVENTS_SECRETS ?? []).map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)] as const),

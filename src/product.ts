@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { AcdDispatcher } from './acd/dispatcher.js';
 import { registerAcdRoutes } from './acd/eventsRoute.js';
 import { AcdSimulator } from './acd/simulator.js';
+import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
+import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
@@ -98,6 +100,13 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     isReady: () => ready,
   });
   registerAcdRoutes(server, { dispatcher, secrets: config.acdEventSecrets, logger: logger.child({ part: 'acd' }) });
+  registerTaskRouterRoute(server, {
+    dispatcher,
+    translator: new TaskRouterTranslator({ db: store.db, activityStates: parseActivityStates(config.twilio.activityStates), reasonCodes: config.reasonCodes }),
+    authToken: config.twilio.authToken,
+    publicBaseUrl: config.twilio.publicBaseUrl,
+    logger: logger.child({ part: 'acd' }),
+  });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     interactions,
