@@ -73,6 +73,11 @@ const envSchema = z.object({
   ),
   /** Twilio: the auth token TaskRouter's callbacks are signed with (X-Twilio-Signature); unset, they get 401. */
   TWILIO_AUTH_TOKEN: unsetIfEmpty(z.string()),
+  /** Twilio account and TaskRouter workspace, for telling TaskRouter what agents do in Teams (with TWILIO_AUTH_TOKEN). */
+  TWILIO_ACCOUNT_SID: unsetIfEmpty(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an Account SID (AC followed by 32 hex digits)')),
+  TWILIO_WORKSPACE_SID: unsetIfEmpty(z.string().regex(/^WS[0-9a-fA-F]{32}$/, 'must be a Workspace SID (WS followed by 32 hex digits)')),
+  /** Where Twilio's REST API is (default: Twilio's own hosts); a Twilio edge, or a local server in tests. */
+  TWILIO_API_BASE_URL: unsetIfEmpty(z.string().url('must be a URL such as https://taskrouter.dublin.ie1.twilio.com')),
   /** The app's public address (https://host), when a proxy stands between Twilio and it: signatures cover the URL Twilio called. */
   PUBLIC_BASE_URL: unsetIfEmpty(z.string().url('must be a URL such as https://customer-card.example.com').transform((u) => u.replace(/\/+$/, ''))),
   /** TaskRouter activity names → our states: Activity:State[:Reason],... (default: Available, a reason code's name, else Unavailable). */
@@ -154,7 +159,13 @@ export interface AppConfig {
   acdSimulator: boolean;
   /** Who may post ACD events: source name → secret ('default': ACD_EVENTS_SECRET, for requests naming no source). */
   acdEventSecrets: ReadonlyMap<string, string>;
-  twilio: { authToken: string | undefined; publicBaseUrl: string | undefined; activityStates: string[] };
+  twilio: {
+    authToken: string | undefined;
+    publicBaseUrl: string | undefined;
+    activityStates: string[];
+    /** Set when the account, workspace and token are: then TaskRouter hears of ACW completed in Teams. */
+    outbound: { accountSid: string; authToken: string; workspaceSid: string; apiBaseUrl: string | undefined } | undefined;
+  };
   /**
    * `shared`: the message holds the read-only view and its refresh gives the owner theirs (Teams' user
    * specific views). `owner`: the message holds the owner's view, for local clients without user specific
@@ -230,7 +241,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
-    twilio: { authToken: e.TWILIO_AUTH_TOKEN, publicBaseUrl: e.PUBLIC_BASE_URL, activityStates: e.TWILIO_ACTIVITY_STATES },
+    twilio: {
+      authToken: e.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      activityStates: e.TWILIO_ACTIVITY_STATES,
+      outbound:
+        e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_WORKSPACE_SID
+          ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, workspaceSid: e.TWILIO_WORKSPACE_SID, apiBaseUrl: e.TWILIO_API_BASE_URL }
+          : undefined,
+    },
     acdEventSecrets: new Map([
       ...(e.ACD_EVENTS_SECRET ? [['default', e.ACD_EVENTS_SECRET] as const] : []),
       ...(e.ACD_EVENTS_SECRETS ?? []).map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)] as const),

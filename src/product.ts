@@ -5,6 +5,7 @@ import { AcdDispatcher } from './acd/dispatcher.js';
 import { registerAcdRoutes } from './acd/eventsRoute.js';
 import { AcdSimulator } from './acd/simulator.js';
 import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
+import { TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
 import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
@@ -100,6 +101,10 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     isReady: () => ready,
   });
   registerAcdRoutes(server, { dispatcher, secrets: config.acdEventSecrets, logger: logger.child({ part: 'acd' }) });
+  if (config.twilio.outbound) {
+    const { workspaceSid } = config.twilio.outbound;
+    new TaskRouterOutbound({ db: store.db, client: twilioClient(config.twilio.outbound), workspaceSid, logger: logger.child({ part: 'acd' }), clock }).listenTo(events);
+  }
   registerTaskRouterRoute(server, {
     dispatcher,
     translator: new TaskRouterTranslator({ db: store.db, activityStates: parseActivityStates(config.twilio.activityStates), reasonCodes: config.reasonCodes }),

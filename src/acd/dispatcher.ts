@@ -83,7 +83,7 @@ export class AcdDispatcher {
         latest = await putAcdAgentState(trx, { agent_id: agentId, state: event.state, reason_code: event.reasonCode ?? null, at: event.at });
       } else {
         const known = await findAcdContact(trx, event.contact.id);
-        const merged = mergeContact(known, event, agentId);
+        const merged = mergeContact(known, event, agentId, options.source);
         latest = merged !== known;
         if (latest) await putAcdContact(trx, merged);
       }
@@ -125,11 +125,11 @@ const PHASE_OF: Record<AcdContactEvent['type'], string | undefined> = {
  * the two ends, acwCompleted and abandoned, the later one counts); details fill in from any event that has
  * them. Returns `known` itself when the event adds nothing.
  */
-export function mergeContact(known: AcdContactRow | undefined, event: AcdContactEvent, agentId: string): AcdContactRow {
+export function mergeContact(known: AcdContactRow | undefined, event: AcdContactEvent, agentId: string, source: string): AcdContactRow {
   const phase = PHASE_OF[event.type];
   const row: AcdContactRow = known
     ? { ...known }
-    : { contact_id: event.contact.id, agent_id: agentId, agent_at: event.at, phase: phase ?? 'offered', phase_at: event.at, channel: null, ani: null, dnis: null, skill: null, disposition: null, notes: null };
+    : { contact_id: event.contact.id, source, agent_id: agentId, agent_at: event.at, phase: phase ?? 'offered', phase_at: event.at, channel: null, ani: null, dnis: null, skill: null, disposition: null, notes: null };
   if (event.at > row.agent_at) Object.assign(row, { agent_id: agentId, agent_at: event.at });
   if (phase && known) {
     const rank = PHASE_RANK[phase]!;

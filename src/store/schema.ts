@@ -141,6 +141,8 @@ export interface AcdEventsTable {
 /** Each ACD contact's latest truth, merged from its events in whatever order they came (migration 010). */
 export interface AcdContactsTable {
   contact_id: string;
+  /** The sender that reported it first ('twilio', 'simulator', an events API source): who hears of its ACW. */
+  source: string;
   agent_id: string;
   /** When the ACD last (re)assigned the contact: a later offer or transfer wins. */
   agent_at: string;

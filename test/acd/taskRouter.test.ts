@@ -1,23 +1,37 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
+import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { waitFor } from '../support/waitFor.js';
 import { uniqueId } from './acdClient.js';
+import { startTaskRouterServer } from './taskRouterServer.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789';
+const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
+const WORKSPACE_SID = `WS${'2'.repeat(32)}`;
 
 describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
+  let taskRouter: Awaited<ReturnType<typeof startTaskRouterServer>>;
   let n = 0;
 
   beforeAll(async () => {
     store = await backend.open();
-    bot = await startBot(store, { TWILIO_AUTH_TOKEN: AUTH_TOKEN, ACD_SIMULATOR: 'off', TWILIO_ACTIVITY_STATES: 'Offline:Unavailable,Coffee:Unavailable:Break' });
+    taskRouter = await startTaskRouterServer({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, workspaceSid: WORKSPACE_SID });
+    bot = await startBot(store, {
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_WORKSPACE_SID: WORKSPACE_SID,
+      TWILIO_API_BASE_URL: taskRouter.url,
+      ACD_SIMULATOR: 'off',
+      TWILIO_ACTIVITY_STATES: 'Offline:Unavailable,Coffee:Unavailable:Break',
+    });
   });
   afterAll(async () => {
     await bot.stop();
+    await taskRouter.close();
     await store.dispose();
   });
 
@@ -80,6 +94,29 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     expect(await interactionOf(task)).toMatchObject({ state: 'completed', disposition: 'Escalated' });
     expect((await agentRow(agent)).state).toBe('Available');
     expect(cardsPosted(agent)).toHaveLength(1);
+    // TaskRouter completed the Task itself: nothing is sent back to it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(taskRouter.updates.filter((u) => u.sid === task)).toEqual([]);
+  });
+
+  it('completes the Task at TaskRouter when the agent completes ACW in Teams, once', async () => {
+    const agent = await newAgent();
+    const task = uniqueId('WT');
+    taskRouter.tasks.set(task, { sid: task, assignment_status: 'assigned', reason: null, attributes: '{}' });
+    await callback(reservation(agent, task, 'reservation.accepted'));
+    await callback(taskEvent(task, 'task.wrapup', 30));
+    taskRouter.tasks.get(task)!.assignment_status = 'wrapping';
+    const interaction = (await interactionOf(task))!;
+    const acwForm = await agent.currentCard(interaction.id);
+    await agent.clickCard(actionOf(acwForm, 'Complete ACW'), { disposition: 'Resolved', notes: 'Sorted' });
+
+    await waitFor('the Task completed at TaskRouter', () => taskRouter.tasks.get(task)!.assignment_status === 'completed');
+    expect(taskRouter.updates.filter((u) => u.sid === task)).toEqual([{ sid: task, params: { AssignmentStatus: 'completed', Reason: 'After Call Work completed in Teams: Resolved' } }]);
+    // TaskRouter then reports the Task completed: the app has nothing more to do, and says nothing back.
+    expect(await callback(taskEvent(task, 'task.completed', 90))).toBe(204);
+    expect(await interactionOf(task)).toMatchObject({ state: 'completed', disposition: 'Resolved', notes: 'Sorted' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(taskRouter.updates.filter((u) => u.sid === task)).toHaveLength(1);
   });
 
   it('refuses a wrong or missing signature with 401, and posts no card', async () => {

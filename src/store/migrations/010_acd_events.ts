@@ -14,6 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('acd_contacts')
     .addColumn('contact_id', 'text', (c) => c.primaryKey())
+    .addColumn('source', 'text', (c) => c.notNull()) // who reported it first: where to tell what the agent does to it
     .addColumn('agent_id', 'text', (c) => c.notNull())
     .addColumn('agent_at', 'text', (c) => c.notNull())
     .addColumn('phase', 'text', (c) => c.notNull())

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import twilio from 'twilio';
+import type { InteractionEvents } from '../interactions/interactionEvents.js';
+import { findAcdContact, putAcdContact } from '../store/acdRepository.js';
+import { findInteraction } from '../store/interactionsRepository.js';
+import type { Database } from '../store/schema.js';
+
+export interface TwilioOutboundConfig {
+  accountSid: string;
+  authToken: string;
+  workspaceSid: string;
+  /** TWILIO_API_BASE_URL: where TaskRouter's REST API is (a Twilio edge, or a local server in tests). */
+  apiBaseUrl: string | undefined;
+}
+
+/** Attempts to tell TaskRouter, and the wait before each retry: a short outage of its API is ridden out. */
+const RETRY_DELAYS_MS = [500, 2_000, 8_000];
+
+/** A twilio REST client whose requests go to `baseUrl` instead of https://<product>.twilio.com (same paths). */
+export function twilioClient(config: TwilioOutboundConfig): twilio.Twilio {
+  const { apiBaseUrl } = config;
+  if (!apiBaseUrl) return twilio(config.accountSid, config.authToken);
+  class RedirectingClient extends twilio.RequestClient {
+    override request<TData>(opts: Parameters<twilio.RequestClient['request']>[0]) {
+      const from = new URL(opts.uri);
+      // The options are passed on whole, only their address changed (the generic is the same TData).
+      const redirected = { ...opts, uri: `${apiBaseUrl!.replace(/\/+$/, '')}${from.pathname}${from.search}` } as Parameters<twilio.RequestClient['request']>[0] & { data?: TData };
+      return super.request<TData>(redirected as never);
+    }
+  }
+  return twilio(config.accountSid, config.authToken, { httpClient: new RedirectingClient() });
+}
+
+/**
+ * The other direction for TaskRouter: when the agent completes After Call Work in Teams on a contact that
+ * came from TaskRouter, its Task is completed there (assignmentStatus=completed), so the worker is free
+ * for the next one. A Task TaskRouter completed itself (task.completed) is not sent back: no loop.
+ * The attempt is retried in this process (RETRY_DELAYS_MS); a restart meanwhile loses it (not an outbox).
+ */
+export class TaskRouterOutbound {
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly deps: { db: Kysely<Database>; client: twilio.Twilio; workspaceSid: string; logger: Logger; clock: () => Date; sleep?: (ms: number) => Promise<void> },
+  ) {}
+
+  listenTo(events: InteractionEvents): void {
+    // Failures are logged where they happen (completeTask); they are not the card's.
+    events.onCardChanged(({ interactionId }) => this.onCardChanged(interactionId).catch(() => undefined));
+  }
+
+  private async onCardChanged(interactionId: string): Promise<void> {
+    const interaction = await findInteraction(this.deps.db, interactionId);
+    if (interaction?.state !== 'completed') return;
+    const row = await this.deps.db.selectFrom('interactions').select('acd_contact_id').where('id', '=', interactionId).executeTakeFirst();
+    const taskSid = row?.acd_contact_id;
+    if (!taskSid || this.inFlight.has(taskSid)) return;
+    const contact = await findAcdContact(this.deps.db, taskSid);
+    if (!contact || contact.source !== 'twilio' || contact.phase === 'acwCompleted' || contact.phase === 'abandoned') return;
+    if (contact.agent_id !== interaction.agentId) return; // the part of an agent it was transferred from
+    this.inFlight.add(taskSid);
+    try {
+      await this.completeTask(taskSid, interaction.disposition);
+      await putAcdContact(this.deps.db, { ...contact, phase: 'acwCompleted', phase_at: this.deps.clock().toISOString() });
+    } finally {
+      this.inFlight.delete(taskSid);
+    }
+  }
+
+  private async completeTask(taskSid: string, disposition: string | null): Promise<void> {
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.client.taskrouter.v1
+          .workspaces(this.deps.workspaceSid)
+          .tasks(taskSid)
+          .update({ assignmentStatus: 'completed', reason: `After Call Work completed in Teams${disposition ? `: ${disposition}` : ''}` });
+        this.deps.logger.info({ taskSid }, 'TaskRouter task completed');
+        return;
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        // A 4xx other than 429 will not change by asking again (the task is gone, or already completed).
+        if (attempt >= RETRY_DELAYS_MS.length || (status && status >= 400 && status < 500 && status !== 429)) {
+          this.deps.logger.error({ err: error, taskSid, status }, 'TaskRouter task not completed');
+          throw error;
+        }
+        await sleep(RETRY_DELAYS_MS[attempt]!);
+      }
+    }
+  }
+}
