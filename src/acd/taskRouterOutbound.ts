@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import twilio from 'twilio';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
-import { findAcdContact, putAcdContact } from '../store/acdRepository.js';
+import { findAcdContact, markAcwCompleted } from '../store/acdRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
 import type { Database } from '../store/schema.js';
 
@@ -39,7 +39,8 @@ export function twilioClient(config: TwilioOutboundConfig): twilio.Twilio {
  * The attempt is retried in this process (RETRY_DELAYS_MS); a restart meanwhile loses it (not an outbox).
  */
 export class TaskRouterOutbound {
-  private readonly inFlight = new Set<string>();
+  /** Per interaction, the check now running: its next change waits for it (then finds the Task told, or not yet due). */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: { db: Kysely<Database>; client: twilio.Twilio; workspaceSid: string; logger: Logger; clock: () => Date; sleep?: (ms: number) => Promise<void> },
@@ -47,7 +48,17 @@ export class TaskRouterOutbound {
 
   listenTo(events: InteractionEvents): void {
     // Failures are logged where they happen (completeTask); they are not the card's.
-    events.onCardChanged(({ interactionId }) => this.onCardChanged(interactionId).catch(() => undefined));
+    events.onCardChanged(({ interactionId }) => this.serially(interactionId));
+  }
+
+  /** One check at a time per interaction: two changes at once (ACW completed, an ACW write done) tell TaskRouter once. */
+  private serially(interactionId: string): Promise<void> {
+    const next = (this.running.get(interactionId) ?? Promise.resolve()).then(() => this.onCardChanged(interactionId)).catch(() => undefined);
+    this.running.set(interactionId, next);
+    void next.then(() => {
+      if (this.running.get(interactionId) === next) this.running.delete(interactionId);
+    });
+    return next;
   }
 
   private async onCardChanged(interactionId: string): Promise<void> {
@@ -55,17 +66,12 @@ export class TaskRouterOutbound {
     if (interaction?.state !== 'completed') return;
     const row = await this.deps.db.selectFrom('interactions').select('acd_contact_id').where('id', '=', interactionId).executeTakeFirst();
     const taskSid = row?.acd_contact_id;
-    if (!taskSid || this.inFlight.has(taskSid)) return;
+    if (!taskSid) return;
     const contact = await findAcdContact(this.deps.db, taskSid);
     if (!contact || contact.source !== 'twilio' || contact.phase === 'acwCompleted' || contact.phase === 'abandoned') return;
     if (contact.agent_id !== interaction.agentId) return; // the part of an agent it was transferred from
-    this.inFlight.add(taskSid);
-    try {
-      await this.completeTask(taskSid, interaction.disposition);
-      await putAcdContact(this.deps.db, { ...contact, phase: 'acwCompleted', phase_at: this.deps.clock().toISOString() });
-    } finally {
-      this.inFlight.delete(taskSid);
-    }
+    await this.completeTask(taskSid, interaction.disposition);
+    await markAcwCompleted(this.deps.db, taskSid, this.deps.clock().toISOString());
   }
 
   private async completeTask(taskSid: string, disposition: string | null): Promise<void> {

@@ -67,3 +67,8 @@ export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { 
   const row = await ('aadObjectId' in ref ? query.where('id', '=', ref.aadObjectId) : query.where('email', '=', ref.email.toLowerCase())).executeTakeFirst();
   return row?.id;
 }
+
+/** Marks a contact's ACW completed here (told to its ACD), unless its events already took it there or ended it. */
+export async function markAcwCompleted(db: Db, contactId: string, at: string): Promise<void> {
+  await db.updateTable('acd_contacts').set({ phase: 'acwCompleted', phase_at: at }).where('contact_id', '=', contactId).where('phase', 'not in', ['acwCompleted', 'abandoned']).execute();
+}
