@@ -76,6 +76,8 @@ const envSchema = z.object({
   /** Twilio account and TaskRouter workspace, for telling TaskRouter what agents do in Teams (with TWILIO_AUTH_TOKEN). */
   TWILIO_ACCOUNT_SID: unsetIfEmpty(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an Account SID (AC followed by 32 hex digits)')),
   TWILIO_WORKSPACE_SID: unsetIfEmpty(z.string().regex(/^WS[0-9a-fA-F]{32}$/, 'must be a Workspace SID (WS followed by 32 hex digits)')),
+  /** Our states and reason codes → TaskRouter Activity SIDs: Available:WA…,Unavailable:WA…,Lunch:WA… (a reason code's own first). */
+  TWILIO_ACTIVITY_SIDS: list('').pipe(z.array(z.string().regex(/^[^:,]+:WA[0-9a-fA-F]{32}$/, 'must be State-or-reason:Activity SID (WA followed by 32 hex digits), comma-separated'))),
   /** Where Twilio's REST API is (default: Twilio's own hosts); a Twilio edge, or a local server in tests. */
   TWILIO_API_BASE_URL: unsetIfEmpty(z.string().url('must be a URL such as https://taskrouter.dublin.ie1.twilio.com')),
   /** The app's public address (https://host), when a proxy stands between Twilio and it: signatures cover the URL Twilio called. */
@@ -163,6 +165,7 @@ export interface AppConfig {
     authToken: string | undefined;
     publicBaseUrl: string | undefined;
     activityStates: string[];
+    activitySids: string[];
     /** Set when the account, workspace and token are: then TaskRouter hears of ACW completed in Teams. */
     outbound: { accountSid: string; authToken: string; workspaceSid: string; apiBaseUrl: string | undefined } | undefined;
   };
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authToken: e.TWILIO_AUTH_TOKEN,
       publicBaseUrl: e.PUBLIC_BASE_URL,
       activityStates: e.TWILIO_ACTIVITY_STATES,
+      activitySids: e.TWILIO_ACTIVITY_SIDS,
       outbound:
         e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_WORKSPACE_SID
           ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, workspaceSid: e.TWILIO_WORKSPACE_SID, apiBaseUrl: e.TWILIO_API_BASE_URL }

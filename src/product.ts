@@ -5,7 +5,7 @@ import { AcdDispatcher } from './acd/dispatcher.js';
 import { registerAcdRoutes } from './acd/eventsRoute.js';
 import { AcdSimulator } from './acd/simulator.js';
 import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
-import { TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
+import { parseActivitySids, TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
 import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
@@ -103,10 +103,20 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   registerAcdRoutes(server, { dispatcher, secrets: config.acdEventSecrets, logger: logger.child({ part: 'acd' }) });
   if (config.twilio.outbound) {
     const { workspaceSid } = config.twilio.outbound;
-    new TaskRouterOutbound({ db: store.db, client: twilioClient(config.twilio.outbound), workspaceSid, logger: logger.child({ part: 'acd' }), clock }).listenTo(events);
+    const outbound = new TaskRouterOutbound({
+      db: store.db,
+      client: twilioClient(config.twilio.outbound),
+      workspaceSid,
+      activitySids: parseActivitySids(config.twilio.activitySids),
+      logger: logger.child({ part: 'acd' }),
+      clock,
+    });
+    outbound.listenTo(events);
+    agents.onStateSetByAgent((agentId, state, reasonCode) => void outbound.agentStateSet(agentId, state, reasonCode));
   }
   registerTaskRouterRoute(server, {
     dispatcher,
+    db: store.db,
     translator: new TaskRouterTranslator({ db: store.db, activityStates: parseActivityStates(config.twilio.activityStates), reasonCodes: config.reasonCodes }),
     authToken: config.twilio.authToken,
     publicBaseUrl: config.twilio.publicBaseUrl,

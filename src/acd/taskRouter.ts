@@ -25,7 +25,7 @@ const callback = z
   .passthrough();
 
 export type Translation =
-  | { kind: 'events'; events: AcdEvent[]; agent: { aadObjectId: string } | { email: string } }
+  | { kind: 'events'; events: AcdEvent[]; agent: { aadObjectId: string } | { email: string }; workerSid?: string }
   | { kind: 'ignored'; reason: string };
 
 /**
@@ -63,7 +63,7 @@ export class TaskRouterTranslator {
         if (!contact.ani) return { kind: 'ignored', reason: 'a reservation whose task has no "from" attribute (the caller)' };
         const events: AcdEvent[] = [{ id: `${id}:offered`, type: 'contact.offered', at, agent: worker, contact: { ...contact, ani: contact.ani } }];
         if (p.EventType === 'reservation.accepted') events.push({ id: `${id}:answered`, type: 'contact.answered', at, agent: worker, contact });
-        return { kind: 'events', events, agent: worker };
+        return { kind: 'events', events, agent: worker, ...(p.WorkerSid ? { workerSid: p.WorkerSid } : {}) };
       }
       case 'task.wrapup':
       case 'task.completed':
@@ -79,7 +79,7 @@ export class TaskRouterTranslator {
       case 'worker.activity.update': {
         if (!worker || !p.WorkerActivityName) return { kind: 'ignored', reason: 'an activity update without a worker naming an agent, or without the activity' };
         const { state, reasonCode } = this.stateOf(p.WorkerActivityName);
-        return { kind: 'events', events: [{ id, type: 'agent.state', at, agent: worker, state, reasonCode }], agent: worker };
+        return { kind: 'events', events: [{ id, type: 'agent.state', at, agent: worker, state, reasonCode }], agent: worker, ...(p.WorkerSid ? { workerSid: p.WorkerSid } : {}) };
       }
       default:
         return { kind: 'ignored', reason: `${p.EventType.slice(0, 60)} is not an event this app acts on` };

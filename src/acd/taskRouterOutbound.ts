@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import twilio from 'twilio';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
-import { findAcdContact, markAcwCompleted } from '../store/acdRepository.js';
+import { findAcdContact, findWorkerSid, markAcwCompleted } from '../store/acdRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
 import type { Database } from '../store/schema.js';
 
@@ -43,7 +43,16 @@ export class TaskRouterOutbound {
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly deps: { db: Kysely<Database>; client: twilio.Twilio; workspaceSid: string; logger: Logger; clock: () => Date; sleep?: (ms: number) => Promise<void> },
+    private readonly deps: {
+      db: Kysely<Database>;
+      client: twilio.Twilio;
+      workspaceSid: string;
+      /** Our state or reason code (lower-cased) → the TaskRouter Activity SID that means it. */
+      activitySids: ReadonlyMap<string, string>;
+      logger: Logger;
+      clock: () => Date;
+      sleep?: (ms: number) => Promise<void>;
+    },
   ) {}
 
   listenTo(events: InteractionEvents): void {
@@ -74,25 +83,52 @@ export class TaskRouterOutbound {
     await markAcwCompleted(this.deps.db, taskSid, this.deps.clock().toISOString());
   }
 
+  /**
+   * The agent set their own state in Teams: their Worker takes the matching Activity (the reason code's own,
+   * else the state's). TaskRouter then reports worker.activity.update, which changes nothing here: no loop.
+   */
+  async agentStateSet(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null): Promise<void> {
+    const workerSid = await findWorkerSid(this.deps.db, agentId);
+    const activitySid = (reasonCode && this.deps.activitySids.get(reasonCode.toLowerCase())) || this.deps.activitySids.get(state.toLowerCase());
+    if (!workerSid || !activitySid) {
+      this.deps.logger.debug({ agentId, state, reasonCode, workerKnown: !!workerSid }, 'agent state not sent to TaskRouter (no Worker known, or no Activity for it in TWILIO_ACTIVITY_SIDS)');
+      return;
+    }
+    await this.withRetries({ workerSid, activitySid }, 'TaskRouter worker activity', () =>
+      this.deps.client.taskrouter.v1.workspaces(this.deps.workspaceSid).workers(workerSid).update({ activitySid }),
+    ).catch(() => undefined);
+  }
+
   private async completeTask(taskSid: string, disposition: string | null): Promise<void> {
+    await this.withRetries({ taskSid }, 'TaskRouter task completion', () =>
+      this.deps.client.taskrouter.v1
+        .workspaces(this.deps.workspaceSid)
+        .tasks(taskSid)
+        .update({ assignmentStatus: 'completed', reason: `After Call Work completed in Teams${disposition ? `: ${disposition}` : ''}` }),
+    );
+  }
+
+  private async withRetries(context: Record<string, string>, what: string, send: () => Promise<unknown>): Promise<void> {
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.deps.client.taskrouter.v1
-          .workspaces(this.deps.workspaceSid)
-          .tasks(taskSid)
-          .update({ assignmentStatus: 'completed', reason: `After Call Work completed in Teams${disposition ? `: ${disposition}` : ''}` });
-        this.deps.logger.info({ taskSid }, 'TaskRouter task completed');
+        await send();
+        this.deps.logger.info(context, `${what} sent`);
         return;
       } catch (error) {
         const status = (error as { status?: number }).status;
         // A 4xx other than 429 will not change by asking again (the task is gone, or already completed).
         if (attempt >= RETRY_DELAYS_MS.length || (status && status >= 400 && status < 500 && status !== 429)) {
-          this.deps.logger.error({ err: error, taskSid, status }, 'TaskRouter task not completed');
+          this.deps.logger.error({ err: error, ...context, status }, `${what} failed`);
           throw error;
         }
         await sleep(RETRY_DELAYS_MS[attempt]!);
       }
     }
   }
+}
+
+/** TWILIO_ACTIVITY_SIDS entries (`Lunch:WA…`) as a lookup by lower-cased state or reason code. */
+export function parseActivitySids(entries: readonly string[]): ReadonlyMap<string, string> {
+  return new Map(entries.map((entry) => [entry.slice(0, entry.lastIndexOf(':')).trim().toLowerCase(), entry.slice(entry.lastIndexOf(':') + 1).trim()]));
 }

@@ -1,8 +1,11 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
+import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { describeIssues } from '../domain/errors.js';
 import { clip, RefusalLog } from '../http/refusalLog.js';
+import { putWorkerSid } from '../store/acdRepository.js';
+import type { Database } from '../store/schema.js';
 import type { AcdDispatcher } from './dispatcher.js';
 import { acdEventSchema } from './eventSchema.js';
 import type { TaskRouterTranslator } from './taskRouter.js';
@@ -12,6 +15,7 @@ export const TASKROUTER_PATH = '/api/acd/twilio/taskrouter';
 export interface TaskRouterRouteDeps {
   dispatcher: AcdDispatcher;
   translator: TaskRouterTranslator;
+  db: Kysely<Database>;
   /** TWILIO_AUTH_TOKEN; unset, every callback gets 401. */
   authToken: string | undefined;
   /** PUBLIC_BASE_URL: the address Twilio calls, when the app sits behind a proxy that changes it. */
@@ -56,6 +60,7 @@ export function registerTaskRouterRoute(server: Server, deps: TaskRouterRouteDep
       return;
     }
     try {
+      if (translation.workerSid) await putWorkerSid(deps.db, resolution.agentIds[0]!, translation.workerSid.slice(0, 64), new Date().toISOString());
       await deps.dispatcher.dispatch(translation.events, resolution.agentIds, { source: 'twilio', postCard: true, strict: false });
       res.send(204);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import { findAgent, listAgents, setAgentState, upsertAgent } from '../store/agentsRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
 import { findConversationRef, saveConversationRef } from '../store/conversationRefsRepository.js';
+import { putAcdAgentState } from '../store/acdRepository.js';
 import type { Interaction } from '../domain/interaction.js';
 
 export interface AgentStatusRow {
@@ -31,6 +32,13 @@ export class AgentService {
       clock: () => Date;
     },
   ) {}
+
+  private readonly stateListeners = new Set<(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null) => void>();
+
+  /** Told after the agent sets their own state (in Teams or the tab), not after the ACD sets it: so the ACD hears it, with no echo. */
+  onStateSetByAgent(listener: (agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null) => void): void {
+    this.stateListeners.add(listener);
+  }
 
   /** The agent behind a Teams user, created on first contact. */
   async identify(id: string, name: string, teamsUserId?: string): Promise<Agent> {
@@ -119,7 +127,13 @@ export class AgentService {
     }
     // Re-stating the same state keeps its start time, so "time in state" stays honest.
     const since = agent.state === state && agent.reasonCode === reasonCode ? agent.stateSince : this.deps.clock().toISOString();
-    await setAgentState(this.deps.db, agentId, { state, reasonCode, since, currentInteractionId: null });
+    const now = this.deps.clock().toISOString();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await setAgentState(trx, agentId, { state, reasonCode, since, currentInteractionId: null });
+      // The agent's own word is the latest: an ACD's state change sent before it arrives too late to undo it.
+      await putAcdAgentState(trx, { agent_id: agentId, state, reason_code: reasonCode, at: now });
+    });
+    for (const listener of this.stateListeners) listener(agentId, state, reasonCode);
     return { ...agent, state, reasonCode, stateSince: since };
   }
 

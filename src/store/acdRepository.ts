@@ -72,3 +72,15 @@ export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { 
 export async function markAcwCompleted(db: Db, contactId: string, at: string): Promise<void> {
   await db.updateTable('acd_contacts').set({ phase: 'acwCompleted', phase_at: at }).where('contact_id', '=', contactId).where('phase', 'not in', ['acwCompleted', 'abandoned']).execute();
 }
+
+export async function putWorkerSid(db: Db, agentId: string, workerSid: string, now: string): Promise<void> {
+  await db
+    .insertInto('acd_workers')
+    .values({ agent_id: agentId, worker_sid: workerSid, updated_at: now })
+    .onConflict((oc) => oc.column('agent_id').doUpdateSet({ worker_sid: workerSid, updated_at: now }))
+    .execute();
+}
+
+export async function findWorkerSid(db: Db, agentId: string): Promise<string | undefined> {
+  return (await db.selectFrom('acd_workers').select('worker_sid').where('agent_id', '=', agentId).executeTakeFirst())?.worker_sid;
+}

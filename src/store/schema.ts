@@ -18,6 +18,7 @@ export interface Database {
   acd_events: AcdEventsTable;
   acd_contacts: AcdContactsTable;
   acd_agent_states: AcdAgentStatesTable;
+  acd_workers: AcdWorkersTable;
 }
 
 /** Counters of the embedded CRM (case numbers). */
@@ -163,4 +164,11 @@ export interface AcdAgentStatesTable {
   state: string;
   reason_code: string | null;
   at: string;
+}
+
+/** Each agent's TaskRouter Worker, as its callbacks named it (migration 010). */
+export interface AcdWorkersTable {
+  agent_id: string;
+  worker_sid: string;
+  updated_at: string;
 }

@@ -10,6 +10,7 @@ import { startTaskRouterServer } from './taskRouterServer.js';
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789';
 const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 const WORKSPACE_SID = `WS${'2'.repeat(32)}`;
+const ACTIVITY = { available: `WA${'a'.repeat(32)}`, offline: `WA${'0'.repeat(32)}`, lunch: `WA${'c'.repeat(32)}` };
 
 describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (backend) => {
   let store: TestStore;
@@ -27,6 +28,7 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
       TWILIO_API_BASE_URL: taskRouter.url,
       ACD_SIMULATOR: 'off',
       TWILIO_ACTIVITY_STATES: 'Offline:Unavailable,Coffee:Unavailable:Break',
+      TWILIO_ACTIVITY_SIDS: `Available:${ACTIVITY.available},Unavailable:${ACTIVITY.offline},Lunch:${ACTIVITY.lunch}`,
     });
   });
   afterAll(async () => {
@@ -167,5 +169,35 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     expect(await callback(stranger)).toBe(422);
     expect(await callback({ EventType: 'workflow.timeout', Sid: uniqueId('EV'), Timestamp: seconds(0) })).toBe(204);
     expect(await interactionOf(task)).toBeUndefined();
+  });
+
+  it("moves the agent's Worker when they set their state in Teams, and an older TaskRouter update does not undo it", async () => {
+    const agent = await newAgent();
+    const workerSid = `WK${agent.id}`;
+    const update = (activity: string, offset: number) => ({
+      EventType: 'worker.activity.update',
+      Sid: uniqueId('EV'),
+      Timestamp: seconds(offset),
+      WorkerSid: workerSid,
+      WorkerAttributes: JSON.stringify({ aadObjectId: agent.aadObjectId }),
+      WorkerActivityName: activity,
+    });
+    expect(await callback(update('Offline', -10))).toBe(204); // TaskRouter names the agent's Worker
+
+    await agent.sayText('available');
+    await waitFor('the Worker Available', () => taskRouter.workers.get(workerSid)?.activity_sid === ACTIVITY.available);
+    await agent.sayText('unavailable lunch');
+    await waitFor('the Worker at Lunch', () => taskRouter.workers.get(workerSid)?.activity_sid === ACTIVITY.lunch);
+    await agent.sayText('unavailable Meeting'); // no Activity configured for Meeting: the state's own
+    await waitFor('the Worker Unavailable', () => taskRouter.workers.get(workerSid)?.activity_sid === ACTIVITY.offline);
+
+    // TaskRouter's report of a change made before the agent's own arrives late: the agent's word stands.
+    expect(await callback(update('Available', -5))).toBe(204);
+    expect(await agentRow(agent)).toMatchObject({ state: 'Unavailable', reason_code: 'Meeting' });
+    // TaskRouter echoes the agent's change: nothing is sent back.
+    const sent = taskRouter.updates.filter((u) => u.sid === workerSid).length;
+    expect(await callback(update('Offline', 1))).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(taskRouter.updates.filter((u) => u.sid === workerSid)).toHaveLength(sent);
   });
 });

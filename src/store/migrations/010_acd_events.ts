@@ -34,6 +34,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reason_code', 'text')
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
+  // The TaskRouter Worker of each agent, learnt from its callbacks: where to send the agent's own state changes.
+  await db.schema
+    .createTable('acd_workers')
+    .addColumn('agent_id', 'text', (c) => c.primaryKey())
+    .addColumn('worker_sid', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
   await db.schema.alterTable('interactions').addColumn('acd_contact_id', 'text').execute();
   await db.schema.createIndex('interactions_by_acd_contact').on('interactions').column('acd_contact_id').execute();
   await db.schema.alterTable('agents').addColumn('email', 'text').execute();
@@ -45,6 +52,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('agents').dropColumn('email').execute();
   await db.schema.dropIndex('interactions_by_acd_contact').ifExists().execute();
   await db.schema.alterTable('interactions').dropColumn('acd_contact_id').execute();
+  await db.schema.dropTable('acd_workers').ifExists().execute();
   await db.schema.dropTable('acd_agent_states').ifExists().execute();
   await db.schema.dropTable('acd_contacts').ifExists().execute();
   await db.schema.dropTable('acd_events').ifExists().execute();
