@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { acdEnvShape, acdSettings, type AcdSettings } from './acd/acdConfig.js';
 import { describeIssues } from './domain/errors.js';
 import { loadCrmConfigurations, type CrmConfigurations } from './workflows/configuration.js';
 
@@ -62,28 +63,7 @@ const envSchema = z.object({
   /** Teams AAD object IDs of supervisors, comma-separated. */
   SUPERVISOR_IDS: list(''),
   ACD_SIMULATOR: z.enum(['on', 'off', 'auto']).default('auto'),
-  /** The secret an ACD signs POST /api/acd/events with (X-Signature); unset: only named sources may post. */
-  ACD_EVENTS_SECRET: unsetIfEmpty(z.string().min(16, 'must be at least 16 characters')),
-  /** More senders, each with its own secret, as source:secret,...; a sender names itself in X-Acd-Source. */
-  ACD_EVENTS_SECRETS: unsetIfEmpty(
-    z
-      .string()
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,40}:.{16,}$/, 'must be source:secret,... (a source of letters, digits, _ . -; a secret of 16 characters or more)'))),
-  ),
-  /** Twilio: the auth token TaskRouter's callbacks are signed with (X-Twilio-Signature); unset, they get 401. */
-  TWILIO_AUTH_TOKEN: unsetIfEmpty(z.string()),
-  /** Twilio account and TaskRouter workspace, for telling TaskRouter what agents do in Teams (with TWILIO_AUTH_TOKEN). */
-  TWILIO_ACCOUNT_SID: unsetIfEmpty(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an Account SID (AC followed by 32 hex digits)')),
-  TWILIO_WORKSPACE_SID: unsetIfEmpty(z.string().regex(/^WS[0-9a-fA-F]{32}$/, 'must be a Workspace SID (WS followed by 32 hex digits)')),
-  /** Our states and reason codes → TaskRouter Activity SIDs: Available:WA…,Unavailable:WA…,Lunch:WA… (a reason code's own first). */
-  TWILIO_ACTIVITY_SIDS: list('').pipe(z.array(z.string().regex(/^[^:,]+:WA[0-9a-fA-F]{32}$/, 'must be State-or-reason:Activity SID (WA followed by 32 hex digits), comma-separated'))),
-  /** Where Twilio's REST API is (default: Twilio's own hosts); a Twilio edge, or a local server in tests. */
-  TWILIO_API_BASE_URL: unsetIfEmpty(z.string().url('must be a URL such as https://taskrouter.dublin.ie1.twilio.com')),
-  /** The app's public address (https://host), when a proxy stands between Twilio and it: signatures cover the URL Twilio called. */
-  PUBLIC_BASE_URL: unsetIfEmpty(z.string().url('must be a URL such as https://customer-card.example.com').transform((u) => u.replace(/\/+$/, ''))),
-  /** TaskRouter activity names → our states: Activity:State[:Reason],... (default: Available, a reason code's name, else Unavailable). */
-  TWILIO_ACTIVITY_STATES: list('').pipe(z.array(z.string().regex(/^[^:,]+:(Available|Unavailable)(:[^:,]+)?$/, 'must be Activity:Available or Activity:Unavailable[:Reason], comma-separated'))),
+  ...acdEnvShape, // the contact-center ingress: src/acd/acdConfig.ts
   /** What the card message itself shows: the shared read-only view (Teams refreshes the owner's), or the owner's. */
   CARD_MESSAGE_VIEW: z.enum(['shared', 'owner', 'auto']).default('auto'),
   DEFAULT_REGION: z
@@ -144,7 +124,7 @@ export interface OnBehalfOfConfig {
   authority: string;
 }
 
-export interface AppConfig {
+export interface AppConfig extends AcdSettings {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -159,16 +139,6 @@ export interface AppConfig {
   http: HttpConfig;
   supervisorIds: string[];
   acdSimulator: boolean;
-  /** Who may post ACD events: source name → secret ('default': ACD_EVENTS_SECRET, for requests naming no source). */
-  acdEventSecrets: ReadonlyMap<string, string>;
-  twilio: {
-    authToken: string | undefined;
-    publicBaseUrl: string | undefined;
-    activityStates: string[];
-    activitySids: string[];
-    /** Set when the account, workspace and token are: then TaskRouter hears of ACW completed in Teams. */
-    outbound: { accountSid: string; authToken: string; workspaceSid: string; apiBaseUrl: string | undefined } | undefined;
-  };
   /**
    * `shared`: the message holds the read-only view and its refresh gives the owner theirs (Teams' user
    * specific views). `owner`: the message holds the owner's view, for local clients without user specific
@@ -244,20 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
-    twilio: {
-      authToken: e.TWILIO_AUTH_TOKEN,
-      publicBaseUrl: e.PUBLIC_BASE_URL,
-      activityStates: e.TWILIO_ACTIVITY_STATES,
-      activitySids: e.TWILIO_ACTIVITY_SIDS,
-      outbound:
-        e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_WORKSPACE_SID
-          ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, workspaceSid: e.TWILIO_WORKSPACE_SID, apiBaseUrl: e.TWILIO_API_BASE_URL }
-          : undefined,
-    },
-    acdEventSecrets: new Map([
-      ...(e.ACD_EVENTS_SECRET ? [['default', e.ACD_EVENTS_SECRET] as const] : []),
-      ...(e.ACD_EVENTS_SECRETS ?? []).map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)] as const),
-    ]),
+    ...acdSettings(e),
     cardMessageView: e.CARD_MESSAGE_VIEW === 'auto' ? (botId ? 'shared' : 'owner') : e.CARD_MESSAGE_VIEW,
     defaultRegion: e.DEFAULT_REGION,
     crmConfigFile,
