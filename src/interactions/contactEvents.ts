@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
-import { AppError } from '../domain/errors.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import { findAcdAgentState, findAcdContact, interactionsOfContact, putAcdContact, setInteractionContact, waitingContactsOf, type AcdContactRow } from '../store/acdRepository.js';
 import { findInteraction, setLastNotice, updateInteraction } from '../store/interactionsRepository.js';
@@ -153,9 +152,4 @@ export class ContactConvergence {
       if (agent?.state === 'Working' || agent?.state === 'ACW') return;
     }
   }
-}
-
-/** Whether an error is one the contact's events cannot fix by being sent again (a bad number, say). */
-export function isRefusal(error: unknown): error is AppError {
-  return error instanceof AppError;
 }
