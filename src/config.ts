@@ -74,6 +74,10 @@ const envSchema = z.object({
   REASON_CODES: list('Lunch,Break,Meeting,Training,Personal'),
   DISPOSITIONS: list('Resolved,Follow-up needed,Escalated,Callback requested,Wrong number'),
   SEED_DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** How long a dead worker's ACW jobs wait before another worker takes them over (a live one renews it). */
+  JOB_LEASE_MS: wholeNumber(1_000, 600_000, 10_000),
+  /** How often a worker renews the lease of the jobs it runs: less than JOB_LEASE_MS. */
+  JOB_HEARTBEAT_MS: wholeNumber(100, 600_000, 3_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The tab's Entra app (the manifest's webApplicationInfo.id): Teams SSO tokens are issued for it. */
   AAD_APP_CLIENT_ID: unsetIfEmpty(guid),
@@ -151,6 +155,8 @@ export interface AppConfig extends AcdSettings {
   reasonCodes: string[];
   dispositions: string[];
   seedDemoData: boolean;
+  /** The ACW job worker's lease and heartbeat (src/jobs/worker.ts). */
+  jobs: { leaseMs: number; heartbeatMs: number };
   logLevel: string;
   tab: TabIdentityConfig;
   /** Set when the tab's Entra app has a client secret: the server may then get tokens as the agent. */
@@ -192,6 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('environment: HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
+  if (e.JOB_HEARTBEAT_MS >= e.JOB_LEASE_MS) {
+    throw new ConfigError(`environment: JOB_HEARTBEAT_MS: must be less than JOB_LEASE_MS (${e.JOB_LEASE_MS}), or a live job's lease runs out`);
+  }
   const crmConfigFile = resolve(e.CRM_CONFIG_FILE);
   const { tab, onBehalfOf } = tabConfig(e, botId);
   return {
@@ -222,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reasonCodes: e.REASON_CODES,
     dispositions: e.DISPOSITIONS,
     seedDemoData: e.SEED_DEMO_DATA === 'on',
+    jobs: { leaseMs: e.JOB_LEASE_MS, heartbeatMs: e.JOB_HEARTBEAT_MS },
     logLevel: e.LOG_LEVEL,
     tab,
     onBehalfOf,

@@ -13,6 +13,7 @@ import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createConnectors } from './crm/registry.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
+import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { InteractionService } from './interactions/interactionService.js';
 import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
@@ -62,6 +63,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     engine,
     logger: logger.child({ part: 'jobs' }),
     clock,
+    leaseMs: config.jobs.leaseMs,
+    heartbeatMs: config.jobs.heartbeatMs,
     onJobFinished: (job) => {
       const of = interactionOfJob(job);
       if (of) events.cardChanged(of.interactionId, of.agentId);
@@ -93,7 +96,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
 
-  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
+  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     limits: config.http,

@@ -9,11 +9,17 @@ import { limitConnections } from './http/connectionLimits.js';
 import { logHttpErrors } from './http/errorLog.js';
 import { clip, RefusalLog } from './http/refusalLog.js';
 
-/** The least an activity must carry for the bot to answer it; anything less is a 400, not a crash. */
+/**
+ * The least an activity must carry for the bot to answer it; anything less is a 400, not a crash. The ids are
+ * stored (conversation references, agents) and used as keys: bounded well above what Teams sends (a personal
+ * chat's id is about 100 characters, a user's about 80), so nobody stores a megabyte as an id.
+ */
+const id = z.string().min(1).max(1024);
 const activityShape = z.object({
-  type: z.string().min(1),
-  conversation: z.object({ id: z.string().min(1) }).passthrough(),
-  from: z.object({ id: z.string().min(1) }).passthrough(),
+  type: z.string().min(1).max(64),
+  id: id.optional(),
+  conversation: z.object({ id }).passthrough(),
+  from: z.object({ id, aadObjectId: id.optional() }).passthrough(),
 }).passthrough();
 
 export interface ServerDeps {

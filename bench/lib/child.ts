@@ -64,6 +64,8 @@ export interface BotSpawn {
   dataDir?: string;
   /** Extra node flags (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Variables set after the cleanup below (the chaos run points its bots at a PostgreSQL database). */
+  env?: Record<string, string>;
 }
 
 /** A port nobody listens on right now (loopback). */
@@ -94,6 +96,7 @@ function childEnv(spec: BotSpawn): NodeJS.ProcessEnv {
     CARD_MESSAGE_VIEW: 'shared',
     ...(spec.dataDir ? { DATA_DIR: spec.dataDir } : {}),
     ...(spec.runtime.kind === 'tsx' && !spec.runtime.cache ? { TSX_DISABLE_CACHE: '1' } : {}),
+    ...spec.env,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AgentService } from '../agents/agentService.js';
 import type { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { messageForPerson } from '../errorReporting.js';
@@ -25,6 +26,8 @@ import { VERB_PROGRESS, VERBS, type Verb } from './verbs.js';
 
 export interface CardActionDeps {
   interactions: InteractionService;
+  /** Who is a supervisor (SUPERVISOR_IDS, by Entra object id: the agent id of a Teams user). */
+  agents: Pick<AgentService, 'isSupervisor'>;
   logger: Logger;
   /** How long a click may wait for its result before it is answered with a "working" card (default 3 s). */
   answerWithinMs?: number;
@@ -40,15 +43,10 @@ const handler = <T>(h: Handler<T>): Handler<unknown> => h as Handler<unknown>;
 
 /** Every Customer Card action: its data's schema and what it does. Chat and tab both come through here. */
 const HANDLERS: Record<Verb, Handler<unknown>> = {
-  [VERBS.show]: handler({ schema: interactionData, run: async (d, a, x) => customerCard(await d.interactions.view(a, x.interactionId)) }),
-  [VERBS.refresh]: handler({
-    schema: interactionData,
-    // The owner gets their view; anyone else the message's read-only view, never a refusal to look at.
-    run: async (d, a, x) =>
-      (await d.interactions.isOwner(a, x.interactionId))
-        ? customerCard(await d.interactions.view(a, x.interactionId))
-        : customerCard(await d.interactions.currentView(x.interactionId), 'observer'),
-  }),
+  [VERBS.show]: handler({ schema: interactionData, run: readCard }),
+  // Teams sends it for the owner only (the card's refresh names them); anyone else who sends it is refused
+  // like a missing id, except a supervisor, who reads the card without its actions.
+  [VERBS.refresh]: handler({ schema: interactionData, run: readCard }),
   [VERBS.link]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.link(a, x.interactionId, ref(x))) }),
   [VERBS.unlink]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.unlink(a, x.interactionId, ref(x))) }),
   [VERBS.details]: handler({ schema: recordData, run: async (d, a, x) => recordDetailsCard(await d.interactions.details(a, x.interactionId, ref(x))) }),
@@ -92,6 +90,21 @@ const HANDLERS: Record<Verb, Handler<unknown>> = {
     run: async (d, a, x) => customerCard(await d.interactions.completeAcw(a, x.interactionId, { disposition: x.disposition, notes: x.notes })),
   }),
 };
+
+/**
+ * Reading a card (show, refresh): the owner gets their own view; a supervisor (SUPERVISOR_IDS) reads anyone's,
+ * read-only (its data, no action, no notice meant for its owner); anyone else gets the refusal an id that
+ * does not exist gets.
+ */
+async function readCard(deps: CardActionDeps, agentId: string, data: { interactionId: string }): Promise<Element> {
+  const { view, access } = await deps.interactions.readableView(agentId, data.interactionId, deps.agents.isSupervisor(agentId));
+  return customerCard(view, access === 'owner' ? 'owner' : 'supervisor');
+}
+
+/** The schema of a verb's data (for its tests, and for whoever needs to know which fields a verb reads). */
+export function actionSchema(verb: Verb): z.ZodType<unknown, z.ZodTypeDef, unknown> {
+  return HANDLERS[verb].schema;
+}
 
 export function isCardVerb(verb: string): verb is Verb {
   return Object.hasOwn(HANDLERS, verb);

@@ -25,10 +25,13 @@ const MAX_LISTED = 15;
 const MAX_FIELD = 200;
 
 /**
- * Who the card is drawn for. The owner (the agent handling the interaction) gets every action; anyone else
- * who sees the message gets the same information with no action, as does everyone once it is completed.
+ * Who the card is drawn for:
+ * - `owner`, the agent handling the interaction: everything, and every action while it is open;
+ * - `supervisor` (SUPERVISOR_IDS) reading another agent's card: the same information, no action;
+ * - `observer`, anyone else Teams shows the message to: no customer data at all (no name, number, record,
+ *   note or disposition), only that this is an agent's Customer Card, whose, and how far along it is.
  */
-export type CardViewer = 'owner' | 'observer';
+export type CardViewer = 'owner' | 'supervisor' | 'observer';
 
 /**
  * The Customer Card of one interaction (SPEC: Current Interaction, Related Interactions). It carries a
@@ -36,7 +39,9 @@ export type CardViewer = 'owner' | 'observer';
  * is shown to them, while the message itself holds the observers' view.
  */
 export function customerCard(view: CustomerCardView, viewer: CardViewer = 'owner', options: { refresh?: boolean } = {}): Element {
-  return fitToBudget((limit) => build(view, viewer, limit, options.refresh ?? true), MAX_LISTED);
+  const withRefresh = options.refresh ?? true;
+  if (viewer === 'observer') return observerCard(view, withRefresh);
+  return fitToBudget((limit) => build(view, viewer, limit, withRefresh), MAX_LISTED);
 }
 
 /**
@@ -75,7 +80,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
     ),
   ];
   if (view.notice && viewer === 'owner') body.push(noticeBlock(view.notice));
-  if (viewer === 'observer' && interaction.state !== 'completed') {
+  if (viewer === 'supervisor' && interaction.state !== 'completed') {
     body.push(text(`Read-only: only ${plain(view.owner.name)}, who handles this interaction, can act on this card.`, { isSubtle: true }));
   }
 
@@ -110,22 +115,58 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
   }
   if (view.crmWrites.length) body.push(...crmWrites(view, limit));
 
-  const refresh = withRefresh && view.owner.teamsUserId
-    ? { refresh: { action: { type: 'Action.Execute', verb: VERBS.refresh, data: ids }, userIds: [view.owner.teamsUserId] } }
+  return card(body, open ? toolbar(view) : [], refreshFor(view, withRefresh));
+}
+
+/**
+ * The card as anyone but its owner sees the message: whose card it is and where it stands (state, how many
+ * CRM writes are done), without a single piece of customer data. Its refresh gets the owner their own view.
+ */
+function observerCard(view: CustomerCardView, withRefresh: boolean): Element {
+  const { interaction } = view;
+  const owner = plain(trimText(view.owner.name, 80));
+  const failed = view.crmWrites.filter((w) => w.status === 'dead').length;
+  const body: Element[] = [
+    container(
+      [
+        heading('Customer Card'),
+        text(`${owner}'s Customer Card of one interaction.`, { spacing: 'None' }),
+        facts([
+          { title: 'Handled by', value: owner },
+          { title: 'State', value: stateWord(view) },
+        ]),
+      ],
+      { style: interaction.state === 'acw' ? 'warning' : interaction.state === 'completed' ? 'default' : 'accent', bleed: true },
+    ),
+    text(`Read-only: only ${owner} sees this card's customer, records and notes, and only they can act on it.`, { isSubtle: true }),
+  ];
+  if (view.crmWrites.length) {
+    const done = view.crmWrites.filter((w) => w.status === 'done').length;
+    body.push(heading(`Saved to the CRM (${done} of ${view.crmWrites.length})`, 'Medium'));
+    if (failed) body.push(text(`${failed} failed: ${owner}'s card says which.`, { color: 'Attention' }));
+  }
+  return card(body, [], refreshFor(view, withRefresh));
+}
+
+/** The Universal Actions refresh naming the owner: Teams fetches their own view whenever they see the card. */
+function refreshFor(view: CustomerCardView, withRefresh: boolean): Record<string, unknown> {
+  return withRefresh && view.owner.teamsUserId
+    ? { refresh: { action: { type: 'Action.Execute', verb: VERBS.refresh, data: { interactionId: view.interaction.id } }, userIds: [view.owner.teamsUserId] } }
     : {};
-  return card(body, open ? toolbar(view) : [], refresh);
 }
 
 /** What ACW wrote to the CRM, record by record: in words, so progress does not hide in a colour. */
 function crmWrites(view: CustomerCardView, limit: number): Element[] {
-  const word = { pending: 'Waiting', running: 'Saving', done: 'Saved', dead: 'Failed' } as const;
+  const word = { pending: 'Waiting', running: 'Saving', done: 'Saved', dead: 'Failed', superseded: 'Not needed: a later call’s data is saved' } as const;
   const lines = view.crmWrites.slice(0, 2 * limit).map((w) => ({
     title: `${w.what === 'timeline' ? 'Activity' : 'Data'} · ${plain(trimText(w.record, 60))}`,
     value: `${word[w.status]}${w.error ? `: ${plain(trimText(w.error, 160))}. An admin can retry it.` : ''}`,
   }));
   const done = view.crmWrites.filter((w) => w.status === 'done').length;
+  // A superseded write is not one to save: "2 of 3" would wait forever for it.
+  const toSave = view.crmWrites.filter((w) => w.status !== 'superseded').length;
   return [
-    heading(`Saved to the CRM (${done} of ${view.crmWrites.length})`, 'Medium'),
+    heading(`Saved to the CRM (${done} of ${toSave})`, 'Medium'),
     facts(lines),
     ...(view.crmWrites.length > lines.length ? [text(`Showing ${lines.length} of ${view.crmWrites.length}.`, { isSubtle: true })] : []),
   ];

@@ -56,7 +56,8 @@ export interface CustomerCardView {
 export interface CrmWriteView {
   what: 'timeline' | 'memorialization';
   record: string;
-  status: 'pending' | 'running' | 'done' | 'dead';
+  /** superseded: not written, because a later interaction's data was saved to the record first. */
+  status: 'pending' | 'running' | 'done' | 'dead' | 'superseded';
   /** Why it failed for good, for a dead write. */
   error: string | null;
 }

@@ -6,6 +6,8 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
  * possible number in the default region.
  */
 export function toE164(raw: string, defaultRegion: string): string | null {
+  // No phone number is written this long (libphonenumber refuses longer input too): not parsed, not kept.
+  if (raw.length > MAX_PHONE_TEXT) return null;
   return remembered(e164s, `${defaultRegion}\u0000${raw}`, () => parseE164(raw, defaultRegion));
 }
 
@@ -25,13 +27,20 @@ export function displayPhone(e164: string): string {
   });
 }
 
+/** libphonenumber's own limit on what it parses (its MAX_INPUT_STRING_LENGTH). */
+const MAX_PHONE_TEXT = 250;
+
 // Parsing a number takes libphonenumber's metadata walk, and a card render formats the same few numbers
-// many times (identifiers, duplicates, notices): the latest results are kept.
+// many times (identifiers, duplicates, notices): the latest results are kept. Only short texts are kept,
+// so the caches hold at most REMEMBERED × MAX_REMEMBERED_KEY characters each (about 0.4 MB), whatever
+// people type: a number as people write it, with an extension, fits in 40.
 const REMEMBERED = 5_000;
+const MAX_REMEMBERED_KEY = 80;
 const e164s = new Map<string, string | null>();
 const displays = new Map<string, string>();
 
 function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (key.length > MAX_REMEMBERED_KEY) return compute();
   if (cache.has(key)) return cache.get(key)!;
   const value = compute();
   if (cache.size >= REMEMBERED) cache.clear(); // a burst of new numbers: start over rather than track recency

@@ -2,41 +2,39 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
-import { buildCustomerCardView, displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
+import { displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
-import { AppError, conflict, forbidden, invalidInput, notFound, stale } from '../domain/errors.js';
-import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
+import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
+import { describeState, type Interaction } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import {
   findCardActivityId,
   findInteraction,
-  findRecordLink,
   insertInteraction,
   listRecordLinks,
   openInteractionOf,
   findInteractionWithNotice,
   putRecordLinks,
-  recordsFromCustomerHistory,
-  recordsFromEarlierInteractions,
   setLastNotice,
-  setRecordActivities,
   setCardActivityId,
   setLinked,
   updateInteraction,
 } from '../store/interactionsRepository.js';
-import { customerFor, findCustomer, interactionCount, mergeCustomers, renameCustomer } from '../store/customersRepository.js';
+import { customerFor } from '../store/customersRepository.js';
 import { enqueueJobs } from '../store/jobsRepository.js';
 import type { Database } from '../store/schema.js';
-import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
-import { acwJobsFor, acwWritesOf } from './acwJobs.js';
-import { customerView, PERSON_TYPES } from './customerView.js';
+import { acwJobsFor } from './acwJobs.js';
 import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
-import { classifySearch, quote, type SearchPlan } from './searchPlan.js';
+import { Ownership, type ReadAccess } from './ownership.js';
+import { drawCard, recordDetails } from './cardQuery.js';
+import { mergeIntoCustomerOf } from './customerMerge.js';
+import { addHistory, onLinked } from './recordHistory.js';
+import { classifySearch, type SearchPlan } from './searchPlan.js';
 
 export interface InteractionServiceDeps {
   db: Kysely<Database>;
@@ -59,21 +57,22 @@ export interface SearchOutcome {
 }
 
 const MAX_SEARCH_RESULTS = 25;
-const MAX_HISTORY_RECORDS = 10;
-const MAX_ACTIVITIES = 20;
-const MAX_CARD_ACTIVITIES = 5;
 const MAX_NOTES = 4000;
 
 /**
  * The interaction lifecycle of one agent: a call arrives and the data dip runs, the agent links, creates
  * and edits records, hangs up, and completes After Call Work, which queues timeline and memorialization.
- * Every method checks that the interaction is the caller's and still open before it changes anything.
+ * Every method that takes an interaction id from a caller goes through `Ownership` (ownership.ts) first:
+ * the interaction must be the caller's (and still open, to change it), or the answer is the same refusal
+ * as for an id that does not exist.
  */
 export class InteractionService {
   private readonly clock: () => Date;
+  private readonly ownership: Ownership;
 
   constructor(private readonly deps: InteractionServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.ownership = new Ownership(deps.db);
   }
 
   /** Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script. */
@@ -125,19 +124,28 @@ export class InteractionService {
       await putRecordLinks(trx, dip.links);
       await updateInteraction(trx, interaction.id, 'active', { matchState: dip.matchState });
     });
-    for (const link of dip.links.filter((l) => l.linked)) await this.onLinked(interaction, link);
+    for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.deps, interaction, link);
     return this.done(interaction, dip.notice);
   }
 
   /** The current card of an interaction the agent owns. */
   async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
-    const found = await findInteractionWithNotice(this.deps.db, interactionId);
-    return this.draw(mine(found?.interaction, agentId), notice ?? found?.lastNotice);
+    const found = await this.ownership.owned(agentId, interactionId);
+    return this.draw(found.interaction, notice ?? found.lastNotice);
   }
 
   /**
-   * The current card of any interaction, for drawing the read-only view that whoever sees the message gets
-   * (the owner's own view comes from `view`, which checks ownership).
+   * The card an agent may read: their own, or, for a supervisor, anyone's (to be shown read-only); anyone
+   * else is refused as for an id that does not exist.
+   */
+  async readableView(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ view: CustomerCardView; access: ReadAccess }> {
+    const found = await this.ownership.readable(agentId, interactionId, asSupervisor);
+    return { view: await this.draw(found.interaction, found.lastNotice), access: found.access };
+  }
+
+  /**
+   * The current card of any interaction, for the app's own drawing of the card message in its owner's chat
+   * (the CardPublisher). Never for a caller's request: those go through `view` or `readableView`.
    */
   async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
     const found = await findInteractionWithNotice(this.deps.db, interactionId);
@@ -146,29 +154,7 @@ export class InteractionService {
   }
 
   private async draw(interaction: Interaction, notice: Notice | undefined, duplicateQuery?: string): Promise<CustomerCardView> {
-    const interactionId = interaction.id;
-    const links = await listRecordLinks(this.deps.db, interactionId);
-    const configuration = this.deps.engine.configuration(interaction.configurationId);
-    const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
-    const agent = await findAgent(this.deps.db, interaction.agentId);
-    return buildCustomerCardView({
-      interaction,
-      customer: await customerView(this.deps.db, interaction, links, this.deps.defaultRegion, duplicateQuery),
-      owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
-      links,
-      crmWrites: interaction.state === 'completed' ? await acwWritesOf(this.deps.db, interactionId, links) : [],
-      mappings: configuration?.dynamicDataMappings ?? {},
-      dispositions: this.deps.dispositions,
-      can: {
-        createContact: has({ kind: 'create', variant: 'standard', recordType: 'contact' }),
-        createCase: has({ kind: 'create', variant: 'standard', recordType: 'case' }),
-        createCustom: has({ kind: 'create', variant: 'custom' }),
-        update: has({ kind: 'update' }),
-        search: has({ kind: 'search', variant: 'custom' }),
-      },
-      now: this.clock(),
-      notice,
-    });
+    return drawCard(this.deps, interaction, { notice, duplicateQuery, now: this.clock() });
   }
 
   async isOwner(agentId: string, interactionId: string): Promise<boolean> {
@@ -216,27 +202,27 @@ export class InteractionService {
 
   /** Search from the card's form: only into that card's interaction, which must still be the open one. */
   async searchOnCard(agentId: string, interactionId: string, text: string): Promise<CustomerCardView> {
-    await this.ownedOpen(agentId, interactionId);
+    await this.ownership.ownedOpen(agentId, interactionId);
     const outcome = await this.search(agentId, text);
     if (!outcome.card || outcome.card.interaction.id !== interactionId) throw stale('This card is not your open interaction any more.');
     return outcome.card;
   }
 
   async link(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     if (link.linked) return this.view(agentId, interactionId, { kind: 'info', text: `${link.label} is already linked.` });
     await this.deps.db.transaction().execute(async (trx) => {
       await setLinked(trx, interactionId, ref, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    await this.onLinked(interaction, link);
+    await onLinked(this.deps, interaction, link);
     return this.done(interaction, { kind: 'info', text: `Linked ${link.label}: it will get this interaction's activity and data.` });
   }
 
   async unlink(agentId: string, interactionId: string, ref: RecordRef): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     await setLinked(this.deps.db, interactionId, ref, false);
     return this.done(interaction, { kind: 'info', text: `Unlinked ${link.label}: nothing will be written to it for this interaction.` });
   }
@@ -249,7 +235,7 @@ export class InteractionService {
       | { kind: 'contact' | 'case'; fields: Record<string, FieldValue | undefined> }
       | { kind: 'custom'; entity: string; fields: Record<string, FieldValue> },
   ): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
     let record: CrmRecord;
     if (request.kind === 'custom') {
       ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
@@ -271,55 +257,23 @@ export class InteractionService {
       await setLinked(trx, interactionId, record, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    await this.addHistory(interaction, { interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields });
+    await addHistory(this.deps, interaction, { interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields });
     return this.done(interaction, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
   }
 
   async updateRecord(agentId: string, interactionId: string, ref: RecordRef, fields: Record<string, FieldValue>): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
     const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields });
     await putRecordLinks(this.deps.db, [{ ...link, label: record.name, fields: record.fields }]);
     return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.` });
   }
 
-  /** All fields of a record on the card, fresh from the CRM, with its activities newest first. */
+  /** All fields of a record on the card, fresh from the CRM, with its activities newest first (see recordDetails). */
   async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
-    const interaction = await this.owned(agentId, interactionId);
-    const link = await this.onCard(interactionId, ref);
-    const configuration = this.deps.engine.configuration(interaction.configurationId);
-    const mappings = configuration?.dynamicDataMappings ?? {};
-    let fields = link.fields;
-    let activities: CrmRecord[] = [];
-    if (configuration && findWorkflow(configuration, { kind: 'search', variant: 'custom' })) {
-      const search = (entity: string, filter: string, limit: number) =>
-        runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { search: { entity, filter }, limit });
-      const [fresh] = (await search(ref.type, `id = ${quote(ref.id)}`, 1)).records;
-      if (fresh) {
-        fields = fresh.fields;
-        await putRecordLinks(this.deps.db, [{ ...link, label: fresh.name, fields: fresh.fields }]);
-      }
-      activities = (
-        await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: ref.type, id: ref.id }, limit: 50 })
-      ).records;
-    }
-    const mapped = displayFields(ref.type, fields, mappings);
-    const mappedLabels = new Set((mappings[ref.type] ?? []).map((m) => m.field));
-    const rest = Object.entries(fields)
-      .filter(([key, value]) => !mappedLabels.has(key) && value !== null && value !== '')
-      .map(([key, value]) => ({ label: key, value: String(value) }));
-    return {
-      interactionId,
-      readOnly: interaction.state === 'completed',
-      record: { ref, typeLabel: typeLabel(ref.type), name: link.label, linked: link.linked },
-      fields: [...mapped, ...rest],
-      editable: (mappings[ref.type] ?? []).map((m) => ({ field: m.field, label: m.label, value: fields[m.field] == null ? '' : String(fields[m.field]) })),
-      activities: activities
-        .map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? ''), description: String(a.fields.description ?? '') }))
-        .sort((a, b) => b.when.localeCompare(a.when))
-        .slice(0, MAX_ACTIVITIES),
-      canUpdate: interaction.state !== 'completed' && !!configuration && !!findWorkflow(configuration, { kind: 'update' }),
-    };
+    const { interaction } = await this.ownership.owned(agentId, interactionId);
+    const link = await this.ownership.onCard(interaction, ref);
+    return recordDetails(this.deps, interaction, link);
   }
 
   /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */
@@ -343,7 +297,7 @@ export class InteractionService {
    * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
    */
   async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }): Promise<CustomerCardView> {
-    const interaction = await this.owned(agentId, interactionId);
+    const { interaction } = await this.ownership.owned(agentId, interactionId);
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
     if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
     const disposition = this.deps.dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
@@ -380,28 +334,20 @@ export class InteractionService {
    * shows them in the merge dialog.
    */
   async findDuplicates(agentId: string, interactionId: string, text: string): Promise<CustomerCardView> {
-    await this.ownedOpen(agentId, interactionId);
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
     const query = text.trim().slice(0, 100);
-    return this.currentView(interactionId, { kind: 'info', text: `Cards that may be the same person as "${query}" are listed under Merge.` }, query);
+    return this.draw(interaction, { kind: 'info', text: `Cards that may be the same person as "${query}" are listed under Merge.` }, query);
   }
 
   /**
    * Merges another customer's card into this interaction's customer: their identifiers, interactions and
    * everything linked to those interactions now belong to one person. Nothing is deleted from the CRM.
+   * Only a card nobody else is handling may be taken (see Ownership.mergeableCustomer); the check and the
+   * move are one transaction.
    */
   async mergeCustomer(agentId: string, interactionId: string, otherCustomerId: string): Promise<CustomerCardView> {
-    const interaction = await this.ownedOpen(agentId, interactionId);
-    if (!interaction.customerId) throw conflict('This interaction has no customer card to merge into.');
-    if (otherCustomerId === interaction.customerId) throw invalidInput('That is this same customer card.');
-    const other = await findCustomer(this.deps.db, otherCustomerId);
-    if (!other) throw notFound('That customer card does not exist any more (merged already?).');
-    const moved = await interactionCount(this.deps.db, other.id);
-    await this.deps.db.transaction().execute((trx) => mergeCustomers(trx, interaction.customerId!, other.id));
-    for (const link of (await listRecordLinks(this.deps.db, interactionId)).filter((l) => l.linked)) await this.addHistory(interaction, link);
-    return this.done(interaction, {
-      kind: 'info',
-      text: `Merged ${other.name}'s card into this one: ${other.identifiers.map((i) => i.value).join(', ')} and ${moved} interaction${moved === 1 ? '' : 's'} now belong to this customer.`,
-    });
+    const interaction = await this.ownership.ownedOpen(agentId, interactionId);
+    return this.done(interaction, await mergeIntoCustomerOf(this.deps, this.ownership, interaction, otherCustomerId));
   }
 
 
@@ -444,62 +390,4 @@ export class InteractionService {
     }
     return records.slice(0, MAX_SEARCH_RESULTS);
   }
-
-  /** When a record is linked: its latest activities for the card, and what earlier interactions linked with it. */
-  private async onLinked(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
-    await this.addHistory(interaction, link);
-    const configuration = this.deps.engine.configuration(interaction.configurationId);
-    if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
-    try {
-      const { records } = await runWorkflow<SearchResult>(this.deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
-      const activities = records.map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? a.fields.createdAt ?? '') }));
-      await setRecordActivities(this.deps.db, interaction.id, { type: link.recordType, id: link.recordId }, activities);
-    } catch (error) {
-      // The card is still right without them; the agent can open Details, which says what failed.
-      this.deps.logger.warn({ err: error, interactionId: interaction.id }, 'activities of a linked record not read');
-    }
-  }
-
-  /**
-   * Brings records linked in earlier interactions (with this record, or of this customer) onto the card,
-   * under Related; and names an unnamed customer after the person linked.
-   */
-  private async addHistory(interaction: Interaction, link: InteractionRecordLink): Promise<void> {
-    const interactionId = interaction.id;
-    const earlier = [
-      ...(await recordsFromEarlierInteractions(this.deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
-      ...(interaction.customerId ? await recordsFromCustomerHistory(this.deps.db, interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
-    ];
-    if (interaction.customerId && PERSON_TYPES.has(link.recordType.toLowerCase())) {
-      const customer = await findCustomer(this.deps.db, interaction.customerId);
-      if (customer && customer.name === displayPhone(interaction.ani)) await renameCustomer(this.deps.db, customer.id, link.label);
-    }
-    const current = await listRecordLinks(this.deps.db, interactionId);
-    const known = new Set(current.map((l) => `${l.recordType}:${l.recordId}`));
-    const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));
-    await putRecordLinks(this.deps.db, fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
-  }
-
-  private async owned(agentId: string, interactionId: string): Promise<Interaction> {
-    return mine(await findInteraction(this.deps.db, interactionId), agentId);
-  }
-
-  private async ownedOpen(agentId: string, interactionId: string): Promise<Interaction> {
-    const interaction = await this.owned(agentId, interactionId);
-    if (interaction.state === 'completed') throw stale('This interaction is completed; its card is read-only and nothing was changed.');
-    return interaction;
-  }
-
-  private async onCard(interactionId: string, ref: RecordRef): Promise<InteractionRecordLink> {
-    const link = await findRecordLink(this.deps.db, interactionId, ref);
-    if (!link) throw forbidden('That record is not on this interaction\'s card, so it cannot be used from here. Search for it first.');
-    return link;
-  }
-}
-
-/** The interaction, if it exists and is this agent's; else the error that says which it is not. */
-function mine(interaction: Interaction | undefined, agentId: string): Interaction {
-  if (!interaction) throw notFound('That interaction does not exist.');
-  if (interaction.agentId !== agentId) throw forbidden('That card belongs to another agent\'s interaction; you can act only on your own.');
-  return interaction;
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { claimJobs, completeJobs, failJob, type ClaimedJob } from '../store/jobsRepository.js';
+import { claimJobs, completeJobs, failJob, newerWriteDone, renewLeases, supersedeJob, type ClaimedJob } from '../store/jobsRepository.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import type { Outcome } from '../workflows/result.js';
 import { acwJobPayloadSchema, type AcwJobPayload } from './acwJob.js';
@@ -10,8 +11,13 @@ export interface WorkerOptions {
   db: Kysely<Database>;
   engine: WorkflowEngine;
   logger: Logger;
-  /** How long a claimed job is reserved; a worker that dies leaves it to be taken again after this. */
+  /**
+   * How long a claim holds its jobs without news of its worker: a worker that dies leaves them to be taken
+   * over after at most this. Short, because a live worker renews it (heartbeatMs) for as long as a job runs.
+   */
   leaseMs?: number;
+  /** How often a worker renews the lease of the jobs it runs; well under leaseMs, so a slow job keeps its own. */
+  heartbeatMs?: number;
   maxAttempts?: number;
   pollMs?: number;
   /** Jobs claimed together: one claim and one "done" statement serve them all. */
@@ -29,17 +35,27 @@ export interface WorkerOptions {
 /** Outcomes that a retry cannot change: the job is dead at once, and says why. */
 const PERMANENT: ReadonlySet<Outcome> = new Set(['ValidationError', 'InvalidWorkflow', 'NotConfigured']);
 
-/** What running one job came to. */
-type Ran = { job: ClaimedJob; end: 'done' | 'retry' | 'dead'; request?: AcwJobPayload };
+/** What running one job came to. superseded: a newer interaction's memorialization of its record is done. */
+type Ran = { job: ClaimedJob; end: 'done' | 'retry' | 'dead' | 'superseded'; request?: AcwJobPayload };
+
+export const DEFAULT_LEASE_MS = 10_000;
+export const DEFAULT_HEARTBEAT_MS = 3_000;
 
 /**
  * Runs the durable ACW jobs (timeline, memorialization) from the outbox table. Jobs are claimed in batches
  * with a lease, run through the workflow engine a few at a time, then marked done together; a transient
  * failure is retried with backoff. A crash between the CRM write and "done" means the job runs again: the
  * workflows are idempotent per key, so the CRM still gets exactly one write.
+ *
+ * Each claim has an owner token, and its lease is short and renewed while the batch runs (a heartbeat): a
+ * dead worker's jobs are taken over within a lease, a slow live one's never, and a worker whose lease ran
+ * out (paused, cut off) ends none of the jobs that another now owns. Memorializations of one record run
+ * one at a time (the claim sees to it), and one older than a memorialization of its record already done is
+ * ended as superseded without writing, whatever order they ran in, on every CRM alike.
  */
 export class JobWorker {
   private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
   private readonly maxAttempts: number;
   private readonly pollMs: number;
   private readonly batchSize: number;
@@ -52,7 +68,11 @@ export class JobWorker {
   private state: 'idle' | 'started' | 'stopped' = 'idle';
 
   constructor(private readonly options: WorkerOptions) {
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (!(this.heartbeatMs > 0 && this.heartbeatMs < this.leaseMs)) {
+      throw new Error(`job heartbeat (${this.heartbeatMs} ms) must be more than 0 and less than the lease (${this.leaseMs} ms)`);
+    }
     this.maxAttempts = options.maxAttempts ?? 8;
     this.pollMs = options.pollMs ?? 1_000;
     this.batchSize = options.batchSize ?? 32;
@@ -99,9 +119,10 @@ export class JobWorker {
     let ran = 0;
     while (this.state !== 'stopped') {
       const now = this.clock();
-      const jobs = await claimJobs(this.options.db, now.toISOString(), new Date(now.getTime() + this.leaseMs).toISOString(), this.batchSize);
+      const owner = randomUUID();
+      const jobs = await claimJobs(this.options.db, now.toISOString(), this.leaseFrom(now), this.batchSize, owner);
       if (jobs.length === 0) break;
-      await this.runBatch(jobs);
+      await this.runBatch(jobs, owner);
       ran += jobs.length;
       // better-sqlite3 answers synchronously, so without this batch would follow batch in one run of
       // microtasks, and no HTTP request or timer would be served until every job is done.
@@ -110,32 +131,66 @@ export class JobWorker {
     return ran;
   }
 
-  private async runBatch(jobs: ClaimedJob[]): Promise<void> {
+  private leaseFrom(now: Date): string {
+    return new Date(now.getTime() + this.leaseMs).toISOString();
+  }
+
+  private async runBatch(jobs: ClaimedJob[], owner: string): Promise<void> {
+    const heartbeat = this.heartbeat(owner);
     const ran: Ran[] = [];
     let next = 0;
     const lane = async () => {
-      while (next < jobs.length) ran.push(await this.run(jobs[next++]!));
+      while (next < jobs.length) ran.push(await this.run(jobs[next++]!, owner));
     };
-    // Settled, not all: one lane's database error must not lose the successes of the others.
-    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.concurrency, jobs.length) }, lane));
-    await completeJobs(this.options.db, ran.filter((r) => r.end === 'done').map((r) => r.job.id), this.clock().toISOString());
+    try {
+      // Settled, not all: one lane's database error must not lose the successes of the others.
+      const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.concurrency, jobs.length) }, lane));
+      const done = ran.filter((r) => r.end === 'done').map((r) => r.job.id);
+      const completed = await completeJobs(this.options.db, done, this.clock().toISOString(), owner);
+      if (completed < done.length) {
+        this.options.logger.warn({ jobs: done.length - completed }, 'jobs ran after their lease was lost: their new owner ends them');
+      }
 
-    const finished = new Map<string, AcwJobPayload>();
-    for (const { job, end, request } of ran) if (end !== 'retry' && request) finished.set(job.subject ?? job.idempotencyKey, request);
-    for (const request of finished.values()) this.options.onJobFinished?.(request);
-    const failed = lanes.find((lane) => lane.status === 'rejected');
-    if (failed) throw failed.reason;
+      const finished = new Map<string, AcwJobPayload>();
+      for (const { job, end, request } of ran) if (end !== 'retry' && request) finished.set(job.subject ?? job.idempotencyKey, request);
+      for (const request of finished.values()) this.options.onJobFinished?.(request);
+      const failed = lanes.find((lane) => lane.status === 'rejected');
+      if (failed) throw failed.reason;
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
+  /**
+   * Renews the claim's lease every heartbeatMs until stopped. Jobs it no longer holds (taken over after a
+   * pause longer than the lease) are simply not renewed: their new owner runs and ends them.
+   */
+  private heartbeat(owner: string): { stop(): void } {
+    const { db, logger } = this.options;
+    const timer = setInterval(() => {
+      renewLeases(db, owner, this.leaseFrom(this.clock())).catch((error: unknown) =>
+        logger.warn({ err: error }, 'job lease renewal failed; the lease runs out unless a later one succeeds'),
+      );
+    }, this.heartbeatMs);
+    return { stop: () => clearInterval(timer) };
   }
 
   /** Runs one job; a failure is written at once, a success with its batch. */
-  private async run(job: ClaimedJob): Promise<Ran> {
+  private async run(job: ClaimedJob, owner: string): Promise<Ran> {
     const { db, engine, logger } = this.options;
     const about = { jobId: job.id, key: job.idempotencyKey, attempt: job.attempts };
     const parsed = acwJobPayloadSchema.safeParse(job.payload);
     if (!parsed.success) {
-      await failJob(db, job.id, `unreadable job payload: ${parsed.error.message}`, null, this.clock().toISOString());
+      await failJob(db, job.id, `unreadable job payload: ${parsed.error.message}`, null, this.clock().toISOString(), owner);
       logger.error(about, 'job dead: unreadable payload');
       return { job, end: 'dead' };
+    }
+    // No other memorialization of this record runs now (the claim saw to it), and one done stays done: a
+    // newer interaction's found here has written its fields, which this job's would overwrite with older ones.
+    if (job.recordKey && job.interactionAt && (await newerWriteDone(db, job.recordKey, job.interactionAt))) {
+      await supersedeJob(db, job.id, this.clock().toISOString(), owner);
+      logger.info({ ...about, kind: job.kind }, 'job superseded: a later interaction already wrote this record');
+      return { job, end: 'superseded', request: parsed.data };
     }
     const result = await engine.execute(parsed.data);
     if (result.outcome === 'Success') {
@@ -146,7 +201,7 @@ export class JobWorker {
     const error = `${result.outcome}: ${result.errorArgs?.message ?? 'no detail'}`;
     const retry = !PERMANENT.has(result.outcome) && job.attempts < this.maxAttempts;
     const retryAt = retry ? new Date(now.getTime() + backoffMs(job.attempts)).toISOString() : null;
-    await failJob(db, job.id, error, retryAt, now.toISOString());
+    await failJob(db, job.id, error, retryAt, now.toISOString(), owner);
     if (retry) logger.warn({ ...about, error, retryAt }, 'job failed; will retry');
     else logger.error({ ...about, error }, 'job dead; it needs an admin');
     return { job, end: retry ? 'retry' : 'dead', request: parsed.data };

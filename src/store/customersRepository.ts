@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Customer, CustomerIdentifier } from '../domain/customer.js';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './db.js';
+import type { Database } from './schema.js';
 
 /** The customer known by this identifier, created (with that identifier) when there is none yet. */
 export async function customerFor(db: Db, identifier: CustomerIdentifier, name: string, now: string): Promise<Customer> {
@@ -33,7 +35,9 @@ async function identifiersOf(db: Db, customerId: string): Promise<CustomerIdenti
 
 /**
  * Customers that may be the same person: sharing a name (case-insensitive) or an identifier value, or
- * matching the agent's search text in name or identifier. At most `limit`, never `excludeId`.
+ * matching the agent's search text in name or identifier. At most `limit`, never `excludeId`, and never a
+ * customer in an open interaction (another agent's live call: not one to list, nor to merge; see
+ * `findCustomerNotInOpenInteraction`).
  * Each condition is one indexed lookup (lower(name), identifier value), so this stays cheap with millions
  * of customers; only the agent's free-text search looks inside names.
  */
@@ -46,6 +50,7 @@ export async function likelyDuplicates(db: Db, excludeId: string, by: { names: s
     .selectFrom('customers as c')
     .select(['c.id', 'c.name'])
     .where('c.id', '!=', excludeId)
+    .where((eb) => eb.not(eb.exists(openInteractionOf(eb, 'c.id'))))
     .where((eb) =>
       eb.or([
         ...(names.length ? [eb(eb.fn('lower', ['c.name']), 'in', names)] : []),
@@ -77,6 +82,24 @@ async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<str
     byCustomer.set(r.customer_id, list);
   }
   return byCustomer;
+}
+
+/**
+ * The customer, if it is in no open interaction (a call or its After Call Work): one lookup, so a customer
+ * that is in one and a customer that does not exist take the same query and give the same answer.
+ */
+export async function findCustomerNotInOpenInteraction(db: Db, id: string): Promise<Customer | undefined> {
+  const row = await db
+    .selectFrom('customers as c')
+    .select(['c.id', 'c.name'])
+    .where('c.id', '=', id)
+    .where((eb) => eb.not(eb.exists(openInteractionOf(eb, 'c.id'))))
+    .executeTakeFirst();
+  return row ? { ...row, identifiers: await identifiersOf(db, id) } : undefined;
+}
+
+function openInteractionOf(eb: ExpressionBuilder<Database & { c: Database['customers'] }, 'c'>, customerId: 'c.id') {
+  return eb.selectFrom('interactions as oi').select('oi.id').whereRef('oi.customer_id', '=', customerId).where('oi.state', '!=', 'completed');
 }
 
 /** Moves everything of `from` (its identifiers and interactions, with their links) to `into`, and removes `from`. */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration } from 'kysely';
+import { inExclusiveTransaction } from './exclusiveTransaction.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statementCache.js';
 import * as initial from './migrations/001_initial.js';
@@ -10,6 +11,8 @@ import * as cardMemory from './migrations/004_card_memory.js';
 import * as customers from './migrations/005_customers.js';
 import * as lookupIndexes from './migrations/006_lookup_indexes.js';
 import * as jobSubjects from './migrations/007_job_subjects.js';
+import * as jobOrder from './migrations/008_job_order_and_owners.js';
+import * as deliveredActivities from './migrations/009_delivered_activities.js';
 import * as acdEvents from './migrations/010_acd_events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,27 +41,46 @@ const migrations: Record<string, Migration> = {
   '005_customers': customers,
   '006_lookup_indexes': lookupIndexes,
   '007_job_subjects': jobSubjects,
+  '008_job_order_and_owners': jobOrder,
+  '009_delivered_activities': deliveredActivities,
   '010_acd_events': acdEvents,
 };
 
-/** Opens the database and brings its schema up to date. SQLite is created on first use. */
+/** The names of every migration, in order (what a database brought up to date has run). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
+/**
+ * Opens the database and brings its schema up to date. SQLite is created on first use. Instances started at
+ * once on one database migrate one after the other: the later ones find the schema up to date.
+ */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : await openSqlite(options.dataDir);
+  try {
+    await inExclusiveTransaction(store.db, `customer-card:migrations:${store.schema ?? ''}`, (trx) => migrate(trx, store.schema));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** Runs the migrations not run yet, all in the caller's transaction: a failed one leaves the schema as it was. */
+async function migrate(trx: Kysely<Database>, schema: string | undefined): Promise<void> {
+  if (schema) await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${schema}`).execute(trx);
   const migrator = new Migrator({
-    db: store.db,
+    db: trx,
     provider: { getMigrations: async () => migrations },
+    disableTransactions: true,
     // Named explicitly: Kysely otherwise finds another schema's migration tables in the same database.
-    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    await store.close();
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
   }
-  return store;
 }
 
 async function openSqlite(dataDir: string): Promise<Store> {
@@ -66,9 +88,10 @@ async function openSqlite(dataDir: string): Promise<Store> {
   // Each driver is loaded only when chosen, so a Postgres deployment never loads the native SQLite module.
   const { default: BetterSqlite } = await import('better-sqlite3');
   const sqlite = new BetterSqlite(join(dataDir, 'customer-card.sqlite'));
+  // First: another instance starting on the same file may hold the lock that switching to WAL needs.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
   // A savepoint's journal and a sort stay in memory rather than spilling to a temp file (the embedded CRM
   // groups its writes in savepoints; our sorts are of a few thousand rows at most).
   sqlite.pragma('temp_store = MEMORY');
@@ -84,7 +107,6 @@ async function openPostgres(url: string, schema?: string): Promise<Store> {
     max: 10,
     ...(safeSchema ? { options: `-c search_path=${safeSchema}` } : {}),
   });
-  if (safeSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${safeSchema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', schema: safeSchema, close: () => db.destroy() };
 }

@@ -66,10 +66,23 @@ export async function findInteraction(db: Db, id: string): Promise<Interaction |
   return row ? toInteraction(row) : undefined;
 }
 
+/**
+ * The interaction if it is this agent's: one lookup by id and owner, so an id that is someone else's and
+ * an id that does not exist take the same query and give the same answer (nothing).
+ */
+export async function findInteractionOf(db: Db, agentId: string, id: string): Promise<{ interaction: Interaction; lastNotice: StoredNotice | undefined } | undefined> {
+  const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).where('agent_id', '=', agentId).executeTakeFirst();
+  return row ? withNotice(row) : undefined;
+}
+
+function withNotice(row: InteractionsTable): { interaction: Interaction; lastNotice: StoredNotice | undefined } {
+  return { interaction: toInteraction(row), lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined };
+}
+
 /** The interaction and the outcome its card shows, in one read: what drawing the card starts from. */
 export async function findInteractionWithNotice(db: Db, id: string): Promise<{ interaction: Interaction; lastNotice: StoredNotice | undefined } | undefined> {
   const row = await interactionRow(db, id);
-  return row ? { interaction: toInteraction(row), lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined } : undefined;
+  return row ? withNotice(row) : undefined;
 }
 
 type StoredNotice = { kind: 'info' | 'warning' | 'error'; text: string };

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { writeOrderOf } from '../jobs/acwJob.js';
 import type { Db } from './db.js';
 import type { Database } from './schema.js';
 
@@ -17,9 +18,13 @@ export interface ClaimedJob {
   subject: string | null;
   payload: unknown;
   attempts: number;
+  /** The record a memorialization writes, and its interaction's time (null for jobs not ordered). */
+  recordKey: string | null;
+  interactionAt: string | null;
 }
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+/** superseded: a memorialization that wrote nothing, because a later interaction's was written already. */
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'superseded';
 
 /** Rows per INSERT: well under the bound parameters either database takes in one statement. */
 const INSERT_CHUNK = 500;
@@ -34,19 +39,25 @@ export async function enqueueJobs(db: Db, jobs: NewJob[], now: string): Promise<
     const result = await db
       .insertInto('jobs')
       .values(
-        jobs.slice(start, start + INSERT_CHUNK).map((job) => ({
-          kind: job.kind,
-          idempotency_key: job.idempotencyKey,
-          subject: job.subject,
-          payload: JSON.stringify(job.payload),
-          status: 'pending',
-          attempts: 0,
-          run_after: now,
-          lease_until: null,
-          last_error: null,
-          created_at: now,
-          finished_at: null,
-        })),
+        jobs.slice(start, start + INSERT_CHUNK).map((job) => {
+          // A memorialization carries its record and its interaction's time: the order of a record's writes.
+          const order = writeOrderOf(job.kind, job.payload);
+          return {
+            kind: job.kind,
+            idempotency_key: job.idempotencyKey,
+            subject: job.subject,
+            payload: JSON.stringify(job.payload),
+            status: 'pending',
+            attempts: 0,
+            run_after: now,
+            lease_until: null,
+            last_error: null,
+            created_at: now,
+            finished_at: null,
+            record_key: order?.recordKey ?? null,
+            interaction_at: order?.at ?? null,
+          };
+        }),
       )
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .executeTakeFirst();
@@ -64,48 +75,131 @@ function runnable(now: string) {
     ]);
 }
 
+/** Not ordered, or no other job of its record is running (a dead worker's too: it is taken over first). */
+function recordFree(eb: ExpressionBuilder<Database, 'jobs'>) {
+  return eb.or([
+    eb('jobs.record_key', 'is', null),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('jobs as other')
+          .select('other.id')
+          .whereRef('other.record_key', '=', 'jobs.record_key')
+          .where('other.status', '=', 'running')
+          .whereRef('other.id', '<>', 'jobs.id'),
+      ),
+    ),
+  ]);
+}
+
+/** Claims that lost a race for a record to another worker's claim (the one-running-per-record index). */
+function isRecordTaken(error: unknown): boolean {
+  const message = String((error as Error)?.message ?? '');
+  return message.includes('jobs_one_running_per_record') || message.includes('jobs.record_key');
+}
+
+/** Times a claim is tried again after losing every job it chose to other workers. */
+const CLAIM_TRIES = 8;
+
 /**
- * Takes up to `limit` runnable jobs, leased until `leaseUntil`: jobs whose worker died first, then the
- * longest due. Each half is read in order from the (status, run_after) index, never by sorting every
- * runnable row. The state test is repeated in the UPDATE so two workers racing for a job cannot both take it.
+ * Takes up to `limit` runnable jobs for `owner` (one worker's claim), leased until `leaseUntil`: jobs whose
+ * worker died first, then the longest due. Each half is read in order from the (status, run_after) index,
+ * never by sorting every runnable row. The state test is repeated in the UPDATE so two workers racing for a
+ * job cannot both take it. Of a record's memorializations, one runs at a time: a claim skips the jobs of a
+ * record that has one running and takes one per record; the unique index on running records settles two
+ * claims that race for one record (the later fails, and looks again).
  */
-export async function claimJobs(db: Db, now: string, leaseUntil: string, limit: number): Promise<ClaimedJob[]> {
-  const expired = await db.selectFrom('jobs').select('id').where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();
+export async function claimJobs(db: Db, now: string, leaseUntil: string, limit: number, owner: string): Promise<ClaimedJob[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const rows = await claimOnce(db, now, leaseUntil, limit, owner);
+      // undefined: another worker took every one of them between the two statements: look again.
+      if (rows) return rows;
+    } catch (error) {
+      if (!isRecordTaken(error) || attempt >= CLAIM_TRIES) throw error;
+    }
+    if (attempt >= CLAIM_TRIES) return [];
+  }
+}
+
+async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number, owner: string): Promise<ClaimedJob[] | undefined> {
+  const expired = await db
+    .selectFrom('jobs')
+    .select(['id', 'record_key'])
+    .where('status', '=', 'running')
+    .where('lease_until', '<', now)
+    .limit(limit)
+    .execute();
   const due =
     expired.length < limit
       ? await db
           .selectFrom('jobs')
-          .select('id')
+          .select(['id', 'record_key'])
           .where('status', '=', 'pending')
           .where('run_after', '<=', now)
+          .where(recordFree)
           .orderBy('run_after')
           .limit(limit - expired.length)
           .execute()
       : [];
-  const ids = [...expired, ...due].map((r) => r.id);
+  const records = new Set<string>();
+  const ids = [...expired, ...due]
+    .filter(({ record_key: record }) => record === null || (!records.has(record) && records.add(record)))
+    .map((r) => r.id);
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('jobs')
-    .set((eb) => ({ status: 'running', lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ status: 'running', lease_until: leaseUntil, lease_owner: owner, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', ids)
     .where(runnable(now))
-    .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'attempts'])
+    .where(recordFree)
+    .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'attempts', 'record_key', 'interaction_at'])
     .execute();
-  // Another worker took every one of them between the two statements: look again.
-  if (rows.length === 0) return claimJobs(db, now, leaseUntil, limit);
+  if (rows.length === 0) return undefined;
   return rows
-    .map((row) => ({ id: row.id, kind: row.kind, idempotencyKey: row.idempotency_key, subject: row.subject, payload: JSON.parse(row.payload), attempts: row.attempts }))
+    .map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      idempotencyKey: row.idempotency_key,
+      subject: row.subject,
+      payload: JSON.parse(row.payload),
+      attempts: row.attempts,
+      recordKey: row.record_key,
+      interactionAt: row.interaction_at,
+    }))
     .sort((a, b) => a.id - b.id);
 }
 
-/** Marks jobs done, in one statement however many there are. */
-export async function completeJobs(db: Db, ids: number[], now: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('jobs').set({ status: 'done', finished_at: now, lease_until: null, last_error: null }).where('id', 'in', ids).execute();
+/** Extends the lease of the jobs `owner` still holds; returns their ids (a job not among them was taken over). */
+export async function renewLeases(db: Db, owner: string, leaseUntil: string): Promise<number[]> {
+  const rows = await db
+    .updateTable('jobs')
+    .set({ lease_until: leaseUntil })
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'running')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The jobs of `ids` that `owner` still holds: a worker that lost its lease ends nothing another now runs. */
+function heldBy(owner: string, ids: number[]) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([eb('id', 'in', ids), eb('lease_owner', '=', owner), eb('status', '=', 'running')]);
+}
+
+/** Marks jobs done, in one statement however many there are. Returns how many were still `owner`'s. */
+export async function completeJobs(db: Db, ids: number[], now: string, owner: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'done', finished_at: now, lease_until: null, last_error: null })
+    .where(heldBy(owner, ids))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Puts a failed job back for a later try, or marks it dead when it must not be tried again. */
-export async function failJob(db: Db, id: number, error: string, retryAt: string | null, now: string): Promise<void> {
+export async function failJob(db: Db, id: number, error: string, retryAt: string | null, now: string, owner: string): Promise<void> {
   await db
     .updateTable('jobs')
     .set(
@@ -113,8 +207,34 @@ export async function failJob(db: Db, id: number, error: string, retryAt: string
         ? { status: 'pending', run_after: retryAt, lease_until: null, last_error: error }
         : { status: 'dead', finished_at: now, lease_until: null, last_error: error },
     )
-    .where('id', '=', id)
+    .where(heldBy(owner, [id]))
     .execute();
+}
+
+/**
+ * Whether a memorialization of the record, of a later interaction than `at`, is done: then one of `at`
+ * must write nothing (its fields would overwrite newer ones).
+ */
+export async function newerWriteDone(db: Db, recordKey: string, at: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('record_key', '=', recordKey)
+    .where('interaction_at', '>', at)
+    .where('status', '=', 'done')
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Ends a memorialization that a later interaction's made needless: nothing of it was written. */
+export async function supersedeJob(db: Db, id: number, now: string, owner: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'superseded', finished_at: now, lease_until: null, last_error: null })
+    .where(heldBy(owner, [id]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** The jobs about one subject (an interaction), oldest first. */

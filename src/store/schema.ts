@@ -19,6 +19,13 @@ export interface Database {
   acd_contacts: AcdContactsTable;
   acd_agent_states: AcdAgentStatesTable;
   acd_workers: AcdWorkersTable;
+  delivered_activities: DeliveredActivitiesTable;
+}
+
+/** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
+export interface DeliveredActivitiesTable {
+  delivery_key: string;
+  expires_at: string;
 }
 
 /** Counters of the embedded CRM (case numbers). */
@@ -95,6 +102,15 @@ export interface JobsTable {
   attempts: number;
   run_after: string;
   lease_until: string | null;
+  /** The worker's claim that holds the lease: only it extends the lease or ends the job. */
+  lease_owner: string | null;
+  /**
+   * The record a memorialization job writes (configuration:type:id): one job per record runs at a time, and
+   * one older than an interaction_at already written there is superseded. Null for jobs not ordered.
+   */
+  record_key: string | null;
+  /** When the job's interaction was (it ended, or began), ISO-8601 UTC: the order of a record's writes. */
+  interaction_at: string | null;
   last_error: string | null;
   created_at: string;
   finished_at: string | null;

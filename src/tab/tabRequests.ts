@@ -8,7 +8,12 @@ import { describeIssues } from '../domain/errors.js';
  * (what Teams sends in an adaptiveCard/action invoke). The data itself is parsed by the verb's own schema.
  */
 const actionRequest = z.object({
-  verb: z.string().min(1, 'is required').max(100).refine(isCardVerb, (verb) => ({ message: `"${verb}" is not a Customer Card action` })),
+  // Named in the refusal only when short: never a whole input of any size.
+  verb: z
+    .string()
+    .min(1, 'is required')
+    .max(100)
+    .refine(isCardVerb, (verb) => ({ message: verb.length <= 100 ? `"${verb}" is not a Customer Card action` : 'is not a Customer Card action' })),
   data: z.record(z.unknown()).default({}),
 });
 

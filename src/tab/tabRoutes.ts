@@ -34,6 +34,7 @@ export interface TabRoutes {
 }
 
 const SESSION_HEADER = 'x-tab-session';
+const INTERACTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEARTBEAT_MS = 15_000;
 /** A live connection ends when its token does, at the latest after this long: the tab reconnects. */
 const MAX_STREAM_MS = 60 * 60_000;
@@ -170,7 +171,8 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
         return;
       }
       const { verb, data } = parsed.request;
-      const interactionId = typeof data.interactionId === 'string' ? data.interactionId : null;
+      // Echoed in the answer only when it has the shape of an id: never a whole input of any size.
+      const interactionId = typeof data.interactionId === 'string' && INTERACTION_ID.test(data.interactionId) ? data.interactionId : null;
       const revision = streams.revision();
       const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
         runCardAction(deps, caller.agentId, verb, data, { surface: 'tab' }),

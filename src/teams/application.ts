@@ -8,7 +8,9 @@ import { CardPublisher } from './cardPublisher.js';
 import { registerAgentState } from './features/agentState.js';
 import { registerConversationTracking } from './features/conversationTracking.js';
 import { registerCalls } from './features/calls.js';
+import { registerCommandLength } from './features/commandLength.js';
 import { registerCustomerCardActions } from './features/customerCardActions.js';
+import { registerDeliveredOnce } from './features/deliveredOnce.js';
 import { registerFallback } from './features/fallback.js';
 import { registerSearch } from './features/search.js';
 import { registerSupervisor } from './features/supervisor.js';
@@ -23,7 +25,9 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
     startTypingTimer: false,
     removeRecipientMention: true,
   });
-  registerConversationTracking(app, deps); // first: every turn knows its person
+  registerDeliveredOnce(app, deps); // first: an activity delivered again acts once
+  registerConversationTracking(app, deps); // every turn knows its person
+  registerCommandLength(app, deps); // no command sees a message too long to be one
   registerWelcome(app, deps);
   registerAgentState(app, deps);
   registerCalls(app, deps);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
+import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { Kysely } from 'kysely';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionService } from '../interactions/interactionService.js';
@@ -12,6 +13,8 @@ export interface BotDeps {
   interactions: InteractionService;
   acd: AcdSimulator;
   events: InteractionEvents;
+  /** Which activities were delivered already (Teams re-sends after a slow answer). */
+  deliveries: ActivityDeliveries;
   db: Kysely<Database>;
   logger: Logger;
   /** What the card message shows (see AppConfig.cardMessageView). */

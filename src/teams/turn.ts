@@ -15,3 +15,12 @@ export function command(deps: BotDeps, handler: (context: TurnContext, caller: C
     }
   };
 }
+
+/**
+ * What follows the command word in the message ("call +1 206…" → "+1 206…"). Its length is already bounded:
+ * a message too long to be a command never reaches a command (features/commandLength.ts).
+ */
+export function argumentOf(context: TurnContext, word: string): string {
+  const text = context.activity.text?.trim() ?? '';
+  return text.slice(0, word.length).toLowerCase() === word ? text.slice(word.length).trim() : '';
+}

@@ -53,7 +53,8 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     expect(offered).toEqual({ status: 200, body: { results: [{ id: e.offered.id, outcome: 'applied' }] } });
     const posted = proactiveCards(agent);
     expect(posted).toHaveLength(1);
-    expect(cardText(posted[0]!.activity.attachments[0].content)).toMatch(/Contoso Pharmaceuticals/);
+    // The message holds the shared view (no customer data); the agent sees theirs through its refresh.
+    expect(cardText(await agent.refreshed(posted[0]!.activity.attachments[0].content))).toMatch(/Contoso Pharmaceuticals/);
     const [interaction] = await interactionsOf(contactId);
     expect(interaction).toMatchObject({ agent_id: agent.aadObjectId, state: 'active', card_activity_id: posted[0]!.id });
     expect((await agentRow(agent)).state).toBe('Working');

@@ -84,7 +84,8 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     expect(await callback(reservation(agent, task, 'reservation.accepted'))).toBe(204);
     const posted = cardsPosted(agent);
     expect(posted).toHaveLength(1);
-    expect(cardText(posted[0]!.activity.attachments[0].content)).toMatch(/Contoso Pharmaceuticals/);
+    // The message holds the shared view (no customer data); the agent sees theirs through its refresh.
+    expect(cardText(await agent.refreshed(posted[0]!.activity.attachments[0].content))).toMatch(/Contoso Pharmaceuticals/);
     expect(await interactionOf(task)).toMatchObject({ agent_id: agent.aadObjectId, state: 'active' });
 
     expect(await callback(taskEvent(task, 'task.wrapup', 30))).toBe(204);

@@ -155,13 +155,49 @@ describe('cards', () => {
     expect(sectionsOf(several).map((e: any) => e.isVisible)).toEqual([false, true, false]);
   });
 
-  it('gives the owner every action and anyone else none, with a word saying why', () => {
+  it('gives a supervisor the data without any action, with a word saying why', () => {
     const v = view([contact(1, true), contact(2, false)]);
-    const observer = customerCard(v, 'observer');
-    expect(actionsOf(observer)).toEqual([]);
-    expect(cardText(observer)).toMatch(/Read-only: only Ana Agent, who handles this interaction, can act on this card\./);
-    expect((observer as any).refresh).toMatchObject({ action: { verb: 'customerCard.refresh' }, userIds: ['29:ana'] });
-    expect(cardProblems(observer)).toEqual([]);
+    const supervisor = customerCard(v, 'supervisor');
+    expect(actionsOf(supervisor).map((a) => a.title)).toEqual([]);
+    expect(cardText(supervisor)).toMatch(/Read-only: only Ana Agent, who handles this interaction, can act on this card\./);
+    expect(cardText(supervisor)).toMatch(/Contact 1/);
+    expect(cardProblems(supervisor)).toEqual([]);
+  });
+
+  it('shows anyone else whose card it is and where it stands, and not one piece of customer data', () => {
+    const customer = { id: 'c-1', name: 'Maria Garcia', identifiers: ['+1 206 555 0142', 'maria@example.com'], interactions: 3, duplicates: [{ id: 'c-2', name: 'M. Garcia', identifiers: ['+1 425 555 0100'] }] };
+    const completed = buildCustomerCardView({
+      interaction: interaction({ state: 'completed', endedAt: '2026-11-22T10:04:00.000Z', completedAt: '2026-11-22T10:05:00.000Z', disposition: 'Escalated', notes: 'Secret notes' }),
+      customer,
+      owner: { name: 'Ana Agent', teamsUserId: '29:ana' },
+      links: [{ ...contact(1, true), activities: [{ subject: 'Inbound call', when: '2026-11-22T10:00:00.000Z' }] }, contact(2, false)],
+      mappings,
+      dispositions: ['Resolved', 'Escalated'],
+      can,
+      now,
+      notice: { kind: 'info', text: 'Merged Maria Garcia' },
+      crmWrites: [
+        { what: 'timeline', record: 'Contact 1', status: 'done', error: null },
+        { what: 'memorialization', record: 'Contact 1', status: 'dead', error: 'Contact 1 is locked' },
+      ],
+    });
+    for (const [name, v] of [
+      ['on call', { ...view([contact(1, true), contact(2, false)]), customer }],
+      ['in ACW', { ...view([contact(1, true)], { state: 'acw', endedAt: '2026-11-22T10:04:00.000Z' }), customer }],
+      ['completed', completed],
+    ] as const) {
+      const observer = customerCard(v, 'observer');
+      const json = JSON.stringify(observer);
+      for (const secret of ['Maria', 'Garcia', '206', '0142', '425', 'example.com', 'Contact 1', 'Contact 2', 'con-1', 'Escalated', 'Secret notes', 'Inbound call', 'locked', 'c-1', 'c-2']) {
+        expect(json, `${name}: ${secret}`).not.toContain(secret);
+      }
+      expect(actionsOf(observer), name).toEqual([]);
+      expect(cardText(observer), name).toMatch(/^Customer Card\nAna Agent's Customer Card of one interaction\.\nHandled by: Ana Agent\nState: /);
+      expect(cardText(observer), name).toMatch(/Read-only: only Ana Agent sees this card's customer, records and notes, and only they can act on it\./);
+      expect((observer as any).refresh).toMatchObject({ action: { verb: 'customerCard.refresh', data: { interactionId: v.interaction.id } }, userIds: ['29:ana'] });
+      expect(cardProblems(observer), name).toEqual([]);
+    }
+    expect(cardText(customerCard(completed, 'observer'))).toMatch(/State: Completed[\s\S]*Saved to the CRM \(1 of 2\)\n1 failed: Ana Agent's card says which\./);
   });
 
   it('does not let CRM data act as Markdown', () => {

@@ -287,6 +287,45 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       expect(created.every((id) => /^con-[0-9a-z]{8}-[0-9a-f]{8}$/.test(id))).toBe(true);
     });
 
+    it('loses no field when two writers update one record at once (200 pairs: memorialization vs an agent\'s edit)', async () => {
+      // Two connectors, as the job worker's and an agent's request would each use: neither groups with the other.
+      const worker = new EmbeddedConnector(store.db, () => NOW);
+      const agent = new EmbeddedConnector(store.db, () => NOW);
+      const contacts = await Promise.all(Array.from({ length: 200 }, (_, i) => connector.create('contact', { firstName: 'Pair', lastName: `P${i}` }, opts)));
+      await Promise.all(
+        contacts.flatMap((c, i) => [
+          worker.update({ type: 'contact', id: c.id }, { lastAgent: `Agent ${i}`, lastDisposition: 'Resolved', lastContactAt: NOW.toISOString() }, opts),
+          agent.update({ type: 'contact', id: c.id }, { title: `Title ${i}` }, opts),
+        ]),
+      );
+      const lost = [];
+      for (const [i, c] of contacts.entries()) {
+        const fields = (await connector.get({ type: 'contact', id: c.id }, opts))!.fields;
+        if (fields.lastAgent !== `Agent ${i}` || fields.lastDisposition !== 'Resolved') lost.push(`${c.id}: memorialization`);
+        if (fields.title !== `Title ${i}`) lost.push(`${c.id}: edit`);
+      }
+      expect(lost).toEqual([]);
+    });
+
+    it('keeps the name and the lookup keys in step with fields that two writers change at once', async () => {
+      const writerA = new EmbeddedConnector(store.db, () => NOW);
+      const writerB = new EmbeddedConnector(store.db, () => NOW);
+      const contacts = await Promise.all(Array.from({ length: 50 }, (_, i) => connector.create('contact', { firstName: 'Old', lastName: `Name${i}` }, opts)));
+      await Promise.all(
+        contacts.flatMap((c, i) => [
+          writerA.update({ type: 'contact', id: c.id }, { firstName: `New${i}` }, opts),
+          writerB.update({ type: 'contact', id: c.id }, { email: `pair${i}@keys.example` }, opts),
+        ]),
+      );
+      for (const [i, c] of contacts.entries()) {
+        const record = (await connector.get({ type: 'contact', id: c.id }, opts))!;
+        expect(record).toMatchObject({ name: `New${i} Name${i}`, fields: { firstName: `New${i}`, email: `pair${i}@keys.example` } });
+        expect((await connector.findByEmail(`pair${i}@keys.example`, opts)).map((r) => r.id)).toEqual([c.id]);
+      }
+      const named = await connector.query('contact', parseFilter('name = "New7 Name7"'), { ...opts, limit: 5 });
+      expect(named.map((r) => r.id)).toEqual([contacts[7]!.id]);
+    });
+
     it('keeps activity keys apart from record edits: updating a task does not free its key', async () => {
       const contact = await connector.create('contact', { lastName: 'Keyed' }, opts);
       const activity = { key: 'int-1:contact:keyed', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', fields: {} };

@@ -9,44 +9,11 @@ import { claimJobs, enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepos
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { memorializationJob, timelineJob } from './jobFixtures.js';
 
 const logger = pino({ level: 'silent' });
 const configurations = loadCrmConfigurations('config/crm-configurations.json');
 const signal = new AbortController().signal;
-
-function timelineJob(interactionId: string) {
-  const workflowInput = {
-    regarding: { entity: 'contact', id: DEMO.maria.id },
-    interaction: {
-      id: interactionId,
-      ani: '+12065550142',
-      channel: 'voice',
-      startedAt: '2026-11-22T10:00:00.000Z',
-      endedAt: '2026-11-22T10:04:05.000Z',
-      durationSeconds: 245,
-      disposition: 'Resolved',
-      notes: 'Shipped replacement',
-    },
-    agent: { id: 'agent-1', name: 'Ana Agent' },
-  };
-  return {
-    kind: 'timeline',
-    idempotencyKey: `${interactionId}:timeline:contact:${DEMO.maria.id}`,
-    subject: interactionId,
-    payload: { configurationId: 'demo', workflowId: 'timeline', payload: JSON.stringify({ workflowInput }) },
-  };
-}
-
-/** The same interaction's memorialization job: it writes fields of the record, not an activity. */
-function memorializationJob(interactionId: string) {
-  const job = timelineJob(interactionId);
-  return {
-    ...job,
-    kind: 'memorialization',
-    idempotencyKey: `${interactionId}:memorialize:contact:${DEMO.maria.id}`,
-    payload: { ...job.payload, workflowId: 'memorialize' },
-  };
-}
 
 describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   let store: TestStore;
@@ -54,9 +21,9 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   const clock = () => now;
   const engineOver = (connector: CrmConnector) =>
     new WorkflowEngine({ configurations, connectorFor: () => connector, logger, defaultRegion: 'US', clock });
-  const tasksOf = (interactionId: string) =>
+  const tasksOf = (interactionId: string, recordId: string = DEMO.maria.id) =>
     new EmbeddedConnector(store.db)
-      .listActivities({ type: 'contact', id: DEMO.maria.id }, { signal, limit: 100 })
+      .listActivities({ type: 'contact', id: recordId }, { signal, limit: 100 })
       .then((tasks) => tasks.filter((t) => t.fields.interactionId === interactionId));
 
   beforeEach(async () => {
@@ -78,7 +45,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     const engine = engineOver(new EmbeddedConnector(store.db, clock));
 
     // Worker A claims the job, writes to the CRM, and dies before marking it done.
-    const [claimed] = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 60_000).toISOString(), 10);
+    const [claimed] = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 60_000).toISOString(), 10, 'worker-a');
     expect(claimed).toBeDefined();
     expect((await engine.execute(claimed!.payload as never)).outcome).toBe('Success');
     expect(await tasksOf('i-crash')).toHaveLength(1);
@@ -131,7 +98,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   it('lets only one of two racing workers take a job', async () => {
     await enqueueJobs(store.db, [timelineJob('i-race')], now.toISOString());
     const lease = new Date(now.getTime() + 60_000).toISOString();
-    const claims = await Promise.all([1, 2, 3, 4].map(() => claimJobs(store.db, now.toISOString(), lease, 1)));
+    const claims = await Promise.all([1, 2, 3, 4].map((n) => claimJobs(store.db, now.toISOString(), lease, 1, `worker-${n}`)));
     expect(claims.flat()).toHaveLength(1);
   });
 
@@ -142,29 +109,31 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     await enqueueJobs(store.db, [timelineJob('i-later')], later(60));
     const subjects = (jobs: Array<{ subject: string | null }>) => jobs.map((j) => j.subject);
 
-    expect(subjects(await claimJobs(store.db, at, later(30), 3))).toEqual(['i-batch-1', 'i-batch-2', 'i-batch-3']);
-    expect(subjects(await claimJobs(store.db, at, later(90), 3))).toEqual(['i-batch-4', 'i-batch-5']);
-    expect(await claimJobs(store.db, at, later(90), 3)).toEqual([]);
+    expect(subjects(await claimJobs(store.db, at, later(30), 3, 'test-owner'))).toEqual(['i-batch-1', 'i-batch-2', 'i-batch-3']);
+    expect(subjects(await claimJobs(store.db, at, later(90), 3, 'test-owner'))).toEqual(['i-batch-4', 'i-batch-5']);
+    expect(await claimJobs(store.db, at, later(90), 3, 'test-owner')).toEqual([]);
 
     // At 61 s the first batch's lease has run out (its worker died) and i-later is due: the orphans go first.
-    expect(subjects(await claimJobs(store.db, later(61), later(120), 3))).toEqual(['i-batch-1', 'i-batch-2', 'i-batch-3']);
-    expect(subjects(await claimJobs(store.db, later(61), later(120), 3))).toEqual(['i-later']);
+    expect(subjects(await claimJobs(store.db, later(61), later(120), 3, 'test-owner'))).toEqual(['i-batch-1', 'i-batch-2', 'i-batch-3']);
+    expect(subjects(await claimJobs(store.db, later(61), later(120), 3, 'test-owner'))).toEqual(['i-later']);
   });
 
   it('never gives one job to two workers claiming batches at once', async () => {
     await enqueueJobs(store.db, Array.from({ length: 30 }, (_, n) => timelineJob(`i-many-${n}`)), now.toISOString());
     const at = now.toISOString();
     const lease = new Date(now.getTime() + 60_000).toISOString();
-    const racing = await Promise.all([1, 2, 3, 4].map(() => claimJobs(store.db, at, lease, 10)));
+    const racing = await Promise.all([1, 2, 3, 4].map((n) => claimJobs(store.db, at, lease, 10, `worker-${n}`)));
     // A worker that lost part of its batch to another comes back for the rest.
-    const ids = [...racing.flat(), ...(await claimJobs(store.db, at, lease, 30))].map((j) => j.id);
+    const ids = [...racing.flat(), ...(await claimJobs(store.db, at, lease, 30, 'test-owner'))].map((j) => j.id);
     expect(ids).toHaveLength(30);
     expect(new Set(ids).size).toBe(30);
   });
 
   it('runs a batch a few jobs at a time, and tells of each interaction once', async () => {
     const interactions = ['i-b1', 'i-b2', 'i-b3'];
-    await enqueueJobs(store.db, interactions.flatMap((id) => [timelineJob(id), memorializationJob(id)]), now.toISOString());
+    // Each about a record of its own: memorializations of one record would run one at a time, batch after batch.
+    const records = [DEMO.maria.id, ...DEMO.household.contacts];
+    await enqueueJobs(store.db, interactions.flatMap((id, n) => [timelineJob(id, { recordId: records[n] }), memorializationJob(id, { recordId: records[n] })]), now.toISOString());
     const real = new EmbeddedConnector(store.db, clock);
     let inFlight = 0;
     let mostInFlight = 0;
@@ -194,8 +163,8 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     expect(told.sort()).toEqual(interactions);
     for (const id of interactions) {
       expect((await jobsOfSubject(store.db, id)).map((j) => j.status)).toEqual(['done', 'done']);
-      expect(await tasksOf(id)).toHaveLength(1);
     }
+    for (const [n, id] of interactions.entries()) expect(await tasksOf(id, records[n])).toHaveLength(1);
   });
 
   it('lets the event loop serve others between batches', async () => {

@@ -154,6 +154,21 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
     expect(await latin1.json()).toEqual({ error: 'the body is not valid UTF-8' });
   });
 
+  it('answers 400 naming the field to an activity whose ids are longer than any Teams sends, and stores none of them', async () => {
+    const huge = 'x'.repeat(600_000);
+    for (const [field, activity] of [
+      ['conversation.id', { ...callActivity(), conversation: { id: huge, conversationType: 'personal' } }],
+      ['from.id', { ...callActivity(), from: { id: huge, name: 'x' } }],
+      ['id', { ...callActivity(), id: huge }],
+    ] as const) {
+      const answer = await refusedWithoutEffect(() => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }));
+      expect(answer.status).toBe(400);
+      const body = (await answer.json()) as { error: string };
+      expect(body.error).toContain(field);
+      expect(body.error.length).toBeLessThan(300);
+    }
+  });
+
   it('answers 408 and closes when a body is shorter than its Content-Length, within the request timeout', async () => {
     const answer = await refusedWithoutEffect(() =>
       rawRequest(port, head('/api/messages', { 'Content-Type': 'application/json', 'Content-Length': 100 }), [Buffer.from('{"type":"message"')], 5_000),

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startProduct, type RunningProduct } from '../../src/product.js';
 import { expect } from 'vitest';
@@ -182,8 +182,11 @@ export interface BotHarness {
   stop(): Promise<void>;
 }
 
-/** Starts the real product (CloudAdapter over HTTP, on a free port) on a test store, with a recorder as serviceUrl. */
-export async function startBot(store: TestStore, env: Record<string, string> = {}): Promise<BotHarness> {
+/**
+ * Starts the real product (CloudAdapter over HTTP, on a free port) on a test store, with a recorder as
+ * serviceUrl. `logger`: the product's logger (a capture of its lines, say); silent otherwise.
+ */
+export async function startBot(store: TestStore, env: Record<string, string> = {}, logger?: Logger): Promise<BotHarness> {
   const recorder = await startRecorder();
   const config = loadConfig({
     PORT: '0',
@@ -195,7 +198,7 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
     CARD_MESSAGE_VIEW: 'shared',
     ...env,
   });
-  const product = await startProduct(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { pgSchema: store.productOptions.pgSchema });
+  const product = await startProduct(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { pgSchema: store.productOptions.pgSchema });
   const harness: BotHarness = {
     url: product.url,
     serviceUrl: recorder.url,

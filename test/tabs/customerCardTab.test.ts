@@ -5,6 +5,7 @@ import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { browserAvailable } from '../support/browser.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { waitFor } from '../support/waitFor.js';
 import { launchChromium, pickLocalIdentity, textOf } from './tabPage.js';
 
 const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
@@ -75,12 +76,17 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
   });
 
   it('links the case from the tab: the tab shows the answer in place and the chat card is updated in place', async () => {
+    const updatesOfChat = () => bot.recorded.filter((r) => r.kind === 'update' && r.targetId === chat.messageId);
+    const updatesBefore = updatesOfChat().length;
     const link = page.locator('#card button[title^="Link CS-1001"]');
     expect(await link.getAttribute('aria-label')).toBe('Link');
     await link.click();
     await page.locator('#card').getByText(/Linked CS-1001 Damaged shipment/).waitFor();
     expect(await textOf(page, '#card')).toMatch(/Current Interaction \(2\)/);
-    const updated = await bot.updateOf(chat.messageId, (c) => /Current Interaction \(2\)/.test(cardText(c)));
+    // The message itself holds no customer data; the owner's refresh of it shows the link.
+    await waitFor('the chat card updated in place', () => updatesOfChat().length > updatesBefore);
+    const updated = await agent.refreshed(updatesOfChat().at(-1)!.activity.attachments[0].content);
+    expect(cardText(updated)).toMatch(/Current Interaction \(2\)/);
     expect(cardText(updated)).toMatch(/CS-1001 Damaged shipment/);
     // What follows the tab's own click over the live stream keeps its notice (it is kept with the card).
     await page.waitForTimeout(300);

@@ -169,7 +169,7 @@ describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
     });
     expect(other.status).toBe(200);
     const refusal = cardText(((await other.json()) as any).card);
-    expect(refusal).toMatch(/belongs to another agent/);
+    expect(refusal).toMatch(/not one of your interactions \(or it does not exist\)/);
     expect(refusal).not.toMatch(/Maria/);
   });
 

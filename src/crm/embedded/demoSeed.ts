@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { FieldValue } from '../../domain/crmRecord.js';
 import type { Database } from '../../store/schema.js';
-import { insertRecord } from './embeddedConnector.js';
+import { inExclusiveTransaction } from '../../store/exclusiveTransaction.js';
+import { insertRecord } from './recordStore.js';
 
 /**
  * Demo data for the embedded CRM, written on first start so the product works without a cloud account.
@@ -62,53 +63,60 @@ export interface SeedCounts {
   leads: number;
 }
 
-/** Seeds the demo CRM when it is empty; returns false when there was data already. */
+/**
+ * Seeds the demo CRM when it is empty; returns false when there was data already. Looking and writing are
+ * one exclusive transaction: of several instances started at once, one seeds, the others find its data.
+ */
 export async function seedDemoData(
   db: Kysely<Database>,
   now: Date,
   counts: SeedCounts = { accounts: 40, contacts: 320, cases: 160, leads: 40 },
 ): Promise<boolean> {
-  const existing = await db.selectFrom('crm_records').select('id').limit(1).executeTakeFirst();
-  if (existing) return false;
+  return inExclusiveTransaction(db, 'customer-card:demo-seed', async (trx) => {
+    const existing = await trx.selectFrom('crm_records').select('id').limit(1).executeTakeFirst();
+    if (existing) return false;
+    await writeDemoData(trx, now, counts);
+    return true;
+  });
+}
+
+async function writeDemoData(trx: Kysely<Database>, now: Date, counts: SeedCounts): Promise<void> {
   const rand = random(20261122);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const phone = phoneNumbers(rand);
   const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
 
-  await db.transaction().execute(async (trx) => {
-    const put = (type: string, fields: Record<string, FieldValue>, id?: string) => insertRecord(trx, type, fields, now, id);
+  const put = (type: string, fields: Record<string, FieldValue>, id?: string) => insertRecord(trx, type, fields, now, id);
 
-    await put('account', { name: 'Contoso Pharmaceuticals', phone: DEMO.contoso.phone, industry: 'Healthcare', city: 'Seattle', website: 'https://contoso.example' }, DEMO.contoso.id);
-    await put('contact', { firstName: 'Maria', lastName: 'Garcia', title: 'Procurement lead', accountId: DEMO.contoso.id, mobilePhone: DEMO.maria.mobilePhone, email: DEMO.maria.email }, DEMO.maria.id);
-    await put('case', { caseNumber: DEMO.mariaCase.caseNumber, subject: 'Damaged shipment', description: 'Two of twelve cartons arrived crushed; customer asks for replacement.', status: 'Working', priority: 'High', contactId: DEMO.maria.id, accountId: DEMO.contoso.id }, DEMO.mariaCase.id);
-    await put('task', { subject: 'Inbound call +1 206 555 0142', description: 'Reported the damaged shipment; case CS-1001 opened.', status: 'Completed', regardingType: 'contact', regardingId: DEMO.maria.id, activityDate: daysAgo(3), disposition: 'Case opened' }, 'tsk-maria-1');
-    await put('account', { name: 'Doe Household', industry: 'Consumer', city: 'Tacoma' }, DEMO.household.id);
-    await put('contact', { firstName: 'Chris', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'chris.doe@example.com' }, DEMO.household.contacts[0]);
-    await put('contact', { firstName: 'Pat', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'pat.doe@example.com' }, DEMO.household.contacts[1]);
+  await put('account', { name: 'Contoso Pharmaceuticals', phone: DEMO.contoso.phone, industry: 'Healthcare', city: 'Seattle', website: 'https://contoso.example' }, DEMO.contoso.id);
+  await put('contact', { firstName: 'Maria', lastName: 'Garcia', title: 'Procurement lead', accountId: DEMO.contoso.id, mobilePhone: DEMO.maria.mobilePhone, email: DEMO.maria.email }, DEMO.maria.id);
+  await put('case', { caseNumber: DEMO.mariaCase.caseNumber, subject: 'Damaged shipment', description: 'Two of twelve cartons arrived crushed; customer asks for replacement.', status: 'Working', priority: 'High', contactId: DEMO.maria.id, accountId: DEMO.contoso.id }, DEMO.mariaCase.id);
+  await put('task', { subject: 'Inbound call +1 206 555 0142', description: 'Reported the damaged shipment; case CS-1001 opened.', status: 'Completed', regardingType: 'contact', regardingId: DEMO.maria.id, activityDate: daysAgo(3), disposition: 'Case opened' }, 'tsk-maria-1');
+  await put('account', { name: 'Doe Household', industry: 'Consumer', city: 'Tacoma' }, DEMO.household.id);
+  await put('contact', { firstName: 'Chris', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'chris.doe@example.com' }, DEMO.household.contacts[0]);
+  await put('contact', { firstName: 'Pat', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'pat.doe@example.com' }, DEMO.household.contacts[1]);
 
-    const accounts: string[] = [];
-    for (let i = 0; i < counts.accounts; i++) {
-      const name = `${COMPANY[i % COMPANY.length]}${i >= COMPANY.length ? ` ${pick(CITY)}` : ''}`;
-      const account = await put('account', { name, phone: phone(), industry: pick(INDUSTRY), city: pick(CITY) }, `acc-${String(i + 1).padStart(4, '0')}`);
-      accounts.push(account.id);
-    }
-    const contacts: string[] = [];
-    for (let i = 0; i < counts.contacts; i++) {
-      const [first, last] = [pick(FIRST), pick(LAST)];
-      const email = `${first}.${last}${i}@example.com`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-      const contact = await put('contact', { firstName: first, lastName: last, accountId: pick(accounts), mobilePhone: phone(), email }, `con-${String(i + 1).padStart(4, '0')}`);
-      contacts.push(contact.id);
-    }
-    for (let i = 0; i < counts.cases; i++) {
-      const contactId = pick(contacts);
-      await put('case', { subject: pick(SUBJECT), status: pick(CASE_STATUS), priority: pick(['Low', 'Medium', 'High']), contactId }, `cas-${String(i + 1).padStart(4, '0')}`);
-    }
-    for (let i = 0; i < counts.leads; i++) {
-      await put('lead', { firstName: pick(FIRST), lastName: pick(LAST), company: pick(COMPANY), phone: phone(), status: pick(['Open', 'Contacted', 'Qualified']) }, `lea-${String(i + 1).padStart(4, '0')}`);
-    }
-    for (let i = 0; i < 12; i++) {
-      await put('work_order', { name: `WO-${5000 + i}`, subject: pick(SUBJECT), contactId: pick(contacts), scheduledFor: daysAgo(-1 - i) }, `wo-${String(i + 1).padStart(4, '0')}`);
-    }
-  });
-  return true;
+  const accounts: string[] = [];
+  for (let i = 0; i < counts.accounts; i++) {
+    const name = `${COMPANY[i % COMPANY.length]}${i >= COMPANY.length ? ` ${pick(CITY)}` : ''}`;
+    const account = await put('account', { name, phone: phone(), industry: pick(INDUSTRY), city: pick(CITY) }, `acc-${String(i + 1).padStart(4, '0')}`);
+    accounts.push(account.id);
+  }
+  const contacts: string[] = [];
+  for (let i = 0; i < counts.contacts; i++) {
+    const [first, last] = [pick(FIRST), pick(LAST)];
+    const email = `${first}.${last}${i}@example.com`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const contact = await put('contact', { firstName: first, lastName: last, accountId: pick(accounts), mobilePhone: phone(), email }, `con-${String(i + 1).padStart(4, '0')}`);
+    contacts.push(contact.id);
+  }
+  for (let i = 0; i < counts.cases; i++) {
+    const contactId = pick(contacts);
+    await put('case', { subject: pick(SUBJECT), status: pick(CASE_STATUS), priority: pick(['Low', 'Medium', 'High']), contactId }, `cas-${String(i + 1).padStart(4, '0')}`);
+  }
+  for (let i = 0; i < counts.leads; i++) {
+    await put('lead', { firstName: pick(FIRST), lastName: pick(LAST), company: pick(COMPANY), phone: phone(), status: pick(['Open', 'Contacted', 'Qualified']) }, `lea-${String(i + 1).padStart(4, '0')}`);
+  }
+  for (let i = 0; i < 12; i++) {
+    await put('work_order', { name: `WO-${5000 + i}`, subject: pick(SUBJECT), contactId: pick(contacts), scheduledFor: daysAgo(-1 - i) }, `wo-${String(i + 1).padStart(4, '0')}`);
+  }
 }

@@ -1,12 +1,20 @@
-import { SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import { sql, SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 
-/** One write of the embedded CRM: everything it does goes through `trx`, never through the Kysely instance. */
-export type Write<T> = (trx: Transaction<Database>) => Promise<T>;
+/**
+ * One write of the embedded CRM: everything it does goes through `trx` (a transaction, or the connection a
+ * group's transaction holds), never through the Kysely instance.
+ */
+export type Write<T> = (trx: Kysely<Database>) => Promise<T>;
 
 /** Runs each write in a transaction of its own, or those that arrive together in one (SQLite). */
 export interface WriteRunner {
   run<T>(write: Write<T>): Promise<T>;
+  /**
+   * Whether a write that reads a row to change it must lock the row as it reads (SELECT … FOR UPDATE):
+   * on Postgres, yes; on SQLite the write's transaction holds the database's write lock from its start.
+   */
+  readonly locksRowsOnRead: boolean;
 }
 
 /** How the embedded CRM's writes reach the database: grouped on SQLite, one transaction each on Postgres. */
@@ -15,7 +23,7 @@ export function writeRunnerFor(db: Kysely<Database>): WriteRunner {
   // connection would make every write of the group wait for the slowest row lock.
   return db.getExecutor().adapter instanceof SqliteAdapter
     ? new WriteGroups(db)
-    : { run: (write) => db.transaction().execute(write) };
+    : { run: (write) => db.transaction().execute(write), locksRowsOnRead: true };
 }
 
 /** Writes per transaction at most: a bigger burst runs as several groups, so readers wait for none long. */
@@ -41,6 +49,7 @@ interface Pending {
  * write must use only the `trx` it is given (the Kysely instance would wait for that connection forever).
  */
 export class WriteGroups implements WriteRunner {
+  readonly locksRowsOnRead = false;
   private waiting: Pending[] = [];
 
   constructor(private readonly db: Kysely<Database>) {}
@@ -58,25 +67,30 @@ export class WriteGroups implements WriteRunner {
     if (this.waiting.length > 0) setImmediate(() => void this.runGroup());
     if (group.length === 0) return;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const trx = await this.db.startTransaction().execute().catch((error: unknown) => {
-      for (const pending of group) pending.reject(error);
-    });
-    if (!trx) return;
     try {
-      for (const { write } of group) {
-        const inWrite = await trx.savepoint('write').execute();
+      await this.db.connection().execute(async (connection) => {
+        // IMMEDIATE: the write lock is taken at BEGIN, not at the first write, so that a write that reads a row
+        // to change it reads what no other process (another instance on the same file) can change meanwhile.
+        await sql`begin immediate`.execute(connection);
         try {
-          outcomes.push({ ok: true, value: await write(inWrite) });
+          for (const { write } of group) {
+            await sql`savepoint write`.execute(connection);
+            try {
+              outcomes.push({ ok: true, value: await write(connection) });
+            } catch (error) {
+              await sql`rollback to savepoint write`.execute(connection);
+              outcomes.push({ ok: false, error });
+            }
+            await sql`release savepoint write`.execute(connection);
+          }
+          await sql`commit`.execute(connection);
         } catch (error) {
-          await inWrite.rollbackToSavepoint('write').execute();
-          outcomes.push({ ok: false, error });
+          // A savepoint statement or the COMMIT failed: the group is rolled back, and none of its writes is done.
+          await sql`rollback`.execute(connection).catch(() => undefined);
+          throw error;
         }
-        await inWrite.releaseSavepoint('write').execute();
-      }
-      await trx.commit().execute();
+      });
     } catch (error) {
-      // A savepoint statement or the COMMIT failed: the group is rolled back, and none of its writes is done.
-      await trx.rollback().execute().catch(() => undefined);
       for (const pending of group) pending.reject(error);
       return;
     }

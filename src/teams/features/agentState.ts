@@ -1,7 +1,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import { describeAgentState } from '../../domain/agentState.js';
 import type { BotDeps } from '../deps.js';
-import { command } from '../turn.js';
+import { argumentOf, command } from '../turn.js';
 
 /** "available" and "unavailable <reason>": the agent's state, with reason codes. */
 export function registerAgentState(app: Application, deps: BotDeps): void {
@@ -16,8 +16,7 @@ export function registerAgentState(app: Application, deps: BotDeps): void {
   app.message(
     /^\s*unavailable(\s+.*)?$/i,
     command(deps, async (context, caller) => {
-      const reason = context.activity.text?.trim().replace(/^unavailable/i, '').trim();
-      const agent = await deps.agents.setUnavailable(caller.agentId, reason);
+      const agent = await deps.agents.setUnavailable(caller.agentId, argumentOf(context, 'unavailable'));
       await context.sendActivity(`You are ${describeAgentState(agent)}. No calls will be routed to you; type "available" to take calls again.`);
     }),
   );

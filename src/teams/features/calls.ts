@@ -1,7 +1,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { BotDeps } from '../deps.js';
 import { postCustomerCard } from '../replies.js';
-import { command } from '../turn.js';
+import { argumentOf, command } from '../turn.js';
 
 /**
  * "call <number>" (simulator) posts the interaction's Customer Card; "hangup" changes it in place; "card"
@@ -11,8 +11,7 @@ export function registerCalls(app: Application, deps: BotDeps): void {
   app.message(
     /^\s*call(\s+.*)?$/i,
     command(deps, async (context, caller) => {
-      const number = context.activity.text?.trim().replace(/^call/i, '').trim() ?? '';
-      const view = await deps.acd.inboundCall(caller.agentId, number);
+      const view = await deps.acd.inboundCall(caller.agentId, argumentOf(context, 'call'));
       await postCustomerCard(context, deps, view);
     }),
   );

@@ -1,36 +1,20 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
-import { VERBS } from '../../cards/verbs.js';
+import { excerpt } from '../../domain/excerpt.js';
 import type { BotDeps } from '../deps.js';
 import { command } from '../turn.js';
 
-const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
+/** How much of unknown text is quoted back. */
+const QUOTED_CHARS = 60;
 
-/** What no other route answers: unknown text gets a pointer to help; an unknown card action gets a 400. */
+/** What no other route answers: unknown text gets a pointer to help (card actions: customerCardActions.ts). */
 export function registerFallback(app: Application, deps: BotDeps): void {
-  app.activity(
-    async (context: TurnContext) =>
-      context.activity.type === ActivityTypes.Invoke &&
-      context.activity.name === 'adaptiveCard/action' &&
-      !KNOWN_VERBS.has(String(context.activity.value?.action?.verb)),
-    async (context) => {
-      deps.logger.info({ verb: context.activity.value?.action?.verb }, 'unknown card action refused');
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: {
-          status: 400,
-          body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'This card action is not known to the app.' } },
-        },
-      });
-    },
-  );
-
   app.activity(
     ActivityTypes.Message,
     command(deps, async (context) => {
       const text = context.activity.text?.trim();
       await context.sendActivity(
-        text ? `I don't know "${text.slice(0, 60)}". Type "help" to see what I can do.` : 'Type "help" to see what I can do.',
+        text ? `I don't know "${excerpt(text, QUOTED_CHARS)}". Type "help" to see what I can do.` : 'Type "help" to see what I can do.',
       );
     }),
   );

@@ -1,5 +1,6 @@
 import type { Application } from '@microsoft/teams-ai';
 import { helpCard, welcomeCard, type HelpContext } from '../../cards/helpCards.js';
+import { personName } from '../../domain/personName.js';
 import type { BotDeps } from '../deps.js';
 import { callerOf } from '../identity.js';
 import { sendCard } from '../replies.js';
@@ -17,8 +18,9 @@ export function registerWelcome(app: Application, deps: BotDeps): void {
     const botId = context.activity.recipient?.id;
     for (const member of context.activity.membersAdded ?? []) {
       if (member.id === botId) continue;
-      await deps.agents.identify(member.aadObjectId ?? member.id, member.name ?? callerOf(context).name, member.id);
-      await sendCard(context, welcomeCard(member.name ?? '', helpContext(member.aadObjectId)));
+      const name = personName(member.name ?? callerOf(context).name);
+      await deps.agents.identify(member.aadObjectId ?? member.id, name, member.id);
+      await sendCard(context, welcomeCard(personName(member.name), helpContext(member.aadObjectId)));
     }
   });
 

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
+import { displayPhone } from '../domain/phone.js';
+import { findCustomer, renameCustomer } from '../store/customersRepository.js';
+import {
+  listRecordLinks,
+  putRecordLinks,
+  recordsFromCustomerHistory,
+  recordsFromEarlierInteractions,
+  setRecordActivities,
+} from '../store/interactionsRepository.js';
+import type { Database } from '../store/schema.js';
+import { findWorkflow } from '../workflows/configuration.js';
+import type { WorkflowEngine } from '../workflows/engine.js';
+import { runWorkflow } from '../workflows/invoke.js';
+import type { SearchResult } from '../workflows/search.js';
+import { PERSON_TYPES } from './customerView.js';
+
+/** What a linked record brings onto its card: its latest activities and the customer's history. */
+export interface RecordHistoryDeps {
+  db: Kysely<Database>;
+  engine: WorkflowEngine;
+  logger: Logger;
+}
+
+const MAX_HISTORY_RECORDS = 10;
+const MAX_CARD_ACTIVITIES = 5;
+
+/** When a record is linked: its latest activities for the card, and what earlier interactions linked with it. */
+export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction, link: InteractionRecordLink): Promise<void> {
+  await addHistory(deps, interaction, link);
+  const configuration = deps.engine.configuration(interaction.configurationId);
+  if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
+  try {
+    const { records } = await runWorkflow<SearchResult>(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
+    const activities = records.map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? a.fields.createdAt ?? '') }));
+    await setRecordActivities(deps.db, interaction.id, { type: link.recordType, id: link.recordId }, activities);
+  } catch (error) {
+    // The card is still right without them; the agent can open Details, which says what failed.
+    deps.logger.warn({ err: error, interactionId: interaction.id }, 'activities of a linked record not read');
+  }
+}
+
+/**
+ * Brings records linked in earlier interactions (with this record, or of this customer) onto the card,
+ * under Related; and names an unnamed customer after the person linked.
+ */
+export async function addHistory(deps: RecordHistoryDeps, interaction: Interaction, link: InteractionRecordLink): Promise<void> {
+  const interactionId = interaction.id;
+  const earlier = [
+    ...(await recordsFromEarlierInteractions(deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
+    ...(interaction.customerId ? await recordsFromCustomerHistory(deps.db, interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
+  ];
+  if (interaction.customerId && PERSON_TYPES.has(link.recordType.toLowerCase())) {
+    const customer = await findCustomer(deps.db, interaction.customerId);
+    if (customer && customer.name === displayPhone(interaction.ani)) await renameCustomer(deps.db, customer.id, link.label);
+  }
+  const current = await listRecordLinks(deps.db, interactionId);
+  const known = new Set(current.map((l) => `${l.recordType}:${l.recordId}`));
+  const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));
+  await putRecordLinks(deps.db, fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
+}
