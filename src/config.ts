@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { acdEnvShape, acdSettings, type AcdSettings } from './acd/acdConfig.js';
 import { describeIssues } from './domain/errors.js';
 import { loadCrmConfigurations, type CrmConfigurations } from './workflows/configuration.js';
 
@@ -62,6 +63,7 @@ const envSchema = z.object({
   /** Teams AAD object IDs of supervisors, comma-separated. */
   SUPERVISOR_IDS: list(''),
   ACD_SIMULATOR: z.enum(['on', 'off', 'auto']).default('auto'),
+  ...acdEnvShape, // the contact-center ingress: src/acd/acdConfig.ts
   /** What the card message itself shows: the shared read-only view (Teams refreshes the owner's), or the owner's. */
   CARD_MESSAGE_VIEW: z.enum(['shared', 'owner', 'auto']).default('auto'),
   DEFAULT_REGION: z
@@ -126,7 +128,7 @@ export interface OnBehalfOfConfig {
   authority: string;
 }
 
-export interface AppConfig {
+export interface AppConfig extends AcdSettings {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -221,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     supervisorIds: e.SUPERVISOR_IDS,
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
+    ...acdSettings(e),
     cardMessageView: e.CARD_MESSAGE_VIEW === 'auto' ? (botId ? 'shared' : 'owner') : e.CARD_MESSAGE_VIEW,
     defaultRegion: e.DEFAULT_REGION,
     crmConfigFile,
@@ -300,6 +303,7 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
     botPassword: config.bot.password ? '(set)' : '(not set)',
     supervisors: config.supervisorIds.length,
     acdSimulator: config.acdSimulator,
+    acdEventSources: config.acdEventSecrets.size ? [...config.acdEventSecrets.keys()] : '(none: POST /api/acd/events answers 401)',
     cardMessageView: config.cardMessageView,
     crmConfigurations: config.crm.configurations.map((c) => `${c.id} (${c.connector.type})`),
     tab: describeTab(config.tab),

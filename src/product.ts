@@ -1,12 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { AcdDispatcher } from './acd/dispatcher.js';
+import { registerAcdRoutes } from './acd/eventsRoute.js';
 import { AcdSimulator } from './acd/simulator.js';
+import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
+import { parseActivitySids, TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
+import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createConnectors } from './crm/registry.js';
+import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { InteractionService } from './interactions/interactionService.js';
 import { interactionOfJob } from './jobs/acwJob.js';
@@ -17,6 +23,7 @@ import { openStore, type Store } from './store/database.js';
 import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
+import { ProactiveCardPoster } from './teams/proactiveCards.js';
 import { WorkflowEngine } from './workflows/engine.js';
 
 export interface RunningProduct {
@@ -74,15 +81,49 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     events,
     clock,
   });
-  const acd = new AcdSimulator(config.acdSimulator, interactions);
-
   const adapter = createAdapter(config.bot);
+  // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
+  const contacts = new ContactConvergence({
+    db: store.db,
+    interactions,
+    agents,
+    events,
+    poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, interactions, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),
+    dispositions: config.dispositions,
+    logger: logger.child({ part: 'acd' }),
+    clock,
+  });
+  const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
+  const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
+
   const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     limits: config.http,
     processActivity: (req, res) => adapter.handle(req, res, (context) => app.run(context).then(() => undefined)),
     isReady: () => ready,
+  });
+  registerAcdRoutes(server, { dispatcher, secrets: config.acdEventSecrets, logger: logger.child({ part: 'acd' }) });
+  if (config.twilio.outbound) {
+    const { workspaceSid } = config.twilio.outbound;
+    const outbound = new TaskRouterOutbound({
+      db: store.db,
+      client: twilioClient(config.twilio.outbound),
+      workspaceSid,
+      activitySids: parseActivitySids(config.twilio.activitySids),
+      logger: logger.child({ part: 'acd' }),
+      clock,
+    });
+    outbound.listenTo(events);
+    agents.onStateSetByAgent((agentId, state, reasonCode) => void outbound.agentStateSet(agentId, state, reasonCode));
+  }
+  registerTaskRouterRoute(server, {
+    dispatcher,
+    db: store.db,
+    translator: new TaskRouterTranslator({ db: store.db, activityStates: parseActivityStates(config.twilio.activityStates), reasonCodes: config.reasonCodes }),
+    authToken: config.twilio.authToken,
+    publicBaseUrl: config.twilio.publicBaseUrl,
+    logger: logger.child({ part: 'acd' }),
   });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),

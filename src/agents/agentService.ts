@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import { findAgent, listAgents, setAgentState, upsertAgent } from '../store/agentsRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
 import { findConversationRef, saveConversationRef } from '../store/conversationRefsRepository.js';
+import { putAcdAgentState } from '../store/acdRepository.js';
 import type { Interaction } from '../domain/interaction.js';
 
 export interface AgentStatusRow {
@@ -31,6 +32,13 @@ export class AgentService {
       clock: () => Date;
     },
   ) {}
+
+  private readonly stateListeners = new Set<(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null) => void>();
+
+  /** Told after the agent sets their own state (in Teams or the tab), not after the ACD sets it: so the ACD hears it, with no echo. */
+  onStateSetByAgent(listener: (agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null) => void): void {
+    this.stateListeners.add(listener);
+  }
 
   /** The agent behind a Teams user, created on first contact. */
   async identify(id: string, name: string, teamsUserId?: string): Promise<Agent> {
@@ -92,6 +100,21 @@ export class AgentService {
     return this.changeState(agentId, 'Unavailable', reasonCode);
   }
 
+  /**
+   * The ACD sets the agent's state (it is the source of truth for it): any reason code it names is kept, in
+   * our spelling when it is one of ours. An agent on a contact (Working, ACW) is 'busy': their contacts
+   * move them, and the caller applies this state again once the contact is done.
+   */
+  async applyAcdState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<'applied' | 'busy'> {
+    const agent = await findAgent(this.deps.db, agentId);
+    if (!agent) throw invalidInput(`agent: ${agentId} is not known here`);
+    if (agent.state === 'Working' || agent.state === 'ACW') return 'busy';
+    const code = state === 'Unavailable' && reasonCode ? (this.deps.reasonCodes.find((c) => c.toLowerCase() === reasonCode.toLowerCase()) ?? reasonCode) : null;
+    const since = agent.state === state && agent.reasonCode === code ? agent.stateSince : at;
+    await setAgentState(this.deps.db, agentId, { state, reasonCode: code, since, currentInteractionId: null });
+    return 'applied';
+  }
+
   private async changeState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null): Promise<Agent> {
     const agent = await findAgent(this.deps.db, agentId);
     if (!agent) throw invalidInput('Say hello to the bot first, so it knows you.');
@@ -104,7 +127,13 @@ export class AgentService {
     }
     // Re-stating the same state keeps its start time, so "time in state" stays honest.
     const since = agent.state === state && agent.reasonCode === reasonCode ? agent.stateSince : this.deps.clock().toISOString();
-    await setAgentState(this.deps.db, agentId, { state, reasonCode, since, currentInteractionId: null });
+    const now = this.deps.clock().toISOString();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await setAgentState(trx, agentId, { state, reasonCode, since, currentInteractionId: null });
+      // The agent's own word is the latest: an ACD's state change sent before it arrives too late to undo it.
+      await putAcdAgentState(trx, { agent_id: agentId, state, reason_code: reasonCode, at: now });
+    });
+    for (const listener of this.stateListeners) listener(agentId, state, reasonCode);
     return { ...agent, state, reasonCode, stateSince: since };
   }
 

@@ -14,6 +14,9 @@ export interface BodyPolicy {
 export const ROUTE_BODY_POLICIES: ReadonlyArray<{ path: string; policy: BodyPolicy }> = [
   { path: '/api/messages', policy: { accepts: ['application/json'] } },
   { path: '/api/tab/', policy: { accepts: ['application/json'] } },
+  { path: '/api/acd/events', policy: { accepts: ['application/json'] } },
+  // TaskRouter's Event Callback is a form.
+  { path: '/api/acd/twilio/taskrouter', policy: { accepts: ['application/x-www-form-urlencoded'] } },
 ];
 
 /** The policy of the route a request path belongs to; undefined: the route takes no body. */

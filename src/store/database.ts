@@ -13,6 +13,7 @@ import * as lookupIndexes from './migrations/006_lookup_indexes.js';
 import * as jobSubjects from './migrations/007_job_subjects.js';
 import * as jobOrder from './migrations/008_job_order_and_owners.js';
 import * as deliveredActivities from './migrations/009_delivered_activities.js';
+import * as acdEvents from './migrations/010_acd_events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '007_job_subjects': jobSubjects,
   '008_job_order_and_owners': jobOrder,
   '009_delivered_activities': deliveredActivities,
+  '010_acd_events': acdEvents,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

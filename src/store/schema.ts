@@ -15,6 +15,10 @@ export interface Database {
   crm_records: CrmRecordsTable;
   crm_record_keys: CrmRecordKeysTable;
   crm_sequences: CrmSequencesTable;
+  acd_events: AcdEventsTable;
+  acd_contacts: AcdContactsTable;
+  acd_agent_states: AcdAgentStatesTable;
+  acd_workers: AcdWorkersTable;
   delivered_activities: DeliveredActivitiesTable;
 }
 
@@ -39,6 +43,8 @@ export interface AgentsTable {
   current_interaction_id: string | null;
   /** The agent's id in Teams conversations (29:…), for a card's refresh.userIds. */
   teams_user_id: string | null;
+  /** The agent's email/UPN, by which an ACD may name them (migration 010). */
+  email?: string | null;
 }
 
 export interface ConversationRefsTable {
@@ -66,6 +72,8 @@ export interface InteractionsTable {
   last_notice: string | null;
   /** The person behind it (customers), known by the identifier the interaction came from. */
   customer_id: string | null;
+  /** The ACD's id of the contact this interaction handles (migration 010); null for other sources. */
+  acd_contact_id?: string | null;
 }
 
 export interface InteractionRecordsTable {
@@ -137,4 +145,46 @@ export interface CustomerIdentifiersTable {
   kind: string;
   value: string;
   customer_id: string;
+}
+
+/** ACD events applied, by "<source>:<event id>": a retried event acts once (migration 010). */
+export interface AcdEventsTable {
+  key: string;
+  type: string;
+  at: string;
+  received_at: string;
+}
+
+/** Each ACD contact's latest truth, merged from its events in whatever order they came (migration 010). */
+export interface AcdContactsTable {
+  contact_id: string;
+  /** The sender that reported it first ('twilio', 'simulator', an events API source): who hears of its ACW. */
+  source: string;
+  agent_id: string;
+  /** When the ACD last (re)assigned the contact: a later offer or transfer wins. */
+  agent_at: string;
+  /** offered, answered, ended, acwCompleted or abandoned: the furthest the contact has gone. */
+  phase: string;
+  phase_at: string;
+  channel: string | null;
+  ani: string | null;
+  dnis: string | null;
+  skill: string | null;
+  disposition: string | null;
+  notes: string | null;
+}
+
+/** Each agent's latest state as the ACD said it, and when (migration 010). */
+export interface AcdAgentStatesTable {
+  agent_id: string;
+  state: string;
+  reason_code: string | null;
+  at: string;
+}
+
+/** Each agent's TaskRouter Worker, as its callbacks named it (migration 010). */
+export interface AcdWorkersTable {
+  agent_id: string;
+  worker_sid: string;
+  updated_at: string;
 }

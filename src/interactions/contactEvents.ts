@@ -1,0 +1,155 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { AgentService } from '../agents/agentService.js';
+import type { CustomerCardView } from '../domain/customerCard.js';
+import { findAgent, moveAgentState } from '../store/agentsRepository.js';
+import { findAcdAgentState, findAcdContact, interactionsOfContact, putAcdContact, setInteractionContact, waitingContactsOf, type AcdContactRow } from '../store/acdRepository.js';
+import { findInteraction, setLastNotice, updateInteraction } from '../store/interactionsRepository.js';
+import type { Database } from '../store/schema.js';
+import type { InteractionEvents } from './interactionEvents.js';
+import type { InteractionService } from './interactionService.js';
+
+/** Posts a contact's Customer Card to the agent outside any turn of theirs (src/teams/proactiveCards.ts). */
+export interface CardPoster {
+  /** True when posted; false when the agent has no chat with the bot yet (they get it with "card"). */
+  post(agentId: string, view: CustomerCardView): Promise<boolean>;
+}
+
+/** How far a contact has gone, in the order an ACD moves it; abandoned ends it from any point. */
+export const PHASE_RANK: Record<string, number> = { offered: 1, answered: 2, ended: 3, acwCompleted: 4, abandoned: 4 };
+
+export interface ConvergeOptions {
+  /** Post the card proactively when the contact's interaction is created (the simulator's turn posts it itself). */
+  postCard: boolean;
+  /** Refuse rather than wait: an agent who is not Available gets the service's conflict error (the simulator). */
+  strict: boolean;
+}
+
+/**
+ * Brings the interactions of one ACD contact to what the contact's latest truth (acd_contacts) says, from
+ * wherever they are: creates the interaction (the call routed, the data dip run, the card posted), ends the
+ * call (ACW), completes ACW, ends it without CRM writes (abandoned, or transferred away). Every step only
+ * moves forward and checks where it starts, so running it again (a retried event, a restart midway) does
+ * only what is left: the contact is never left half-applied.
+ */
+export class ContactConvergence {
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      interactions: InteractionService;
+      agents: AgentService;
+      events: InteractionEvents;
+      poster: CardPoster;
+      dispositions: readonly string[];
+      logger: Logger;
+      clock: () => Date;
+    },
+  ) {}
+
+  /** Converges one contact; returns the card of an interaction it created, if any. */
+  async converge(contactId: string, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
+    const contact = await findAcdContact(this.deps.db, contactId);
+    if (!contact) return undefined;
+    const handled = await interactionsOfContact(this.deps.db, contactId);
+    // Transferred away: the earlier agent's part ends (nothing written to the CRM: the new agent's ACW does).
+    for (const other of handled.filter((i) => i.agentId !== contact.agent_id && i.state !== 'completed')) {
+      await this.endWithoutWrites(other.id, other.agentId, 'The contact center transferred this contact to another agent.');
+    }
+    let current = handled.find((i) => i.agentId === contact.agent_id);
+    if (contact.phase === 'abandoned') {
+      if (current && current.state !== 'completed') await this.endWithoutWrites(current.id, current.agentId, 'The caller hung up before the contact was handled. Nothing was written to the CRM.');
+      await this.afterContact(contact);
+      return undefined;
+    }
+
+    let created: CustomerCardView | undefined;
+    if (!current) {
+      created = await this.offer(contact, options);
+      if (!created) return undefined;
+      current = { id: created.interaction.id, agentId: contact.agent_id, state: 'active' };
+    }
+    if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
+      await this.deps.interactions.hangup(contact.agent_id);
+      current.state = 'acw';
+    }
+    if (contact.phase === 'acwCompleted' && current.state === 'acw') {
+      await this.deps.interactions.completeAcw(contact.agent_id, current.id, this.acwInput(contact));
+      current.state = 'completed';
+    }
+    if (current.state === 'completed') await this.afterContact(contact);
+    return created;
+  }
+
+  /** Routes the contact to its agent: the call is offered, the data dip runs, the card goes to the agent. */
+  private async offer(contact: AcdContactRow, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
+    const { interactions, agents, logger } = this.deps;
+    if (!contact.ani) return undefined; // an event that came before its offer: the offer brings the number
+    const agent = await findAgent(this.deps.db, contact.agent_id);
+    if (!agent) return undefined;
+    if (!options.strict) {
+      if (agent.state === 'Working' || agent.state === 'ACW') {
+        logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'ACD contact waits: its agent is still on another contact');
+        return undefined;
+      }
+      // The ACD routed it to them: it knows they are taking contacts, whatever we last heard.
+      if (agent.state !== 'Available') await agents.applyAcdState(agent.id, 'Available', null, this.deps.clock().toISOString());
+    }
+    let view: CustomerCardView;
+    try {
+      view = await interactions.offerCall(agent.id, contact.ani);
+    } catch (error) {
+      // Refused outright (strict): the contact must not wait and reach the agent later.
+      if (options.strict) await putAcdContact(this.deps.db, { ...contact, phase: 'abandoned', phase_at: contact.agent_at });
+      throw error;
+    }
+    await setInteractionContact(this.deps.db, view.interaction.id, contact.contact_id);
+    if (options.postCard && !(await this.deps.poster.post(agent.id, view))) {
+      logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
+    }
+    return view;
+  }
+
+  /** ACW completed by the ACD: its disposition if it is one of ours, else the first configured one, said in the notes. */
+  private acwInput(contact: AcdContactRow): { disposition: string; notes: string } {
+    const named = contact.disposition && this.deps.dispositions.find((d) => d.toLowerCase() === contact.disposition!.toLowerCase());
+    const note = named ? '' : 'After Call Work completed by the contact center' + (contact.disposition ? ` (its disposition: ${contact.disposition.slice(0, 100)}).` : ' (no disposition given).');
+    return { disposition: named || this.deps.dispositions[0]!, notes: [contact.notes?.trim(), note].filter(Boolean).join('\n') };
+  }
+
+  /** Ends an open interaction with no CRM writes: the agent is Available again and the card says why. */
+  private async endWithoutWrites(interactionId: string, agentId: string, text: string): Promise<void> {
+    const now = this.deps.clock().toISOString();
+    const interaction = await findInteraction(this.deps.db, interactionId);
+    if (!interaction || interaction.state === 'completed') return;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const moved = await updateInteraction(trx, interactionId, interaction.state, { state: 'completed', completedAt: now, ...(interaction.endedAt ? {} : { endedAt: now }) });
+      if (!moved) return;
+      await setLastNotice(trx, interactionId, { kind: 'info', text });
+      const agent = await findAgent(trx, agentId);
+      if (agent && agent.currentInteractionId === interactionId) {
+        await moveAgentState(trx, agentId, agent.state, { state: 'Available', reasonCode: null, since: now, currentInteractionId: null });
+      }
+    });
+    this.deps.events.cardChanged(interactionId, agentId);
+  }
+
+  /**
+   * The agent's contact is done: a state the ACD set meanwhile (held while they were busy) applies now if it
+   * came after this contact's last event, and a contact waiting for them is routed.
+   */
+  private async afterContact(contact: AcdContactRow): Promise<void> {
+    const agentId = contact.agent_id;
+    const said = await findAcdAgentState(this.deps.db, agentId);
+    if (said && said.at > contact.phase_at) await this.deps.agents.applyAcdState(agentId, said.state as 'Available' | 'Unavailable', said.reason_code, said.at);
+    for (const waiting of await waitingContactsOf(this.deps.db, agentId)) {
+      if (waiting.contact_id === contact.contact_id) continue;
+      try {
+        await this.converge(waiting.contact_id, { postCard: true, strict: false });
+      } catch (error) {
+        this.deps.logger.warn({ err: error, contactId: waiting.contact_id }, 'a waiting ACD contact could not be routed');
+      }
+      const agent = await findAgent(this.deps.db, agentId);
+      if (agent?.state === 'Working' || agent?.state === 'ACW') return;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { Db } from './db.js';
+import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
+
+/** Records an event key; false when it was recorded before (a retry, or the same id twice in a batch). */
+export async function recordAcdEvent(db: Db, key: string, type: string, at: string, now: string): Promise<boolean> {
+  const result = await db.insertInto('acd_events').values({ key, type, at, received_at: now }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export type AcdContactRow = AcdContactsTable;
+
+export async function findAcdContact(db: Db, contactId: string): Promise<AcdContactRow | undefined> {
+  return db.selectFrom('acd_contacts').selectAll().where('contact_id', '=', contactId).executeTakeFirst();
+}
+
+export async function putAcdContact(db: Db, row: AcdContactRow): Promise<void> {
+  const { contact_id: _id, ...rest } = row;
+  await db
+    .insertInto('acd_contacts')
+    .values(row)
+    .onConflict((oc) => oc.column('contact_id').doUpdateSet(rest))
+    .execute();
+}
+
+/** An agent's contacts that have no interaction yet (waiting for the agent to be free), oldest offer first. */
+export async function waitingContactsOf(db: Db, agentId: string): Promise<AcdContactRow[]> {
+  return db
+    .selectFrom('acd_contacts')
+    .selectAll()
+    .where('agent_id', '=', agentId)
+    .where('phase', '!=', 'abandoned')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('interactions').select('id').whereRef('interactions.acd_contact_id', '=', 'acd_contacts.contact_id'))))
+    .orderBy('agent_at')
+    .limit(20)
+    .execute();
+}
+
+export async function findAcdAgentState(db: Db, agentId: string): Promise<AcdAgentStatesTable | undefined> {
+  return db.selectFrom('acd_agent_states').selectAll().where('agent_id', '=', agentId).executeTakeFirst();
+}
+
+/** Keeps an agent's state as the ACD said it, unless a later one is kept already; true when this one is the latest. */
+export async function putAcdAgentState(db: Db, row: AcdAgentStatesTable): Promise<boolean> {
+  const known = await findAcdAgentState(db, row.agent_id);
+  if (known && known.at >= row.at) return false;
+  await db
+    .insertInto('acd_agent_states')
+    .values(row)
+    .onConflict((oc) => oc.column('agent_id').doUpdateSet({ state: row.state, reason_code: row.reason_code, at: row.at }))
+    .execute();
+  return true;
+}
+
+/** The interactions handling an ACD contact, newest first (a transfer makes one per agent). */
+export async function interactionsOfContact(db: Db, contactId: string): Promise<Array<{ id: string; agentId: string; state: string }>> {
+  const rows = await db.selectFrom('interactions').select(['id', 'agent_id', 'state']).where('acd_contact_id', '=', contactId).orderBy('started_at', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, agentId: r.agent_id, state: r.state }));
+}
+
+export async function setInteractionContact(db: Db, interactionId: string, contactId: string): Promise<void> {
+  await db.updateTable('interactions').set({ acd_contact_id: contactId }).where('id', '=', interactionId).execute();
+}
+
+/** The agent an ACD names: by Entra object id (our agent id), or by the email recorded for them. */
+export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { email: string }): Promise<string | undefined> {
+  const query = db.selectFrom('agents').select('id');
+  const row = await ('aadObjectId' in ref ? query.where('id', '=', ref.aadObjectId) : query.where('email', '=', ref.email.toLowerCase())).executeTakeFirst();
+  return row?.id;
+}
+
+/** Marks a contact's ACW completed here (told to its ACD), unless its events already took it there or ended it. */
+export async function markAcwCompleted(db: Db, contactId: string, at: string): Promise<void> {
+  await db.updateTable('acd_contacts').set({ phase: 'acwCompleted', phase_at: at }).where('contact_id', '=', contactId).where('phase', 'not in', ['acwCompleted', 'abandoned']).execute();
+}
+
+export async function putWorkerSid(db: Db, agentId: string, workerSid: string, now: string): Promise<void> {
+  await db
+    .insertInto('acd_workers')
+    .values({ agent_id: agentId, worker_sid: workerSid, updated_at: now })
+    .onConflict((oc) => oc.column('agent_id').doUpdateSet({ worker_sid: workerSid, updated_at: now }))
+    .execute();
+}
+
+export async function findWorkerSid(db: Db, agentId: string): Promise<string | undefined> {
+  return (await db.selectFrom('acd_workers').select('worker_sid').where('agent_id', '=', agentId).executeTakeFirst())?.worker_sid;
+}
