@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'appPackage/build/', 'test-results/', 'tabs/dist/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'appPackage/build/', 'test-results/', 'tabs/dist/', 'bench/.data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
