@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardProblems } from '../support/adaptiveCards.js';
+import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
 import { actionOf, actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -82,6 +82,20 @@ describe('conversations with the bot', () => {
     const next = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
     expect(cardText(next)).toMatch(/Current Interaction \(1\)\n\*\*Contact\*\* · Sam Rivera/);
     await agent.hangup();
+  });
+
+  it('completes ACW on a call nobody matched, with the Create contact form left empty', async () => {
+    const agent = await newAgent();
+    const card = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
+    const ended = await agent.endCall(card);
+    expect(actionsOf(ended).some((a) => a.verb === VERBS.createContact)).toBe(true);
+    // What the renderer gathers and checks for Complete ACW: its own inputs, not the contact form's.
+    const { sent, refused } = inputsOfAction(ended, 'Complete ACW');
+    expect(refused).toEqual(['disposition']);
+    const filled: Record<string, string> = { disposition: 'Resolved', notes: 'Wrong department' };
+    const done = await agent.clickCard(actionOf(ended, 'Complete ACW'), Object.fromEntries(sent.map((id) => [id, filled[id] ?? ''])));
+    expect(cardText(done)).toMatch(/After Call Work complete/);
+    expect(cardText(done)).toMatch(/Disposition: Resolved/);
   });
 
   it('creates a case for the linked contact, a custom record, and edits a record', async () => {
