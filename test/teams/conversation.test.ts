@@ -118,6 +118,14 @@ describe('conversations with the bot', () => {
     await agent.hangup();
   });
 
+  it('searches as people type: "García" and "GARCIA" find Maria Garcia', async () => {
+    const agent = await newAgent();
+    for (const query of ['García', 'GARCIA', 'maría garc']) {
+      const results = await agent.sayCard(`search ${query}`);
+      expect(cardText(results), query).toMatch(/Maria Garcia/);
+    }
+  });
+
   it('puts search results under Related Interactions during a call, and in a results card otherwise', async () => {
     const agent = await newAgent();
     const results = await agent.sayCard('search CS-1001');
