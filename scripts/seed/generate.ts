@@ -1,11 +1,12 @@
 import type { FieldValue } from '../../src/domain/crmRecord.js';
-import { recordKeys, recordName } from '../../src/crm/embedded/recordRules.js';
+import { nameWordKeys, recordKeys, recordName } from '../../src/crm/embedded/recordRules.js';
 
 /**
  * Deterministic bulk data for the embedded CRM: every record is a pure function of its kind and index, so
  * any number of workers can generate any ranges in any order and the database comes out the same. The
  * rows are the ones the embedded connector's insertRecord writes: the same fields (accountName appended
- * from the account, as insertRecord does), the same name (recordName) and the same keys (recordKeys).
+ * from the account, as insertRecord does), the same name (recordName) and the same keys (recordKeys, and
+ * nameWordKeys for the name).
  */
 
 export type Kind = 'account' | 'contact' | 'case' | 'task' | 'lead';
@@ -368,10 +369,12 @@ export function generate(plan: SeedPlan, kind: Kind, from: number, to: number): 
     }
     batch.ids.push(id);
     batch.types.push(kind);
-    batch.names.push(recordName(kind, fields, id));
+    const name = recordName(kind, fields, id);
+    batch.names.push(name);
     batch.fields.push(JSON.stringify(fields));
     batch.created.push(created);
-    for (const key of keysOf(kind, fields, known, plan.region, index % VERIFY_EVERY === 0)) {
+    // The name's folded words too, as insertRecord writes them: name search finds records through them.
+    for (const key of [...keysOf(kind, fields, known, plan.region, index % VERIFY_EVERY === 0), ...nameWordKeys(kind, name, id)]) {
       batch.keyKinds.push(key.kind);
       batch.keyValues.push(key.value);
       batch.keyRecordIds.push(id);

@@ -88,7 +88,9 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
   if (view.current.length === 0) current.push(text(emptyCurrent(view), { isSubtle: true }));
   current.push(...listed(view.current, limit, (r) => recordBlock(r, ids, open, viewer, view)));
   if (open && interaction.matchState === 'none' && view.current.length === 0 && view.can.createContact) {
-    current.push(container([text('**Create contact** for this caller', { spacing: 'None' }), ...contactForm(interaction.ani), actionSet([execute('Create contact', VERBS.createContact, ids, { style: 'positive' })])], { style: 'emphasis' }));
+    // Every form sits in a card of its own: an action takes the inputs of its card and the cards around it
+    // (associatedInputs 'auto'), so inputs left in the card's body would be checked and sent by every action.
+    current.push(container([text('**Create contact** for this caller', { spacing: 'None' }), actionSet([showCard('Create contact…', contactForm(interaction.ani), [execute('Create contact', VERBS.createContact, ids, { style: 'positive' })])])], { style: 'emphasis' }));
   }
 
   const related: Element[] = [heading(`Related Interactions (${view.related.length})`, 'Medium')];
@@ -271,9 +273,16 @@ function acwForm(view: CustomerCardView): Element {
           : 'No record is linked: completing writes nothing to the CRM. Link a record first if this call should be logged.',
         { isSubtle: true },
       ),
-      choices('disposition', 'Disposition', view.dispositions, { isRequired: true, errorMessage: 'Choose a disposition', placeholder: 'Choose…' }),
-      input('notes', 'Notes', { isMultiline: true, maxLength: 4000, placeholder: 'What happened on the call' }),
-      actionSet([execute('Complete ACW', VERBS.completeAcw, { interactionId: view.interaction.id }, { style: 'positive', associatedInputs: 'auto' })]),
+      actionSet([
+        showCard(
+          'Disposition and notes…',
+          [
+            choices('disposition', 'Disposition', view.dispositions, { isRequired: true, errorMessage: 'Choose a disposition', placeholder: 'Choose…' }),
+            input('notes', 'Notes', { isMultiline: true, maxLength: 4000, placeholder: 'What happened on the call' }),
+          ],
+          [execute('Complete ACW', VERBS.completeAcw, { interactionId: view.interaction.id }, { style: 'positive' })],
+        ),
+      ]),
     ],
     { style: 'emphasis', separator: true },
   );
@@ -321,7 +330,8 @@ function mergeDialog(view: CustomerCardView, customer: NonNullable<CustomerCardV
     ),
   );
   return showCard(
-    `Merge (${customer.duplicates.length})`,
+    // With nothing found yet, the dialog is a search for another card: a count of 0 would offer nothing.
+    customer.duplicates.length ? `Merge (${customer.duplicates.length})` : 'Find a card to merge',
     [
       text(
         customer.duplicates.length

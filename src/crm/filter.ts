@@ -12,8 +12,11 @@
  *   VALUE      := "double-quoted text" (\" and \\ escape) | number | true | false | null
  *
  * Keywords are case-insensitive, and so are text comparisons, except on identifiers ("id" and fields ending
- * in "Id"), which are exact. Example: status != "Closed" and (subject contains "shipment" or priority = "High")
+ * in "Id"), which are exact; matchesFilter (the embedded CRM's) ignores accents too ("García" = "garcia"),
+ * other CRMs as far as their own search does. Example: status != "Closed" and (subject contains "shipment" or priority = "High")
  */
+import { foldText } from './textFold.js';
+
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'startswith';
 export type FilterValue = string | number | boolean | null;
 
@@ -167,11 +170,12 @@ export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown)
   }
   const actual = get(expr.field) ?? null;
   const expected = expr.value;
-  const text = (v: unknown) => String(v ?? '').toLowerCase();
-  // Identifiers are exact (real CRMs' ids are case-sensitive); other text compares without regard to case.
+  const text = (v: unknown) => foldText(String(v ?? ''));
+  // Identifiers are exact (real CRMs' ids are case-sensitive); other text compares without regard to case
+  // or accents, as people type it.
   const exact = expr.field === 'id' || expr.field.endsWith('Id');
   const equal = () =>
-    typeof expected === 'string' ? (exact ? String(actual ?? '') === expected : text(actual) === expected.toLowerCase()) : actual === expected;
+    typeof expected === 'string' ? (exact ? String(actual ?? '') === expected : text(actual) === text(expected)) : actual === expected;
   switch (expr.op) {
     case '=':
       return equal();
@@ -197,4 +201,12 @@ export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown)
 export function requiredEqualities(expr: FilterExpr): Array<{ field: string; value: FilterValue }> {
   if (expr.kind === 'cmp') return expr.op === '=' ? [{ field: expr.field, value: expr.value }] : [];
   return expr.kind === 'and' ? [...requiredEqualities(expr.left), ...requiredEqualities(expr.right)] : [];
+}
+
+/** The contains / startswith comparisons on text that must all hold for the filter to match (an index may serve them). */
+export function requiredTextSearches(expr: FilterExpr): Array<{ field: string; op: 'contains' | 'startswith'; value: string }> {
+  if (expr.kind === 'cmp') {
+    return (expr.op === 'contains' || expr.op === 'startswith') && typeof expr.value === 'string' ? [{ field: expr.field, op: expr.op, value: expr.value }] : [];
+  }
+  return expr.kind === 'and' ? [...requiredTextSearches(expr.left), ...requiredTextSearches(expr.right)] : [];
 }

@@ -14,6 +14,7 @@ import * as jobSubjects from './migrations/007_job_subjects.js';
 import * as jobOrder from './migrations/008_job_order_and_owners.js';
 import * as deliveredActivities from './migrations/009_delivered_activities.js';
 import * as acdEvents from './migrations/010_acd_events.js';
+import * as nameWords from './migrations/012_name_words.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '008_job_order_and_owners': jobOrder,
   '009_delivered_activities': deliveredActivities,
   '010_acd_events': acdEvents,
+  '012_name_words': nameWords,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

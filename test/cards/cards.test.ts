@@ -8,7 +8,7 @@ import { searchResultsCard } from '../../src/cards/searchResultsCard.js';
 import { statusCard } from '../../src/cards/statusCard.js';
 import { buildCustomerCardView, type CustomerCardView } from '../../src/domain/customerCard.js';
 import type { Interaction, InteractionRecordLink } from '../../src/domain/interaction.js';
-import { cardProblems } from '../support/adaptiveCards.js';
+import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
 import { actionsOf, cardText } from '../support/botHarness.js';
 
 const now = new Date('2026-11-22T10:10:00.000Z');
@@ -203,5 +203,29 @@ describe('cards', () => {
   it('does not let CRM data act as Markdown', () => {
     const card = customerCard(view([{ ...contact(1, true), label: '**Boss** [click](http://evil.example)' }]));
     expect(cardText(card)).toContain('\\*\\*Boss\\*\\* \\[click\\](http://evil.example)');
+  });
+
+  it('lets each action check and send only its own inputs, as the renderer gathers them', () => {
+    // A call nobody matches, in After Call Work: the Create contact form and the ACW form are both on the card.
+    const acw = customerCard(view([], { state: 'acw', matchState: 'none', endedAt: '2026-11-22T10:05:00.000Z' }));
+    expect(cardProblems(acw)).toEqual([]);
+    expect(inputsOfAction(acw, 'Complete ACW')).toEqual({ sent: ['disposition', 'notes'], refused: ['disposition'] });
+    expect(inputsOfAction(acw, 'Create contact')).toEqual({ sent: ['email', 'firstName', 'lastName', 'phone'], refused: ['lastName'] });
+    expect(inputsOfAction(acw, 'Search')).toEqual({ sent: ['query'], refused: ['query'] });
+    expect(inputsOfAction(acw, 'Create record')).toEqual({ sent: ['entity', 'fields'], refused: ['entity', 'fields'] });
+    // During the call, likewise: searching does not ask for the new contact's last name.
+    const live = customerCard(view([], { matchState: 'none' }));
+    expect(inputsOfAction(live, 'Search')).toEqual({ sent: ['query'], refused: ['query'] });
+    expect(inputsOfAction(live, 'Create contact').refused).toEqual(['lastName']);
+  });
+
+  it('offers Merge with a count only when there are cards to merge', () => {
+    const customer = { id: 'cu-1', name: 'Maria Garcia', identifiers: ['+12065550142'], interactions: 2, duplicates: [] };
+    const titles = (c: unknown) => ((c as { actions?: Array<{ title: string }> }).actions ?? []).map((a) => a.title);
+    const alone = customerCard({ ...view([contact(1, true)]), customer });
+    expect(titles(alone)).toContain('Find a card to merge');
+    expect(titles(alone).filter((t) => t.startsWith('Merge'))).toEqual([]);
+    const twin = customerCard({ ...view([contact(1, true)]), customer: { ...customer, duplicates: [{ id: 'cu-2', name: 'María García', identifiers: ['maria@example.com'] }] } });
+    expect(titles(twin)).toContain('Merge (1)');
   });
 });

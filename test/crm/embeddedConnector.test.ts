@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
-import { isKeyField, recordKeys } from '../../src/crm/embedded/recordRules.js';
+import { isKeyField, nameWordKeys, recordKeys } from '../../src/crm/embedded/recordRules.js';
 import { parseFilter } from '../../src/crm/filter.js';
 import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
 import { toE164 } from '../../src/domain/phone.js';
@@ -206,7 +206,9 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
         (await store.db.selectFrom('crm_record_keys').select(['kind', 'value']).where('record_id', '=', contact.id).execute())
           .map((k) => `${k.kind} ${k.value}`)
           .sort();
-      const keysOf = (fields: Record<string, FieldValue>) => recordKeys('contact', fields).map((k) => `${k.kind} ${k.value}`).sort();
+      // Its fields' keys and its name's words (name search), nothing else.
+      const keysOf = (fields: Record<string, FieldValue>) =>
+        [...recordKeys('contact', fields), ...nameWordKeys('contact', 'Rekeyed', contact.id)].map((k) => `${k.kind} ${k.value}`).sort();
 
       const memorialized = await connector.update({ type: 'contact', id: contact.id }, { lastAgent: 'Ana Agent', lastDisposition: 'Resolved' }, opts);
       expect(await storedKeys()).toEqual(keysOf(memorialized.fields));

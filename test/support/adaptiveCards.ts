@@ -20,3 +20,38 @@ export function cardProblems(card: unknown): string[] {
   for (const event of parsed.validateProperties().validationEvents) problems.push(event.message);
   return problems;
 }
+
+interface ParsedAction {
+  title?: string;
+  card?: ParsedCard;
+  getJsonTypeName(): string;
+  getReferencedInputs(): Record<string, unknown> | undefined;
+  validateInputs(): Array<{ id?: string }>;
+}
+interface ParsedCard {
+  getAllActions(): ParsedAction[];
+}
+
+/**
+ * What the renderer does when the action titled `title` is clicked with no input filled in: the ids of the
+ * inputs it would send (its associated inputs), and the ids of those whose validation would stop it.
+ */
+export function inputsOfAction(card: unknown, title: string): { sent: string[]; refused: string[] } {
+  const parsed = new AC.AdaptiveCard();
+  parsed.parse(card, new AC.SerializationContext());
+  // A set: a card's getAllActions may already hold those of the cards its Action.ShowCards open.
+  const found = new Set<ParsedAction>();
+  const walk = (c: ParsedCard): void => {
+    for (const action of c.getAllActions()) {
+      if (action.title === title && action.getJsonTypeName() === 'Action.Execute') found.add(action);
+      if (action.card) walk(action.card);
+    }
+  };
+  walk(parsed as unknown as ParsedCard);
+  if (found.size !== 1) throw new Error(`expected one submitting action "${title}", found ${found.size}`);
+  const action = [...found][0]!;
+  return {
+    sent: Object.keys(action.getReferencedInputs() ?? {}).sort(),
+    refused: action.validateInputs().map((i) => i.id ?? '').sort(),
+  };
+}

@@ -141,6 +141,8 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
   });
 
   it('completes After Call Work from the tab with the card\'s inputs, and shows the CRM writes finishing', async () => {
+    // The ACW form is a card of its own (its inputs are Complete ACW's alone): open it first.
+    await page.locator('#card button[aria-label="Disposition and notes…"]').click();
     await page.locator('#card select').selectOption('Resolved');
     await page.locator('#card textarea').fill('Replacement cartons shipped');
     await page.locator('#card button[aria-label="Complete ACW"]').click();
@@ -156,6 +158,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
     await agent.say('call +1 206 555 0000');
     await page.locator('#card').getByText(/No record matches this number/).waitFor();
     const before = bot.recorded.length;
+    await page.locator('#card button[aria-label="Create contact…"]').click();
     await page.locator('#card button[aria-label="Create contact"]').first().click();
     await page.locator('#card .ac-input-validation-failed').first().waitFor();
     expect(await textOf(page, '#card')).toMatch(/Last name is required/);

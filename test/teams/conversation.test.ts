@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardProblems } from '../support/adaptiveCards.js';
+import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
 import { actionOf, actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -84,6 +84,20 @@ describe('conversations with the bot', () => {
     await agent.hangup();
   });
 
+  it('completes ACW on a call nobody matched, with the Create contact form left empty', async () => {
+    const agent = await newAgent();
+    const card = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
+    const ended = await agent.endCall(card);
+    expect(actionsOf(ended).some((a) => a.verb === VERBS.createContact)).toBe(true);
+    // What the renderer gathers and checks for Complete ACW: its own inputs, not the contact form's.
+    const { sent, refused } = inputsOfAction(ended, 'Complete ACW');
+    expect(refused).toEqual(['disposition']);
+    const filled: Record<string, string> = { disposition: 'Resolved', notes: 'Wrong department' };
+    const done = await agent.clickCard(actionOf(ended, 'Complete ACW'), Object.fromEntries(sent.map((id) => [id, filled[id] ?? ''])));
+    expect(cardText(done)).toMatch(/After Call Work complete/);
+    expect(cardText(done)).toMatch(/Disposition: Resolved/);
+  });
+
   it('creates a case for the linked contact, a custom record, and edits a record', async () => {
     const agent = await newAgent();
     const card = (await agent.sayForCard('call +12065550142')).card;
@@ -102,6 +116,14 @@ describe('conversations with the bot', () => {
     const bad = await agent.clickCard(actionOf(custom, 'Create record'), { entity: 'work order', fields: 'name=x' });
     expect(cardText(bad)).toMatch(/Problem:.*entity: must be a record type/);
     await agent.hangup();
+  });
+
+  it('searches as people type: "García" and "GARCIA" find Maria Garcia', async () => {
+    const agent = await newAgent();
+    for (const query of ['García', 'GARCIA', 'maría garc']) {
+      const results = await agent.sayCard(`search ${query}`);
+      expect(cardText(results), query).toMatch(/Maria Garcia/);
+    }
   });
 
   it('puts search results under Related Interactions during a call, and in a results card otherwise', async () => {

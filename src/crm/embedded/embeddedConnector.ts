@@ -1,11 +1,12 @@
-import type { Kysely } from 'kysely';
+import { sql, SqliteAdapter, type Expression, type Kysely } from 'kysely';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import type { Database } from '../../store/schema.js';
-import { matchesFilter, requiredEqualities, type FilterExpr } from '../filter.js';
+import { matchesFilter, requiredEqualities, requiredTextSearches, type FilterExpr } from '../filter.js';
+import { foldedWords } from '../textFold.js';
 import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions } from '../port.js';
 import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } from '../standardRecords.js';
 import { writeRunnerFor, type WriteRunner } from './writeGroups.js';
-import { isKeyField, recordKeys, recordName } from './recordRules.js';
+import { isKeyField, NAME_WORD, recordKeys, recordName } from './recordRules.js';
 import { getRecord, insertRecord, recordExists, reindexKeys, toRecord } from './recordStore.js';
 
 /** How many rows a query without an indexed equality reads at most before it stops looking. */
@@ -24,6 +25,7 @@ export class EmbeddedConnector implements CrmConnector {
   readonly unsupported = {};
   /** Every write (create, update, activity) is one transaction, or one savepoint of a group's (SQLite). */
   private readonly writes: WriteRunner;
+  private readonly isSqlite: boolean;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -32,6 +34,7 @@ export class EmbeddedConnector implements CrmConnector {
     private readonly defaultRegion = 'US',
   ) {
     this.writes = writeRunnerFor(db);
+    this.isSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   }
 
   async findByPhone(e164: string, { signal }: CallOptions): Promise<CrmRecord[]> {
@@ -65,13 +68,20 @@ export class EmbeddedConnector implements CrmConnector {
 
   async query(entity: string, filter: FilterExpr | null, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
-    const candidates = await this.candidates(entity, filter);
-    const out: CrmRecord[] = [];
-    for (const record of candidates) {
-      if (!filter || matchesFilter(filter, (field) => fieldOf(record, field))) out.push(record);
-      if (out.length >= limit) break;
+    const out = new Map<string, CrmRecord>();
+    const take = (records: CrmRecord[]) => {
+      for (const record of records) {
+        if (out.size >= limit) return;
+        if (!out.has(record.id) && (!filter || matchesFilter(filter, (field) => fieldOf(record, field)))) out.set(record.id, record);
+      }
+    };
+    const indexed = await this.indexed(entity, filter);
+    if (indexed) {
+      take(indexed.records);
+      if (indexed.complete || out.size >= limit) return [...out.values()];
     }
-    return out;
+    take(await this.scan(entity));
+    return [...out.values()];
   }
 
   async get(ref: RecordRef, { signal }: CallOptions): Promise<CrmRecord | null> {
@@ -110,8 +120,8 @@ export class EmbeddedConnector implements CrmConnector {
         })
         .where('id', '=', ref.id)
         .execute();
-      if (Object.keys(fields).some((field) => isKeyField(ref.type, field) && merged[field] !== current.fields[field])) {
-        await reindexKeys(trx, ref.type, ref.id, merged, this.defaultRegion);
+      if (name !== current.name || Object.keys(fields).some((field) => isKeyField(ref.type, field) && merged[field] !== current.fields[field])) {
+        await reindexKeys(trx, ref.type, ref.id, merged, name, this.defaultRegion);
       }
       return { type: ref.type, id: ref.id, name, fields: merged };
     });
@@ -184,13 +194,18 @@ export class EmbeddedConnector implements CrmConnector {
     return rows.map(toRecord);
   }
 
-  /** Rows that may match: through an index when the filter requires an indexed equality, else a bounded scan. */
-  private async candidates(entity: string, filter: FilterExpr | null): Promise<CrmRecord[]> {
-    for (const { field, value } of filter ? requiredEqualities(filter) : []) {
+  /**
+   * Rows that may match, through an index: those with the key an equality of the filter requires (all of
+   * them: `complete`), or those with a name word that a name search requires as its prefix (not all: a
+   * `contains` may cut a word on its left, so the bounded scan adds the rest). Undefined: no index serves.
+   */
+  private async indexed(entity: string, filter: FilterExpr | null): Promise<{ records: CrmRecord[]; complete: boolean } | undefined> {
+    if (!filter) return undefined;
+    for (const { field, value } of requiredEqualities(filter)) {
       if (typeof value !== 'string' && typeof value !== 'number') continue;
       if (field === 'id') {
         const record = await getRecord(this.db, { type: entity, id: String(value) });
-        return record ? [record] : [];
+        return { records: record ? [record] : [], complete: true };
       }
       const key = recordKeys(entity, { [field]: value }, this.defaultRegion).at(0);
       if (key) {
@@ -203,16 +218,43 @@ export class EmbeddedConnector implements CrmConnector {
           .where('r.type', '=', entity)
           .limit(SCAN_LIMIT)
           .execute();
-        return rows.map(toRecord);
+        return { records: rows.map(toRecord), complete: true };
       }
     }
+    const prefix = requiredTextSearches(filter)
+      .filter((search) => search.field === 'name')
+      .map((search) => {
+        const words = foldedWords(search.value);
+        // Every word of a `contains` but its first is the start of a word of the name.
+        return (search.op === 'contains' && words.length > 1 ? words.slice(1) : words).reduce((a, b) => (b.length > a.length ? b : a), '');
+      })
+      .reduce((a, b) => (b.length > a.length ? b : a), '');
+    return prefix ? { records: await this.byNameWord(entity, prefix), complete: false } : undefined;
+  }
+
+  /** Records of a type with a name word that starts with `prefix` (folded), through the word keys' index. */
+  private async byNameWord(entity: string, prefix: string): Promise<CrmRecord[]> {
+    // A range over the keys, compared byte by byte (as code points): SQLite's default; on Postgres the "C"
+    // collation, which the partial index of migration 012 is built with, whatever the database's collation.
+    const value: Expression<string> = this.isSqlite ? sql<string>`k.value` : sql<string>`k.value COLLATE "C"`;
     const rows = await this.db
-      .selectFrom('crm_records')
-      .selectAll()
-      .where('type', '=', entity)
-      .orderBy('name_lower')
+      .selectFrom('crm_record_keys as k')
+      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+      .selectAll('r')
+      // A literal, not a parameter: Postgres picks a partial index only when the query names its condition.
+      .where('k.kind', '=', sql.lit(NAME_WORD))
+      .where(value, '>=', prefix)
+      .where(value, '<', `${prefix}\u{10FFFF}`)
+      .where('k.record_type', '=', entity)
+      .orderBy(value)
       .limit(SCAN_LIMIT)
       .execute();
+    return rows.map(toRecord);
+  }
+
+  /** The first rows of a type in name order: what a query no index serves looks through, at most SCAN_LIMIT. */
+  private async scan(entity: string): Promise<CrmRecord[]> {
+    const rows = await this.db.selectFrom('crm_records').selectAll().where('type', '=', entity).orderBy('name_lower').limit(SCAN_LIMIT).execute();
     return rows.map(toRecord);
   }
 }

@@ -1,5 +1,6 @@
 import type { FieldValue } from '../../domain/crmRecord.js';
 import { toE164 } from '../../domain/phone.js';
+import { foldedWords } from '../textFold.js';
 
 /** Id prefixes, so an id says what it points at in logs and URLs. */
 export const TYPE_PREFIX: Record<string, string> = {
@@ -84,4 +85,17 @@ function dedupe(keys: RecordKey[]): RecordKey[] {
     seen.add(id);
     return true;
   });
+}
+
+/** The kind of key that holds one folded word of a record's name: name search finds records through it. */
+export const NAME_WORD = 'word';
+
+/**
+ * The words of a record's name, folded (no case, no accents), as keys: `search García` finds "Maria Garcia"
+ * through them by word prefix, at a million contacts. Activities are searched by their record, not by
+ * name, and a name that is only the id has no words worth a key.
+ */
+export function nameWordKeys(type: string, name: string, id: string): RecordKey[] {
+  if (type === 'task' || name === id) return [];
+  return foldedWords(name).map((value) => ({ kind: NAME_WORD, value }));
 }

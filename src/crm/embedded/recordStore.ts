@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import type { Database } from '../../store/schema.js';
 import { CrmError } from '../port.js';
-import { recordKeys, recordName, TYPE_PREFIX, type RecordKey } from './recordRules.js';
+import { nameWordKeys, recordKeys, recordName, TYPE_PREFIX, type RecordKey } from './recordRules.js';
 
 /** How the embedded CRM's rows are read and written: records, their lookup keys, case numbers. */
 
@@ -60,7 +60,7 @@ export async function insertRecord(
     .insertInto('crm_records')
     .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: stamp })
     .execute();
-  await insertKeys(trx, type, id, [...recordKeys(type, complete, defaultRegion), ...extraKeys]);
+  await insertKeys(trx, type, id, [...recordKeys(type, complete, defaultRegion), ...nameWordKeys(type, name, id), ...extraKeys]);
   return { type, id, name, fields: complete };
 }
 
@@ -75,11 +75,11 @@ async function insertKeys(trx: Db, type: string, id: string, keys: RecordKey[]):
 }
 
 /**
- * Brings a record's lookup keys in line with its fields: reads the keys it has, deletes those its fields no
- * longer give, inserts the new ones. Activity keys are not the fields' and are left alone.
+ * Brings a record's lookup keys in line with its fields and name: reads the keys it has, deletes those they
+ * no longer give, inserts the new ones. Activity keys are not the fields' and are left alone.
  */
-export async function reindexKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>, defaultRegion: string): Promise<void> {
-  const wanted = recordKeys(type, fields, defaultRegion);
+export async function reindexKeys(trx: Db, type: string, id: string, fields: Record<string, FieldValue>, name: string, defaultRegion: string): Promise<void> {
+  const wanted = [...recordKeys(type, fields, defaultRegion), ...nameWordKeys(type, name, id)];
   const stored = await trx.selectFrom('crm_record_keys').select(['kind', 'value']).where('record_id', '=', id).where('kind', '!=', 'activity').execute();
   const wantedIds = new Set(wanted.map(keyId));
   const storedIds = new Set(stored.map(keyId));
