@@ -104,7 +104,8 @@ export class ContactConvergence {
     }
     let view: CustomerCardView;
     try {
-      view = await interactions.offerCall(agent.id, contact.ani);
+      // It rings until the contact is answered (converge answers it next if that is known already).
+      view = await interactions.offerCall(agent.id, contact.ani, { ringing: true });
     } catch (error) {
       // Refused outright (strict): the contact must not wait and reach the agent later.
       if (options.strict) await putAcdContact(this.deps.db, { ...contact, phase: 'abandoned', phase_at: contact.agent_at });

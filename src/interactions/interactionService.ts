@@ -76,11 +76,12 @@ export class InteractionService {
   }
 
   /**
-   * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script. The
-   * call rings (offered) until the ACD says it is answered (ContactConvergence): the card shows who is calling
-   * before the agent picks up, and they are Working on it from the moment it rings (it is theirs, reserved).
+   * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
+   * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card
+   * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
+   * theirs, reserved). Otherwise it is answered at once.
    */
-  async offerCall(agentId: string, rawNumber: string): Promise<CustomerCardView> {
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean } = {}): Promise<CustomerCardView> {
     const ani = toE164(rawNumber, this.deps.defaultRegion);
     if (!ani) {
       throw invalidInput(`"${rawNumber}" is not a phone number I can route. Try +12065550142 or (206) 555-0142.`);
@@ -93,7 +94,7 @@ export class InteractionService {
       agentId,
       channel: 'voice',
       ani,
-      state: 'offered',
+      state: options.ringing ? 'offered' : 'active',
       configurationId,
       matchState: 'pending',
       startedAt: now,
@@ -126,7 +127,7 @@ export class InteractionService {
     const dip = await runDataDip(this.deps.engine, interaction);
     await this.deps.db.transaction().execute(async (trx) => {
       await putRecordLinks(trx, dip.links);
-      await updateInteraction(trx, interaction.id, 'offered', { matchState: dip.matchState });
+      await updateInteraction(trx, interaction.id, interaction.state, { matchState: dip.matchState });
     });
     for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.deps, interaction, link);
     return this.done(interaction, dip.notice);
