@@ -59,6 +59,10 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     expect(own).toMatch(/Incoming call from \*\*Maria Garcia\*\* · \+1 206.555.0142 · ringing/);
     expect(own).toMatch(/Current Interaction \(1\)/);
     expect(own).not.toMatch(/Complete ACW/);
+    // A supervisor sees it ringing too.
+    expect(cardText(await bot.user('boss', 'Sam Supervisor', 'aad-supervisor').sayCard('status'))).toMatch(
+      new RegExp(`\\*\\*${agent.name}\\*\\*: Working[^]*?voice \\+1 206 555 0142 \\(ringing\\)`),
+    );
 
     // Preparing is allowed while it rings (Details of the linked record); ending it is not, by chat or by a forged click.
     expect(cardText(await agent.clickCard(actionOf(ownCard, 'Details', { recordId: DEMO.maria.id })))).toMatch(/Procurement lead/);
