@@ -30,7 +30,8 @@ export type Translation =
 
 /**
  * Turns TaskRouter Event Callbacks into the events API's events (the same dispatcher then applies them):
- * reservation.created → contact.offered; reservation.accepted → offered + answered; task.wrapup → ended;
+ * reservation.created → contact.offered (the card rings); reservation.accepted → offered + answered;
+ * task.wrapup → ended;
  * task.completed → acwCompleted; task.canceled → abandoned; worker.activity.update → agent.state. The
  * contact is the Task; the agent is the worker whose attribute `aadObjectId` (or `email`) names them; a
  * task event carries no worker, so it goes to whoever the Task was last with.

@@ -60,7 +60,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
     container(
       [
         heading('Customer Card'),
-        text(`Inbound call from **${displayPhone(interaction.ani)}**`, { spacing: 'None' }),
+        text(callLine(view), { spacing: 'None' }),
         ...(view.customer
           ? [
               text(
@@ -187,6 +187,18 @@ function sections(interactionId: string, list: Array<{ key: string; title: strin
     targetElements: list.map((other) => ({ elementId: id(other.key), isVisible: other.key === section.key })),
   }));
   return [actionSet(buttons), ...list.map((section) => container(section.items, { id: id(section.key), isVisible: section.key === expanded }))];
+}
+
+/**
+ * Who is calling. While the call rings the line says so, with the caller's name when the data dip found
+ * them (the linked contact, else a customer already known by a name), so the agent knows before picking up.
+ */
+function callLine(view: CustomerCardView): string {
+  const phone = displayPhone(view.interaction.ani);
+  if (view.interaction.state !== 'offered') return `Inbound call from **${phone}**`;
+  const contact = view.current.find((r) => r.ref.type === 'contact');
+  const name = contact?.name ?? (view.customer && view.customer.name !== phone ? view.customer.name : undefined);
+  return `Incoming call from ${name ? `**${plain(trimText(name, 80))}** · ` : ''}${name ? phone : `**${phone}**`} · ringing`;
 }
 
 function stateWord(view: CustomerCardView): string {

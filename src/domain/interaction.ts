@@ -4,6 +4,9 @@ import { conflict } from './errors.js';
 /**
  * An interaction is one contact handled by one agent: a voice call (or, later, a digital conversation).
  * Voice lifecycle: offered → active → acw → completed. Timeline and memorialization fire on completed.
+ * Offered is the call ringing at the agent (the ACD offered it, they have not answered): the data dip has
+ * run and the card shows who is calling, but the call cannot be hung up or wrapped up yet. It ends either
+ * answered (active) or abandoned (completed with no CRM writes, see ContactConvergence).
  */
 export type Channel = 'voice' | 'chat' | 'sms' | 'web';
 export type InteractionState = 'offered' | 'active' | 'acw' | 'completed';
@@ -47,7 +50,7 @@ export interface InteractionRecordLink {
 }
 
 const transitions: Record<InteractionState, InteractionState[]> = {
-  offered: ['active'],
+  offered: ['active', 'completed'],
   active: ['acw'],
   acw: ['completed'],
   completed: [],

@@ -46,7 +46,10 @@ export class ContactConvergence {
     },
   ) {}
 
-  /** Converges one contact; returns the card of an interaction it created, if any. */
+  /**
+   * Converges one contact; returns the card of an interaction it created or answered, as it stands after
+   * this step (the simulator's turn shows it).
+   */
   async converge(contactId: string, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
     const contact = await findAcdContact(this.deps.db, contactId);
     if (!contact) return undefined;
@@ -66,7 +69,12 @@ export class ContactConvergence {
     if (!current) {
       created = await this.offer(contact, options);
       if (!created) return undefined;
-      current = { id: created.interaction.id, agentId: contact.agent_id, state: 'active' };
+      current = { id: created.interaction.id, agentId: contact.agent_id, state: created.interaction.state };
+    }
+    // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
+    if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && current.state === 'offered') {
+      created = await this.answer(current.id, current.agentId);
+      current.state = 'active';
     }
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
       await this.deps.interactions.hangup(contact.agent_id);
@@ -96,7 +104,8 @@ export class ContactConvergence {
     }
     let view: CustomerCardView;
     try {
-      view = await interactions.offerCall(agent.id, contact.ani);
+      // It rings until the contact is answered (converge answers it next if that is known already).
+      view = await interactions.offerCall(agent.id, contact.ani, { ringing: true });
     } catch (error) {
       // Refused outright (strict): the contact must not wait and reach the agent later.
       if (options.strict) await putAcdContact(this.deps.db, { ...contact, phase: 'abandoned', phase_at: contact.agent_at });
@@ -107,6 +116,16 @@ export class ContactConvergence {
       logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
     }
     return view;
+  }
+
+  /**
+   * The agent picked up: the interaction is active, and its card message is drawn afresh in place (the
+   * CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
+   */
+  private async answer(interactionId: string, agentId: string): Promise<CustomerCardView> {
+    await updateInteraction(this.deps.db, interactionId, 'offered', { state: 'active' });
+    this.deps.events.cardChanged(interactionId, agentId);
+    return this.deps.interactions.currentView(interactionId);
   }
 
   /** ACW completed by the ACD: its disposition if it is one of ours, else the first configured one, said in the notes. */

@@ -75,8 +75,13 @@ export class InteractionService {
     this.ownership = new Ownership(deps.db);
   }
 
-  /** Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script. */
-  async offerCall(agentId: string, rawNumber: string): Promise<CustomerCardView> {
+  /**
+   * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
+   * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card
+   * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
+   * theirs, reserved). Otherwise it is answered at once.
+   */
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean } = {}): Promise<CustomerCardView> {
     const ani = toE164(rawNumber, this.deps.defaultRegion);
     if (!ani) {
       throw invalidInput(`"${rawNumber}" is not a phone number I can route. Try +12065550142 or (206) 555-0142.`);
@@ -89,7 +94,7 @@ export class InteractionService {
       agentId,
       channel: 'voice',
       ani,
-      state: 'active',
+      state: options.ringing ? 'offered' : 'active',
       configurationId,
       matchState: 'pending',
       startedAt: now,
@@ -122,7 +127,7 @@ export class InteractionService {
     const dip = await runDataDip(this.deps.engine, interaction);
     await this.deps.db.transaction().execute(async (trx) => {
       await putRecordLinks(trx, dip.links);
-      await updateInteraction(trx, interaction.id, 'active', { matchState: dip.matchState });
+      await updateInteraction(trx, interaction.id, interaction.state, { matchState: dip.matchState });
     });
     for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.deps, interaction, link);
     return this.done(interaction, dip.notice);
@@ -280,6 +285,7 @@ export class InteractionService {
   async hangup(agentId: string): Promise<CustomerCardView> {
     const open = await openInteractionOf(this.deps.db, agentId);
     if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
+    if (open.state === 'offered') throw conflict('Your call is still ringing: answer it in your contact center first.');
     if (open.state !== 'active') {
       throw conflict(`Your interaction is ${describeState(open.state)}. Complete After Call Work on its card.`);
     }
@@ -299,6 +305,7 @@ export class InteractionService {
   async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }): Promise<CustomerCardView> {
     const { interaction } = await this.ownership.owned(agentId, interactionId);
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+    if (interaction.state === 'offered') throw conflict('The call is still ringing: there is no After Call Work until it is answered and ended.');
     if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
     const disposition = this.deps.dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
     if (!disposition) throw invalidInput(`Choose a disposition: ${this.deps.dispositions.join(', ')}.`);

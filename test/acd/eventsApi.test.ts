@@ -56,7 +56,8 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     // The message holds the shared view (no customer data); the agent sees theirs through its refresh.
     expect(cardText(await agent.refreshed(posted[0]!.activity.attachments[0].content))).toMatch(/Contoso Pharmaceuticals/);
     const [interaction] = await interactionsOf(contactId);
-    expect(interaction).toMatchObject({ agent_id: agent.aadObjectId, state: 'active', card_activity_id: posted[0]!.id });
+    // Offered: the call rings at the agent (test/acd/ringing.test.ts follows it to answered).
+    expect(interaction).toMatchObject({ agent_id: agent.aadObjectId, state: 'offered', card_activity_id: posted[0]!.id });
     expect((await agentRow(agent)).state).toBe('Working');
 
     // The card the agent sees changes in place as the ACD reports the call.

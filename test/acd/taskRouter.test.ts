@@ -134,10 +134,12 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     expect(await interactionOf(task)).toBeUndefined();
   });
 
-  it('ends a canceled task with nothing written to the CRM', async () => {
+  it('rings on reservation.created, and ends a task canceled while ringing with nothing written to the CRM', async () => {
     const agent = await newAgent();
     const task = uniqueId('WT');
     await callback(reservation(agent, task, 'reservation.created'));
+    expect(await interactionOf(task)).toMatchObject({ state: 'offered' });
+    expect(cardsPosted(agent)).toHaveLength(1);
     expect(await callback(taskEvent(task, 'task.canceled', 5))).toBe(204);
     const done = (await interactionOf(task))!;
     expect(done).toMatchObject({ state: 'completed', disposition: null });
