@@ -7,6 +7,9 @@ import { AcdSimulator } from './acd/simulator.js';
 import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
 import { parseActivitySids, TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
 import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
+import { registerWebhookDeliveriesRoute } from './acd/webhookDeliveriesRoute.js';
+import { agentStateEvent } from './acd/webhookEvents.js';
+import { AcdWebhookWorker } from './acd/webhookWorker.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
@@ -19,6 +22,7 @@ import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
+import { enqueueWebhookEvent } from './store/acdWebhookRepository.js';
 import { openStore, type Store } from './store/database.js';
 import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
@@ -70,7 +74,16 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
       if (of) events.cardChanged(of.interactionId, of.agentId);
     },
   });
-  const agents = new AgentService({ db: store.db, reasonCodes: config.reasonCodes, supervisorIds: config.supervisorIds, clock });
+  const webhook = config.acdWebhook ? new AcdWebhookWorker({ db: store.db, ...config.acdWebhook, logger: logger.child({ part: 'acd-webhook' }), clock }) : undefined;
+  const agents = new AgentService({
+    db: store.db,
+    reasonCodes: config.reasonCodes,
+    supervisorIds: config.supervisorIds,
+    clock,
+    // The generic ACD hears the agent's own changes through its webhook's outbox (the ACD's own are never sent back).
+    recordOwnStateChange: webhook && ((trx, agentId, state, reasonCode, at) => enqueueWebhookEvent(trx, agentStateEvent(agentId, state, reasonCode, at), at)),
+  });
+  if (webhook) agents.onStateSetByAgent(() => webhook.wake());
   const interactions = new InteractionService({
     db: store.db,
     engine,
@@ -117,6 +130,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     outbound.listenTo(events);
     agents.onStateSetByAgent((agentId, state, reasonCode) => void outbound.agentStateSet(agentId, state, reasonCode));
   }
+  registerWebhookDeliveriesRoute(server, { db: store.db, secret: config.acdWebhook?.secret, logger: logger.child({ part: 'acd' }) });
   registerTaskRouterRoute(server, {
     dispatcher,
     db: store.db,
@@ -140,6 +154,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   });
   logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
+  webhook?.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -155,6 +170,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
       tab.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
+      await webhook?.stop();
       await store.close();
     },
   };

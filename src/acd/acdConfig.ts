@@ -17,6 +17,10 @@ export const acdEnvShape = {
   ACD_EVENTS_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   /** More senders, each with its own secret, as source:secret,...; a sender names itself in X-Acd-Source. */
   ACD_EVENTS_SECRETS: entries(/^[A-Za-z0-9_.-]{1,40}:.{16,}$/, 'must be source:secret,... (a source of letters, digits, _ . -; a secret of 16 characters or more)'),
+  /** The generic ACD's webhook: agents' own state changes in Teams are POSTed there, signed (unset: none sent). */
+  ACD_WEBHOOK_URL: optional(z.string().url('must be a URL such as https://acd.example.com/hooks/customer-card')),
+  /** What the webhook's events are signed with (X-Signature); unset, ACD_EVENTS_SECRET. */
+  ACD_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   /** Twilio: the auth token TaskRouter's callbacks are signed with (X-Twilio-Signature); unset, they get 401. */
   TWILIO_AUTH_TOKEN: optional(z.string()),
   /** Twilio account and TaskRouter workspace, for telling TaskRouter what agents do in Teams (with TWILIO_AUTH_TOKEN). */
@@ -37,6 +41,8 @@ type AcdEnv = z.infer<z.ZodObject<typeof acdEnvShape>>;
 export interface AcdSettings {
   /** Who may post ACD events: source name → secret ('default': ACD_EVENTS_SECRET, for requests naming no source). */
   acdEventSecrets: ReadonlyMap<string, string>;
+  /** Set when ACD_WEBHOOK_URL and a secret (its own or ACD_EVENTS_SECRET) are: then the generic ACD hears agents' own changes. */
+  acdWebhook: { url: string; secret: string } | undefined;
   twilio: {
     authToken: string | undefined;
     publicBaseUrl: string | undefined;
@@ -53,6 +59,7 @@ export function acdSettings(e: AcdEnv): AcdSettings {
       ...(e.ACD_EVENTS_SECRET ? [['default', e.ACD_EVENTS_SECRET] as const] : []),
       ...e.ACD_EVENTS_SECRETS.map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)] as const),
     ]),
+    acdWebhook: e.ACD_WEBHOOK_URL && (e.ACD_WEBHOOK_SECRET ?? e.ACD_EVENTS_SECRET) ? { url: e.ACD_WEBHOOK_URL, secret: (e.ACD_WEBHOOK_SECRET ?? e.ACD_EVENTS_SECRET)! } : undefined,
     twilio: {
       authToken: e.TWILIO_AUTH_TOKEN,
       publicBaseUrl: e.PUBLIC_BASE_URL,

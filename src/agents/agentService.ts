@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { describeAgentState, type Agent } from '../domain/agentState.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Database } from '../store/schema.js';
@@ -30,6 +30,8 @@ export class AgentService {
       reasonCodes: string[];
       supervisorIds: string[];
       clock: () => Date;
+      /** Written in the same transaction as the agent's own state change (the ACD webhook's outbox): both or neither. */
+      recordOwnStateChange?: (trx: Transaction<Database>, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string) => Promise<void>;
     },
   ) {}
 
@@ -132,6 +134,7 @@ export class AgentService {
       await setAgentState(trx, agentId, { state, reasonCode, since, currentInteractionId: null });
       // The agent's own word is the latest: an ACD's state change sent before it arrives too late to undo it.
       await putAcdAgentState(trx, { agent_id: agentId, state, reason_code: reasonCode, at: now });
+      await this.deps.recordOwnStateChange?.(trx, agentId, state, reasonCode, now);
     });
     for (const listener of this.stateListeners) listener(agentId, state, reasonCode);
     return { ...agent, state, reasonCode, stateSince: since };

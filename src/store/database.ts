@@ -15,6 +15,7 @@ import * as jobOrder from './migrations/008_job_order_and_owners.js';
 import * as deliveredActivities from './migrations/009_delivered_activities.js';
 import * as acdEvents from './migrations/010_acd_events.js';
 import * as nameWords from './migrations/012_name_words.js';
+import * as acdWebhook from './migrations/013_acd_webhook_deliveries.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '009_delivered_activities': deliveredActivities,
   '010_acd_events': acdEvents,
   '012_name_words': nameWords,
+  '013_acd_webhook_deliveries': acdWebhook,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

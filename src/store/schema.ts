@@ -19,6 +19,7 @@ export interface Database {
   acd_contacts: AcdContactsTable;
   acd_agent_states: AcdAgentStatesTable;
   acd_workers: AcdWorkersTable;
+  acd_webhook_deliveries: AcdWebhookDeliveriesTable;
   delivered_activities: DeliveredActivitiesTable;
 }
 
@@ -186,5 +187,19 @@ export interface AcdAgentStatesTable {
 export interface AcdWorkersTable {
   agent_id: string;
   worker_sid: string;
+  updated_at: string;
+}
+
+/** Events for the generic ACD's outbound webhook, and how their delivery went (migration 013). */
+export interface AcdWebhookDeliveriesTable {
+  id: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
   updated_at: string;
 }
