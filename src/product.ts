@@ -8,7 +8,7 @@ import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
 import { parseActivitySids, TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
 import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
 import { registerWebhookDeliveriesRoute } from './acd/webhookDeliveriesRoute.js';
-import { agentStateEvent } from './acd/webhookEvents.js';
+import { queueAcwCompleted, queueAgentState } from './acd/webhookOutbox.js';
 import { AcdWebhookWorker } from './acd/webhookWorker.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
@@ -22,7 +22,6 @@ import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
-import { enqueueWebhookEvent } from './store/acdWebhookRepository.js';
 import { openStore, type Store } from './store/database.js';
 import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
@@ -81,7 +80,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     supervisorIds: config.supervisorIds,
     clock,
     // The generic ACD hears the agent's own changes through its webhook's outbox (the ACD's own are never sent back).
-    recordOwnStateChange: webhook && ((trx, agentId, state, reasonCode, at) => enqueueWebhookEvent(trx, agentStateEvent(agentId, state, reasonCode, at), at)),
+    recordOwnStateChange: webhook && queueAgentState,
   });
   if (webhook) agents.onStateSetByAgent(() => webhook.wake());
   const interactions = new InteractionService({
@@ -93,7 +92,9 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     onJobsQueued: () => worker.wake(),
     events,
     clock,
+    recordAcwCompleted: webhook && queueAcwCompleted,
   });
+  if (webhook) events.onCardChanged(() => webhook.wake());
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const contacts = new ContactConvergence({

@@ -18,3 +18,18 @@ export interface OutboundAgentStateEvent {
 export function agentStateEvent(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): OutboundAgentStateEvent {
   return { id: randomUUID(), type: 'agent.state', at, agent: { aadObjectId: agentId }, state, reasonCode, source: 'teams' };
 }
+
+export interface OutboundAcwCompletedEvent {
+  id: string;
+  type: 'contact.acwCompleted';
+  at: string;
+  agent: { aadObjectId: string };
+  contact: { id: string };
+  disposition: string | null;
+  notes: string | null;
+  source: 'teams';
+}
+
+export function acwCompletedEvent(agentId: string, contactId: string, disposition: string | null, notes: string | null, at: string): OutboundAcwCompletedEvent {
+  return { id: randomUUID(), type: 'contact.acwCompleted', at, agent: { aadObjectId: agentId }, contact: { id: contactId }, disposition, notes, source: 'teams' };
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
 import { displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
@@ -47,6 +47,8 @@ export interface InteractionServiceDeps {
   /** Told after every committed change of a card. */
   events: InteractionEvents;
   clock?: () => Date;
+  /** Written in the same transaction as After Call Work completed by the agent (the ACD webhook's outbox). */
+  recordAcwCompleted?: (trx: Transaction<Database>, done: Interaction, at: string) => Promise<void>;
 }
 
 export interface SearchOutcome {
@@ -326,6 +328,7 @@ export class InteractionService {
         queued = await enqueueJobs(trx, acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
       }
       await moveAgentState(trx, agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null });
+      await this.deps.recordAcwCompleted?.(trx, { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() }, now.toISOString());
     });
     if (queued > 0) this.deps.onJobsQueued();
     this.deps.logger.info({ interactionId, agentId, queued }, 'ACW completed');

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAcdBody } from '../../src/acd/signature.js';
+import { VERBS } from '../../src/cards/verbs.js';
+import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
-import { ACD_SECRET, event, postAcd } from './acdClient.js';
+import { ACD_SECRET, event, postAcd, uniqueId } from './acdClient.js';
 import { startWebhookReceiver } from './webhookReceiver.js';
 
 const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -80,6 +82,50 @@ describe.each(STORE_BACKENDS)('the generic ACD webhook on $name', (backend) => {
     expect(await agentRow()).toMatchObject({ state: 'Unavailable', reason_code: 'Lunch' });
   });
 
+  /** A contact from the ACD taken to ACW: offered, answered, ended; returns its interaction's id. */
+  const contactInAcw = async (agent: TeamsUser, contactId: string): Promise<string> => {
+    const base = Date.now();
+    const ref = { agent: { aadObjectId: agent.aadObjectId } };
+    expect((await postAcd(bot.url, event('contact.offered', base, 0, { ...ref, contact: { id: contactId, channel: 'voice', ani: DEMO.contoso.phone } }))).status).toBe(200);
+    expect((await postAcd(bot.url, event('contact.answered', base, 1, { ...ref, contact: { id: contactId } }))).status).toBe(200);
+    expect((await postAcd(bot.url, event('contact.ended', base, 2, { ...ref, contact: { id: contactId } }))).status).toBe(200);
+    const interaction = await store.db.selectFrom('interactions').select(['id', 'state']).where('acd_contact_id', '=', contactId).executeTakeFirstOrThrow();
+    expect(interaction.state).toBe('acw');
+    return interaction.id;
+  };
+  const phaseOf = async (contactId: string) => (await store.db.selectFrom('acd_contacts').select('phase').where('contact_id', '=', contactId).executeTakeFirstOrThrow()).phase;
+
+  it('sends ACW completed in Teams as contact.acwCompleted once; the ACD then completing it too sends nothing back', async () => {
+    const agent = await newAgent();
+    const contactId = uniqueId('contact');
+    const interactionId = await contactInAcw(agent, contactId);
+    await agent.click({ verb: VERBS.completeAcw, data: { interactionId } }, { disposition: 'Resolved', notes: 'Sorted' });
+    await waitFor('the ACW delivery', async () => (await rowsOf(agent))[1]?.status === 'delivered');
+    expect(hooksOf(agent)[1]).toMatchObject({
+      signatureValid: true,
+      body: { type: 'contact.acwCompleted', agent: { aadObjectId: agent.aadObjectId }, contact: { id: contactId }, disposition: 'Resolved', notes: 'Sorted', source: 'teams' },
+    });
+    expect(await phaseOf(contactId)).toBe('acwCompleted');
+
+    const acdSaysDone = event('contact.acwCompleted', Date.now(), 5, { agent: { aadObjectId: agent.aadObjectId }, contact: { id: contactId }, disposition: 'Resolved' });
+    expect((await postAcd(bot.url, acdSaysDone)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await rowsOf(agent)).toHaveLength(2);
+    expect(hooksOf(agent)).toHaveLength(2);
+  });
+
+  it('does not send back an ACW the ACD completed', async () => {
+    const agent = await newAgent();
+    const contactId = uniqueId('contact');
+    const interactionId = await contactInAcw(agent, contactId);
+    const acdSaysDone = event('contact.acwCompleted', Date.now(), 5, { agent: { aadObjectId: agent.aadObjectId }, contact: { id: contactId }, disposition: 'Resolved' });
+    expect((await postAcd(bot.url, acdSaysDone)).status).toBe(200);
+    expect((await store.db.selectFrom('interactions').select('state').where('id', '=', interactionId).executeTakeFirstOrThrow()).state).toBe('completed');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await rowsOf(agent)).toHaveLength(1);
+    expect(hooksOf(agent)).toHaveLength(1);
+  });
+
   it('shows the latest deliveries to a signed GET only', async () => {
     const url = `${bot.url}/api/acd/webhook/deliveries`;
     expect((await fetch(url)).status).toBe(401);
@@ -90,7 +136,8 @@ describe.each(STORE_BACKENDS)('the generic ACD webhook on $name', (backend) => {
     const total = Number((await store.db.selectFrom('acd_webhook_deliveries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(deliveries).toHaveLength(total);
     expect(deliveries.length).toBeGreaterThan(0);
-    expect(deliveries.every((d) => d.status === 'delivered' && d.type === 'agent.state')).toBe(true);
+    expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
+    expect(new Set(deliveries.map((d) => d.type))).toEqual(new Set(['agent.state', 'contact.acwCompleted']));
     expect(deliveries.some((d) => d.attempts === 3)).toBe(true);
     expect(JSON.stringify(deliveries)).not.toContain(WEBHOOK_SECRET);
   });
