@@ -61,13 +61,26 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.pgSchema)
     : await openSqlite(options.dataDir);
-  try {
-    await inExclusiveTransaction(store.db, `customer-card:migrations:${store.schema ?? ''}`, (trx) => migrate(trx, store.schema));
-  } catch (error) {
-    await store.close();
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await inExclusiveTransaction(store.db, `customer-card:migrations:${store.schema ?? ''}`, (trx) => migrate(trx, store.schema));
+      return store;
+    } catch (error) {
+      if (attempt < 3 && isOtherSchemaDropped(error, store.schema)) continue;
+      await store.close();
+      throw error;
+    }
   }
-  return store;
+}
+
+/**
+ * Kysely's migrator lists every table of the database (pg_get_serial_sequence on each), which fails when
+ * another schema is dropped meanwhile (tests drop theirs in parallel). The transaction was rolled back,
+ * so running it again is safe.
+ */
+function isOtherSchemaDropped(error: unknown, ownSchema: string | undefined): boolean {
+  const match = /schema "([^"]+)" does not exist/.exec((error as Error)?.message ?? '');
+  return !!match && match[1] !== ownSchema;
 }
 
 /** Runs the migrations not run yet, all in the caller's transaction: a failed one leaves the schema as it was. */
