@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { PollingLoop } from '../jobs/pollingLoop.js';
 import { claimWebhookDelivery, dueWebhookDeliveries, recordWebhookAttempt, type WebhookDelivery } from '../store/acdWebhookRepository.js';
 import type { Database } from '../store/schema.js';
 import { signAcdBody } from './signature.js';
@@ -32,50 +33,30 @@ const BATCH = 20;
  * will not change (a 4xx other than 408 and 429).
  */
 export class AcdWebhookWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private wakeRequested = false;
-  private state: 'idle' | 'started' | 'stopped' = 'idle';
+  /** Idle: only drain() runs (tests, scripts); started: it polls and wakes; stopped: drain ends its batch. */
+  private readonly loop: PollingLoop;
 
-  constructor(private readonly options: AcdWebhookWorkerOptions) {}
+  constructor(private readonly options: AcdWebhookWorkerOptions) {
+    this.loop = new PollingLoop({ run: () => this.drain(), pollMs: options.pollMs ?? 1_000, onError: (error) => options.logger.error({ err: error }, 'ACD webhook worker loop failed') });
+  }
 
   start(): void {
-    this.state = 'started';
-    this.wake();
+    this.loop.start();
   }
 
   /** Looks for due deliveries now (an event was just queued) instead of at the next poll. */
   wake(): void {
-    if (this.state !== 'started') return;
-    if (this.running) {
-      this.wakeRequested = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'ACD webhook worker loop failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.wakeRequested) {
-          this.wakeRequested = false;
-          this.wake();
-        } else if (this.state === 'started') {
-          this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? 1_000);
-        }
-      });
+    this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    this.state = 'stopped';
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Attempts every due delivery until none is due. Returns how many attempts were made. */
   async drain(): Promise<number> {
     let attempted = 0;
-    while (this.state !== 'stopped') {
+    while (!this.loop.stopped) {
       const now = this.options.clock();
       const due = await dueWebhookDeliveries(this.options.db, now.toISOString(), BATCH);
       if (due.length === 0) break;

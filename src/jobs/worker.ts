@@ -6,6 +6,7 @@ import { claimJobs, completeJobs, failJob, newerWriteDone, renewLeases, supersed
 import type { WorkflowEngine } from '../workflows/engine.js';
 import type { Outcome } from '../workflows/result.js';
 import { acwJobPayloadSchema, type AcwJobPayload } from './acwJob.js';
+import { PollingLoop } from './pollingLoop.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -61,11 +62,8 @@ export class JobWorker {
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly clock: () => Date;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private wakeRequested = false;
-  /** Idle: only drain() runs jobs (tests, scripts); started: it polls and wakes; stopped: it ends its batch. */
-  private state: 'idle' | 'started' | 'stopped' = 'idle';
+  /** Idle: only drain() runs (tests, scripts); started: it polls and wakes; stopped: drain ends its batch. */
+  private readonly loop: PollingLoop;
 
   constructor(private readonly options: WorkerOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -78,46 +76,27 @@ export class JobWorker {
     this.batchSize = options.batchSize ?? 32;
     this.concurrency = options.concurrency ?? 16;
     this.clock = options.clock ?? (() => new Date());
+    this.loop = new PollingLoop({ run: () => this.drain(), pollMs: this.pollMs, onError: (error) => options.logger.error({ err: error }, 'job worker loop failed') });
   }
 
   start(): void {
-    this.state = 'started';
-    this.wake();
+    this.loop.start();
   }
 
   /** Runs due jobs now (called after a transaction that queued some), instead of waiting for the poll. */
   wake(): void {
-    if (this.state !== 'started') return;
-    if (this.running) {
-      this.wakeRequested = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'job worker loop failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.wakeRequested) {
-          this.wakeRequested = false;
-          this.wake();
-        } else if (this.state === 'started') {
-          this.timer = setTimeout(() => this.wake(), this.pollMs);
-        }
-      });
+    this.loop.wake();
   }
 
   /** Stops taking jobs and waits for the batch in hand. */
-  async stop(): Promise<void> {
-    this.state = 'stopped';
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs jobs until none is due. Returns how many ran. Public so tests and scripts can drive it. */
   async drain(): Promise<number> {
     let ran = 0;
-    while (this.state !== 'stopped') {
+    while (!this.loop.stopped) {
       const now = this.clock();
       const owner = randomUUID();
       const jobs = await claimJobs(this.options.db, now.toISOString(), this.leaseFrom(now), this.batchSize, owner);
