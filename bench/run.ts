@@ -3,12 +3,12 @@
  * `npm run bench -- --quick` runs the same at small sizes (about a minute) to check the harness; it writes
  * bench/results/quick/ and leaves BENCHMARKS.md alone. Knobs: bench/lib/config.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { planFor } from '../scripts/seed/generate.js';
 import { REPO } from './lib/child.js';
+import { revision } from './lib/revision.js';
 import { loadBenchConfig, type BenchConfig } from './lib/config.js';
 import { moduleCosts } from './lib/moduleCost.js';
 import { type BenchContext, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
@@ -18,17 +18,6 @@ import { bundle, coldStart } from './scenarios/coldStart.js';
 import { echoFloor } from './scenarios/echoFloor.js';
 import { productSession } from './scenarios/productSession.js';
 import { seed } from './scenarios/seed.js';
-
-/** The commit measured, and whether src/ had uncommitted changes (others edit it while the bench runs). */
-function revision(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'config'], { cwd: REPO, encoding: 'utf8' }).trim();
-    return dirty ? `${head} with uncommitted changes in ${dirty.split('\n').length} file(s) under src/ or config/` : head;
-  } catch {
-    return 'unknown (no git)';
-  }
-}
 
 interface Machine {
   cores: number;

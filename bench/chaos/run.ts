@@ -5,11 +5,11 @@
  * bench/results/chaos.json and CHAOS.md (a --quick run: bench/results/quick/chaos.json only).
  * Knobs: bench/chaos/options.ts. Bounded by --max-minutes; only loopback traffic.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../lib/child.js';
+import { revision } from '../lib/revision.js';
 import { Recorder } from '../lib/recorder.js';
 import { buildChaosBot } from './build.js';
 import { fieldEdits, type FieldEditResult } from './fieldEdits.js';
@@ -18,16 +18,6 @@ import { chaosMarkdown, type Machine } from './report.js';
 import { dropLeftovers } from './store.js';
 import { summarize, verdicts, editsLost } from './summary.js';
 import { killTrial, type TrialResult } from './trial.js';
-
-function revision(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'config'], { cwd: REPO, encoding: 'utf8' }).trim();
-    return dirty ? `${head} with uncommitted changes in ${dirty.split('\n').length} file(s) under src/ or config/` : head;
-  } catch {
-    return 'unknown (no git)';
-  }
-}
 
 const options = loadChaosOptions();
 const started = new Date();
