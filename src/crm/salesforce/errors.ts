@@ -12,7 +12,12 @@ interface SalesforceErrorItem {
   fields?: string[];
 }
 
-/** What the failed call was doing: a write names fields, a query names the filter or the entity. */
+/**
+ * What the failed call was doing, which says whose text Salesforce refused: a write names the caller's
+ * fields and a query the caller's filter or entity (the ValidationError branch: the engine reads a 400 with
+ * fieldErrors as the input's fault); a read is a request the connector built (SOQL, SOSL, describe), so a
+ * refusal of it is the connector's or the org's problem: a 400 without fieldErrors, the InternalError branch.
+ */
 export type Operation = 'read' | 'write' | 'query';
 
 export interface ErrorContext {
@@ -62,6 +67,9 @@ export function toCrmError(error: unknown, context: ErrorContext): CrmError {
   }
   if (status === 404 || code === 'NOT_FOUND') {
     return new CrmError(`Salesforce has no such ${context.type} (${code})`, 404);
+  }
+  if (status === 400 && context.operation === 'read') {
+    return new CrmError(`Salesforce refused a request the connector built for ${context.type}: ${describe(items, redact) || message}`, 400);
   }
   if (status === 400) {
     return new CrmError(`Salesforce refused the ${context.operation === 'query' ? 'query' : 'record'}: ${describe(items, redact) || message}`, 400, fieldErrorsOf(items, context));

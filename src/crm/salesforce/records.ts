@@ -1,5 +1,7 @@
 import type { CrmRecord, FieldValue } from '../../domain/crmRecord.js';
 import type { NativeStandardType, StandardRecordType } from '../standardRecords.js';
+import { canonicalView } from './canonical.js';
+import type { SObjectMetadata } from './metadata.js';
 
 /**
  * Salesforce JSON records as CrmRecords, and SPEC's standard records under Salesforce's names.
@@ -40,30 +42,37 @@ export const SALESFORCE_STANDARD_TYPES: Readonly<Partial<Record<StandardRecordTy
 };
 
 /** The phone fields of the records Search for ANI looks at, per object. */
-export const PHONE_FIELDS: Readonly<Record<'Account' | 'Contact' | 'Lead', readonly string[]>> = {
+export const PHONE_FIELDS: Readonly<Partial<Record<SearchObject, readonly string[]>>> = {
   Account: ['Phone'],
   Contact: ['Phone', 'MobilePhone', 'HomePhone', 'OtherPhone'],
   Lead: ['Phone', 'MobilePhone'],
 };
 
-/** What Search for ANI and by email return of each object (SOSL RETURNING takes a field list). */
-export const SEARCH_FIELDS: Readonly<Record<'Account' | 'Contact' | 'Lead', readonly string[]>> = {
+/** What the searches (ANI, email, text) return of each object (SOSL RETURNING takes a field list). */
+export const SEARCH_FIELDS: Readonly<Record<SearchObject, readonly string[]>> = {
   Account: ['Id', 'Name', 'Phone', 'Website', 'Industry', 'BillingCity', 'Type', 'CreatedDate'],
   Contact: ['Id', 'Name', 'FirstName', 'LastName', 'Title', 'Email', 'Phone', 'MobilePhone', 'HomePhone', 'OtherPhone', 'AccountId', 'Account.Name', 'CreatedDate'],
   Lead: ['Id', 'Name', 'FirstName', 'LastName', 'Company', 'Title', 'Email', 'Phone', 'MobilePhone', 'Status', 'CreatedDate'],
+  Case: ['Id', 'CaseNumber', 'Subject', 'Status', 'Priority', 'ContactId', 'Contact.Name', 'AccountId', 'Account.Name', 'CreatedDate'],
 };
+
+export type SearchObject = 'Account' | 'Contact' | 'Lead' | 'Case';
 
 /**
  * A Salesforce record as a CrmRecord. Scalar fields are kept as they are; a related record's fields
  * (Account: {Name}) become "Account.Name"; compound fields (BillingAddress) are left out, their parts
- * (BillingCity...) being fields of their own.
+ * (BillingCity...) being fields of their own. Role, canonical fields, type label and display values come
+ * from canonical.ts, with the type's describe when the caller has it.
  */
-export function toCrmRecord(raw: SObjectJson, fallbackType: string): CrmRecord {
+export function toCrmRecord(raw: SObjectJson, fallbackType: string, metadata?: SObjectMetadata): CrmRecord {
   const type = raw.attributes?.type ?? fallbackType;
   const fields: Record<string, FieldValue> = {};
   flatten(raw, '', fields);
   const id = typeof raw.Id === 'string' ? raw.Id : '';
-  return { type, id, name: recordName(type, fields, id), fields };
+  const view = canonicalView(type, fields, metadata);
+  const record: CrmRecord = { type, id, name: recordName(type, fields, id), role: view.role, typeLabel: view.typeLabel, canonical: view.canonical, fields };
+  if (Object.keys(view.display).length > 0) record.display = view.display;
+  return record;
 }
 
 function flatten(raw: Record<string, unknown>, prefix: string, out: Record<string, FieldValue>): void {
