@@ -255,7 +255,8 @@ describe('SalesforceConnector against the local wire server', () => {
   async function requestsDuring<T>(work: () => Promise<T>): Promise<{ result: T; requests: typeof server.requests }> {
     const before = server.dataRequests().length;
     const result = await work();
-    return { result, requests: server.dataRequests().slice(before) };
+    // The describes (labels, picklists, relationships) are fetched once per type and cached: not counted.
+    return { result, requests: server.dataRequests().slice(before).filter((r) => !r.path.endsWith('/describe')) };
   }
 
   describe('no query injection', () => {
@@ -299,7 +300,7 @@ describe('SalesforceConnector against the local wire server', () => {
       const { result, requests } = await requestsDuring(() => crm.findByPhone(`+1${digits}`, opts));
       expect(ids(result)).toEqual([account.id]);
       expect(requests).toHaveLength(1);
-      expect(requests[0]!.q).toMatch(/^FIND \{\d+( OR \d+)*\} IN PHONE FIELDS RETURNING Account\(/);
+      expect(requests[0]!.q).toMatch(/^FIND \{\d+( OR \d+)*\} IN PHONE FIELDS RETURNING Contact\(/);
 
       for (const ani of [`+1${digits}} RETURNING User(Id)`, `+1${digits}' OR '1'='1`, '*', '+1 206 555 01*']) {
         const attempt = await requestsDuring(() => crm.findByPhone(ani, opts));
@@ -396,6 +397,7 @@ describe('SalesforceConnector against the local wire server', () => {
         regarding: { type: 'Contact', id: contact.id },
         subject: 'Inbound call +1 206 555 0142',
         description: 'Interaction int-1 (voice)',
+        at: '2026-03-04T23:20:30.000Z',
         fields: { interactionId: `int-${m}`, durationSeconds: 125, disposition: 'Resolved', agentName: 'Alex', notes: null },
       };
       const first = await requestsDuring(() => crm.logActivity(activity, opts));
@@ -417,7 +419,8 @@ describe('SalesforceConnector against the local wire server', () => {
         CallDurationInSeconds: 125,
         CallDisposition: 'Resolved',
         CustomerCardKey__c: activity.key,
-        ActivityDate: new Date().toISOString().slice(0, 10),
+        // The call's date, not the day the job ran.
+        ActivityDate: '2026-03-04',
       });
 
       const onAccount = await crm.logActivity({ ...activity, key: `int-${m}:Account`, regarding: { type: 'Account', id: account.id } }, opts);
@@ -427,10 +430,10 @@ describe('SalesforceConnector against the local wire server', () => {
 
     it('says 404 for a timeline on a record that does not exist', async () => {
       const ghost = '003Dn0000zzzzzzAAA';
-      const attempt = crm.logActivity({ key: `ghost-${uniq()}`, regarding: { type: 'Contact', id: ghost }, subject: 's', description: 'd', fields: {} }, opts);
+      const attempt = crm.logActivity({ key: `ghost-${uniq()}`, regarding: { type: 'Contact', id: ghost }, subject: 's', description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} }, opts);
       await expect(attempt).rejects.toMatchObject({ status: 404 });
       const wrongType = await crm.create('Account', { Name: `Wrong ${uniq()}` }, opts);
-      await expect(crm.logActivity({ key: `wrong-${uniq()}`, regarding: { type: 'Contact', id: wrongType.id }, subject: 's', description: 'd', fields: {} }, opts)).rejects.toMatchObject({ status: 404 });
+      await expect(crm.logActivity({ key: `wrong-${uniq()}`, regarding: { type: 'Contact', id: wrongType.id }, subject: 's', description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} }, opts)).rejects.toMatchObject({ status: 404 });
     });
 
     it('updates with one PATCH and one read, and 404s an id Salesforce does not have', async () => {
@@ -439,7 +442,8 @@ describe('SalesforceConnector against the local wire server', () => {
       expect(result.fields).toMatchObject({ Last_Agent__c: 'Alex Agent', Title: 'Owner', LastName: contact.fields.LastName });
       expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
         `PATCH /services/data/v62.0/sobjects/Contact/${contact.id}`,
-        `GET /services/data/v62.0/sobjects/Contact/${contact.id}`,
+        // The read is a SOQL query (FIELDS(ALL) and the related names), not GET /sobjects/Contact/<id>.
+        'GET /services/data/v62.0/query',
       ]);
       await expect(crm.update({ type: 'Contact', id: '003Dn0000zzzzzzAAA' }, { Title: 'x' }, opts)).rejects.toMatchObject({ status: 404 });
     });

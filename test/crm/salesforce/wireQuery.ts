@@ -1,19 +1,14 @@
 import { fieldNamed, isIdShaped, NUMBER_TYPES, objectNamed, OBJECTS, TEXT_TYPES, type FieldDef, type ObjectDef } from './wireSchema.js';
 
 /**
- * The SOQL and SOSL of the wire server, per Salesforce's SOQL and SOSL Reference, for what the connector
+ * The SOQL of the wire server (its SOSL is in wireSosl.ts), per Salesforce's SOQL and SOSL Reference, for what the connector
  * sends and a little more, evaluated for real on the in-memory org so that an escaping slip changes the
  * result or fails the query the way Salesforce would:
- * - SOQL: SELECT field list | FIELDS(ALL|STANDARD|CUSTOM) FROM object [WHERE ...] [ORDER BY ...] [LIMIT]
+ * - SOQL: SELECT field list, with or without one FIELDS(ALL|STANDARD|CUSTOM) FROM object [WHERE ...] [ORDER BY ...] [LIMIT]
  *   [OFFSET]; conditions with = != <> < <= > >= LIKE [NOT] IN, AND / OR / NOT and parentheses (AND and OR
  *   mixed without parentheses is an error, as in Salesforce); string literals with Salesforce's escape
  *   sequences (\' \" \\ \n \r \t \b \f \uXXXX, and \% \_ in LIKE only; any other backslash is an error);
  *   text comparisons case-insensitive, IDs exact on their 15-character form, dates unquoted.
- * - SOSL: FIND {term} [IN ALL|NAME|EMAIL|PHONE FIELDS] RETURNING Object(fields [WHERE] [ORDER BY] [LIMIT])
- *   [, ...] [LIMIT n]; reserved characters must be escaped with a backslash (an unescaped one is an error,
- *   except " for phrases and * ? wildcards); OR / AND / NOT between terms. Text is matched on tokens;
- *   phone fields on digits, tolerating a country code or trunk prefix (Salesforce's search index is lenient
- *   in the same direction; callers filter what they get).
  */
 
 export class QueryError extends Error {
@@ -48,9 +43,9 @@ type Token =
   | { k: 'eof'; pos: number };
 
 const malformed = (message: string) => new QueryError('MALFORMED_QUERY', message);
-const escapeRegex = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegex = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function lex(text: string): Token[] {
+export function lex(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -139,7 +134,7 @@ function lex(text: string): Token[] {
 // ---------------------------------------------------------------------------------------------- fields
 
 /** A resolved field path: the reference fields to follow, then the field read. */
-interface FieldPath {
+export interface FieldPath {
   text: string;
   hops: Array<{ field: string; relationship: string }>;
   field: string;
@@ -153,7 +148,7 @@ function noColumn(name: string, object: ObjectDef): QueryError {
   );
 }
 
-function resolvePath(object: ObjectDef, text: string): FieldPath {
+export function resolvePath(object: ObjectDef, text: string): FieldPath {
   const parts = text.split('.');
   const hops: FieldPath['hops'] = [];
   let current = object;
@@ -200,7 +195,12 @@ interface OrderItem {
   nullsFirst: boolean;
 }
 
-export type Selection = { k: 'fields'; which: 'ALL' | 'STANDARD' | 'CUSTOM' } | { k: 'list'; paths: FieldPath[] };
+type FieldsWhich = 'ALL' | 'STANDARD' | 'CUSTOM';
+/** A SELECT list: a FIELDS() group and/or field paths (SOQL allows both together, each field once). */
+export interface Selection {
+  fields?: FieldsWhich;
+  paths: FieldPath[];
+}
 
 export interface SoqlQuery {
   object: ObjectDef;
@@ -211,9 +211,13 @@ export interface SoqlQuery {
   offset?: number;
 }
 
-class Parser {
+export class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** Objects the user may not read: Salesforce names them "not supported" (INVALID_TYPE), as if absent. */
+    private readonly hidden: ReadonlySet<string> = new Set(),
+  ) {}
 
   peek(): Token {
     return this.tokens[this.pos]!;
@@ -245,7 +249,7 @@ class Parser {
   object(): ObjectDef {
     const name = this.ident();
     const object = objectNamed(name);
-    if (!object) {
+    if (!object || this.hidden.has(object.name)) {
       throw new QueryError(
         'INVALID_TYPE',
         `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
@@ -254,34 +258,36 @@ class Parser {
     return object;
   }
 
-  /** A field list, as raw names (resolved once the object is known). */
-  selection(): { fields?: 'ALL' | 'STANDARD' | 'CUSTOM'; names: string[] } {
-    if (this.isWord('FIELDS') && this.tokens[this.pos + 1]?.k === 'punct') {
-      this.next();
-      this.expectPunct('(');
-      const which = this.ident().toUpperCase();
-      if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') throw malformed(`unknown FIELDS() argument ${which}`);
-      this.expectPunct(')');
-      return { fields: which, names: [] };
-    }
-    const names = [this.ident()];
-    while (this.peek().k === 'punct' && (this.peek() as { v: string }).v === ',') {
-      this.next();
-      names.push(this.ident());
-    }
-    return { names };
+  /** A field list, as raw names (resolved once the object is known), with at most one FIELDS() group. */
+  selection(): { fields?: FieldsWhich; names: string[] } {
+    const out: { fields?: FieldsWhich; names: string[] } = { names: [] };
+    do {
+      if (out.fields || out.names.length > 0) this.next();
+      if (this.isWord('FIELDS') && this.tokens[this.pos + 1]?.k === 'punct') {
+        this.next();
+        this.expectPunct('(');
+        const which = this.ident().toUpperCase();
+        if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') throw malformed(`unknown FIELDS() argument ${which}`);
+        this.expectPunct(')');
+        if (out.fields) throw malformed('duplicate field selected: FIELDS()');
+        out.fields = which;
+      } else {
+        out.names.push(this.ident());
+      }
+    } while (this.peek().k === 'punct' && (this.peek() as { v: string }).v === ',');
+    return out;
   }
 
-  resolveSelection(object: ObjectDef, raw: { fields?: 'ALL' | 'STANDARD' | 'CUSTOM'; names: string[] }): Selection {
-    if (raw.fields) return { k: 'fields', which: raw.fields };
+  resolveSelection(object: ObjectDef, raw: { fields?: FieldsWhich; names: string[] }): Selection {
     const paths = raw.names.map((name) => resolvePath(object, name));
-    const seen = new Set<string>();
+    const seen = new Set<string>(raw.fields ? fieldsOf(object, raw.fields).map((f) => f.toLowerCase()) : []);
     for (const path of paths) {
       const key = path.text.toLowerCase();
+      // "SELECT Id, FIELDS(ALL)" is refused: the SOQL reference's example of a duplicate field.
       if (seen.has(key)) throw malformed(`duplicate field selected: ${path.text}`);
       seen.add(key);
     }
-    return { k: 'list', paths };
+    return { fields: raw.fields, paths };
   }
 
   condition(object: ObjectDef): Condition {
@@ -446,8 +452,8 @@ function describe(token: Token): string {
   }
 }
 
-export function parseSoql(text: string): SoqlQuery {
-  const parser = new Parser(lex(text));
+export function parseSoql(text: string, hidden?: ReadonlySet<string>): SoqlQuery {
+  const parser = new Parser(lex(text), hidden);
   parser.expectWord('SELECT');
   const raw = parser.selection();
   parser.expectWord('FROM');
@@ -455,7 +461,7 @@ export function parseSoql(text: string): SoqlQuery {
   const selection = parser.resolveSelection(object, raw);
   const clauses = parser.clauses(object);
   parser.end();
-  if (selection.k === 'fields' && selection.which !== 'STANDARD' && (clauses.limit === undefined || clauses.limit > 200)) {
+  if (selection.fields && selection.fields !== 'STANDARD' && (clauses.limit === undefined || clauses.limit > 200)) {
     throw malformed('The SOQL FIELDS function must have a LIMIT of at most 200');
   }
   return { object, selection, ...clauses };
@@ -545,7 +551,7 @@ function sortRecords(records: StoredRecord[], orderBy: OrderItem[], org: OrgView
 }
 
 /** Runs a query's WHERE, ORDER BY, OFFSET and LIMIT over the records of its object. */
-function select(org: OrgView, object: ObjectDef, clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>): StoredRecord[] {
+export function select(org: OrgView, object: ObjectDef, clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>): StoredRecord[] {
   const where = clauses.where;
   const found = org.all(object.name).filter((r) => !where || matches(where, r, org));
   const sorted = sortRecords(found, clauses.orderBy, org);
@@ -558,16 +564,15 @@ export function runSoql(org: OrgView, query: SoqlQuery): StoredRecord[] {
 }
 
 /** A record as the REST API shows it: attributes first, then the selected fields. */
+/** The fields of a FIELDS() group: custom ones end in __c. */
+function fieldsOf(object: ObjectDef, which: FieldsWhich): string[] {
+  return Object.keys(object.fields).filter((field) => which === 'ALL' || (which === 'CUSTOM') === field.endsWith('__c'));
+}
+
 export function shapeRecord(record: StoredRecord, selection: Selection, org: OrgView, apiBase: string): Record<string, unknown> {
   const attributes = (r: StoredRecord) => ({ type: r.object.name, url: `${apiBase}/sobjects/${r.object.name}/${String(r.fields.Id)}` });
   const out: Record<string, unknown> = { attributes: attributes(record) };
-  if (selection.k === 'fields') {
-    for (const field of Object.keys(record.object.fields)) {
-      const custom = field.endsWith('__c');
-      if (selection.which === 'ALL' || (selection.which === 'CUSTOM') === custom) out[field] = record.fields[field] ?? null;
-    }
-    return out;
-  }
+  for (const field of selection.fields ? fieldsOf(record.object, selection.fields) : []) out[field] = record.fields[field] ?? null;
   for (const path of selection.paths) {
     if (path.hops.length === 0) {
       out[path.field] = record.fields[path.field] ?? null;
@@ -591,193 +596,4 @@ export function shapeRecord(record: StoredRecord, selection: Selection, org: Org
     if (current) holder[path.field] = current.fields[path.field] ?? null;
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------- SOSL
-
-type SearchGroup = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE';
-type SearchChar = { c: string; escaped: boolean };
-/** One search term: a word or a "phrase", with its wildcards. */
-type SearchUnit = { chars: SearchChar[]; negated: boolean };
-
-export interface SoslQuery {
-  groups: SearchUnit[][];
-  searchGroup: SearchGroup;
-  returning: Array<{ object: ObjectDef; selection: Selection; clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'> }>;
-  limit?: number;
-}
-
-const SOSL_RESERVED = new Set('?&|!{}[]()^~*:\\"\'+-'.split(''));
-const malformedSearch = (message: string) => new QueryError('MALFORMED_SEARCH', message);
-
-/** Reads the FIND {...} term up to its unescaped closing brace. */
-function readTerm(text: string, start: number): { chars: SearchChar[]; end: number } {
-  const chars: SearchChar[] = [];
-  let i = start;
-  for (;;) {
-    if (i >= text.length) throw malformedSearch('No search term found. The search term must be enclosed in braces.');
-    const c = text[i]!;
-    if (c === '\\') {
-      const next = text[i + 1];
-      if (next === undefined) throw malformedSearch('line 1: a backslash ends the search term');
-      chars.push({ c: next, escaped: true });
-      i += 2;
-      continue;
-    }
-    if (c === '}') return { chars, end: i + 1 };
-    chars.push({ c, escaped: false });
-    i++;
-  }
-}
-
-/** Splits the term into OR-groups of AND-ed units, refusing unescaped reserved characters. */
-function termGroups(chars: SearchChar[]): SearchUnit[][] {
-  const units: Array<SearchUnit | 'OR' | 'AND' | 'NOT'> = [];
-  let current: SearchChar[] = [];
-  let inPhrase = false;
-  const flush = () => {
-    if (current.length === 0) return;
-    const word = current.map((ch) => ch.c).join('');
-    const plain = current.every((ch) => !ch.escaped);
-    if (plain && /^(OR|AND|NOT)$/i.test(word)) units.push(word.toUpperCase() as 'OR' | 'AND' | 'NOT');
-    else units.push({ chars: current, negated: false });
-    current = [];
-  };
-  for (const ch of chars) {
-    if (!ch.escaped && ch.c === '"') {
-      if (inPhrase) {
-        units.push({ chars: current, negated: false });
-        current = [];
-      } else flush();
-      inPhrase = !inPhrase;
-      continue;
-    }
-    if (!ch.escaped && /\s/.test(ch.c) && !inPhrase) {
-      flush();
-      continue;
-    }
-    if (!ch.escaped && SOSL_RESERVED.has(ch.c) && ch.c !== '*' && ch.c !== '?') {
-      throw malformedSearch(`line 1: unexpected reserved character '${ch.c}' in the search term; escape it with a backslash`);
-    }
-    current.push(ch);
-  }
-  if (inPhrase) throw malformedSearch('line 1: unterminated phrase in the search term');
-  flush();
-
-  const groups: SearchUnit[][] = [[]];
-  let negateNext = false;
-  for (const unit of units) {
-    if (unit === 'OR') groups.push([]);
-    else if (unit === 'NOT') negateNext = true;
-    else if (unit !== 'AND') {
-      const text = unit.chars.map((ch) => ch.c).join('').replace(/[*?]/g, '');
-      if (text.length < 2) throw malformedSearch('search term must be longer than one character');
-      groups.at(-1)!.push({ ...unit, negated: negateNext });
-      negateNext = false;
-    }
-  }
-  if (groups.some((g) => g.length === 0 || g.every((u) => u.negated))) throw malformedSearch('line 1: incomplete search expression');
-  return groups;
-}
-
-export function parseSosl(text: string): SoslQuery {
-  const find = /^\s*FIND\s*\{/i.exec(text);
-  if (!find) throw malformedSearch('unexpected token: expecting FIND {');
-  const term = readTerm(text, find[0].length);
-  const groups = termGroups(term.chars);
-  let rest = text.slice(term.end);
-  let searchGroup: SearchGroup = 'ALL';
-  const inClause = /^\s*IN\s+(ALL|NAME|EMAIL|PHONE)\s+FIELDS\b/i.exec(rest);
-  if (inClause) {
-    searchGroup = inClause[1]!.toUpperCase() as SearchGroup;
-    rest = rest.slice(inClause[0].length);
-  }
-  const parser = new Parser(lex(rest));
-  const returning: SoslQuery['returning'] = [];
-  let limit: number | undefined;
-  if (parser.isWord('RETURNING')) {
-    parser.next();
-    do {
-      if (returning.length > 0) parser.next();
-      const object = parser.object();
-      let selection: Selection = { k: 'list', paths: [resolvePath(object, 'Id')] };
-      let clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'> = { orderBy: [] };
-      const open = parser.peek();
-      if (open.k === 'punct' && open.v === '(') {
-        parser.next();
-        selection = parser.resolveSelection(object, parser.selection());
-        clauses = parser.clauses(object);
-        parser.expectPunct(')');
-      }
-      returning.push({ object, selection, clauses });
-    } while (parser.peek().k === 'punct' && (parser.peek() as { v: string }).v === ',');
-  } else {
-    throw malformedSearch('this server needs a RETURNING clause');
-  }
-  if (parser.isWord('LIMIT')) {
-    parser.next();
-    limit = parser.integer();
-  }
-  parser.end();
-  return { groups, searchGroup, returning, limit };
-}
-
-const tokensOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-
-/** A unit's tokens as patterns: * and ? are wildcards unless escaped. */
-function unitPatterns(unit: SearchUnit): RegExp[] {
-  const patterns: RegExp[] = [];
-  let source = '';
-  const push = () => {
-    if (source) patterns.push(new RegExp(`^${source}$`, 'iu'));
-    source = '';
-  };
-  for (const ch of unit.chars) {
-    if (!ch.escaped && ch.c === '*') source += '.*';
-    else if (!ch.escaped && ch.c === '?') source += '.';
-    else if (/[\p{L}\p{N}]/u.test(ch.c)) source += escapeRegex(ch.c.toLowerCase());
-    else push();
-  }
-  push();
-  return patterns;
-}
-
-function unitMatchesField(unit: SearchUnit, group: SearchGroup, value: string): boolean {
-  if (group === 'PHONE') {
-    const wanted = unit.chars.map((ch) => ch.c).join('').replace(/\D/g, '');
-    const stored = value.replace(/\D/g, '');
-    if (wanted.length < 2 || stored.length < 2) return false;
-    return stored === wanted || (wanted.length >= 7 && stored.length >= 7 && (stored.endsWith(wanted) || wanted.endsWith(stored)));
-  }
-  const patterns = unitPatterns(unit);
-  const tokens = tokensOf(value);
-  if (patterns.length === 0) return false;
-  for (let i = 0; i + patterns.length <= tokens.length; i++) {
-    if (patterns.every((p, j) => p.test(tokens[i + j]!))) return true;
-  }
-  return false;
-}
-
-function searchableFields(object: ObjectDef, group: SearchGroup): string[] {
-  return Object.entries(object.fields)
-    .filter(([, def]) =>
-      group === 'PHONE' ? def.type === 'phone' : group === 'EMAIL' ? def.type === 'email' : group === 'NAME' ? def.nameField === true : TEXT_TYPES.has(def.type),
-    )
-    .map(([field]) => field);
-}
-
-export function runSosl(org: OrgView, query: SoslQuery, apiBase: string): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  for (const { object, selection, clauses } of query.returning) {
-    const fields = searchableFields(object, query.searchGroup);
-    const unitMatches = (unit: SearchUnit, record: StoredRecord) =>
-      fields.some((f) => typeof record.fields[f] === 'string' && unitMatchesField(unit, query.searchGroup, record.fields[f] as string));
-    const hits = select(org, object, { ...clauses, limit: undefined, offset: undefined }).filter((record) =>
-      query.groups.some((group) => group.every((unit) => unitMatches(unit, record) !== unit.negated)),
-    );
-    const from = clauses.offset ?? 0;
-    const kept = hits.slice(from, clauses.limit === undefined ? undefined : from + clauses.limit);
-    out.push(...kept.map((record) => shapeRecord(record, selection, org, apiBase)));
-  }
-  return query.limit === undefined ? out : out.slice(0, query.limit);
 }
