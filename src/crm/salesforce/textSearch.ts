@@ -21,8 +21,11 @@ import { soqlString, soslWord } from './soql.js';
 
 const MAX_TEXT = 200;
 const MAX_WORDS = 6;
-/** Error codes that mean "this user may not read that object" rather than "the request is wrong". */
-const REFUSAL_CODES = new Set(['INVALID_TYPE', 'INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INSUFFICIENT_PRIVILEGES']);
+/**
+ * Error codes that mean "this user may not read that object" rather than "the request is wrong": a query
+ * naming it is INVALID_TYPE, its describe NOT_FOUND (Salesforce hides what a profile cannot read).
+ */
+const REFUSAL_CODES = new Set(['INVALID_TYPE', 'NOT_FOUND', 'INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INSUFFICIENT_PRIVILEGES']);
 
 type Refusal = TextSearchResult['refused'][number];
 

@@ -1,104 +1,39 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
-import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
-import { parseFilter } from '../../../src/crm/filter.js';
 import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import { createSalesforceConnector, salesforceConnectorSchema } from '../../../src/crm/salesforce/index.js';
 import { filterToSoql } from '../../../src/crm/salesforce/filterToSoql.js';
 import { parseRetryAfter } from '../../../src/crm/salesforce/retryPolicy.js';
+import { parseFilter } from '../../../src/crm/filter.js';
 import { STANDARD_RECORDS, type StandardRecordType } from '../../../src/crm/standardRecords.js';
 import type { CrmRecord, FieldValue } from '../../../src/domain/crmRecord.js';
 import { describeIssues } from '../../../src/domain/errors.js';
-import type { Database } from '../../../src/store/schema.js';
-import { parseCrmConfigurations, type CrmConfigurations } from '../../../src/workflows/configuration.js';
 import { WorkflowEngine, type ExecuteRequest } from '../../../src/workflows/engine.js';
 import type { WorkflowResult } from '../../../src/workflows/result.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
-import { describeConnectorContract, seedThroughPort, type ContractNames } from '../connectorContract.js';
+import { describeConnectorContract, seedThroughPort } from '../connectorContract.js';
+import {
+  clientCredentials,
+  connectorBlock,
+  connectorFor,
+  credentials,
+  deps,
+  engineConfigurations,
+  FAST_RETRY,
+  ENV,
+  ids,
+  NAMES,
+  opts,
+  privatePem,
+  query,
+  quote,
+  rejection,
+  signal,
+  silent,
+  startServer,
+  uniq,
+} from './fixtures.js';
 import { SalesforceWireServer } from './wireServer.js';
-
-// ------------------------------------------------------------------------------------------ fixtures
-
-const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const privatePem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const otherPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-
-const credentials = {
-  clientId: '3MVG9localTestConsumerKey.forCustomerCard',
-  clientSecret: `cs-${randomBytes(12).toString('hex')}`,
-  username: 'integration@acme.example',
-  password: `pw-${randomBytes(8).toString('hex')}`,
-  securityToken: `st${randomBytes(8).toString('hex')}`,
-  jwtPublicKey: keys.publicKey,
-};
-
-const ENV: Record<string, string> = {
-  SECRET_SF_CLIENT_SECRET: credentials.clientSecret,
-  SECRET_SF_PASSWORD: credentials.password,
-  SECRET_SF_SECURITY_TOKEN: credentials.securityToken,
-  SECRET_SF_JWT_KEY: privatePem,
-  SECRET_SF_OTHER_KEY: otherPem,
-};
-
-const NAMES: ContractNames = {
-  types: { account: 'Account', contact: 'Contact', lead: 'Lead', case: 'Case' },
-  fields: {
-    account: { name: 'Name', phone: 'Phone' },
-    contact: {
-      firstName: 'FirstName',
-      lastName: 'LastName',
-      title: 'Title',
-      phone: 'Phone',
-      mobilePhone: 'MobilePhone',
-      homePhone: 'HomePhone',
-      email: 'Email',
-    },
-    lead: { firstName: 'FirstName', lastName: 'LastName', company: 'Company', phone: 'Phone', mobilePhone: 'MobilePhone', email: 'Email' },
-    case: { subject: 'Subject', status: 'Status', caseNumber: 'CaseNumber', contactId: 'ContactId' },
-  },
-};
-
-const silent = pino({ level: 'silent' });
-const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 3000 };
-const signal = new AbortController().signal;
-const opts = { signal };
-
-function deps(logger: Logger = silent): ConnectorDeps {
-  return { db: {} as Kysely<Database>, clock: () => new Date(), defaultRegion: 'US', secret: (name) => ENV[name], logger };
-}
-
-type AuthBlock = Record<string, unknown>;
-const clientCredentials: AuthBlock = { kind: 'clientCredentials', clientId: credentials.clientId, clientSecretEnv: 'SECRET_SF_CLIENT_SECRET' };
-
-function connectorBlock(server: SalesforceWireServer, auth: AuthBlock = clientCredentials, extra: Record<string, unknown> = {}) {
-  return { type: 'salesforce', instanceUrl: server.url, apiVersion: '62.0', auth, retry: FAST_RETRY, ...extra };
-}
-
-function connectorFor(server: SalesforceWireServer, auth: AuthBlock = clientCredentials, logger: Logger = silent, extra: Record<string, unknown> = {}): CrmConnector {
-  return createSalesforceConnector(connectorBlock(server, auth, extra) as never, 'sf-test', deps(logger));
-}
-
-async function startServer(pageSize = 2): Promise<SalesforceWireServer> {
-  const server = new SalesforceWireServer({ credentials, pageSize });
-  await server.start();
-  return server;
-}
-
-const ids = (records: CrmRecord[]) => records.map((r) => r.id).sort();
-const query = (connector: CrmConnector, entity: string, filter: string, limit = 50) => connector.query(entity, parseFilter(filter), { signal, limit });
-const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
-const uniq = () => randomBytes(4).toString('hex');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 // ------------------------------------------------------------------------------------------ contract
 
@@ -657,42 +592,6 @@ describe('logs', () => {
     }
   });
 });
-
-// ------------------------------------------------------------------------------------------ engine
-
-function engineConfigurations(server: SalesforceWireServer): CrmConfigurations {
-  const parsed = parseCrmConfigurations(
-    JSON.stringify({
-      integrationsEnabled: true,
-      configurations: [
-        {
-          id: 'sf-test',
-          name: 'Salesforce (local wire server)',
-          connector: { type: 'embedded' },
-          workflows: [
-            { id: 'search-ani', name: 'Search for ANI', kind: 'search', variant: 'ani' },
-            { id: 'custom-search', name: 'Custom Search', kind: 'search', variant: 'custom' },
-            { id: 'create-contact', name: 'Create Contact', kind: 'create', variant: 'standard', recordType: 'contact' },
-            { id: 'create-work-order', name: 'Create Work Order', kind: 'create', variant: 'standard', recordType: 'work_order' },
-            { id: 'create-custom-record', name: 'Create Custom Record', kind: 'create', variant: 'custom' },
-            { id: 'update-record', name: 'Update Record', kind: 'update' },
-            { id: 'timeline', name: 'Timeline', kind: 'timeline', subject: 'Inbound call' },
-            { id: 'memorialize', name: 'Data Memorialization', kind: 'memorialization' },
-          ],
-          memorializationMappings: [
-            { source: 'agent.name', target: 'Last_Agent__c', recordTypes: ['Contact', 'Account', 'Lead'] },
-            { source: 'interaction.disposition', target: 'Last_Disposition__c' },
-            { source: 'interaction.id', target: 'Last_Interaction_Id__c' },
-          ],
-        },
-      ],
-    }),
-    'salesforce test configurations',
-  );
-  // The registry does not know the salesforce type yet; the engine reads only connectorFor.
-  (parsed.configurations[0] as { connector: unknown }).connector = salesforceConnectorSchema.parse(connectorBlock(server));
-  return parsed;
-}
 
 describe('WorkflowEngine over Salesforce', () => {
   let server: SalesforceWireServer;
