@@ -13,6 +13,7 @@ import { assertObjectName, isSalesforceId, soqlString } from './soql.js';
  */
 
 const KEY_MAX_LENGTH = 255;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 /** Newest call first: Salesforce keeps a Task's date only, so the creation instant orders one day's calls. */
 const NEWEST_FIRST = 'ORDER BY ActivityDate DESC NULLS LAST, CreatedDate DESC, Id DESC';
 
@@ -75,7 +76,7 @@ async function findActivity(client: SalesforceClient, conn: Connection, key: str
 
 /** The Task of a timeline entry: a completed call, regarding the record, dated by the call, carrying the key. */
 function taskFields(client: SalesforceClient, activity: ActivityInput, key: string): Record<string, FieldValue> {
-  const at = Date.parse(activity.at);
+  const at = typeof activity.at === 'string' && ISO_INSTANT.test(activity.at) ? Date.parse(activity.at) : Number.NaN;
   if (Number.isNaN(at)) throw new CrmError('the activity has no valid time', 400, { at: 'must be an ISO 8601 instant' });
   const task: Record<string, FieldValue> = {
     Subject: activity.subject.slice(0, 255),

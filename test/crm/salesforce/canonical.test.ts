@@ -58,6 +58,23 @@ describe('Salesforce canonical model (issue 11)', () => {
     expect(lead).toMatchObject({ role: 'lead', typeLabel: 'Lead', canonical: { lastName: `Lead${m}`, status: 'Open - Not Contacted' } });
   });
 
+  it('puts people first in a phone match (the data dip links the contact before its account)', async () => {
+    const shared = await crm.create('Account', { Name: `Shared line ${m}`, Phone: '(206) 555-0188' }, opts);
+    const reception = await crm.create('Contact', { LastName: `Reception${m}`, Phone: '206-555-0188', AccountId: shared.id }, opts);
+    const found = await crm.findByPhone('+12065550188', opts);
+    expect(found.map((r) => [r.role, r.id])).toEqual([
+      ['person', reception.id],
+      ['organization', shared.id],
+    ]);
+  });
+
+  it('refuses an activity without a valid time of the call, naming the field', async () => {
+    const refused = await rejection(
+      crm.logActivity({ key: `no-time-${m}`, regarding: { type: 'Contact', id: maria.id }, subject: 's', description: 'd', at: 'March 4', fields: {} }, opts),
+    );
+    expect(refused).toMatchObject({ status: 400, fieldErrors: { at: expect.any(String) as unknown } });
+  });
+
   it('4. keeps the organization name when Details reads the record alone (get), not only in a search', async () => {
     const details = await crm.get({ type: 'Contact', id: maria.id }, opts);
     expect(details!.fields['Account.Name']).toBe(`Contoso Pharmaceuticals ${m}`);

@@ -27,7 +27,8 @@ import { TEXT_TYPES, type ObjectDef } from './wireSchema.js';
  *   letters or digits. The docs are silent on accents: this server matches them exactly (García is not
  *   garcia), the strict reading. Phone fields match on digits, tolerating a country code or trunk prefix
  *   (Salesforce's index is lenient in the same direction; callers filter what they get).
- * - An object the user may not read is "not supported" (INVALID_TYPE), as in SOQL.
+ * - An object the user may not read is "not supported" (INVALID_TYPE), as SOQL answers; the SOSL docs are
+ *   silent on what RETURNING an object without Read permission answers: this server says the same as SOQL.
  */
 
 type SearchGroup = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE';
