@@ -78,12 +78,18 @@ export function toCrmRecord(raw: SObjectJson, fallbackType: string, metadata?: S
 function flatten(raw: Record<string, unknown>, prefix: string, out: Record<string, FieldValue>): void {
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'attributes') continue;
+    // An unset reference's related record comes back as "Account": null; its id field (AccountId) says it all.
+    if (value === null && isRelationshipOf(raw, key)) continue;
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       out[prefix + key] = value;
     } else if (typeof value === 'object' && !Array.isArray(value) && 'attributes' in value) {
       flatten(value as Record<string, unknown>, `${prefix}${key}.`, out);
     }
   }
+}
+
+function isRelationshipOf(raw: Record<string, unknown>, key: string): boolean {
+  return `${key}Id` in raw || (key.endsWith('__r') && `${key.slice(0, -3)}__c` in raw);
 }
 
 /** The label a record shows under: a person's or account's name, a case's number and subject, a task's subject. */

@@ -54,6 +54,11 @@ describe('Salesforce canonical model (issue 11)', () => {
     person((await crm.findByEmail(`MARIA.${m}@contoso.example`, opts))[0]);
     person((await crm.searchText(`garcia${m}`, ['person'], { signal, limit: 10 })).records[0]);
     expect(account).toMatchObject({ role: 'organization', typeLabel: 'Account', canonical: { phones: ['(206) 555-0100'] } });
+    // A person without an organization has none, and no empty "Account" field from the unset relationship.
+    const alone = await crm.get({ type: 'Contact', id: (await crm.create('Contact', { LastName: `Alone${m}` }, opts)).id }, opts);
+    expect(alone!.canonical.organization).toBeUndefined();
+    expect(Object.keys(alone!.fields)).not.toContain('Account');
+    expect(alone!.display?.AccountId).toBeUndefined();
     const lead = await crm.create('Lead', { FirstName: 'Lee', LastName: `Lead${m}`, Company: 'Fabrikam' }, opts);
     expect(lead).toMatchObject({ role: 'lead', typeLabel: 'Lead', canonical: { lastName: `Lead${m}`, status: 'Open - Not Contacted' } });
   });
