@@ -1,8 +1,13 @@
 import { fieldNamed, isIdShaped, NUMBER_TYPES, objectNamed, OBJECTS, TEXT_TYPES, type FieldDef, type ObjectDef } from './wireSchema.js';
+import { fieldsOf } from './wireSoqlEval.js';
+import { lex, malformed, QueryError, type Token } from './wireSoqlLexer.js';
+
+export { readPath, runSoql, select, shapeRecord } from './wireSoqlEval.js';
+export { escapeRegex, lex, QueryError } from './wireSoqlLexer.js';
 
 /**
- * The SOQL of the wire server (its SOSL is in wireSosl.ts), per Salesforce's SOQL and SOSL Reference, for what the connector
- * sends and a little more, evaluated for real on the in-memory org so that an escaping slip changes the
+ * The SOQL parser of the wire server (lexer: wireSoqlLexer.ts, evaluation: wireSoqlEval.ts, SOSL:
+ * wireSosl.ts), per Salesforce's SOQL and SOSL Reference, for what the connector sends and a little more, evaluated for real on the in-memory org so that an escaping slip changes the
  * result or fails the query the way Salesforce would:
  * - SOQL: SELECT field list, with or without one FIELDS(ALL|STANDARD|CUSTOM) FROM object [WHERE ...] [ORDER BY ...] [LIMIT]
  *   [OFFSET]; conditions with = != <> < <= > >= LIKE [NOT] IN, AND / OR / NOT and parentheses (AND and OR
@@ -10,15 +15,6 @@ import { fieldNamed, isIdShaped, NUMBER_TYPES, objectNamed, OBJECTS, TEXT_TYPES,
  *   sequences (\' \" \\ \n \r \t \b \f \uXXXX, and \% \_ in LIKE only; any other backslash is an error);
  *   text comparisons case-insensitive, IDs exact on their 15-character form, dates unquoted.
  */
-
-export class QueryError extends Error {
-  constructor(
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface StoredRecord {
   object: ObjectDef;
@@ -29,106 +25,6 @@ export interface StoredRecord {
 export interface OrgView {
   byId(id: string): StoredRecord | undefined;
   all(object: string): StoredRecord[];
-}
-
-// ---------------------------------------------------------------------------------------------- lexer
-
-type Token =
-  | { k: 'ident'; v: string; pos: number }
-  | { k: 'str'; v: string; like: string; likeOnly: boolean; pos: number }
-  | { k: 'num'; v: number; pos: number }
-  | { k: 'date'; v: string; pos: number }
-  | { k: 'op'; v: '=' | '!=' | '<' | '<=' | '>' | '>='; pos: number }
-  | { k: 'punct'; v: '(' | ')' | ','; pos: number }
-  | { k: 'eof'; pos: number };
-
-const malformed = (message: string) => new QueryError('MALFORMED_QUERY', message);
-export const escapeRegex = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export function lex(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    const pos = i;
-    if (c === "'") {
-      let value = '';
-      let like = '';
-      let likeOnly = false;
-      i++;
-      for (;;) {
-        if (i >= text.length) throw malformed(`line 1:${pos} unterminated string literal`);
-        const ch = text[i]!;
-        if (ch === "'") {
-          i++;
-          break;
-        }
-        if (ch === '\\') {
-          const e = text[i + 1] ?? '';
-          const simple: Record<string, string> = { n: '\n', N: '\n', r: '\r', R: '\r', t: '\t', T: '\t', b: '\b', B: '\b', f: '\f', F: '\f', '"': '"', "'": "'", '\\': '\\' };
-          if (e in simple) {
-            value += simple[e];
-            like += escapeRegex(simple[e]!);
-            i += 2;
-          } else if (e === '%' || e === '_') {
-            value += e;
-            like += escapeRegex(e);
-            likeOnly = true;
-            i += 2;
-          } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-            const u = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-            value += u;
-            like += escapeRegex(u);
-            i += 6;
-          } else {
-            throw malformed(`line 1:${i} Invalid string literal '${text.slice(pos, i + 2)}'. Illegal character sequence '\\${e}' in string literal.`);
-          }
-          continue;
-        }
-        value += ch;
-        like += ch === '%' ? '.*' : ch === '_' ? '.' : escapeRegex(ch);
-        i++;
-      }
-      tokens.push({ k: 'str', v: value, like, likeOnly, pos });
-      continue;
-    }
-    const date = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))?/.exec(text.slice(i));
-    if (date) {
-      tokens.push({ k: 'date', v: date[0], pos });
-      i += date[0].length;
-      continue;
-    }
-    const num = /^-?\d+(?:\.\d+)?/.exec(text.slice(i));
-    if (num) {
-      tokens.push({ k: 'num', v: Number(num[0]), pos });
-      i += num[0].length;
-      continue;
-    }
-    const ident = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
-    if (ident) {
-      tokens.push({ k: 'ident', v: ident[0], pos });
-      i += ident[0].length;
-      continue;
-    }
-    const op = /^(!=|<>|<=|>=|=|<|>)/.exec(text.slice(i));
-    if (op) {
-      tokens.push({ k: 'op', v: op[0] === '<>' ? '!=' : (op[0] as '=' | '!=' | '<' | '<=' | '>' | '>='), pos });
-      i += op[0].length;
-      continue;
-    }
-    if (c === '(' || c === ')' || c === ',') {
-      tokens.push({ k: 'punct', v: c, pos });
-      i++;
-      continue;
-    }
-    throw malformed(`line 1:${pos} no viable alternative at character '${c}'`);
-  }
-  tokens.push({ k: 'eof', pos: text.length });
-  return tokens;
 }
 
 // ---------------------------------------------------------------------------------------------- fields
@@ -167,35 +63,24 @@ export function resolvePath(object: ObjectDef, text: string): FieldPath {
   return { text, hops, field, def: current.fields[field]! };
 }
 
-function readPath(record: StoredRecord, path: FieldPath, org: OrgView): unknown {
-  let current: StoredRecord | undefined = record;
-  for (const hop of path.hops) {
-    const id: unknown = current.fields[hop.field];
-    current = typeof id === 'string' ? org.byId(id) : undefined;
-    if (!current) return null;
-  }
-  const field = fieldNamed(current.object, path.field);
-  return field ? (current.fields[field] ?? null) : null;
-}
-
 // ---------------------------------------------------------------------------------------------- parser
 
-type Literal = Extract<Token, { k: 'str' | 'num' | 'date' }> | { k: 'bool'; v: boolean } | { k: 'null' };
+export type Literal = Extract<Token, { k: 'str' | 'num' | 'date' }> | { k: 'bool'; v: boolean } | { k: 'null' };
 
-type Condition =
+export type Condition =
   | { k: 'and' | 'or'; items: Condition[] }
   | { k: 'not'; item: Condition }
   | { k: 'cmp'; path: FieldPath; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: Literal }
   | { k: 'like'; path: FieldPath; pattern: RegExp }
   | { k: 'in'; path: FieldPath; negated: boolean; values: Literal[] };
 
-interface OrderItem {
+export interface OrderItem {
   path: FieldPath;
   desc: boolean;
   nullsFirst: boolean;
 }
 
-type FieldsWhich = 'ALL' | 'STANDARD' | 'CUSTOM';
+export type FieldsWhich = 'ALL' | 'STANDARD' | 'CUSTOM';
 /** A SELECT list: a FIELDS() group and/or field paths (SOQL allows both together, each field once). */
 export interface Selection {
   fields?: FieldsWhich;
@@ -465,135 +350,4 @@ export function parseSoql(text: string, hidden?: ReadonlySet<string>): SoqlQuery
     throw malformed('The SOQL FIELDS function must have a LIMIT of at most 200');
   }
   return { object, selection, ...clauses };
-}
-
-// ---------------------------------------------------------------------------------------------- evaluation
-
-const lower = (v: unknown) => String(v).toLowerCase();
-
-function compare(def: FieldDef, actual: unknown, literal: Literal): number {
-  if (literal.k === 'null') return actual === null ? 0 : 1;
-  switch (def.type) {
-    case 'id':
-    case 'reference': {
-      const a = String(actual).slice(0, 15);
-      const b = String(literal.v).slice(0, 15);
-      return a === b ? 0 : a < b ? -1 : 1;
-    }
-    case 'double':
-    case 'currency':
-    case 'int':
-      return Number(actual) - Number(literal.v);
-    case 'boolean':
-      return actual === literal.v ? 0 : 1;
-    case 'date':
-    case 'datetime': {
-      const value = String(literal.v);
-      const a = value.length === 10 ? String(actual).slice(0, 10) : String(Date.parse(String(actual)));
-      const b = value.length === 10 ? value : String(Date.parse(value));
-      if (value.length === 10) return a === b ? 0 : a < b ? -1 : 1;
-      return Number(a) - Number(b);
-    }
-    default: {
-      const a = lower(actual);
-      const b = lower(literal.v);
-      return a === b ? 0 : a < b ? -1 : 1;
-    }
-  }
-}
-
-function matches(condition: Condition, record: StoredRecord, org: OrgView): boolean {
-  switch (condition.k) {
-    case 'and':
-      return condition.items.every((c) => matches(c, record, org));
-    case 'or':
-      return condition.items.some((c) => matches(c, record, org));
-    case 'not':
-      return !matches(condition.item, record, org);
-    case 'like': {
-      const actual = readPath(record, condition.path, org);
-      return actual !== null && condition.pattern.test(String(actual));
-    }
-    case 'in': {
-      const actual = readPath(record, condition.path, org);
-      const found = actual !== null && condition.values.some((v) => v.k !== 'null' && compare(condition.path.def, actual, v) === 0);
-      return condition.negated ? !found : found;
-    }
-    case 'cmp': {
-      const actual = readPath(record, condition.path, org);
-      const { op, value } = condition;
-      if (value.k === 'null') return op === '=' ? actual === null : actual !== null;
-      // In SOQL, != also holds for records whose field is null; ordering comparisons never do.
-      if (actual === null) return op === '!=';
-      const c = compare(condition.path.def, actual, value);
-      return op === '=' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-    }
-  }
-}
-
-function sortRecords(records: StoredRecord[], orderBy: OrderItem[], org: OrgView): StoredRecord[] {
-  if (orderBy.length === 0) return records;
-  return [...records].sort((x, y) => {
-    for (const item of orderBy) {
-      const a = readPath(x, item.path, org);
-      const b = readPath(y, item.path, org);
-      if (a === null && b === null) continue;
-      if (a === null) return item.nullsFirst ? -1 : 1;
-      if (b === null) return item.nullsFirst ? 1 : -1;
-      let c: number;
-      if (NUMBER_TYPES.has(item.path.def.type)) c = Number(a) - Number(b);
-      else if (item.path.def.type === 'id' || item.path.def.type === 'reference' || item.path.def.type === 'datetime' || item.path.def.type === 'date') c = String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-      else c = lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0;
-      if (c !== 0) return item.desc ? -c : c;
-    }
-    return 0;
-  });
-}
-
-/** Runs a query's WHERE, ORDER BY, OFFSET and LIMIT over the records of its object. */
-export function select(org: OrgView, object: ObjectDef, clauses: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>): StoredRecord[] {
-  const where = clauses.where;
-  const found = org.all(object.name).filter((r) => !where || matches(where, r, org));
-  const sorted = sortRecords(found, clauses.orderBy, org);
-  const from = clauses.offset ?? 0;
-  return sorted.slice(from, clauses.limit === undefined ? undefined : from + clauses.limit);
-}
-
-export function runSoql(org: OrgView, query: SoqlQuery): StoredRecord[] {
-  return select(org, query.object, query);
-}
-
-/** A record as the REST API shows it: attributes first, then the selected fields. */
-/** The fields of a FIELDS() group: custom ones end in __c. */
-function fieldsOf(object: ObjectDef, which: FieldsWhich): string[] {
-  return Object.keys(object.fields).filter((field) => which === 'ALL' || (which === 'CUSTOM') === field.endsWith('__c'));
-}
-
-export function shapeRecord(record: StoredRecord, selection: Selection, org: OrgView, apiBase: string): Record<string, unknown> {
-  const attributes = (r: StoredRecord) => ({ type: r.object.name, url: `${apiBase}/sobjects/${r.object.name}/${String(r.fields.Id)}` });
-  const out: Record<string, unknown> = { attributes: attributes(record) };
-  for (const field of selection.fields ? fieldsOf(record.object, selection.fields) : []) out[field] = record.fields[field] ?? null;
-  for (const path of selection.paths) {
-    if (path.hops.length === 0) {
-      out[path.field] = record.fields[path.field] ?? null;
-      continue;
-    }
-    // A related record's fields nest under the relationship name, as {attributes, Field}; null when unset.
-    let holder = out;
-    let current: StoredRecord | undefined = record;
-    for (const hop of path.hops) {
-      const id: unknown = current?.fields[hop.field];
-      current = typeof id === 'string' ? org.byId(id) : undefined;
-      if (!current) {
-        if (!(hop.relationship in holder)) holder[hop.relationship] = null;
-        break;
-      }
-      const existing = holder[hop.relationship];
-      const nested = existing && typeof existing === 'object' ? (existing as Record<string, unknown>) : { attributes: attributes(current) };
-      holder[hop.relationship] = nested;
-      holder = nested;
-    }
-    if (current) holder[path.field] = current.fields[path.field] ?? null;
-  }
-  return out;
 }
