@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CrmRecord } from '../../domain/crmRecord.js';
 import { CrmError } from '../port.js';
 import type { SalesforceConnectorConfig } from './config.js';
-import { toCrmError, type Operation } from './errors.js';
+import { isJsforceApiError, toCrmError, type Operation } from './errors.js';
 import { isDescribeJson, MetadataCache, toMetadata, type SObjectMetadata } from './metadata.js';
 import { PHONE_FIELDS, SEARCH_FIELDS, toCrmRecord, type SearchObject, type SObjectJson } from './records.js';
 import { isFieldPath } from './soql.js';
@@ -77,9 +77,20 @@ export class SalesforceClient {
   async read(conn: Connection, type: string, clauses: string, rows: number): Promise<CrmRecord[]> {
     const metadata = await this.metadata(conn, type);
     const related = [...new Set(metadata.relationships.values())].filter(isFieldPath);
-    const soql = `SELECT ${['FIELDS(ALL)', ...related].join(', ')} FROM ${type} ${clauses} LIMIT ${rows}`;
-    const result: QueryResult<JsforceRecord> = await conn.query(soql, { autoFetch: true, maxFetch: rows });
-    return result.records.slice(0, rows).map((raw) => toCrmRecord(raw as SObjectJson, type, metadata));
+    const select = async (paths: string[]) => {
+      const soql = `SELECT ${['FIELDS(ALL)', ...paths].join(', ')} FROM ${type} ${clauses} LIMIT ${rows}`;
+      const result: QueryResult<JsforceRecord> = await conn.query(soql, { autoFetch: true, maxFetch: rows });
+      return result.records.slice(0, rows).map((raw) => toCrmRecord(raw as SObjectJson, type, metadata));
+    };
+    try {
+      return await select(related);
+    } catch (error) {
+      // A related object of this org without a Name field (or hidden from the user) fails the whole read:
+      // the record without its related names is better than no record. Said in the log, for an admin.
+      if (related.length === 0 || !isJsforceApiError(error) || error.errorCode !== 'INVALID_FIELD') throw error;
+      this.options.logger.warn({ type, errorCode: error.errorCode }, 'Salesforce refused the related names of a read; reading the record without them');
+      return select([]);
+    }
   }
 
   /** Raw records (a search's, a write's echo) as CrmRecords, each with its type's describe. */

@@ -89,6 +89,15 @@ describe('Salesforce canonical model (issue 11)', () => {
     expect(reads.at(-1)!.q).toMatch(/^SELECT FIELDS\(ALL\), .*Account\.Name.* FROM Contact WHERE Id = /);
   });
 
+  it('reads the record without related names when Salesforce refuses one of them (an org-specific relationship)', async () => {
+    server.failNext({ status: 400, errorCode: 'INVALID_FIELD', message: "No such column 'Name' on entity 'SomeRelatedObject'" });
+    const plain = await crm.get({ type: 'Contact', id: maria.id }, opts);
+    expect(plain).toMatchObject({ id: maria.id, role: 'person', canonical: { lastName: `Garcia${m}` } });
+    expect(plain!.display?.AccountId).toBeUndefined();
+    const reads = server.dataRequests().filter((r) => r.q?.includes(`'${maria.id}'`)).slice(-2);
+    expect(reads.map((r) => r.q!.startsWith('SELECT FIELDS(ALL) FROM Contact'))).toEqual([false, true]);
+  });
+
   it('c. g. gives a case its person and organization by name, its number, subject, and status and priority as labels', async () => {
     const expected = {
       role: 'case',
