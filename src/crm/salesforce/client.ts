@@ -10,6 +10,9 @@ import { isFieldPath } from './soql.js';
 import type { AccessTokens } from './transport.js';
 import { SalesforceTransport } from './transport.js';
 
+/** What Salesforce answers a SELECT whose related names it cannot read (no such column, no such relationship). */
+const RELATED_REFUSALS = new Set(['INVALID_FIELD', 'MALFORMED_QUERY']);
+
 /** SOQL FIELDS(ALL) must come with a LIMIT of at most 200. */
 export const MAX_ROWS = 200;
 
@@ -87,7 +90,7 @@ export class SalesforceClient {
     } catch (error) {
       // A related object of this org without a Name field (or hidden from the user) fails the whole read:
       // the record without its related names is better than no record. Said in the log, for an admin.
-      if (related.length === 0 || !isJsforceApiError(error) || error.errorCode !== 'INVALID_FIELD') throw error;
+      if (related.length === 0 || !isJsforceApiError(error) || !RELATED_REFUSALS.has(error.errorCode)) throw error;
       this.options.logger.warn({ type, errorCode: error.errorCode }, 'Salesforce refused the related names of a read; reading the record without them');
       return select([]);
     }
