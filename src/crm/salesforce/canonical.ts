@@ -132,12 +132,13 @@ function typeOfId(id: string | undefined): string | undefined {
 }
 
 /**
- * Salesforce dates and datetimes as ISO 8601 instants: a date (2026-03-04) is that day at 00:00 UTC, a
- * datetime (2026-03-04T10:20:30.000+0000) the same instant in UTC.
+ * Salesforce dates and datetimes in ISO 8601: a datetime (2026-03-04T10:20:30.000+0000) as the same instant
+ * in UTC; a date (2026-03-04) stays a date, a calendar day in no zone (an instant would move it a day back
+ * for an agent west of UTC).
  */
 export function isoInstant(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00.000Z`;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   const time = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }

@@ -138,7 +138,7 @@ describe('Salesforce canonical model (issue 11)', () => {
       crm.logActivity({ key: `${key}-${m}`, regarding: { type: 'Contact', id: maria.id }, subject: 'Inbound call', description, at, fields: {} }, opts);
     const later = await log('later', '2026-03-04T10:20:30.000Z', 'Replacement shipped');
     const earlier = await log('earlier', '2026-02-27T16:05:00.000Z', 'Asked for a refund');
-    expect(later.record).toMatchObject({ role: 'activity', typeLabel: 'Task', canonical: { activityDate: '2026-03-04T00:00:00.000Z', description: 'Replacement shipped' } });
+    expect(later.record).toMatchObject({ role: 'activity', typeLabel: 'Task', canonical: { activityDate: '2026-03-04', description: 'Replacement shipped' } });
     expect(server.stored('Task').find((t) => t.Id === later.record.id)!.ActivityDate).toBe('2026-03-04');
 
     const listed = await crm.listActivities({ type: 'Contact', id: maria.id }, { signal, limit: 10 });
@@ -146,7 +146,7 @@ describe('Salesforce canonical model (issue 11)', () => {
     expect(listed[0]).toMatchObject({
       role: 'activity',
       canonical: {
-        activityDate: '2026-03-04T00:00:00.000Z',
+        activityDate: '2026-03-04',
         description: 'Replacement shipped',
         subject: 'Inbound call',
         status: 'Completed',

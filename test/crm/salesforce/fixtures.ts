@@ -34,7 +34,11 @@ export const ENV: Record<string, string> = {
   SECRET_SF_OTHER_KEY: otherPem,
 };
 
-export const NAMES: ContractNames = {
+/**
+ * The suite's names in Salesforce. Written as an assertion: the contract suite's canonical part (issue 11)
+ * adds accountId, priority, description and readOnly, which this branch's ContractNames may not have yet.
+ */
+export const NAMES = {
   types: { account: 'Account', contact: 'Contact', lead: 'Lead', case: 'Case' },
   fields: {
     account: { name: 'Name', phone: 'Phone' },
@@ -46,11 +50,14 @@ export const NAMES: ContractNames = {
       mobilePhone: 'MobilePhone',
       homePhone: 'HomePhone',
       email: 'Email',
+      accountId: 'AccountId',
     },
     lead: { firstName: 'FirstName', lastName: 'LastName', company: 'Company', phone: 'Phone', mobilePhone: 'MobilePhone', email: 'Email' },
-    case: { subject: 'Subject', status: 'Status', caseNumber: 'CaseNumber', contactId: 'ContactId' },
+    case: { subject: 'Subject', status: 'Status', caseNumber: 'CaseNumber', contactId: 'ContactId', accountId: 'AccountId', priority: 'Priority', description: 'Description' },
   },
-};
+  // Derived and read-only in Salesforce: a contact's full name, a case's auto-number.
+  readOnly: { contact: 'Name', case: 'CaseNumber' },
+} as ContractNames;
 
 export const silent = pino({ level: 'silent' });
 export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 3000 };

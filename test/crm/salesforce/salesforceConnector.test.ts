@@ -40,7 +40,19 @@ import { SalesforceWireServer } from './wireServer.js';
 describeConnectorContract('Salesforce (local wire server)', async () => {
   const server = await startServer(2);
   const connector = connectorFor(server);
-  return { connector, seed: seedThroughPort(connector, NAMES), names: NAMES, dispose: () => server.stop() };
+  const setup = {
+    connector,
+    seed: seedThroughPort(connector, NAMES),
+    names: NAMES,
+    /** The integration user loses Read on the type's object (Salesforce then answers INVALID_TYPE), until restored. */
+    refuseSearchOf: async (type: 'account' | 'contact' | 'lead' | 'case') => {
+      const object = NAMES.types![type]!;
+      server.hideObject(object);
+      return async () => server.showObject(object);
+    },
+    dispose: () => server.stop(),
+  };
+  return setup;
 });
 
 // ------------------------------------------------------------------------------------------ configuration

@@ -146,6 +146,11 @@ export class SalesforceWireServer {
     this.hidden.add(name);
   }
 
+  /** The integration user gets Read on the object back. */
+  showObject(name: string): void {
+    this.hidden.delete(name);
+  }
+
   /** An admin relabels a picklist value in Setup: the stored value (API name) stays, its label changes. */
   relabelPicklistValue(object: string, field: string, value: string, label: string): void {
     this.picklists.relabel(object, field, value, label);
