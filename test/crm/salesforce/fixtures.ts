@@ -114,6 +114,7 @@ export function engineConfigurations(server: SalesforceWireServer): CrmConfigura
             { id: 'custom-search', name: 'Custom Search', kind: 'search', variant: 'custom' },
             { id: 'create-contact', name: 'Create Contact', kind: 'create', variant: 'standard', recordType: 'contact' },
             { id: 'create-work-order', name: 'Create Work Order', kind: 'create', variant: 'standard', recordType: 'work_order' },
+            { id: 'create-case', name: 'Create Case', kind: 'create', variant: 'standard', recordType: 'case' },
             { id: 'create-custom-record', name: 'Create Custom Record', kind: 'create', variant: 'custom' },
             { id: 'update-record', name: 'Update Record', kind: 'update' },
             { id: 'timeline', name: 'Timeline', kind: 'timeline', subject: 'Inbound call' },
