@@ -3,6 +3,11 @@ import { fieldNamed, NUMBER_TYPES, type FieldDef, type ObjectDef } from './wireS
 
 /** The SOQL evaluation of the wire server (see wireQuery.ts): filters, ordering, paging and the records' JSON shape. */
 
+/**
+ * A field through its relationships. A polymorphic one (Who, What, Owner) goes through the Name object
+ * (Object Reference, "Name"); the docs do not say what its Name holds for a record without a Name field
+ * (a Case as a task's What): this server answers null there.
+ */
 export function readPath(record: StoredRecord, path: FieldPath, org: OrgView): unknown {
   let current: StoredRecord | undefined = record;
   for (const hop of path.hops) {
