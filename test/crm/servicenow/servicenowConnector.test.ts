@@ -425,6 +425,7 @@ describe('ServiceNow connector', () => {
       regarding: { type, id },
       subject: `Inbound call ${key}`,
       description: `Interaction ${key}\nDisposition: Solved`,
+      at: '2026-03-04T10:20:30.000Z',
       fields: { interactionId: key, phoneNumber: '+12065550142', durationSeconds: 245, disposition: 'Solved', notes: null },
     });
 
