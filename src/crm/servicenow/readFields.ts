@@ -13,7 +13,7 @@ const ALWAYS = ['sys_id', 'sys_class_name', 'sys_created_on', 'sys_updated_on', 
  * The sysparm_fields of a read: the columns the table's dictionary shows people, the ones the canonical
  * mapping and the caller need, and the system columns the connector orders by. Asking for a column the
  * table does not have is harmless (ServiceNow leaves it out of the answer), which is how the connector
- * tells an unknown column. Without the right to read the dictionary, reads ask for every column.
+ * tells an unknown column. Without the right to read the dictionary (403), reads ask for every column.
  */
 export class ReadFields {
   constructor(
@@ -29,7 +29,9 @@ export class ReadFields {
       return { ...DISPLAY_PARAMS, sysparm_fields: [...fields].join(',') };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (!(error instanceof CrmError)) throw error;
+      // A refused metadata read (403), or a table the metadata does not know (404: the read itself will say
+      // "Invalid table"), falls back; a throttled or failing instance fails the read as well.
+      if (!(error instanceof CrmError && (error.status === 403 || error.status === 404))) throw error;
       this.logger.debug({ configurationId: this.configurationId, table, status: error.status }, 'ServiceNow metadata unavailable; reading every column');
       return { ...DISPLAY_PARAMS };
     }

@@ -48,7 +48,7 @@ export class Timeline {
   async log(activity: ActivityInput, signal: AbortSignal): Promise<{ record: CrmRecord; created: boolean }> {
     const { regarding } = activity;
     if (!SYS_ID.test(regarding.id)) throw new CrmError(`${regarding.type} ${regarding.id} does not exist`, 404);
-    if (Number.isNaN(Date.parse(activity.at))) throw new CrmError(`at: not a date and time`, 400, { at: 'must be an ISO 8601 date and time' });
+    if (activity.at !== undefined && Number.isNaN(Date.parse(activity.at))) throw new CrmError(`at: not a date and time`, 400, { at: 'must be an ISO 8601 date and time' });
     const marker = Timeline.marker(activity.key);
     return this.locks.run(marker, () =>
       interactionLinkField(regarding.type) ? this.logInteraction(activity, marker, signal) : this.logWorkNote(activity, marker, signal),
@@ -118,7 +118,7 @@ export class Timeline {
         [link]: id,
         ...(typeof phone === 'string' && phone !== '' ? { type: 'phone' } : {}),
         // Stored date-times are UTC "YYYY-MM-DD HH:mm:ss" (sysparm_input_display_value=false, the default).
-        opened_at: storedDateTime(activity.at),
+        opened_at: storedDateTime(when(activity)),
         state: 'closed_complete',
         work_notes: note,
       },
@@ -188,12 +188,17 @@ export class Timeline {
   }
 }
 
+/** When the interaction happened; a caller written before `at` existed dates it now. */
+function when(activity: ActivityInput): string {
+  return (activity.at as string | undefined) ?? new Date().toISOString();
+}
+
 /** The work note: subject, description, the activity's details, and the marker (key and time) last. */
 function noteText(activity: ActivityInput, marker: string): string {
   const details = Object.entries(activity.fields)
     .filter(([, value]) => value !== null && value !== '')
     .map(([name, value]) => `${name}: ${String(value)}`);
   const body = [activity.subject, activity.description, ...details].join('\n');
-  const tail = `\n[${marker} ${new Date(activity.at).toISOString()}]`;
+  const tail = `\n[${marker} ${new Date(when(activity)).toISOString()}]`;
   return (body.length + tail.length > MAX_NOTE ? `${body.slice(0, MAX_NOTE - tail.length - 1)}…` : body) + tail;
 }

@@ -437,7 +437,7 @@ describe('ServiceNow connector', () => {
       expect(first.created).toBe(true);
       expect(second).toMatchObject({ created: false, record: { id: first.record.id, type: 'sys_journal_field' } });
       expect(first.record.fields).toMatchObject({ element: 'work_notes', element_id: kase.id, name: 'sn_customerservice_case' });
-      expect(String(first.record.fields.value)).toContain(`[${Timeline.marker(k)}]`);
+      expect(String(first.record.fields.value)).toContain(`[${Timeline.marker(k)} 2026-03-04T10:20:30.000Z]`);
       expect(String(first.record.fields.value)).toContain('durationSeconds: 245');
       const notes = server.table('sys_journal_field').filter((e) => e.element_id === kase.id);
       expect(notes).toHaveLength(1);

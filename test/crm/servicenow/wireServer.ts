@@ -1,19 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DISPLAY_FIELDS, WireMetadata } from './wireMetadata.js';
 import { matches, order, parseEncodedQuery, type QueryContext, type Row } from './wireQuery.js';
+import { SCHEMAS } from './wireSchemas.js';
+import { serialize, type SerializeContext } from './wireSerialize.js';
+
+export { SCHEMAS };
 
 /**
  * A local ServiceNow instance for tests: the endpoints the connector uses, in ServiceNow's wire format, on
  * an in-memory store. Checked against the public documentation:
  * - Table API (REST API reference "Table API"): GET /api/now[/v1|/v2]/table/{table} with sysparm_query,
- *   sysparm_limit (default 10000), sysparm_offset, sysparm_fields (unknown names ignored),
- *   sysparm_display_value (false), sysparm_exclude_reference_link; answers {"result": [...]}, a Link header
+ *   sysparm_limit (default 10000), sysparm_offset, sysparm_fields (unknown names ignored, dot-walking),
+ *   sysparm_display_value (false / true / all, see wireSerialize.ts), sysparm_exclude_reference_link;
+ *   the metadata tables sys_db_object, sys_dictionary, sys_dictionary_override and sys_choice (see
+ *   wireMetadata.ts); answers {"result": [...]}, a Link header
  *   (first / prev / next / last) and X-Total-Count. GET /{table}/{sys_id} (404 "No Record found"),
  *   POST /{table} (201, Location; unknown columns ignored), PATCH /{table}/{sys_id}.
  * - Failures as {"error": {"message", "detail"}, "status": "failure"}: 401 "User Not Authenticated", 400
  *   "Invalid table", 403 "Operation Failed" / "Data Policy Exception" for mandatory fields, 429 with
- *   Retry-After (inbound REST API rate limiting).
+ *   Retry-After (inbound REST API rate limiting). A read the user's ACLs refuse is a 403 ("The requested
+ *   operation is not permitted for the user. This error can also be caused by ACL failures"); the docs do not
+ *   give that body, so this server answers the "User Not Authorized" / "Failed API level ACL Validation" pair
+ *   ServiceNow's support articles quote for ACL refusals of API calls.
  * - OAuth (Security "OAuth API request parameters"): POST /oauth_token.do, form-encoded, grant_type=password
  *   (client_id, client_secret, username, password) → access and refresh token; grant_type=refresh_token →
  *   a new access token; a refused grant → 401 {"error_description": "access_denied", "error": "server_error"}.
@@ -23,71 +33,6 @@ import { matches, order, parseEncodedQuery, type QueryContext, type Row } from '
  *   ignore case; encoded queries as in wireQuery.ts.
  */
 
-interface TableSchema {
-  columns: string[];
-  /** Table this one extends: its rows are rows of the parent too. */
-  extends?: string;
-  numberPrefix?: string;
-  references?: Record<string, string>;
-  journal?: string[];
-  /** States in which a task is no longer active. */
-  closedStates?: string[];
-  defaults?: Record<string, string>;
-  person?: boolean;
-  readOnly?: boolean;
-}
-
-const SYS = ['sys_id', 'sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count', 'sys_class_name', 'sys_domain', 'sys_tags'];
-const USER = ['user_name', 'first_name', 'middle_name', 'last_name', 'name', 'email', 'phone', 'mobile_phone', 'home_phone', 'title', 'active', 'company', 'department', 'location', 'manager', 'city', 'state', 'street', 'zip', 'country', 'notification'];
-const TASK = ['number', 'short_description', 'description', 'state', 'priority', 'impact', 'urgency', 'active', 'opened_at', 'opened_by', 'closed_at', 'assigned_to', 'assignment_group', 'contact_type', 'correlation_id', 'correlation_display', 'work_notes', 'comments'];
-
-export const SCHEMAS: Record<string, TableSchema> = {
-  sys_user: { columns: [...SYS, ...USER], person: true, defaults: { active: 'true', notification: '2' } },
-  customer_contact: {
-    columns: [...SYS, ...USER, 'account', 'agent_status', 'source'],
-    extends: 'sys_user',
-    person: true,
-    references: { account: 'customer_account' },
-    defaults: { active: 'true', notification: '2' },
-  },
-  csm_consumer: {
-    columns: [...SYS, 'number', 'first_name', 'middle_name', 'last_name', 'name', 'email', 'business_phone', 'mobile_phone', 'home_phone', 'title', 'active', 'city', 'state', 'street', 'zip', 'country', 'household', 'notes', 'primary', 'user'],
-    numberPrefix: 'CSMR',
-    person: true,
-    defaults: { active: 'true', primary: 'false' },
-  },
-  customer_account: {
-    columns: [...SYS, 'number', 'name', 'phone', 'fax_phone', 'website', 'city', 'state', 'street', 'zip', 'country', 'notes', 'customer', 'parent', 'primary_contact'],
-    numberPrefix: 'ACC',
-    references: { parent: 'customer_account', primary_contact: 'customer_contact' },
-    defaults: { customer: 'true' },
-  },
-  sn_customerservice_case: {
-    columns: [...SYS, ...TASK, 'contact', 'account', 'consumer', 'product', 'resolution_code', 'close_notes'],
-    numberPrefix: 'CS',
-    references: { contact: 'customer_contact', account: 'customer_account', consumer: 'csm_consumer' },
-    journal: ['work_notes', 'comments'],
-    closedStates: ['3', '7'],
-    defaults: { state: '1', priority: '4', contact_type: 'phone' },
-  },
-  incident: {
-    columns: [...SYS, ...TASK, 'caller_id', 'category', 'subcategory', 'incident_state', 'close_code', 'close_notes'],
-    numberPrefix: 'INC',
-    references: { caller_id: 'sys_user' },
-    journal: ['work_notes', 'comments'],
-    closedStates: ['7', '8'],
-    defaults: { state: '1', priority: '5', impact: '3', urgency: '3' },
-  },
-  interaction: {
-    columns: [...SYS, 'number', 'type', 'state', 'active', 'short_description', 'contact', 'consumer', 'account', 'opened_for', 'opened_at', 'assigned_to', 'channel', 'queue', 'closed_by', 'context_table', 'context_document', 'work_notes'],
-    numberPrefix: 'IMS',
-    references: { contact: 'customer_contact', consumer: 'csm_consumer', account: 'customer_account', opened_for: 'sys_user' },
-    journal: ['work_notes'],
-    closedStates: ['closed_complete', 'closed_abandoned'],
-    defaults: { state: 'new', type: 'phone' },
-  },
-  sys_journal_field: { columns: [...SYS, 'name', 'element', 'element_id', 'value'], readOnly: true },
-};
 
 export interface WireServerOptions {
   /** The integration user (basic auth and the OAuth password grant). */
@@ -101,6 +46,10 @@ export interface WireServerOptions {
   customColumns?: Record<string, string[]>;
   /** Data policies: columns that must have a value, per table. */
   mandatory?: Record<string, string[]>;
+  /** Tables the integration user has no read ACL on (GET answers 403). */
+  deniedReads?: string[];
+  /** The integration user's time zone, for display values of date-times (UTC when omitted). */
+  timeZone?: string;
   clock?: () => Date;
 }
 
@@ -141,10 +90,15 @@ export class ServiceNowWireServer {
   private readonly accessTokens = new Map<string, number>();
   private readonly refreshTokens = new Set<string>();
   private password: string;
+  private readonly metadata: WireMetadata;
+  private readonly deniedReads: Set<string>;
 
   constructor(private readonly options: WireServerOptions) {
     this.password = options.password;
+    this.deniedReads = new Set(options.deniedReads ?? []);
     for (const table of Object.keys(SCHEMAS)) this.rows.set(table, new Map());
+    this.metadata = new WireMetadata(options.customColumns ?? {});
+    for (const [table, rows] of Object.entries(this.metadata.rows)) for (const row of rows) this.rows.get(table)!.set(row.sys_id!, row);
   }
 
   async start(): Promise<this> {
@@ -175,6 +129,12 @@ export class ServiceNowWireServer {
     this.password = password;
     this.refreshTokens.clear();
     this.accessTokens.clear();
+  }
+
+  /** The integration user loses (or, with false, gets back) the read ACL of a table. */
+  denyRead(table: string, denied = true): void {
+    if (denied) this.deniedReads.add(table);
+    else this.deniedReads.delete(table);
   }
 
   throttleNext(count: number, status = 429, retryAfter?: string): void {
@@ -228,6 +188,7 @@ export class ServiceNowWireServer {
     const sysId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const schema = SCHEMAS[table];
     if (!schema) return send(400, failure(`Invalid table ${table}`, null));
+    if (req.method === 'GET' && this.deniedReads.has(table)) return send(403, failure('User Not Authorized', 'Failed API level ACL Validation'));
 
     if (req.method === 'GET' && !sysId) return this.list(table, params, url, send);
     if (req.method === 'GET' && sysId) {
@@ -336,7 +297,20 @@ export class ServiceNowWireServer {
   }
 
   private columns(table: string): Set<string> {
-    return new Set([...SCHEMAS[table]!.columns, ...(this.options.customColumns?.[table] ?? [])]);
+    return new Set([...(SCHEMAS[table]?.columns ?? []), ...(this.options.customColumns?.[table] ?? [])]);
+  }
+
+  private serialize(table: string, row: Row, params: Record<string, string>): Record<string, unknown> {
+    const context: SerializeContext = {
+      url: this.url,
+      metadata: this.metadata,
+      timeZone: this.options.timeZone ?? 'UTC',
+      columns: (t) => this.columns(t),
+      find: (t, sysId) => this.find(t, sysId),
+      journal: (sysId, element) => this.table('sys_journal_field').filter((e) => e.element_id === sysId && e.element === element),
+      displayFieldOf: (t) => DISPLAY_FIELDS[t],
+    };
+    return serialize(context, table, row, params);
   }
 
   /** A table's own rows and those of the tables extending it. */
@@ -428,19 +402,6 @@ export class ServiceNowWireServer {
     return `${prefix}${String(next).padStart(7, '0')}`;
   }
 
-  private serialize(table: string, row: Row, params: Record<string, string>): Record<string, unknown> {
-    const columns = this.columns(table);
-    const wanted = params.sysparm_fields ? params.sysparm_fields.split(',').filter((f) => columns.has(f)) : [...columns];
-    const links = params.sysparm_exclude_reference_link !== 'true';
-    const references = SCHEMAS[table]?.references ?? {};
-    const out: Record<string, unknown> = {};
-    for (const column of wanted) {
-      const value = row[column] ?? '';
-      const target = references[column];
-      out[column] = links && target && value !== '' ? { link: `${this.url}/api/now/table/${target}/${value}`, value } : value;
-    }
-    return out;
-  }
 }
 
 function label(column: string): string {
