@@ -205,7 +205,8 @@ export class ServiceNowConnector implements CrmConnector {
 
   async describe(type: string, { signal }: CallOptions): Promise<RecordTypeDescription> {
     signal.throwIfAborted();
-    checkTable(type);
+    // A name no ServiceNow table can have is a type this CRM does not have.
+    if (!TABLE_NAME.test(type)) throw new CrmError(`ServiceNow has no table "${type.slice(0, 80)}"`, 404, { entity: 'no such ServiceNow table' });
     return (await this.metadata.table(type, signal)).description;
   }
 

@@ -1,4 +1,4 @@
-import type { CrmRecord, FieldValue } from '../../domain/crmRecord.js';
+import type { FieldValue } from '../../domain/crmRecord.js';
 import { CrmError, type SearchableRole, type TextSearchResult } from '../port.js';
 import { foldedWords, foldText } from '../textFold.js';
 import { encodeQuery, type Clause, type Group } from './encodedQuery.js';

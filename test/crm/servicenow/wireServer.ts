@@ -59,6 +59,8 @@ export interface LoggedRequest {
   /** sysparm_query, decoded. */
   query?: string;
   params: Record<string, string>;
+  /** A POST / PATCH body as sent. */
+  body?: unknown;
   auth: 'basic' | 'bearer' | 'none';
   status: number;
 }
@@ -200,6 +202,7 @@ export class ServiceNowWireServer {
       let input: Record<string, unknown>;
       try {
         input = JSON.parse(body || '{}') as Record<string, unknown>;
+      log.body = input;
       } catch {
         return send(400, failure('Exception while reading request', 'The payload is not valid JSON.'));
       }
