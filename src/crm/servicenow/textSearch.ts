@@ -30,10 +30,11 @@ export interface TextSearchSettings extends ScanSettings {
  * searchText for ServiceNow: one Table API query per table of the asked roles (people: customer_contact and
  * csm_consumer, and sys_user when configured; organizations: customer_account; cases: sn_customerservice_case
  * and incident, also by number; ServiceNow CSM has no lead table). Every word must start a name part or occur
- * in the full name (STARTSWITH / LIKE, which ServiceNow compares without regard to case); each word is also
- * sent without its accents, so "García" finds "Garcia". Whether "garcia" finds "García" is the instance
- * database's collation: the results are re-checked here with accents and case folded. A table refused with
- * 403 (a read ACL the integration user lacks) is named in `refused`; the others' records are kept.
+ * in the full name (STARTSWITH / LIKE). ServiceNow compares text without regard to case or accents by
+ * default; a column an admin made accent-sensitive (i18n_locale_text_match) still finds "Garcia" for
+ * "García", since each word is also sent without its accents. The results are re-checked here, words folded,
+ * so that a word only matches the start of a name's word. A table refused with 403 (a read ACL the
+ * integration user lacks) is named in `refused`; the others' records are kept.
  */
 export async function searchText(settings: TextSearchSettings, text: string, roles: readonly SearchableRole[], signal: AbortSignal, limit: number): Promise<TextSearchResult> {
   signal.throwIfAborted();
