@@ -240,6 +240,11 @@ describe('ServiceNow canonical model', () => {
         const result = await sn.searchText(`garcía${m}`, ['person', 'organization'], { signal, limit: 10 });
         expect(result.records.map((r) => r.id)).toContain(maria.id);
         expect(result.refused).toEqual([{ type: 'csm_consumer', reason: expect.stringContaining('csm_consumer') }]);
+        // Elsewhere a 403 names the table and the missing access, and does not blame the credentials.
+        const error = await rejection(sn.query('csm_consumer', null, { signal, limit: 1 }));
+        expect(error.status).toBe(403);
+        expect(error.message).toContain('may not read the table "csm_consumer"');
+        expect(error.message).not.toMatch(/credentials/i);
       } finally {
         server.denyRead('csm_consumer', false);
       }
