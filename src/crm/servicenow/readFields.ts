@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import type { Metadata } from './metadata.js';
+import type { Metadata, TableMeta } from './metadata.js';
 import { canonicalColumns } from './records.js';
 
 /** Every read asks for values and display values: a reference's name, a choice's label (issue 11, item 12). */
@@ -23,17 +23,22 @@ export class ReadFields {
   ) {}
 
   async params(table: string, extra: readonly string[], signal: AbortSignal): Promise<Record<string, string>> {
+    const meta = await this.meta(table, signal);
+    if (!meta) return { ...DISPLAY_PARAMS };
+    const fields = new Set([...ALWAYS, ...canonicalColumns(table), ...Object.keys(meta.description.fields), ...extra]);
+    return { ...DISPLAY_PARAMS, sysparm_fields: [...fields].join(',') };
+  }
+
+  /** The table's metadata, or undefined when it is refused (403) or unknown (404: the call itself will say "Invalid table"). */
+  async meta(table: string, signal: AbortSignal): Promise<TableMeta | undefined> {
     try {
-      const meta = await this.metadata.table(table, signal);
-      const fields = new Set([...ALWAYS, ...canonicalColumns(table), ...Object.keys(meta.description.fields), ...extra]);
-      return { ...DISPLAY_PARAMS, sysparm_fields: [...fields].join(',') };
+      return await this.metadata.table(table, signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      // A refused metadata read (403), or a table the metadata does not know (404: the read itself will say
-      // "Invalid table"), falls back; a throttled or failing instance fails the read as well.
+      // A throttled or failing instance fails the call as well.
       if (!(error instanceof CrmError && (error.status === 403 || error.status === 404))) throw error;
       this.logger.debug({ configurationId: this.configurationId, table, status: error.status }, 'ServiceNow metadata unavailable; reading every column');
-      return { ...DISPLAY_PARAMS };
+      return undefined;
     }
   }
 }

@@ -137,6 +137,7 @@ export function storedDateTime(iso: string): string {
 }
 
 const STORED_DATE = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/;
+const STORED_DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 export function flatFields(row: ServiceNowRow): Record<string, FieldValue> {
   return Object.fromEntries(Object.entries(row).map(([field, raw]) => [field, readCell(raw).value]));
@@ -177,7 +178,8 @@ export function toRecord(table: string, row: ServiceNowRow, options: RecordOptio
   const display: Record<string, string> = {};
   for (const [field, raw] of Object.entries(row)) {
     const cell = readCell(raw);
-    fields[field] = cell.value;
+    // A stored date-time is UTC without a zone: as an ISO instant nobody reads it as local time.
+    fields[field] = typeof cell.value === 'string' && STORED_DATE_TIME.test(cell.value) ? instantOf(cell.value)! : cell.value;
     // Date-times display in the integration user's time zone: the card formats the stored UTC value itself.
     if (cell.display !== undefined && cell.value !== null && cell.display !== String(cell.value) && !STORED_DATE.test(String(cell.value))) {
       display[field] = cell.display;

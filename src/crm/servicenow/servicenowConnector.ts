@@ -154,7 +154,7 @@ export class ServiceNowConnector implements CrmConnector {
   async create(type: string, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
     signal.throwIfAborted();
     checkTable(type);
-    const body = wireBody(fields);
+    const body = wireBody(fields, await this.reads.meta(type, signal));
     const row = await this.options.client.create(type, body, signal, await this.reads.params(type, Object.keys(body), signal));
     // ServiceNow ignores columns the table does not have; say so, by name, for the admin to fix the mapping.
     const ignored = Object.keys(body).filter((field) => !(field in row));
@@ -172,12 +172,8 @@ export class ServiceNowConnector implements CrmConnector {
   async update(ref: RecordRef, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
     signal.throwIfAborted();
     checkTable(ref.type);
-    const body = wireBody(fields);
-    const meta = await this.metadata.table(ref.type, signal).catch((error: unknown) => {
-      if (signal.aborted) throw signal.reason;
-      if (error instanceof CrmError && error.status !== 404) return undefined;
-      throw error;
-    });
+    const meta = await this.reads.meta(ref.type, signal);
+    const body = wireBody(fields, meta);
     const params = await this.reads.params(ref.type, Object.keys(body), signal);
     const current = SYS_ID.test(ref.id) ? await this.options.client.get(ref.type, ref.id, signal, params) : null;
     if (!current) throw new CrmError(`${ref.type} ${ref.id} does not exist`, 404);

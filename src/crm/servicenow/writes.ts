@@ -1,13 +1,18 @@
 import type { FieldValue } from '../../domain/crmRecord.js';
 import { CrmError } from '../port.js';
 import type { TableMeta } from './metadata.js';
-import { toWireValue } from './records.js';
+import { storedDateTime, toWireValue } from './records.js';
 
 /** Column names: lower-case letters, digits and "_" (custom columns start with "u_"). */
 const COLUMN = /^[a-z][a-z0-9_]{0,79}$/;
 
-/** Field values as the Table API takes them; column names checked, since ServiceNow ignores unknown ones. */
-export function wireBody(fields: Record<string, FieldValue>): Record<string, string> {
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Field values as the Table API takes them; column names checked, since ServiceNow ignores unknown ones.
+ * Records carry date-times as ISO instants (records.ts); a date-time column takes its stored form, UTC.
+ */
+export function wireBody(fields: Record<string, FieldValue>, meta?: TableMeta): Record<string, string> {
   const bad = Object.keys(fields).filter((field) => !COLUMN.test(field));
   if (bad.length > 0) {
     throw new CrmError(
@@ -16,7 +21,12 @@ export function wireBody(fields: Record<string, FieldValue>): Record<string, str
       Object.fromEntries(bad.map((f) => [f, 'ServiceNow column names are lower-case letters, digits and "_" (e.g. "short_description")'])),
     );
   }
-  return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, toWireValue(value)]));
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, value]) => {
+      const dateTime = meta?.description.fields[field]?.kind === 'datetime' && typeof value === 'string' && ISO_INSTANT.test(value);
+      return [field, dateTime ? storedDateTime(value) : toWireValue(value)];
+    }),
+  );
 }
 
 function refuse(reasons: Record<string, string>): never {

@@ -88,8 +88,10 @@ describe('ServiceNow canonical model', () => {
       expect(read.params.sysparm_fields!.split(',')).toEqual(expect.arrayContaining(['first_name', 'account', 'u_last_agent', 'sys_id']));
       expect(Object.keys(record.fields)).not.toContain('sys_mod_count');
       expect(Object.keys(record.fields)).not.toContain('sys_domain');
-      // A date-time is stored in UTC; its display (the integration user's zone) is not passed on as the record's.
-      expect(record.fields.sys_created_on).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      // A date-time is stored in UTC without a zone: the record has it as an ISO instant; its display (in the
+      // integration user's zone, Seattle here) is not passed on as the record's.
+      const stored = server.table('customer_contact').find((r) => r.sys_id === maria.id)!.sys_created_on!;
+      expect(record.fields.sys_created_on).toBe(`${stored.replace(' ', 'T')}.000Z`);
       expect(record.display?.sys_created_on).toBeUndefined();
     });
   });
@@ -268,6 +270,15 @@ describe('ServiceNow canonical model', () => {
       const patches = server.requestCount((r) => r.method === 'PATCH');
       const same = await sn.update({ type: 'customer_contact', id: maria.id }, { title: 'Buyer' }, opts);
       expect(same.fields.title).toBe('Buyer');
+      expect(server.requestCount((r) => r.method === 'PATCH')).toBe(patches);
+    });
+
+    it('a date-time is read as an ISO instant and written in the stored form (UTC)', async () => {
+      const updated = await sn.update({ type: 'sn_customerservice_case', id: kase.id }, { opened_at: '2026-03-04T11:20:30+01:00' }, opts);
+      expect(server.table('sn_customerservice_case').find((r) => r.sys_id === kase.id)!.opened_at).toBe('2026-03-04 10:20:30');
+      expect(updated.fields.opened_at).toBe(AT);
+      const patches = server.requestCount((r) => r.method === 'PATCH');
+      await sn.update({ type: 'sn_customerservice_case', id: kase.id }, { opened_at: AT }, opts);
       expect(server.requestCount((r) => r.method === 'PATCH')).toBe(patches);
     });
 
