@@ -23,8 +23,11 @@ export function wireBody(fields: Record<string, FieldValue>, meta?: TableMeta): 
   }
   return Object.fromEntries(
     Object.entries(fields).map(([field, value]) => {
-      const dateTime = meta?.description.fields[field]?.kind === 'datetime' && typeof value === 'string' && ISO_INSTANT.test(value);
-      return [field, dateTime ? storedDateTime(value) : toWireValue(value)];
+      const described = meta?.description.fields[field];
+      if (described?.kind === 'datetime' && typeof value === 'string' && ISO_INSTANT.test(value)) return [field, storedDateTime(value)];
+      // Choice values go as sent: the form offers the CRM's own choices (describe), and a Custom Search compares
+      // what was stored.
+      return [field, toWireValue(value)];
     }),
   );
 }
