@@ -51,9 +51,9 @@ export class ServiceNowConnector implements CrmConnector {
   private readonly reads: ReadFields;
 
   constructor(private readonly options: ServiceNowConnectorOptions) {
-    this.timeline = new Timeline(options.client, options.pageSize, options.maxScan);
     this.metadata = new Metadata(options.client, options.clock);
     this.reads = new ReadFields(this.metadata, options.logger, options.configurationId);
+    this.timeline = new Timeline(options.client, options.pageSize, options.maxScan, this.reads);
   }
 
   /**

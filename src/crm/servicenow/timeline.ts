@@ -4,7 +4,7 @@ import { CrmError, type ActivityInput } from '../port.js';
 import { encodeQuery } from './encodedQuery.js';
 import type { ServiceNowClient, ServiceNowRow } from './http.js';
 import { KeyedLock } from './keyedLock.js';
-import { DISPLAY_PARAMS } from './readFields.js';
+import type { ReadFields } from './readFields.js';
 import { flatFields, MARKER_LINE, storedDateTime, toRecord } from './records.js';
 import { interactionLinkField, SYS_ID, TABLES } from './tables.js';
 
@@ -39,6 +39,7 @@ export class Timeline {
     private readonly client: ServiceNowClient,
     private readonly pageSize: number,
     private readonly maxScan: number,
+    private readonly reads: ReadFields,
   ) {}
 
   static marker(key: string): string {
@@ -62,7 +63,7 @@ export class Timeline {
     const link = interactionLinkField(ref.type);
     if (link) {
       const query = encodeQuery([[[{ field: link, op: '=', value: ref.id }]]], 'regarding', ['-opened_at', '-number']);
-      const rows = await this.rows(TABLES.interaction, query, DISPLAY_PARAMS, max, signal);
+      const rows = await this.rows(TABLES.interaction, query, await this.reads.params(TABLES.interaction, [link], signal), max, signal);
       const notes = await this.notesOf(TABLES.interaction, rows.map((row) => String(flat(row).sys_id ?? '')), signal);
       return rows.map((row) => toRecord(TABLES.interaction, row, { note: notes.get(String(flat(row).sys_id)) ?? '' }));
     }
@@ -101,7 +102,7 @@ export class Timeline {
       const ids = page.rows.map((row) => String(flat(row).sys_id ?? '')).filter((s) => SYS_ID.test(s));
       for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
         const entry = await this.journalEntry(TABLES.interaction, ids.slice(i, i + IDS_PER_QUERY), marker, signal);
-        const interaction = entry && (await this.client.get(TABLES.interaction, String(flat(entry).element_id), signal, DISPLAY_PARAMS));
+        const interaction = entry && (await this.client.get(TABLES.interaction, String(flat(entry).element_id), signal, await this.reads.params(TABLES.interaction, [link], signal)));
         if (interaction) return { record: toRecord(TABLES.interaction, interaction, { note: String(flat(entry).value ?? '') }), created: false };
       }
       seen += page.rows.length;
@@ -123,7 +124,7 @@ export class Timeline {
         work_notes: note,
       },
       signal,
-      DISPLAY_PARAMS,
+      await this.reads.params(TABLES.interaction, [link], signal),
     );
     return { record: toRecord(TABLES.interaction, row, { note }), created: true };
   }
