@@ -9,7 +9,7 @@ export interface TableMeta {
   columns: ReadonlySet<string>;
 }
 
-/** Tables a table extends, nearest first; customer_contact → sys_user, sn_customerservice_case → task. */
+/** How far up a table's parents (customer_contact → sys_user, sn_customerservice_case → task) are followed. */
 const MAX_DEPTH = 8;
 const PAGE = '500';
 const RAW = { sysparm_display_value: 'false', sysparm_exclude_reference_link: 'true' } as const;
