@@ -69,8 +69,8 @@ export class ServiceNowConnector implements CrmConnector {
     const digits = e164.slice(1);
     const last4 = digits.slice(-4);
     const fragments = [last4, ...[' ', '.', '-'].map((sep) => `${last4.slice(0, 2)}${sep}${last4.slice(2)}`)];
-    const found = await Promise.all(
-      partyTables(this.options.searchUsers).map(async ({ table, phoneFields, classFilter }) => {
+    return this.acrossTables(
+      partyTables(this.options.searchUsers).map(({ table, phoneFields, classFilter }) => async () => {
         const anyPhone: Clause = phoneFields.flatMap((field) => fragments.map((value) => ({ field, op: 'LIKE' as const, value })));
         const group: Group = [anyPhone, ...(classFilter ? [[{ field: 'sys_class_name', op: '=' as const, value: classFilter }]] : [])];
         const rows = await this.scan(table, encodeQuery([group], 'phoneNumber', ['sys_id']), phoneFields, signal, this.options.maxScan, (fields) =>
@@ -79,7 +79,6 @@ export class ServiceNowConnector implements CrmConnector {
         return rows.map((row) => this.record(table, row));
       }),
     );
-    return found.flat();
   }
 
   async findByEmail(email: string, { signal }: CallOptions): Promise<CrmRecord[]> {
@@ -88,10 +87,10 @@ export class ServiceNowConnector implements CrmConnector {
     if (wanted === '') return [];
     const reason = unsafeValueReason(wanted);
     if (reason) throw new CrmError(`email: ${reason}`, 400, { email: `the address ${reason}` });
-    const found = await Promise.all(
+    return this.acrossTables(
       partyTables(this.options.searchUsers)
         .filter((t) => t.email)
-        .map(async ({ table, classFilter }) => {
+        .map(({ table, classFilter }) => async () => {
           const group: Group = [[{ field: 'email', op: '=', value: wanted }], ...(classFilter ? [[{ field: 'sys_class_name', op: '=' as const, value: classFilter }]] : [])];
           const rows = await this.scan(table, encodeQuery([group], 'email', ['sys_id']), ['email'], signal, this.options.maxScan, (fields) =>
             typeof fields.email === 'string' && fields.email.trim().toLowerCase() === wanted,
@@ -99,7 +98,24 @@ export class ServiceNowConnector implements CrmConnector {
           return rows.map((row) => this.record(table, row));
         }),
     );
-    return found.flat();
+  }
+
+  /**
+   * The records of searches over several tables. A table the integration user may not read (403) does not
+   * discard what the others found: it is logged by name for the admin; only when every table refuses does
+   * the search fail (with the first table's 403, which names it).
+   */
+  private async acrossTables(searches: Array<() => Promise<CrmRecord[]>>): Promise<CrmRecord[]> {
+    const settled = await Promise.allSettled(searches.map((search) => search()));
+    const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const other = failed.find((e) => !(e instanceof CrmError && e.status === 403));
+    if (other !== undefined) throw other;
+    if (failed.length > 0 && failed.length === settled.length) throw failed[0];
+    if (failed.length > 0) {
+      const refused = failed.map((e) => (e as CrmError).message);
+      this.options.logger.warn({ configurationId: this.options.configurationId, refused }, 'ServiceNow refused some tables of a search; kept what the others found');
+    }
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   }
 
   /** Active cases of a contact, consumer or account, and active incidents a contact or user called in; newest first. */

@@ -242,6 +242,9 @@ describe('ServiceNow canonical model', () => {
         const result = await sn.searchText(`garcía${m}`, ['person', 'organization'], { signal, limit: 10 });
         expect(result.records.map((r) => r.id)).toContain(maria.id);
         expect(result.refused).toEqual([{ type: 'csm_consumer', reason: expect.stringContaining('csm_consumer') }]);
+        // Search for ANI and by email keep what the readable tables found too (the refused table is logged).
+        expect((await sn.findByPhone('+12065550131', opts)).map((r) => r.id)).toEqual([maria.id]);
+        expect((await sn.findByEmail(`maria.${m}@contoso.example`, opts)).map((r) => r.id)).toEqual([maria.id]);
         // Elsewhere a 403 names the table and the missing access, and does not blame the credentials.
         const error = await rejection(sn.query('csm_consumer', null, { signal, limit: 1 }));
         expect(error.status).toBe(403);
