@@ -89,10 +89,6 @@ export function canonicalColumns(table: string): string[] {
   return [...new Set([...plain.filter((c): c is string => !!c), ...(m.phones ?? []), ...refs, ...(m.activityDate ?? [])])];
 }
 
-export function roleOf(table: string): RecordRole {
-  return MAPPINGS[table]?.role ?? 'other';
-}
-
 /** Tables of the connector's catalogue that hold records of a role. */
 export function tablesOfRole(role: RecordRole): string[] {
   return Object.entries(MAPPINGS)
@@ -124,7 +120,7 @@ function readCell(raw: unknown): Cell {
 }
 
 /** "2026-03-04 10:20:30" (a stored date-time, always UTC) → an ISO instant; other text unchanged. */
-export function instantOf(value: FieldValue | undefined): string | undefined {
+function instantOf(value: FieldValue | undefined): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value);
   if (m) return `${m[1]}T${m[2]}.000Z`;
@@ -146,7 +142,7 @@ export function flatFields(row: ServiceNowRow): Record<string, FieldValue> {
 const PEOPLE: readonly string[] = [TABLES.contact, TABLES.consumer, TABLES.user];
 
 /** The label a record shows under: a person's name, an account's name, a case's number and subject. */
-export function recordName(table: string, fields: Record<string, FieldValue>, sysId: string): string {
+function recordName(table: string, fields: Record<string, FieldValue>, sysId: string): string {
   const text = (v: FieldValue | undefined) => (v === null || v === undefined ? '' : String(v).trim());
   const person = [text(fields.first_name), text(fields.last_name)].filter(Boolean).join(' ');
   if (PEOPLE.includes(table)) return text(fields.name) || person || text(fields.email) || text(fields.user_name) || sysId;
@@ -159,7 +155,7 @@ export function recordName(table: string, fields: Record<string, FieldValue>, sy
 export const MARKER_LINE = /\n?\[(cc-activity-[0-9a-f]{32})(?: (\d{4}-\d{2}-\d{2}T[0-9:.]+Z))?\]\s*$/;
 
 /** A work note as subject (first line), description (the rest, without the marker) and the time it names. */
-export function noteParts(note: string): { subject: string; description: string; at?: string } {
+function noteParts(note: string): { subject: string; description: string; at?: string } {
   const marker = MARKER_LINE.exec(note);
   const body = marker ? note.slice(0, marker.index) : note;
   return { subject: body.split('\n')[0]!.trim(), description: body.trim(), at: marker?.[2] };
