@@ -78,8 +78,11 @@ export function toCrmError(status: number, body: unknown, context: RequestContex
       const fieldErrors = fieldErrorsOf(failure, context.written) ?? { record: text };
       return new CrmError(`ServiceNow refused the record${where}: ${text}`, 400, fieldErrors);
     }
+    // 403 is a missing permission (a role or an ACL), not bad credentials: say which table and which access.
+    const access = context.method === 'GET' ? 'read' : context.method === 'POST' ? 'create records in' : 'write to';
+    const what = context.table ? `may not ${access} the table "${context.table}"` : 'lacks a permission for this request';
     return new CrmError(
-      `ServiceNow refused the request${where} for the credentials of configuration "${context.configurationId}" (HTTP 403: ${text})`,
+      `ServiceNow refused the request${where}: the integration user of configuration "${context.configurationId}" ${what} (a role or ACL is missing; HTTP 403: ${text})`,
       403,
     );
   }

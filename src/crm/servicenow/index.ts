@@ -48,5 +48,6 @@ export function createServiceNowConnector(config: ServiceNowConnectorConfig, con
     pageSize: config.pageSize,
     maxScan: config.maxScan,
     logger,
+    clock: deps.clock,
   });
 }

@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
 import { parseFilter } from '../../../src/crm/filter.js';
 import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import { STANDARD_RECORDS, type StandardRecordType } from '../../../src/crm/standardRecords.js';
-import { servicenowConnectorSchema, type ServiceNowConnectorConfig } from '../../../src/crm/servicenow/config.js';
+import { servicenowConnectorSchema } from '../../../src/crm/servicenow/config.js';
 import { retryDelay } from '../../../src/crm/servicenow/http.js';
 import { createServiceNowConnector } from '../../../src/crm/servicenow/index.js';
 import { Timeline } from '../../../src/crm/servicenow/timeline.js';
@@ -15,14 +14,9 @@ import { WorkflowEngine } from '../../../src/workflows/engine.js';
 import type { WorkflowResult } from '../../../src/workflows/result.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
 import { describeConnectorContract, seedThroughPort, type ContractNames } from '../connectorContract.js';
-import { ServiceNowWireServer, type WireServerOptions } from './wireServer.js';
+import { CLIENT_ID, connectorConfig, deps, SECRETS, serverOptions } from './fixtures.js';
+import { ServiceNowWireServer } from './wireServer.js';
 
-const SECRETS: Record<string, string> = {
-  SECRET_SN_CLIENT_SECRET: 'cl1ent-S3cret-value-7Hq',
-  SECRET_SN_USERNAME: 'cc.integration',
-  SECRET_SN_PASSWORD: 'pa55-W0rd-value-9Zx',
-};
-const CLIENT_ID = 'be3aeb583ace210011c15b24a43e25d8';
 const signal = new AbortController().signal;
 const opts = { signal };
 
@@ -45,43 +39,6 @@ const NAMES: ContractNames = {
   },
 };
 
-function serverOptions(overrides: Partial<WireServerOptions> = {}): WireServerOptions {
-  return {
-    username: SECRETS.SECRET_SN_USERNAME!,
-    password: SECRETS.SECRET_SN_PASSWORD!,
-    clientId: CLIENT_ID,
-    clientSecret: SECRETS.SECRET_SN_CLIENT_SECRET,
-    customColumns: { customer_contact: ['u_last_agent', 'u_last_disposition', 'u_last_contact_at'] },
-    mandatory: { incident: ['short_description'] },
-    ...overrides,
-  };
-}
-
-function connectorConfig(server: ServiceNowWireServer, overrides: Record<string, unknown> = {}): ServiceNowConnectorConfig {
-  return servicenowConnectorSchema.parse({
-    type: 'servicenow',
-    instanceUrl: server.url,
-    auth: {
-      kind: 'oauth-password',
-      clientId: CLIENT_ID,
-      clientSecretEnv: 'SECRET_SN_CLIENT_SECRET',
-      usernameEnv: 'SECRET_SN_USERNAME',
-      passwordEnv: 'SECRET_SN_PASSWORD',
-    },
-    pageSize: 2,
-    ...overrides,
-  });
-}
-
-function deps(logger: Logger = pino({ level: 'silent' }), clock: () => Date = () => new Date()): ConnectorDeps {
-  return {
-    db: undefined as unknown as ConnectorDeps['db'],
-    clock,
-    defaultRegion: 'US',
-    secret: (name) => SECRETS[name],
-    logger,
-  };
-}
 
 /** A pino logger writing into a string, to prove what the logs never contain. */
 function capturedLogger(): { logger: Logger; text: () => string } {
@@ -425,6 +382,7 @@ describe('ServiceNow connector', () => {
       regarding: { type, id },
       subject: `Inbound call ${key}`,
       description: `Interaction ${key}\nDisposition: Solved`,
+      at: '2026-03-04T10:20:30.000Z',
       fields: { interactionId: key, phoneNumber: '+12065550142', durationSeconds: 245, disposition: 'Solved', notes: null },
     });
 
@@ -436,7 +394,7 @@ describe('ServiceNow connector', () => {
       expect(first.created).toBe(true);
       expect(second).toMatchObject({ created: false, record: { id: first.record.id, type: 'sys_journal_field' } });
       expect(first.record.fields).toMatchObject({ element: 'work_notes', element_id: kase.id, name: 'sn_customerservice_case' });
-      expect(String(first.record.fields.value)).toContain(`[${Timeline.marker(k)}]`);
+      expect(String(first.record.fields.value)).toContain(`[${Timeline.marker(k)} 2026-03-04T10:20:30.000Z]`);
       expect(String(first.record.fields.value)).toContain('durationSeconds: 245');
       const notes = server.table('sys_journal_field').filter((e) => e.element_id === kase.id);
       expect(notes).toHaveLength(1);

@@ -7,9 +7,17 @@
  * - a condition is <field><OPERATOR><value>; a condition on a column the table does not have is ignored
  *   (glide.invalid_query.returns_no_rows = false, the default), widening the result;
  * - a value starting with "javascript:" is run as a script (recorded here so that tests can prove it never is);
- * - text comparisons ignore case; LIKE / STARTSWITH / ENDSWITH are SQL LIKE, where "%" and "_" are wildcards
- *   (the pessimistic reading: ServiceNow documents no escape for them).
+ * - text comparisons ignore case and accents ("Set case and accent sensitivity on a per-column basis": by
+ *   default, text searches in table columns are insensitive to case and to accent or diacritic differences;
+ *   a column can be made sensitive with the i18n_locale_text_match attribute, which this server does not
+ *   model); LIKE / STARTSWITH / ENDSWITH are SQL LIKE, where "%" and "_" are wildcards (the pessimistic
+ *   reading: ServiceNow documents no escape for them).
  */
+
+/** Text as a default collation compares it: without case or accents. */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
 
 export type Row = Record<string, string>;
 
@@ -92,19 +100,19 @@ export function parseEncodedQuery(query: string): ParsedQuery {
   return { groups: groups.filter((g) => g.length > 0), orderBy };
 }
 
-/** SQL LIKE, case-insensitive, "%" any run, "_" one character. */
+/** SQL LIKE, case- and accent-insensitive, "%" any run, "_" one character. */
 function like(actual: string, pattern: string): boolean {
-  const regex = pattern
+  const regex = fold(pattern)
     .split('')
     .map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${regex}$`, 'is').test(actual);
+  return new RegExp(`^${regex}$`, 'is').test(fold(actual));
 }
 
 function compare(a: string, b: string): number {
   const number = /^-?\d{1,15}(\.\d+)?$/;
   if (number.test(a) && number.test(b)) return Number(a) - Number(b);
-  return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
+  return fold(a) < fold(b) ? -1 : fold(a) > fold(b) ? 1 : 0;
 }
 
 /** The value of a (possibly dot-walked) field; undefined when a column along the way does not exist. */
@@ -133,7 +141,7 @@ function holds(condition: Condition, row: Row, context: QueryContext): boolean |
     context.onScript(value);
     value = '';
   }
-  const eq = (v: string) => actual.toLowerCase() === v.toLowerCase();
+  const eq = (v: string) => fold(actual) === fold(v);
   switch (condition.op) {
     case '=':
       return eq(value);

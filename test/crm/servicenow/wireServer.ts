@@ -1,93 +1,34 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WireAuth } from './wireAuth.js';
+import { DISPLAY_FIELDS, WireMetadata } from './wireMetadata.js';
 import { matches, order, parseEncodedQuery, type QueryContext, type Row } from './wireQuery.js';
+import { SCHEMAS } from './wireSchemas.js';
+import { serialize, type SerializeContext } from './wireSerialize.js';
+import { writeRow, type WriteContext } from './wireWrite.js';
+
+export { SCHEMAS };
 
 /**
  * A local ServiceNow instance for tests: the endpoints the connector uses, in ServiceNow's wire format, on
  * an in-memory store. Checked against the public documentation:
  * - Table API (REST API reference "Table API"): GET /api/now[/v1|/v2]/table/{table} with sysparm_query,
- *   sysparm_limit (default 10000), sysparm_offset, sysparm_fields (unknown names ignored),
- *   sysparm_display_value (false), sysparm_exclude_reference_link; answers {"result": [...]}, a Link header
+ *   sysparm_limit (default 10000), sysparm_offset, sysparm_fields (unknown names ignored, dot-walking),
+ *   sysparm_display_value (false / true / all, see wireSerialize.ts), sysparm_exclude_reference_link;
+ *   the metadata tables sys_db_object, sys_dictionary, sys_dictionary_override and sys_choice (see
+ *   wireMetadata.ts); answers {"result": [...]}, a Link header
  *   (first / prev / next / last) and X-Total-Count. GET /{table}/{sys_id} (404 "No Record found"),
  *   POST /{table} (201, Location; unknown columns ignored), PATCH /{table}/{sys_id}.
  * - Failures as {"error": {"message", "detail"}, "status": "failure"}: 401 "User Not Authenticated", 400
  *   "Invalid table", 403 "Operation Failed" / "Data Policy Exception" for mandatory fields, 429 with
- *   Retry-After (inbound REST API rate limiting).
- * - OAuth (Security "OAuth API request parameters"): POST /oauth_token.do, form-encoded, grant_type=password
- *   (client_id, client_secret, username, password) → access and refresh token; grant_type=refresh_token →
- *   a new access token; a refused grant → 401 {"error_description": "access_denied", "error": "server_error"}.
- * - Platform behaviour: journal fields (work_notes, comments) are written to sys_journal_field and read back
- *   empty; customer_contact extends sys_user (a sys_user query also returns contacts, told apart by
- *   sys_class_name); task tables get a number and go inactive in their closed states; string comparisons
- *   ignore case; encoded queries as in wireQuery.ts.
+ *   Retry-After (inbound REST API rate limiting). A read the user's ACLs refuse is a 403 ("The requested
+ *   operation is not permitted for the user. This error can also be caused by ACL failures"); the docs do not
+ *   give that body, so this server answers the "User Not Authorized" / "Failed API level ACL Validation" pair
+ *   ServiceNow's support articles quote for ACL refusals of API calls.
+ * - OAuth: see wireAuth.ts. Writes (numbers, defaults, journal fields, data policies): see wireWrite.ts.
+ * - Platform behaviour: customer_contact extends sys_user (a sys_user query also returns contacts, told apart
+ *   by sys_class_name); string comparisons ignore case and accents; encoded queries as in wireQuery.ts.
  */
-
-interface TableSchema {
-  columns: string[];
-  /** Table this one extends: its rows are rows of the parent too. */
-  extends?: string;
-  numberPrefix?: string;
-  references?: Record<string, string>;
-  journal?: string[];
-  /** States in which a task is no longer active. */
-  closedStates?: string[];
-  defaults?: Record<string, string>;
-  person?: boolean;
-  readOnly?: boolean;
-}
-
-const SYS = ['sys_id', 'sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count', 'sys_class_name', 'sys_domain', 'sys_tags'];
-const USER = ['user_name', 'first_name', 'middle_name', 'last_name', 'name', 'email', 'phone', 'mobile_phone', 'home_phone', 'title', 'active', 'company', 'department', 'location', 'manager', 'city', 'state', 'street', 'zip', 'country', 'notification'];
-const TASK = ['number', 'short_description', 'description', 'state', 'priority', 'impact', 'urgency', 'active', 'opened_at', 'opened_by', 'closed_at', 'assigned_to', 'assignment_group', 'contact_type', 'correlation_id', 'correlation_display', 'work_notes', 'comments'];
-
-export const SCHEMAS: Record<string, TableSchema> = {
-  sys_user: { columns: [...SYS, ...USER], person: true, defaults: { active: 'true', notification: '2' } },
-  customer_contact: {
-    columns: [...SYS, ...USER, 'account', 'agent_status', 'source'],
-    extends: 'sys_user',
-    person: true,
-    references: { account: 'customer_account' },
-    defaults: { active: 'true', notification: '2' },
-  },
-  csm_consumer: {
-    columns: [...SYS, 'number', 'first_name', 'middle_name', 'last_name', 'name', 'email', 'business_phone', 'mobile_phone', 'home_phone', 'title', 'active', 'city', 'state', 'street', 'zip', 'country', 'household', 'notes', 'primary', 'user'],
-    numberPrefix: 'CSMR',
-    person: true,
-    defaults: { active: 'true', primary: 'false' },
-  },
-  customer_account: {
-    columns: [...SYS, 'number', 'name', 'phone', 'fax_phone', 'website', 'city', 'state', 'street', 'zip', 'country', 'notes', 'customer', 'parent', 'primary_contact'],
-    numberPrefix: 'ACC',
-    references: { parent: 'customer_account', primary_contact: 'customer_contact' },
-    defaults: { customer: 'true' },
-  },
-  sn_customerservice_case: {
-    columns: [...SYS, ...TASK, 'contact', 'account', 'consumer', 'product', 'resolution_code', 'close_notes'],
-    numberPrefix: 'CS',
-    references: { contact: 'customer_contact', account: 'customer_account', consumer: 'csm_consumer' },
-    journal: ['work_notes', 'comments'],
-    closedStates: ['3', '7'],
-    defaults: { state: '1', priority: '4', contact_type: 'phone' },
-  },
-  incident: {
-    columns: [...SYS, ...TASK, 'caller_id', 'category', 'subcategory', 'incident_state', 'close_code', 'close_notes'],
-    numberPrefix: 'INC',
-    references: { caller_id: 'sys_user' },
-    journal: ['work_notes', 'comments'],
-    closedStates: ['7', '8'],
-    defaults: { state: '1', priority: '5', impact: '3', urgency: '3' },
-  },
-  interaction: {
-    columns: [...SYS, 'number', 'type', 'state', 'active', 'short_description', 'contact', 'consumer', 'account', 'opened_for', 'opened_at', 'assigned_to', 'channel', 'queue', 'closed_by', 'context_table', 'context_document', 'work_notes'],
-    numberPrefix: 'IMS',
-    references: { contact: 'customer_contact', consumer: 'csm_consumer', account: 'customer_account', opened_for: 'sys_user' },
-    journal: ['work_notes'],
-    closedStates: ['closed_complete', 'closed_abandoned'],
-    defaults: { state: 'new', type: 'phone' },
-  },
-  sys_journal_field: { columns: [...SYS, 'name', 'element', 'element_id', 'value'], readOnly: true },
-};
 
 export interface WireServerOptions {
   /** The integration user (basic auth and the OAuth password grant). */
@@ -101,6 +42,10 @@ export interface WireServerOptions {
   customColumns?: Record<string, string[]>;
   /** Data policies: columns that must have a value, per table. */
   mandatory?: Record<string, string[]>;
+  /** Tables the integration user has no read ACL on (GET answers 403). */
+  deniedReads?: string[];
+  /** The integration user's time zone, for display values of date-times (UTC when omitted). */
+  timeZone?: string;
   clock?: () => Date;
 }
 
@@ -110,6 +55,8 @@ export interface LoggedRequest {
   /** sysparm_query, decoded. */
   query?: string;
   params: Record<string, string>;
+  /** A POST / PATCH body as sent. */
+  body?: unknown;
   auth: 'basic' | 'bearer' | 'none';
   status: number;
 }
@@ -125,26 +72,26 @@ const failure = (message: string, detail: string | null) => ({ error: { message,
 export class ServiceNowWireServer {
   url = '';
   readonly requests: LoggedRequest[] = [];
-  readonly tokenRequests: Array<{ grantType: string; status: number }> = [];
   /** Every "javascript:" value a query asked to run (there must be none). */
   readonly scriptsRun: string[] = [];
   /** Answers to give to the next /api calls instead of serving them (throttling, outages). */
   readonly nextFailures: Failure[] = [];
   /** Answers to give to the next POST / PATCH instead of serving them (field refusals). */
   readonly nextWriteFailures: Failure[] = [];
-  /** Every access and refresh token handed out (to prove none is ever logged). */
-  readonly issuedTokens: string[] = [];
 
   private server: Server | undefined;
   private readonly rows = new Map<string, Map<string, Row>>();
   private readonly counters = new Map<string, number>();
-  private readonly accessTokens = new Map<string, number>();
-  private readonly refreshTokens = new Set<string>();
-  private password: string;
+  private readonly auth: WireAuth;
+  private readonly metadata: WireMetadata;
+  private readonly deniedReads: Set<string>;
 
   constructor(private readonly options: WireServerOptions) {
-    this.password = options.password;
+    this.auth = new WireAuth(options, () => this.now());
+    this.deniedReads = new Set(options.deniedReads ?? []);
     for (const table of Object.keys(SCHEMAS)) this.rows.set(table, new Map());
+    this.metadata = new WireMetadata(options.customColumns ?? {});
+    for (const [table, rows] of Object.entries(this.metadata.rows)) for (const row of rows) this.rows.get(table)!.set(row.sys_id!, row);
   }
 
   async start(): Promise<this> {
@@ -167,14 +114,27 @@ export class ServiceNowWireServer {
 
   /** Every access token handed out so far expires now (as after expires_in seconds). */
   expireAccessTokens(): void {
-    for (const token of this.accessTokens.keys()) this.accessTokens.set(token, 0);
+    this.auth.expireAccessTokens();
   }
 
   /** The integration user's password is changed in ServiceNow: the configured one is refused from now on. */
   changePassword(password: string): void {
-    this.password = password;
-    this.refreshTokens.clear();
-    this.accessTokens.clear();
+    this.auth.changePassword(password);
+  }
+
+  get tokenRequests(): ReadonlyArray<{ grantType: string; status: number }> {
+    return this.auth.tokenRequests;
+  }
+
+  /** Every access and refresh token handed out (to prove none is ever logged). */
+  get issuedTokens(): readonly string[] {
+    return this.auth.issuedTokens;
+  }
+
+  /** The integration user loses (or, with false, gets back) the read ACL of a table. */
+  denyRead(table: string, denied = true): void {
+    if (denied) this.deniedReads.add(table);
+    else this.deniedReads.delete(table);
   }
 
   throttleNext(count: number, status = 429, retryAfter?: string): void {
@@ -201,10 +161,10 @@ export class ServiceNowWireServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
-    if (url.pathname === '/oauth_token.do' && req.method === 'POST') return this.token(req, body, res);
+    if (url.pathname === '/oauth_token.do' && req.method === 'POST') return this.auth.token(req, body, res);
     const match = /^\/api\/now\/(?:v[12]\/)?table\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     const params = Object.fromEntries(url.searchParams);
-    const auth = this.authenticate(req.headers.authorization);
+    const auth = this.auth.authenticate(req.headers.authorization);
     const log: LoggedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -228,6 +188,7 @@ export class ServiceNowWireServer {
     const sysId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const schema = SCHEMAS[table];
     if (!schema) return send(400, failure(`Invalid table ${table}`, null));
+    if (req.method === 'GET' && this.deniedReads.has(table)) return send(403, failure('User Not Authorized', 'Failed API level ACL Validation'));
 
     if (req.method === 'GET' && !sysId) return this.list(table, params, url, send);
     if (req.method === 'GET' && sysId) {
@@ -239,6 +200,7 @@ export class ServiceNowWireServer {
       let input: Record<string, unknown>;
       try {
         input = JSON.parse(body || '{}') as Record<string, unknown>;
+      log.body = input;
       } catch {
         return send(400, failure('Exception while reading request', 'The payload is not valid JSON.'));
       }
@@ -246,61 +208,12 @@ export class ServiceNowWireServer {
       if (refused) return send(refused.status, refused.body, refused.headers);
       const existing = sysId ? this.find(table, sysId) : undefined;
       if (sysId && !existing) return send(404, failure('No Record found', "Record doesn't exist or ACL restricts the record retrieval"));
-      const written = this.write(table, input, existing);
+      const written = writeRow(this.store(), table, input, existing);
       if ('error' in written) return send(403, written.error);
       const status = sysId ? 200 : 201;
       return send(status, { result: this.serialize(table, written.row, params) }, sysId ? {} : { Location: `${this.url}/api/now/table/${table}/${written.row.sys_id}` });
     }
     return send(405, failure('Method not Supported', `${req.method} is not supported by this resource`));
-  }
-
-  private authenticate(header: string | undefined): boolean {
-    if (!header) return false;
-    if (header.startsWith('Basic ')) {
-      const [user, ...pass] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-      return user === this.options.username && pass.join(':') === this.password;
-    }
-    if (header.startsWith('Bearer ')) {
-      const expires = this.accessTokens.get(header.slice(7));
-      return expires !== undefined && expires > this.now().getTime();
-    }
-    return false;
-  }
-
-  private token(req: IncomingMessage, body: string, res: ServerResponse): void {
-    const reply = (status: number, json: unknown, grantType: string) => {
-      this.tokenRequests.push({ grantType, status });
-      res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
-      res.end(JSON.stringify(json));
-    };
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return reply(400, { error_description: 'invalid content type', error: 'invalid_request' }, 'unknown');
-    }
-    const form = new URLSearchParams(body);
-    const grantType = form.get('grant_type') ?? '';
-    const denied = () => reply(401, { error_description: 'access_denied', error: 'server_error' }, grantType);
-    if (!this.options.clientId || form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) return denied();
-    if (grantType === 'password') {
-      if (form.get('username') !== this.options.username || form.get('password') !== this.password) return denied();
-      const refresh = randomBytes(24).toString('base64url');
-      this.refreshTokens.add(refresh);
-      this.issuedTokens.push(refresh);
-      return reply(200, this.issue(refresh), grantType);
-    }
-    if (grantType === 'refresh_token') {
-      const refresh = form.get('refresh_token') ?? '';
-      if (!this.refreshTokens.has(refresh)) return denied();
-      return reply(200, this.issue(refresh), grantType);
-    }
-    return reply(400, { error_description: 'unsupported grant type', error: 'unsupported_grant_type' }, grantType);
-  }
-
-  private issue(refreshToken: string) {
-    const seconds = this.options.accessTokenSeconds ?? 1799;
-    const access = randomBytes(32).toString('base64url');
-    this.issuedTokens.push(access);
-    this.accessTokens.set(access, this.now().getTime() + seconds * 1000);
-    return { access_token: access, refresh_token: refreshToken, scope: 'useraccount', token_type: 'Bearer', expires_in: seconds };
   }
 
   private list(table: string, params: Record<string, string>, url: URL, send: (status: number, json: unknown, headers?: Record<string, string>) => void): void {
@@ -335,8 +248,33 @@ export class ServiceNowWireServer {
     return this.options.clock?.() ?? new Date();
   }
 
+  private store(): WriteContext {
+    return {
+      columns: (t) => this.columns(t),
+      now: () => this.now(),
+      username: this.options.username,
+      mandatory: this.options.mandatory ?? {},
+      rows: this.rows,
+      counters: this.counters,
+      failure,
+    };
+  }
+
   private columns(table: string): Set<string> {
-    return new Set([...SCHEMAS[table]!.columns, ...(this.options.customColumns?.[table] ?? [])]);
+    return new Set([...(SCHEMAS[table]?.columns ?? []), ...(this.options.customColumns?.[table] ?? [])]);
+  }
+
+  private serialize(table: string, row: Row, params: Record<string, string>): Record<string, unknown> {
+    const context: SerializeContext = {
+      url: this.url,
+      metadata: this.metadata,
+      timeZone: this.options.timeZone ?? 'UTC',
+      columns: (t) => this.columns(t),
+      find: (t, sysId) => this.find(t, sysId),
+      journal: (sysId, element) => this.table('sys_journal_field').filter((e) => e.element_id === sysId && e.element === element),
+      displayFieldOf: (t) => DISPLAY_FIELDS[t],
+    };
+    return serialize(context, table, row, params);
   }
 
   /** A table's own rows and those of the tables extending it. */
@@ -363,93 +301,6 @@ export class ServiceNowWireServer {
     };
   }
 
-  private write(table: string, input: Record<string, unknown>, existing: Row | undefined): { row: Row } | { error: unknown } {
-    const schema = SCHEMAS[table]!;
-    const home = existing ? existing.sys_class_name! : table;
-    const columns = this.columns(home);
-    const stamp = formatDate(this.now());
-    const row: Row = existing ? { ...existing } : {};
-    if (!existing) {
-      for (const column of columns) row[column] = '';
-      Object.assign(row, schema.defaults ?? {});
-      row.sys_id = randomBytes(16).toString('hex');
-      row.sys_created_on = stamp;
-      row.sys_created_by = this.options.username;
-      row.sys_class_name = table;
-      row.sys_domain = 'global';
-      row.sys_mod_count = '0';
-      if (schema.numberPrefix) row.number = this.nextNumber(table, schema.numberPrefix);
-      if (columns.has('opened_at')) row.opened_at = stamp;
-    } else {
-      row.sys_mod_count = String(Number(row.sys_mod_count ?? 0) + 1);
-    }
-    const journal: Array<[string, string]> = [];
-    for (const [column, value] of Object.entries(input)) {
-      // Unknown columns are ignored, and so are system columns; journal fields go to the journal.
-      if (!columns.has(column) || column.startsWith('sys_')) continue;
-      const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-      if (SCHEMAS[home]?.journal?.includes(column)) {
-        if (text !== '') journal.push([column, text]);
-        continue;
-      }
-      row[column] = text;
-    }
-    const missing = (this.options.mandatory?.[home] ?? []).filter((column) => (row[column] ?? '') === '');
-    if (missing.length > 0) {
-      return { error: failure('Operation Failed', `Data Policy Exception: \n\tThe following fields are mandatory: ${missing.map(label).join(', ')}\n`) };
-    }
-    if (SCHEMAS[home]?.person) row.name = [row.first_name, row.middle_name, row.last_name].filter(Boolean).join(' ');
-    const closed = SCHEMAS[home]?.closedStates;
-    if (closed) row.active = closed.includes(row.state ?? '') ? 'false' : 'true';
-    row.sys_updated_on = stamp;
-    row.sys_updated_by = this.options.username;
-    this.rows.get(home)!.set(row.sys_id!, row);
-    for (const [element, value] of journal) {
-      const entry: Row = {};
-      for (const column of SCHEMAS.sys_journal_field!.columns) entry[column] = '';
-      Object.assign(entry, {
-        sys_id: randomBytes(16).toString('hex'),
-        sys_created_on: stamp,
-        sys_created_by: this.options.username,
-        sys_class_name: 'sys_journal_field',
-        name: home,
-        element,
-        element_id: row.sys_id!,
-        value,
-      });
-      this.rows.get('sys_journal_field')!.set(entry.sys_id!, entry);
-    }
-    return { row };
-  }
-
-  private nextNumber(table: string, prefix: string): string {
-    const next = (this.counters.get(table) ?? 10000) + 1;
-    this.counters.set(table, next);
-    return `${prefix}${String(next).padStart(7, '0')}`;
-  }
-
-  private serialize(table: string, row: Row, params: Record<string, string>): Record<string, unknown> {
-    const columns = this.columns(table);
-    const wanted = params.sysparm_fields ? params.sysparm_fields.split(',').filter((f) => columns.has(f)) : [...columns];
-    const links = params.sysparm_exclude_reference_link !== 'true';
-    const references = SCHEMAS[table]?.references ?? {};
-    const out: Record<string, unknown> = {};
-    for (const column of wanted) {
-      const value = row[column] ?? '';
-      const target = references[column];
-      out[column] = links && target && value !== '' ? { link: `${this.url}/api/now/table/${target}/${value}`, value } : value;
-    }
-    return out;
-  }
-}
-
-function label(column: string): string {
-  const words = column.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function formatDate(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
