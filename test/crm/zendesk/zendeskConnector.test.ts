@@ -3,11 +3,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodObject } from 'zod';
 import { parseFilter } from '../../../src/crm/filter.js';
-import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
+import { CrmError, type ActivityInput, type CrmConnector } from '../../../src/crm/port.js';
 import { zendeskConnectorSchema } from '../../../src/crm/zendesk/index.js';
-import { toZendeskWrite } from '../../../src/crm/zendesk/records.js';
+import { toZendeskWrite } from '../../../src/crm/zendesk/recordWrite.js';
 import { textClause } from '../../../src/crm/zendesk/searchQuery.js';
-import type { CrmRecord } from '../../../src/domain/crmRecord.js';
+import type { CrmRecord, RecordRef } from '../../../src/domain/crmRecord.js';
 import { parseCrmConfigurations, type CrmConfiguration, type CrmConfigurations } from '../../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../../src/workflows/engine.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
@@ -239,11 +239,12 @@ describe('Zendesk connector', () => {
   });
 
   describe('timeline', () => {
-    const activity = (regarding: CrmRecord, key: string) => ({
+    const activity = (regarding: RecordRef, key: string): ActivityInput => ({
       key,
       regarding: { type: regarding.type, id: regarding.id },
       subject: 'Inbound call +1 206 555 0142',
       description: 'Agent: Alex\nNotes: wants a refund',
+      at: '2026-03-04T10:20:30.000Z',
       fields: { interactionId: key, disposition: 'Resolved' },
     });
 
@@ -258,8 +259,10 @@ describe('Zendesk connector', () => {
       const notes = wire.commentsOf(ticket.id).filter((c) => String(c.body).includes('wants a refund'));
       expect(notes).toHaveLength(1);
       expect(notes[0]).toMatchObject({ public: false });
+      // Dated by the call (2026-03-04), the note comes after the ticket's own first comment (written now).
       const listed = await crm.listActivities({ type: 'ticket', id: ticket.id }, { signal, limit: 10 });
-      expect(listed[0]!.id).toBe(first.record.id);
+      expect(listed.map((r) => r.id)).toEqual([expect.any(String), first.record.id]);
+      expect(listed[1]!.canonical.activityDate).toBe('2026-03-04T10:20:30.000Z');
     });
 
     it('writes one note when two processes race on one ticket (Zendesk safe_update)', async () => {
@@ -292,7 +295,7 @@ describe('Zendesk connector', () => {
     it('has no timeline on an organization, and 404 for a missing record', async () => {
       const org = await crm.create('organization', { name: `${tag()} Org timeline` }, opts);
       await expect(crm.logActivity(activity(org, tag()), opts)).rejects.toMatchObject({ status: 400, fieldErrors: { regarding: expect.any(String) } });
-      await expect(crm.logActivity(activity({ type: 'user', id: '999999', name: '', fields: {} }, tag()), opts)).rejects.toMatchObject({ status: 404 });
+      await expect(crm.logActivity(activity({ type: 'user', id: '999999' }, tag()), opts)).rejects.toMatchObject({ status: 404 });
     });
   });
 
