@@ -55,6 +55,7 @@ export function startWire(pageSize = 3): Promise<ZendeskWireServer> {
       { key: 'last_call_at', type: 'date', title: 'Last call' },
       { key: 'last_agent', title: 'Last agent' },
       { key: 'vip', type: 'checkbox', title: 'VIP' },
+      { key: 'tier', title: 'Tier', options: ['gold', 'silver'] },
     ],
     organizationFields: [{ key: 'phone' }],
     ticketFields: [{ title: 'Call ID' }],
