@@ -140,13 +140,21 @@ async function ticketFields(catalog: ZendeskCatalog, signal: AbortSignal): Promi
     const system = TICKET_SYSTEM[field.type];
     if (!system) continue; // a system field this connector does not read (brand, ticket form...)
     const description: FieldDescription = { label: field.title, kind: system.kind, writable: writable('ticket', system.name) };
-    const values = field.options?.length ? field.options : system.choices;
+    const values = field.type === 'status' ? allStatuses(field.options) : field.options?.length ? field.options : system.choices;
     if (values) description.choices = values;
     if (system.defaultValue) description.defaultValue = system.defaultValue;
     fields[system.name] = description;
   }
   for (const [name, f] of Object.entries(TICKET_PROPERTIES)) fields[name] ??= { ...f, writable: writable('ticket', name) };
   return fields;
+}
+
+/**
+ * Every status a ticket can have, with the account's labels where ticket_fields gives them: the field's
+ * options are what an agent may choose, but a ticket also reads New (before anyone touched it) and Closed.
+ */
+function allStatuses(options: CustomField['options']): Array<{ value: string; label: string }> {
+  return Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label: options?.find((o) => o.value === value)?.label ?? label }));
 }
 
 /** Writable: a native property an update may set (the ticket's description is its first comment, set once). */

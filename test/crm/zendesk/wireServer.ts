@@ -111,9 +111,14 @@ export class ZendeskWireServer {
   failNext(status: number, options: { retryAfter?: string; times?: number; path?: RegExp } = {}): void {
     for (let i = 0; i < (options.times ?? 1); i++) this.failures.push({ status, retryAfter: options.retryAfter, path: options.path });
   }
-  /** From now on, requests to a matching path (and, when given, with a matching `query` parameter) get 403. */
-  forbid(path: RegExp, query?: RegExp): void {
-    this.forbidden.push({ path, query });
+  /** From now on, requests to a matching path (and, when given, with a matching `query` parameter) get 403; call the answer to lift it. */
+  forbid(path: RegExp, query?: RegExp): () => void {
+    const rule = { path, query };
+    this.forbidden.push(rule);
+    return () => {
+      const at = this.forbidden.indexOf(rule);
+      if (at >= 0) this.forbidden.splice(at, 1);
+    };
   }
   /** From now on only these API tokens are accepted (an admin rotated the token). */
   acceptTokens(tokens: string[]): void {

@@ -12,7 +12,7 @@ import { parseCrmConfigurations, type CrmConfiguration, type CrmConfigurations }
 import { WorkflowEngine } from '../../../src/workflows/engine.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
 import { describeConnectorContract, seedThroughPort } from '../connectorContract.js';
-import { AGENT_EMAIL, API_TOKEN, OAUTH_ENV, OAUTH_TOKEN, startWire, TOKEN_ENV, ZENDESK_NAMES, zendeskConnector } from './harness.js';
+import { AGENT_EMAIL, API_TOKEN, OAUTH_ENV, OAUTH_TOKEN, refuseSearchOf, startWire, TOKEN_ENV, ZENDESK_NAMES, zendeskConnector } from './harness.js';
 import { parseQuery, type ZendeskWireServer } from './wireServer.js';
 
 const signal = new AbortController().signal;
@@ -26,7 +26,14 @@ const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 describeConnectorContract('Zendesk (local wire server)', async () => {
   const wire = await startWire();
   const connector = zendeskConnector(wire);
-  return { connector, seed: seedThroughPort(connector, ZENDESK_NAMES), names: ZENDESK_NAMES, dispose: () => wire.close() };
+  const setup = {
+    connector,
+    seed: seedThroughPort(connector, ZENDESK_NAMES),
+    names: ZENDESK_NAMES,
+    refuseSearchOf: (type: string) => refuseSearchOf(wire, type),
+    dispose: () => wire.close(),
+  };
+  return setup;
 });
 
 describe('Zendesk connector', () => {
