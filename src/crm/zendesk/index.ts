@@ -33,7 +33,7 @@ export function createZendeskConnector(config: ZendeskConnectorConfig, configura
     organizationPhoneFields: config.organizationPhoneFields,
     userEmailFields: config.userEmailFields,
   };
-  const reader = new ZendeskReader(api, { ...fields, ttlMs: 60_000, now });
+  const reader = new ZendeskReader(api, { ...fields, ttlMs: 60_000, now, customStatuses: (signal) => catalog.customStatuses(signal) });
   const search = new ZendeskSearch(api, catalog, reader, {
     defaultRegion: deps.defaultRegion,
     userPhoneFields: config.userPhoneFields,

@@ -1,5 +1,6 @@
 import type { CrmRecord } from '../../domain/crmRecord.js';
 import { CrmError } from '../port.js';
+import type { CustomStatus } from './catalog.js';
 import {
   commentRecord,
   referencedIds,
@@ -19,6 +20,8 @@ export interface ZendeskReaderOptions {
   organizationPhoneFields: readonly string[];
   /** How long a name read is kept (names change rarely; a card shows what the CRM said a moment ago). */
   ttlMs: number;
+  /** The account's custom ticket statuses (cached by the catalog). */
+  customStatuses: (signal: AbortSignal) => Promise<CustomStatus[]>;
   now: () => number;
 }
 
@@ -37,7 +40,7 @@ export class ZendeskReader {
   ) {}
 
   async records(type: ZendeskType, jsons: Json[], signal: AbortSignal): Promise<CrmRecord[]> {
-    const ctx = await this.context(jsons, signal);
+    const ctx = await this.context(jsons, signal, type === 'ticket');
     return jsons.map((json) => toRecord(type, json, ctx));
   }
 
@@ -47,7 +50,7 @@ export class ZendeskReader {
 
   /** Tickets the timeline filed for a user, as activities. */
   async ticketActivities(jsons: Json[], signal: AbortSignal): Promise<CrmRecord[]> {
-    const ctx = await this.context(jsons, signal);
+    const ctx = await this.context(jsons, signal, true);
     return jsons.map((json) => ticketActivity(json, ctx));
   }
 
@@ -56,7 +59,7 @@ export class ZendeskReader {
     return jsons.map((json) => commentRecord(ticketId, json, ctx));
   }
 
-  private async context(jsons: Json[], signal: AbortSignal): Promise<MappingContext> {
+  private async context(jsons: Json[], signal: AbortSignal, tickets = false): Promise<MappingContext> {
     const organizations = new Set<string>();
     const users = new Set<string>();
     for (const json of jsons) {
@@ -64,10 +67,20 @@ export class ZendeskReader {
       ids.organizations.forEach((id) => organizations.add(id));
       ids.users.forEach((id) => users.add(id));
     }
-    await Promise.all([this.load('organizations', [...organizations], signal), this.load('users', [...users], signal)]);
+    const withStatus = tickets && jsons.some((json) => json.custom_status_id !== undefined && json.custom_status_id !== null);
+    const [statuses] = await Promise.all([
+      withStatus ? this.options.customStatuses(signal) : Promise.resolve([]),
+      this.load('organizations', [...organizations], signal),
+      this.load('users', [...users], signal),
+    ]);
     const name = (kind: string) => (id: string) => this.cache.get(`${kind}:${id}`)?.name ?? undefined;
     const names: NameBook = { organization: name('organizations'), user: name('users') };
-    return { names, userPhoneFields: this.options.userPhoneFields, organizationPhoneFields: this.options.organizationPhoneFields };
+    return {
+      names,
+      customStatus: (id) => statuses.find((s) => String(s.id) === id)?.label || undefined,
+      userPhoneFields: this.options.userPhoneFields,
+      organizationPhoneFields: this.options.organizationPhoneFields,
+    };
   }
 
   private async load(kind: 'organizations' | 'users', ids: string[], signal: AbortSignal): Promise<void> {

@@ -44,6 +44,8 @@ export interface NameBook {
 /** What the mapping needs beyond the JSON: the names of referenced records and the configured custom fields. */
 export interface MappingContext {
   names: NameBook;
+  /** The agent label of an account's custom ticket status ("Working"), by id. */
+  customStatus(id: string): string | undefined;
   userPhoneFields: readonly string[];
   organizationPhoneFields: readonly string[];
 }
@@ -51,6 +53,7 @@ export interface MappingContext {
 /** No names, no custom phone fields: enough to filter on the flattened fields. */
 export const BARE_CONTEXT: MappingContext = {
   names: { organization: () => undefined, user: () => undefined },
+  customStatus: () => undefined,
   userPhoneFields: [],
   organizationPhoneFields: [],
 };
@@ -158,6 +161,9 @@ const MAPPERS: Record<ZendeskType, Mapper> = {
     }
     if (organization) display.organization_id = organization.name;
     label(display, 'status', fields.status, STATUS_LABELS);
+    // With custom ticket statuses, agents read the custom one ("Working"), not its category ("Open").
+    const custom = ctx.customStatus(text(fields.custom_status_id));
+    if (custom) display.status = display.custom_status_id = custom;
     label(display, 'priority', fields.priority, PRIORITY_LABELS);
     label(display, 'type', fields.type, TICKET_TYPE_LABELS);
     return {

@@ -90,6 +90,13 @@ describe('Zendesk canonical model', () => {
     expect((await crm.openCases({ type: 'user', id: person.id }, { signal, limit: 5 }))[0]).toMatchObject(expected);
   });
 
+  it('shows a custom ticket status by its agent label, and the default one of a status set directly', async () => {
+    const working = await crm.update({ type: 'ticket', id: ticket.id }, { status: 'Working' }, opts);
+    expect(working).toMatchObject({ canonical: { status: 'Working' }, display: { status: 'Working' }, fields: { status: 'open' } });
+    const pending = await crm.update({ type: 'ticket', id: ticket.id }, { status: 'pending' }, opts);
+    expect(pending).toMatchObject({ canonical: { status: 'Pending' }, display: { status: 'Pending' } });
+  });
+
   it('dates activities by the interaction, describes them, and lists them newest first by that date (a, d)', async () => {
     const log = (key: string, at: string, regarding = { type: 'ticket', id: ticket.id }) =>
       crm.logActivity({ key, regarding, subject: `Call ${key}`, description: `Notes of ${key}`, at, fields: { interactionId: key } }, opts);

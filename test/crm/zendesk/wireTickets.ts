@@ -120,6 +120,12 @@ export class WireTickets {
     } else if (creating && ticket.assignee_id && ticket.status === 'new') {
       ticket.status = 'open';
     }
+    // With custom statuses, a ticket always has one: a status set directly takes its category's default.
+    const current = this.s.customStatuses?.find((c) => c.id === ticket.custom_status_id);
+    if (this.s.customStatuses && current?.status_category !== ticket.status) {
+      const fallback = this.s.customStatuses.find((c) => c.status_category === ticket.status && c.default === true);
+      ticket.custom_status_id = fallback?.id ?? null;
+    }
     if (Array.isArray(input.custom_fields)) {
       const values = ticket.custom_fields as Array<{ id: unknown; value: unknown }>;
       for (const entry of input.custom_fields as Obj[]) {
