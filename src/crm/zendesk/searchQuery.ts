@@ -1,8 +1,9 @@
-import type { CrmRecord, FieldValue } from '../../domain/crmRecord.js';
+import type { CrmRecord } from '../../domain/crmRecord.js';
 import type { ComparisonOp, FilterExpr, FilterValue } from '../filter.js';
 import { CrmError } from '../port.js';
 import type { CustomField } from './catalog.js';
-import { isZendeskId, TICKET_PRIORITIES, TICKET_STATUSES, type ZendeskType } from './records.js';
+import { evaluate, ORDINALS, type FieldKind, type SearchField } from './filterCheck.js';
+import { isZendeskId, type ZendeskType } from './records.js';
 
 /**
  * Our filter AST in the Zendesk Search API's query language (`type:ticket status:open requester_id:123
@@ -24,13 +25,7 @@ import { isZendeskId, TICKET_PRIORITIES, TICKET_STATUSES, type ZendeskType } fro
  * - a comparison on a field Zendesk cannot search is a CrmError(400, {filter}).
  */
 
-type FieldKind = 'text' | 'id' | 'enum' | 'status' | 'priority' | 'date' | 'other';
 
-interface SearchField {
-  /** The Search API keyword (created_at is searched as "created"). */
-  keyword: string;
-  kind: FieldKind;
-}
 
 const COMMON: Record<string, SearchField> = {
   id: { keyword: 'id', kind: 'id' },
@@ -73,7 +68,6 @@ const NATIVE: Record<ZendeskType, Record<string, SearchField>> = {
   },
 };
 
-const ORDINALS: Partial<Record<FieldKind, readonly string[]>> = { status: TICKET_STATUSES, priority: TICKET_PRIORITIES };
 
 const MAX_GROUPS = 8;
 /** Characters that cannot sit inside a Zendesk phrase: it has no escape for `"`, and `\` / `*` mean things. */
@@ -276,70 +270,6 @@ export function textClause(keyword: string, value: string, op: '=' | 'contains' 
     return `${keyword}:${first.text.toLowerCase()}*`;
   }
   return null;
-}
-
-// --- The exact check -----------------------------------------------------------------------------------
-
-function evaluate(expr: FilterExpr, record: CrmRecord, fields: Map<string, SearchField>): boolean {
-  if (expr.kind !== 'cmp') {
-    return expr.kind === 'and'
-      ? evaluate(expr.left, record, fields) && evaluate(expr.right, record, fields)
-      : evaluate(expr.left, record, fields) || evaluate(expr.right, record, fields);
-  }
-  const actual: FieldValue = expr.field === 'id' ? record.id : (record.fields[expr.field] ?? null);
-  return compare(actual, expr, fields.get(expr.field)?.kind ?? 'other');
-}
-
-/**
- * The grammar's semantics (src/crm/filter.ts): text without regard to case, identifiers exactly; for Zendesk,
- * identifiers are "id" and fields ending in "_id", and statuses and priorities compare in Zendesk's order.
- */
-function compare(actual: FieldValue, cmp: Cmp, kind: FieldKind): boolean {
-  const expected = cmp.value;
-  const exact = cmp.field === 'id' || cmp.field.endsWith('_id');
-  const text = (v: unknown) => String(v ?? '').toLowerCase();
-  const equal = () =>
-    expected === null
-      ? actual === null || actual === ''
-      : typeof expected === 'string'
-        ? exact
-          ? String(actual ?? '') === expected
-          : text(actual) === expected.toLowerCase()
-        : typeof expected === 'number'
-          ? actual !== null && actual !== '' && Number(actual) === expected
-          : actual === expected || text(actual) === String(expected);
-  switch (cmp.op) {
-    case '=':
-      return equal();
-    case '!=':
-      return !equal();
-    case 'contains':
-      return expected !== null && text(actual).includes(text(expected));
-    case 'startswith':
-      return expected !== null && text(actual).startsWith(text(expected));
-    default: {
-      if (actual === null || expected === null) return false;
-      const order = ORDINALS[kind];
-      let a: number | string;
-      let b: number | string;
-      if (order) {
-        a = order.indexOf(text(actual));
-        b = order.indexOf(text(expected));
-        if (a < 0 || b < 0) return false;
-      } else if (typeof expected === 'number') {
-        a = Number(actual);
-        b = expected;
-        if (Number.isNaN(a)) return false;
-      } else {
-        a = String(actual);
-        b = String(expected);
-      }
-      if (cmp.op === '<') return a < b;
-      if (cmp.op === '<=') return a <= b;
-      if (cmp.op === '>') return a > b;
-      return a >= b;
-    }
-  }
 }
 
 // --- Search for ANI and email --------------------------------------------------------------------------
