@@ -188,6 +188,16 @@ describe('Zendesk canonical model', () => {
     expect(wire.searchQueries().slice(before).every((q) => !q.includes('"type') && !q.includes('-name'))).toBe(true);
   });
 
+  it('sends the words of a Custom Search "contains" as Zendesk prefixes, so a name search stays narrow (issue 13)', async () => {
+    const narrow = zendeskConnector(wire, { config: { maxScan: 4 } });
+    const made = [];
+    for (let i = 0; i < 6; i++) made.push(await crm.create('user', { name: `Wide${m} Garcia${i}` }, opts));
+    const before = wire.searchQueries().length;
+    const found = await narrow.query('user', parseFilter(`name contains "Garcia3"`), { signal, limit: 5 });
+    expect(found.map((r) => r.id)).toEqual([made[3]!.id]);
+    expect(wire.searchQueries().slice(before)).toEqual(['type:user name:garcia3*']);
+  });
+
   it('finds a ticket by its number, with or without #, and keeps the others’ records when one type is refused (f)', async () => {
     for (const text of [`#${ticket.id}`, ticket.id]) {
       const { records } = await crm.searchText(text, ['case'], { signal, limit: 5 });
