@@ -91,12 +91,12 @@ export class ZendeskReader {
     });
     for (let i = 0; i < missing.length; i += SHOW_MANY_LIMIT) {
       const batch = missing.slice(i, i + SHOW_MANY_LIMIT);
-      let found: Json[];
+      let found: Json[] = [];
       try {
         found = await this.api.showMany(kind, batch, signal);
       } catch (error) {
-        if (error instanceof CrmError && (error.status === 403 || error.status === 404)) continue;
-        throw error;
+        // Not asked again until the names expire: a refusal is not worth a request per read.
+        if (!(error instanceof CrmError) || (error.status !== 403 && error.status !== 404)) throw error;
       }
       for (const id of batch) this.cache.set(`${kind}:${id}`, { at: now, name: null });
       for (const json of found) {

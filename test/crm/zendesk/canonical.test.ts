@@ -90,6 +90,24 @@ describe('Zendesk canonical model', () => {
     expect((await crm.openCases({ type: 'user', id: person.id }, { signal, limit: 5 }))[0]).toMatchObject(expected);
   });
 
+  it('still reads a record, without the name, when Zendesk refuses the organizations (403), and asks once', async () => {
+    const refusing = await startWire();
+    try {
+      const other = zendeskConnector(refusing);
+      const company = await other.create('organization', { name: `Hidden ${m}` }, opts);
+      const user = await other.create('user', { name: `Seen ${m}`, organization_id: company.id }, opts);
+      refusing.forbid(/^\/api\/v2\/organizations\/show_many\.json$/);
+      const fresh = zendeskConnector(refusing); // no names kept from the create
+      const read = await fresh.get({ type: 'user', id: user.id }, opts);
+      await fresh.get({ type: 'user', id: user.id }, opts);
+      expect(read).toMatchObject({ role: 'person', fields: { organization_id: company.id } });
+      expect(read!.canonical.organization).toBeUndefined();
+      expect(refusing.requests.filter((r) => r.path.endsWith('/organizations/show_many.json'))).toHaveLength(2); // the create's, then one refused
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('shows a custom ticket status by its agent label, and the default one of a status set directly', async () => {
     const working = await crm.update({ type: 'ticket', id: ticket.id }, { status: 'Working' }, opts);
     expect(working).toMatchObject({ canonical: { status: 'Working' }, display: { status: 'Working' }, fields: { status: 'open' } });
