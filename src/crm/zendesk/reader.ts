@@ -14,6 +14,8 @@ import type { Json, ZendeskApi } from './zendeskApi.js';
 
 /** show_many takes at most 100 ids (Zendesk's Show Many Users / Organizations). */
 const SHOW_MANY_LIMIT = 100;
+/** Without show_many, at most this many names are read one by one per batch. */
+const ONE_BY_ONE_LIMIT = 10;
 
 export interface ZendeskReaderOptions {
   userPhoneFields: readonly string[];
@@ -95,8 +97,10 @@ export class ZendeskReader {
       try {
         found = await this.api.showMany(kind, batch, signal);
       } catch (error) {
-        // Not asked again until the names expire: a refusal is not worth a request per read.
         if (!(error instanceof CrmError) || (error.status !== 403 && error.status !== 404)) throw error;
+        // show_many leaves unknown ids out, so a 404 means no show_many at all (a proxy or an API gateway
+        // in front of Zendesk that lacks it): read a few one by one. A 403 is kept as "no name" until expiry.
+        if (error.status === 404) found = await this.oneByOne(kind, batch.slice(0, ONE_BY_ONE_LIMIT), signal);
       }
       for (const id of batch) this.cache.set(`${kind}:${id}`, { at: now, name: null });
       for (const json of found) {
@@ -105,6 +109,18 @@ export class ZendeskReader {
       }
     }
     if (this.cache.size > 10_000) this.prune(now);
+  }
+
+  private async oneByOne(kind: 'organizations' | 'users', ids: string[], signal: AbortSignal): Promise<Json[]> {
+    const read = await Promise.all(
+      ids.map((id) =>
+        (kind === 'users' ? this.api.getUser(id, signal) : this.api.getOrganization(id, signal)).catch((error: unknown) => {
+          if (error instanceof CrmError && (error.status === 403 || error.status === 404)) return null;
+          throw error;
+        }),
+      ),
+    );
+    return read.filter((json): json is Json => json !== null);
   }
 
   /** Bounds the cache: drops what has expired. */

@@ -108,6 +108,20 @@ describe('Zendesk canonical model', () => {
     }
   });
 
+  it('reads names one by one where show_many is missing (404), as a gateway in front of Zendesk may answer', async () => {
+    const partial = await startWire();
+    try {
+      const other = zendeskConnector(partial);
+      const company = await other.create('organization', { name: `Gateway ${m}` }, opts);
+      const user = await other.create('user', { name: `Behind ${m}`, organization_id: company.id }, opts);
+      partial.failNext(404, { path: /show_many/, times: 2 });
+      const read = await zendeskConnector(partial).get({ type: 'user', id: user.id }, opts);
+      expect(read!.canonical.organization).toEqual({ ref: { type: 'organization', id: company.id }, name: `Gateway ${m}` });
+    } finally {
+      await partial.close();
+    }
+  });
+
   it('shows a custom ticket status by its agent label, and the default one of a status set directly', async () => {
     const working = await crm.update({ type: 'ticket', id: ticket.id }, { status: 'Working' }, opts);
     expect(working).toMatchObject({ canonical: { status: 'Working' }, display: { status: 'Working' }, fields: { status: 'open' } });

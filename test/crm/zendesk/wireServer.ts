@@ -33,7 +33,7 @@ export type { FieldDef } from './wireMetadata.js';
  *   a Zendesk role refuses depends on the account's custom roles, which the reference does not list.
  * The pieces: wireStore.ts (users, identities, organizations), wireTickets.ts, wireSearch.ts + wireQuery.ts
  * (the Search API), wireMetadata.ts (field definitions), wireHttp.ts (errors, pagination).
- * Switches: `failNext` (429/503 with Retry-After), `forbid` (403), `acceptTokens` (rotation), `refuseAll`,
+ * Switches: `failNext` (429/503 with Retry-After, or 404 as from a missing endpoint), `forbid` (403), `acceptTokens` (rotation), `refuseAll`,
  * `requests` (log).
  */
 
@@ -165,7 +165,11 @@ export class ZendeskWireServer {
         const status = f!.status;
         throw new HttpFailure(
           status,
-          status === 429 ? { error: 'TooManyRequests', description: 'Rate limit exceeded' } : { error: 'ServiceUnavailable', description: 'Maintenance' },
+          status === 429
+            ? { error: 'TooManyRequests', description: 'Rate limit exceeded' }
+            : status === 404
+              ? { error: 'InvalidEndpoint', description: 'Not found' }
+              : { error: 'ServiceUnavailable', description: 'Maintenance' },
           f!.retryAfter ? { 'Retry-After': f!.retryAfter } : {},
         );
       }
