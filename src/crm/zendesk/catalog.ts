@@ -9,6 +9,10 @@ export interface CustomField {
   /** Zendesk's field type: text, textarea, checkbox, date, integer, decimal, regexp, dropdown, tagger, multiselect, lookup... */
   type: string;
   title: string;
+  /** A dropdown's (or multiselect's) options, in Zendesk's order: custom_field_options, or a system field's system_field_options. */
+  options?: Array<{ value: string; label: string }>;
+  /** False when Zendesk says agents cannot edit it (ticket fields' agent_can_edit). */
+  agentCanEdit?: boolean;
 }
 
 /** A custom ticket status ("Working", "Waiting for parts") and the status category it belongs to. */
@@ -26,7 +30,7 @@ export interface AccountCatalog {
   customStatuses: CustomStatus[];
 }
 
-type Part = keyof AccountCatalog;
+type Part = keyof AccountCatalog | 'allTicketFields';
 
 /**
  * What the admins of the Zendesk account defined: custom fields and custom ticket statuses. Read on first
@@ -52,8 +56,13 @@ export class ZendeskCatalog {
 
   ticketFields(signal: AbortSignal): Promise<CustomField[]> {
     // System ticket fields (subject, status...) are not removable; custom ones are.
-    return this.cached('ticketFields', async () =>
-      (await this.api.ticketFields(signal)).filter((f) => isActive(f) && f.removable !== false).map(toField),
+    return this.allTicketFields(signal).then((all) => all.filter((f) => !f.system));
+  }
+
+  /** Every active ticket field, system ones (subject, status, priority...) included, each marked. */
+  allTicketFields(signal: AbortSignal): Promise<Array<CustomField & { system: boolean }>> {
+    return this.cached('allTicketFields', async () =>
+      (await this.api.ticketFields(signal)).filter(isActive).map((f) => ({ ...toField(f), system: f.removable === false })),
     );
   }
 
@@ -86,10 +95,18 @@ function isActive(json: Json): boolean {
 }
 
 function toField(json: Json): CustomField {
-  return {
+  const field: CustomField = {
     id: Number(json.id),
     key: typeof json.key === 'string' ? json.key : null,
     type: String(json.type ?? 'text'),
     title: String(json.title ?? json.key ?? json.id),
   };
+  const options = Array.isArray(json.custom_field_options) ? json.custom_field_options : json.system_field_options;
+  if (Array.isArray(options)) {
+    field.options = (options as Json[])
+      .filter((o) => o && o.value !== undefined && o.value !== null)
+      .map((o) => ({ value: String(o.value), label: String(o.name ?? o.value) }));
+  }
+  if (typeof json.agent_can_edit === 'boolean') field.agentCanEdit = json.agent_can_edit;
+  return field;
 }

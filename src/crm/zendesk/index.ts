@@ -3,7 +3,9 @@ import type { CrmConnector } from '../port.js';
 import { ZendeskCredentials } from './auth.js';
 import { ZendeskCatalog } from './catalog.js';
 import { zendeskBaseUrl, type ZendeskConnectorConfig } from './config.js';
+import { ZendeskReader } from './reader.js';
 import { ZendeskSearch } from './search.js';
+import { ZendeskTextSearch } from './textSearch.js';
 import { ZendeskTimeline } from './timeline.js';
 import { ZendeskApi } from './zendeskApi.js';
 import { ZendeskConnector } from './zendeskConnector.js';
@@ -24,8 +26,15 @@ export function createZendeskConnector(config: ZendeskConnectorConfig, configura
     maxRetries: config.maxRetries,
     maxRetryWaitMs: config.maxRetryWaitMs,
   });
-  const catalog = new ZendeskCatalog(api, 5 * 60_000, () => deps.clock().getTime());
-  const search = new ZendeskSearch(api, catalog, {
+  const now = () => deps.clock().getTime();
+  const catalog = new ZendeskCatalog(api, 5 * 60_000, now);
+  const fields = {
+    userPhoneFields: config.userPhoneFields,
+    organizationPhoneFields: config.organizationPhoneFields,
+    userEmailFields: config.userEmailFields,
+  };
+  const reader = new ZendeskReader(api, { ...fields, ttlMs: 60_000, now, customStatuses: (signal) => catalog.customStatuses(signal) });
+  const search = new ZendeskSearch(api, catalog, reader, {
     defaultRegion: deps.defaultRegion,
     userPhoneFields: config.userPhoneFields,
     organizationPhoneFields: config.organizationPhoneFields,
@@ -33,6 +42,16 @@ export function createZendeskConnector(config: ZendeskConnectorConfig, configura
     pageSize: config.pageSize,
     maxScan: config.maxScan,
   });
-  const timeline = new ZendeskTimeline(api, { tag: config.timelineTag, logger });
-  return new ZendeskConnector({ api, catalog, search, timeline, publicFirstComment: config.publicFirstComment });
+  const timeline = new ZendeskTimeline(api, reader, { tag: config.timelineTag, logger });
+  const textSearch = new ZendeskTextSearch(api, search, reader);
+  return new ZendeskConnector({
+    api,
+    catalog,
+    search,
+    textSearch,
+    reader,
+    timeline,
+    publicFirstComment: config.publicFirstComment,
+    fieldOptions: fields,
+  });
 }

@@ -1,7 +1,10 @@
-import type { CrmRecord, FieldValue } from '../../domain/crmRecord.js';
-import { CrmError } from '../port.js';
-import type { AccountCatalog, CustomField, CustomStatus } from './catalog.js';
+import type { CanonicalFields, CrmRecord, FieldValue, RecordRole, RelatedRecord } from '../../domain/crmRecord.js';
 import type { Json } from './zendeskApi.js';
+
+/**
+ * The one place where Zendesk's objects become the port's records: types and fields under Zendesk's own
+ * names, and what they are to the card (role, canonical fields, type label, display values).
+ */
 
 /** The Zendesk Support records this connector reads and writes, under Zendesk's own names. */
 export const ZENDESK_TYPES = ['user', 'organization', 'ticket'] as const;
@@ -14,34 +17,245 @@ export function isZendeskType(type: string): type is ZendeskType {
 /** The record type of a ticket comment (the timeline's note on a ticket). */
 export const COMMENT_TYPE = 'ticket_comment';
 
-export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
-export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-const TICKET_TYPES = ['question', 'incident', 'problem', 'task'];
-const USER_ROLES = ['end-user', 'agent', 'admin'];
+/** Zendesk's values and the labels its agent interface shows for them (Zendesk Support search reference). */
+export const STATUS_LABELS = { new: 'New', open: 'Open', pending: 'Pending', hold: 'On-hold', solved: 'Solved', closed: 'Closed' };
+export const PRIORITY_LABELS = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
+export const TICKET_TYPE_LABELS = { question: 'Question', incident: 'Incident', problem: 'Problem', task: 'Task' };
+export const ROLE_LABELS = { 'end-user': 'End user', agent: 'Agent', admin: 'Administrator' };
+export const TICKET_STATUSES = Object.keys(STATUS_LABELS) as Array<keyof typeof STATUS_LABELS>;
+export const TICKET_PRIORITIES = Object.keys(PRIORITY_LABELS) as Array<keyof typeof PRIORITY_LABELS>;
+export const TICKET_TYPES = Object.keys(TICKET_TYPE_LABELS);
+export const USER_ROLES = Object.keys(ROLE_LABELS);
+
+/** Zendesk's names of its record types, as its agent interface shows them. */
+export const TYPE_LABELS: Record<string, string> = { user: 'User', organization: 'Organization', ticket: 'Ticket', [COMMENT_TYPE]: 'Comment' };
 
 /** Zendesk ids are digits; anything else names no record (and never reaches a URL). */
 export function isZendeskId(id: string): boolean {
   return /^\d{1,19}$/.test(id);
 }
 
-// --- Reading -------------------------------------------------------------------------------------------
+/** Names of the users and organizations records point at, by id (see names.ts); unknown ids are left out. */
+export interface NameBook {
+  organization(id: string): string | undefined;
+  user(id: string): string | undefined;
+}
+
+/** What the mapping needs beyond the JSON: the names of referenced records and the configured custom fields. */
+export interface MappingContext {
+  names: NameBook;
+  /** The agent label of an account's custom ticket status ("Working"), by id. */
+  customStatus(id: string): string | undefined;
+  userPhoneFields: readonly string[];
+  organizationPhoneFields: readonly string[];
+}
+
+/** No names, no custom phone fields: enough to filter on the flattened fields. */
+export const BARE_CONTEXT: MappingContext = {
+  names: { organization: () => undefined, user: () => undefined },
+  customStatus: () => undefined,
+  userPhoneFields: [],
+  organizationPhoneFields: [],
+};
+
+/** The ids of users and organizations a Zendesk object points at, whose names its record shows. */
+export function referencedIds(json: Json): { organizations: string[]; users: string[] } {
+  const id = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && isZendeskId(v)) ? [String(v)] : []);
+  return {
+    organizations: id(json.organization_id),
+    users: ['requester_id', 'submitter_id', 'assignee_id', 'author_id'].flatMap((k) => id(json[k])),
+  };
+}
+
+// --- Records -------------------------------------------------------------------------------------------
 
 /**
  * A Zendesk object as a CrmRecord. Fields are flattened: ids as text (as the port's record ids are);
  * custom user and organization fields under their keys; custom ticket fields as "custom_field_<id>"; nested
  * objects with dotted names ("via.channel"); lists of values as text (tags separated by spaces).
  */
-export function toRecord(type: ZendeskType, json: Json): CrmRecord {
+export function toRecord(type: ZendeskType, json: Json, ctx: MappingContext = BARE_CONTEXT): CrmRecord {
   const fields = flatten(json);
   const id = String(json.id);
-  return { type, id, name: recordName(type, fields, id), fields };
+  const { canonical, display, role } = MAPPERS[type](fields, ctx);
+  return { type, id, name: recordName(type, fields, id), role, typeLabel: TYPE_LABELS[type], canonical, fields, display };
+}
+
+/**
+ * A ticket the timeline filed for a user (a call on the user, see timeline.ts) as the activity it is: dated
+ * by the interaction's time written in its note, described by the note.
+ */
+export function ticketActivity(json: Json, ctx: MappingContext = BARE_CONTEXT): CrmRecord {
+  const record = toRecord('ticket', json, ctx);
+  const note = readNote(String(json.description ?? ''), String(json.created_at ?? ''));
+  const { person, organization } = record.canonical;
+  return {
+    ...record,
+    role: 'activity',
+    canonical: { subject: record.canonical.subject, activityDate: note.at, description: note.text, person, organization },
+  };
+}
+
+/** A ticket comment as a CrmRecord: named by its first line, dated by the interaction it notes (else its time). */
+export function commentRecord(ticketId: string, comment: Json, ctx: MappingContext = BARE_CONTEXT): CrmRecord {
+  const fields: Record<string, FieldValue> = { ticket_id: ticketId };
+  for (const key of ['id', 'type', 'author_id', 'body', 'public', 'created_at', 'audit_id']) put(fields, key, comment[key], 0);
+  const id = String(comment.id);
+  const body = String(comment.body ?? '');
+  const firstLine = body.split('\n').find((line) => line.trim())?.trim() ?? '';
+  const note = readNote(body, String(comment.created_at ?? ''));
+  const author = related('user', fields.author_id, ctx.names);
+  return {
+    type: COMMENT_TYPE,
+    id,
+    name: firstLine.slice(0, 120) || `Comment ${id}`,
+    role: 'activity',
+    // Zendesk calls a private comment an internal note.
+    typeLabel: comment.public === false ? 'Internal note' : 'Comment',
+    canonical: { subject: firstLine.slice(0, 255) || undefined, activityDate: note.at, description: note.text },
+    fields,
+    display: author ? { author_id: author.name } : undefined,
+  };
 }
 
 function recordName(type: ZendeskType, fields: Record<string, FieldValue>, id: string): string {
-  const text = (v: FieldValue | undefined) => (v === null || v === undefined ? '' : String(v).trim());
   if (type === 'ticket') return `#${id}${text(fields.subject) ? ` ${text(fields.subject)}` : ''}`;
   return text(fields.name) || id;
 }
+
+// --- Canonical fields ----------------------------------------------------------------------------------
+
+type Mapped = { role: RecordRole; canonical: CanonicalFields; display: Record<string, string> };
+type Mapper = (fields: Record<string, FieldValue>, ctx: MappingContext) => Mapped;
+
+const MAPPERS: Record<ZendeskType, Mapper> = {
+  /** Zendesk users have one name; first_name / last_name custom user fields refine it when the account has them. */
+  user(fields, ctx) {
+    const { firstName, lastName } = nameParts(text(fields.name), text(fields.first_name), text(fields.last_name));
+    const organization = related('organization', fields.organization_id, ctx.names);
+    const display: Record<string, string> = {};
+    if (organization) display.organization_id = organization.name;
+    label(display, 'role', fields.role, ROLE_LABELS);
+    return {
+      role: 'person',
+      canonical: omitEmpty({
+        firstName,
+        lastName,
+        email: text(fields.email),
+        phones: phones(fields, ['phone', ...ctx.userPhoneFields]),
+        organization,
+      }),
+      display,
+    };
+  },
+  organization(fields, ctx) {
+    return { role: 'organization', canonical: omitEmpty({ phones: phones(fields, ctx.organizationPhoneFields) }), display: {} };
+  },
+  ticket(fields, ctx) {
+    const person = related('user', fields.requester_id, ctx.names);
+    const organization = related('organization', fields.organization_id, ctx.names);
+    const display: Record<string, string> = {};
+    for (const key of ['requester_id', 'submitter_id', 'assignee_id']) {
+      const user = related('user', fields[key], ctx.names);
+      if (user) display[key] = user.name;
+    }
+    if (organization) display.organization_id = organization.name;
+    label(display, 'status', fields.status, STATUS_LABELS);
+    // With custom ticket statuses, agents read the custom one ("Working"), not its category ("Open").
+    const custom = ctx.customStatus(text(fields.custom_status_id));
+    if (custom) display.status = display.custom_status_id = custom;
+    label(display, 'priority', fields.priority, PRIORITY_LABELS);
+    label(display, 'type', fields.type, TICKET_TYPE_LABELS);
+    return {
+      role: 'case',
+      canonical: omitEmpty({
+        caseNumber: `#${text(fields.id)}`,
+        subject: text(fields.subject),
+        status: display.status,
+        priority: display.priority,
+        description: text(fields.description),
+        person,
+        organization,
+      }),
+      display,
+    };
+  },
+};
+
+/** First and last name: the custom fields when set, else the name cut at its last word. */
+function nameParts(name: string, first: string, last: string): { firstName: string; lastName: string } {
+  if (first && last) return { firstName: first, lastName: last };
+  if (first && name.toLowerCase().startsWith(`${first.toLowerCase()} `)) return { firstName: first, lastName: name.slice(first.length).trim() };
+  if (first) return { firstName: first, lastName: last || name };
+  const words = name.split(/\s+/).filter(Boolean);
+  if (last) return { firstName: name.toLowerCase().endsWith(` ${last.toLowerCase()}`) ? name.slice(0, -last.length).trim() : '', lastName: last };
+  return { firstName: words.slice(0, -1).join(' '), lastName: words.at(-1) ?? '' };
+}
+
+function related(type: 'user' | 'organization', id: FieldValue | undefined, names: NameBook): RelatedRecord | undefined {
+  const ref = text(id);
+  if (!isZendeskId(ref)) return undefined;
+  const name = type === 'user' ? names.user(ref) : names.organization(ref);
+  return name ? { ref: { type, id: ref }, name } : undefined;
+}
+
+function label(display: Record<string, string>, key: string, value: FieldValue | undefined, labels: Record<string, string>): void {
+  const stored = text(value);
+  if (stored) display[key] = labels[stored.toLowerCase()] ?? stored;
+}
+
+function phones(fields: Record<string, FieldValue>, keys: readonly string[]): string[] {
+  return [...new Set(keys.map((k) => text(fields[k])).filter(Boolean))];
+}
+
+function omitEmpty(canonical: CanonicalFields): CanonicalFields {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(canonical)) {
+    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    out[key] = value;
+  }
+  return out as CanonicalFields;
+}
+
+function text(value: FieldValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value).trim();
+}
+
+// --- The timeline's note -------------------------------------------------------------------------------
+
+const AT_PREFIX = 'Interaction time: ';
+const REFERENCE_PREFIX = 'Customer Card reference: ';
+
+/** The line of a note that carries its idempotency reference (see timeline.ts). */
+export function markerLine(reference: string): string {
+  return `${REFERENCE_PREFIX}${reference}`;
+}
+
+/**
+ * The note the timeline writes: subject, description, extra fields, then the interaction's time (Zendesk
+ * dates a comment by when it is written and has no field for when the call was) and the reference.
+ */
+export function noteBody(subject: string, description: string, extra: string[], at: string, reference: string): string {
+  return [subject, '', description, ...(extra.length ? ['', ...extra] : []), '', `${AT_PREFIX}${at}`, markerLine(reference)].join('\n');
+}
+
+/** A note's interaction time (else the comment's own time) and its text without the subject and marker lines. */
+function readNote(body: string, createdAt: string): { at: string | undefined; text: string | undefined } {
+  const lines = body.split('\n');
+  const atLine = lines.find((l) => l.startsWith(AT_PREFIX))?.slice(AT_PREFIX.length).trim();
+  const at = atLine && !Number.isNaN(Date.parse(atLine)) ? new Date(atLine).toISOString() : createdAt ? toIso(createdAt) : undefined;
+  const ours = lines.some((l) => l.startsWith(REFERENCE_PREFIX));
+  const kept = (ours ? lines.slice(1) : lines).filter((l) => !l.startsWith(AT_PREFIX) && !l.startsWith(REFERENCE_PREFIX));
+  const text = kept.join('\n').trim();
+  return { at, text: text || undefined };
+}
+
+function toIso(value: string): string | undefined {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+// --- Flattening ----------------------------------------------------------------------------------------
 
 const CUSTOM_FIELD_OBJECTS = ['user_fields', 'organization_fields'];
 
@@ -78,267 +292,5 @@ function put(out: Record<string, FieldValue>, key: string, value: unknown, depth
     }
   } else if (typeof value === 'object' && depth < 2) {
     for (const [k, v] of Object.entries(value as Json)) put(out, `${key}.${k}`, v, depth + 1);
-  }
-}
-
-/** A ticket comment as a CrmRecord: named by its first line. */
-export function commentRecord(ticketId: string, comment: Json): CrmRecord {
-  const fields: Record<string, FieldValue> = { ticket_id: ticketId };
-  for (const key of ['id', 'type', 'author_id', 'body', 'public', 'created_at', 'audit_id']) put(fields, key, comment[key], 0);
-  const id = String(comment.id);
-  const firstLine = String(comment.body ?? '').split('\n').find((line) => line.trim()) ?? '';
-  return { type: COMMENT_TYPE, id, name: firstLine.trim().slice(0, 120) || `Comment ${id}`, fields };
-}
-
-// --- Writing -------------------------------------------------------------------------------------------
-
-type Kind = 'text' | 'id' | 'int' | 'bool' | 'tags' | 'list' | 'priority' | 'ticketType' | 'role' | 'status' | 'createOnly';
-
-/** The native fields a workflow may write, and how their values are read. */
-const WRITABLE: Record<ZendeskType, Record<string, Kind>> = {
-  user: {
-    name: 'text',
-    email: 'text',
-    phone: 'text',
-    alias: 'text',
-    details: 'text',
-    notes: 'text',
-    external_id: 'text',
-    organization_id: 'id',
-    role: 'role',
-    time_zone: 'text',
-    iana_time_zone: 'text',
-    locale: 'text',
-    locale_id: 'int',
-    tags: 'tags',
-    verified: 'bool',
-    signature: 'text',
-    shared_phone_number: 'bool',
-    moderator: 'bool',
-    ticket_restriction: 'text',
-    only_private_comments: 'bool',
-    restricted_agent: 'bool',
-    suspended: 'bool',
-    default_group_id: 'id',
-    custom_role_id: 'id',
-    remote_photo_url: 'text',
-  },
-  organization: {
-    name: 'text',
-    details: 'text',
-    notes: 'text',
-    external_id: 'text',
-    group_id: 'id',
-    shared_tickets: 'bool',
-    shared_comments: 'bool',
-    tags: 'tags',
-    domain_names: 'list',
-  },
-  ticket: {
-    subject: 'text',
-    description: 'createOnly',
-    priority: 'priority',
-    status: 'status',
-    type: 'ticketType',
-    requester_id: 'id',
-    submitter_id: 'id',
-    assignee_id: 'id',
-    organization_id: 'id',
-    group_id: 'id',
-    brand_id: 'id',
-    problem_id: 'id',
-    ticket_form_id: 'id',
-    custom_status_id: 'id',
-    external_id: 'text',
-    tags: 'tags',
-    due_at: 'text',
-    recipient: 'text',
-  },
-};
-
-/** Fields Zendesk computes; a write to them is a field error, not a silent no-op. */
-const READ_ONLY = new Set([
-  'id',
-  'url',
-  'created_at',
-  'updated_at',
-  'last_login_at',
-  'active',
-  'shared',
-  'shared_agent',
-  'two_factor_auth_enabled',
-  'role_type',
-  'chat_only',
-  'report_csv',
-  'raw_subject',
-  'is_public',
-  'has_incidents',
-  'satisfaction_rating',
-  'via',
-]);
-
-/** First and last name: Zendesk users have one name; these are custom user fields when the account has them. */
-const NAME_PARTS = ['first_name', 'last_name'];
-
-export interface WritePlan {
-  /** The JSON to send: {...} of a user, an organization or a ticket. */
-  body: Json;
-  /** A user's new primary email, set through the identities API on update (PUT users ignores it). */
-  email?: string;
-}
-
-/**
- * Turns port fields (the CRM's names, text/number/boolean/null values) into the Zendesk JSON of a create or
- * an update, checking every name against Zendesk's fields and the account's custom fields. Every problem is
- * reported at once, by field.
- */
-export function toZendeskWrite(
-  type: ZendeskType,
-  fields: Record<string, FieldValue>,
-  mode: 'create' | 'update',
-  catalog: AccountCatalog,
-  options: { publicFirstComment: boolean },
-): WritePlan {
-  const errors: Record<string, string> = {};
-  const body: Json = {};
-  const custom: Json = {};
-  const ticketCustom: Array<{ id: number; value: unknown }> = [];
-  const plan: WritePlan = { body };
-  const customFields = type === 'user' ? catalog.userFields : type === 'organization' ? catalog.organizationFields : [];
-  const byKey = new Map(customFields.filter((f) => f.key).map((f) => [f.key!, f]));
-
-  for (const [name, value] of Object.entries(fields)) {
-    try {
-      const kind = WRITABLE[type][name];
-      if (kind) {
-        if (type === 'user' && name === 'email' && mode === 'update') {
-          if (value === null || String(value).trim() === '') throw new Error('cannot be removed here; a user keeps a primary email once set');
-          plan.email = String(value).trim();
-        } else if (kind === 'createOnly') {
-          if (mode === 'update') throw new Error("is the ticket's first comment and cannot be changed; add a comment instead");
-        } else if (kind === 'status') {
-          Object.assign(body, statusWrite(value, catalog.customStatuses));
-        } else {
-          body[name] = convert(kind, value);
-        }
-      } else if (type === 'ticket' && /^custom_field_\d+$/.test(name)) {
-        const id = Number(name.slice('custom_field_'.length));
-        const definition = catalog.ticketFields.find((f) => f.id === id);
-        if (!definition) throw new Error(`this Zendesk account has no custom ticket field ${id}`);
-        ticketCustom.push({ id, value: convertCustom(definition, value) });
-      } else if (byKey.has(name)) {
-        custom[name] = convertCustom(byKey.get(name)!, value);
-      } else if (type === 'user' && NAME_PARTS.includes(name)) {
-        // Without such custom fields, first and last name only make up the name of a new user.
-        if (mode === 'update') throw new Error(`this Zendesk account has no user field "${name}"; change "name" instead`);
-      } else if (READ_ONLY.has(name) || name.includes('.')) {
-        throw new Error('is read-only in Zendesk');
-      } else {
-        throw new Error(`is not a field of a Zendesk ${type}${customFields.length ? ' nor one of its custom fields' : ''}`);
-      }
-    } catch (error) {
-      errors[name] = (error as Error).message;
-    }
-  }
-
-  if (type === 'user' && mode === 'create' && !('name' in fields)) {
-    const composed = NAME_PARTS.map((part) => fields[part])
-      .filter((v) => v !== null && v !== undefined && String(v).trim() !== '')
-      .map((v) => String(v).trim())
-      .join(' ');
-    if (composed) body.name = composed;
-  }
-  if (type === 'ticket' && mode === 'create') {
-    // Zendesk makes the first comment the ticket's description, and requires one.
-    const text = fields.description ?? fields.subject;
-    if (text !== null && text !== undefined && String(text).trim() !== '') {
-      body.comment = { body: String(text), public: options.publicFirstComment };
-    }
-  }
-  if (Object.keys(custom).length > 0) body[type === 'user' ? 'user_fields' : 'organization_fields'] = custom;
-  if (ticketCustom.length > 0) body.custom_fields = ticketCustom;
-  if (Object.keys(errors).length > 0) {
-    throw new CrmError(`Zendesk cannot take these ${type} fields: ${Object.keys(errors).join(', ')}`, 400, errors);
-  }
-  return plan;
-}
-
-function convert(kind: Kind, value: FieldValue): unknown {
-  if (value === null) return kind === 'tags' || kind === 'list' ? [] : null;
-  const text = String(value).trim();
-  switch (kind) {
-    case 'id':
-    case 'int':
-      if (!/^-?\d{1,19}$/.test(text)) throw new Error(kind === 'id' ? 'must be the numeric id of a Zendesk record' : 'must be a whole number');
-      return Number(text);
-    case 'bool':
-      return toBoolean(value);
-    case 'tags':
-    case 'list':
-      return text.split(/[\s,]+/).filter(Boolean);
-    case 'priority':
-      return oneOf(text, TICKET_PRIORITIES);
-    case 'ticketType':
-      return oneOf(text, TICKET_TYPES);
-    case 'role':
-      return oneOf(text, USER_ROLES);
-    default:
-      return String(value);
-  }
-}
-
-function oneOf(text: string, allowed: readonly string[]): string {
-  const lower = text.toLowerCase();
-  if (!allowed.includes(lower)) throw new Error(`must be one of ${allowed.join(', ')}`);
-  return lower;
-}
-
-function toBoolean(value: FieldValue): boolean {
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (text === 'true' || text === '1') return true;
-  if (text === 'false' || text === '0') return false;
-  throw new Error('must be true or false');
-}
-
-/**
- * A ticket status: Zendesk's own (new, open, pending, hold, solved, closed, in any case), or the label of one
- * of the account's custom ticket statuses ("Working"), which Zendesk sets through custom_status_id.
- */
-function statusWrite(value: FieldValue, customStatuses: CustomStatus[]): Json {
-  if (value === null) throw new Error('a ticket always has a status');
-  const text = String(value).trim();
-  const lower = text.toLowerCase();
-  if ((TICKET_STATUSES as readonly string[]).includes(lower)) return { status: lower };
-  const custom = customStatuses.find((s) => s.label.toLowerCase() === lower);
-  if (custom) return { custom_status_id: custom.id };
-  const labels = customStatuses.map((s) => s.label).filter((l) => !(TICKET_STATUSES as readonly string[]).includes(l.toLowerCase()));
-  throw new Error(
-    `"${text}" is not a Zendesk ticket status (${TICKET_STATUSES.join(', ')})${labels.length ? ` nor a custom status of this account (${labels.join(', ')})` : ''}`,
-  );
-}
-
-/** A custom field's value as its type wants it (memorialization writes text only). */
-function convertCustom(field: CustomField, value: FieldValue): unknown {
-  if (value === null) return null;
-  const text = String(value).trim();
-  switch (field.type) {
-    case 'checkbox':
-      return toBoolean(value);
-    case 'integer':
-      if (!/^-?\d+$/.test(text)) throw new Error(`is the whole-number field "${field.title}"`);
-      return Number(text);
-    case 'decimal':
-      if (!/^-?\d+(\.\d+)?$/.test(text)) throw new Error(`is the number field "${field.title}"`);
-      return Number(text);
-    case 'date': {
-      const date = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
-      if (!date) throw new Error(`is the date field "${field.title}" (YYYY-MM-DD)`);
-      return date;
-    }
-    case 'multiselect':
-      return text.split(/[\s,]+/).filter(Boolean);
-    default:
-      return typeof value === 'string' ? value : text;
   }
 }

@@ -4,6 +4,7 @@ import { toE164 } from '../../domain/phone.js';
 import type { FilterExpr } from '../filter.js';
 import { CrmError } from '../port.js';
 import type { ZendeskCatalog } from './catalog.js';
+import type { ZendeskReader } from './reader.js';
 import { isZendeskId, toRecord, type ZendeskType } from './records.js';
 import { emailQuery, phoneQuery, translateFilter } from './searchQuery.js';
 import type { Json, ZendeskApi } from './zendeskApi.js';
@@ -30,6 +31,7 @@ export class ZendeskSearch {
   constructor(
     private readonly api: ZendeskApi,
     private readonly catalog: ZendeskCatalog,
+    private readonly reader: ZendeskReader,
     private readonly options: ZendeskSearchOptions,
   ) {}
 
@@ -73,16 +75,16 @@ export class ZendeskSearch {
           ? await this.catalog.organizationFields(signal)
           : await this.catalog.ticketFields(signal);
     const { plans, matches } = translateFilter(type, filter, custom);
-    const found = new Map<string, CrmRecord>();
+    const found = new Map<string, Json>();
     for (const plan of plans) {
       if (found.size >= limit) break;
       if (plan.kind === 'get') {
-        const record = await this.getById(type, plan.id, signal);
-        if (record && matches(record)) found.set(record.id, record);
+        const json = await this.getById(type, plan.id, signal);
+        if (json && matches(toRecord(type, json))) found.set(String(json.id), json);
         continue;
       }
-      const exhausted = await this.scan(plan.query, type, signal, (record) => {
-        if (matches(record)) found.set(record.id, record);
+      const exhausted = await this.scan(plan.query, type, signal, (record, json) => {
+        if (matches(record)) found.set(record.id, json);
         return found.size >= limit;
       });
       if (!exhausted && found.size < limit) {
@@ -91,18 +93,16 @@ export class ZendeskSearch {
         });
       }
     }
-    return [...found.values()].slice(0, limit);
+    return this.reader.records(type, [...found.values()].slice(0, limit), signal);
   }
 
-  private async getById(type: ZendeskType, id: string, signal: AbortSignal): Promise<CrmRecord | null> {
+  private async getById(type: ZendeskType, id: string, signal: AbortSignal): Promise<Json | null> {
     try {
-      const json =
-        type === 'user'
-          ? await this.api.getUser(id, signal)
-          : type === 'organization'
-            ? await this.api.getOrganization(id, signal)
-            : await this.api.getTicket(id, signal);
-      return toRecord(type, json);
+      return type === 'user'
+        ? await this.api.getUser(id, signal)
+        : type === 'organization'
+          ? await this.api.getOrganization(id, signal)
+          : await this.api.getTicket(id, signal);
     } catch (error) {
       if (error instanceof CrmError && error.status === 404) return null;
       throw error;
@@ -119,31 +119,34 @@ export class ZendeskSearch {
     identityMatches: (identity: Json) => boolean,
     signal: AbortSignal,
   ): Promise<CrmRecord[]> {
-    const candidates = new Map<string, CrmRecord>();
+    const candidates = new Map<string, { record: CrmRecord; json: Json }>();
     await Promise.all(
       queries.map(async ({ type, query }) => {
         if (!query) return;
-        await this.scan(query, type, signal, (record) => {
-          candidates.set(`${record.type}:${record.id}`, record);
+        await this.scan(query, type, signal, (record, json) => {
+          candidates.set(`${record.type}:${record.id}`, { record, json });
           return false;
         });
       }),
     );
-    const found: CrmRecord[] = [];
-    const unsure: CrmRecord[] = [];
-    for (const record of candidates.values()) (holds(record) ? found : unsure).push(record);
-    for (const record of unsure.filter((r) => r.type === 'user' && isZendeskId(r.id)).slice(0, MAX_IDENTITY_CHECKS)) {
-      const identities = await this.api.listIdentities(record.id, signal);
-      if (identities.some(identityMatches)) found.push(record);
+    const found: Array<{ record: CrmRecord; json: Json }> = [];
+    const unsure: Array<{ record: CrmRecord; json: Json }> = [];
+    for (const candidate of candidates.values()) (holds(candidate.record) ? found : unsure).push(candidate);
+    for (const candidate of unsure.filter((c) => c.record.type === 'user' && isZendeskId(c.record.id)).slice(0, MAX_IDENTITY_CHECKS)) {
+      const identities = await this.api.listIdentities(candidate.record.id, signal);
+      if (identities.some(identityMatches)) found.push(candidate);
     }
-    return found;
+    const users = await this.reader.records('user', found.filter((c) => c.record.type === 'user').map((c) => c.json), signal);
+    const organizations = await this.reader.records('organization', found.filter((c) => c.record.type === 'organization').map((c) => c.json), signal);
+    return [...users, ...organizations];
   }
 
   /**
-   * Reads a query's pages (newest first) and hands each record of the type to `take` until it returns true.
+   * Reads a query's pages (newest first) and hands each record of the type (bare: no names, for checking) and
+   * its JSON to `take` until it returns true.
    * Resolves to true when the query was read to its end or `take` was satisfied, false when maxScan stopped it.
    */
-  private async scan(query: string, type: ZendeskType, signal: AbortSignal, take: (record: CrmRecord) => boolean): Promise<boolean> {
+  async scan(query: string, type: ZendeskType, signal: AbortSignal, take: (record: CrmRecord, json: Json) => boolean): Promise<boolean> {
     const { pageSize, maxScan } = this.options;
     const first = this.api.url('search', { query, per_page: pageSize, sort_by: 'created_at', sort_order: 'desc' });
     let read = 0;
@@ -152,7 +155,7 @@ export class ZendeskSearch {
       for (const result of results) {
         read++;
         if (result.result_type !== undefined && result.result_type !== type) continue;
-        if (take(toRecord(type, result))) return true;
+        if (take(toRecord(type, result), result)) return true;
       }
       // The Search API answers no page reaching past its 1000th result.
       if (read >= maxScan || read + pageSize > SEARCH_RESULTS_LIMIT) return !page.next_page;

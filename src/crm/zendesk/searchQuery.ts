@@ -1,8 +1,9 @@
-import type { CrmRecord, FieldValue } from '../../domain/crmRecord.js';
+import type { CrmRecord } from '../../domain/crmRecord.js';
 import type { ComparisonOp, FilterExpr, FilterValue } from '../filter.js';
 import { CrmError } from '../port.js';
 import type { CustomField } from './catalog.js';
-import { isZendeskId, TICKET_PRIORITIES, TICKET_STATUSES, type ZendeskType } from './records.js';
+import { evaluate, ORDINALS, type FieldKind, type SearchField } from './filterCheck.js';
+import { isZendeskId, type ZendeskType } from './records.js';
 
 /**
  * Our filter AST in the Zendesk Search API's query language (`type:ticket status:open requester_id:123
@@ -14,9 +15,11 @@ import { isZendeskId, TICKET_PRIORITIES, TICKET_STATUSES, type ZendeskType } fro
  * the answer exact whatever Zendesk's word splitting does, and lets user text reach the query only as
  * whole words inside double quotes:
  * - a Zendesk phrase has no escape character, so words holding `"`, `\` or `*` (or control characters) are
- *   never sent; the longest run of consecutive safe, whole words is. Words cut by `contains`/`startswith`
- *   (the value's first or last word may be part of a longer word) are left out too, except that a
- *   startswith may end with a `word*` prefix when the word is letters and digits only;
+ *   never sent; the longest run of consecutive safe, whole words is. A word cut by `contains`/`startswith`
+ *   (the value's first or last word may be part of a longer word) is sent as a prefix, `word*`, when it
+ *   is letters and digits only: Zendesk finds a word by its start, never by its middle or end (its search
+ *   reference), so `contains "arcia"` does not find "Garcia" here, as it does not in Zendesk itself. Sending
+ *   the words keeps a name search narrow: a bare `type:user` cannot be read past Zendesk's 1,000 results;
  * - "or" has no reliable form in the Search API, so the filter is spread into at most 8 "and" groups, one
  *   query each, whose results are merged;
  * - `!=` is sent as `-field:value` only where `:` is an exact match (statuses, priorities, roles, ids);
@@ -24,13 +27,7 @@ import { isZendeskId, TICKET_PRIORITIES, TICKET_STATUSES, type ZendeskType } fro
  * - a comparison on a field Zendesk cannot search is a CrmError(400, {filter}).
  */
 
-type FieldKind = 'text' | 'id' | 'enum' | 'status' | 'priority' | 'date' | 'other';
 
-interface SearchField {
-  /** The Search API keyword (created_at is searched as "created"). */
-  keyword: string;
-  kind: FieldKind;
-}
 
 const COMMON: Record<string, SearchField> = {
   id: { keyword: 'id', kind: 'id' },
@@ -73,7 +70,6 @@ const NATIVE: Record<ZendeskType, Record<string, SearchField>> = {
   },
 };
 
-const ORDINALS: Partial<Record<FieldKind, readonly string[]>> = { status: TICKET_STATUSES, priority: TICKET_PRIORITIES };
 
 const MAX_GROUPS = 8;
 /** Characters that cannot sit inside a Zendesk phrase: it has no escape for `"`, and `\` / `*` mean things. */
@@ -196,8 +192,7 @@ function clauseFor(cmp: Cmp, field: SearchField): string[] | 'never' {
       return dateClauses(keyword, op, value);
     case 'text':
       if ((op === '=' || op === 'contains' || op === 'startswith') && (typeof value === 'string' || typeof value === 'number')) {
-        const clause = textClause(keyword, String(value), op);
-        return clause ? [clause] : [];
+        return textClauses(keyword, String(value), op);
       }
       return [];
     default:
@@ -245,101 +240,33 @@ function dateClauses(keyword: string, op: ComparisonOp, value: FilterValue): str
 }
 
 /**
- * `keyword:"the longest run of whole, safe words"` (or `keyword:word*` for the start of a startswith), or
- * null when the value has no such words. Words are what whitespace separates: Zendesk may split them
- * further, but it splits the stored text and the phrase alike, so the phrase is always found in a match.
+ * `keyword:"the longest run of whole, safe words"`, and `keyword:word*` for each word `contains` or
+ * `startswith` may have cut (letters and digits only, two at least: one letter would match too much); none
+ * when the value has no such words. Words are what whitespace separates: Zendesk may split them further,
+ * but it splits the stored text and the phrase alike, so the phrase is always found in a match.
  */
-export function textClause(keyword: string, value: string, op: '=' | 'contains' | 'startswith'): string | null {
+export function textClauses(keyword: string, value: string, op: '=' | 'contains' | 'startswith'): string[] {
   const words = [...value.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
-  if (words.length === 0) return null;
-  const openLeft = op === 'contains';
-  const openRight = op !== '=';
-  const whole = (i: number) => {
-    const w = words[i]!;
-    return !(openLeft && w.start === 0) && !(openRight && w.end === value.length);
-  };
+  if (words.length === 0) return [];
+  const cutLeft = (i: number) => op === 'contains' && words[i]!.start === 0;
+  const cutRight = (i: number) => op !== '=' && words[i]!.end === value.length;
   const safe = (i: number) => !UNSAFE.test(words[i]!.text) && WORDLIKE.test(words[i]!.text);
 
   let best: string[] = [];
   let run: string[] = [];
   words.forEach((w, i) => {
-    if (whole(i) && safe(i)) {
+    if (!cutLeft(i) && !cutRight(i) && safe(i)) {
       run.push(w.text);
       if (run.join(' ').length > best.join(' ').length) best = [...run];
     } else run = [];
   });
-  if (best.length > 0) return `${keyword}:"${best.join(' ').toLowerCase()}"`;
-
-  // startswith "fabrikam": the only word is cut on its right; Zendesk's trailing wildcard covers it.
-  const first = words[0]!;
-  if (op === 'startswith' && words.length === 1 && first.start === 0 && PLAIN_WORD.test(first.text)) {
-    return `${keyword}:${first.text.toLowerCase()}*`;
+  const clauses = best.length > 0 ? [`${keyword}:"${best.join(' ').toLowerCase()}"`] : [];
+  const edges = new Set([0, words.length - 1].filter((i) => cutLeft(i) || cutRight(i)));
+  for (const i of edges) {
+    const text = words[i]!.text;
+    if (PLAIN_WORD.test(text) && text.length >= 2) clauses.push(`${keyword}:${text.toLowerCase()}*`);
   }
-  return null;
-}
-
-// --- The exact check -----------------------------------------------------------------------------------
-
-function evaluate(expr: FilterExpr, record: CrmRecord, fields: Map<string, SearchField>): boolean {
-  if (expr.kind !== 'cmp') {
-    return expr.kind === 'and'
-      ? evaluate(expr.left, record, fields) && evaluate(expr.right, record, fields)
-      : evaluate(expr.left, record, fields) || evaluate(expr.right, record, fields);
-  }
-  const actual: FieldValue = expr.field === 'id' ? record.id : (record.fields[expr.field] ?? null);
-  return compare(actual, expr, fields.get(expr.field)?.kind ?? 'other');
-}
-
-/**
- * The grammar's semantics (src/crm/filter.ts): text without regard to case, identifiers exactly; for Zendesk,
- * identifiers are "id" and fields ending in "_id", and statuses and priorities compare in Zendesk's order.
- */
-function compare(actual: FieldValue, cmp: Cmp, kind: FieldKind): boolean {
-  const expected = cmp.value;
-  const exact = cmp.field === 'id' || cmp.field.endsWith('_id');
-  const text = (v: unknown) => String(v ?? '').toLowerCase();
-  const equal = () =>
-    expected === null
-      ? actual === null || actual === ''
-      : typeof expected === 'string'
-        ? exact
-          ? String(actual ?? '') === expected
-          : text(actual) === expected.toLowerCase()
-        : typeof expected === 'number'
-          ? actual !== null && actual !== '' && Number(actual) === expected
-          : actual === expected || text(actual) === String(expected);
-  switch (cmp.op) {
-    case '=':
-      return equal();
-    case '!=':
-      return !equal();
-    case 'contains':
-      return expected !== null && text(actual).includes(text(expected));
-    case 'startswith':
-      return expected !== null && text(actual).startsWith(text(expected));
-    default: {
-      if (actual === null || expected === null) return false;
-      const order = ORDINALS[kind];
-      let a: number | string;
-      let b: number | string;
-      if (order) {
-        a = order.indexOf(text(actual));
-        b = order.indexOf(text(expected));
-        if (a < 0 || b < 0) return false;
-      } else if (typeof expected === 'number') {
-        a = Number(actual);
-        b = expected;
-        if (Number.isNaN(a)) return false;
-      } else {
-        a = String(actual);
-        b = String(expected);
-      }
-      if (cmp.op === '<') return a < b;
-      if (cmp.op === '<=') return a <= b;
-      if (cmp.op === '>') return a > b;
-      return a >= b;
-    }
-  }
+  return clauses;
 }
 
 // --- Search for ANI and email --------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import { CrmError, type ActivityInput } from '../port.js';
-import { commentRecord, isZendeskId, toRecord } from './records.js';
+import type { ZendeskReader } from './reader.js';
+import { isZendeskId, markerLine, noteBody as formatNote } from './records.js';
 import type { Json, ZendeskApi } from './zendeskApi.js';
 
 export interface ZendeskTimelineOptions {
@@ -37,6 +38,7 @@ export class ZendeskTimeline {
 
   constructor(
     private readonly api: ZendeskApi,
+    private readonly reader: ZendeskReader,
     private readonly options: ZendeskTimelineOptions,
   ) {}
 
@@ -55,17 +57,17 @@ export class ZendeskTimeline {
     }
   }
 
-  /** Newest first: a ticket's comments, or a user's timeline tickets. */
+  /** Newest first by the interaction's time: a ticket's comments, or a user's timeline tickets. */
   async listActivities(ref: RecordRef, limit: number, signal: AbortSignal): Promise<CrmRecord[]> {
     if (!isZendeskId(ref.id)) return [];
     try {
       if (ref.type === 'ticket') {
-        const out: CrmRecord[] = [];
+        const comments: Json[] = [];
         for await (const page of this.api.pages(this.api.url(`tickets/${ref.id}/comments`, { sort_order: 'desc' }), signal)) {
-          for (const comment of list(page, 'comments')) out.push(commentRecord(ref.id, comment));
-          if (out.length >= limit || out.length >= MAX_READ) break;
+          comments.push(...list(page, 'comments'));
+          if (comments.length >= limit || comments.length >= MAX_READ) break;
         }
-        return newestFirst(out).slice(0, limit);
+        return newestFirst(await this.reader.comments(ref.id, comments, signal)).slice(0, limit);
       }
       if (ref.type === 'user') return (await this.timelineTickets(ref.id, signal, limit)).slice(0, limit);
       return [];
@@ -92,7 +94,7 @@ export class ZendeskTimeline {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       const ticket = await this.api.getTicket(ticketId, signal);
       const earlier = await this.findNote(ticketId, reference, signal);
-      if (earlier) return { record: commentRecord(ticketId, earlier), created: false };
+      if (earlier) return { record: await this.comment(ticketId, earlier, signal), created: false };
       try {
         const { audit } = await this.api.updateTicket(
           ticketId,
@@ -101,7 +103,7 @@ export class ZendeskTimeline {
         );
         const event = (Array.isArray(audit?.events) ? (audit.events as Json[]) : []).find((e) => e.type === 'Comment');
         if (!event) throw new CrmError('Zendesk added the note but did not say which comment it is', 502);
-        return { record: commentRecord(ticketId, { created_at: audit?.created_at, ...event }), created: true };
+        return { record: await this.comment(ticketId, { created_at: audit?.created_at, ...event }, signal), created: true };
       } catch (error) {
         // 409: the ticket changed since it was read (perhaps another writer added this very note): read again.
         if (!(error instanceof CrmError) || error.status !== 409) throw error;
@@ -124,7 +126,7 @@ export class ZendeskTimeline {
 
   private async ticketForUser(userId: string, activity: ActivityInput, reference: string, signal: AbortSignal) {
     const existing = await this.byReference(reference, signal);
-    if (existing[0]) return { record: toRecord('ticket', existing[0]), created: false };
+    if (existing[0]) return { record: await this.activity(existing[0], signal), created: false };
     await this.api.getUser(userId, signal); // a 404 here is the port's 404
     const assignee = await this.integrationAgent(signal);
     const created = await this.api.createTicket(
@@ -145,9 +147,17 @@ export class ZendeskTimeline {
     if (oldest && String(oldest.id) !== String(created.id)) {
       this.options.logger.warn({ ticketId: String(created.id) }, 'timeline ticket written twice by concurrent writers; deleting the newer one');
       await this.api.deleteTicket(String(created.id), signal);
-      return { record: toRecord('ticket', oldest), created: false };
+      return { record: await this.activity(oldest, signal), created: false };
     }
-    return { record: toRecord('ticket', created), created: true };
+    return { record: await this.activity(created, signal), created: true };
+  }
+
+  private async comment(ticketId: string, json: Json, signal: AbortSignal): Promise<CrmRecord> {
+    return (await this.reader.comments(ticketId, [json], signal))[0]!;
+  }
+
+  private async activity(ticket: Json, signal: AbortSignal): Promise<CrmRecord> {
+    return (await this.reader.ticketActivities([ticket], signal))[0]!;
   }
 
   private async byReference(reference: string, signal: AbortSignal): Promise<Json[]> {
@@ -168,18 +178,18 @@ export class ZendeskTimeline {
   }
 
   private async timelineTickets(userId: string, signal: AbortSignal, limit: number): Promise<CrmRecord[]> {
-    const out: CrmRecord[] = [];
+    const out: Json[] = [];
     let read = 0;
     const first = this.api.url(`users/${userId}/tickets/requested`, { sort_by: 'created_at', sort_order: 'desc' });
     for await (const page of this.api.pages(first, signal)) {
       const tickets = list(page, 'tickets');
       read += tickets.length;
       for (const ticket of tickets) {
-        if (Array.isArray(ticket.tags) && ticket.tags.includes(this.options.tag)) out.push(toRecord('ticket', ticket));
+        if (Array.isArray(ticket.tags) && ticket.tags.includes(this.options.tag)) out.push(ticket);
       }
       if (out.length >= limit || read >= MAX_READ) break;
     }
-    return newestFirst(out);
+    return newestFirst(await this.reader.ticketActivities(out, signal));
   }
 }
 
@@ -188,15 +198,13 @@ function referenceOf(key: string): string {
   return `customer-card:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 
-function markerLine(reference: string): string {
-  return `Customer Card reference: ${reference}`;
-}
-
+/** The note: what the activity says, the interaction's time (when valid) and the reference that keeps it single. */
 function noteBody(activity: ActivityInput, reference: string): string {
   const extra = Object.entries(activity.fields)
     .filter(([, value]) => value !== null && value !== '')
     .map(([name, value]: [string, FieldValue]) => `${name}: ${String(value)}`);
-  return [activity.subject, '', activity.description, ...(extra.length ? ['', ...extra] : []), '', markerLine(reference)].join('\n');
+  const at = Number.isNaN(Date.parse(activity.at)) ? new Date().toISOString() : new Date(activity.at).toISOString();
+  return formatNote(activity.subject, activity.description, extra, at, reference);
 }
 
 function list(page: Json, name: string): Json[] {
@@ -204,8 +212,8 @@ function list(page: Json, name: string): Json[] {
   return Array.isArray(value) ? (value as Json[]) : [];
 }
 
-/** Newest first; Zendesk's times are to the second, so ties go to the higher (later) id. */
+/** Newest first by when the interaction was; ties go to the higher (later) id. */
 function newestFirst(records: CrmRecord[]): CrmRecord[] {
-  const at = (r: CrmRecord) => String(r.fields.created_at ?? '');
+  const at = (r: CrmRecord) => r.canonical.activityDate ?? String(r.fields.created_at ?? '');
   return [...records].sort((a, b) => at(b).localeCompare(at(a)) || Number(b.id) - Number(a.id));
 }

@@ -109,6 +109,12 @@ export class ZendeskApi {
     await this.run(signal, (c) => c.tickets.delete(Number(id)));
   }
 
+  /** Users or organizations by id, at most 100 (GET /users/show_many, /organizations/show_many); unknown ids are left out. */
+  async showMany(kind: 'users' | 'organizations', ids: string[], signal: AbortSignal): Promise<Json[]> {
+    const answer = await this.run(signal, (c) => (kind === 'users' ? c.users : c.organizations).showMany(ids.map(Number)));
+    return Array.isArray(answer[kind]) ? (answer[kind] as Json[]) : [];
+  }
+
   // --- Definitions ---------------------------------------------------------------------------------------
   async userFields(signal: AbortSignal): Promise<Json[]> {
     return (await this.runValue(signal, (c) => c.userfields.list())) as Json[];

@@ -1,10 +1,24 @@
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import type { FilterExpr } from '../filter.js';
-import { CrmError, type ActivityInput, type CallOptions, type Capability, type CrmConnector, type QueryOptions } from '../port.js';
+import {
+  CrmError,
+  type ActivityInput,
+  type CallOptions,
+  type Capability,
+  type CrmConnector,
+  type QueryOptions,
+  type RecordTypeDescription,
+  type SearchableRole,
+  type TextSearchResult,
+} from '../port.js';
 import type { NativeStandardType, StandardRecordType } from '../standardRecords.js';
 import type { AccountCatalog, ZendeskCatalog } from './catalog.js';
-import { isZendeskId, isZendeskType, toRecord, toZendeskWrite, ZENDESK_TYPES, type ZendeskType } from './records.js';
+import { describeZendeskType, type ZendeskDescribeOptions } from './describe.js';
+import type { ZendeskReader } from './reader.js';
+import { isZendeskId, isZendeskType, ZENDESK_TYPES, type ZendeskType } from './records.js';
+import { toZendeskWrite } from './recordWrite.js';
 import type { ZendeskSearch } from './search.js';
+import type { ZendeskTextSearch } from './textSearch.js';
 import type { ZendeskTimeline } from './timeline.js';
 import type { Json, ZendeskApi } from './zendeskApi.js';
 
@@ -47,8 +61,11 @@ export interface ZendeskConnectorParts {
   api: ZendeskApi;
   catalog: ZendeskCatalog;
   search: ZendeskSearch;
+  textSearch: ZendeskTextSearch;
+  reader: ZendeskReader;
   timeline: ZendeskTimeline;
   publicFirstComment: boolean;
+  fieldOptions: ZendeskDescribeOptions;
 }
 
 /** Zendesk Support behind the CrmConnector port: users, organizations and tickets, through node-zendesk. */
@@ -74,21 +91,22 @@ export class ZendeskConnector implements CrmConnector {
     signal.throwIfAborted();
     if ((record.type !== 'user' && record.type !== 'organization') || !isZendeskId(record.id)) return [];
     const path = record.type === 'user' ? `users/${record.id}/tickets/requested` : `organizations/${record.id}/tickets`;
-    const open: CrmRecord[] = [];
+    const open: Json[] = [];
     let read = 0;
     try {
       for await (const page of this.parts.api.pages(this.parts.api.url(path, { sort_by: 'created_at', sort_order: 'desc' }), signal)) {
         const tickets = Array.isArray(page.tickets) ? (page.tickets as Json[]) : [];
         read += tickets.length;
-        for (const ticket of tickets) if (OPEN_STATUSES.includes(String(ticket.status))) open.push(toRecord('ticket', ticket));
+        for (const ticket of tickets) if (OPEN_STATUSES.includes(String(ticket.status))) open.push(ticket);
         if (open.length >= limit || read >= MAX_TICKETS_READ) break;
       }
     } catch (error) {
       if (error instanceof CrmError && error.status === 404) return [];
       throw error;
     }
-    const at = (r: CrmRecord) => String(r.fields.created_at ?? '');
-    return open.sort((a, b) => at(b).localeCompare(at(a)) || Number(b.id) - Number(a.id)).slice(0, limit);
+    const at = (t: Json) => String(t.created_at ?? '');
+    const newest = open.sort((a, b) => at(b).localeCompare(at(a)) || Number(b.id) - Number(a.id)).slice(0, limit);
+    return this.parts.reader.records('ticket', newest, signal);
   }
 
   async query(entity: string, filter: FilterExpr | null, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
@@ -100,7 +118,7 @@ export class ZendeskConnector implements CrmConnector {
     signal.throwIfAborted();
     if (!isZendeskType(ref.type) || !isZendeskId(ref.id)) return null;
     try {
-      return toRecord(ref.type, await this.read(ref.type, ref.id, signal));
+      return await this.parts.reader.record(ref.type, await this.read(ref.type, ref.id, signal), signal);
     } catch (error) {
       if (error instanceof CrmError && error.status === 404) return null;
       throw error;
@@ -120,7 +138,7 @@ export class ZendeskConnector implements CrmConnector {
         : zendeskType === 'organization'
           ? await api.createOrganization(body, signal)
           : await api.createTicket(body, signal);
-    return toRecord(zendeskType, json);
+    return this.parts.reader.record(zendeskType, json, signal);
   }
 
   /**
@@ -141,7 +159,7 @@ export class ZendeskConnector implements CrmConnector {
     else if (type === 'user') json = await api.updateUser(ref.id, body, signal);
     else if (type === 'organization') json = await api.updateOrganization(ref.id, body, signal);
     else json = (await api.updateTicket(ref.id, { ticket: body }, signal)).ticket;
-    return toRecord(type, json);
+    return this.parts.reader.record(type, json, signal);
   }
 
   async logActivity(activity: ActivityInput, { signal }: CallOptions): Promise<{ record: CrmRecord; created: boolean }> {
@@ -152,6 +170,16 @@ export class ZendeskConnector implements CrmConnector {
   async listActivities(ref: RecordRef, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
     return this.parts.timeline.listActivities(ref, limit, signal);
+  }
+
+  async searchText(text: string, roles: readonly SearchableRole[], { signal, limit }: QueryOptions): Promise<TextSearchResult> {
+    signal.throwIfAborted();
+    return this.parts.textSearch.searchText(text, roles, limit, signal);
+  }
+
+  async describe(type: string, { signal }: CallOptions): Promise<RecordTypeDescription> {
+    signal.throwIfAborted();
+    return describeZendeskType(type, this.parts.catalog, this.parts.fieldOptions, signal);
   }
 
   private typeOf(type: string): ZendeskType {

@@ -1,18 +1,9 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZodObject } from 'zod';
 import { parseFilter } from '../../../src/crm/filter.js';
-import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
-import { zendeskConnectorSchema } from '../../../src/crm/zendesk/index.js';
-import { toZendeskWrite } from '../../../src/crm/zendesk/records.js';
-import { textClause } from '../../../src/crm/zendesk/searchQuery.js';
-import type { CrmRecord } from '../../../src/domain/crmRecord.js';
-import { parseCrmConfigurations, type CrmConfiguration, type CrmConfigurations } from '../../../src/workflows/configuration.js';
-import { WorkflowEngine } from '../../../src/workflows/engine.js';
-import type { SearchResult } from '../../../src/workflows/search.js';
+import { CrmError, type ActivityInput, type CrmConnector } from '../../../src/crm/port.js';
+import type { CrmRecord, RecordRef } from '../../../src/domain/crmRecord.js';
 import { describeConnectorContract, seedThroughPort } from '../connectorContract.js';
-import { AGENT_EMAIL, API_TOKEN, OAUTH_ENV, OAUTH_TOKEN, startWire, TOKEN_ENV, ZENDESK_NAMES, zendeskConnector } from './harness.js';
+import { refuseSearchOf, startWire, ZENDESK_NAMES, zendeskConnector } from './harness.js';
 import { parseQuery, type ZendeskWireServer } from './wireServer.js';
 
 const signal = new AbortController().signal;
@@ -26,7 +17,14 @@ const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 describeConnectorContract('Zendesk (local wire server)', async () => {
   const wire = await startWire();
   const connector = zendeskConnector(wire);
-  return { connector, seed: seedThroughPort(connector, ZENDESK_NAMES), names: ZENDESK_NAMES, dispose: () => wire.close() };
+  const setup = {
+    connector,
+    seed: seedThroughPort(connector, ZENDESK_NAMES),
+    names: ZENDESK_NAMES,
+    refuseSearchOf: (type: string) => refuseSearchOf(wire, type),
+    dispose: () => wire.close(),
+  };
+  return setup;
 });
 
 describe('Zendesk connector', () => {
@@ -145,7 +143,8 @@ describe('Zendesk connector', () => {
       const narrow = zendeskConnector(wire, { config: { maxScan: 4 } });
       const m = tag();
       for (let i = 0; i < 6; i++) await crm.create('organization', { name: `${m}x${i} Broad` }, opts);
-      const broad = narrow.query('organization', parseFilter(`name contains "${m}x" and name contains "nothing"`), { signal, limit: 5 });
+      // A value with no word Zendesk can search ("x!" is no word, nor the start of one): every organization is read.
+      const broad = narrow.query('organization', parseFilter(`name contains "x!"`), { signal, limit: 5 });
       await expect(broad).rejects.toMatchObject({ status: 400, fieldErrors: { filter: expect.stringContaining('at most 4') } });
     });
 
@@ -239,11 +238,12 @@ describe('Zendesk connector', () => {
   });
 
   describe('timeline', () => {
-    const activity = (regarding: CrmRecord, key: string) => ({
+    const activity = (regarding: RecordRef, key: string): ActivityInput => ({
       key,
       regarding: { type: regarding.type, id: regarding.id },
       subject: 'Inbound call +1 206 555 0142',
       description: 'Agent: Alex\nNotes: wants a refund',
+      at: '2026-03-04T10:20:30.000Z',
       fields: { interactionId: key, disposition: 'Resolved' },
     });
 
@@ -258,8 +258,10 @@ describe('Zendesk connector', () => {
       const notes = wire.commentsOf(ticket.id).filter((c) => String(c.body).includes('wants a refund'));
       expect(notes).toHaveLength(1);
       expect(notes[0]).toMatchObject({ public: false });
+      // Dated by the call (2026-03-04), the note comes after the ticket's own first comment (written now).
       const listed = await crm.listActivities({ type: 'ticket', id: ticket.id }, { signal, limit: 10 });
-      expect(listed[0]!.id).toBe(first.record.id);
+      expect(listed.map((r) => r.id)).toEqual([expect.any(String), first.record.id]);
+      expect(listed[1]!.canonical.activityDate).toBe('2026-03-04T10:20:30.000Z');
     });
 
     it('writes one note when two processes race on one ticket (Zendesk safe_update)', async () => {
@@ -292,316 +294,7 @@ describe('Zendesk connector', () => {
     it('has no timeline on an organization, and 404 for a missing record', async () => {
       const org = await crm.create('organization', { name: `${tag()} Org timeline` }, opts);
       await expect(crm.logActivity(activity(org, tag()), opts)).rejects.toMatchObject({ status: 400, fieldErrors: { regarding: expect.any(String) } });
-      await expect(crm.logActivity(activity({ type: 'user', id: '999999', name: '', fields: {} }, tag()), opts)).rejects.toMatchObject({ status: 404 });
+      await expect(crm.logActivity(activity({ type: 'user', id: '999999' }, tag()), opts)).rejects.toMatchObject({ status: 404 });
     });
-  });
-
-  describe('credentials', () => {
-    it('reads a rotated token from the environment once after a 401, and goes on', async () => {
-      const env: Record<string, string> = { [TOKEN_ENV]: 'zdtok-old-rotated-away' };
-      const rotated = zendeskConnector(wire, { env });
-      env[TOKEN_ENV] = API_TOKEN; // the admin rotated it after the connector read it
-      const before = wire.requests.length;
-      const user = await rotated.create('user', { name: `${tag()} After rotation` }, opts);
-      expect(user.id).toEqual(expect.any(String));
-      const sent = wire.requests.slice(before).map((r) => r.auth);
-      expect(sent.filter((a) => a === 'none')).toHaveLength(1);
-      expect(sent.at(-1)).toBe('basic');
-    });
-
-    it('reports refused credentials as 401 naming the configuration and variable, never the token, without a loop', async () => {
-      wire.refuseAll = true;
-      try {
-        const before = wire.requests.length;
-        const error = (await crm.findByPhone('+12065550100', opts).catch((e: unknown) => e)) as CrmError;
-        expect(error).toBeInstanceOf(CrmError);
-        expect(error.status).toBe(401);
-        expect(error.message).toContain('zendesk-test');
-        expect(error.message).toContain(TOKEN_ENV);
-        expect(error.message).toContain('do not expire');
-        expect(error.message).not.toContain(API_TOKEN);
-        expect(error.message).not.toContain(Buffer.from(`${AGENT_EMAIL}/token:${API_TOKEN}`).toString('base64'));
-        expect(wire.requests.length - before).toBeLessThanOrEqual(4); // one per phone field, none retried
-      } finally {
-        wire.refuseAll = false;
-      }
-    });
-
-    it('signs in with an OAuth access token as a bearer token', async () => {
-      const oauth = zendeskConnector(wire, {
-        env: { [OAUTH_ENV]: OAUTH_TOKEN },
-        config: { auth: { kind: 'oauth', accessTokenEnv: OAUTH_ENV } },
-      });
-      const before = wire.requests.length;
-      expect((await oauth.create('organization', { name: `${tag()} Bearer` }, opts)).type).toBe('organization');
-      expect(wire.requests.slice(before).map((r) => r.auth)).toContain('bearer');
-    });
-  });
-
-  describe('throttling', () => {
-    it('waits as long as Retry-After says (seconds), then succeeds', async () => {
-      wire.failNext(429, { retryAfter: '1', path: /organizations/ });
-      const started = Date.now();
-      const org = await crm.create('organization', { name: `${tag()} After 429` }, opts);
-      expect(org.id).toEqual(expect.any(String));
-      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    });
-
-    it('honours Retry-After as an HTTP date on 503', async () => {
-      wire.failNext(503, { retryAfter: new Date(Date.now() + 1500).toUTCString(), path: /organizations/ });
-      const started = Date.now();
-      await crm.create('organization', { name: `${tag()} After 503` }, opts);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-    });
-
-    it('gives up when the call’s signal aborts during the wait', async () => {
-      const patient = zendeskConnector(wire, { config: { maxRetryWaitMs: 120_000 } });
-      wire.failNext(429, { retryAfter: '60', path: /search/ });
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(new Error('deadline')), 150);
-      const started = Date.now();
-      await expect(patient.findByEmail('x@example.com', { signal: controller.signal })).rejects.toThrow('deadline');
-      expect(Date.now() - started).toBeLessThan(2000);
-    });
-
-    it('fails at once when Zendesk asks to wait longer than configured, and after maxRetries', async () => {
-      wire.failNext(429, { retryAfter: '90', path: /organizations/ });
-      await expect(crm.create('organization', { name: `${tag()} Too long` }, opts)).rejects.toMatchObject({ status: 429 });
-      wire.failNext(503, { retryAfter: '0', path: /organizations/, times: 4 });
-      const before = wire.requests.length;
-      await expect(crm.create('organization', { name: `${tag()} Never` }, opts)).rejects.toMatchObject({ status: 503 });
-      expect(wire.requests.length - before).toBe(4); // the first try and 3 retries
-    });
-  });
-
-  it('never writes a secret to the log', async () => {
-    const lines: string[] = [];
-    const logger = pino(
-      { level: 'trace' },
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
-    );
-    const env: Record<string, string> = { [TOKEN_ENV]: 'zdtok-stale-5ecret' };
-    const logged = zendeskConnector(wire, { env, logger });
-    env[TOKEN_ENV] = API_TOKEN;
-    wire.failNext(429, { retryAfter: '0', path: /organizations/ });
-    await logged.create('organization', { name: `${tag()} Logged` }, opts);
-    wire.refuseAll = true;
-    await logged.get({ type: 'user', id: String(wire.agentId) }, opts).catch(() => undefined);
-    wire.refuseAll = false;
-    const text = lines.join('\n');
-    expect(lines.length).toBeGreaterThanOrEqual(2); // the retry and the rotation were logged
-    for (const secret of [API_TOKEN, 'zdtok-stale-5ecret', Buffer.from(`${AGENT_EMAIL}/token:${API_TOKEN}`).toString('base64'), 'Authorization']) {
-      expect(text).not.toContain(secret);
-    }
-  });
-});
-
-describe('Zendesk mapping', () => {
-  const none = { userFields: [], organizationFields: [], ticketFields: [], customStatuses: [] };
-
-  it('makes a user’s name of first and last name when the account has no such custom fields', () => {
-    const plan = toZendeskWrite('user', { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' }, 'create', none, { publicFirstComment: false });
-    expect(plan.body).toEqual({ name: 'Ada Lovelace', email: 'ada@example.com' });
-    expect(() => toZendeskWrite('user', { first_name: 'Ada' }, 'update', none, { publicFirstComment: false })).toThrow(CrmError);
-  });
-
-  it('writes text-only memorialization values as the custom field types want them', () => {
-    const catalog = {
-      ...none,
-      userFields: [
-        { id: 1, key: 'vip', type: 'checkbox', title: 'VIP' },
-        { id: 2, key: 'calls', type: 'integer', title: 'Calls' },
-        { id: 3, key: 'last_call_at', type: 'date', title: 'Last call' },
-      ],
-    };
-    const plan = toZendeskWrite('user', { vip: 'TRUE', calls: '12', last_call_at: '2026-03-14T09:30:00.000Z', tags: 'a, b c' }, 'update', catalog, { publicFirstComment: false });
-    expect(plan.body).toEqual({ tags: ['a', 'b', 'c'], user_fields: { vip: true, calls: 12, last_call_at: '2026-03-14' } });
-    expect(() => toZendeskWrite('user', { calls: 'many' }, 'update', catalog, { publicFirstComment: false })).toThrow(/cannot take/);
-  });
-
-  it('puts only whole, quotable words of user text in a Zendesk phrase', () => {
-    expect(textClause('name', 'Maria Garcia', '=')).toBe('name:"maria garcia"');
-    expect(textClause('name', 'say "hi" to O\'Brien now', '=')).toBe("name:\"to o'brien now\"");
-    expect(textClause('name', 'aria Garc', 'contains')).toBeNull();
-    expect(textClause('name', 'x aria Garcia y', 'contains')).toBe('name:"aria garcia"');
-    expect(textClause('name', 'Fabri', 'startswith')).toBe('name:fabri*');
-    expect(textClause('name', 'Fabri*', 'startswith')).toBeNull();
-    expect(textClause('name', '"', '=')).toBeNull();
-  });
-});
-
-describe('zendeskConnectorSchema', () => {
-  const valid = {
-    type: 'zendesk',
-    instanceUrl: 'https://acme.zendesk.com',
-    auth: { kind: 'api-token', email: 'integration@acme.example', apiTokenEnv: 'SECRET_ZENDESK_API_TOKEN' },
-    userPhoneFields: ['mobile_phone'],
-    organizationPhoneFields: ['phone'],
-  };
-  const issues = (json: unknown) => {
-    const parsed = zendeskConnectorSchema.safeParse(json);
-    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  };
-
-  it('accepts the documented example and fills the defaults', () => {
-    const parsed = zendeskConnectorSchema.parse(valid);
-    expect(parsed).toMatchObject({ timelineTag: 'customer_card_timeline', pageSize: 100, maxScan: 1000, publicFirstComment: false });
-    expect(issues({ ...valid, auth: { kind: 'oauth', accessTokenEnv: 'SECRET_ZD_OAUTH' } })).toEqual([]);
-    // A plain object schema, so that the configurations file can put it in its discriminated union.
-    expect(zendeskConnectorSchema).toBeInstanceOf(ZodObject);
-  });
-
-  it('rejects bad blocks, naming the key', () => {
-    expect(issues({ ...valid, auth: { ...valid.auth, apiTokenEnv: undefined, apiToken: 'abc123' } }).join('\n')).toMatch(/auth\.apiTokenEnv: is required[\s\S]*apiToken/);
-    expect(issues({ ...valid, auth: { ...valid.auth, apiTokenEnv: 'my-secret-value' } })).toEqual([expect.stringMatching(/^auth\.apiTokenEnv: must be the NAME/)]);
-    expect(issues({ ...valid, auth: { kind: 'password' } })).toEqual([expect.stringMatching(/^auth\.kind: kind must be "api-token"/)]);
-    expect(issues({ ...valid, instanceUrl: undefined })).toEqual([expect.stringMatching(/^instanceUrl: is required/)]);
-    expect(issues({ ...valid, instanceUrl: 'http://acme.zendesk.com' })).toEqual([expect.stringMatching(/^instanceUrl: must use https/)]);
-    expect(issues({ ...valid, instanceUrl: 'https://acme.zendesk.com/api/v2' })).toEqual([expect.stringMatching(/^instanceUrl: must be the bare Zendesk URL/)]);
-    expect(issues({ ...valid, instanceUrl: 'acme' })).toEqual([expect.stringMatching(/^instanceUrl: must be the Zendesk URL/)]);
-    expect(issues({ ...valid, userPhoneFields: ['mobile phone'] })).toEqual([expect.stringMatching(/^userPhoneFields\.0: must be the key/)]);
-    expect(issues({ ...valid, pageSize: 500 })).toEqual([expect.stringMatching(/^pageSize: must be at most 100/)]);
-    expect(issues({ ...valid, apiVersion: 'v3' })).toEqual([expect.stringMatching(/apiVersion/)]);
-  });
-});
-
-describe('Zendesk through the workflow engine', () => {
-  let wire: ZendeskWireServer;
-  let crm: CrmConnector;
-  let engine: WorkflowEngine;
-
-  const configurations = (): CrmConfigurations => {
-    const parsed = parseCrmConfigurations(
-      JSON.stringify({
-        configurations: [
-          {
-            id: 'zendesk',
-            name: 'Zendesk Support',
-            connector: { type: 'embedded' },
-            workflows: [
-              { id: 'search-ani', name: 'Search for ANI', kind: 'search', variant: 'ani' },
-              { id: 'custom-search', name: 'Custom Search', kind: 'search', variant: 'custom' },
-              { id: 'create-ticket', name: 'Create Ticket', kind: 'create', variant: 'standard', recordType: 'ticket' },
-              { id: 'create-user', name: 'Create User', kind: 'create', variant: 'standard', recordType: 'user' },
-              { id: 'create-lead', name: 'Create Lead', kind: 'create', variant: 'standard', recordType: 'lead' },
-              { id: 'create-custom-record', name: 'Create Custom Record', kind: 'create', variant: 'custom' },
-              { id: 'update-record', name: 'Update Record', kind: 'update' },
-              { id: 'timeline', name: 'Timeline', kind: 'timeline', subject: 'Inbound call' },
-              { id: 'memorialize', name: 'Data Memorialization', kind: 'memorialization' },
-            ],
-            memorializationMappings: [
-              { source: 'interaction.endedAt', target: 'last_call_at', recordTypes: ['user'] },
-              { source: 'agent.name', target: 'last_agent', recordTypes: ['user'] },
-            ],
-          },
-        ],
-      }),
-      'test',
-    );
-    // The registry (not this connector's business) will know "zendesk"; the engine only passes it through.
-    const zendesk = { type: 'zendesk', instanceUrl: 'https://acme.zendesk.com', auth: { kind: 'api-token', email: AGENT_EMAIL, apiTokenEnv: TOKEN_ENV } };
-    parsed.configurations[0]!.connector = zendesk as unknown as CrmConfiguration['connector'];
-    return parsed;
-  };
-
-  beforeAll(async () => {
-    wire = await startWire();
-    crm = zendeskConnector(wire);
-    engine = new WorkflowEngine({
-      configurations: configurations(),
-      connectorFor: () => crm,
-      logger: pino({ level: 'silent' }),
-      defaultRegion: 'US',
-    });
-  });
-  afterAll(async () => {
-    await wire?.close();
-  });
-
-  const run = <T = unknown>(workflowId: string, workflowInput: unknown) =>
-    engine.execute<T>({ configurationId: 'zendesk', workflowId, payload: JSON.stringify({ workflowInput }) });
-  const interaction = (id: string) => ({
-    id,
-    ani: '+12065550142',
-    channel: 'voice',
-    startedAt: '2026-03-14T09:20:00.000Z',
-    endedAt: '2026-03-14T09:30:00.000Z',
-    durationSeconds: 600,
-    disposition: 'Resolved',
-    notes: 'Replacement sent',
-  });
-
-  it('runs the standard creates, a search for ANI with open cases, a custom search, update, timeline and memorialization', async () => {
-    const m = tag();
-    const user = await run<{ record: CrmRecord }>('create-user', { firstName: 'Maria', lastName: `Garcia ${m}`, email: `${m}.maria@example.com`, phone: '(206) 555-0142' });
-    expect(user).toMatchObject({ branch: 'Success', resultSet: { record: { type: 'user', name: `Maria Garcia ${m}`, fields: { first_name: 'Maria', last_name: `Garcia ${m}` } } } });
-    const userId = user.resultSet!.record.id;
-
-    const ticket = await run<{ record: CrmRecord }>('create-ticket', { subject: 'Damaged shipment', description: 'Box crushed', priority: 'High', contactId: userId });
-    expect(ticket).toMatchObject({ branch: 'Success', resultSet: { record: { type: 'ticket', fields: { priority: 'high', requester_id: userId, description: 'Box crushed' } } } });
-    const ticketId = ticket.resultSet!.record.id;
-
-    const ani = await run<SearchResult>('search-ani', { phoneNumber: '+1 206 555 0142' });
-    expect(ani.branch).toBe('Success');
-    expect(ani.resultSet!.records.map((r) => r.id)).toEqual([userId]);
-    expect(ani.resultSet!.related.map((r) => r.id)).toEqual([ticketId]);
-
-    const custom = await run<SearchResult>('custom-search', { search: { entity: 'ticket', filter: `requester_id = "${userId}" and status != "closed"` } });
-    expect(custom).toMatchObject({ branch: 'Success' });
-    expect(custom.resultSet!.records.map((r) => r.id)).toEqual([ticketId]);
-
-    const updated = await run<{ record: CrmRecord }>('update-record', { entity: 'ticket', id: ticketId, fields: { status: 'pending' } });
-    expect(updated).toMatchObject({ branch: 'Success', resultSet: { record: { fields: { status: 'pending' } } } });
-
-    const acw = { regarding: { entity: 'user', id: userId }, interaction: interaction(`int-${m}`), agent: { id: 'agent-7', name: 'Alex Agent' } };
-    const before = wire.ticketCount();
-    const first = await run<{ created: boolean }>('timeline', acw);
-    const second = await run<{ created: boolean }>('timeline', acw);
-    expect([first.branch, first.resultSet?.created, second.branch, second.resultSet?.created]).toEqual(['Success', true, 'Success', false]);
-    expect(wire.ticketCount()).toBe(before + 1);
-
-    const memo = await run<{ record: CrmRecord }>('memorialize', acw);
-    expect(memo).toMatchObject({ branch: 'Success', resultSet: { record: { fields: { last_call_at: '2026-03-14', last_agent: 'Alex Agent' } } } });
-  });
-
-  it('maps Zendesk refusals to the branches: field errors, no leads, refused credentials', async () => {
-    const lead = await run('create-lead', { lastName: 'Doe', company: 'Acme' });
-    expect(lead).toMatchObject({ branch: 'InvalidWorkflow', errorArgs: { message: expect.stringContaining('no standard "lead" record') } });
-
-    const bad = await run('create-custom-record', { entity: 'ticket', fields: { subject: 'x', priority: 'Extreme' } });
-    expect(bad).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'priority' } });
-
-    const missing = await run('update-record', { entity: 'user', id: '424242', fields: { title: 'x' } });
-    expect(missing).toMatchObject({ branch: 'ValidationError', errorArgs: { field: 'workflowInput.id' } });
-
-    wire.refuseAll = true;
-    try {
-      const refused = await run('search-ani', { phoneNumber: '+12065550142' });
-      expect(refused).toMatchObject({ branch: 'InternalError', errorArgs: { message: expect.stringContaining('refused the credentials') } });
-      expect(JSON.stringify(refused)).not.toContain(API_TOKEN);
-    } finally {
-      wire.refuseAll = false;
-    }
-  });
-
-  it('creates the catalogue’s contact, account and case as user, organization and ticket', async () => {
-    const m = tag();
-    const account = await crm.create('organization', { name: `${m} Contoso` }, opts);
-    const { standardTypes } = crm;
-    expect(standardTypes.contact?.type).toBe('user');
-    expect(standardTypes.account).toEqual({ type: 'organization', fields: { name: 'name' } });
-    expect(standardTypes.case?.fields.contactId).toBe('requester_id');
-    const contact = await crm.create('user', { first_name: 'Chris', last_name: `Doe ${m}`, organization_id: account.id }, opts);
-    expect(contact.fields).toMatchObject({ name: `Chris Doe ${m}`, organization_id: account.id });
-    const openCases = await crm.openCases({ type: 'organization', id: account.id }, { signal, limit: 5 });
-    expect(openCases).toEqual([]);
-    const ticket = await crm.create('ticket', { subject: 'Org case', requester_id: contact.id }, opts);
-    expect(ticket.fields.organization_id).toBe(account.id);
-    expect((await crm.openCases({ type: 'organization', id: account.id }, { signal, limit: 5 })).map((r) => r.id)).toEqual([ticket.id]);
   });
 });
