@@ -61,10 +61,12 @@ function keyControls(card: AdaptiveCard): void {
   const keyAction = (action: Action, opener: string | undefined): void => {
     const element = action.renderedElement;
     const key = actionKey(action);
-    if (element && !element.dataset.focusKey) {
+    if (element) {
       element.dataset.focusKey = key;
       const record = recordOf(action);
-      const fallback = opener ?? (record ? `record|${record}` : undefined);
+      // Seen again from its ShowCard (a card's getAllActions may hold its ShowCards' actions too): the
+      // form's button is its stand-in.
+      const fallback = opener ?? element.dataset.focusFallback ?? (record ? `record|${record}` : undefined);
       if (fallback) element.dataset.focusFallback = fallback;
       if (record) element.dataset.focusRecord = `record|${record}`;
     }

@@ -65,6 +65,8 @@ export class CardView {
     const card = new AdaptiveCard();
     card.hostConfig = this.hostConfig(this.theme);
     card.onExecuteAction = (action) => this.execute(action);
+    // A ShowCard's form is drawn when it first opens: its controls get their keys and headings then.
+    card.onInlineCardExpanded = () => improveRenderedCard(card);
     const context = new SerializationContext();
     card.parse(json, context);
     const element = card.render();
@@ -72,6 +74,8 @@ export class CardView {
     this.card = card;
     this.edited = false;
     this.host.replaceChildren(element);
+    // A card just drawn is never waiting on an action: an inert host could not take the focus back.
+    this.setEnabled(true);
     improveRenderedCard(card);
     this.markSections();
     this.remembered = undefined;

@@ -5,6 +5,7 @@ import { browserAvailable } from '../support/browser.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { launchChromium, pickLocalIdentity } from '../tabs/tabPage.js';
 import { axeViolations, type Violation } from './axe.js';
+import { contrast, over, parseCss } from './contrast.js';
 
 const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 const THEMES = ['default', 'dark', 'contrast'] as const;
@@ -82,6 +83,56 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
         'details, edit form': () => button(page, 'Edit').click(),
       });
       expect(found).toEqual({});
+      await page.close();
+    });
+  }
+
+  /** Each visible input of the card: its border and placeholder colours, its own background and the one around it. */
+  const inputColours = (page: Page) =>
+    page.locator('#card input, #card textarea, #card select').evaluateAll((inputs) => {
+      const backgroundOf = (from: Element | null): string => {
+        for (let e = from; e; e = e.parentElement) {
+          const colour = getComputedStyle(e).backgroundColor;
+          if (!/rgba\(.*,\s*0\)$|transparent/.test(colour)) return colour;
+        }
+        return 'rgb(255, 255, 255)';
+      };
+      return inputs
+        .filter((i) => i.getClientRects().length)
+        .map((i) => ({
+          id: i.id,
+          border: getComputedStyle(i).borderTopColor,
+          placeholder: i.hasAttribute('placeholder') ? getComputedStyle(i, '::placeholder').color : undefined,
+          own: backgroundOf(i),
+          around: backgroundOf(i.parentElement),
+        }));
+    });
+
+  for (const theme of THEMES) {
+    it(`draws input borders at 3:1 against the card and placeholders at 4.5:1 (${theme}); in contrast, tinted containers have an edge`, async () => {
+      const page = await open(theme);
+      await button(page, 'New record').click(); // its two inputs have placeholders
+      const inputs = await inputColours(page);
+      expect(inputs.length).toBeGreaterThanOrEqual(2);
+      expect(inputs.filter((i) => i.placeholder).length).toBeGreaterThanOrEqual(2);
+      for (const input of inputs) {
+        const around = over(parseCss(input.around), [255, 255, 255, 1]);
+        const own = over(parseCss(input.own), around);
+        const border = contrast(over(parseCss(input.border), own), around);
+        expect(border, `border of ${input.id} in ${theme}: ${border.toFixed(2)}:1`).toBeGreaterThanOrEqual(3);
+        if (input.placeholder) {
+          const placeholder = contrast(over(parseCss(input.placeholder), own), own);
+          expect(placeholder, `placeholder of ${input.id} in ${theme}: ${placeholder.toFixed(2)}:1`).toBeGreaterThanOrEqual(4.5);
+        }
+      }
+      if (theme === 'contrast') {
+        const edges = await page.locator('#card .tab-tinted').evaluateAll((containers) => containers.map((c) => ({ style: getComputedStyle(c).borderTopStyle, colour: getComputedStyle(c).borderTopColor })));
+        expect(edges.length).toBeGreaterThanOrEqual(2); // the header and the banner at least
+        for (const edge of edges) {
+          expect(edge.style).toBe('solid');
+          expect(contrast(parseCss(edge.colour), [0, 0, 0, 1])).toBeGreaterThanOrEqual(3);
+        }
+      }
       await page.close();
     });
   }

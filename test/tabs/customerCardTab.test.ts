@@ -79,7 +79,8 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
     const updatesOfChat = () => bot.recorded.filter((r) => r.kind === 'update' && r.targetId === chat.messageId);
     const updatesBefore = updatesOfChat().length;
     const link = page.locator('#card button[title^="Link CS-1001"]');
-    expect(await link.getAttribute('aria-label')).toBe('Link');
+    // Named with its record (a screen reader hears which record), not "Link" as the others.
+    expect(await link.getAttribute('aria-label')).toBe('Link: CS-1001 Damaged shipment');
     await link.click();
     await page.locator('#card').getByText(/Linked CS-1001 Damaged shipment/).waitFor();
     expect(await textOf(page, '#card')).toMatch(/Current Interaction \(2\)/);
