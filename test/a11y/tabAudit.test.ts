@@ -9,6 +9,8 @@ import { contrast, over, parseCss } from './contrast.js';
 
 const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 const THEMES = ['default', 'dark', 'contrast'] as const;
+/** Each test walks Chromium through several states, each audited: on 2 shared cores that takes a while. */
+const AUDIT_TIMEOUT = 90_000;
 
 /**
  * The tab's Customer Card and Details audited with axe-core (WCAG 2.1 A and AA rules) in Teams' three themes,
@@ -84,7 +86,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
       });
       expect(found).toEqual({});
       await page.close();
-    });
+    }, AUDIT_TIMEOUT);
   }
 
   /** Each visible input of the card: its border and placeholder colours, its own background and the one around it. */
@@ -134,7 +136,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
         }
       }
       await page.close();
-    });
+    }, AUDIT_TIMEOUT);
   }
 
   it('After Call Work, with its form open, in the three themes: no violation', async () => {
@@ -148,5 +150,5 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
       await page.close();
     }
     expect(found).toEqual({});
-  });
+  }, AUDIT_TIMEOUT);
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
@@ -93,14 +93,10 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
     await page.waitForTimeout(300);
     expect(await textOf(page, '#card')).toMatch(/Note: Linked CS-1001/);
 
-    // For review, and (UPDATE_DOCS_SCREENSHOT=1) as the README's picture of the product.
+    // For review (the README's pictures are taken by `npm run screenshots`, scripts/screenshots.ts).
     mkdirSync('test-results', { recursive: true });
     await page.mouse.move(0, 0);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    if (process.env.UPDATE_DOCS_SCREENSHOT) {
-      mkdirSync('docs', { recursive: true });
-      copyFileSync(SCREENSHOT, 'docs/customer-card-tab.png');
-    }
   });
 
   it('keeps a record\'s details open when the card changes meanwhile, says so, and goes back to the latest card', async () => {
