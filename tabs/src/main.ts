@@ -1,6 +1,7 @@
 import './tab.css';
 import { bannerText } from './cardAccessibility.js';
 import { CardView, type CardClick } from './cardView.js';
+import { focusHeading } from './focusKeeper.js';
 import { showLocalIdentityPicker } from './localIdentity.js';
 import { followCard, type LiveState } from './liveUpdates.js';
 import { ApiError, TabApi, type Credentials, type TabView } from './tabApi.js';
@@ -27,7 +28,10 @@ class CustomerCardTab {
   ) {
     this.card = new CardView(ui.card, theme, (click) => void this.act(click));
     ui.showLatest.addEventListener('click', () => {
-      if (this.held) this.show(this.held);
+      if (!this.held) return;
+      this.show(this.held);
+      // The button hides with the note: the keyboard goes on to the card it showed, not to the page's top.
+      focusHeading(this.ui.card);
     });
   }
 

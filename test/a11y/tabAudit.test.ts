@@ -29,6 +29,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
     [bot, browser] = await Promise.all([startBot(store), launchChromium()]);
     agent = bot.user('agent-1', 'Ana Agent');
     await agent.install();
+    await bot.user('agent-2', 'Ben Agent').install(); // an agent with no call: the empty state
     context = await browser.newContext({ viewport: { width: 760, height: 720 } });
     const page = await context.newPage();
     await page.goto(`${bot.url}/tabs/index.html`);
@@ -138,6 +139,24 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
       await page.close();
     }, AUDIT_TIMEOUT);
   }
+
+  it('the local identity picker and the empty state, in the three themes: no violation', async () => {
+    const found: Record<string, Violation[]> = {};
+    for (const theme of THEMES) {
+      const fresh = await browser.newContext({ viewport: { width: 760, height: 720 } }); // nobody picked yet
+      const page = await fresh.newPage();
+      await page.goto(`${bot.url}/tabs/index.html?theme=${theme}`);
+      await page.getByRole('heading', { name: /Local identity/ }).waitFor();
+      const picker = await axeViolations(page);
+      if (picker.length) found[`picker, ${theme}`] = picker;
+      await pickLocalIdentity(page, 'aad-agent-2');
+      await page.getByRole('heading', { name: 'No open interaction' }).waitFor();
+      const empty = await axeViolations(page);
+      if (empty.length) found[`empty, ${theme}`] = empty;
+      await fresh.close();
+    }
+    expect(found).toEqual({});
+  }, AUDIT_TIMEOUT);
 
   it('After Call Work, with its form open, in the three themes: no violation', async () => {
     await agent.hangup();

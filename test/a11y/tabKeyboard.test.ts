@@ -105,15 +105,39 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
     expect(await focused(page)).toBe('Search');
   });
 
-  it('wraps its button rows at 375 px and reflows at 320 px (nothing cut off, no sideways scroll)', async () => {
-    for (const width of [375, 320]) {
-      await page.setViewportSize({ width, height: 900 });
-      const outside = await page.locator('#card button').evaluateAll((buttons, w) =>
-        buttons.filter((b) => b.getClientRects().length && (b.getBoundingClientRect().right > w || b.getBoundingClientRect().left < 0)).map((b) => b.getAttribute('aria-label')), width);
-      expect(outside, `buttons cut off at ${width} px`).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `sideways scroll at ${width} px`).toBeLessThanOrEqual(width);
-    }
+  it('wraps its button rows at 375 px and reflows at 320 px (nothing cut off, no sideways scroll), forms and Details too', async () => {
+    const check = async (what: string) => {
+      for (const width of [375, 320]) {
+        await page.setViewportSize({ width, height: 900 });
+        const outside = await page.locator('#card button, #card input, #card textarea, #card select').evaluateAll((controls, w) =>
+          controls
+            .filter((c) => c.getClientRects().length && (c.getBoundingClientRect().right > w || c.getBoundingClientRect().left < 0))
+            .map((c) => c.getAttribute('aria-label') ?? c.id),
+          width);
+        expect(outside, `${what}: controls cut off at ${width} px`).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${what}: sideways scroll at ${width} px`).toBeLessThanOrEqual(width);
+      }
+    };
+    await check('the card');
+    await page.locator('#card button[aria-label="New record"]').click();
+    await check('the New record form');
+    await page.locator('#card').getByRole('button', { name: 'Details: Maria Garcia' }).click();
+    await page.locator('#card').getByText('Contact: Maria Garcia').waitFor();
+    await page.locator('#card').getByRole('button', { name: 'Edit' }).click();
+    await check('Details with its edit form');
+    await page.locator('#card').getByRole('button', { name: 'Back to the Customer Card' }).click();
+    await page.locator('#card').getByText('Current Interaction (1)').waitFor();
     await page.setViewportSize({ width: 760, height: 900 });
+  });
+
+  it('after "Show the latest card" (the card changed while typing), the focus goes to that card, not the page\'s top', async () => {
+    await page.locator('#card button[aria-label="Search"][aria-expanded]').click();
+    await page.locator('#card').getByLabel('Name, phone, email or case number').fill('Gar');
+    const owner = await agent.currentCard(interactionId);
+    await agent.clickCard(actionOf(owner, 'Link', { recordId: DEMO.mariaCase.id }));
+    await page.getByRole('button', { name: 'Show the latest card' }).click();
+    await page.locator('#card').getByText('Current Interaction (2)').waitFor();
+    expect(await focused(page)).toBe('Customer Card');
   });
 
   it('draws the whole focus outline of the card\'s buttons (no ancestor clips it)', async () => {
