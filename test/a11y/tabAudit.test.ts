@@ -30,7 +30,8 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
     agent = bot.user('agent-1', 'Ana Agent');
     await agent.install();
     await bot.user('agent-2', 'Ben Agent').install(); // an agent with no call: the empty state
-    context = await browser.newContext({ viewport: { width: 760, height: 720 } });
+    // No fades: what axe measures is the card as it stays, not halfway through a transition.
+    context = await browser.newContext({ viewport: { width: 760, height: 720 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${bot.url}/tabs/index.html`);
     await pickLocalIdentity(page, 'aad-agent-1'); // remembered by this browser for the pages below
@@ -56,6 +57,8 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
     const found: Record<string, Violation[]> = {};
     for (const [state, step] of Object.entries(steps)) {
       await step();
+      // Not while an action runs (the card is dimmed then) or its fade ends: axe would measure a dimmed card.
+      await page.waitForFunction(() => getComputedStyle(document.getElementById('card')!).opacity === '1');
       const violations = await axeViolations(page);
       if (violations.length) found[state] = violations;
     }
