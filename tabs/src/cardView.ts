@@ -108,6 +108,9 @@ export class CardView {
   setEnabled(enabled: boolean): void {
     this.host.toggleAttribute('inert', !enabled);
     this.host.setAttribute('aria-busy', String(!enabled));
+    // `inert` dropped the focus to the body: an action that failed (the card stays as it was) gives it back.
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (enabled && lost && this.remembered?.isConnected) this.remembered.focus();
   }
 
   /**

@@ -140,6 +140,17 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
     expect(await focused(page)).toBe('Customer Card');
   });
 
+  it('keeps the focus on the button when its action does not go through (the card stays as it was)', async () => {
+    await page.route('**/api/tab/action', (route) => route.abort());
+    try {
+      await page.locator('#card').getByRole('button', { name: 'Details: Maria Garcia' }).press('Enter');
+      await page.locator('#problem').getByText(/did not go through/).waitFor();
+      await expect.poll(() => focused(page)).toBe('Details: Maria Garcia');
+    } finally {
+      await page.unroute('**/api/tab/action');
+    }
+  });
+
   it('draws the whole focus outline of the card\'s buttons (no ancestor clips it)', async () => {
     const clipped = await page.locator('#card button').evaluateAll((buttons) =>
       buttons
