@@ -35,14 +35,21 @@ function start(command: string, args: string[], env: Record<string, string>): Ch
   child.unref();
   return child;
 }
-function stop(child: ChildProcess | undefined): void {
-  if (child?.pid) {
+/** Stops a child's process group: SIGTERM, then SIGKILL for what is still there after 5 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  const signal = (name: NodeJS.Signals | 0): boolean => {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid!, name);
+      return true;
     } catch {
-      // already gone
+      return false; // the group is gone
     }
+  };
+  if (!child.pid || !signal('SIGTERM')) return;
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    if (!signal(0)) return; // 0: only asks whether the group is still there
   }
+  signal('SIGKILL');
 }
 
 async function waitUntilUp(url: string, what: string, seconds = 120): Promise<void> {
@@ -134,6 +141,6 @@ try {
   for (const theme of ['light', 'dark'] as const) await tab(browser, botUrl, theme);
 } finally {
   await browser?.close();
-  children.forEach(stop);
+  await Promise.all(children.map(stop));
   rmSync(dataDir, { recursive: true, force: true });
 }
