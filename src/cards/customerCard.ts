@@ -13,6 +13,7 @@ import {
   heading,
   input,
   plain,
+  recordAction,
   showCard,
   text,
   trimText,
@@ -237,11 +238,11 @@ function recordBlock(record: RecordView, ids: { interactionId: string }, open: b
   if (open) {
     actions.push(
       record.linked
-        ? execute('Unlink', VERBS.unlink, ref, { tooltip: `Unlink ${record.name}: nothing will be written to it for this interaction` })
-        : execute('Link', VERBS.link, ref, { style: 'positive', tooltip: `Link ${record.name} to this interaction` }),
+        ? recordAction('Unlink', record.name, VERBS.unlink, ref, { tooltip: `Unlink ${record.name}: nothing will be written to it for this interaction` })
+        : recordAction('Link', record.name, VERBS.link, ref, { style: 'positive', tooltip: `Link ${record.name} to this interaction` }),
     );
   }
-  if (viewer === 'owner') actions.push(execute('Details', VERBS.details, ref, { tooltip: `All fields and activities of ${record.name}` }));
+  if (viewer === 'owner') actions.push(recordAction('Details', record.name, VERBS.details, ref, { tooltip: `All fields and activities of ${record.name}` }));
   if (open && view.can.createCase && record.linked && record.ref.type === 'contact') {
     actions.push(showCard('New case', caseForm(), [execute('Create case', VERBS.createCase, ids, { style: 'positive' })]));
   }
@@ -336,7 +337,7 @@ function mergeDialog(view: CustomerCardView, customer: NonNullable<CustomerCardV
     container(
       [
         text(`**${plain(trimText(d.name, 80))}** · ${plain(trimText(d.identifiers.join(', '), 120))}`),
-        actionSet([execute('Merge into this card', VERBS.mergeCustomer, { ...ids, customerId: d.id }, { tooltip: `Merge ${d.name}'s card into ${customer.name}'s: identifiers and interactions move, nothing is deleted in the CRM` })]),
+        actionSet([recordAction('Merge into this card', d.name, VERBS.mergeCustomer, { ...ids, customerId: d.id }, { tooltip: `Merge ${d.name}'s card into ${customer.name}'s: identifiers and interactions move, nothing is deleted in the CRM` })]),
       ],
       { separator: true },
     ),

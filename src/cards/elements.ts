@@ -38,9 +38,31 @@ export function actionSet(actions: Action[]): Element {
   return { type: 'ActionSet', actions };
 }
 
-/** Universal Action: Teams sends an adaptiveCard/action invoke with this verb and data (plus any inputs). */
+/**
+ * Universal Action: Teams sends an adaptiveCard/action invoke with this verb and data (plus any inputs).
+ * Its inputs are said, never left to the host's default: 'auto' (the inputs of the card it sits in and of the
+ * cards around it: a form's own action, in the form's own ShowCard) unless told 'none'.
+ */
 export function execute(title: string, verb: string, data: Record<string, unknown>, options: Record<string, unknown> = {}): Action {
-  return { type: 'Action.Execute', title, verb, data, ...options };
+  return { type: 'Action.Execute', title, verb, data, associatedInputs: 'auto', ...options };
+}
+
+/** How long a record's name may be in a button's title: enough to tell records apart, short enough to wrap. */
+const NAME_IN_TITLE = 40;
+
+/**
+ * A button acting on one record of a list, named with it ("Details: Maria Garcia"): the renderers (Teams' and
+ * the tab's) make the title the button's accessible name, so three "Details" buttons would sound alike. It
+ * sends no input: a form elsewhere on the card is neither checked nor sent by it.
+ */
+export function recordAction(title: string, recordName: string, verb: string, data: Record<string, unknown>, options: Record<string, unknown> = {}): Action {
+  return execute(recordActionTitle(title, recordName), verb, data, { associatedInputs: 'none', ...options });
+}
+
+/** The title recordAction gives: `Details: Maria Garcia`. */
+export function recordActionTitle(title: string, recordName: string): string {
+  const name = trimText(recordName.replace(/\s+/g, ' ').trim(), NAME_IN_TITLE);
+  return name ? `${title}: ${name}` : title;
 }
 
 export function showCard(title: string, body: Element[], actions: Action[]): Action {

@@ -40,7 +40,7 @@ function build(details: RecordDetails, limit: number): Element {
   }
   if (details.activities.length > limit) body.push(text(`Showing ${limit} of ${details.activities.length} activities.`, { isSubtle: true }));
 
-  const actions = [execute('Back to the Customer Card', VERBS.show, { interactionId: details.interactionId })];
+  const actions = [execute('Back to the Customer Card', VERBS.show, { interactionId: details.interactionId }, { associatedInputs: 'none' })];
   if (details.canUpdate && details.editable.length) {
     // An input must carry the whole value (a trimmed one would be saved trimmed), so long values stay out.
     const editChars = 25 * limit;

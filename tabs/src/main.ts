@@ -1,5 +1,7 @@
 import './tab.css';
+import { bannerText } from './cardAccessibility.js';
 import { CardView, type CardClick } from './cardView.js';
+import { focusHeading } from './focusKeeper.js';
 import { showLocalIdentityPicker } from './localIdentity.js';
 import { followCard, type LiveState } from './liveUpdates.js';
 import { ApiError, TabApi, type Credentials, type TabView } from './tabApi.js';
@@ -26,7 +28,10 @@ class CustomerCardTab {
   ) {
     this.card = new CardView(ui.card, theme, (click) => void this.act(click));
     ui.showLatest.addEventListener('click', () => {
-      if (this.held) this.show(this.held);
+      if (!this.held) return;
+      this.show(this.held);
+      // The button hides with the note: the keyboard goes on to the card it showed, not to the page's top.
+      focusHeading(this.ui.card);
     });
   }
 
@@ -80,7 +85,9 @@ class CustomerCardTab {
     this.ui.pending.hidden = false;
   }
 
-  private show(view: TabView): void {
+  /** `afterAction`: the answer to this tab's own action (its outcome is announced, its form stays closed). */
+  private show(view: TabView, afterAction = false): void {
+    const before = this.ui.card.hidden ? undefined : bannerText(this.ui.card);
     this.shown = view;
     this.held = undefined;
     this.ui.pending.hidden = true;
@@ -92,7 +99,10 @@ class CustomerCardTab {
       this.ui.empty.hidden = true;
       this.ui.card.hidden = false;
       try {
-        this.card.show(view.card);
+        this.card.show(view.card, { kind: view.view === 'details' ? 'details' : 'card', afterAction });
+        // What an action did, or a new state a live update brought, said to a screen reader (#announcer).
+        const outcome = bannerText(this.ui.card);
+        if (outcome && (afterAction || outcome !== before)) this.announce(outcome);
       } catch (error) {
         this.setProblem(`This card could not be drawn (${error instanceof Error ? error.message : String(error)}). The chat shows it.`);
       }
@@ -113,7 +123,7 @@ class CustomerCardTab {
       // Another interaction's card (the agent moved on), or this one's drawn after the answer: it is newer.
       const newer = held && (held.interactionId !== answer.interactionId || isOlder(answer, held)) ? held : undefined;
       this.setProblem(undefined);
-      this.show(newer ?? answer);
+      this.show(newer ?? answer, true);
     } catch (error) {
       this.setProblem(error instanceof ApiError ? `${click.title} did not go through: ${error.reason}` : `${click.title} did not go through. Try again.`);
       const held = this.held as TabView | undefined;
@@ -140,8 +150,16 @@ class CustomerCardTab {
     }
   }
 
+  /** Says `text` once in the page's polite live region (the same text again is said again). */
+  private announce(text: string): void {
+    this.ui.announcer.textContent = '';
+    // A change the screen reader can hear: emptied, then filled on the next frame.
+    requestAnimationFrame(() => (this.ui.announcer.textContent = text));
+  }
+
   status(text: string): void {
-    this.ui.status.textContent = text;
+    // Set only when it changes: the status is a live region, and the same words again would be said again.
+    if (this.ui.status.textContent !== text) this.ui.status.textContent = text;
   }
 
   setProblem(text: string | undefined): void {
@@ -153,6 +171,7 @@ class CustomerCardTab {
 interface Ui {
   who: HTMLElement;
   status: HTMLElement;
+  announcer: HTMLElement;
   problem: HTMLElement;
   pending: HTMLElement;
   pendingText: HTMLElement;
@@ -183,6 +202,7 @@ async function main(): Promise<void> {
   const ui: Ui = {
     who: byId('who'),
     status: byId('status'),
+    announcer: byId('announcer'),
     problem: byId('problem'),
     pending: byId('pending'),
     pendingText: byId('pending-text'),

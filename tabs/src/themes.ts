@@ -121,6 +121,8 @@ export function hostConfigJson(theme: Theme): Record<string, unknown> {
       iconPlacement: 'LeftOfTitle',
     },
     adaptiveCard: { allowCustomStyle: true },
+    // Headings are exposed with a level (cardAccessibility.ts makes the card's first one 2, the others 3).
+    textBlock: { headingLevel: 2 },
     factSet: {
       title: { size: 'Default', color: 'Default', isSubtle: false, weight: 'Bolder', wrap: true, maxWidth: 180 },
       value: { size: 'Default', color: 'Default', isSubtle: false, weight: 'Default', wrap: true },

@@ -6,6 +6,7 @@ import { noticeCard } from '../../src/cards/noticeCard.js';
 import { buildCustomerCardView, type Notice } from '../../src/domain/customerCard.js';
 import type { Interaction } from '../../src/domain/interaction.js';
 import { hostConfigJson, type Theme } from '../../tabs/src/themes.js';
+import { contrast, over, parseHex as parse } from '../a11y/contrast.js';
 
 /**
  * The status banners against every host config they are drawn in, by WCAG 2.1 contrast (1.4.3: 4.5:1 for
@@ -14,7 +15,6 @@ import { hostConfigJson, type Theme } from '../../tabs/src/themes.js';
  * Cards visualizer's two high-contrast configs and the tab's own contrast theme stand for high contrast.
  */
 
-type Rgba = [number, number, number, number];
 interface ContainerStyle {
   backgroundColor?: string;
   foregroundColors: Record<string, { default: string; subtle: string }>;
@@ -34,30 +34,6 @@ const HOST_CONFIGS: Record<string, HostConfig> = {
   ...TEAMS_AND_HIGH_CONTRAST,
   ...Object.fromEntries(TAB_THEMES.map((theme) => [`the tab's ${theme} theme`, hostConfigJson(theme) as unknown as HostConfig])),
 };
-
-/** Adaptive Cards colours: #RRGGBB, or #AARRGGBB with the alpha first. */
-function parse(colour: string): Rgba {
-  const hex = colour.replace(/^#/, '');
-  if (!/^([0-9a-f]{6}|[0-9a-f]{8})$/i.test(hex)) throw new Error(`not a colour: ${colour}`);
-  const byte = (i: number) => parseInt(hex.slice(i, i + 2), 16);
-  return hex.length === 8 ? [byte(2), byte(4), byte(6), byte(0) / 255] : [byte(0), byte(2), byte(4), 1];
-}
-
-/** `top` painted over the opaque `under`. */
-const over = ([r, g, b, a]: Rgba, under: Rgba): Rgba => [r * a + under[0] * (1 - a), g * a + under[1] * (1 - a), b * a + under[2] * (1 - a), 1];
-
-/** WCAG 2.1 relative luminance and contrast ratio. */
-function luminance([r, g, b]: Rgba): number {
-  const channel = (c: number) => {
-    const s = c / 255;
-    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-}
-function contrast(text: Rgba, background: Rgba): number {
-  const [a, b] = [luminance(text), luminance(background)].sort((x, y) => y - x);
-  return (a! + 0.05) / (b! + 0.05);
-}
 
 /** The contrast a renderer gives a TextBlock in a container of `style`, as the Adaptive Cards renderers pick colours. */
 function contrastIn(config: HostConfig, style: string, textBlock: { color?: string; isSubtle?: boolean }): number {

@@ -244,9 +244,13 @@ export function actionsOf(card: any): Array<{ title: string; verb: string; data:
   return found;
 }
 
-/** The one Action.Execute with this title whose data matches `where` (e.g. a record id). */
+/**
+ * The one Action.Execute with this title whose data matches `where` (e.g. a record id). A record's button
+ * is named with the record ("Details: Maria Garcia", src/cards/elements.ts recordAction): `Details` finds it.
+ */
 export function actionOf(card: any, title: string, where: Record<string, unknown> = {}): { verb: string; data: Record<string, unknown> } {
-  const matches = actionsOf(card).filter((a) => a.title === title && Object.entries(where).every(([k, v]) => a.data[k] === v));
+  const titled = (a: { title: string }) => a.title === title || a.title.startsWith(`${title}: `);
+  const matches = actionsOf(card).filter((a) => titled(a) && Object.entries(where).every(([k, v]) => a.data[k] === v));
   if (matches.length !== 1) throw new Error(`expected one "${title}" action matching ${JSON.stringify(where)}, found ${matches.length}`);
   return matches[0]!;
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
@@ -79,7 +79,8 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
     const updatesOfChat = () => bot.recorded.filter((r) => r.kind === 'update' && r.targetId === chat.messageId);
     const updatesBefore = updatesOfChat().length;
     const link = page.locator('#card button[title^="Link CS-1001"]');
-    expect(await link.getAttribute('aria-label')).toBe('Link');
+    // Named with its record (a screen reader hears which record), not "Link" as the others.
+    expect(await link.getAttribute('aria-label')).toBe('Link: CS-1001 Damaged shipment');
     await link.click();
     await page.locator('#card').getByText(/Linked CS-1001 Damaged shipment/).waitFor();
     expect(await textOf(page, '#card')).toMatch(/Current Interaction \(2\)/);
@@ -92,14 +93,10 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
     await page.waitForTimeout(300);
     expect(await textOf(page, '#card')).toMatch(/Note: Linked CS-1001/);
 
-    // For review, and (UPDATE_DOCS_SCREENSHOT=1) as the README's picture of the product.
+    // For review (the README's pictures are taken by `npm run screenshots`, scripts/screenshots.ts).
     mkdirSync('test-results', { recursive: true });
     await page.mouse.move(0, 0);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    if (process.env.UPDATE_DOCS_SCREENSHOT) {
-      mkdirSync('docs', { recursive: true });
-      copyFileSync(SCREENSHOT, 'docs/customer-card-tab.png');
-    }
   });
 
   it('keeps a record\'s details open when the card changes meanwhile, says so, and goes back to the latest card', async () => {
