@@ -13,6 +13,21 @@ export function isDataverseFailure(error: unknown): error is DataverseFailure & 
   return typeof error === 'object' && error !== null && typeof (error as DataverseFailure).status === 'number';
 }
 
+/**
+ * What a failed $batch rejects with. Without Prefer: odata.continue-on-error, Dataverse stops at the first
+ * failing request and answers the batch with that request's error status, its parts in the body;
+ * dynamics-web-api then rejects with the array of parsed parts. The failing part is the failure.
+ */
+export function batchFailure(error: unknown): unknown {
+  if (!Array.isArray(error)) return error;
+  return error.find(isDataverseFailure) ?? new Error('the batch failed without saying which request failed');
+}
+
+/** "is missing prvReadLead privilege" in a Dataverse 403 message: the privilege's name. */
+export function missingPrivilege(message: string | undefined): string | undefined {
+  return /missing (prv\w+) privilege/i.exec(message ?? '')?.[1];
+}
+
 export function statusOf(error: unknown): number | undefined {
   return isDataverseFailure(error) ? error.status : undefined;
 }
@@ -49,10 +64,15 @@ export function toCrmError(error: unknown, context: FailureContext): CrmError {
   }
   const status = error.status!;
   const message = (error.message ?? '').trim() || `HTTP ${status}`;
-  if (status === 401 || status === 403) {
+  if (status === 401) {
+    return new CrmError(`Dynamics 365 refused the credentials of configuration "${context.configurationId}" (HTTP 401) to ${context.operation}`, status);
+  }
+  if (status === 403) {
+    // A 403 is a permission the application user's security role lacks, not a bad credential.
+    const privilege = missingPrivilege(error.message);
     return new CrmError(
-      `Dynamics 365 refused the credentials of configuration "${context.configurationId}" (HTTP ${status}) to ${context.operation}` +
-        (status === 403 && error.message ? `: ${message}` : ''),
+      `Dynamics 365 did not let configuration "${context.configurationId}" ${context.operation} (HTTP 403): ` +
+        (privilege ? `its application user is missing the ${privilege} privilege; an admin adds it to the user's security role` : message),
       status,
     );
   }

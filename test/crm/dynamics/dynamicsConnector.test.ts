@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
 import { dynamicsConnectorSchema, type DynamicsConnectorConfigInput } from '../../../src/crm/dynamics/config.js';
 import { createDynamicsConnector } from '../../../src/crm/dynamics/index.js';
-import type { TableInfo } from '../../../src/crm/dynamics/metadata.js';
+import { plainColumn, type TableInfo } from '../../../src/crm/dynamics/metadata.js';
 import { ODataParams, toODataFilter } from '../../../src/crm/dynamics/odataFilter.js';
 import { DYNAMICS_STANDARD_TYPES } from '../../../src/crm/dynamics/standardTypes.js';
 import { parseFilter } from '../../../src/crm/filter.js';
@@ -172,7 +172,9 @@ describe('DynamicsConnector against the local Dataverse', () => {
       const newer = await crm.create('incident', { title: 'Newer', customerid_contact: contact.id, prioritycode: 'High' }, opts());
       const open = await crm.openCases(contact, { ...opts(), limit: 10 });
       expect(open.map((c) => c.id)).toEqual([newer.id, older.id]);
-      expect(open[0]!.fields).toMatchObject({ prioritycode: 'High', statecode: 'Active', customerid_contact: contact.id, customeridname: 'Cases' });
+      expect(open[0]!.fields).toMatchObject({ prioritycode: 1, customerid_contact: contact.id });
+      expect(open[0]!.display).toMatchObject({ prioritycode: 'High', customerid_contact: 'Cases' });
+      expect(open[0]!.canonical).toMatchObject({ priority: 'High', status: 'In Progress', person: { ref: { type: 'contact', id: contact.id }, name: 'Cases' } });
       expect(await crm.openCases({ type: 'lead', id: contact.id }, { ...opts(), limit: 10 })).toEqual([]);
     });
   });
@@ -293,7 +295,7 @@ describe('DynamicsConnector against the local Dataverse', () => {
       const attempt = crm.create('contact', { lastname: 'Orphan', parentcustomerid_account: '00000000-0000-0000-0000-000000000001' }, opts());
       await expect(attempt).rejects.toMatchObject({ status: 404 });
       const timeline = crm.logActivity(
-        { key: 'missing-record', regarding: { type: 'contact', id: '00000000-0000-0000-0000-000000000002' }, subject: 's', description: 'd', fields: {} },
+        { key: 'missing-record', regarding: { type: 'contact', id: '00000000-0000-0000-0000-000000000002' }, subject: 's', description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} },
         opts(),
       );
       await expect(timeline).rejects.toMatchObject({ status: 404 });
@@ -315,7 +317,8 @@ describe('DynamicsConnector against the local Dataverse', () => {
       server.forbid();
       try {
         const error = await refused.get({ type: 'account', id: '00000000-0000-0000-0000-000000000001' }, opts()).catch((e: unknown) => e);
-        expect(error).toMatchObject({ status: 403, message: expect.stringContaining('refused the credentials of configuration "contoso-dynamics" (HTTP 403)') });
+        expect(error).toMatchObject({ status: 403, message: expect.stringContaining('did not let configuration "contoso-dynamics" read') });
+        expect((error as Error).message).toContain('missing the prvReadContact privilege');
       } finally {
         server.forbid(false);
       }
@@ -368,9 +371,14 @@ describe('DynamicsConnector against the local Dataverse', () => {
       for (const [field, value] of Object.entries(fields)) {
         if (type === 'case' && field === 'customerid_contact') continue; // became the primary contact: the account is the customer
         const expected = field === 'estimatedclosedate' ? '2026-06-30T00:00:00Z' : value;
-        expect(record.fields[field], field).toEqual(expected);
+        // Lookups read as the id, choices as their stored value, with their label in `display`.
+        const read = typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value) ? record.fields[field] : (record.display?.[field] ?? record.fields[field]);
+        expect(read, field).toEqual(expected);
       }
-      if (type === 'case') expect(record.fields).toMatchObject({ customerid_account: account.id, primarycontactid: contact.id, primarycontactidname: 'Standard person' });
+      if (type === 'case') {
+        expect(record.fields).toMatchObject({ customerid_account: account.id, primarycontactid: contact.id });
+        expect(record.display).toMatchObject({ customerid_account: 'Standard parent', primarycontactid: 'Standard person' });
+      }
     });
   });
 
@@ -380,11 +388,12 @@ describe('DynamicsConnector against the local Dataverse', () => {
       entitySetName: 'contacts',
       primaryId: 'contactid',
       primaryName: 'fullname',
+      label: 'Contact',
       columns: new Map([
-        ['contactid', { name: 'contactid', type: 'Uniqueidentifier', attributeOf: null }],
-        ['fullname', { name: 'fullname', type: 'String', attributeOf: null }],
-        ['lastname', { name: 'lastname', type: 'String', attributeOf: null }],
-        ['statuscode', { name: 'statuscode', type: 'Status', attributeOf: null, options: [{ value: 1, label: 'Active', state: 0 }] }],
+        ['contactid', plainColumn('contactid', 'Uniqueidentifier')],
+        ['fullname', plainColumn('fullname', 'String')],
+        ['lastname', plainColumn('lastname', 'String')],
+        ['statuscode', plainColumn('statuscode', 'Status', { options: [{ value: 1, label: 'Active', state: 0 }] })],
       ]),
       navigations: new Map(),
       lookups: new Map(),

@@ -2,7 +2,7 @@ import { isLookup, type ColumnDef, type TableDef } from './dataverseSchema.js';
 
 /**
  * The part of OData 4.0 $filter and $orderby that Dataverse runs, evaluated the way Dataverse evaluates it:
- * text compares without regard to case (SQL collation), contains/startswith/endswith are SQL LIKE patterns
+ * text compares without regard to case or accents (SQL collation _CI_AI), contains/startswith/endswith are SQL LIKE patterns
  * (% _ [] [^] are wildcards, a bracketed one is literal), comparisons with null follow OData (null eq null),
  * parameter aliases (@p1) come from the query string, and a value of the wrong type, an unknown property or
  * a syntax error is a 400 with ODataLib's message. A filter whose quotes were not doubled fails to parse or
@@ -296,25 +296,33 @@ export function evaluate(node: Node, get: Getter): Value {
       const subject = evaluate(node.args[0]!, get);
       const pattern = evaluate(node.args[1]!, get);
       if (subject === null || pattern === null) return null;
-      const like = likeToRegExp(String(pattern));
+      const like = likeToRegExp(collate(String(pattern)));
       const source = node.name === 'contains' ? `^.*${like}.*$` : node.name === 'startswith' ? `^${like}.*$` : `^.*${like}$`;
-      return new RegExp(source, 'is').test(String(subject));
+      return new RegExp(source, 'is').test(collate(String(subject)));
     }
     case 'compare': {
       const l = evaluate(node.left, get);
       const r = evaluate(node.right, get);
       if (node.op === 'eq' || node.op === 'ne') {
-        const equal = l === null || r === null ? l === r : typeof l === 'string' && typeof r === 'string' ? l.toLowerCase() === r.toLowerCase() : l === r;
+        const equal = l === null || r === null ? l === r : typeof l === 'string' && typeof r === 'string' ? collate(l) === collate(r) : l === r;
         return node.op === 'eq' ? equal : !equal;
       }
       if (l === null || r === null) return null;
-      const [a, b] = typeof l === 'string' && typeof r === 'string' ? [l.toLowerCase(), r.toLowerCase()] : [l, r];
+      const [a, b] = typeof l === 'string' && typeof r === 'string' ? [collate(l), collate(r)] : [l, r];
       if (node.op === 'lt') return a < b;
       if (node.op === 'le') return a <= b;
       if (node.op === 'gt') return a > b;
       return a >= b;
     }
   }
+}
+
+/**
+ * Text as the environment's collation compares it: an English (LCID 1033) environment's is _CI_AI, case and
+ * accent insensitive ("Language collations" in the Power Platform admin docs), so "García" = "garcia".
+ */
+function collate(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 /** A T-SQL LIKE pattern as a regular expression source: % _ [set] [^set] [a-z]; anything else literal. */

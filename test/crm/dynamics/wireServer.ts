@@ -6,8 +6,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TABLE_LABELS } from './dataverseLabels.js';
 import { isLookup, TABLE_BY_NAME, TABLE_BY_SET, TABLES, type ColumnDef, type TableDef } from './dataverseSchema.js';
 import { evaluate, FilterParser, ODataError, orderBy } from './odataQuery.js';
+import { batch } from './wireBatch.js';
+import { entityDefinitions } from './wireMetadata.js';
+import { API, error, ReplyError, type Reply } from './wireReply.js';
 
 /**
  * A local Dataverse environment and its Microsoft Entra ID sign-in service, speaking their wire formats for
@@ -47,11 +51,6 @@ interface Row {
   createdMs: number;
   version: number;
 }
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
 export interface LoggedRequest {
   method: string;
   /** Path and query, decoded. */
@@ -62,30 +61,10 @@ export interface LoggedRequest {
   authorization: string | undefined;
 }
 
-const API = '/api/data/v9.2/';
 const FORMATTED = '@OData.Community.Display.V1.FormattedValue';
 const NAVIGATION = '@Microsoft.Dynamics.CRM.associatednavigationproperty';
 const LOGICAL = '@Microsoft.Dynamics.CRM.lookuplogicalname';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  204: 'No Content',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  412: 'Precondition Failed',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
-
-const error = (status: number, code: string, message: string, headers?: Record<string, string>): Reply => ({
-  status,
-  headers,
-  body: { error: { code, message } },
-});
-
 export class DataverseWireServer {
   readonly tenantId: string;
   readonly clientId: string;
@@ -102,6 +81,8 @@ export class DataverseWireServer {
   private readonly validTokens = new Set<string>();
   private refusing = false;
   private forbidding = false;
+  /** Tables whose read privilege the application user's security role lacks. */
+  private readonly denied = new Set<string>();
   private throttles: Array<{ status: 429 | 503; retryAfter?: string }> = [];
   private version = 1000;
   private caseNumber = 1000;
@@ -165,6 +146,12 @@ export class DataverseWireServer {
   /** The Web API refuses the application user (403: no security role). */
   forbid(on = true): void {
     this.forbidding = on;
+  }
+
+  /** The application user's role lacks the read privilege of `table` (prvRead<Table>): reads of it answer 403. */
+  denyRead(table: string, on = true): void {
+    if (on) this.denied.add(table);
+    else this.denied.delete(table);
   }
 
   /** The next `count` Web API requests are throttled (service protection limits). */
@@ -268,7 +255,12 @@ export class DataverseWireServer {
     if (this.forbidding) {
       return error(403, '0x80040220', `Principal user (Id=${randomUUID()}, type=8, roleCount=0, privilegeCount=0, accessMode=4), is missing prvReadContact privilege (Id=${randomUUID()}) on OTC=2 for entity 'contact'.`);
     }
-    if (method === 'POST' && rawUrl.split('?')[0] === `${API}$batch`) return this.batch(headers, body);
+    if (method === 'POST' && rawUrl.split('?')[0] === `${API}$batch`) {
+      return batch(this.url, headers, body, (inner, innerUrl, innerHeaders, innerBody) => {
+        this.log(inner, innerUrl, innerHeaders, true);
+        return this.handle(inner, innerUrl, innerHeaders, innerBody);
+      });
+    }
     return this.handle(method, rawUrl, headers, body);
   }
 
@@ -289,17 +281,21 @@ export class DataverseWireServer {
     const query = parseQuery(url.search);
     const prefer = parsePrefer(headers.prefer ?? '');
     try {
-      if (resource.startsWith('EntityDefinitions')) return this.metadata(method, resource);
+      if (resource.startsWith('EntityDefinitions')) return entityDefinitions(`${this.url}${API}`, method, resource);
       const match = /^([A-Za-z_]+)(?:\(([^)]*)\))?$/.exec(resource);
       const table = match && TABLE_BY_SET.get(match[1]!);
       if (!match || !table) return error(404, '0x80060888', `Resource not found for the segment '${resource.split('(')[0]}'.`);
       const key = match[2];
+      if (method === 'GET' && this.denied.has(table.logicalName)) return missingPrivilege(table);
       if (key !== undefined && !GUID.test(key)) return error(400, '0x80060888', `Bad Request - Error in query syntax.`);
       const id = key?.toLowerCase();
       if (method === 'GET' && id) return this.retrieve(table, id, query, prefer);
       if (method === 'GET') return this.retrieveMultiple(table, url, query, prefer);
       if (table.pointer) return error(400, '0x80040203', `The 'Create' and 'Update' methods do not support entities of type 'activitypointer'.`);
       const data = parseJson(body);
+      // With return=representation, $select says which columns the written row is answered with.
+      checkSelect(table, query.get('$select'));
+      prefer.select = query.get('$select');
       if (method === 'POST' && !id) return this.create(table, randomUUID(), data, prefer);
       if (method === 'PATCH' && id) return this.upsert(table, id, data, headers, prefer);
       return error(405, '0x80060888', `The HTTP method '${method}' is not allowed on this resource.`);
@@ -313,12 +309,14 @@ export class DataverseWireServer {
   // ---- records ----------------------------------------------------------------------------------------
 
   private retrieve(table: TableDef, id: string, query: Map<string, string>, prefer: Prefer): Reply {
+    checkSelect(table, query.get('$select'));
     const row = this.rowsOf(table).find((r) => r.id === id);
     if (!row) return error(404, '0x80040217', `${table.logicalName} With Id = ${id} Does Not Exist`);
     return { status: 200, body: { '@odata.context': `${this.url}${API}$metadata#${table.setName}/$entity`, ...this.render(table, row, prefer, query.get('$select')) } };
   }
 
   private retrieveMultiple(table: TableDef, url: URL, query: Map<string, string>, prefer: Prefer): Reply {
+    checkSelect(table, query.get('$select'));
     const aliases = new Map([...query].filter(([k]) => k.startsWith('@')));
     const filterText = query.get('$filter');
     const filter = filterText ? new FilterParser(table, aliases).parse(filterText) : null;
@@ -373,7 +371,7 @@ export class DataverseWireServer {
     return {
       status,
       headers: { 'OData-EntityId': location, ...prefer.applied() },
-      body: { '@odata.context': `${this.url}${API}$metadata#${table.setName}/$entity`, ...this.render(table, row, prefer) },
+      body: { '@odata.context': `${this.url}${API}$metadata#${table.setName}/$entity`, ...this.render(table, row, prefer, prefer.select) },
     };
   }
 
@@ -536,6 +534,8 @@ export class DataverseWireServer {
       }
       out[name] = value;
       if (!prefer.annotations) continue;
+      // An EntityName column's formatted value is the table's display name ("Phone Call").
+      if (column.type === 'EntityName' && typeof value === 'string') out[`${name}${FORMATTED}`] = TABLE_LABELS[value] ?? value;
       const option = column.options?.find((o) => o.value === value);
       if (option) out[`${name}${FORMATTED}`] = option.label;
       else if (column.type === 'Boolean') out[`${name}${FORMATTED}`] = value ? 'Yes' : 'No';
@@ -545,130 +545,28 @@ export class DataverseWireServer {
     return out;
   }
 
-  // ---- $batch -----------------------------------------------------------------------------------------
 
-  private batch(headers: Record<string, string>, body: string): Reply {
-    const boundary = /boundary="?([^";]+)"?/.exec(headers['content-type'] ?? '')?.[1];
-    if (!boundary) return error(400, '0x80060888', 'The batch request must have a "Content-Type" header with a multipart/mixed boundary.');
-    const parts = body.split(`--${boundary}`).slice(1);
-    const responseBoundary = `batchresponse_${randomUUID()}`;
-    const out: string[] = [];
-    for (const part of parts) {
-      if (part.startsWith('--')) break;
-      const [partHeaders, ...rest] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
-      if (/multipart\/mixed/i.test(partHeaders ?? '')) return error(400, '0x80060888', 'Change sets are not supported by this test server.');
-      const http = rest.join('\r\n\r\n');
-      const [head, ...bodyParts] = http.split(/\r?\n\r?\n/);
-      const [requestLine, ...headerLines] = (head ?? '').split(/\r?\n/);
-      // METHOD <url> HTTP/1.1, the url as the client wrote it (dynamics-web-api leaves spaces of $orderby in it).
-      const words = (requestLine ?? '').split(' ');
-      const method = words[0];
-      const target = words.slice(1, -1).join(' ');
-      const innerHeaders: Record<string, string> = { authorization: headers.authorization ?? '' };
-      for (const line of headerLines) {
-        const i = line.indexOf(':');
-        if (i > 0) innerHeaders[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-      }
-      const innerUrl = new URL(target ?? '/', this.url);
-      this.log(method ?? 'GET', `${innerUrl.pathname}${innerUrl.search}`, innerHeaders, true);
-      const reply = this.handle(method ?? 'GET', `${innerUrl.pathname}${innerUrl.search}`, innerHeaders, bodyParts.join('\r\n\r\n').trim());
-      const lines = [`HTTP/1.1 ${reply.status} ${STATUS_TEXT[reply.status] ?? 'Error'}`];
-      if (reply.body !== undefined) lines.push('Content-Type: application/json; odata.metadata=minimal; odata.streaming=true');
-      lines.push('OData-Version: 4.0');
-      for (const [k, v] of Object.entries(reply.headers ?? {})) lines.push(`${k}: ${v}`);
-      out.push(
-        `--${responseBoundary}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n${lines.join('\r\n')}\r\n\r\n${reply.body === undefined ? '' : JSON.stringify(reply.body)}\r\n`,
-      );
-    }
-    return {
-      status: 200,
-      headers: { 'Content-Type': `multipart/mixed; boundary=${responseBoundary}`, 'OData-Version': '4.0' },
-      body: `${out.join('')}--${responseBoundary}--\r\n`,
-    };
-  }
+}
 
-  // ---- EntityDefinitions ------------------------------------------------------------------------------
-
-  private metadata(method: string, resource: string): Reply {
-    if (method !== 'GET') return error(405, '0x80060888', 'Only GET is supported on EntityDefinitions by this test server.');
-    if (resource === 'EntityDefinitions') {
-      return {
-        status: 200,
-        body: {
-          '@odata.context': `${this.url}${API}$metadata#EntityDefinitions(LogicalName,EntitySetName)`,
-          value: TABLES.map((t) => ({ LogicalName: t.logicalName, EntitySetName: t.setName, MetadataId: metadataId(t.logicalName) })),
-        },
-      };
+/** $select names properties: a column, or a lookup as _x_value; anything else is Dataverse's 400. */
+function checkSelect(table: TableDef, select: string | undefined): void {
+  for (const property of (select ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const lookup = /^_(.+)_value$/.exec(property)?.[1];
+    const column = table.columns[lookup ?? property];
+    if (!column || (lookup !== undefined) !== isLookup(column)) {
+      throw new ODataError(`Could not find a property named '${property}' on type 'Microsoft.Dynamics.CRM.${table.logicalName}'.`);
     }
-    const match = /^EntityDefinitions\(LogicalName='([a-z_0-9]+)'\)(?:\/Attributes\/Microsoft\.Dynamics\.CRM\.(\w+))?$/.exec(resource);
-    const table = match && TABLE_BY_NAME.get(match[1]!);
-    if (!match || !table) return error(404, '0x80040217', `Could not find an entity with the key ${resource.slice('EntityDefinitions'.length)}.`);
-    const cast = match[2];
-    if (cast === 'StringAttributeMetadata' || cast === 'MemoAttributeMetadata') {
-      const type = cast === 'StringAttributeMetadata' ? 'String' : 'Memo';
-      return {
-        status: 200,
-        body: {
-          '@odata.context': `${this.url}${API}$metadata#EntityDefinitions('${table.logicalName}')/Attributes/Microsoft.Dynamics.CRM.${cast}(LogicalName,MaxLength)`,
-          value: Object.entries(table.columns)
-            .filter(([, c]) => c.type === type)
-            .map(([name, c]) => ({ LogicalName: name, MetadataId: metadataId(`${table.logicalName}.${name}`), MaxLength: c.maxLength ?? null })),
-        },
-      };
-    }
-    if (cast) {
-      const type = { PicklistAttributeMetadata: 'Picklist', StatusAttributeMetadata: 'Status', StateAttributeMetadata: 'State', MultiSelectPicklistAttributeMetadata: 'MultiSelectPicklist' }[cast];
-      if (!type) return error(400, '0x80060888', `The type 'Microsoft.Dynamics.CRM.${cast}' is not a choice attribute type.`);
-      return {
-        status: 200,
-        body: {
-          '@odata.context': `${this.url}${API}$metadata#EntityDefinitions('${table.logicalName}')/Attributes/Microsoft.Dynamics.CRM.${cast}(LogicalName,OptionSet(Options))`,
-          value: Object.entries(table.columns)
-            .filter(([, c]) => c.type === type)
-            .map(([name, c]) => ({
-              LogicalName: name,
-              MetadataId: metadataId(`${table.logicalName}.${name}`),
-              OptionSet: {
-                Options: c.options!.map((o) => ({
-                  Value: o.value,
-                  ...(o.state === undefined ? {} : { State: o.state }),
-                  Label: { LocalizedLabels: [{ Label: o.label, LanguageCode: 1033 }], UserLocalizedLabel: { Label: o.label, LanguageCode: 1033 } },
-                })),
-              },
-            })),
-        },
-      };
-    }
-    const attributes: unknown[] = [];
-    const relationships: unknown[] = [];
-    for (const [name, c] of Object.entries(table.columns)) {
-      attributes.push({ LogicalName: name, AttributeType: c.type, AttributeOf: null, AttributeTypeName: { Value: `${c.type}Type` } });
-      if (!isLookup(c)) continue;
-      attributes.push({ LogicalName: `${name}name`, AttributeType: 'String', AttributeOf: name, AttributeTypeName: { Value: 'StringType' } });
-      for (const [target, nav] of Object.entries(c.targets!)) {
-        relationships.push({ SchemaName: `${table.logicalName}_${name}_${target}`, ReferencingAttribute: name, ReferencedEntity: target, ReferencingEntityNavigationPropertyName: nav });
-      }
-    }
-    return {
-      status: 200,
-      body: {
-        '@odata.context': `${this.url}${API}$metadata#EntityDefinitions(LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,Attributes(),ManyToOneRelationships())/$entity`,
-        LogicalName: table.logicalName,
-        EntitySetName: table.setName,
-        PrimaryIdAttribute: table.primaryId,
-        PrimaryNameAttribute: table.primaryName,
-        MetadataId: metadataId(table.logicalName),
-        Attributes: attributes,
-        ManyToOneRelationships: relationships,
-      },
-    };
   }
 }
 
-class ReplyError extends Error {
-  constructor(readonly reply: Reply) {
-    super((reply.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${reply.status}`);
-  }
+/** 403 as Dataverse answers a missing read privilege (code 0x80040220, "Principal user ... is missing prvRead<Table> privilege"). */
+function missingPrivilege(table: TableDef): Reply {
+  const privilege = `prvRead${table.logicalName[0]!.toUpperCase()}${table.logicalName.slice(1)}`;
+  return error(
+    403,
+    '0x80040220',
+    `Principal user (Id=${randomUUID()}, type=8, roleCount=1, privilegeCount=612, accessMode=4), is missing ${privilege} privilege (Id=${randomUUID()}) on OTC=4 for entity '${table.logicalName}'. context.Caller=${randomUUID()}`,
+  );
 }
 
 function navigationOf(table: TableDef, nav: string): { column: string; target: string } | undefined {
@@ -678,12 +576,8 @@ function navigationOf(table: TableDef, nav: string): { column: string; target: s
   return undefined;
 }
 
-function metadataId(name: string): string {
-  const hex = Buffer.from(name.padEnd(16, '_')).subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 interface Prefer {
+  select?: string;
   returnRepresentation: boolean;
   annotations: boolean;
   maxPageSize?: number;
