@@ -61,8 +61,8 @@ export async function searchText(deps: TextSearchDeps, text: string, roles: read
     if (!Array.isArray(result)) {
       if (result.status !== 403) throw result;
       const privilege = missingPrivilege(result.message);
-      const reason = privilege ? `missing the ${privilege} privilege` : result.message;
-      found.refused.push({ type: table.logicalName, reason: `Dynamics 365 did not let this configuration read ${table.label} records: ${reason}` });
+      const reason = privilege ? `Dynamics 365 did not let this configuration read ${table.label} records: missing the ${privilege} privilege` : result.message;
+      found.refused.push({ type: table.logicalName, reason });
       continue;
     }
     for (const row of result) {

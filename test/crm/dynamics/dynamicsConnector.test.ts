@@ -1,8 +1,6 @@
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
-import { dynamicsConnectorSchema, type DynamicsConnectorConfigInput } from '../../../src/crm/dynamics/config.js';
-import { createDynamicsConnector } from '../../../src/crm/dynamics/index.js';
+import { dynamicsConnectorSchema } from '../../../src/crm/dynamics/config.js';
 import { plainColumn, type TableInfo } from '../../../src/crm/dynamics/metadata.js';
 import { ODataParams, toODataFilter } from '../../../src/crm/dynamics/odataFilter.js';
 import { DYNAMICS_STANDARD_TYPES } from '../../../src/crm/dynamics/standardTypes.js';
@@ -14,6 +12,7 @@ import type { CrmConfigurations } from '../../../src/workflows/configuration.js'
 import { WorkflowEngine } from '../../../src/workflows/engine.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
 import { describeConnectorContract, seedThroughPort, type ContractNames } from '../connectorContract.js';
+import { capturingLogger, configFor, connectorFor, opts } from './connectorSetup.js';
 import { DataverseWireServer } from './wireServer.js';
 
 /** The contract suite's types and fields in Dataverse's names. */
@@ -34,37 +33,6 @@ const NAMES: ContractNames = {
     case: { subject: 'title', status: 'statuscode', caseNumber: 'ticketnumber', contactId: 'customerid_contact' },
   },
 };
-
-const SECRET_ENV = 'SECRET_DYNAMICS_CLIENT_SECRET';
-const opts = () => ({ signal: new AbortController().signal });
-
-function configFor(server: DataverseWireServer, extra: Partial<DynamicsConnectorConfigInput> = {}): DynamicsConnectorConfigInput {
-  return {
-    type: 'dynamics',
-    serverUrl: server.url,
-    auth: { kind: 'clientSecret', tenantId: server.tenantId, clientId: server.clientId, clientSecretEnv: SECRET_ENV, authorityHost: server.authorityHost },
-    pageSize: 2,
-    ...extra,
-  };
-}
-
-function connectorFor(server: DataverseWireServer, options: { logger?: Logger; secret?: string; config?: Partial<DynamicsConnectorConfigInput>; id?: string } = {}): CrmConnector {
-  const deps = {
-    secret: (name: string) => (name === SECRET_ENV ? (options.secret ?? server.clientSecret) : undefined),
-    logger: options.logger ?? pino({ level: 'silent' }),
-    defaultRegion: 'US',
-    clock: () => new Date(),
-    db: undefined as unknown as ConnectorDeps['db'],
-  } satisfies ConnectorDeps;
-  const config = dynamicsConnectorSchema.parse(configFor(server, options.config));
-  return createDynamicsConnector(config, options.id ?? 'dynamics-test', deps, { signInAgentOptions: { ca: server.ca } });
-}
-
-/** A pino logger whose every line lands in `lines`. */
-function capturingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  return { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }), lines };
-}
 
 describeConnectorContract('Dynamics 365 (local wire server)', async () => {
   const server = await DataverseWireServer.start();
