@@ -10,7 +10,10 @@ import { error, ReplyError } from './wireReply.js';
 export interface Prefer {
   select?: string;
   returnRepresentation: boolean;
+  /** Formatted values asked for ("*" or OData.Community.Display.V1.FormattedValue). */
   annotations: boolean;
+  /** The lookup annotations (associatednavigationproperty, lookuplogicalname) asked for ("*" or by name). */
+  lookupAnnotations: boolean;
   maxPageSize?: number;
   applied(): Record<string, string>;
 }
@@ -26,6 +29,8 @@ export function parsePrefer(header: string): Prefer {
   return {
     returnRepresentation: /return=representation/.test(header),
     annotations: annotations === '*' || (annotations ?? '').includes('FormattedValue'),
+    // Each annotation comes only when asked for ("Specify the annotations to return", Web API query docs).
+    lookupAnnotations: annotations === '*' || /Microsoft\.Dynamics\.CRM\.(\*|lookuplogicalname|associatednavigationproperty)/.test(annotations ?? ''),
     maxPageSize: maxPageSize ? Number(maxPageSize) : undefined,
     applied: (): Record<string, string> => (applied.length ? { 'Preference-Applied': applied.join(',') } : {}),
   };

@@ -255,6 +255,8 @@ export class DataverseRows {
           const target = TABLE_BY_NAME.get(lookup.table)!;
           const name = this.rows.get(lookup.table)?.get(lookup.id)?.values[target.primaryName];
           if (typeof name === 'string') out[`${property}${FORMATTED}`] = name;
+        }
+        if (lookup && prefer.lookupAnnotations) {
           out[`${property}${NAVIGATION}`] = column.targets![lookup.table];
           out[`${property}${LOGICAL}`] = lookup.table;
         }
