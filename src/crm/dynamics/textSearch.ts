@@ -52,7 +52,7 @@ export async function searchText(deps: TextSearchDeps, text: string, roles: read
     const filter = phone && phoneColumns.length > 0 ? candidateFilter(phone, phoneColumns, params) : wordFilter(table, query, words, params);
     if (!filter) continue;
     const request = deps.reader.request(table, filter, params, limit, table.primaryName ? [`${table.primaryName} asc`] : undefined, phoneColumns);
-    queries.push({ table, request, phoneColumns: phone ? phoneColumns : undefined });
+    queries.push({ table, request, phoneColumns: phoneColumns.length > 0 ? phoneColumns : undefined });
   }
   const results = await deps.reader.settled('search by text', queries, limit, signal);
   const found: TextSearchResult = { records: [], refused: [] };
@@ -67,6 +67,7 @@ export async function searchText(deps: TextSearchDeps, text: string, roles: read
     }
     for (const row of result) {
       const record = toRecord(table, row);
+      // Phone candidates share the last four digits: only the same number is kept.
       if (phone && phoneColumns && !matchesNumber(record.fields, phoneColumns, phone, deps.defaultRegion)) continue;
       found.records.push(record);
     }

@@ -211,6 +211,9 @@ describe('Dynamics 365 in the canonical model', () => {
     it('a phone-like text searches the phone columns, however the number was written', async () => {
       const { records } = await crm.searchText('206.555.0142', ['person', 'organization'], { ...opts(), limit: 10 });
       expect(records.map((r) => r.id)).toEqual([maria.id]);
+      // A case has no phone: its number is looked for instead, and nothing else is dropped.
+      const numbered = await crm.create('incident', { title: 'Numbered', ticketnumber: '2065550142-A', customerid_contact: maria.id }, opts());
+      expect((await crm.searchText('2065550142', ['case'], { ...opts(), limit: 10 })).records.map((r) => r.id)).toEqual([numbered.id]);
     });
   });
 
