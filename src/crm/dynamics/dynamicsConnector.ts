@@ -71,7 +71,7 @@ export class DynamicsConnector implements CrmConnector {
       const filter = candidateFilter(e164, columns, params);
       if (filter) searches.push({ table, columns, request: this.reader.request(table, filter, params, PHONE_CANDIDATE_LIMIT, undefined, columns) });
     }
-    const rows = await this.reader.together('search by phone number', searches, PHONE_CANDIDATE_LIMIT, signal);
+    const rows = await this.reader.tolerant('search by phone number', searches, PHONE_CANDIDATE_LIMIT, signal);
     return searches.flatMap(({ table, columns }, i) =>
       rows[i]!.map((row) => toRecord(table, row)).filter((record) => matchesNumber(record.fields, columns, e164, this.options.defaultRegion)),
     );
@@ -90,7 +90,7 @@ export class DynamicsConnector implements CrmConnector {
       const filter = columns.map((c) => `${c} eq ${alias}`).join(' or ');
       searches.push({ table, columns, request: this.reader.request(table, filter, params, 200, undefined, columns) });
     }
-    const rows = await this.reader.together('search by email', searches, 200, signal);
+    const rows = await this.reader.tolerant('search by email', searches, 200, signal);
     return searches.flatMap(({ table, columns }, i) =>
       rows[i]!.map((row) => toRecord(table, row)).filter((r) => columns.some((c) => String(r.fields[c] ?? '').trim().toLowerCase() === wanted)),
     );

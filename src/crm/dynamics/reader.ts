@@ -52,20 +52,10 @@ export class DataverseReader {
   }
 
   /**
-   * Several queries whose first pages go in one $batch; each query's next pages follow on their own. A query
-   * that reaches `limit` rows is cut there, and said so in the log (its last matches may be missing). Any
-   * failure fails the whole search.
-   */
-  async together(operation: string, queries: readonly TableQuery[], limit: number, signal: AbortSignal): Promise<Row[][]> {
-    if (queries.length === 0) return [];
-    const firstPages = (await this.client.batch({ operation }, signal, (api) => queries.map(({ request }) => api.retrieveMultiple<Row>(request)))) as Array<RetrieveMultipleResponse<Row>>;
-    const results = await Promise.all(queries.map(({ request }, i) => this.collect(operation, request, limit + 1, signal, firstPages[i])));
-    return results.map((rows, i) => this.cut(operation, queries[i]!, rows, limit));
-  }
-
-  /**
-   * Like `together`, but a query Dataverse refuses (a missing privilege on its table, say) is its CrmError in
-   * its place, and the others' rows are kept (the batch is sent with Prefer: odata.continue-on-error).
+   * Several queries whose first pages go in one $batch (sent with Prefer: odata.continue-on-error); each
+   * query's next pages follow on their own. A query Dataverse refuses (a missing privilege on its table, say)
+   * is its CrmError in its place, and the others' rows are kept. A query that reaches `limit` rows is cut
+   * there, and said so in the log (its last matches may be missing).
    */
   async settled(operation: string, queries: readonly TableQuery[], limit: number, signal: AbortSignal): Promise<Array<Row[] | CrmError>> {
     if (queries.length === 0) return [];
@@ -78,6 +68,24 @@ export class DataverseReader {
         return this.cut(operation, query, rows, limit);
       }),
     );
+  }
+
+  /**
+   * Like `settled`, for searches whose answer has no room to name a refusal (Search for ANI, by email): a
+   * table Dataverse refuses (403: a privilege the application user lacks, prvReadLead on an org without
+   * Dynamics 365 Sales rights, say) is left out and logged with its privilege, and the other tables' rows
+   * are kept. When every table is refused, or any fails otherwise, the search fails with that error.
+   */
+  async tolerant(operation: string, queries: readonly TableQuery[], limit: number, signal: AbortSignal): Promise<Row[][]> {
+    const results = await this.settled(operation, queries, limit, signal);
+    const failures = results.filter((r): r is CrmError => !Array.isArray(r));
+    const other = failures.find((f) => f.status !== 403);
+    if (other) throw other;
+    if (failures.length > 0 && failures.length === results.length) throw failures[0]!;
+    for (const [i, result] of results.entries()) {
+      if (!Array.isArray(result)) this.logger.warn({ operation, table: queries[i]!.table.logicalName, reason: result.message }, 'Dynamics 365 refused to search a table; searched the others');
+    }
+    return results.map((r) => (Array.isArray(r) ? r : []));
   }
 
   private cut(operation: string, query: TableQuery, rows: Row[], limit: number): Row[] {

@@ -199,12 +199,16 @@ describe('Dynamics 365 in the canonical model', () => {
         const { records, refused } = await crm.searchText('Contoso', ['organization', 'lead'], { ...opts(), limit: 10 });
         expect(records.map((r) => r.id)).toEqual([contoso.id]);
         expect(refused).toEqual([{ type: 'lead', reason: expect.stringContaining('missing the prvReadLead privilege') }]);
-        // Any other search through one $batch fails as what it is: 403 naming the privilege, not a network failure.
+        // Search for ANI keeps the contacts and accounts too (its answer cannot name the refusal: the log does).
+        expect((await crm.findByPhone('+12065550142', opts())).map((r) => r.id)).toEqual([maria.id]);
+        // Refused everywhere: the search fails as what it is, 403 naming the privilege, not a network failure.
+        server.denyRead('contact');
+        server.denyRead('account');
         const error = await crm.findByPhone('+12065550142', opts()).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(CrmError);
-        expect(error).toMatchObject({ status: 403, message: expect.stringContaining('prvReadLead') });
+        expect(error).toMatchObject({ status: 403, message: expect.stringContaining('missing the prvRead') });
       } finally {
-        server.denyRead('lead', false);
+        for (const table of ['lead', 'contact', 'account']) server.denyRead(table, false);
       }
     });
 

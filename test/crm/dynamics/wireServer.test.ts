@@ -1,4 +1,7 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataverseClient } from '../../../src/crm/dynamics/dataverseClient.js';
+import { CrmError } from '../../../src/crm/port.js';
 import { connectorFor, opts } from './connectorSetup.js';
 import { DataverseWireServer } from './wireServer.js';
 
@@ -63,5 +66,30 @@ describe('the local Dataverse wire server', () => {
     const refused = await get('$select=name,nosuchcolumn');
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: { message: "Could not find a property named 'nosuchcolumn' on type 'Microsoft.Dynamics.CRM.account'." } });
+  });
+
+  it('the connector reports a batch stopped by a failed request as that request’s failure, not a network failure', async () => {
+    // dynamics-web-api rejects a non-2xx $batch with the array of its parsed parts.
+    const client = new DataverseClient({
+      configurationId: 'wire',
+      serverUrl: `${server.url}/`,
+      apiVersion: '9.2',
+      requestTimeoutMs: 5000,
+      tokens: { getToken: () => Promise.resolve(token), invalidate: () => undefined },
+      logger: pino({ level: 'silent' }),
+    });
+    server.denyRead('lead');
+    try {
+      const error = await client
+        .batch({ operation: 'read leads and accounts' }, AbortSignal.timeout(5000), (api) => [
+          api.retrieveMultiple({ collection: 'leads', select: ['fullname'] }),
+          api.retrieveMultiple({ collection: 'accounts', select: ['name'] }),
+        ])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CrmError);
+      expect(error).toMatchObject({ status: 403, message: expect.stringContaining('missing the prvReadLead privilege') });
+    } finally {
+      server.denyRead('lead', false);
+    }
   });
 });
