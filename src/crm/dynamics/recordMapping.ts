@@ -27,13 +27,14 @@ export function toRecord(table: TableInfo, row: Record<string, unknown>): CrmRec
     const lookup = /^_(.+)_value$/.exec(key);
     if (lookup) {
       const column = lookup[1]!;
-      const navigation = row[`${key}${NAVIGATION}`];
-      const field = typeof navigation === 'string' && navigation ? navigation : column;
+      // Without the lookup annotations (a server that sends FormattedValue only), a lookup of one table is still known.
+      const only = table.lookups.get(column)?.length === 1 ? table.lookups.get(column)![0] : undefined;
+      const navigation = stringOr(row[`${key}${NAVIGATION}`], only?.name ?? column);
+      const target = stringOr(row[`${key}${LOGICAL_NAME}`], only?.target ?? '') || undefined;
       const name = row[`${key}${FORMATTED}`];
-      const target = row[`${key}${LOGICAL_NAME}`];
-      fields[field] = String(value);
-      if (typeof name === 'string') display[field] = name;
-      lookups.set(column, { id: String(value), target: typeof target === 'string' ? target : undefined, name: typeof name === 'string' ? name : undefined });
+      fields[navigation] = String(value);
+      if (typeof name === 'string') display[navigation] = name;
+      lookups.set(column, { id: String(value), target, name: typeof name === 'string' ? name : undefined });
       continue;
     }
     const column = table.columns.get(key);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamicsConnectorSchema } from '../../../src/crm/dynamics/config.js';
+import { plainColumn, type TableInfo } from '../../../src/crm/dynamics/metadata.js';
+import { toRecord } from '../../../src/crm/dynamics/recordMapping.js';
 import { parseFilter } from '../../../src/crm/filter.js';
 import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import type { CrmRecord } from '../../../src/domain/crmRecord.js';
@@ -238,5 +240,27 @@ describe('Dynamics 365 in the canonical model', () => {
       expect(parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')).toContain('auth.authorityHost: must use https');
       expect(parsed.error!.issues.map((i) => i.message).join('\n')).toContain('authority_uri_insecure');
     });
+  });
+
+  it('reads a lookup of one table without the lookup annotations (FormattedValue only) as its reference', () => {
+    const primary = { name: 'primarycontactid', column: 'primarycontactid', target: 'contact', targetSet: 'contacts' };
+    const incident: TableInfo = {
+      logicalName: 'incident',
+      label: 'Case',
+      entitySetName: 'incidents',
+      primaryId: 'incidentid',
+      primaryName: 'title',
+      columns: new Map([['primarycontactid', plainColumn('primarycontactid', 'Lookup', { label: 'Contact' })]]),
+      navigations: new Map([['primarycontactid', primary]]),
+      lookups: new Map([['primarycontactid', [primary]]]),
+    };
+    const record = toRecord(incident, {
+      incidentid: 'c0ffee00-0000-4000-8000-000000000001',
+      title: 'Broken',
+      _primarycontactid_value: 'c0ffee00-0000-4000-8000-000000000002',
+      '_primarycontactid_value@OData.Community.Display.V1.FormattedValue': 'Maria García',
+    });
+    expect(record.canonical.person).toEqual({ ref: { type: 'contact', id: 'c0ffee00-0000-4000-8000-000000000002' }, name: 'Maria García' });
+    expect(record.display).toEqual({ primarycontactid: 'Maria García' });
   });
 });
