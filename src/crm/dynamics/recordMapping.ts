@@ -5,6 +5,12 @@ import { CHOICE_TYPES, type TableInfo } from './metadata.js';
 const FORMATTED = '@OData.Community.Display.V1.FormattedValue';
 const NAVIGATION = '@Microsoft.Dynamics.CRM.associatednavigationproperty';
 const LOGICAL_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
+/**
+ * Columns whose stored value is not what a person reads: choices (and yes/no columns, two-option choices
+ * with their own labels, "Do Not Allow"), and money (in the record's currency). Dates are left to the card,
+ * which shows them in the agent's time zone.
+ */
+const READ_AS_FORMATTED = new Set([...CHOICE_TYPES, 'MultiSelectPicklist', 'Boolean', 'Money']);
 /** Keys dynamics-web-api adds for the annotations it reads (oDataContext, x_Formatted...); Dataverse names are lowercase. */
 const LIBRARY_KEYS = /^oData|_(Formatted|NavigationProperty|LogicalName)$/;
 
@@ -13,7 +19,7 @@ const LIBRARY_KEYS = /^oData|_(Formatted|NavigationProperty|LogicalName)$/;
  * are the one place where Dataverse's tables and columns become the port's record:
  * - a lookup `_parentcustomerid_value` becomes the field `parentcustomerid_account` (its navigation property,
  *   the name it is written with) holding the id; `display` holds the related record's name (FormattedValue);
- * - a choice column holds its stored value (2); `display` holds its label ("Normal");
+ * - a choice column holds its stored value (2); `display` holds its label ("Normal"), as for yes/no and money;
  * - dates are ISO text; empty (null) columns are left out;
  * - `role`, `canonical` and `typeLabel` come from the table (canonical.ts).
  * `type` is the record's table (the table of the row, or its activity type for activity pointers).
@@ -43,7 +49,7 @@ export function toRecord(table: TableInfo, row: Record<string, unknown>): CrmRec
       fields[key] = isoSeconds(value);
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       fields[key] = value;
-      if (column && (CHOICE_TYPES.has(column.type) || column.type === 'MultiSelectPicklist') && typeof formatted === 'string') display[key] = formatted;
+      if (column && READ_AS_FORMATTED.has(column.type) && typeof formatted === 'string') display[key] = formatted;
     }
     // Objects and arrays are expanded related records: not fields of this record.
   }

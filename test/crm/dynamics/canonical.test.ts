@@ -227,6 +227,7 @@ describe('Dynamics 365 in the canonical model', () => {
     it('leaves out derived and read-only fields sent back from the card, and refuses an update of only those', async () => {
       const updated = await crm.update({ type: 'contact', id: maria.id }, { jobtitle: 'Buyer', parentcustomeridname: 'Contoso Pharmaceuticals', fullname: 'Maria García', createdon: '2026-01-01T00:00:00Z' }, opts());
       expect(updated.fields.jobtitle).toBe('Buyer');
+      expect(updated.display).toMatchObject({ parentcustomerid_account: 'Contoso Pharmaceuticals' });
       expect(updated.canonical.organization?.name).toBe('Contoso Pharmaceuticals');
       const attempt = crm.update({ type: 'contact', id: maria.id }, { fullname: 'Someone Else' }, opts());
       await expect(attempt).rejects.toMatchObject({ status: 400, fieldErrors: { fullname: 'is read-only in Dynamics 365' } });

@@ -339,8 +339,9 @@ describe('DynamicsConnector against the local Dataverse', () => {
       for (const [field, value] of Object.entries(fields)) {
         if (type === 'case' && field === 'customerid_contact') continue; // became the primary contact: the account is the customer
         const expected = field === 'estimatedclosedate' ? '2026-06-30T00:00:00Z' : value;
-        // Lookups read as the id, choices as their stored value, with their label in `display`.
-        const read = typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value) ? record.fields[field] : (record.display?.[field] ?? record.fields[field]);
+        // Lookups read as the id, choices as their stored value with their label in `display`, money as a number.
+        const stored = typeof value === 'number' || (typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value));
+        const read = stored ? record.fields[field] : (record.display?.[field] ?? record.fields[field]);
         expect(read, field).toEqual(expected);
       }
       if (type === 'case') {
