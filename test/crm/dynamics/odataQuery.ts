@@ -1,4 +1,7 @@
 import { isLookup, type ColumnDef, type TableDef } from './dataverseSchema.js';
+import { ODataError, tokenize, type Edm, type Token, type Value } from './odataTokens.js';
+
+export { ODataError };
 
 /**
  * The part of OData 4.0 $filter and $orderby that Dataverse runs, evaluated the way Dataverse evaluates it:
@@ -9,18 +12,6 @@ import { isLookup, type ColumnDef, type TableDef } from './dataverseSchema.js';
  * changes its meaning here exactly as it would in Dataverse.
  */
 
-export class ODataError extends Error {
-  constructor(
-    message: string,
-    readonly code = '0x80060888',
-  ) {
-    super(message);
-  }
-}
-
-type Edm = 'Edm.String' | 'Edm.Int32' | 'Edm.Decimal' | 'Edm.Boolean' | 'Edm.DateTimeOffset' | 'Edm.Guid' | 'Edm.Int64' | 'null';
-type Value = string | number | boolean | null;
-
 type Node =
   | { kind: 'literal'; value: Value; edm: Edm }
   | { kind: 'property'; name: string; column: ColumnDef }
@@ -28,76 +19,6 @@ type Node =
   | { kind: 'and' | 'or'; left: Node; right: Node }
   | { kind: 'not'; operand: Node }
   | { kind: 'function'; name: string; args: Node[] };
-
-interface Token {
-  kind: 'open' | 'close' | 'comma' | 'word' | 'alias' | 'literal';
-  text: string;
-  value?: Value;
-  edm?: Edm;
-  position: number;
-}
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?/;
-const NUMBER = /^-?\d+(\.\d+)?/;
-const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
-
-function tokenize(input: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < input.length) {
-    const ch = input[i]!;
-    const rest = input.slice(i);
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '(' || ch === ')' || ch === ',') {
-      tokens.push({ kind: ch === '(' ? 'open' : ch === ')' ? 'close' : 'comma', text: ch, position: i });
-      i++;
-    } else if (ch === "'") {
-      let value = '';
-      let j = i + 1;
-      for (;;) {
-        if (j >= input.length) throw new ODataError(`There is an unterminated literal at position ${i} in '${input}'.`);
-        if (input[j] === "'") {
-          if (input[j + 1] === "'") {
-            value += "'";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        value += input[j];
-        j++;
-      }
-      tokens.push({ kind: 'literal', text: input.slice(i, j + 1), value, edm: 'Edm.String', position: i });
-      i = j + 1;
-    } else if (ch === '@') {
-      const word = WORD.exec(rest.slice(1));
-      if (!word) throw new ODataError(`Syntax error at position ${i} in '${input}'.`);
-      tokens.push({ kind: 'alias', text: `@${word[0]}`, position: i });
-      i += word[0].length + 1;
-    } else if (GUID.test(rest)) {
-      const text = GUID.exec(rest)![0];
-      tokens.push({ kind: 'literal', text, value: text.toLowerCase(), edm: 'Edm.Guid', position: i });
-      i += text.length;
-    } else if (DATE.test(rest)) {
-      const text = DATE.exec(rest)![0];
-      tokens.push({ kind: 'literal', text, value: text, edm: 'Edm.DateTimeOffset', position: i });
-      i += text.length;
-    } else if (NUMBER.test(rest)) {
-      const text = NUMBER.exec(rest)![0];
-      tokens.push({ kind: 'literal', text, value: Number(text), edm: text.includes('.') ? 'Edm.Decimal' : 'Edm.Int32', position: i });
-      i += text.length;
-    } else if (WORD.test(rest)) {
-      const text = WORD.exec(rest)![0];
-      tokens.push({ kind: 'word', text, position: i });
-      i += text.length;
-    } else {
-      throw new ODataError(`Syntax error: character '${ch}' is not valid at position ${i} in '${input}'.`);
-    }
-  }
-  return tokens;
-}
 
 const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const FUNCTIONS = new Set(['contains', 'startswith', 'endswith']);
