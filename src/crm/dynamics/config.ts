@@ -57,8 +57,15 @@ const clientSecretAuth = z
       .string({ required_error: 'is required: the application (client) ID of the app registration' })
       .regex(GUID, 'must be the application (client) ID, a GUID'),
     clientSecretEnv: secretEnv,
-    /** Sign-in service; another cloud's (e.g. https://login.microsoftonline.us) for sovereign clouds. */
-    authorityHost: httpsUrl('the Microsoft Entra sign-in service', 'https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+    /**
+     * Sign-in service; another cloud's (e.g. https://login.microsoftonline.us) for sovereign clouds. https only,
+     * on this machine too: MSAL refuses any other authority (authority_uri_insecure), so it could never sign in.
+     */
+    authorityHost: httpsUrl('the Microsoft Entra sign-in service', 'https://login.microsoftonline.com')
+      .refine((value) => !value.startsWith('http:'), {
+        message: 'must use https: Microsoft\'s sign-in library refuses a plain-http authority (authority_uri_insecure), so the connector could never sign in',
+      })
+      .default('https://login.microsoftonline.com'),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import { DynamicsWebApi } from 'dynamics-web-api';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import { untilAborted } from '../shared/untilAborted.js';
-import { isDataverseFailure, retryAfterMs, statusOf, toCrmError, type FailureContext } from './errors.js';
+import { batchFailure, isDataverseFailure, retryAfterMs, statusOf, toCrmError, type FailureContext } from './errors.js';
 
 /** Where access tokens come from (MsalTokenSource). */
 export interface TokenSource {
@@ -62,9 +62,10 @@ export class DataverseClient {
       try {
         // Stops waiting when the signal aborts, even for a step that cannot be cancelled (the token request).
         return await untilAborted(run(this.api), signal);
-      } catch (error) {
+      } catch (thrown) {
         if (signal.aborted) throw signal.reason;
-        if (error instanceof CrmError) throw error;
+        if (thrown instanceof CrmError) throw thrown;
+        const error = batchFailure(thrown);
         const status = statusOf(error);
         if (status === 401 && !refreshed) {
           refreshed = true;
@@ -108,6 +109,26 @@ export class DataverseClient {
       if (failed) throw failed;
       return responses;
     });
+  }
+
+  /**
+   * Like `batch`, but each request succeeds or fails on its own (Prefer: odata.continue-on-error): a failed
+   * part is its CrmError in the answer, in its place, and the other parts are kept. A failure of the batch
+   * itself (token, throttling, network) still rejects.
+   */
+  async batchSettled(
+    context: Omit<FailureContext, 'configurationId'>,
+    signal: AbortSignal,
+    add: (api: DynamicsWebApi) => Array<Promise<unknown>>,
+  ): Promise<Array<{ ok: true; value: unknown } | { ok: false; error: CrmError }>> {
+    const failure = { ...context, configurationId: this.options.configurationId };
+    const responses = await this.call(context, signal, async (api) => {
+      const batch = api.initializeInstance();
+      batch.startBatch();
+      await Promise.all(add(batch));
+      return batch.executeBatch({ signal, continueOnError: true });
+    });
+    return responses.map((r) => (r instanceof Error && isDataverseFailure(r) ? { ok: false as const, error: toCrmError(r, failure) } : { ok: true as const, value: r }));
   }
 }
 

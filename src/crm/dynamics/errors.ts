@@ -7,10 +7,32 @@ export interface DataverseFailure {
   code?: string;
   message?: string;
   headers?: Record<string, string | string[] | undefined>;
+  /** A failed part of a $batch carries the body's `error` here instead (dynamics-web-api 2.x). */
+  error?: { code?: string; message?: string };
+}
+
+/** Dataverse's message and code of a failure, wherever dynamics-web-api put them. */
+export function failureText(error: DataverseFailure): { message: string | undefined; code: string | undefined } {
+  return { message: error.message || error.error?.message, code: error.code ?? error.error?.code };
 }
 
 export function isDataverseFailure(error: unknown): error is DataverseFailure & Error {
   return typeof error === 'object' && error !== null && typeof (error as DataverseFailure).status === 'number';
+}
+
+/**
+ * What a failed $batch rejects with. Without Prefer: odata.continue-on-error, Dataverse stops at the first
+ * failing request and answers the batch with that request's error status, its parts in the body;
+ * dynamics-web-api then rejects with the array of parsed parts. The failing part is the failure.
+ */
+export function batchFailure(error: unknown): unknown {
+  if (!Array.isArray(error)) return error;
+  return error.find(isDataverseFailure) ?? new Error('the batch failed without saying which request failed');
+}
+
+/** "is missing prvReadLead privilege" in a Dataverse 403 message: the privilege's name. */
+export function missingPrivilege(message: string | undefined): string | undefined {
+  return /missing (prv\w+) privilege/i.exec(message ?? '')?.[1];
 }
 
 export function statusOf(error: unknown): number | undefined {
@@ -48,11 +70,17 @@ export function toCrmError(error: unknown, context: FailureContext): CrmError {
     return new CrmError(`Dynamics 365 could not be reached to ${context.operation}: ${reason}`);
   }
   const status = error.status!;
-  const message = (error.message ?? '').trim() || `HTTP ${status}`;
-  if (status === 401 || status === 403) {
+  const text = failureText(error);
+  const message = (text.message ?? '').trim() || `HTTP ${status}`;
+  if (status === 401) {
+    return new CrmError(`Dynamics 365 refused the credentials of configuration "${context.configurationId}" (HTTP 401) to ${context.operation}`, status);
+  }
+  if (status === 403) {
+    // A 403 is a permission the application user's security role lacks, not a bad credential.
+    const privilege = missingPrivilege(text.message);
     return new CrmError(
-      `Dynamics 365 refused the credentials of configuration "${context.configurationId}" (HTTP ${status}) to ${context.operation}` +
-        (status === 403 && error.message ? `: ${message}` : ''),
+      `Dynamics 365 did not let configuration "${context.configurationId}" ${context.operation} (HTTP 403): ` +
+        (privilege ? `its application user is missing the ${privilege} privilege; an admin adds it to the user's security role` : message),
       status,
     );
   }
@@ -63,7 +91,7 @@ export function toCrmError(error: unknown, context: FailureContext): CrmError {
   if (status === 429 || status === 503) {
     return new CrmError(`Dynamics 365 is busy (service protection limits, HTTP ${status}) and did not ${context.operation}; try again later`, status);
   }
-  return new CrmError(`Dynamics 365 failed to ${context.operation} (HTTP ${status}${error.code ? ` ${error.code}` : ''}): ${message}`, status);
+  return new CrmError(`Dynamics 365 failed to ${context.operation} (HTTP ${status}${text.code ? ` ${text.code}` : ''}): ${message}`, status);
 }
 
 /**

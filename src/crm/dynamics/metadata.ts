@@ -21,6 +21,17 @@ export interface ColumnInfo {
   options?: ChoiceOption[];
   /** Text columns: how many characters they hold. */
   maxLength?: number;
+  /** The column's display name in the user's language ("Business Phone"); empty for derived columns. */
+  label: string;
+  /** IsValidForRead / IsValidForCreate / IsValidForUpdate / IsValidForForm (true when the metadata is silent). */
+  readable: boolean;
+  creatable: boolean;
+  updatable: boolean;
+  onForms: boolean;
+  /** Text columns: FormatName ("Phone", "Email", "Url", "Text"...). */
+  format?: string;
+  /** Choice columns: DefaultFormValue, the value a new record gets (absent when -1 or unset). */
+  defaultValue?: number;
 }
 
 /** A single-valued navigation property: how a lookup column is written ("<name>@odata.bind"). */
@@ -36,6 +47,8 @@ export interface Navigation {
 
 export interface TableInfo {
   logicalName: string;
+  /** The table's display name ("Case" for incident, "Phone Call" for phonecall). */
+  label: string;
   entitySetName: string;
   primaryId: string;
   primaryName: string | null;
@@ -47,6 +60,11 @@ export interface TableInfo {
   lookups: ReadonlyMap<string, readonly Navigation[]>;
 }
 
+/** A column known only by its name and type (the metadata did not list it): readable and writable, no label. */
+export function plainColumn(name: string, type: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
+  return { name, type, attributeOf: null, label: '', readable: true, creatable: true, updatable: true, onForms: true, ...extra };
+}
+
 export const LOOKUP_TYPES = new Set(['Lookup', 'Customer', 'Owner']);
 export const CHOICE_TYPES = new Set(['Picklist', 'State', 'Status']);
 
@@ -54,24 +72,42 @@ interface EntitySetRow {
   LogicalName: string;
   EntitySetName: string | null;
 }
+interface LabelRow {
+  UserLocalizedLabel?: { Label?: string } | null;
+  LocalizedLabels?: Array<{ Label?: string }>;
+}
+interface AttributeRow {
+  LogicalName: string;
+  AttributeType: string;
+  AttributeOf: string | null;
+  AttributeTypeName?: { Value?: string } | null;
+  DisplayName?: LabelRow | null;
+  IsValidForRead?: boolean | null;
+  IsValidForCreate?: boolean | null;
+  IsValidForUpdate?: boolean | null;
+  IsValidForForm?: boolean | null;
+}
 interface EntityDefinitionRow extends EntitySetRow {
   PrimaryIdAttribute: string;
   PrimaryNameAttribute: string | null;
-  Attributes?: Array<{ LogicalName: string; AttributeType: string; AttributeOf: string | null; AttributeTypeName?: { Value?: string } | null }>;
+  DisplayName?: LabelRow | null;
+  Attributes?: AttributeRow[];
   ManyToOneRelationships?: Array<{ ReferencingAttribute: string; ReferencedEntity: string; ReferencingEntityNavigationPropertyName: string }>;
 }
 interface OptionRow {
   Value: number;
   State?: number;
-  Label?: { UserLocalizedLabel?: { Label?: string } | null; LocalizedLabels?: Array<{ Label?: string }> } | null;
+  Label?: LabelRow | null;
 }
 interface ChoiceColumnRow {
   LogicalName: string;
+  DefaultFormValue?: number | null;
   OptionSet?: { Options?: OptionRow[] } | null;
 }
 interface TextColumnRow {
   LogicalName: string;
   MaxLength?: number | null;
+  FormatName?: { Value?: string } | null;
 }
 
 const CHOICE_CASTS = [
@@ -80,7 +116,11 @@ const CHOICE_CASTS = [
   'Microsoft.Dynamics.CRM.StateAttributeMetadata',
   'Microsoft.Dynamics.CRM.MultiSelectPicklistAttributeMetadata',
 ];
-const TEXT_CASTS = ['Microsoft.Dynamics.CRM.StringAttributeMetadata', 'Microsoft.Dynamics.CRM.MemoAttributeMetadata'];
+/** Text columns' lengths; and FormatName (Phone, Email...), which only StringAttributeMetadata has. */
+const TEXT_CASTS = [
+  { castType: 'Microsoft.Dynamics.CRM.StringAttributeMetadata', select: ['LogicalName', 'MaxLength', 'FormatName'] },
+  { castType: 'Microsoft.Dynamics.CRM.MemoAttributeMetadata', select: ['LogicalName', 'MaxLength'] },
+];
 
 /** Table definitions change rarely; they are read again after an hour (a new column shows up then). */
 const TTL_MS = 60 * 60 * 1000;
@@ -154,31 +194,28 @@ export class DataverseMetadata {
     const [definition, ...lists] = await this.client.batch({ operation: `read the definition of table ${logicalName}` }, signal, (api) => [
       api.retrieveEntity({
         key,
-        select: ['LogicalName', 'EntitySetName', 'PrimaryIdAttribute', 'PrimaryNameAttribute'],
+        select: ['LogicalName', 'EntitySetName', 'PrimaryIdAttribute', 'PrimaryNameAttribute', 'DisplayName'],
         expand: [
-          { property: 'Attributes', select: ['LogicalName', 'AttributeType', 'AttributeOf', 'AttributeTypeName'] },
+          { property: 'Attributes', select: ATTRIBUTE_SELECT },
           { property: 'ManyToOneRelationships', select: ['ReferencingAttribute', 'ReferencedEntity', 'ReferencingEntityNavigationPropertyName'] },
         ],
       }),
       ...CHOICE_CASTS.map((castType) =>
-        api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName'], expand: [{ property: 'OptionSet', select: ['Options'] }] }),
+        api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName', 'DefaultFormValue'], expand: [{ property: 'OptionSet', select: ['Options'] }] }),
       ),
-      ...TEXT_CASTS.map((castType) => api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName', 'MaxLength'] })),
+      ...TEXT_CASTS.map(({ castType, select }) => api.retrieveAttributes({ entityKey: key, castType, select })),
     ]);
     const entity = definition as EntityDefinitionRow;
-    const options = new Map<string, ChoiceOption[]>();
+    const choices = new Map<string, ChoiceColumnRow>();
     for (const list of lists.slice(0, CHOICE_CASTS.length) as Array<{ value: ChoiceColumnRow[] }>) {
-      for (const column of list.value) options.set(column.LogicalName, (column.OptionSet?.Options ?? []).map(toOption));
+      for (const column of list.value) choices.set(column.LogicalName, column);
     }
-    const lengths = new Map<string, number>();
+    const texts = new Map<string, TextColumnRow>();
     for (const list of lists.slice(CHOICE_CASTS.length) as Array<{ value: TextColumnRow[] }>) {
-      for (const column of list.value) if (typeof column.MaxLength === 'number') lengths.set(column.LogicalName, column.MaxLength);
+      for (const column of list.value) texts.set(column.LogicalName, column);
     }
     const columns = new Map<string, ColumnInfo>();
-    for (const a of entity.Attributes ?? []) {
-      const type = a.AttributeTypeName?.Value === 'MultiSelectPicklistType' ? 'MultiSelectPicklist' : a.AttributeType;
-      columns.set(a.LogicalName, { name: a.LogicalName, type, attributeOf: a.AttributeOf ?? null, options: options.get(a.LogicalName), maxLength: lengths.get(a.LogicalName) });
-    }
+    for (const a of entity.Attributes ?? []) columns.set(a.LogicalName, toColumn(a, choices.get(a.LogicalName), texts.get(a.LogicalName)));
     const navigations = new Map<string, Navigation>();
     const lookups = new Map<string, Navigation[]>();
     for (const r of entity.ManyToOneRelationships ?? []) {
@@ -190,6 +227,7 @@ export class DataverseMetadata {
     }
     return {
       logicalName: entity.LogicalName,
+      label: labelOf(entity.DisplayName) || entity.LogicalName,
       entitySetName: entity.EntitySetName ?? sets.get(logicalName)?.EntitySetName ?? logicalName,
       primaryId: entity.PrimaryIdAttribute,
       primaryName: entity.PrimaryNameAttribute ?? null,
@@ -200,7 +238,33 @@ export class DataverseMetadata {
   }
 }
 
+const ATTRIBUTE_SELECT = ['LogicalName', 'AttributeType', 'AttributeOf', 'AttributeTypeName', 'DisplayName', 'IsValidForRead', 'IsValidForCreate', 'IsValidForUpdate', 'IsValidForForm'];
+
+function toColumn(a: AttributeRow, choice: ChoiceColumnRow | undefined, text: TextColumnRow | undefined): ColumnInfo {
+  const column: ColumnInfo = {
+    name: a.LogicalName,
+    type: a.AttributeTypeName?.Value === 'MultiSelectPicklistType' ? 'MultiSelectPicklist' : a.AttributeType,
+    attributeOf: a.AttributeOf ?? null,
+    label: labelOf(a.DisplayName),
+    readable: a.IsValidForRead !== false,
+    creatable: a.IsValidForCreate !== false,
+    updatable: a.IsValidForUpdate !== false,
+    onForms: a.IsValidForForm !== false,
+  };
+  if (choice) column.options = (choice.OptionSet?.Options ?? []).map(toOption);
+  // -1 is Dataverse's "no default".
+  if (typeof choice?.DefaultFormValue === 'number' && choice.DefaultFormValue !== -1) column.defaultValue = choice.DefaultFormValue;
+  if (typeof text?.MaxLength === 'number') column.maxLength = text.MaxLength;
+  if (text?.FormatName?.Value) column.format = text.FormatName.Value;
+  return column;
+}
+
+/** A Label in the user's language, else the first localized one; '' when there is none. */
+function labelOf(label: LabelRow | null | undefined): string {
+  return (label?.UserLocalizedLabel?.Label ?? label?.LocalizedLabels?.[0]?.Label ?? '').trim();
+}
+
 function toOption(row: OptionRow): ChoiceOption {
-  const label = row.Label?.UserLocalizedLabel?.Label ?? row.Label?.LocalizedLabels?.[0]?.Label ?? String(row.Value);
+  const label = labelOf(row.Label) || String(row.Value);
   return row.State === undefined ? { value: row.Value, label } : { value: row.Value, label, state: row.State };
 }

@@ -1,7 +1,7 @@
 import type { ComparisonOp, FilterExpr, FilterValue } from '../filter.js';
 import { CrmError } from '../port.js';
-import { CHOICE_TYPES, LOOKUP_TYPES, type ColumnInfo, type TableInfo } from './metadata.js';
-import { choiceValue, FieldError, guidOf } from './recordMapping.js';
+import { CHOICE_TYPES, LOOKUP_TYPES, plainColumn, type ColumnInfo, type TableInfo } from './metadata.js';
+import { choiceValue, FieldError, guidOf } from './payload.js';
 
 /**
  * The values of an OData query, as parameter aliases: the $filter says `lastname eq @p1` and the value travels
@@ -138,7 +138,7 @@ function resolveField(table: TableInfo, field: string): { path: string; column: 
   const lower = field.toLowerCase();
   const navigation = table.navigations.get(lower);
   if (navigation) {
-    const column = table.columns.get(navigation.column) ?? { name: navigation.column, type: 'Lookup', attributeOf: null };
+    const column = table.columns.get(navigation.column) ?? plainColumn(navigation.column, 'Lookup');
     return { path: `_${navigation.column}_value`, column };
   }
   const column = table.columns.get(lower);
@@ -146,7 +146,7 @@ function resolveField(table: TableInfo, field: string): { path: string; column: 
     if (column.attributeOf) throw invalid(`${field}: this column is derived from ${column.attributeOf} and cannot be searched; search ${column.attributeOf} instead`);
     return { path: LOOKUP_TYPES.has(column.type) ? `_${column.name}_value` : column.name, column };
   }
-  if (lower === 'id') return { path: table.primaryId, column: table.columns.get(table.primaryId) ?? { name: table.primaryId, type: 'Uniqueidentifier', attributeOf: null } };
+  if (lower === 'id') return { path: table.primaryId, column: table.columns.get(table.primaryId) ?? plainColumn(table.primaryId, 'Uniqueidentifier') };
   if (lower === 'name' && table.primaryName) {
     const primary = table.columns.get(table.primaryName);
     if (primary) return { path: primary.name, column: primary };

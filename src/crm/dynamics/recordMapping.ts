@@ -1,190 +1,80 @@
 import type { CrmRecord, FieldValue } from '../../domain/crmRecord.js';
-import { CrmError } from '../port.js';
-import { CHOICE_TYPES, LOOKUP_TYPES, type ColumnInfo, type Navigation, type TableInfo } from './metadata.js';
+import { canonicalOf, type LookupValue } from './canonical.js';
+import { CHOICE_TYPES, type TableInfo } from './metadata.js';
 
 const FORMATTED = '@OData.Community.Display.V1.FormattedValue';
 const NAVIGATION = '@Microsoft.Dynamics.CRM.associatednavigationproperty';
+const LOGICAL_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
+/**
+ * Columns whose stored value is not what a person reads: choices (and yes/no columns, two-option choices
+ * with their own labels, "Do Not Allow"), and money (in the record's currency). Dates are left to the card,
+ * which shows them in the agent's time zone.
+ */
+const READ_AS_FORMATTED = new Set([...CHOICE_TYPES, 'MultiSelectPicklist', 'Boolean', 'Money']);
 /** Keys dynamics-web-api adds for the annotations it reads (oDataContext, x_Formatted...); Dataverse names are lowercase. */
 const LIBRARY_KEYS = /^oData|_(Formatted|NavigationProperty|LogicalName)$/;
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
-
-/** The GUID of a Dataverse record id ("{...}" accepted), lowercased; null when the text is not one. */
-export function guidOf(id: string): string | null {
-  const match = GUID.exec(id.trim());
-  return match ? match[1]!.toLowerCase() : null;
-}
 
 /**
- * A Web API row (requested with odata.include-annotations="*") as a CrmRecord:
- * - a lookup `_parentcustomerid_value` becomes `parentcustomerid_account` (its navigation property, the name it
- *   is written with) holding the id, plus `parentcustomeridname` holding the related record's name;
- * - a choice column holds its label ("In Progress"), the text an agent reads and a workflow writes back;
- * - dates are ISO text; empty (null) columns are left out.
+ * A Web API row (read with Prefer: odata.include-annotations="*") as a CrmRecord. This file and canonical.ts
+ * are the one place where Dataverse's tables and columns become the port's record:
+ * - a lookup `_parentcustomerid_value` becomes the field `parentcustomerid_account` (its navigation property,
+ *   the name it is written with) holding the id; `display` holds the related record's name (FormattedValue);
+ * - a choice column holds its stored value (2); `display` holds its label ("Normal"), as for yes/no and money;
+ * - dates are ISO text; empty (null) columns are left out;
+ * - `role`, `canonical` and `typeLabel` come from the table (canonical.ts).
  * `type` is the record's table (the table of the row, or its activity type for activity pointers).
  */
-export function toRecord(table: TableInfo, row: Record<string, unknown>, type = table.logicalName): CrmRecord {
+export function toRecord(table: TableInfo, row: Record<string, unknown>): CrmRecord {
   const fields: Record<string, FieldValue> = {};
+  const display: Record<string, string> = {};
+  const lookups = new Map<string, LookupValue>();
   for (const [key, value] of Object.entries(row)) {
     if (key.includes('@') || LIBRARY_KEYS.test(key) || value === null || value === undefined) continue;
     const lookup = /^_(.+)_value$/.exec(key);
     if (lookup) {
       const column = lookup[1]!;
-      const navigation = row[`${key}${NAVIGATION}`];
-      fields[typeof navigation === 'string' && navigation ? navigation : column] = String(value);
+      // Without the lookup annotations (a server that sends FormattedValue only), a lookup of one table is still known.
+      const only = table.lookups.get(column)?.length === 1 ? table.lookups.get(column)![0] : undefined;
+      const navigation = stringOr(row[`${key}${NAVIGATION}`], only?.name ?? column);
+      const target = stringOr(row[`${key}${LOGICAL_NAME}`], only?.target ?? '') || undefined;
       const name = row[`${key}${FORMATTED}`];
-      if (typeof name === 'string') fields[`${column}name`] = name;
+      fields[navigation] = String(value);
+      if (typeof name === 'string') display[navigation] = name;
+      lookups.set(column, { id: String(value), target, name: typeof name === 'string' ? name : undefined });
       continue;
     }
     const column = table.columns.get(key);
     const formatted = row[`${key}${FORMATTED}`];
-    if (column && (CHOICE_TYPES.has(column.type) || column.type === 'MultiSelectPicklist') && typeof formatted === 'string') {
-      fields[key] = formatted;
-    } else if (value instanceof Date) {
+    if (value instanceof Date) {
       fields[key] = isoSeconds(value);
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       fields[key] = value;
+      if (column && READ_AS_FORMATTED.has(column.type) && typeof formatted === 'string') display[key] = formatted;
     }
     // Objects and arrays are expanded related records: not fields of this record.
   }
+  const activityType = table.logicalName === 'activitypointer' && typeof row.activitytypecode === 'string' ? row.activitytypecode : undefined;
+  const typeLabel = activityType ? stringOr(row[`activitytypecode${FORMATTED}`], activityType) : table.label;
   const id = String(row[table.primaryId] ?? '');
   const name = table.primaryName ? row[table.primaryName] : undefined;
-  return { type, id, name: typeof name === 'string' && name.trim() ? name : id, fields };
+  const { role, canonical } = canonicalOf(table.logicalName, table.columns.has('activitytypecode'), fields, display, lookups);
+  return {
+    type: activityType ?? table.logicalName,
+    id,
+    name: typeof name === 'string' && name.trim() ? name : id,
+    role,
+    typeLabel,
+    canonical,
+    fields,
+    display,
+  };
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value ? value : fallback;
 }
 
 /** Dataverse writes date-times to the second, in UTC: "2026-03-14T09:30:00Z". */
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-export interface Payload {
-  /** The request body: columns, and lookups as "<navigation>@odata.bind": "/<set>(<id>)". */
-  body: Record<string, unknown>;
-  /** Every name a Dataverse message may quote, lowercased, mapped to the field the caller sent. */
-  fieldNames: Map<string, string>;
-}
-
-/**
- * Fields in the CRM's names (as workflows and the Customer Card use them) as a Web API body. Values are
- * converted to the column's type: numbers and booleans from text (memorialization writes text), choice
- * labels to their values, record ids of lookups to @odata.bind references. A value that cannot fit its
- * column is a CrmError 400 naming the field. Names the table does not have go to Dataverse as they are:
- * its answer names them.
- */
-export function toPayload(table: TableInfo, fields: Record<string, FieldValue>): Payload {
-  const body: Record<string, unknown> = {};
-  const fieldNames = new Map<string, string>();
-  const errors: Record<string, string> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    fieldNames.set(field.toLowerCase(), field);
-    try {
-      const navigation = table.navigations.get(field.toLowerCase()) ?? singleNavigation(table, field);
-      if (navigation) {
-        fieldNames.set(navigation.column, field);
-        Object.assign(body, bind(navigation, value));
-        continue;
-      }
-      const column = table.columns.get(field.toLowerCase());
-      body[column?.name ?? field] = column ? convert(column, value) : value;
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      errors[field] = error.message;
-    }
-  }
-  if (Object.keys(errors).length > 0) {
-    const [first] = Object.entries(errors);
-    throw new CrmError(`Dynamics 365 cannot take ${first![0]}: ${first![1]}`, 400, errors);
-  }
-  return { body, fieldNames };
-}
-
-class FieldError extends Error {}
-
-/** A lookup column named by its logical name ("parentaccountid") is written through its one navigation property. */
-function singleNavigation(table: TableInfo, field: string): Navigation | undefined {
-  const column = table.columns.get(field.toLowerCase());
-  if (!column || !LOOKUP_TYPES.has(column.type)) return undefined;
-  const navigations = table.lookups.get(column.name) ?? [];
-  if (navigations.length === 1) return navigations[0];
-  throw new FieldError(
-    navigations.length
-      ? `is a lookup to ${navigations.map((n) => n.target).join(' or ')}: write ${navigations.map((n) => n.name).join(' or ')} instead`
-      : 'is a lookup Dynamics 365 does not let this connector write',
-  );
-}
-
-function bind(navigation: Navigation, value: FieldValue): Record<string, unknown> {
-  // A null on the navigation property clears the lookup.
-  if (value === null || value === '') return { [navigation.name]: null };
-  const id = typeof value === 'string' ? guidOf(value) : null;
-  if (!id) throw new FieldError(`"${String(value)}" is not the id of a ${navigation.target} record (a GUID)`);
-  return { [`${navigation.name}@odata.bind`]: `/${navigation.targetSet}(${id})` };
-}
-
-const TRUE = new Set(['true', 'yes', '1']);
-const FALSE = new Set(['false', 'no', '0']);
-
-/** A value for a column of this type, or a FieldError saying why it cannot be. */
-function convert(column: ColumnInfo, value: FieldValue): unknown {
-  if (value === null) return null;
-  switch (column.type) {
-    case 'String':
-    case 'Memo':
-    case 'EntityName':
-      return String(value);
-    case 'Integer':
-    case 'BigInt': {
-      const n = numberOf(value);
-      if (n === null || !Number.isInteger(n)) throw new FieldError(`"${String(value)}" is not a whole number`);
-      return n;
-    }
-    case 'Decimal':
-    case 'Double':
-    case 'Money': {
-      const n = numberOf(value);
-      if (n === null) throw new FieldError(`"${String(value)}" is not a number`);
-      return n;
-    }
-    case 'Boolean': {
-      if (typeof value === 'boolean') return value;
-      const text = String(value).trim().toLowerCase();
-      if (TRUE.has(text)) return true;
-      if (FALSE.has(text)) return false;
-      throw new FieldError(`"${String(value)}" is not yes or no (true or false)`);
-    }
-    case 'Picklist':
-    case 'State':
-    case 'Status':
-      return choiceValue(column, value);
-    case 'MultiSelectPicklist':
-      return String(value)
-        .split(/[;,]/)
-        .map((part) => part.trim())
-        .filter(Boolean)
-        .map((part) => choiceValue(column, part))
-        .join(',');
-    default:
-      return value;
-  }
-}
-
-function numberOf(value: FieldValue): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  return null;
-}
-
-/** A choice's value from its value or its label (without regard to case). */
-export function choiceValue(column: ColumnInfo, value: FieldValue): number {
-  const options = column.options ?? [];
-  const n = numberOf(value ?? '');
-  if (n !== null && Number.isInteger(n)) return n;
-  const text = String(value).trim().toLowerCase();
-  const option = options.find((o) => o.label.toLowerCase() === text);
-  if (!option) {
-    const labels = options.map((o) => o.label).join(', ');
-    throw new FieldError(`"${String(value)}" is not a choice of ${column.name}${labels ? ` (${labels})` : ''}`);
-  }
-  return option.value;
-}
-
-export { FieldError };

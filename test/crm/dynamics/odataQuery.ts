@@ -1,25 +1,16 @@
 import { isLookup, type ColumnDef, type TableDef } from './dataverseSchema.js';
+import { ODataError, tokenize, type Edm, type Token, type Value } from './odataTokens.js';
+
+export { ODataError };
 
 /**
  * The part of OData 4.0 $filter and $orderby that Dataverse runs, evaluated the way Dataverse evaluates it:
- * text compares without regard to case (SQL collation), contains/startswith/endswith are SQL LIKE patterns
+ * text compares without regard to case or accents (SQL collation _CI_AI), contains/startswith/endswith are SQL LIKE patterns
  * (% _ [] [^] are wildcards, a bracketed one is literal), comparisons with null follow OData (null eq null),
  * parameter aliases (@p1) come from the query string, and a value of the wrong type, an unknown property or
  * a syntax error is a 400 with ODataLib's message. A filter whose quotes were not doubled fails to parse or
  * changes its meaning here exactly as it would in Dataverse.
  */
-
-export class ODataError extends Error {
-  constructor(
-    message: string,
-    readonly code = '0x80060888',
-  ) {
-    super(message);
-  }
-}
-
-type Edm = 'Edm.String' | 'Edm.Int32' | 'Edm.Decimal' | 'Edm.Boolean' | 'Edm.DateTimeOffset' | 'Edm.Guid' | 'Edm.Int64' | 'null';
-type Value = string | number | boolean | null;
 
 type Node =
   | { kind: 'literal'; value: Value; edm: Edm }
@@ -28,76 +19,6 @@ type Node =
   | { kind: 'and' | 'or'; left: Node; right: Node }
   | { kind: 'not'; operand: Node }
   | { kind: 'function'; name: string; args: Node[] };
-
-interface Token {
-  kind: 'open' | 'close' | 'comma' | 'word' | 'alias' | 'literal';
-  text: string;
-  value?: Value;
-  edm?: Edm;
-  position: number;
-}
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?/;
-const NUMBER = /^-?\d+(\.\d+)?/;
-const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
-
-function tokenize(input: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < input.length) {
-    const ch = input[i]!;
-    const rest = input.slice(i);
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '(' || ch === ')' || ch === ',') {
-      tokens.push({ kind: ch === '(' ? 'open' : ch === ')' ? 'close' : 'comma', text: ch, position: i });
-      i++;
-    } else if (ch === "'") {
-      let value = '';
-      let j = i + 1;
-      for (;;) {
-        if (j >= input.length) throw new ODataError(`There is an unterminated literal at position ${i} in '${input}'.`);
-        if (input[j] === "'") {
-          if (input[j + 1] === "'") {
-            value += "'";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        value += input[j];
-        j++;
-      }
-      tokens.push({ kind: 'literal', text: input.slice(i, j + 1), value, edm: 'Edm.String', position: i });
-      i = j + 1;
-    } else if (ch === '@') {
-      const word = WORD.exec(rest.slice(1));
-      if (!word) throw new ODataError(`Syntax error at position ${i} in '${input}'.`);
-      tokens.push({ kind: 'alias', text: `@${word[0]}`, position: i });
-      i += word[0].length + 1;
-    } else if (GUID.test(rest)) {
-      const text = GUID.exec(rest)![0];
-      tokens.push({ kind: 'literal', text, value: text.toLowerCase(), edm: 'Edm.Guid', position: i });
-      i += text.length;
-    } else if (DATE.test(rest)) {
-      const text = DATE.exec(rest)![0];
-      tokens.push({ kind: 'literal', text, value: text, edm: 'Edm.DateTimeOffset', position: i });
-      i += text.length;
-    } else if (NUMBER.test(rest)) {
-      const text = NUMBER.exec(rest)![0];
-      tokens.push({ kind: 'literal', text, value: Number(text), edm: text.includes('.') ? 'Edm.Decimal' : 'Edm.Int32', position: i });
-      i += text.length;
-    } else if (WORD.test(rest)) {
-      const text = WORD.exec(rest)![0];
-      tokens.push({ kind: 'word', text, position: i });
-      i += text.length;
-    } else {
-      throw new ODataError(`Syntax error: character '${ch}' is not valid at position ${i} in '${input}'.`);
-    }
-  }
-  return tokens;
-}
 
 const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const FUNCTIONS = new Set(['contains', 'startswith', 'endswith']);
@@ -296,25 +217,33 @@ export function evaluate(node: Node, get: Getter): Value {
       const subject = evaluate(node.args[0]!, get);
       const pattern = evaluate(node.args[1]!, get);
       if (subject === null || pattern === null) return null;
-      const like = likeToRegExp(String(pattern));
+      const like = likeToRegExp(collate(String(pattern)));
       const source = node.name === 'contains' ? `^.*${like}.*$` : node.name === 'startswith' ? `^${like}.*$` : `^.*${like}$`;
-      return new RegExp(source, 'is').test(String(subject));
+      return new RegExp(source, 'is').test(collate(String(subject)));
     }
     case 'compare': {
       const l = evaluate(node.left, get);
       const r = evaluate(node.right, get);
       if (node.op === 'eq' || node.op === 'ne') {
-        const equal = l === null || r === null ? l === r : typeof l === 'string' && typeof r === 'string' ? l.toLowerCase() === r.toLowerCase() : l === r;
+        const equal = l === null || r === null ? l === r : typeof l === 'string' && typeof r === 'string' ? collate(l) === collate(r) : l === r;
         return node.op === 'eq' ? equal : !equal;
       }
       if (l === null || r === null) return null;
-      const [a, b] = typeof l === 'string' && typeof r === 'string' ? [l.toLowerCase(), r.toLowerCase()] : [l, r];
+      const [a, b] = typeof l === 'string' && typeof r === 'string' ? [collate(l), collate(r)] : [l, r];
       if (node.op === 'lt') return a < b;
       if (node.op === 'le') return a <= b;
       if (node.op === 'gt') return a > b;
       return a >= b;
     }
   }
+}
+
+/**
+ * Text as the environment's collation compares it: an English (LCID 1033) environment's is _CI_AI, case and
+ * accent insensitive ("Language collations" in the Power Platform admin docs), so "García" = "garcia".
+ */
+function collate(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 /** A T-SQL LIKE pattern as a regular expression source: % _ [set] [^set] [a-z]; anything else literal. */
