@@ -103,7 +103,7 @@ export interface StormOutcome {
 export async function checkStorm(db: Kysely<Database>, storm: Storm, cardsIn: (conversationId: string) => number): Promise<StormOutcome> {
   const examples: string[] = [];
   const ids = storm.contacts.map((c) => c.id);
-  const rows: Array<{ acd_contact_id: string | null; state: string; disposition: string | null }> = [];
+  const rows: Array<{ acd_contact_id?: string | null; state: string; disposition: string | null }> = [];
   for (let i = 0; i < ids.length; i += 500) {
     rows.push(...(await db.selectFrom('interactions').select(['acd_contact_id', 'state', 'disposition']).where('acd_contact_id', 'in', ids.slice(i, i + 500)).execute()));
   }
