@@ -68,7 +68,10 @@ export async function claimWebhookDelivery(db: Kysely<Database>, delivery: Webho
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Records an attempt's outcome; a row superseded while it was being attempted stays superseded (not tried again). */
+/**
+ * Records an attempt's outcome. A row superseded while it was being attempted shows `delivered` if it was
+ * (it was sent), else stays superseded: it is not tried again, the newer row says what is true now.
+ */
 export async function recordWebhookAttempt(
   db: Kysely<Database>,
   id: string,
@@ -76,8 +79,14 @@ export async function recordWebhookAttempt(
 ): Promise<void> {
   const { attempts, statusCode, error, nextAttemptAt, now } = outcome;
   const fields = { attempts, last_status_code: statusCode, last_error: error, next_attempt_at: nextAttemptAt, updated_at: now };
-  await db.updateTable('acd_webhook_deliveries').set({ ...fields, status: outcome.status }).where('id', '=', id).where('status', '!=', 'superseded').execute();
-  await db.updateTable('acd_webhook_deliveries').set(fields).where('id', '=', id).where('status', '=', 'superseded').execute();
+  const keepSuperseded = outcome.status !== 'delivered';
+  await db
+    .updateTable('acd_webhook_deliveries')
+    .set({ ...fields, status: outcome.status })
+    .where('id', '=', id)
+    .$if(keepSuperseded, (qb) => qb.where('status', '!=', 'superseded'))
+    .execute();
+  if (keepSuperseded) await db.updateTable('acd_webhook_deliveries').set(fields).where('id', '=', id).where('status', '=', 'superseded').execute();
 }
 
 /** The latest deliveries, newest first: what an admin sees. */
