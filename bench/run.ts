@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { planFor } from '../scripts/seed/generate.js';
 import { REPO } from './lib/child.js';
 import { revision } from './lib/revision.js';
+import { ACD_SLUGS, writeAcdSection } from './lib/acdReport.js';
 import { loadBenchConfig, type BenchConfig } from './lib/config.js';
 import { moduleCosts } from './lib/moduleCost.js';
 import { type BenchContext, fmt, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
@@ -203,6 +204,10 @@ async function main(): Promise<void> {
   if (config.writeMarkdown && !config.quick && config.only.length === 0) {
     writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown(machine, config, results, started, seconds));
     process.stdout.write('BENCHMARKS.md rewritten\n');
+  } else if (config.writeMarkdown && !config.quick && config.only.every((slug) => ACD_SLUGS.includes(slug))) {
+    const run = { started, seconds, revision: machine.revision, loadAtStart: machine.loadAverageAtStart, loadAtEnd: machine.loadAverageAtEnd ?? [], config };
+    writeAcdSection(join(REPO, 'BENCHMARKS.md'), results, run, markdownTable);
+    process.stdout.write('BENCHMARKS.md: its ACD section rewritten\n');
   } else {
     process.stdout.write('BENCHMARKS.md left alone (quick run, --only or --no-write)\n');
   }
