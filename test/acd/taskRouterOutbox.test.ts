@@ -99,8 +99,9 @@ describe.each(STORE_BACKENDS)('TaskRouter calls through the ACD outbox on $name'
     await agent.sayText('unavailable Lunch');
     await taskRouter.up();
     await waitFor('the Worker at Lunch', () => taskRouter.workers.get(workerSid)?.activity_sid === ACTIVITY.lunch, 15_000);
-    const mine = (await rows()).filter((r) => r.subject === `worker:${workerSid}`);
-    expect(mine.map((r) => r.status)).toEqual(['superseded', 'delivered']);
+    const mine = async () => (await rows()).filter((r) => r.subject === `worker:${workerSid}`);
+    await waitFor('the delivery recorded', async () => (await mine()).at(-1)?.status === 'delivered');
+    expect((await mine()).map((r) => r.status)).toEqual(['superseded', 'delivered']);
     // The superseded Available was never sent after TaskRouter came back: the Worker stays at Lunch.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(taskRouter.updates.filter((u) => u.sid === workerSid).map((u) => u.params.ActivitySid)).toEqual([ACTIVITY.lunch]);
