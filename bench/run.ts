@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { planFor } from '../scripts/seed/generate.js';
 import { REPO } from './lib/child.js';
 import { revision } from './lib/revision.js';
-import { ACD_SLUGS, writeAcdSection } from './lib/acdReport.js';
+import { ACD_SLUGS, acdHowMeasured, writeAcdSection } from './lib/acdReport.js';
 import { loadBenchConfig, type BenchConfig } from './lib/config.js';
 import { moduleCosts } from './lib/moduleCost.js';
-import { type BenchContext, fmt, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
+import { type BenchContext, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
 import { acdEvents } from './scenarios/acdEvents.js';
 import { acdOutbound } from './scenarios/acdOutbound.js';
 import { acdStorm } from './scenarios/acdStorm.js';
@@ -105,19 +105,7 @@ ${notes.length ? `## Notes\n\n${notes.join('\n')}\n` : ''}
 - Profiles: each turn scenario is run once more under the CPU profiler (and with its SQL statements counted and
   timed); those runs are not measured. A profile's "self time" puts native code (SQLite, JSON) with its caller.
 - The seed (\`npm run seed\`) writes the rows the embedded connector writes (same tables, names and keys).
-- ACD (issue 13), each scenario with a bot process of its own on the same seeded CRM, \`ACD_SIMULATOR=off\`:
-  *events in → card posted* sends signed \`contact.offered\` events to \`POST /api/acd/events\` at ${config.acdRate} per second
-  (open loop: each at its time, answered or not) for ${config.acdSeconds} s, after ${config.acdWarmup} warm-up offers, each to a free one of
-  ${config.acdAgents} Available agents, from a number matching one contact; the figure is from the event's POST to the card's POST
-  arriving at the recording connector (the card is posted proactively, with the data dip done). When an agent's card is
-  there the bench sends the contact's answered, ended and acwCompleted in one batch, so the agent is free again.
-  *Outbound state sync*: ${fmt(config.outboundChanges)} state changes typed in Teams by 50 agents whose Workers TaskRouter named,
-  each queued in the ACD outbox for TaskRouter and for the webhook, delivered to the tests' local TaskRouter server
-  (test/acd/taskRouterServer.ts, through the twilio library) and webhook receiver (test/acd/webhookReceiver.ts).
-  *Storm*: ${config.stormAgents} agents × ${config.stormContacts} contacts (every fifth abandoned while ringing), every event sent 1–3
-  times, shuffled, in batches of 1–5 with 8 requests in flight; then bench/lib/acdStorm.ts counts cards beyond one per
-  contact, contacts not completed with the ACD's disposition and agents not in their last state (test/acd/storm.test.ts
-  runs the same check small in CI).
+${acdHowMeasured(config)}
 `;
 }
 

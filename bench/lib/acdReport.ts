@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BenchConfig } from './config.js';
+import { fmt } from './scenario.js';
 import type { ScenarioResult } from './scenario.js';
 
 export const ACD_SLUGS = ['acd-events', 'acd-outbound', 'acd-storm'];
@@ -21,7 +22,9 @@ export function writeAcdSection(file: string, results: ScenarioResult[], run: { 
 Written by \`npm run bench -- --only ${ACD_SLUGS.join(',')}\` on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${Math.round(run.seconds)} s, commit ${run.revision},
 on ${run.config.contacts.toLocaleString('en-US')} contacts; load average (1, 5, 15 min) at the start ${run.loadAtStart.join(', ')} and at the end ${run.loadAtEnd.join(', ')}
 (2 cores: other processes had most of them, so every wall-clock figure here is slower than the machine alone gives).
-How each is measured: "How it is measured" above, last item. Details in \`bench/results/acd-*.json\`.
+Details in \`bench/results/acd-*.json\`. How it is measured:
+
+${acdHowMeasured(run.config)}
 
 ${table(rows)}
 
@@ -32,4 +35,22 @@ ${END}`;
   const at = current.indexOf(START);
   const next = at >= 0 ? `${current.slice(0, at)}${section}${current.slice(current.indexOf(END) + END.length)}` : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, next);
+}
+
+/** How the ACD scenarios measure, for BENCHMARKS.md ("How it is measured" of a full run, and the ACD section). */
+export function acdHowMeasured(config: BenchConfig): string {
+  return `- ACD (issue 13), each scenario with a bot process of its own on the same seeded CRM, \`ACD_SIMULATOR=off\`:
+  *events in → card posted* sends signed \`contact.offered\` events to \`POST /api/acd/events\` at ${config.acdRate} per second
+  (open loop: each at its time, answered or not) for ${config.acdSeconds} s (offering stops at 1.5× that: a bot that falls behind is
+  measured over fewer contacts), after ${config.acdWarmup} warm-up offers, each to a free one of
+  ${config.acdAgents} Available agents, from a number matching one contact; the figure is from the event's POST to the card's POST
+  arriving at the recording connector (the card is posted proactively, with the data dip done). When an agent's card is
+  there the bench sends the contact's answered, ended and acwCompleted in one batch, so the agent is free again.
+  *Outbound state sync*: ${fmt(config.outboundChanges)} state changes typed in Teams by 50 agents whose Workers TaskRouter named,
+  each queued in the ACD outbox for TaskRouter and for the webhook, delivered to the tests' local TaskRouter server
+  (test/acd/taskRouterServer.ts, through the twilio library) and webhook receiver (test/acd/webhookReceiver.ts).
+  *Storm*: ${config.stormAgents} agents × ${config.stormContacts} contacts (every fifth abandoned while ringing), every event sent 1–3
+  times, shuffled, in batches of 1–5 with 8 requests in flight; then bench/lib/acdStorm.ts counts cards beyond one per
+  contact, contacts not completed with the ACD's disposition and agents not in their last state (test/acd/storm.test.ts
+  runs the same check small in CI).`;
 }
