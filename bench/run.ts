@@ -9,9 +9,13 @@ import { join } from 'node:path';
 import { planFor } from '../scripts/seed/generate.js';
 import { REPO } from './lib/child.js';
 import { revision } from './lib/revision.js';
+import { ACD_SLUGS, acdHowMeasured, writeAcdSection } from './lib/acdReport.js';
 import { loadBenchConfig, type BenchConfig } from './lib/config.js';
 import { moduleCosts } from './lib/moduleCost.js';
 import { type BenchContext, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
+import { acdEvents } from './scenarios/acdEvents.js';
+import { acdOutbound } from './scenarios/acdOutbound.js';
+import { acdStorm } from './scenarios/acdStorm.js';
 import { aniLookup } from './scenarios/aniLookup.js';
 import { cardSize } from './scenarios/cardSize.js';
 import { bundle, coldStart } from './scenarios/coldStart.js';
@@ -101,6 +105,7 @@ ${notes.length ? `## Notes\n\n${notes.join('\n')}\n` : ''}
 - Profiles: each turn scenario is run once more under the CPU profiler (and with its SQL statements counted and
   timed); those runs are not measured. A profile's "self time" puts native code (SQLite, JSON) with its caller.
 - The seed (\`npm run seed\`) writes the rows the embedded connector writes (same tables, names and keys).
+${acdHowMeasured(config)}
 `;
 }
 
@@ -154,6 +159,10 @@ async function main(): Promise<void> {
     }
   }
   if (wanted(config, 'card-size')) done(await cardSize(context, wire));
+  // Issue 13: the ACD drives the app (events in → card, the outbound sync, storms).
+  if (wanted(config, 'acd-events')) done(await acdEvents(context));
+  if (wanted(config, 'acd-outbound')) done(await acdOutbound(context));
+  if (wanted(config, 'acd-storm')) done(await acdStorm(context));
 
   // Where the idle memory goes, when it is over: what each loaded dependency costs a fresh process.
   const memory = results.find((r) => r.slug === 'memory');
@@ -183,6 +192,10 @@ async function main(): Promise<void> {
   if (config.writeMarkdown && !config.quick && config.only.length === 0) {
     writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown(machine, config, results, started, seconds));
     process.stdout.write('BENCHMARKS.md rewritten\n');
+  } else if (config.writeMarkdown && !config.quick && config.only.every((slug) => ACD_SLUGS.includes(slug))) {
+    const run = { started, seconds, revision: machine.revision, loadAtStart: machine.loadAverageAtStart, loadAtEnd: machine.loadAverageAtEnd ?? [], config };
+    writeAcdSection(join(REPO, 'BENCHMARKS.md'), results, run, markdownTable);
+    process.stdout.write('BENCHMARKS.md: its ACD section rewritten\n');
   } else {
     process.stdout.write('BENCHMARKS.md left alone (quick run, --only or --no-write)\n');
   }

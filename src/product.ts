@@ -1,15 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { createAcdOutbound } from './acd/acdOutbound.js';
 import { AcdDispatcher } from './acd/dispatcher.js';
 import { registerAcdRoutes } from './acd/eventsRoute.js';
 import { AcdSimulator } from './acd/simulator.js';
 import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
-import { parseActivitySids, TaskRouterOutbound, twilioClient } from './acd/taskRouterOutbound.js';
 import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
 import { registerWebhookDeliveriesRoute } from './acd/webhookDeliveriesRoute.js';
-import { queueAcwCompleted, queueAgentState } from './acd/webhookOutbox.js';
-import { AcdWebhookWorker } from './acd/webhookWorker.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
@@ -73,16 +71,17 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
       if (of) events.cardChanged(of.interactionId, of.agentId);
     },
   });
-  const webhook = config.acdWebhook ? new AcdWebhookWorker({ db: store.db, ...config.acdWebhook, logger: logger.child({ part: 'acd-webhook' }), clock }) : undefined;
+  // What the ACDs hear of agents' own changes in Teams: queued with the change, delivered by outbox workers.
+  const outbound = createAcdOutbound(config, { db: store.db, logger, clock });
   const agents = new AgentService({
     db: store.db,
     reasonCodes: config.reasonCodes,
     supervisorIds: config.supervisorIds,
     clock,
-    // The generic ACD hears the agent's own changes through its webhook's outbox (the ACD's own are never sent back).
-    recordOwnStateChange: webhook && queueAgentState,
+    // The ACDs hear the agent's own changes through the outbox (the ACD's own are never sent back).
+    recordOwnStateChange: outbound.recordOwnStateChange,
   });
-  if (webhook) agents.onStateSetByAgent(() => webhook.wake());
+  agents.onStateSetByAgent(() => outbound.wake());
   const interactions = new InteractionService({
     db: store.db,
     engine,
@@ -92,9 +91,9 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     onJobsQueued: () => worker.wake(),
     events,
     clock,
-    recordAcwCompleted: webhook && queueAcwCompleted,
+    recordAcwCompleted: outbound.recordAcwCompleted,
   });
-  if (webhook) events.onCardChanged(() => webhook.wake());
+  events.onCardChanged(() => outbound.wake());
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const contacts = new ContactConvergence({
@@ -118,20 +117,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     isReady: () => ready,
   });
   registerAcdRoutes(server, { dispatcher, secrets: config.acdEventSecrets, logger: logger.child({ part: 'acd' }) });
-  if (config.twilio.outbound) {
-    const { workspaceSid } = config.twilio.outbound;
-    const outbound = new TaskRouterOutbound({
-      db: store.db,
-      client: twilioClient(config.twilio.outbound),
-      workspaceSid,
-      activitySids: parseActivitySids(config.twilio.activitySids),
-      logger: logger.child({ part: 'acd' }),
-      clock,
-    });
-    outbound.listenTo(events);
-    agents.onStateSetByAgent((agentId, state, reasonCode) => void outbound.agentStateSet(agentId, state, reasonCode));
-  }
-  registerWebhookDeliveriesRoute(server, { db: store.db, secret: config.acdWebhook?.secret, logger: logger.child({ part: 'acd' }) });
+  // TaskRouter's calls are listed too, so the route answers with ACD_EVENTS_SECRET when no webhook has its own.
+  registerWebhookDeliveriesRoute(server, { db: store.db, secret: config.acdWebhook?.secret ?? config.acdEventSecrets.get('default'), logger: logger.child({ part: 'acd' }) });
   registerTaskRouterRoute(server, {
     dispatcher,
     db: store.db,
@@ -155,7 +142,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   });
   logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
-  webhook?.start();
+  outbound.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -171,7 +158,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
       tab.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
-      await webhook?.stop();
+      await outbound.stop();
       await store.close();
     },
   };

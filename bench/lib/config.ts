@@ -29,6 +29,17 @@ export interface BenchConfig {
   linkSeconds: number;
   aniLookups: number;
   coldStarts: number;
+  /** ACD events in → card posted: contacts offered per second (open loop), for acdSeconds, spread over acdAgents agents. */
+  acdRate: number;
+  acdSeconds: number;
+  acdAgents: number;
+  /** Contacts offered (and completed) before the measured ones, at the same rate (not measured). */
+  acdWarmup: number;
+  /** Outbound state sync: agents' own state changes in Teams, each told to TaskRouter and to the webhook. */
+  outboundChanges: number;
+  /** The event storm: agents, and contacts each of them takes. */
+  stormAgents: number;
+  stormContacts: number;
   /** Take CPU profiles (always for the turn scenarios, else only when a goal is missed). */
   profile: boolean;
   /** Keep an existing seeded database of the right size instead of seeding again. */
@@ -55,6 +66,13 @@ const FULL = {
   linkSeconds: 20,
   aniLookups: 20_000,
   coldStarts: 3,
+  acdRate: 200,
+  acdSeconds: 30,
+  acdAgents: 400,
+  acdWarmup: 600,
+  outboundChanges: 1000,
+  stormAgents: 100,
+  stormContacts: 4,
 };
 const QUICK: typeof FULL = {
   contacts: 20_000,
@@ -70,6 +88,13 @@ const QUICK: typeof FULL = {
   linkSeconds: 6,
   aniLookups: 3000,
   coldStarts: 1,
+  acdRate: 200,
+  acdSeconds: 5,
+  acdAgents: 100,
+  acdWarmup: 200,
+  outboundChanges: 300,
+  stormAgents: 20,
+  stormContacts: 3,
 };
 
 export function loadBenchConfig(argv = process.argv.slice(2), env = process.env): BenchConfig {

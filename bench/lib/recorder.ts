@@ -26,6 +26,7 @@ export class Recorder {
   /** The largest card the bot sent (bytes of the attachment content as sent), and its activity's size. */
   largestCard = { cardBytes: 0, activityBytes: 0 };
   private onUpdate: ((reply: Reply) => void) | undefined;
+  private onSend: ((reply: Reply) => void) | undefined;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -52,6 +53,7 @@ export class Recorder {
         if (kind === 'send') {
           this.sends++;
           if (targetId) this.waiting.get(targetId)?.push(reply);
+          this.onSend?.(reply);
         } else {
           this.updates++;
           this.onUpdate?.(reply);
@@ -80,6 +82,11 @@ export class Recorder {
 
   watchUpdates(listener: ((reply: Reply) => void) | undefined): void {
     this.onUpdate = listener;
+  }
+
+  /** Every send as it arrives, replies or not: the cards the bot posts by itself (the ACD's, proactively). */
+  watchSends(listener: ((reply: Reply) => void) | undefined): void {
+    this.onSend = listener;
   }
 
   async stop(): Promise<void> {

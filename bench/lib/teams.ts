@@ -26,27 +26,30 @@ export class BotClient {
    * is sent again once, as Node's documentation advises; its time counts from the second send.
    */
   async post(activity: Record<string, unknown>): Promise<{ status: number; body: string; sentAt: number; answeredAt: number }> {
-    const payload = Buffer.from(JSON.stringify(activity));
+    return this.postTo('/api/messages', Buffer.from(JSON.stringify(activity)));
+  }
+
+  /** Posts a body to another path of the bot (the ACD's events API, TaskRouter's callback), with its own headers. */
+  async postTo(path: string, payload: Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; body: string; sentAt: number; answeredAt: number }> {
     try {
-      return await this.send(payload);
+      return await this.send(path, payload, headers);
     } catch (error) {
-      if ((error as { reused?: boolean }).reused && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return this.send(payload);
-      if ((error as { reused?: boolean }).reused) return this.send(payload);
+      if ((error as { reused?: boolean }).reused) return this.send(path, payload, headers);
       throw error;
     }
   }
 
-  private send(payload: Buffer): Promise<{ status: number; body: string; sentAt: number; answeredAt: number }> {
+  private send(path: string, payload: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string; sentAt: number; answeredAt: number }> {
     return new Promise((resolve, reject) => {
       const sentAt = performance.now();
       const req = http.request(
         {
           host: '127.0.0.1',
           port: this.port,
-          path: '/api/messages',
+          path,
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+          headers: { ...headers, 'content-length': payload.length },
         },
         (res) => {
           const chunks: Buffer[] = [];

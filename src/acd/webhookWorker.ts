@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { PollingLoop } from '../jobs/pollingLoop.js';
-import { claimWebhookDelivery, dueWebhookDeliveries, recordWebhookAttempt, type WebhookDelivery } from '../store/acdWebhookRepository.js';
+import type { WebhookDelivery } from '../store/acdWebhookRepository.js';
 import type { Database } from '../store/schema.js';
+import { describeFailure, OutboxWorker, parseRetryAfter, type AttemptResult } from './outboxWorker.js';
 import { signAcdBody } from './signature.js';
 
 export interface AcdWebhookWorkerOptions {
@@ -13,119 +13,37 @@ export interface AcdWebhookWorkerOptions {
   secret: string;
   logger: Logger;
   clock: () => Date;
-  /** Attempts before a delivery is given up as failed. */
   maxAttempts?: number;
-  /** The first retry's wait; each next one doubles, up to maxDelayMs, with jitter. */
   baseDelayMs?: number;
   maxDelayMs?: number;
   pollMs?: number;
 }
 
-/** How long one attempt holds its delivery: a worker that dies mid-attempt leaves it to be tried again after. */
-const ATTEMPT_LEASE_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-const BATCH = 20;
 
 /**
- * Delivers the webhook outbox (acd_webhook_deliveries) to the generic ACD: each event POSTed signed, with its
- * id as Idempotency-Key on every attempt; retried with exponential backoff and jitter (the receiver's
- * Retry-After on 429 and 503 honoured), and marked failed after maxAttempts or an answer that asking again
- * will not change (a 4xx other than 408 and 429).
+ * Delivers the webhook's rows of the ACD outbox to the generic ACD: each event POSTed signed, with its id as
+ * Idempotency-Key on every attempt. Retries, backoff and giving up are the OutboxWorker's.
  */
-export class AcdWebhookWorker {
-  /** Idle: only drain() runs (tests, scripts); started: it polls and wakes; stopped: drain ends its batch. */
-  private readonly loop: PollingLoop;
-
-  constructor(private readonly options: AcdWebhookWorkerOptions) {
-    this.loop = new PollingLoop({ run: () => this.drain(), pollMs: options.pollMs ?? 1_000, onError: (error) => options.logger.error({ err: error }, 'ACD webhook worker loop failed') });
+export class AcdWebhookWorker extends OutboxWorker {
+  constructor(options: AcdWebhookWorkerOptions) {
+    super({ ...options, target: 'webhook', what: 'ACD webhook event', send: (delivery) => postSigned(options.url, options.secret, delivery, options.clock) });
   }
+}
 
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Looks for due deliveries now (an event was just queued) instead of at the next poll. */
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** Attempts every due delivery until none is due. Returns how many attempts were made. */
-  async drain(): Promise<number> {
-    let attempted = 0;
-    while (!this.loop.stopped) {
-      const now = this.options.clock();
-      const due = await dueWebhookDeliveries(this.options.db, now.toISOString(), BATCH);
-      if (due.length === 0) break;
-      for (const delivery of due) {
-        if (!(await claimWebhookDelivery(this.options.db, delivery, new Date(now.getTime() + ATTEMPT_LEASE_MS).toISOString()))) continue;
-        await this.attempt(delivery);
-        attempted++;
-      }
-    }
-    return attempted;
-  }
-
-  private async attempt(delivery: WebhookDelivery): Promise<void> {
-    const { url, secret, logger, clock } = this.options;
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    const attempts = delivery.attempts + 1;
-    let statusCode: number | null = null;
-    let retryAfterMs: number | undefined;
-    let error: string | null = null;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature': signAcdBody(secret, delivery.body), 'idempotency-key': delivery.id },
-        body: delivery.body,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      await response.arrayBuffer().catch(() => undefined); // the answer's body is not used; read it so the connection is freed
-      statusCode = response.status;
-      if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock());
-      if (!response.ok) error = `HTTP ${statusCode}`;
-    } catch (thrown) {
-      error = describeFailure(thrown);
-    }
-    const now = clock();
-    const delivered = error === null;
-    const hopeless = statusCode !== null && statusCode >= 400 && statusCode < 500 && statusCode !== 408 && statusCode !== 429;
-    const status = delivered ? 'delivered' : hopeless || attempts >= maxAttempts ? 'failed' : 'pending';
-    const waitMs = retryAfterMs ?? this.backoffMs(attempts);
-    await recordWebhookAttempt(this.options.db, delivery.id, {
-      status,
-      attempts,
-      statusCode,
-      error,
-      nextAttemptAt: new Date(now.getTime() + (status === 'pending' ? waitMs : 0)).toISOString(),
-      now: now.toISOString(),
+async function postSigned(url: string, secret: string, delivery: WebhookDelivery, clock: () => Date): Promise<AttemptResult> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': signAcdBody(secret, delivery.body), 'idempotency-key': delivery.id },
+      body: delivery.body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const context = { deliveryId: delivery.id, type: delivery.type, attempts, statusCode };
-    if (status === 'delivered') logger.info(context, 'ACD webhook event delivered');
-    else if (status === 'failed') logger.error({ ...context, error }, 'ACD webhook event given up');
-    else logger.warn({ ...context, error, retryInMs: waitMs }, 'ACD webhook event not delivered yet: will retry');
+    await response.arrayBuffer().catch(() => undefined); // the answer's body is not used; read it so the connection is freed
+    const statusCode = response.status;
+    const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers.get('retry-after'), clock()) : undefined;
+    return { statusCode, retryAfterMs, error: response.ok ? null : `HTTP ${statusCode}` };
+  } catch (thrown) {
+    return { statusCode: null, error: describeFailure(thrown, REQUEST_TIMEOUT_MS) };
   }
-
-  /** Exponential backoff with "equal jitter": half the step fixed, half random, so retries of many events spread out. */
-  private backoffMs(attempts: number): number {
-    const step = Math.min(this.options.maxDelayMs ?? 10 * 60_000, (this.options.baseDelayMs ?? 1_000) * 2 ** (attempts - 1));
-    return step / 2 + Math.random() * (step / 2);
-  }
-}
-
-/** Retry-After as seconds or an HTTP date, bounded to an hour; unreadable: undefined (the backoff applies). */
-export function parseRetryAfter(header: string | null, now: Date): number | undefined {
-  if (!header) return undefined;
-  const ms = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - now.getTime();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 60 * 60_000) : undefined;
-}
-
-/** What went wrong, short and without the request (no secret or body is logged or shown). */
-function describeFailure(thrown: unknown): string {
-  const error = thrown as { name?: string; message?: string; cause?: { code?: string } };
-  if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
-  return (error.cause?.code ?? error.message ?? 'request failed').slice(0, 200);
 }

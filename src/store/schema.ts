@@ -190,12 +190,16 @@ export interface AcdWorkersTable {
   updated_at: string;
 }
 
-/** Events for the generic ACD's outbound webhook, and how their delivery went (migration 013). */
+/** What the ACDs are told (the generic webhook's events, TaskRouter's calls), and how their delivery went (migrations 013, 020). */
 export interface AcdWebhookDeliveriesTable {
   id: string;
+  /** Who delivers it: 'webhook' (ACD_WEBHOOK_URL) or 'taskrouter' (Twilio's REST API). */
+  target: 'webhook' | 'taskrouter';
+  /** What it updates (`worker:<sid>`): a newer row for the same subject supersedes a pending older one. */
+  subject: string | null;
   type: string;
   body: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'delivered' | 'failed' | 'superseded';
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;

@@ -62,5 +62,20 @@ export async function startTaskRouterServer(account: { accountSid: string; authT
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, tasks, workers, updates, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tasks,
+    workers,
+    updates,
+    close,
+    /** TaskRouter unreachable (connections refused) until up(): an outage. */
+    down: close,
+    /** Back on the same address, with the same tasks and workers. */
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+  };
 }
