@@ -16,6 +16,8 @@ import * as deliveredActivities from './migrations/009_delivered_activities.js';
 import * as acdEvents from './migrations/010_acd_events.js';
 import * as nameWords from './migrations/012_name_words.js';
 import * as acdWebhook from './migrations/013_acd_webhook_deliveries.js';
+import * as canonicalLinks from './migrations/014_canonical_links.js';
+import * as agentTimeZone from './migrations/015_agent_time_zone.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -48,6 +50,8 @@ const migrations: Record<string, Migration> = {
   '010_acd_events': acdEvents,
   '012_name_words': nameWords,
   '013_acd_webhook_deliveries': acdWebhook,
+  '014_canonical_links': canonicalLinks,
+  '015_agent_time_zone': agentTimeZone,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */
