@@ -7,6 +7,8 @@ import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
 import { toE164 } from '../../src/domain/phone.js';
 import { openStore } from '../../src/store/database.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
+import { describeCardContract } from './cardContract.js';
 import { describeConnectorContract, seedThroughPort } from './connectorContract.js';
 
 const NOW = new Date('2026-03-14T09:30:00.000Z');
@@ -17,6 +19,13 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
     const store = await backend.open();
     const connector = new EmbeddedConnector(store.db);
     return { connector, seed: seedThroughPort(connector), names: { readOnly: { contact: 'accountName', case: 'caseNumber' } }, dispose: () => store.dispose() };
+  });
+
+  describeCardContract(`EmbeddedConnector on ${backend.name}`, async () => {
+    const store = await backend.open();
+    const connector = new EmbeddedConnector(store.db);
+    const configuration = loadCrmConfigurations('config/crm-configurations.json').configurations[0]!;
+    return { store, connector, configuration, seed: seedThroughPort(connector), dispose: () => store.dispose() };
   });
 
   describe('demo seed', () => {
