@@ -120,13 +120,20 @@ export function displayFields(record: ShownRecord, mappings: Record<string, Disp
     .map((m) => ({ label: m.label, value: shownValue(record, m.field, timeZone) }));
 }
 
+/** A person's (or case's) organization stays on the card by name, whatever fields the mappings show. */
+function withOrganization(fields: FieldView[], link: InteractionRecordLink): FieldView[] {
+  const organization = link.canonical?.organization;
+  if (!organization || link.role === 'organization' || fields.some((f) => f.value === organization.name)) return fields;
+  return [{ label: 'Organization', value: organization.name }, ...fields];
+}
+
 export function toRecordView(link: InteractionRecordLink, mappings: Record<string, DisplayFieldMapping[]>, timeZone: string | null = null): RecordView {
   return {
     ref: { type: link.recordType, id: link.recordId },
     role: link.role ?? 'other',
     typeLabel: link.typeLabel ?? typeLabel(link.recordType),
     name: link.label,
-    fields: displayFields({ type: link.recordType, fields: link.fields, display: link.display }, mappings, timeZone),
+    fields: withOrganization(displayFields({ type: link.recordType, fields: link.fields, display: link.display }, mappings, timeZone), link),
     linked: link.linked,
     origin: link.origin,
   };
