@@ -63,6 +63,20 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     expect(cardText(customerCard(saved))).toMatch(/Mobile: \+1 206 555 0111/);
   });
 
+  it('shows Details like a product: CRM labels, references by name, no internal fields, the organization kept on the card', async () => {
+    const { services, interactionId } = await onACall();
+    await services.embedded.update(MARIA, { lastContactAt: '2026-03-04T10:20:30.000Z', internalVersion: 7 }, { signal: AbortSignal.timeout(5000) });
+    await services.agents.noteTimeZone('aad-1', 'America/Los_Angeles');
+    const details = await services.interactions.details('aad-1', interactionId, MARIA);
+    const facts = Object.fromEntries(details.fields.map((f) => [f.label, f.value]));
+    expect(details.record.typeLabel).toBe('Contact');
+    expect(facts).toMatchObject({ 'First Name': 'Maria', 'Last Name': 'Garcia', Account: 'Contoso Pharmaceuticals', 'Last Contact': expect.stringMatching(/^4 Mar 2026, 02:20 (PST|GMT-8)$/) });
+    const labels = details.fields.map((f) => f.label);
+    for (const raw of ['accountId', 'firstName', 'internalVersion', 'lastContactAt']) expect(labels).not.toContain(raw);
+    expect(details.fields.map((f) => f.value)).not.toContain(DEMO.contoso.id);
+    expect(cardText(customerCard(await services.interactions.view('aad-1', interactionId)))).toMatch(/Account: Contoso Pharmaceuticals/);
+  });
+
   it('keeps what a text search found when the CRM refuses one type, and names the missing permission', async () => {
     const { services } = await onACall((crm) => ({
       searchText: async (text, roles, options) => {
