@@ -33,8 +33,14 @@ function newRecordId(type: string, now: Date): string {
   return `${TYPE_PREFIX[type] ?? 'rec'}-${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Inserts one record and its lookup keys. Exported for the demo seed, which writes many in one transaction. */
-export async function insertRecord(
+/** Inserts one record and its lookup keys, and returns it as the port gives it (see insertRow). */
+export async function insertRecord(...args: Parameters<typeof insertRow>): Promise<CrmRecord> {
+  const row = await insertRow(...args);
+  return mapRecord(row.type, row.id, row.name, row.fields);
+}
+
+/** Inserts one record and its lookup keys; the demo seed writes thousands in one transaction, unmapped. */
+export async function insertRow(
   trx: Db,
   type: string,
   fields: Record<string, FieldValue>,
@@ -45,7 +51,7 @@ export async function insertRecord(
   extraKeys: RecordKey[] = [],
   /** When the record dates from, if not now: an activity is dated by its interaction (and listed in that order). */
   createdAt: Date = now,
-): Promise<CrmRecord> {
+): Promise<{ type: string; id: string; name: string; fields: Record<string, FieldValue> }> {
   const complete = { ...fields };
   if (type === 'case') {
     if (!complete.caseNumber) complete.caseNumber = await nextCaseNumber(trx);
@@ -61,7 +67,7 @@ export async function insertRecord(
     .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: now.toISOString() })
     .execute();
   await insertKeys(trx, type, id, [...recordKeys(type, complete, defaultRegion), ...nameWordKeys(type, name, id), ...extraKeys]);
-  return mapRecord(type, id, name, complete);
+  return { type, id, name, fields: complete };
 }
 
 async function insertKeys(trx: Db, type: string, id: string, keys: RecordKey[]): Promise<void> {
