@@ -12,7 +12,7 @@ import type { CrmConfiguration } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { actionsOf, cardText } from '../support/botHarness.js';
 import type { TestStore } from '../support/stores.js';
-import { namer, type ConnectorContractSetup, type ContractNames } from './connectorContract.js';
+import type { ConnectorContractSetup } from './connectorContract.js';
 
 /**
  * The Customer Card's contract on one CRM, through the services (no Teams): what issue 11 found broken on
@@ -38,7 +38,6 @@ const opts = { signal: new AbortController().signal };
 export function describeCardContract(name: string, setup: () => Promise<CardContractSetup>): void {
   describe(`Customer Card contract: ${name}`, () => {
     let crm: CardContractSetup;
-    let n: ReturnType<typeof namer>;
     let interactions: InteractionService;
     let agents: AgentService;
     let worker: JobWorker;
@@ -49,7 +48,6 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
 
     beforeAll(async () => {
       crm = await setup();
-      n = namer(crm.names as ContractNames | undefined);
       const logger = pino({ level: 'silent' });
       const connector: CrmConnector = crm.connector;
       const engine = new WorkflowEngine({
@@ -111,7 +109,6 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
       expect(after.activities).toHaveLength(1);
       expect(after.activities[0]!.when).toMatch(/\d{4}/);
       expect(after.activities[0]!.description).toContain(`Notes ${m}`);
-      void n;
     });
   });
 }
