@@ -98,7 +98,7 @@ export async function cardSize(context: BenchContext, wire?: { cardBytes: number
   });
   cards['Search results'] = searchResultsCard({
     query: long(100, 'query'),
-    records: links.slice(0, 200).map((l) => ({ ref: { type: l.recordType, id: l.recordId }, typeLabel: l.recordType, name: l.label, fields: displayFields(l.recordType, l.fields, mappings) })),
+    records: links.slice(0, 200).map((l) => ({ ref: { type: l.recordType, id: l.recordId }, typeLabel: l.recordType, name: l.label, fields: displayFields({ type: l.recordType, fields: l.fields }, mappings) })),
   });
   const rows: AgentStatusRow[] = Array.from({ length: 5000 }, (_, i) => ({
     agent: { id: `aad-${i}`, name: long(200, `Agent ${i}`), state: 'Working', reasonCode: null, stateSince: now.toISOString(), currentInteractionId: interactionId, teamsUserId: null },

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { describeAgentState, type Agent } from '../domain/agentState.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Database } from '../store/schema.js';
-import { findAgent, listAgents, setAgentState, upsertAgent } from '../store/agentsRepository.js';
+import { findAgent, listAgents, setAgentState, setAgentTimeZone, upsertAgent } from '../store/agentsRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
 import { findConversationRef, saveConversationRef } from '../store/conversationRefsRepository.js';
 import { putAcdAgentState } from '../store/acdRepository.js';
@@ -67,6 +67,19 @@ export class AgentService {
     this.contacts.set(id, { written, reference: chat, at: now.getTime() });
     if (this.contacts.size > CONTACTS_REMEMBERED) this.contacts.delete(this.contacts.keys().next().value!);
   }
+
+  /**
+   * The IANA time zone the agent's client reports (Teams: activity.localTimezone; the tab: its own), already
+   * validated: the dates on their card read in it. Written only when it changed since last noted here.
+   */
+  async noteTimeZone(id: string, timeZone: string): Promise<void> {
+    if (this.zones.get(id) === timeZone) return;
+    await setAgentTimeZone(this.deps.db, id, timeZone);
+    if (this.zones.size > CONTACTS_REMEMBERED) this.zones.clear();
+    this.zones.set(id, timeZone);
+  }
+
+  private readonly zones = new Map<string, string>();
 
   /** Where to reach the agent's chat outside a turn of theirs, if they ever talked to the bot. */
   async conversationRefOf(id: string): Promise<unknown | undefined> {

@@ -30,7 +30,7 @@ export const contactData = z
   })
   .passthrough();
 export const caseData = z
-  .object({ interactionId, subject: z.string().trim().min(1, 'is required').max(200), description: optionalText(4000), priority: z.enum(['Low', 'Medium', 'High']).optional() })
+  .object({ interactionId, subject: z.string().trim().min(1, 'is required').max(200), description: optionalText(4000), priority: optionalText(100) })
   .passthrough();
 export const customRecordData = z
   .object({ interactionId, entity: recordType, fields: z.string().min(1, 'give at least one field').max(8000) })

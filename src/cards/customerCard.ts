@@ -1,6 +1,7 @@
 import type { CustomerCardView, Notice, RecordView } from '../domain/customerCard.js';
 import { describeState } from '../domain/interaction.js';
 import { displayPhone } from '../domain/phone.js';
+import { formatWhen } from '../domain/timeZone.js';
 import { banner } from './banner.js';
 import { fitToBudget } from './budget.js';
 import {
@@ -72,7 +73,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
           : []),
         facts([
           { title: 'State', value: stateWord(view) },
-          { title: 'Started', value: `${interaction.startedAt.slice(0, 16).replace('T', ' ')} UTC` },
+          { title: 'Started', value: formatWhen(interaction.startedAt, view.timeZone) },
           ...(interaction.endedAt ? [{ title: 'Duration', value: duration(interaction.durationSeconds) }] : []),
           ...(interaction.disposition ? [{ title: 'Disposition', value: plain(interaction.disposition) }] : []),
         ]),
@@ -102,7 +103,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
   if (view.activities.length === 0) activities.push(text('No activity on the linked records yet. Completing After Call Work adds one to each.', { isSubtle: true }));
   activities.push(
     ...view.activities.slice(0, limit).map((a) =>
-      text(`**${plain(trimText(a.subject, 100))}** · ${plain(trimText(a.record, 60))} · ${a.when.slice(0, 16).replace('T', ' ')} UTC`, { separator: true }),
+      text(`**${plain(trimText(a.subject, 100))}** · ${plain(trimText(a.record, 60))} · ${formatWhen(a.when, view.timeZone)}`, { separator: true }),
     ),
   );
 
@@ -160,14 +161,21 @@ function refreshFor(view: CustomerCardView, withRefresh: boolean): Record<string
 
 /** What ACW wrote to the CRM, record by record: in words, so progress does not hide in a colour. */
 function crmWrites(view: CustomerCardView, limit: number): Element[] {
-  const word = { pending: 'Waiting', running: 'Saving', done: 'Saved', dead: 'Failed', superseded: 'Not needed: a later call’s data is saved' } as const;
+  const word = {
+    pending: 'Waiting',
+    running: 'Saving',
+    done: 'Saved',
+    dead: 'Failed',
+    superseded: 'Not needed: a later call’s data is saved',
+    nothing: 'Nothing to write: no data mapping covers this record',
+  } as const;
   const lines = view.crmWrites.slice(0, 2 * limit).map((w) => ({
     title: `${w.what === 'timeline' ? 'Activity' : 'Data'} · ${plain(trimText(w.record, 60))}`,
     value: `${word[w.status]}${w.error ? `: ${plain(trimText(w.error, 160))}. An admin can retry it.` : ''}`,
   }));
   const done = view.crmWrites.filter((w) => w.status === 'done').length;
-  // A superseded write is not one to save: "2 of 3" would wait forever for it.
-  const toSave = view.crmWrites.filter((w) => w.status !== 'superseded').length;
+  // A superseded write, or one with nothing to write, is not one to save: "2 of 3" would wait forever for it.
+  const toSave = view.crmWrites.filter((w) => w.status !== 'superseded' && w.status !== 'nothing').length;
   return [
     heading(`Saved to the CRM (${done} of ${toSave})`, 'Medium'),
     facts(lines),
@@ -197,8 +205,8 @@ function sections(interactionId: string, list: Array<{ key: string; title: strin
 function callLine(view: CustomerCardView): string {
   const phone = displayPhone(view.interaction.ani);
   if (view.interaction.state !== 'offered') return `Inbound call from **${phone}**`;
-  const contact = view.current.find((r) => r.ref.type === 'contact');
-  const name = contact?.name ?? (view.customer && view.customer.name !== phone ? view.customer.name : undefined);
+  const person = view.current.find((r) => r.role === 'person');
+  const name = person?.name ?? (view.customer && view.customer.name !== phone ? view.customer.name : undefined);
   return `Incoming call from ${name ? `**${plain(trimText(name, 80))}** · ` : ''}${name ? phone : `**${phone}**`} · ringing`;
 }
 
@@ -243,15 +251,20 @@ function recordBlock(record: RecordView, ids: { interactionId: string }, open: b
     );
   }
   if (viewer === 'owner') actions.push(recordAction('Details', record.name, VERBS.details, ref, { tooltip: `All fields and activities of ${record.name}` }));
-  if (open && view.can.createCase && record.linked && record.ref.type === 'contact') {
-    actions.push(showCard('New case', caseForm(), [execute('Create case', VERBS.createCase, ids, { style: 'positive' })]));
+  if (open && view.can.createCase && record.linked && record.role === 'person') {
+    actions.push(showCard('New case', caseForm(view.casePriority), [execute('Create case', VERBS.createCase, ids, { style: 'positive' })]));
   }
   const origin = record.origin === 'created' ? ' · created in this call' : record.origin === 'history' ? ' · from an earlier interaction' : '';
   return container(
     [
       text(`**${plain(record.typeLabel)}** · ${plain(trimText(record.name, 120))}${origin}`),
-      ...(record.fields.length
-        ? [facts(record.fields.map((f) => ({ title: plain(f.label), value: plain(trimText(f.value, MAX_FIELD)) })))]
+      ...(record.fields.length || record.matchedOn
+        ? [
+            facts([
+              ...(record.matchedOn ? [{ title: 'Matched on', value: record.matchedOn }] : []),
+              ...record.fields.map((f) => ({ title: plain(f.label), value: plain(trimText(f.value, MAX_FIELD)) })),
+            ]),
+          ]
         : []),
       ...(actions.length ? [actionSet(actions)] : []),
     ],
@@ -268,12 +281,25 @@ export function contactForm(ani: string): Element[] {
   ];
 }
 
-function caseForm(): Element[] {
+/** The New case form; its priority offers the CRM's own choices (none known: the CRM's default applies). */
+function caseForm(priority: CustomerCardView['casePriority']): Element[] {
   return [
     input('subject', 'Subject', { isRequired: true, errorMessage: 'Subject is required', maxLength: 200 }),
     input('description', 'Description', { isMultiline: true, maxLength: 4000 }),
-    choices('priority', 'Priority', ['Low', 'Medium', 'High'], { value: 'Medium' }),
+    ...(priority ? [choiceInput('priority', 'Priority', priority.choices, priority.defaultValue)] : []),
   ];
+}
+
+/** A choice set of value/label pairs (choices() in elements.ts takes plain titles). */
+function choiceInput(id: string, label: string, options: Array<{ value: string; label: string }>, value?: string): Element {
+  return {
+    type: 'Input.ChoiceSet',
+    id,
+    label,
+    style: 'compact',
+    choices: options.slice(0, 50).map((o) => ({ title: plain(trimText(o.label, 80)), value: o.value })),
+    ...(value !== undefined ? { value } : {}),
+  };
 }
 
 function acwForm(view: CustomerCardView): Element {

@@ -31,7 +31,7 @@ function build(details: RecordDetails, limit: number): Element {
     body.push(
       container(
         [
-          text(`**${plain(trimText(activity.subject, 120))}** · ${activity.when.slice(0, 16).replace('T', ' ')} UTC`),
+          text(`**${plain(trimText(activity.subject, 120))}**${activity.when ? ` · ${plain(activity.when)}` : ''}`),
           text(plain(trimText(activity.description, 20 * limit)), { isSubtle: true, spacing: 'None' }),
         ],
         { separator: true },

@@ -1,12 +1,15 @@
-import type { FieldView } from '../domain/customerCard.js';
+import type { FieldView, Notice } from '../domain/customerCard.js';
+import { banner } from './banner.js';
 import type { RecordRef } from '../domain/crmRecord.js';
 import { fitToBudget } from './budget.js';
 import { card, container, facts, heading, plain, text, trimText, type Element } from './elements.js';
 
 /** Search results when the agent has no open interaction: records to read, nothing to link them to. */
-export function searchResultsCard(results: { query: string; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> }): Element {
+export function searchResultsCard(results: { query: string; notice?: Notice; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> }): Element {
   return fitToBudget((limit) => {
     const body: Element[] = [heading(`Search: ${plain(trimText(results.query, 80))}`)];
+    // A type the CRM refused to search is named (the records found are still listed below).
+    if (results.notice?.kind === 'warning' && results.records.length) body.push(banner('warning', plain(trimText(results.notice.text, 600))));
     if (results.records.length === 0) {
       body.push(text('No record matches. Try part of a name, a full phone number, an email address or a case number such as CS-1001.'));
     } else {

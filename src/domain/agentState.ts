@@ -13,6 +13,8 @@ export interface Agent {
   currentInteractionId: string | null;
   /** Their id in Teams conversations, once known. */
   teamsUserId: string | null;
+  /** The IANA time zone their client last reported; dates on their card read in it (UTC when null). */
+  timeZone?: string | null;
 }
 
 export function canTakeInteraction(agent: Pick<Agent, 'state'>): boolean {

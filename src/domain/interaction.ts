@@ -1,4 +1,4 @@
-import type { FieldValue } from './crmRecord.js';
+import type { CanonicalFields, CrmRecord, FieldValue, RecordRole } from './crmRecord.js';
 import { conflict } from './errors.js';
 
 /**
@@ -45,8 +45,39 @@ export interface InteractionRecordLink {
   /** The record's name and fields as last read from the CRM, so the card renders without a round trip. */
   label: string;
   fields: Record<string, FieldValue>;
+  /** What the record is to the card; 'other' (or absent) for a snapshot from before the canonical model. */
+  role?: RecordRole;
+  /** The CRM's display name of its type ("Case", not "incident"). */
+  typeLabel?: string;
+  /** Its canonical fields as last read (the organization's name of a person, a case's number...). */
+  canonical?: CanonicalFields;
+  /** What a person reads for its reference and choice fields, by field name. */
+  display?: Record<string, string>;
   /** Its latest activities (newest first), as read when it was linked. */
   activities?: Array<{ subject: string; when: string }>;
+}
+
+/** A record as the card keeps it: its snapshot of what the CRM returned. */
+export function linkOf(
+  record: CrmRecord,
+  place: { interactionId: string; linked: boolean; origin: RecordOrigin },
+): InteractionRecordLink {
+  return {
+    ...place,
+    recordType: record.type,
+    recordId: record.id,
+    label: record.name,
+    fields: record.fields,
+    role: record.role,
+    typeLabel: record.typeLabel,
+    canonical: record.canonical,
+    display: record.display,
+  };
+}
+
+/** A link's snapshot brought up to a fresh read of its record (place on the card and activities kept). */
+export function refreshedLink(link: InteractionRecordLink, record: CrmRecord): InteractionRecordLink {
+  return { ...link, ...linkOf(record, link), activities: link.activities };
 }
 
 const transitions: Record<InteractionState, InteractionState[]> = {

@@ -4,7 +4,8 @@ import type { CrmWriteView } from '../domain/customerCard.js';
 import type { Db } from '../store/db.js';
 import { jobsOfSubject, type NewJob } from '../store/jobsRepository.js';
 import { findWorkflow, type CrmConfiguration } from '../workflows/configuration.js';
-import type { AcwInput } from '../workflows/interactionData.js';
+import type { AcwInput, AgentData, InteractionData } from '../workflows/interactionData.js';
+import { memorializationFields } from '../workflows/memorialize.js';
 import type { AcwJobPayload } from '../jobs/acwJob.js';
 
 /**
@@ -24,16 +25,7 @@ export function acwJobsFor(
   for (const link of links.filter((l) => l.linked)) {
     const input: AcwInput['workflowInput'] = {
       regarding: { entity: link.recordType, id: link.recordId },
-      interaction: {
-        id: interaction.id,
-        ani: interaction.ani,
-        channel: interaction.channel,
-        startedAt: interaction.startedAt,
-        endedAt: interaction.endedAt,
-        durationSeconds: durationSeconds(interaction, now),
-        disposition: interaction.disposition,
-        notes: interaction.notes,
-      },
+      interaction: interactionDataOf(interaction, now),
       agent: { id: agent.id, name: agent.name },
     };
     for (const workflow of workflows) {
@@ -54,17 +46,66 @@ export function acwJobsFor(
   return jobs;
 }
 
-/** How each ACW write of a completed interaction stands, from the job outbox. */
-export async function acwWritesOf(db: Db, interactionId: string, links: InteractionRecordLink[]): Promise<CrmWriteView[]> {
+/** The interaction as timeline and memorialization carry it (and as the card applies what they wrote). */
+export function interactionDataOf(interaction: Interaction, now: Date): InteractionData {
+  return {
+    id: interaction.id,
+    ani: interaction.ani,
+    channel: interaction.channel,
+    startedAt: interaction.startedAt,
+    endedAt: interaction.endedAt,
+    durationSeconds: durationSeconds(interaction, now),
+    disposition: interaction.disposition,
+    notes: interaction.notes,
+  };
+}
+
+/**
+ * How each ACW write of a completed interaction stands, from the job outbox. A memorialization that no
+ * mapping covers for its record's type wrote nothing, and says so rather than "Saved".
+ */
+export async function acwWritesOf(
+  db: Db,
+  interactionId: string,
+  links: InteractionRecordLink[],
+  configuration?: Pick<CrmConfiguration, 'memorializationMappings'>,
+): Promise<Array<CrmWriteView & { ref: { type: string; id: string } }>> {
   const jobs = await jobsOfSubject(db, interactionId);
   return jobs.map((job) => {
-    const [, , type, ...id] = job.idempotencyKey.split(':');
-    const link = links.find((l) => l.recordType === type && l.recordId === id.join(':'));
+    const [, , type = '', ...rest] = job.idempotencyKey.split(':');
+    const id = rest.join(':');
+    const link = links.find((l) => l.recordType === type && l.recordId === id);
+    const what = job.kind === 'timeline' ? 'timeline' : 'memorialization';
+    const covered = !configuration || configuration.memorializationMappings.some((m) => !m.recordTypes || m.recordTypes.includes(type));
     return {
-      what: job.kind === 'timeline' ? 'timeline' : 'memorialization',
-      record: link?.label ?? `${type} ${id.join(':')}`,
-      status: job.status,
+      what,
+      ref: { type, id },
+      record: link?.label ?? `${type} ${id}`,
+      status: what === 'memorialization' && !covered && job.status === 'done' ? 'nothing' : job.status,
       error: job.status === 'dead' ? job.lastError : null,
     };
+  });
+}
+
+/**
+ * The card's snapshot of linked records with what memorialization wrote to them applied, once written: the
+ * card shows what the CRM now holds (the call's disposition, not the one before), with no CRM round trip.
+ */
+export function withWrittenValues(
+  links: InteractionRecordLink[],
+  writes: Array<CrmWriteView & { ref: { type: string; id: string } }>,
+  configuration: Pick<CrmConfiguration, 'memorializationMappings'>,
+  interaction: Interaction,
+  agent: AgentData,
+  now: Date,
+): InteractionRecordLink[] {
+  const written = new Set(writes.filter((w) => w.what === 'memorialization' && w.status === 'done').map((w) => `${w.ref.type}:${w.ref.id}`));
+  if (written.size === 0) return links;
+  const data = interactionDataOf(interaction, now);
+  return links.map((link) => {
+    if (!written.has(`${link.recordType}:${link.recordId}`)) return link;
+    const fields = memorializationFields(configuration, link.recordType, data, agent);
+    const display = Object.fromEntries(Object.entries(link.display ?? {}).filter(([field]) => !(field in fields)));
+    return { ...link, fields: { ...link.fields, ...fields }, display };
   });
 }

@@ -5,8 +5,11 @@ import { findCustomer, interactionCount, likelyDuplicates } from '../store/custo
 import type { Db } from '../store/db.js';
 
 const MAX_DUPLICATES = 8;
-/** Record types that are a person, in the CRMs we speak to. */
-export const PERSON_TYPES = new Set(['contact', 'lead', 'customer_contact', 'csm_consumer', 'consumer', 'user']);
+
+/** Whether a record on the card is someone (a person or a lead): the customer may be named after them. */
+export function isSomeone(link: Pick<InteractionRecordLink, 'role'>): boolean {
+  return link.role === 'person' || link.role === 'lead';
+}
 
 /**
  * The customer behind an interaction as its card shows it: name, identifiers, how many interactions, and
@@ -24,12 +27,11 @@ duplicateQuery?: string,
   const customer = await findCustomer(db, interaction.customerId);
   if (!customer) return null;
   // Likely the same person: the same name as a linked person, or one of their phones or emails.
-  const people = links.filter((l) => l.linked && PERSON_TYPES.has(l.recordType.toLowerCase()));
-  const values = people.flatMap((p) =>
-    Object.entries(p.fields)
-      .filter(([key, value]) => typeof value === 'string' && /phone|email/i.test(key))
-      .map(([key, value]) => (/email/i.test(key) ? String(value).toLowerCase() : (toE164(String(value), defaultRegion) ?? String(value)))),
-  );
+  const people = links.filter((l) => l.linked && isSomeone(l));
+  const values = people.flatMap((p) => [
+    ...(p.canonical?.phones ?? []).map((phone) => toE164(phone, defaultRegion) ?? phone),
+    ...(p.canonical?.email ? [p.canonical.email.toLowerCase()] : []),
+  ]);
   const names = [customer.name, ...people.map((p) => p.label)];
   const byText = duplicateQuery ? (toE164(duplicateQuery, defaultRegion) ?? duplicateQuery.toLowerCase()) : undefined;
   const duplicates = interaction.state === 'completed' ? [] : await likelyDuplicates(db, customer.id, { names, values, text: byText }, MAX_DUPLICATES);

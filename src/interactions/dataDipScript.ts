@@ -1,6 +1,6 @@
-import type { CrmRecord } from '../domain/crmRecord.js';
+import type { CrmRecord, RecordRole } from '../domain/crmRecord.js';
 import type { Notice } from '../domain/customerCard.js';
-import type { Interaction, InteractionRecordLink, MatchState } from '../domain/interaction.js';
+import { linkOf, type Interaction, type InteractionRecordLink, type MatchState } from '../domain/interaction.js';
 import { displayPhone } from '../domain/phone.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow, WorkflowFailedError } from '../workflows/invoke.js';
@@ -12,8 +12,10 @@ export interface DataDipOutcome {
   notice: Notice;
 }
 
-const TYPE_ORDER = ['contact', 'account', 'lead', 'case'];
-const byType = (a: CrmRecord, b: CrmRecord) => TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type);
+/** Who the caller most likely is comes first: a person, then an organization, a lead, a case; anything else last. */
+const ROLE_ORDER: readonly RecordRole[] = ['person', 'organization', 'lead', 'case'];
+const rank = (record: CrmRecord) => (ROLE_ORDER.includes(record.role) ? ROLE_ORDER.indexOf(record.role) : ROLE_ORDER.length);
+const byRole = (a: CrmRecord, b: CrmRecord) => rank(a) - rank(b);
 
 /**
  * The default interaction script (SPEC, seed 001): with the ANI already normalized, Search for ANI finds
@@ -34,17 +36,9 @@ export async function runDataDip(engine: WorkflowEngine, interaction: Interactio
     return { matchState: 'none', links: [], notice: { kind: 'error', text: `${error.message} You can still search by hand.` } };
   }
 
-  const matches = [...result.records].sort(byType);
+  const matches = [...result.records].sort(byRole);
   const matchState: MatchState = matches.length === 0 ? 'none' : matches.length === 1 ? 'single' : 'multiple';
-  const toLink = (record: CrmRecord, linked: boolean): InteractionRecordLink => ({
-    interactionId: interaction.id,
-    recordType: record.type,
-    recordId: record.id,
-    linked,
-    origin: 'ani',
-    label: record.name,
-    fields: record.fields,
-  });
+  const toLink = (record: CrmRecord, linked: boolean): InteractionRecordLink => linkOf(record, { interactionId: interaction.id, linked, origin: 'ani' });
   const links = [...matches.map((r) => toLink(r, matchState === 'single')), ...result.related.map((r) => toLink(r, false))];
   const number = displayPhone(interaction.ani);
   const notice: Notice =

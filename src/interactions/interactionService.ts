@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { CrmRecord, FieldValue, RecordRef } from '../domain/crmRecord.js';
+import { refOf, type CrmRecord, type FieldValue, type RecordRef } from '../domain/crmRecord.js';
 import { displayFields, type CustomerCardView, type FieldView, type Notice, typeLabel } from '../domain/customerCard.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
-import { describeState, type Interaction } from '../domain/interaction.js';
+import { describeState, linkOf, refreshedLink, type Interaction } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
 import {
@@ -26,15 +26,18 @@ import { enqueueJobs } from '../store/jobsRepository.js';
 import type { Database } from '../store/schema.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
-import type { SearchResult } from '../workflows/search.js';
 import { acwJobsFor } from './acwJobs.js';
 import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import { Ownership, type ReadAccess } from './ownership.js';
-import { drawCard, recordDetails } from './cardQuery.js';
+import { drawCard } from './cardQuery.js';
+import { recordDetails } from './recordDetailsQuery.js';
+import { describeRecordType } from './recordTypes.js';
+import { runAgentSearch, searchNotice } from './agentSearch.js';
+import { changedFields } from '../domain/recordEdit.js';
 import { mergeIntoCustomerOf } from './customerMerge.js';
 import { addHistory, onLinked } from './recordHistory.js';
-import { classifySearch, type SearchPlan } from './searchPlan.js';
+import { classifySearch } from './searchPlan.js';
 
 export interface InteractionServiceDeps {
   db: Kysely<Database>;
@@ -55,10 +58,9 @@ export interface SearchOutcome {
   /** The card of the agent's open interaction, with the results under Related Interactions. */
   card?: CustomerCardView;
   /** With no open interaction: the results alone. */
-  results?: { query: string; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> };
+  results?: { query: string; notice: Notice; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> };
 }
 
-const MAX_SEARCH_RESULTS = 25;
 const MAX_NOTES = 4000;
 
 /**
@@ -187,22 +189,18 @@ export class InteractionService {
     const open = await openInteractionOf(this.deps.db, agentId);
     const configurationId = open?.configurationId ?? this.deps.engine.defaultConfigurationId;
     if (!configurationId) throw new AppError('config', 'No CRM is configured. Ask your admin.');
-    const records = await this.runSearch(configurationId, plan);
-    const label = `${records.length === 0 ? 'No' : records.length} record${records.length === 1 ? '' : 's'} found for "${plan.query}"`;
-
+    const found = await runAgentSearch(this.deps.engine, configurationId, plan);
     if (open && open.state !== 'completed') {
-      await putRecordLinks(
-        this.deps.db,
-        records.map((r) => ({ interactionId: open.id, recordType: r.type, recordId: r.id, linked: false, origin: 'search', label: r.name, fields: r.fields })),
-      );
-      const notice: Notice = { kind: records.length ? 'info' : 'warning', text: records.length ? `${label}; they are under Related Interactions on the Customer Card.` : `${label}.` };
-      return { card: await this.done(open, notice) };
+      await putRecordLinks(this.deps.db, found.records.map((r) => linkOf(r, { interactionId: open.id, linked: false, origin: 'search' })));
+      return { card: await this.done(open, searchNotice(plan.query, found)) };
     }
     const mappings = this.deps.engine.configuration(configurationId)?.dynamicDataMappings ?? {};
+    const timeZone = (await findAgent(this.deps.db, agentId))?.timeZone ?? null;
     return {
       results: {
         query: plan.query,
-        records: records.map((r) => ({ ref: { type: r.type, id: r.id }, typeLabel: typeLabel(r.type), name: r.name, fields: displayFields(r.type, r.fields, mappings) })),
+        notice: searchNotice(plan.query, found),
+        records: found.records.map((r) => ({ ref: refOf(r), typeLabel: r.typeLabel ?? typeLabel(r.type), name: r.name, fields: displayFields(r, mappings, timeZone) })),
       },
     };
   }
@@ -250,30 +248,40 @@ export class InteractionService {
       // Fields the agent left empty are not sent: the CRM keeps its defaults.
       const fields = Object.fromEntries(Object.entries(request.fields).filter(([, v]) => v !== undefined)) as Record<string, FieldValue>;
       if (request.kind === 'case') {
-        // A case opened during a call belongs to the caller: the linked contact (and its account).
-        const contact = (await listRecordLinks(this.deps.db, interactionId)).find((l) => l.linked && l.recordType === 'contact');
-        if (contact) {
-          fields.contactId ??= contact.recordId;
-          if (typeof contact.fields.accountId === 'string') fields.accountId ??= contact.fields.accountId;
+        // A case opened during a call belongs to the caller: the linked person, and their organization.
+        const person = (await listRecordLinks(this.deps.db, interactionId)).find((l) => l.linked && l.role === 'person');
+        if (person) {
+          fields.contactId ??= person.recordId;
+          const organization = person.canonical?.organization;
+          if (organization) fields.accountId ??= organization.ref.id;
         }
       }
       ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'standard', recordType: request.kind }, fields));
     }
+    const created = linkOf(record, { interactionId, linked: true, origin: 'created' });
     await this.deps.db.transaction().execute(async (trx) => {
-      await putRecordLinks(trx, [{ interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields }]);
+      await putRecordLinks(trx, [created]);
       await setLinked(trx, interactionId, record, true);
       if (interaction.matchState !== 'single') await updateInteraction(trx, interactionId, interaction.state, { matchState: 'single' });
     });
-    await addHistory(this.deps, interaction, { interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'created', label: record.name, fields: record.fields });
-    return this.done(interaction, { kind: 'info', text: `Created ${typeLabel(record.type).toLowerCase()} ${record.name} and linked it.` });
+    await addHistory(this.deps, interaction, created);
+    return this.done(interaction, { kind: 'info', text: `Created ${(record.typeLabel ?? typeLabel(record.type)).toLowerCase()} ${record.name} and linked it.` });
   }
 
-  async updateRecord(agentId: string, interactionId: string, ref: RecordRef, fields: Record<string, FieldValue>): Promise<CustomerCardView> {
+  /**
+   * Saves the agent's edit: only the fields they changed (compared with the card's snapshot) and only those
+   * the CRM lets an update set (its description); nothing changed is said so, with no CRM call.
+   */
+  async updateRecord(agentId: string, interactionId: string, ref: RecordRef, submitted: Record<string, string>): Promise<CustomerCardView> {
     const interaction = await this.ownership.ownedOpen(agentId, interactionId);
     const link = await this.ownership.onCard(interaction, ref);
-    const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields });
-    await putRecordLinks(this.deps.db, [{ ...link, label: record.name, fields: record.fields }]);
-    return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.` });
+    const described = await describeRecordType(this.deps.engine, interaction.configurationId, { entity: ref.type });
+    const { changed, readOnly } = changedFields(submitted, link, described?.description.fields);
+    const skipped = readOnly.length ? ` ${readOnly.length} read-only field${readOnly.length === 1 ? ' was' : 's were'} left as the CRM has ${readOnly.length === 1 ? 'it' : 'them'}.` : '';
+    if (Object.keys(changed).length === 0) return this.done(interaction, { kind: 'info', text: `Nothing changed in ${link.label}: nothing was sent to the CRM.${skipped}` });
+    const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields: changed });
+    await putRecordLinks(this.deps.db, [refreshedLink(link, record)]);
+    return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.${skipped}` });
   }
 
   /** All fields of a record on the card, fresh from the CRM, with its activities newest first (see recordDetails). */
@@ -335,7 +343,7 @@ export class InteractionService {
     const text =
       linkedCount === 0
         ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
-        : `After Call Work complete. The activity and data are being saved to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'}. You are Available.`;
+        : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
     return this.done(interaction, { kind: 'info', text });
   }
 
@@ -388,16 +396,4 @@ export class InteractionService {
     this.deps.events.cardChanged(interactionId, interaction.agentId);
   }
 
-  private async runSearch(configurationId: string, plan: SearchPlan): Promise<CrmRecord[]> {
-    if (plan.kind === 'phone' || plan.kind === 'email') {
-      const result = await runWorkflow<SearchResult>(this.deps.engine, configurationId, { kind: 'search', variant: 'ani' }, plan.kind === 'phone' ? { phoneNumber: plan.value } : { email: plan.value });
-      return [...result.records, ...result.related].slice(0, MAX_SEARCH_RESULTS);
-    }
-    const records: CrmRecord[] = [];
-    for (const query of plan.queries) {
-      const result = await runWorkflow<SearchResult>(this.deps.engine, configurationId, { kind: 'search', variant: 'custom' }, { search: query, limit: MAX_SEARCH_RESULTS });
-      records.push(...result.records);
-    }
-    return records.slice(0, MAX_SEARCH_RESULTS);
-  }
 }

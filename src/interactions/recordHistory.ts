@@ -15,7 +15,7 @@ import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
-import { PERSON_TYPES } from './customerView.js';
+import { isSomeone } from './customerView.js';
 
 /** What a linked record brings onto its card: its latest activities and the customer's history. */
 export interface RecordHistoryDeps {
@@ -34,7 +34,7 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
   if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
   try {
     const { records } = await runWorkflow<SearchResult>(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
-    const activities = records.map((a) => ({ subject: a.name, when: String(a.fields.activityDate ?? a.fields.createdAt ?? '') }));
+    const activities = records.map((a) => ({ subject: a.canonical.subject ?? a.name, when: a.canonical.activityDate ?? '' }));
     await setRecordActivities(deps.db, interaction.id, { type: link.recordType, id: link.recordId }, activities);
   } catch (error) {
     // The card is still right without them; the agent can open Details, which says what failed.
@@ -52,7 +52,7 @@ export async function addHistory(deps: RecordHistoryDeps, interaction: Interacti
     ...(await recordsFromEarlierInteractions(deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
     ...(interaction.customerId ? await recordsFromCustomerHistory(deps.db, interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
   ];
-  if (interaction.customerId && PERSON_TYPES.has(link.recordType.toLowerCase())) {
+  if (interaction.customerId && isSomeone(link)) {
     const customer = await findCustomer(deps.db, interaction.customerId);
     if (customer && customer.name === displayPhone(interaction.ani)) await renameCustomer(deps.db, customer.id, link.label);
   }

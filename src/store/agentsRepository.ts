@@ -11,7 +11,18 @@ function toAgent(row: AgentsTable): Agent {
     stateSince: row.state_since,
     currentInteractionId: row.current_interaction_id,
     teamsUserId: row.teams_user_id,
+    timeZone: row.time_zone ?? null,
   };
+}
+
+/** Keeps the time zone the agent's client reported (validated by the caller); written only when it changed. */
+export async function setAgentTimeZone(db: Db, id: string, timeZone: string): Promise<void> {
+  await db
+    .updateTable('agents')
+    .set({ time_zone: timeZone })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('time_zone', 'is', null), eb('time_zone', '!=', timeZone)]))
+    .execute();
 }
 
 export async function findAgent(db: Db, id: string): Promise<Agent | undefined> {

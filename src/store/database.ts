@@ -16,7 +16,9 @@ import * as deliveredActivities from './migrations/009_delivered_activities.js';
 import * as acdEvents from './migrations/010_acd_events.js';
 import * as nameWords from './migrations/012_name_words.js';
 import * as acdWebhook from './migrations/013_acd_webhook_deliveries.js';
-import * as acdOutboundTargets from './migrations/020_acd_outbound_targets.js';
+import * as canonicalLinks from './migrations/014_canonical_links.js';
+import * as agentTimeZone from './migrations/015_agent_time_zone.js';
+import * as acdOutboundTargets from './migrations/016_acd_outbound_targets.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -49,7 +51,9 @@ const migrations: Record<string, Migration> = {
   '010_acd_events': acdEvents,
   '012_name_words': nameWords,
   '013_acd_webhook_deliveries': acdWebhook,
-  '020_acd_outbound_targets': acdOutboundTargets,
+  '014_canonical_links': canonicalLinks,
+  '015_agent_time_zone': agentTimeZone,
+  '016_acd_outbound_targets': acdOutboundTargets,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

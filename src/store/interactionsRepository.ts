@@ -1,4 +1,4 @@
-import type { FieldValue, RecordRef } from '../domain/crmRecord.js';
+import { RECORD_ROLES, type CanonicalFields, type FieldValue, type RecordRef, type RecordRole } from '../domain/crmRecord.js';
 import type { Channel, Interaction, InteractionRecordLink, InteractionState, MatchState, RecordOrigin } from '../domain/interaction.js';
 import type { Db } from './db.js';
 import type { InteractionRecordsTable, InteractionsTable } from './schema.js';
@@ -21,8 +21,20 @@ function toInteraction(row: InteractionsTable): Interaction {
   };
 }
 
-function toLink(row: Omit<InteractionRecordsTable, 'position' | 'activities'> & { activities?: string }): InteractionRecordLink {
+type LinkRow = Omit<InteractionRecordsTable, 'position' | 'activities' | 'role' | 'canonical' | 'display'> & {
+  activities?: string;
+  role?: string;
+  canonical?: string;
+  display?: string;
+};
+
+function toLink(row: LinkRow): InteractionRecordLink {
+  const role = RECORD_ROLES.includes(row.role as RecordRole) ? (row.role as RecordRole) : 'other';
   return {
+    role,
+    typeLabel: row.type_label ?? undefined,
+    canonical: row.canonical ? (JSON.parse(row.canonical) as CanonicalFields) : {},
+    display: row.display ? (JSON.parse(row.display) as Record<string, string>) : {},
     interactionId: row.interaction_id,
     recordType: row.record_type,
     recordId: row.record_id,
@@ -184,12 +196,23 @@ export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Pr
         label: link.label,
         snapshot: JSON.stringify(link.fields),
         position,
+        ...snapshotOf(link),
       })
       .onConflict((oc) =>
-        oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields) }),
+        oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields), ...snapshotOf(link) }),
       )
       .execute();
   }
+}
+
+/** The canonical part of a link's snapshot, as stored (migration 014). */
+function snapshotOf(link: InteractionRecordLink) {
+  return {
+    role: link.role ?? 'other',
+    type_label: link.typeLabel ?? null,
+    canonical: JSON.stringify(link.canonical ?? {}),
+    display: JSON.stringify(link.display ?? {}),
+  };
 }
 
 export async function setLinked(db: Db, interactionId: string, ref: RecordRef, linked: boolean): Promise<void> {

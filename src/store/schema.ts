@@ -46,6 +46,8 @@ export interface AgentsTable {
   teams_user_id: string | null;
   /** The agent's email/UPN, by which an ACD may name them (migration 010). */
   email?: string | null;
+  /** The IANA time zone the agent's client last reported (migration 015); null: UTC. */
+  time_zone?: string | null;
 }
 
 export interface ConversationRefsTable {
@@ -89,6 +91,14 @@ export interface InteractionRecordsTable {
   /** The record's latest activities, as JSON [{subject, when}], read when it was linked. */
   activities: Generated<string>;
   position: Generated<number>;
+  /** The record's role on the card (migration 014); 'other' for rows written before. */
+  role: Generated<string>;
+  /** The CRM's display name of the record's type (migration 014). */
+  type_label: string | null;
+  /** The record's canonical fields as JSON (migration 014). */
+  canonical: Generated<string>;
+  /** What a person reads for reference and choice fields, as JSON (migration 014). */
+  display: Generated<string>;
 }
 
 export interface JobsTable {

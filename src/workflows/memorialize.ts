@@ -1,5 +1,5 @@
 import type { CrmRecord, FieldValue } from '../domain/crmRecord.js';
-import type { MemorializationSource, WorkflowDefinition } from './configuration.js';
+import type { CrmConfiguration, MemorializationSource, WorkflowDefinition } from './configuration.js';
 import { acwInputSchema, type AcwInput, type AgentData, type InteractionData } from './interactionData.js';
 import type { WorkflowKindModule } from './kind.js';
 import { rethrowNotFound } from './notFound.js';
@@ -31,6 +31,23 @@ function sourceValue(source: MemorializationSource, interaction: InteractionData
   }
 }
 
+/** The fields memorialization writes to a record of this type for this interaction ({} : nothing to write). */
+export function memorializationFields(
+  configuration: Pick<CrmConfiguration, 'memorializationMappings'>,
+  recordType: string,
+  interaction: InteractionData,
+  agent: AgentData,
+): Record<string, FieldValue> {
+  const fields: Record<string, FieldValue> = {};
+  for (const mapping of configuration.memorializationMappings) {
+    if (mapping.recordTypes && !mapping.recordTypes.includes(recordType)) continue;
+    const value = sourceValue(mapping.source, interaction, agent);
+    // Text values only (SPEC): numbers and dates are written as their text.
+    fields[mapping.target] = value === null ? null : String(value);
+  }
+  return fields;
+}
+
 /**
  * Writes interaction data into the record's fields per the configuration's memorialization mappings.
  * Setting fields to values is idempotent, so a retried job writes the same values again, never more.
@@ -42,13 +59,7 @@ export const memorialize: WorkflowKindModule<
 > = {
   input: () => acwInputSchema,
   async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, configuration }) {
-    const fields: Record<string, FieldValue> = {};
-    for (const mapping of configuration.memorializationMappings) {
-      if (mapping.recordTypes && !mapping.recordTypes.includes(regarding.entity)) continue;
-      const value = sourceValue(mapping.source, interaction, agent);
-      // Text values only (SPEC): numbers and dates are written as their text.
-      fields[mapping.target] = value === null ? null : String(value);
-    }
+    const fields = memorializationFields(configuration, regarding.entity, interaction, agent);
     if (Object.keys(fields).length === 0) return { record: null, fields };
     const record = await connector
       .update({ type: regarding.entity, id: regarding.id }, fields, { signal })

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { CrmRecord } from '../domain/crmRecord.js';
+import type { RecordTypeDescription, SearchableRole } from '../crm/port.js';
+import { isStandardRecordType } from '../crm/standardRecords.js';
 import { toE164 } from '../domain/phone.js';
 import { FilterSyntaxError, parseFilter } from '../crm/filter.js';
 import type { WorkflowDefinition } from './configuration.js';
@@ -14,7 +16,15 @@ export interface SearchResult {
   records: CrmRecord[];
   /** For Search for ANI: the open cases of the matched contacts (data-dip step 3). */
   related: CrmRecord[];
+  /** For a text search: the types the CRM refused to search (a missing permission), with the reason. */
+  refused?: Array<{ type: string; reason: string }>;
+  /** For a describe: the record type as the CRM describes it (labels, kinds, writability, choices). */
+  description?: RecordTypeDescription;
+  /** For a describe by standard record: the CRM's name of each of its standard fields (priority → Priority). */
+  standardFields?: Readonly<Record<string, string>>;
 }
+
+const SEARCHABLE_ROLES = ['person', 'organization', 'lead', 'case'] as const satisfies readonly SearchableRole[];
 
 const aniInput = z
   .object({
@@ -36,6 +46,19 @@ const customInput = z
         .strict(),
       // The activities (timeline) regarding one record, newest first, in whatever form the CRM keeps them.
       z.object({ activitiesOf: recordRefSchema, limit: z.number().int().min(1).max(200).default(50) }).strict(),
+      // What an agent typed, over records of the given roles, as far as the CRM's search allows.
+      z
+        .object({
+          text: z.object({ query: z.string().trim().min(2).max(100), roles: z.array(z.enum(SEARCHABLE_ROLES)).min(1).max(4) }).strict(),
+          limit: z.number().int().min(1).max(200).default(25),
+        })
+        .strict(),
+      // A record type as the CRM describes it: by its own name, or by the standard record it stores.
+      z
+        .object({
+          describe: z.union([z.object({ entity: entitySchema }).strict(), z.object({ standard: z.string().refine(isStandardRecordType, 'is not a standard record type') }).strict()]),
+        })
+        .strict(),
     ]),
   })
   .passthrough();
@@ -52,6 +75,17 @@ export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput
   async run(input, { connector, signal, defaultRegion, definition }) {
     if (definition.variant === 'custom') {
       const workflowInput = (input as CustomInput).workflowInput;
+      if ('text' in workflowInput) {
+        const { records, refused } = await connector.searchText(workflowInput.text.query, workflowInput.text.roles, { signal, limit: workflowInput.limit });
+        return { records, related: [], refused };
+      }
+      if ('describe' in workflowInput) {
+        const which = workflowInput.describe;
+        const native = 'standard' in which ? connector.standardTypes[which.standard as keyof typeof connector.standardTypes] : undefined;
+        const entity = 'entity' in which ? which.entity : native?.type;
+        if (!entity) throw new WorkflowInputError(`this CRM has no standard "${'standard' in which ? which.standard : ''}" record`, 'workflowInput.describe.standard');
+        return { records: [], related: [], description: await connector.describe(entity, { signal }), ...(native ? { standardFields: native.fields } : {}) };
+      }
       if ('activitiesOf' in workflowInput) {
         const { activitiesOf, limit } = workflowInput;
         return { records: await connector.listActivities({ type: activitiesOf.entity, id: activitiesOf.id }, { signal, limit }), related: [] };

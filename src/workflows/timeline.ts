@@ -30,6 +30,8 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
         regarding: { type: regarding.entity, id: regarding.id },
         subject: `${definition.subject} ${displayPhone(interaction.ani)}`,
         description,
+        // Dated by the call (when it began), not by when the job ran: a retried job dates it the same.
+        at: interaction.startedAt,
         fields: {
           interactionId: interaction.id,
           phoneNumber: interaction.ani,

@@ -200,6 +200,39 @@ describe('cards', () => {
     expect(cardText(customerCard(completed, 'observer'))).toMatch(/State: Completed[\s\S]*Saved to the CRM \(1 of 2\)\n1 failed: Ana Agent's card says which\./);
   });
 
+  it('decides by role, not by type name: New case on a linked person of any CRM, its organization kept by name, matches show their number', () => {
+    const sfContact: InteractionRecordLink = {
+      ...contact(1, true),
+      recordType: 'Contact',
+      role: 'person',
+      typeLabel: 'Contact',
+      canonical: { organization: { ref: { type: 'Account', id: '001A' }, name: 'Contoso Pharmaceuticals' } },
+    };
+    const notAPerson: InteractionRecordLink = { ...contact(2, true), role: 'other' };
+    const card = customerCard(view([sfContact, notAPerson]));
+    expect(actionsOf(card).filter((a) => a.title === 'Create case').map((a) => a.data)).toHaveLength(1);
+    expect(cardText(card)).toMatch(/Organization: Contoso Pharmaceuticals/);
+    const several = buildCustomerCardView({
+      interaction: interaction({ matchState: 'multiple' }),
+      owner: { name: 'Ana Agent', teamsUserId: null },
+      links: [{ ...contact(3, false), origin: 'ani', role: 'person' }],
+      mappings,
+      dispositions: ['Resolved'],
+      can,
+      now,
+      matchedNumber: '+1 206 555 0142',
+    });
+    expect(cardText(customerCard(several))).toMatch(/Matched on: \+1 206 555 0142/);
+  });
+
+  it('offers the CRM\'s own case priorities and its default on New case', () => {
+    const withPriorities = { ...view([{ ...contact(1, true), role: 'person' as const }]), casePriority: { choices: [{ value: '1', label: 'High' }, { value: '2', label: 'Normal' }, { value: '3', label: 'Low' }], defaultValue: '2' } };
+    const form = JSON.stringify(customerCard(withPriorities));
+    expect(form).toContain('"choices":[{"title":"High","value":"1"},{"title":"Normal","value":"2"},{"title":"Low","value":"3"}],"value":"2"');
+    expect(form).not.toContain('"value":"Medium"');
+    expect(cardProblems(customerCard(withPriorities))).toEqual([]);
+  });
+
   it('does not let CRM data act as Markdown', () => {
     const card = customerCard(view([{ ...contact(1, true), label: '**Boss** [click](http://evil.example)' }]));
     expect(cardText(card)).toContain('\\*\\*Boss\\*\\* \\[click\\](http://evil.example)');

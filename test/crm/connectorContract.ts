@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
 import { parseFilter, type FilterExpr } from '../../src/crm/filter.js';
 import { CrmError, type ActivityInput, type CrmConnector } from '../../src/crm/port.js';
+import { describeCanonicalContract } from './connectorContractCanonical.js';
 
 /**
  * The contract of the CrmConnector port (src/crm/port.ts), as tests. Every adapter runs it: the embedded
@@ -29,7 +30,10 @@ export type ContractField =
   | 'subject'
   | 'status'
   | 'caseNumber'
-  | 'contactId';
+  | 'contactId'
+  | 'accountId'
+  | 'priority'
+  | 'description';
 
 export type ContractFields = Partial<Record<ContractField, FieldValue>>;
 
@@ -37,6 +41,8 @@ export type ContractFields = Partial<Record<ContractField, FieldValue>>;
 export interface ContractNames {
   types?: Partial<Record<ContractType, string>>;
   fields?: Partial<Record<ContractType, Partial<Record<ContractField, string>>>>;
+  /** A derived, read-only field of each type (describe must say writable: false), by the CRM's name. */
+  readOnly?: Partial<Record<ContractType, string>>;
 }
 
 export interface ConnectorContractSetup {
@@ -45,11 +51,16 @@ export interface ConnectorContractSetup {
   seed(type: ContractType, fields: ContractFields): Promise<CrmRecord>;
   /** The CRM's own names for the suite's types and fields; identity when omitted. */
   names?: ContractNames;
+  /**
+   * Makes the CRM refuse (403, a missing permission) searches of one type until the returned function is
+   * called; left out by a CRM with no permissions to refuse (the embedded CRM): that test is skipped.
+   */
+  refuseSearchOf?(type: ContractType): Promise<() => Promise<void>>;
   dispose(): Promise<void>;
 }
 
 /** The CRM's name of a suite type, and of a field of that type. */
-function namer(names: ContractNames = {}) {
+export function namer(names: ContractNames = {}) {
   return {
     type: (type: ContractType) => names.types?.[type] ?? type,
     field: (type: ContractType, field: ContractField) => names.fields?.[type]?.[field] ?? field,
@@ -105,11 +116,14 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
     const ids = (records: CrmRecord[]) => records.map((r) => r.id).sort();
     /** Filter text for a value: quoted with the grammar's escapes. */
     const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+    // Each activity a day after the one before, so "newest first" holds where a CRM keeps only the date.
+    let activityDay = 0;
     const activity = (regarding: CrmRecord, key: string, subject = `Call ${key}`): ActivityInput => ({
       key,
       regarding: { type: regarding.type, id: regarding.id },
       subject,
       description: `Description of ${subject}`,
+      at: new Date(Date.UTC(2026, 0, 1, 12) + 86_400_000 * activityDay++).toISOString(),
       fields: { interactionId: key },
     });
 
@@ -377,6 +391,13 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
       });
     });
 
+    describeCanonicalContract({
+      crm: () => crm,
+      n: () => n,
+      marker,
+      phoneDigits,
+    });
+
     describe('cancellation', () => {
       it('rejects every call made with an aborted signal', async () => {
         const m = marker();
@@ -393,6 +414,8 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
           ['update', () => crm.connector.update(ref, { [n.field('contact', 'title')]: 'Never' }, { signal: aborted })],
           ['logActivity', () => crm.connector.logActivity(activity(contact, `${m}-aborted`), { signal: aborted })],
           ['listActivities', () => crm.connector.listActivities(ref, { signal: aborted, limit: 5 })],
+          ['searchText', () => crm.connector.searchText(`Abort ${m}`, ['person'], { signal: aborted, limit: 5 })],
+          ['describe', () => crm.connector.describe(n.type('contact'), { signal: aborted })],
         ];
         for (const [method, call] of calls) {
           await expect(call(), method).rejects.toThrow();

@@ -7,6 +7,8 @@ import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
 import { toE164 } from '../../src/domain/phone.js';
 import { openStore } from '../../src/store/database.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
+import { describeCardContract } from './cardContract.js';
 import { describeConnectorContract, seedThroughPort } from './connectorContract.js';
 
 const NOW = new Date('2026-03-14T09:30:00.000Z');
@@ -16,7 +18,14 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
   describeConnectorContract(`EmbeddedConnector on ${backend.name}`, async () => {
     const store = await backend.open();
     const connector = new EmbeddedConnector(store.db);
-    return { connector, seed: seedThroughPort(connector), dispose: () => store.dispose() };
+    return { connector, seed: seedThroughPort(connector), names: { readOnly: { contact: 'accountName', case: 'caseNumber' } }, dispose: () => store.dispose() };
+  });
+
+  describeCardContract(`EmbeddedConnector on ${backend.name}`, async () => {
+    const store = await backend.open();
+    const connector = new EmbeddedConnector(store.db);
+    const configuration = loadCrmConfigurations('config/crm-configurations.json').configurations[0]!;
+    return { store, connector, configuration, seed: seedThroughPort(connector), dispose: () => store.dispose() };
   });
 
   describe('demo seed', () => {
@@ -64,6 +73,35 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       expect(cases[0]!.fields.status).not.toBe('Closed');
       const open = await connector.query('case', parseFilter(`contactId = "${DEMO.maria.id}" and status != "Closed"`), { ...opts, limit: 10 });
       expect(open.map((r) => r.id)).toEqual([DEMO.mariaCase.id]);
+    });
+
+    it('finds Maria Garcia as people type: accents and case folded, word prefixes; CS-1001 by its number', async () => {
+      for (const text of ['García', 'GARCIA', 'maria garc', 'Garcia María']) {
+        const { records, refused } = await connector.searchText(text, ['person', 'organization'], { ...opts, limit: 10 });
+        expect(records.map((r) => r.id), text).toContain(DEMO.maria.id);
+        expect(refused).toEqual([]);
+      }
+      expect((await connector.searchText('Gracia', ['person'], { ...opts, limit: 10 })).records.map((r) => r.id)).not.toContain(DEMO.maria.id);
+      const byNumber = await connector.searchText('cs-1001', ['case'], { ...opts, limit: 10 });
+      expect(byNumber.records.map((r) => r.id)).toEqual([DEMO.mariaCase.id]);
+      expect(byNumber.records[0]!.canonical).toMatchObject({ caseNumber: 'CS-1001', subject: 'Damaged shipment', person: { ref: { id: DEMO.maria.id } } });
+    });
+
+    it('maps Maria to the canonical model: a person at Contoso, her phone shown formatted', async () => {
+      const maria = (await connector.get({ type: 'contact', id: DEMO.maria.id }, opts))!;
+      expect(maria).toMatchObject({
+        role: 'person',
+        typeLabel: 'Contact',
+        canonical: { firstName: 'Maria', lastName: 'Garcia', organization: { ref: { type: 'account', id: DEMO.contoso.id }, name: 'Contoso Pharmaceuticals' } },
+        display: { accountId: 'Contoso Pharmaceuticals' },
+      });
+    });
+
+    it('describes its case with priority choices Low, Medium, High and Medium as default', async () => {
+      const kase = await connector.describe('case', opts);
+      expect(kase.label).toBe('Case');
+      expect(kase.fields.priority).toMatchObject({ kind: 'choice', defaultValue: 'Medium', choices: [{ value: 'Low' }, { value: 'Medium' }, { value: 'High' }] });
+      expect(kase.fields.caseNumber?.writable).toBe(false);
     });
 
     it('writes Chris Doe and Pat Doe sharing +1 206 555 0199', async () => {
@@ -261,8 +299,8 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
         const results = await Promise.allSettled([
           visible(connector.update({ type: 'contact', id: contact.id }, { title: 'Updated together' }, opts)),
           connector.update({ type: 'contact', id: 'con-missing-together' }, { title: 'x' }, opts),
-          visible(connector.logActivity({ key: 'int-together:contact', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', fields: { title: 'Logged together' } }, opts).then((r) => r.record)),
-          connector.logActivity({ key: 'int-together:missing', regarding: { type: 'contact', id: 'con-missing-together' }, subject: 'Call', description: 'd', fields: {} }, opts),
+          visible(connector.logActivity({ key: 'int-together:contact', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: { title: 'Logged together' } }, opts).then((r) => r.record)),
+          connector.logActivity({ key: 'int-together:missing', regarding: { type: 'contact', id: 'con-missing-together' }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: {} }, opts),
           connector.create('case', { subject: 'Clash', caseNumber: taken.fields.caseNumber! }, opts),
           visible(connector.create('account', { name: 'Created together', title: 'Created together' }, opts)),
         ]);
@@ -330,12 +368,21 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
 
     it('keeps activity keys apart from record edits: updating a task does not free its key', async () => {
       const contact = await connector.create('contact', { lastName: 'Keyed' }, opts);
-      const activity = { key: 'int-1:contact:keyed', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', fields: {} };
+      const activity = { key: 'int-1:contact:keyed', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: {} };
       const first = await connector.logActivity(activity, opts);
       await connector.update({ type: 'task', id: first.record.id }, { notes: 'edited' }, opts);
       const again = await connector.logActivity(activity, opts);
       expect(again).toMatchObject({ created: false, record: { id: first.record.id, fields: { notes: 'edited' } } });
       expect(await connector.listActivities({ type: 'contact', id: contact.id }, { ...opts, limit: 10 })).toHaveLength(1);
+    });
+
+    it('stores a phone an agent edits in E.164 and shows it formatted', async () => {
+      const contact = await connector.create('contact', { lastName: 'Phoned', mobilePhone: '206-555-0111' }, opts);
+      expect(contact.fields.mobilePhone).toBe('+12065550111');
+      const edited = await connector.update({ type: 'contact', id: contact.id }, { phone: '(206) 555-0112' }, opts);
+      expect(edited.fields.phone).toBe('+12065550112');
+      expect(edited.display).toMatchObject({ phone: '+1 206 555 0112', mobilePhone: '+1 206 555 0111' });
+      expect((await connector.findByPhone('+12065550112', opts)).map((r) => r.id)).toEqual([contact.id]);
     });
   });
 });

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
-import { CrmError, type CrmConnector } from '../../src/crm/port.js';
+import { CrmError, type CrmConnector, type RecordTypeDescription, type TextSearchResult } from '../../src/crm/port.js';
 import type { CrmRecord, FieldValue } from '../../src/domain/crmRecord.js';
 import { loadCrmConfigurations, parseCrmConfigurations, type CrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine, type ExecuteRequest } from '../../src/workflows/engine.js';
@@ -51,13 +51,15 @@ class StalledCrm implements CrmConnector {
   update = (_: unknown, __: unknown, o: { signal: AbortSignal }) => this.stall<CrmRecord>(o.signal);
   logActivity = (_: unknown, o: { signal: AbortSignal }) => this.stall<{ record: CrmRecord; created: boolean }>(o.signal);
   listActivities = (_: unknown, o: { signal: AbortSignal }) => this.stall<CrmRecord[]>(o.signal);
+  searchText = (_: string, __: unknown, o: { signal: AbortSignal }) => this.stall<TextSearchResult>(o.signal);
+  describe = (_: string, o: { signal: AbortSignal }) => this.stall<RecordTypeDescription>(o.signal);
 }
 
 /** A CRM whose every call fails with the given error. */
 function failingCrm(error: unknown): CrmConnector {
   const fail = () => Promise.reject(error);
   const contact = { type: 'contact', fields: { firstName: 'firstName', lastName: 'lastName', email: 'email' } };
-  return { standardTypes: { contact }, unsupported: {}, findByPhone: fail, findByEmail: fail, openCases: fail, query: fail, get: fail, create: fail, update: fail, logActivity: fail, listActivities: fail };
+  return { standardTypes: { contact }, unsupported: {}, findByPhone: fail, findByEmail: fail, openCases: fail, query: fail, get: fail, create: fail, update: fail, logActivity: fail, listActivities: fail, searchText: fail, describe: fail };
 }
 
 const payload = (workflowInput: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ workflowInput, ...extra });
@@ -328,6 +330,25 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       expect(related).toEqual([]);
     });
 
+    it('Custom Search of text by role: accents and case folded, a case by its number, refusals listed', async () => {
+      const people = expectSuccess(await run<SearchResult>('custom-search', { text: { query: 'GARCÍA', roles: ['person', 'organization'] } }));
+      expect(people.records.map((r) => r.id)).toContain(DEMO.maria.id);
+      expect(people.refused).toEqual([]);
+      const cases = expectSuccess(await run<SearchResult>('custom-search', { text: { query: 'CS-1001', roles: ['case'] } }));
+      expect(cases.records.map((r) => r.id)).toEqual([DEMO.mariaCase.id]);
+      expectFailure(await run('custom-search', { text: { query: 'x', roles: ['person'] } }), 'ValidationError');
+      expectFailure(await run('custom-search', { text: { query: 'Maria', roles: ['contact'] } }), 'ValidationError');
+    });
+
+    it('Custom Search describes a type, by its own name or as a standard record', async () => {
+      const byName = expectSuccess(await run<SearchResult>('custom-search', { describe: { entity: 'contact' } }));
+      expect(byName.description).toMatchObject({ label: 'Contact', fields: { mobilePhone: { kind: 'phone' } } });
+      const standard = expectSuccess(await run<SearchResult>('custom-search', { describe: { standard: 'case' } }));
+      expect(standard.description?.fields.priority?.defaultValue).toBe('Medium');
+      expect(standard.standardFields?.priority).toBe('priority');
+      expectFailure(await run('custom-search', { describe: { standard: 'spaceship' } }), 'ValidationError');
+    });
+
     it('Custom Search with and/or/parentheses and a limit', async () => {
       const filter = 'status != "Closed" and (subject contains "shipment" or priority = "High")';
       const { records } = expectSuccess(await run<SearchResult>('custom-search', { search: { entity: 'case', filter }, limit: 200 }));
@@ -357,7 +378,8 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
   describe('create', () => {
     it('Create Account', async () => {
       const { record } = expectSuccess(await run<{ record: CrmRecord }>('create-account', { name: 'Fresh Air Ltd', phone: '+1 206 555 0151', industry: 'Retail' }));
-      expect(record).toMatchObject({ type: 'account', name: 'Fresh Air Ltd', fields: { phone: '+1 206 555 0151', industry: 'Retail' } });
+      // Phone fields are stored in E.164 and shown formatted (issue 11).
+      expect(record).toMatchObject({ type: 'account', name: 'Fresh Air Ltd', fields: { phone: '+12065550151', industry: 'Retail' }, display: { phone: '+1 206 555 0151' } });
       expect(await crm.get({ type: 'account', id: record.id }, { signal })).toEqual(record);
       const found = expectSuccess(await run<SearchResult>('search-ani', { phoneNumber: '2065550151' }));
       expect(ids(found.records)).toEqual([record.id]);
@@ -366,7 +388,13 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
     it('Create Contact, linked to its account', async () => {
       const input = { firstName: 'Nia', lastName: 'Okoro', mobilePhone: '(206) 555-0152', email: 'nia.okoro@contoso.example', accountId: DEMO.contoso.id, title: 'Buyer' };
       const { record } = expectSuccess(await run<{ record: CrmRecord }>('create-contact', input));
-      expect(record).toMatchObject({ type: 'contact', name: 'Nia Okoro', fields: { ...input, accountName: 'Contoso Pharmaceuticals' } });
+      expect(record).toMatchObject({
+        type: 'contact',
+        name: 'Nia Okoro',
+        role: 'person',
+        fields: { ...input, mobilePhone: '+12065550152', accountName: 'Contoso Pharmaceuticals' },
+        canonical: { organization: { ref: { type: 'account', id: DEMO.contoso.id }, name: 'Contoso Pharmaceuticals' } },
+      });
       const found = expectSuccess(await run<SearchResult>('search-ani', { email: 'Nia.Okoro@contoso.example' }));
       expect(ids(found.records)).toEqual([record.id]);
     });
@@ -415,7 +443,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       const { record } = expectSuccess(
         await run<{ record: CrmRecord }>('update-record', { entity: 'contact', id: created.id, fields: { title: 'Director', mobilePhone: '+1 206 555 0154' } }),
       );
-      expect(record.fields).toEqual({ firstName: 'Ugo', lastName: 'Updated', email: 'ugo@example.com', title: 'Director', mobilePhone: '+1 206 555 0154' });
+      expect(record.fields).toEqual({ firstName: 'Ugo', lastName: 'Updated', email: 'ugo@example.com', title: 'Director', mobilePhone: '+12065550154' });
       expect(await crm.get({ type: 'contact', id: created.id }, { signal })).toEqual(record);
       expect(ids(expectSuccess(await run<SearchResult>('search-ani', { phoneNumber: '2065550154' })).records)).toEqual([created.id]);
     });
@@ -461,6 +489,8 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
         },
       });
       expect(first.activity.fields.subject).toContain('Inbound call');
+      // Dated by the call, not by when the job ran (issue 11).
+      expect(first.activity.canonical.activityDate).toBe(interaction('int-100').startedAt);
       const description = String(first.activity.fields.description);
       for (const part of ['int-100', '+1 206 555 0142', '4 min 5 s', 'Replacement sent', 'Customer confirmed the address.', 'Alex Agent']) {
         expect(description).toContain(part);

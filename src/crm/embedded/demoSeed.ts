@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FieldValue } from '../../domain/crmRecord.js';
 import type { Database } from '../../store/schema.js';
 import { inExclusiveTransaction } from '../../store/exclusiveTransaction.js';
-import { insertRecord } from './recordStore.js';
+import { insertRow } from './recordStore.js';
 
 /**
  * Demo data for the embedded CRM, written on first start so the product works without a cloud account.
@@ -86,7 +86,7 @@ async function writeDemoData(trx: Kysely<Database>, now: Date, counts: SeedCount
   const phone = phoneNumbers(rand);
   const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
 
-  const put = (type: string, fields: Record<string, FieldValue>, id?: string) => insertRecord(trx, type, fields, now, id);
+  const put = (type: string, fields: Record<string, FieldValue>, id?: string) => insertRow(trx, type, fields, now, id);
 
   await put('account', { name: 'Contoso Pharmaceuticals', phone: DEMO.contoso.phone, industry: 'Healthcare', city: 'Seattle', website: 'https://contoso.example' }, DEMO.contoso.id);
   await put('contact', { firstName: 'Maria', lastName: 'Garcia', title: 'Procurement lead', accountId: DEMO.contoso.id, mobilePhone: DEMO.maria.mobilePhone, email: DEMO.maria.email }, DEMO.maria.id);

@@ -3,11 +3,22 @@ import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js
 import type { Database } from '../../store/schema.js';
 import { matchesFilter, requiredEqualities, requiredTextSearches, type FilterExpr } from '../filter.js';
 import { foldedWords } from '../textFold.js';
-import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions } from '../port.js';
+import {
+  CrmError,
+  type ActivityInput,
+  type CallOptions,
+  type CrmConnector,
+  type QueryOptions,
+  type RecordTypeDescription,
+  type SearchableRole,
+  type TextSearchResult,
+} from '../port.js';
 import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } from '../standardRecords.js';
 import { writeRunnerFor, type WriteRunner } from './writeGroups.js';
 import { isKeyField, NAME_WORD, recordKeys, recordName } from './recordRules.js';
-import { getRecord, insertRecord, recordExists, reindexKeys, toRecord } from './recordStore.js';
+import { getRecord, insertRecord, recordExists, referenceNames, reindexKeys, toRecord } from './recordStore.js';
+import { mapRecord, normalizePhones } from './recordMapping.js';
+import { describeType, searchText } from './textSearch.js';
 
 /** How many rows a query without an indexed equality reads at most before it stops looking. */
 const SCAN_LIMIT = 5000;
@@ -91,7 +102,8 @@ export class EmbeddedConnector implements CrmConnector {
 
   async create(type: string, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
     signal.throwIfAborted();
-    return this.writes.run((trx) => insertRecord(trx, type, fields, this.clock(), undefined, this.defaultRegion));
+    const written = normalizePhones(type, fields, this.defaultRegion);
+    return this.writes.run((trx) => insertRecord(trx, type, written, this.clock(), undefined, this.defaultRegion));
   }
 
   async update(ref: RecordRef, fields: Record<string, FieldValue>, { signal }: CallOptions): Promise<CrmRecord> {
@@ -101,11 +113,9 @@ export class EmbeddedConnector implements CrmConnector {
       // each merge into what the other wrote, and the name and keys follow the fields both left.
       const current = await getRecord(trx, ref, { forUpdate: this.writes.locksRowsOnRead });
       if (!current) throw new CrmError(`${ref.type} ${ref.id} does not exist`, 404);
-      const merged = { ...current.fields, ...fields };
-      if (typeof fields.accountId === 'string' && fields.accountName === undefined && fields.accountId !== current.fields.accountId) {
-        // The account's name travels with the reference, as a CRM relationship field would.
-        merged.accountName = (await getRecord(trx, { type: 'account', id: fields.accountId }))?.name ?? null;
-      }
+      const written = normalizePhones(ref.type, fields, this.defaultRegion);
+      // A reference's name travels with it, as a CRM relationship field would.
+      const merged = { ...current.fields, ...written, ...(await referenceNames(trx, written, current.fields)) };
       const name = recordName(ref.type, merged, ref.id);
       // Only what changed is written (at a million contacts every index page touched costs): an unchanged
       // name leaves its index entry alone. A record's keys are always its fields' keys (every write keeps
@@ -123,12 +133,14 @@ export class EmbeddedConnector implements CrmConnector {
       if (name !== current.name || Object.keys(fields).some((field) => isKeyField(ref.type, field) && merged[field] !== current.fields[field])) {
         await reindexKeys(trx, ref.type, ref.id, merged, name, this.defaultRegion);
       }
-      return { type: ref.type, id: ref.id, name, fields: merged };
+      return mapRecord(ref.type, ref.id, name, merged);
     });
   }
 
   async logActivity(activity: ActivityInput, { signal }: CallOptions): Promise<{ record: CrmRecord; created: boolean }> {
     signal.throwIfAborted();
+    const at = new Date(activity.at);
+    if (Number.isNaN(at.getTime())) throw new CrmError('activity time is not a date', 400, { at: 'must be an ISO 8601 instant' });
     try {
       const record = await this.writes.run(async (trx) => {
         if (!(await recordExists(trx, activity.regarding))) {
@@ -144,7 +156,8 @@ export class EmbeddedConnector implements CrmConnector {
             status: 'Completed',
             regardingType: activity.regarding.type,
             regardingId: activity.regarding.id,
-            activityDate: this.clock().toISOString(),
+            // Dated by the interaction, not by when the job ran.
+            activityDate: at.toISOString(),
           },
           this.clock(),
           undefined,
@@ -152,6 +165,8 @@ export class EmbeddedConnector implements CrmConnector {
           // The unique index on activity keys makes a second write of the key (a retried job, a concurrent
           // call) fail at the insert of its keys, and the whole write with it: nothing of it remains.
           [{ kind: 'activity', value: activity.key }],
+          // Listed newest first by when they happened: the row is dated by the interaction too.
+          at,
         );
       });
       return { record, created: true };
@@ -177,6 +192,16 @@ export class EmbeddedConnector implements CrmConnector {
       .limit(limit)
       .execute();
     return rows.map(toRecord);
+  }
+
+  async searchText(text: string, roles: readonly SearchableRole[], { signal, limit }: QueryOptions): Promise<TextSearchResult> {
+    signal.throwIfAborted();
+    return { records: await searchText(this.db, text, roles, limit, (entity, prefix) => this.byNameWord(entity, prefix)), refused: [] };
+  }
+
+  async describe(type: string, { signal }: CallOptions): Promise<RecordTypeDescription> {
+    signal.throwIfAborted();
+    return describeType(this.db, type);
   }
 
   private async byKey(kind: string, value: string, types: string[]): Promise<CrmRecord[]> {

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import type { Database } from '../../store/schema.js';
 import { CrmError } from '../port.js';
+import { mapRecord } from './recordMapping.js';
 import { nameWordKeys, recordKeys, recordName, TYPE_PREFIX, type RecordKey } from './recordRules.js';
 
 /** How the embedded CRM's rows are read and written: records, their lookup keys, case numbers. */
@@ -32,8 +33,14 @@ function newRecordId(type: string, now: Date): string {
   return `${TYPE_PREFIX[type] ?? 'rec'}-${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Inserts one record and its lookup keys. Exported for the demo seed, which writes many in one transaction. */
-export async function insertRecord(
+/** Inserts one record and its lookup keys, and returns it as the port gives it (see insertRow). */
+export async function insertRecord(...args: Parameters<typeof insertRow>): Promise<CrmRecord> {
+  const row = await insertRow(...args);
+  return mapRecord(row.type, row.id, row.name, row.fields);
+}
+
+/** Inserts one record and its lookup keys; the demo seed writes thousands in one transaction, unmapped. */
+export async function insertRow(
   trx: Db,
   type: string,
   fields: Record<string, FieldValue>,
@@ -42,7 +49,9 @@ export async function insertRecord(
   defaultRegion = 'US',
   /** Keys that do not come from the fields (an activity's key), written with the others. */
   extraKeys: RecordKey[] = [],
-): Promise<CrmRecord> {
+  /** When the record dates from, if not now: an activity is dated by its interaction (and listed in that order). */
+  createdAt: Date = now,
+): Promise<{ type: string; id: string; name: string; fields: Record<string, FieldValue> }> {
   const complete = { ...fields };
   if (type === 'case') {
     if (!complete.caseNumber) complete.caseNumber = await nextCaseNumber(trx);
@@ -50,15 +59,12 @@ export async function insertRecord(
       throw new CrmError('case number already used', 400, { caseNumber: `${String(complete.caseNumber)} is already the number of another case` });
     }
   }
-  if (typeof complete.accountId === 'string' && complete.accountName === undefined) {
-    const account = await getRecord(trx, { type: 'account', id: complete.accountId });
-    if (account) complete.accountName = account.name;
-  }
+  Object.assign(complete, await referenceNames(trx, complete));
   const name = recordName(type, complete, id);
-  const stamp = now.toISOString();
+  const stamp = createdAt.toISOString();
   await trx
     .insertInto('crm_records')
-    .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: stamp })
+    .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: now.toISOString() })
     .execute();
   await insertKeys(trx, type, id, [...recordKeys(type, complete, defaultRegion), ...nameWordKeys(type, name, id), ...extraKeys]);
   return { type, id, name, fields: complete };
@@ -123,5 +129,26 @@ async function nextCaseNumber(trx: Db): Promise<string> {
 }
 
 export function toRecord(row: { id: string; type: string; name: string; fields: string }): CrmRecord {
-  return { id: row.id, type: row.type, name: row.name, fields: JSON.parse(row.fields) as Record<string, FieldValue> };
+  return mapRecord(row.type, row.id, row.name, JSON.parse(row.fields) as Record<string, FieldValue>);
+}
+
+/** What a reference's name is to be stored beside it, as a CRM relationship field would carry it. */
+const REFERENCES: Array<{ id: string; name: string; type: string }> = [
+  { id: 'accountId', name: 'accountName', type: 'account' },
+  { id: 'contactId', name: 'contactName', type: 'contact' },
+];
+
+/**
+ * The names of the records that `fields` newly point at (accountName beside accountId, contactName beside
+ * contactId), unless the fields give them; `before` is what the record held, so an unchanged reference
+ * is not looked up again.
+ */
+export async function referenceNames(db: Db, fields: Record<string, FieldValue>, before: Record<string, FieldValue> = {}): Promise<Record<string, FieldValue>> {
+  const names: Record<string, FieldValue> = {};
+  for (const ref of REFERENCES) {
+    const id = fields[ref.id];
+    if (id === undefined || fields[ref.name] !== undefined || id === before[ref.id]) continue;
+    names[ref.name] = typeof id === 'string' && id ? ((await getRecord(db, { type: ref.type, id }))?.name ?? null) : null;
+  }
+  return names;
 }

@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import { personName } from '../../domain/personName.js';
+import { validTimeZone } from '../../domain/timeZone.js';
 import type { BotDeps } from '../deps.js';
 import { callerOf } from '../identity.js';
 
@@ -16,6 +17,9 @@ export function registerConversationTracking(app: Application, deps: BotDeps): v
     if (!from?.id || context.activity.conversation?.conversationType !== 'personal') return true;
     const caller = callerOf(context);
     await deps.agents.noteContact(caller.agentId, caller.name, from.id, TurnContext.getConversationReference(context.activity));
+    // Teams sends the client's zone with each activity: the card's dates and times read in it.
+    const timeZone = validTimeZone(context.activity.localTimezone);
+    if (timeZone) await deps.agents.noteTimeZone(caller.agentId, timeZone);
     return true;
   });
 }

@@ -1,0 +1,114 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentService } from '../../src/agents/agentService.js';
+import { customerCard } from '../../src/cards/customerCard.js';
+import type { CrmConnector } from '../../src/crm/port.js';
+import type { CrmRecord } from '../../src/domain/crmRecord.js';
+import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
+import { InteractionService } from '../../src/interactions/interactionService.js';
+import { JobWorker } from '../../src/jobs/worker.js';
+import { listRecordLinks } from '../../src/store/interactionsRepository.js';
+import type { CrmConfiguration } from '../../src/workflows/configuration.js';
+import { WorkflowEngine } from '../../src/workflows/engine.js';
+import { actionsOf, cardText } from '../support/botHarness.js';
+import type { TestStore } from '../support/stores.js';
+import type { ConnectorContractSetup } from './connectorContract.js';
+
+/**
+ * The Customer Card's contract on one CRM, through the services (no Teams): what issue 11 found broken on
+ * every CRM but the embedded one. Runnable on any connector setup:
+ *
+ * - `store`: the product's own database (interactions, jobs); any backend of test/support/stores.ts.
+ * - `connector`, `seed`, `names`: as for describeConnectorContract (seed writes through the port's create,
+ *   in the CRM's own names).
+ * - `configuration`: a CRM configuration of that connector with these workflows enabled: Search for ANI,
+ *   Custom Search, Create Case (standard), Update, Timeline, Data Memorialization; any mappings.
+ *
+ * Behaviours: the data dip puts the person first; a linked person offers New case; the case it creates is
+ * attached to the person and their organization; Details keeps the organization's name; the activity ACW
+ * writes is dated by the interaction and shows its date and description on Details.
+ */
+export interface CardContractSetup extends Omit<ConnectorContractSetup, 'refuseSearchOf'> {
+  store: TestStore;
+  configuration: CrmConfiguration;
+}
+
+const opts = { signal: new AbortController().signal };
+
+export function describeCardContract(name: string, setup: () => Promise<CardContractSetup>): void {
+  describe(`Customer Card contract: ${name}`, () => {
+    let crm: CardContractSetup;
+    let interactions: InteractionService;
+    let agents: AgentService;
+    let worker: JobWorker;
+    const digits = `206555${String(1000 + Math.floor(Math.random() * 8999)).slice(0, 4)}`;
+    const m = `cc${Date.now().toString(36)}`;
+    let account: CrmRecord;
+    let person: CrmRecord;
+
+    beforeAll(async () => {
+      crm = await setup();
+      const logger = pino({ level: 'silent' });
+      const connector: CrmConnector = crm.connector;
+      const engine = new WorkflowEngine({
+        configurations: { integrationsEnabled: true, defaultConfigurationId: crm.configuration.id, configurations: [crm.configuration] },
+        connectorFor: () => connector,
+        logger,
+        defaultRegion: 'US',
+      });
+      const events = new InteractionEvents(() => undefined);
+      agents = new AgentService({ db: crm.store.db, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
+      interactions = new InteractionService({ db: crm.store.db, engine, logger, defaultRegion: 'US', dispositions: ['Resolved'], onJobsQueued: () => undefined, events });
+      worker = new JobWorker({ db: crm.store.db, engine, logger, pollMs: 60_000 });
+      // The organization shares the caller's number, so the data dip finds two records: the person comes first.
+      account = await crm.seed('account', { name: `Card Org ${m}`, phone: `+1${digits}` });
+      person = await crm.seed('contact', { firstName: 'Cara', lastName: `Card${m}`, mobilePhone: `+1${digits}`, accountId: account.id });
+    });
+    afterAll(async () => {
+      await worker?.stop();
+      await crm?.dispose();
+    });
+
+    it('runs a call end to end: person first, New case attached to person and organization, Details keeps the organization, timeline dated by the call', async () => {
+      await agents.identify('agent-card', 'Casey Agent');
+      await agents.setAvailable('agent-card');
+      const offered = await interactions.offerCall('agent-card', `+1${digits}`);
+      const interactionId = offered.interaction.id;
+      // Contact-first ordering: the person before the organization among the matches.
+      const matches = offered.related.filter((r) => r.origin === 'ani' && r.role !== 'case');
+      expect(matches.map((r) => r.ref.id).slice(0, 2)).toEqual([person.id, account.id]);
+      expect(matches[0]!.role).toBe('person');
+      expect(matches[0]!.matchedOn).toMatch(/\d/);
+
+      const linked = await interactions.link('agent-card', interactionId, { type: person.type, id: person.id });
+      const card = customerCard(linked);
+      const newCase = actionsOf(card).filter((a) => a.title === 'Create case');
+      expect(newCase, 'New case on the linked person').toHaveLength(1);
+      expect(cardText(card)).toContain(`Card${m}`);
+
+      const afterCase = await interactions.createRecord('agent-card', interactionId, { kind: 'case', fields: { subject: `Card case ${m}`, description: 'Created on the card' } });
+      const createdCase = afterCase.current.find((r) => r.role === 'case')!;
+      expect(createdCase).toBeDefined();
+      const kase = (await crm.connector.get(createdCase.ref, opts))!;
+      expect(kase.canonical.person?.ref.id).toBe(person.id);
+      expect(kase.canonical.organization?.ref.id).toBe(account.id);
+
+      const details = await interactions.details('agent-card', interactionId, { type: person.type, id: person.id });
+      expect(details.fields.map((f) => f.value)).toContain(`Card Org ${m}`);
+      const kept = (await listRecordLinks(crm.store.db, interactionId)).find((l) => l.recordId === person.id)!;
+      expect(kept.canonical?.organization?.name).toBe(`Card Org ${m}`);
+      expect(cardText(customerCard(await interactions.view('agent-card', interactionId)))).toContain(`Card${m}`);
+
+      await interactions.hangup('agent-card');
+      await interactions.completeAcw('agent-card', interactionId, { disposition: 'Resolved', notes: `Notes ${m}` });
+      await worker.drain();
+      const activities = await crm.connector.listActivities({ type: person.type, id: person.id }, { ...opts, limit: 5 });
+      expect(activities).toHaveLength(1);
+      expect(activities[0]!.canonical.activityDate?.slice(0, 10)).toBe(offered.interaction.startedAt.slice(0, 10));
+      const after = await interactions.details('agent-card', interactionId, { type: person.type, id: person.id });
+      expect(after.activities).toHaveLength(1);
+      expect(after.activities[0]!.when).toMatch(/\d{4}/);
+      expect(after.activities[0]!.description).toContain(`Notes ${m}`);
+    });
+  });
+}
