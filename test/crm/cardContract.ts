@@ -8,7 +8,7 @@ import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
 import { InteractionService } from '../../src/interactions/interactionService.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { listRecordLinks } from '../../src/store/interactionsRepository.js';
-import type { CrmConfiguration } from '../../src/workflows/configuration.js';
+import { parseCrmConfigurations, type CrmConfiguration } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { actionsOf, cardText } from '../support/botHarness.js';
 import type { TestStore } from '../support/stores.js';
@@ -34,6 +34,34 @@ export interface CardContractSetup extends Omit<ConnectorContractSetup, 'refuseS
 }
 
 const opts = { signal: new AbortController().signal };
+
+/**
+ * A configuration with the workflows the card contract runs, for a connector the test builds itself (the
+ * engine is handed that connector, so the configuration's own connector block is not used).
+ */
+export function cardConfiguration(id: string, memorializationMappings: Array<{ source: string; target: string; recordTypes?: string[] }> = []): CrmConfiguration {
+  return parseCrmConfigurations(
+    JSON.stringify({
+      configurations: [
+        {
+          id,
+          name: `${id} (card contract)`,
+          connector: { type: 'embedded' },
+          workflows: [
+            { id: 'search-ani', name: 'Search for ANI', kind: 'search', variant: 'ani' },
+            { id: 'custom-search', name: 'Custom Search', kind: 'search', variant: 'custom' },
+            { id: 'create-case', name: 'Create Case', kind: 'create', variant: 'standard', recordType: 'case' },
+            { id: 'update-record', name: 'Update Record', kind: 'update' },
+            { id: 'timeline', name: 'Timeline', kind: 'timeline', subject: 'Inbound call' },
+            { id: 'memorialize', name: 'Data Memorialization', kind: 'memorialization' },
+          ],
+          memorializationMappings,
+        },
+      ],
+    }),
+    'card contract',
+  ).configurations[0]!;
+}
 
 export function describeCardContract(name: string, setup: () => Promise<CardContractSetup>): void {
   describe(`Customer Card contract: ${name}`, () => {

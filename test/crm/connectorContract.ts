@@ -43,6 +43,11 @@ export interface ContractNames {
   fields?: Partial<Record<ContractType, Partial<Record<ContractField, string>>>>;
   /** A derived, read-only field of each type (describe must say writable: false), by the CRM's name. */
   readOnly?: Partial<Record<ContractType, string>>;
+  /**
+   * The role a suite type has in this CRM where it is not the usual one: a CRM with no leads (ServiceNow,
+   * Zendesk) keeps the suite's leads as people (consumers, end users), so they read as 'person'.
+   */
+  roles?: Partial<Record<ContractType, 'person' | 'organization' | 'lead' | 'case'>>;
 }
 
 export interface ConnectorContractSetup {

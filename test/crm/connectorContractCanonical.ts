@@ -65,7 +65,7 @@ export function describeCanonicalContract(ctx: CanonicalContractContext): void {
       const kase = await seed('case', { subject: `Role case ${m}`, contactId: contact.id });
       expectRole(account, 'organization', 'account');
       expectRole(contact, 'person', 'contact');
-      expectRole(lead, 'lead', 'lead');
+      expectRole(lead, ctx.crm().names?.roles?.lead ?? 'lead', 'lead');
       expectRole(kase, 'case', 'case');
       const logged = await connector().logActivity(
         { key: `${m}-role`, regarding: { type: contact.type, id: contact.id }, subject: `Role call ${m}`, description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} },

@@ -3,6 +3,7 @@ import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
 import { dynamicsConnectorSchema, type DynamicsConnectorConfigInput } from '../../../src/crm/dynamics/config.js';
 import { createDynamicsConnector } from '../../../src/crm/dynamics/index.js';
 import type { CrmConnector } from '../../../src/crm/port.js';
+import type { ContractNames } from '../connectorContract.js';
 import type { DataverseWireServer } from './wireServer.js';
 
 /** A Dynamics connector configured for a local wire server (its sign-in service's certificate trusted). */
@@ -37,3 +38,36 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   return { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }), lines };
 }
 
+
+/**
+ * The contract suite's types and fields in Dataverse's names. The case and person's organization fields and
+ * `readOnly` are for the suite's canonical-model cases (issue 11), which come with the core's contract; the
+ * assertion keeps this file compiling against the suite before and after they land.
+ */
+export const NAMES = {
+  types: { account: 'account', contact: 'contact', lead: 'lead', case: 'incident' },
+  fields: {
+    account: { name: 'name', phone: 'telephone1' },
+    contact: {
+      firstName: 'firstname',
+      lastName: 'lastname',
+      title: 'jobtitle',
+      phone: 'telephone1',
+      mobilePhone: 'mobilephone',
+      homePhone: 'telephone2',
+      email: 'emailaddress1',
+      accountId: 'parentcustomerid_account',
+    },
+    lead: { firstName: 'firstname', lastName: 'lastname', company: 'companyname', phone: 'telephone1', email: 'emailaddress1' },
+    case: {
+      subject: 'title',
+      status: 'statuscode',
+      caseNumber: 'ticketnumber',
+      contactId: 'customerid_contact',
+      accountId: 'customerid_account',
+      priority: 'prioritycode',
+      description: 'description',
+    },
+  },
+  readOnly: { contact: 'fullname', case: 'ticketnumber' },
+} as ContractNames;

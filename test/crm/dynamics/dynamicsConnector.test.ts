@@ -7,42 +7,9 @@ import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import { STANDARD_RECORDS, type StandardRecordType } from '../../../src/crm/standardRecords.js';
 import type { CrmRecord, FieldValue } from '../../../src/domain/crmRecord.js';
 import { describeConnectorContract, seedThroughPort, type ContractNames } from '../connectorContract.js';
-import { capturingLogger, connectorFor, opts } from './connectorSetup.js';
+import { capturingLogger, connectorFor, NAMES, opts } from './connectorSetup.js';
 import { DataverseWireServer } from './wireServer.js';
 
-/** The contract suite's types and fields in Dataverse's names. */
-/**
- * The contract suite's types and fields in Dataverse's names. The case and person's organization fields and
- * `readOnly` are for the suite's canonical-model cases (issue 11), which come with the core's contract; the
- * assertion keeps this file compiling against the suite before and after they land.
- */
-const NAMES = {
-  types: { account: 'account', contact: 'contact', lead: 'lead', case: 'incident' },
-  fields: {
-    account: { name: 'name', phone: 'telephone1' },
-    contact: {
-      firstName: 'firstname',
-      lastName: 'lastname',
-      title: 'jobtitle',
-      phone: 'telephone1',
-      mobilePhone: 'mobilephone',
-      homePhone: 'telephone2',
-      email: 'emailaddress1',
-      accountId: 'parentcustomerid_account',
-    },
-    lead: { firstName: 'firstname', lastName: 'lastname', company: 'companyname', phone: 'telephone1', email: 'emailaddress1' },
-    case: {
-      subject: 'title',
-      status: 'statuscode',
-      caseNumber: 'ticketnumber',
-      contactId: 'customerid_contact',
-      accountId: 'customerid_account',
-      priority: 'prioritycode',
-      description: 'description',
-    },
-  },
-  readOnly: { contact: 'fullname', case: 'ticketnumber' },
-} as ContractNames;
 
 describeConnectorContract('Dynamics 365 (local wire server)', async () => {
   const server = await DataverseWireServer.start();

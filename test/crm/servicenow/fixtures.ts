@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
+import type { ContractNames } from '../connectorContract.js';
 import { servicenowConnectorSchema, type ServiceNowConnectorConfig } from '../../../src/crm/servicenow/config.js';
 import type { ServiceNowWireServer, WireServerOptions } from './wireServer.js';
 
@@ -47,3 +48,36 @@ export function deps(logger: Logger = pino({ level: 'silent' }), clock: () => Da
     logger,
   };
 }
+
+/** The contract suite's types and fields in ServiceNow's names (CSM tables). */
+export const NAMES: ContractNames = {
+  types: { account: 'customer_account', contact: 'customer_contact', lead: 'csm_consumer', case: 'sn_customerservice_case' },
+  fields: {
+    account: { name: 'name', phone: 'phone' },
+    contact: {
+      firstName: 'first_name',
+      lastName: 'last_name',
+      title: 'title',
+      phone: 'phone',
+      mobilePhone: 'mobile_phone',
+      homePhone: 'home_phone',
+      email: 'email',
+      accountId: 'account',
+    },
+    // ServiceNow has no lead: the contract's leads are consumers (B2C people); "company" has no column there.
+    lead: { firstName: 'first_name', lastName: 'last_name', phone: 'business_phone', mobilePhone: 'mobile_phone', homePhone: 'home_phone', email: 'email' },
+    case: {
+      subject: 'short_description',
+      status: 'state',
+      caseNumber: 'number',
+      contactId: 'contact',
+      accountId: 'account',
+      priority: 'priority',
+      description: 'description',
+    },
+  },
+  /** Computed by ServiceNow: the full name of a contact, the number of a case. */
+  readOnly: { contact: 'name', case: 'number' },
+  /** ServiceNow has no leads: the suite's leads are consumers, people. */
+  roles: { lead: 'person' },
+};

@@ -14,30 +14,12 @@ import { WorkflowEngine } from '../../../src/workflows/engine.js';
 import type { WorkflowResult } from '../../../src/workflows/result.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
 import { describeConnectorContract, seedThroughPort, type ContractNames } from '../connectorContract.js';
-import { CLIENT_ID, connectorConfig, deps, SECRETS, serverOptions } from './fixtures.js';
+import { CLIENT_ID, connectorConfig, deps, NAMES, SECRETS, serverOptions } from './fixtures.js';
 import { ServiceNowWireServer } from './wireServer.js';
 
 const signal = new AbortController().signal;
 const opts = { signal };
 
-const NAMES: ContractNames = {
-  types: { account: 'customer_account', contact: 'customer_contact', lead: 'csm_consumer', case: 'sn_customerservice_case' },
-  fields: {
-    account: { name: 'name', phone: 'phone' },
-    contact: {
-      firstName: 'first_name',
-      lastName: 'last_name',
-      title: 'title',
-      phone: 'phone',
-      mobilePhone: 'mobile_phone',
-      homePhone: 'home_phone',
-      email: 'email',
-    },
-    // ServiceNow has no lead: the contract's leads are consumers (B2C people); "company" has no column there.
-    lead: { firstName: 'first_name', lastName: 'last_name', phone: 'business_phone', mobilePhone: 'mobile_phone', homePhone: 'home_phone', email: 'email' },
-    case: { subject: 'short_description', status: 'state', caseNumber: 'number', contactId: 'contact' },
-  },
-};
 
 
 /** A pino logger writing into a string, to prove what the logs never contain. */
@@ -67,7 +49,18 @@ async function rejection(promise: Promise<unknown>): Promise<CrmError> {
 describeConnectorContract('ServiceNow (local wire server)', async () => {
   const server = await new ServiceNowWireServer(serverOptions()).start();
   const connector = createServiceNowConnector(connectorConfig(server), 'snow-contract', deps());
-  return { connector, seed: seedThroughPort(connector, NAMES), names: NAMES, dispose: () => server.stop() };
+  return {
+    connector,
+    seed: seedThroughPort(connector, NAMES),
+    names: NAMES,
+    /** The integration user's ACLs lose read of the type's table (ServiceNow answers 403). */
+    refuseSearchOf: async (type: keyof NonNullable<ContractNames['types']>) => {
+      const table = NAMES.types?.[type] ?? type;
+      server.denyRead(table);
+      return async () => server.denyRead(table, false);
+    },
+    dispose: () => server.stop(),
+  };
 });
 
 describe('ServiceNow connector', () => {

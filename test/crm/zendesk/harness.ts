@@ -47,6 +47,8 @@ const names = {
   },
   /** Zendesk computes these. */
   readOnly: { account: 'created_at', contact: 'created_at', case: 'created_at' },
+  /** Zendesk Support has no leads: the suite's leads are end users, people. */
+  roles: { lead: 'person' },
 } as const;
 // Declared apart so the names the contract suite gained with issue 11 (accountId, readOnly) pass either way.
 export const ZENDESK_NAMES: ContractNames = names;
