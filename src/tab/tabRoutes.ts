@@ -11,6 +11,7 @@ import { CardStreams, type CardStream } from './cardStreams.js';
 import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
+import { validTimeZone } from '../domain/timeZone.js';
 
 export interface TabDeps {
   identity: TabIdentity;
@@ -34,6 +35,8 @@ export interface TabRoutes {
 }
 
 const SESSION_HEADER = 'x-tab-session';
+/** The tab's own IANA time zone (Intl), so the dates on the agent's cards read in it, as Teams' localTimezone does in chat. */
+const TIME_ZONE_HEADER = 'x-time-zone';
 const INTERACTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEARTBEAT_MS = 15_000;
 /** A live connection ends when its token does, at the latest after this long: the tab reconnects. */
@@ -112,6 +115,8 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
         throw error;
       }
       try {
+        const zone = validTimeZone(req.headers[TIME_ZONE_HEADER]);
+        if (zone) await deps.agents.noteTimeZone(caller.agentId, zone);
         await handler(req, res, caller);
       } catch (error) {
         logger.error({ err: error, path: req.path(), agentId: caller.agentId }, 'tab request failed');
