@@ -48,7 +48,10 @@ export async function recordDetails(deps: CardQueryDeps, interaction: Interactio
     // What the CRM does not describe is internal (versions, owners' ids); a reference with no name says nothing.
     if (described && !description) continue;
     if ((description?.kind === 'reference' || (!described && field.endsWith('Id'))) && shown.display?.[field] === undefined) continue;
-    rest.push({ label: description?.label ?? field, value: shownValue(record, field, timeZone) });
+    const view = { label: description?.label ?? field, value: shownValue(record, field, timeZone) };
+    // A reference and its name field (accountId, accountName) both read "Account: Contoso": show it once.
+    if (mapped.some((m) => m.label === view.label && m.value === view.value)) continue;
+    rest.push(view);
   }
   if (shown.canonical?.organization && !Object.values(shown.display ?? {}).includes(shown.canonical.organization.name)) {
     rest.unshift({ label: 'Organization', value: shown.canonical.organization.name });

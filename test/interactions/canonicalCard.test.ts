@@ -72,6 +72,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     expect(details.record.typeLabel).toBe('Contact');
     expect(facts).toMatchObject({ 'First Name': 'Maria', 'Last Name': 'Garcia', Account: 'Contoso Pharmaceuticals', 'Last Contact': expect.stringMatching(/^4 Mar 2026, 02:20 (PST|GMT-8)$/) });
     const labels = details.fields.map((f) => f.label);
+    expect(labels.filter((label) => label === 'Account'), 'the reference and its name field shown once').toHaveLength(1);
     for (const raw of ['accountId', 'firstName', 'internalVersion', 'lastContactAt']) expect(labels).not.toContain(raw);
     expect(details.fields.map((f) => f.value)).not.toContain(DEMO.contoso.id);
     expect(cardText(customerCard(await services.interactions.view('aad-1', interactionId)))).toMatch(/Account: Contoso Pharmaceuticals/);
