@@ -19,6 +19,8 @@ const optionalText = (max: number) =>
 
 export const interactionData = z.object({ interactionId }).passthrough();
 export const recordData = z.object({ interactionId, recordType, recordId }).passthrough();
+/** A record from a search outside a call: no interaction, only the record. */
+export const lookupData = z.object({ recordType, recordId }).passthrough();
 export const searchData = z.object({ interactionId, query: z.string().trim().min(1, 'type what to search for').max(100) }).passthrough();
 export const contactData = z
   .object({

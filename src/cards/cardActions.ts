@@ -13,6 +13,7 @@ import {
   mergeData,
   editedFields,
   interactionData,
+  lookupData,
   parseActionData,
   parseFieldLines,
   recordData,
@@ -50,6 +51,7 @@ const HANDLERS: Record<Verb, Handler<unknown>> = {
   [VERBS.link]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.link(a, x.interactionId, ref(x))) }),
   [VERBS.unlink]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.unlink(a, x.interactionId, ref(x))) }),
   [VERBS.details]: handler({ schema: recordData, run: async (d, a, x) => recordDetailsCard(await d.interactions.details(a, x.interactionId, ref(x))) }),
+  [VERBS.lookupDetails]: handler({ schema: lookupData, run: async (d, a, x) => recordDetailsCard(await d.interactions.lookupDetails(a, ref(x))) }),
   [VERBS.search]: handler({ schema: searchData, run: async (d, a, x) => customerCard(await d.interactions.searchOnCard(a, x.interactionId, x.query)) }),
   [VERBS.createContact]: handler({
     schema: contactData,

@@ -19,7 +19,14 @@ function build(details: RecordDetails, limit: number): Element {
   const fieldChars = Math.min(300, 15 * limit);
   const body: Element[] = [
     heading(`${details.record.typeLabel}: ${plain(trimText(details.record.name, 120))}`),
-    text(details.record.linked ? 'Linked to this interaction.' : 'Not linked to this interaction.', { isSubtle: true, spacing: 'None' }),
+    text(
+      details.interactionId === null
+        ? 'From your search, for reading. During a call, search from the Customer Card to link it.'
+        : details.record.linked
+          ? 'Linked to this interaction.'
+          : 'Not linked to this interaction.',
+      { isSubtle: true, spacing: 'None' },
+    ),
     facts(details.fields.slice(0, 2 * limit).map((f) => ({ title: plain(trimText(f.label, 60)), value: plain(trimText(f.value, fieldChars)) }))),
   ];
   if (details.fields.length > 2 * limit) {
@@ -40,8 +47,8 @@ function build(details: RecordDetails, limit: number): Element {
   }
   if (details.activities.length > limit) body.push(text(`Showing ${limit} of ${details.activities.length} activities.`, { isSubtle: true }));
 
-  const actions = [execute('Back to the Customer Card', VERBS.show, { interactionId: details.interactionId }, { associatedInputs: 'none' })];
-  if (details.canUpdate && details.editable.length) {
+  const actions = details.interactionId === null ? [] : [execute('Back to the Customer Card', VERBS.show, { interactionId: details.interactionId }, { associatedInputs: 'none' })];
+  if (details.interactionId !== null && details.canUpdate && details.editable.length) {
     // An input must carry the whole value (a trimmed one would be saved trimmed), so long values stay out.
     const editChars = 25 * limit;
     const editable = details.editable.filter((f) => f.value.length <= editChars).slice(0, limit);
@@ -59,6 +66,6 @@ function build(details: RecordDetails, limit: number): Element {
       );
     }
   }
-  body.push(actionSet(actions));
+  if (actions.length) body.push(actionSet(actions));
   return card(body);
 }

@@ -2,7 +2,8 @@ import type { FieldView, Notice } from '../domain/customerCard.js';
 import { banner } from './banner.js';
 import type { RecordRef } from '../domain/crmRecord.js';
 import { fitToBudget } from './budget.js';
-import { card, container, facts, heading, plain, text, trimText, type Element } from './elements.js';
+import { actionSet, card, container, facts, heading, plain, recordAction, text, trimText, type Element } from './elements.js';
+import { VERBS } from './verbs.js';
 
 /** Search results when the agent has no open interaction: records to read, nothing to link them to. */
 export function searchResultsCard(results: { query: string; notice?: Notice; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> }): Element {
@@ -13,7 +14,7 @@ export function searchResultsCard(results: { query: string; notice?: Notice; rec
     if (results.records.length === 0) {
       body.push(text('No record matches. Try part of a name, a full phone number, an email address or a case number such as CS-1001.'));
     } else {
-      body.push(text('You have no open interaction, so these are for reading. During a call, results go to the Customer Card where you can link them.', { isSubtle: true }));
+      body.push(text('You have no open interaction, so these are for reading (Details shows all of a record). During a call, results go to the Customer Card where you can link them.', { isSubtle: true }));
     }
     for (const record of results.records.slice(0, limit)) {
       body.push(
@@ -21,6 +22,8 @@ export function searchResultsCard(results: { query: string; notice?: Notice; rec
           [
             text(`**${plain(record.typeLabel)}** · ${plain(trimText(record.name, 120))}`),
             ...(record.fields.length ? [facts(record.fields.map((f) => ({ title: plain(f.label), value: plain(trimText(f.value, 200)) })))] : []),
+            // An agent looks a customer up between calls: all fields and activities, read only.
+            actionSet([recordAction('Details', record.name, VERBS.lookupDetails, { recordType: record.ref.type, recordId: record.ref.id }, { tooltip: `All fields and activities of ${record.name}` })]),
           ],
           { separator: true },
         ),

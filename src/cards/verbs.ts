@@ -14,6 +14,8 @@ export const VERBS = {
   completeAcw: 'customerCard.completeAcw',
   findDuplicates: 'customerCard.findDuplicates',
   mergeCustomer: 'customerCard.mergeCustomer',
+  /** Details of a record an agent found by searching outside a call (no interaction to read it through). */
+  lookupDetails: 'search.details',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -32,4 +34,5 @@ export const VERB_PROGRESS: Record<Verb, string> = {
   [VERBS.completeAcw]: 'Completing After Call Work',
   [VERBS.findDuplicates]: 'Looking for other cards of this customer',
   [VERBS.mergeCustomer]: 'Merging the cards',
+  [VERBS.lookupDetails]: 'Reading the record',
 };

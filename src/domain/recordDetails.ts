@@ -3,7 +3,8 @@ import type { FieldView } from './customerCard.js';
 
 /** What the Details view of one record shows, independent of how it is drawn. */
 export interface RecordDetails {
-  interactionId: string;
+  /** The card it was opened from; null for a record found by a search outside a call (read only). */
+  interactionId: string | null;
   readOnly: boolean;
   record: { ref: RecordRef; typeLabel: string; name: string; linked: boolean };
   /** Every field the CRM returned, mapped fields first. */

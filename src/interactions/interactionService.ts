@@ -31,7 +31,8 @@ import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import { Ownership, type ReadAccess } from './ownership.js';
 import { drawCard } from './cardQuery.js';
-import { recordDetails } from './recordDetailsQuery.js';
+import { detailsSubjectOf, recordDetails } from './recordDetailsQuery.js';
+import { lookupDetails, SearchLookups } from './searchLookups.js';
 import { describeRecordType } from './recordTypes.js';
 import { runAgentSearch, searchNotice } from './agentSearch.js';
 import { changedFields } from '../domain/recordEdit.js';
@@ -78,6 +79,9 @@ export class InteractionService {
     this.clock = deps.clock ?? (() => new Date());
     this.ownership = new Ownership(deps.db);
   }
+
+  /** What each agent's last search outside a call found: what Details may read for them outside a call. */
+  private readonly lookups = new SearchLookups();
 
   /**
    * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
@@ -196,6 +200,7 @@ export class InteractionService {
     }
     const mappings = this.deps.engine.configuration(configurationId)?.dynamicDataMappings ?? {};
     const timeZone = (await findAgent(this.deps.db, agentId))?.timeZone ?? null;
+    if (configurationId === this.deps.engine.defaultConfigurationId) this.lookups.remember(agentId, found.records.map(refOf));
     return {
       results: {
         query: plan.query,
@@ -288,7 +293,12 @@ export class InteractionService {
   async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
     const { interaction } = await this.ownership.owned(agentId, interactionId);
     const link = await this.ownership.onCard(interaction, ref);
-    return recordDetails(this.deps, interaction, link);
+    return recordDetails(this.deps, detailsSubjectOf(interaction), link);
+  }
+
+  /** Details of a record the agent's last search outside a call found, read only (see lookupDetails). */
+  async lookupDetails(agentId: string, ref: RecordRef): Promise<RecordDetails> {
+    return lookupDetails(this.deps, this.lookups, agentId, ref);
   }
 
   /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */

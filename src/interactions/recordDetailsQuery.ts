@@ -14,6 +14,19 @@ import { quote } from './searchPlan.js';
 
 const MAX_ACTIVITIES = 20;
 
+/** What Details is read for: a record on an interaction's card, or (no interaction) one an agent found searching outside a call. */
+export interface DetailsSubject {
+  interactionId: string | null;
+  configurationId: string;
+  agentId: string;
+  /** A completed card is history; a search result outside a call is for reading. */
+  readOnly: boolean;
+}
+
+export function detailsSubjectOf(interaction: Interaction): DetailsSubject {
+  return { interactionId: interaction.id, configurationId: interaction.configurationId, agentId: interaction.agentId, readOnly: interaction.state === 'completed' };
+}
+
 /**
  * All fields of a record on the card, fresh from the CRM, as a person reads them: labels from the dynamic
  * data mappings, else the CRM's own (describe); only the fields the CRM describes (not its internal ones);
@@ -21,23 +34,23 @@ const MAX_ACTIVITIES = 20;
  * card keeps the fresh record (and the organization's name it knew, should the fresh read lack it); a
  * completed one is history and keeps the record as it was.
  */
-export async function recordDetails(deps: CardQueryDeps, interaction: Interaction, link: InteractionRecordLink): Promise<RecordDetails> {
+export async function recordDetails(deps: CardQueryDeps, subject: DetailsSubject, link: InteractionRecordLink, { fresh: alreadyFresh = false } = {}): Promise<RecordDetails> {
   const ref: RecordRef = { type: link.recordType, id: link.recordId };
-  const configuration = deps.engine.configuration(interaction.configurationId);
+  const configuration = deps.engine.configuration(subject.configurationId);
   const mappings = configuration?.dynamicDataMappings ?? {};
-  const timeZone = (await findAgent(deps.db, interaction.agentId))?.timeZone ?? null;
+  const timeZone = (await findAgent(deps.db, subject.agentId))?.timeZone ?? null;
   let shown = link;
   let activities: CrmRecord[] = [];
   if (configuration && findWorkflow(configuration, { kind: 'search', variant: 'custom' })) {
-    const search = (workflowInput: unknown) => runWorkflow<SearchResult>(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, workflowInput);
-    const [fresh] = (await search({ search: { entity: ref.type, filter: `id = ${quote(ref.id)}` }, limit: 1 })).records;
+    const search = (workflowInput: unknown) => runWorkflow<SearchResult>(deps.engine, subject.configurationId, { kind: 'search', variant: 'custom' }, workflowInput);
+    const [fresh] = alreadyFresh ? [] : (await search({ search: { entity: ref.type, filter: `id = ${quote(ref.id)}` }, limit: 1 })).records;
     if (fresh) {
       shown = keepOrganization(refreshedLink(link, fresh), link);
-      if (interaction.state !== 'completed') await putRecordLinks(deps.db, [shown]);
+      if (subject.interactionId && !subject.readOnly) await putRecordLinks(deps.db, [shown]);
     }
     activities = (await search({ activitiesOf: { entity: ref.type, id: ref.id }, limit: 50 })).records;
   }
-  const described = (await describeRecordType(deps.engine, interaction.configurationId, { entity: ref.type }))?.description;
+  const described = (await describeRecordType(deps.engine, subject.configurationId, { entity: ref.type }))?.description;
   const record = { type: ref.type, fields: shown.fields, display: shown.display };
   const mapped = displayFields(record, mappings, timeZone);
   const mappedFields = new Set((mappings[ref.type] ?? []).map((m) => m.field));
@@ -58,8 +71,8 @@ export async function recordDetails(deps: CardQueryDeps, interaction: Interactio
   }
   const writable = (field: string) => !described || described.fields[field]?.writable === true;
   return {
-    interactionId: interaction.id,
-    readOnly: interaction.state === 'completed',
+    interactionId: subject.interactionId,
+    readOnly: subject.readOnly,
     record: { ref, typeLabel: shown.typeLabel ?? described?.label ?? typeLabel(ref.type), name: shown.label, linked: link.linked },
     fields: [...mapped, ...rest],
     editable: (mappings[ref.type] ?? [])
@@ -70,7 +83,7 @@ export async function recordDetails(deps: CardQueryDeps, interaction: Interactio
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, MAX_ACTIVITIES)
       .map(({ at, subject, description }) => ({ subject, when: formatWhen(at, timeZone), description })),
-    canUpdate: interaction.state !== 'completed' && !!configuration && !!findWorkflow(configuration, { kind: 'update' }),
+    canUpdate: !subject.readOnly && !!configuration && !!findWorkflow(configuration, { kind: 'update' }),
   };
 }
 

@@ -130,7 +130,8 @@ describe('conversations with the bot', () => {
     const agent = await newAgent();
     const results = await agent.sayCard('search CS-1001');
     expect(cardText(results)).toMatch(/Damaged shipment/);
-    expect(actionsOf(results)).toEqual([]); // nothing to link to without an interaction
+    // Nothing to link to without an interaction: only Details, to read the record.
+    expect(actionsOf(results).map((a: { verb: string }) => a.verb)).toEqual([VERBS.lookupDetails]);
 
     const card = (await agent.sayForCard(`call ${DEMO.nobody}`)).card;
     expect(cardText(card)).toMatch(/Related Interactions \(0\)/);
