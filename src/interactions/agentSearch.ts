@@ -21,7 +21,7 @@ export async function runAgentSearch(engine: WorkflowEngine, configurationId: st
   if (plan.kind === 'phone' || plan.kind === 'email') {
     const input = plan.kind === 'phone' ? { phoneNumber: plan.value } : { email: plan.value };
     const result = await runWorkflow<SearchResult>(engine, configurationId, { kind: 'search', variant: 'ani' }, input);
-    return { records: [...result.records, ...result.related].slice(0, MAX_SEARCH_RESULTS), refused: [] };
+    return { records: [...result.records, ...result.related].slice(0, MAX_SEARCH_RESULTS), refused: result.refused ?? [] };
   }
   const result = await runWorkflow<SearchResult>(
     engine,

@@ -47,5 +47,8 @@ export async function runDataDip(engine: WorkflowEngine, interaction: Interactio
       : matchState === 'multiple'
         ? { kind: 'warning', text: `Several matches: choose. ${matches.length} records share ${number}; link the caller's, nothing is linked yet.` }
         : { kind: 'info', text: `No record matches ${number}. Create a contact, or search by name.` };
+  // What the CRM would not let us read (a missing permission) is said, not silently left out.
+  const refused = (result.refused ?? []).map((r) => `${r.type} (${r.reason})`).join('; ');
+  if (refused) return { matchState, links, notice: { kind: 'warning', text: `${notice.text} The CRM did not let this app read ${refused}: ask your admin for that permission.` } };
   return { matchState, links, notice };
 }

@@ -4,6 +4,7 @@ import type { RecordTypeDescription, SearchableRole } from '../crm/port.js';
 import { isStandardRecordType } from '../crm/standardRecords.js';
 import { toE164 } from '../domain/phone.js';
 import { FilterSyntaxError, parseFilter } from '../crm/filter.js';
+import { CrmError } from '../crm/port.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { entitySchema, recordRefSchema } from './fieldValues.js';
 import type { WorkflowKindModule } from './kind.js';
@@ -114,13 +115,23 @@ export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput
     }
     // Data-dip step 3: the open cases of who was found (the CRM knows which records can have cases).
     const related: CrmRecord[] = [];
+    const refused: NonNullable<SearchResult['refused']> = [];
     const seen = new Set<string>();
     for (const record of records.slice(0, MAX_RECORDS_FOR_CASES)) {
-      for (const found of await connector.openCases(record, { signal, limit: 20 })) {
+      let cases: CrmRecord[];
+      try {
+        cases = await connector.openCases(record, { signal, limit: 20 });
+      } catch (error) {
+        // A missing permission on the cases (a 403 on one ticket list) keeps who was found, and says so.
+        if (!(error instanceof CrmError) || error.status !== 403) throw error;
+        if (!refused.length) refused.push({ type: 'open cases', reason: error.message });
+        continue;
+      }
+      for (const found of cases) {
         if (!seen.has(`${found.type}:${found.id}`)) related.push(found);
         seen.add(`${found.type}:${found.id}`);
       }
     }
-    return { records, related };
+    return refused.length ? { records, related, refused } : { records, related };
   },
 };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerCard } from '../../src/cards/customerCard.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import type { CrmConnector } from '../../src/crm/port.js';
+import { CrmError, type CrmConnector } from '../../src/crm/port.js';
 import type { FieldValue } from '../../src/domain/crmRecord.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { acwJobsFor, acwWritesOf } from '../../src/interactions/acwJobs.js';
@@ -76,6 +76,19 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     for (const raw of ['accountId', 'firstName', 'internalVersion', 'lastContactAt']) expect(labels).not.toContain(raw);
     expect(details.fields.map((f) => f.value)).not.toContain(DEMO.contoso.id);
     expect(cardText(customerCard(await services.interactions.view('aad-1', interactionId)))).toMatch(/Account: Contoso Pharmaceuticals/);
+  });
+
+  it('keeps who the data dip found when the CRM refuses their open cases (403), and names the missing permission', async () => {
+    const { offered } = await onACall(() => ({
+      openCases: async () => {
+        throw new CrmError('missing the permission to read tickets', 403);
+      },
+    }));
+    expect(offered.current.map((r) => r.ref.id)).toEqual([DEMO.maria.id]);
+    expect(offered.notice).toMatchObject({
+      kind: 'warning',
+      text: expect.stringMatching(/Maria Garcia matches .* linked to this call\. The CRM did not let this app read open cases \(missing the permission to read tickets\): ask your admin/),
+    });
   });
 
   it('keeps what a text search found when the CRM refuses one type, and names the missing permission', async () => {
