@@ -1,3 +1,4 @@
+import { retryAfterMs as parseRetryAfter } from '../http/retryAfter.js';
 /** Statuses Teams answers when a send should be tried again (throttled, or a transient failure). */
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
 
@@ -20,10 +21,6 @@ export async function withTeamsRetry<T>(send: () => Promise<T>, attempts = 5, sl
 
 function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
-  const value = headers?.get?.('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.min(60_000, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.min(60_000, Math.max(0, at - Date.now()));
+  const ms = parseRetryAfter(headers?.get?.('retry-after'), Date.now());
+  return ms === undefined ? undefined : Math.min(60_000, ms);
 }

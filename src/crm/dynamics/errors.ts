@@ -1,3 +1,4 @@
+import { retryAfterMs as parseRetryAfter } from '../../http/retryAfter.js';
 import { CrmError } from '../port.js';
 
 /** What dynamics-web-api rejects with when Dataverse answers non-2xx: the body's `error` plus the HTTP facts. */
@@ -43,11 +44,7 @@ export function statusOf(error: unknown): number | undefined {
 export function retryAfterMs(error: unknown, now: number): number | undefined {
   if (!isDataverseFailure(error)) return undefined;
   const raw = error.headers?.['retry-after'] ?? error.headers?.['Retry-After'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return parseRetryAfter(Array.isArray(raw) ? raw[0] : raw, now);
 }
 
 export interface FailureContext {

@@ -3,16 +3,6 @@
  * HTTP date), else after an exponential backoff; never past the caller's AbortSignal.
  */
 
-/** Milliseconds a Retry-After header asks for, or undefined when there is none or it cannot be read. */
-export function parseRetryAfter(header: string | undefined, now: Date): number | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now.getTime());
-}
-
 /** The backoff before attempt `attempt + 1` (attempt counts from 1): base, 2 × base, 4 × base... */
 export function backoffDelay(attempt: number, baseDelayMs: number): number {
   return baseDelayMs * 2 ** Math.max(0, attempt - 1);

@@ -3,7 +3,8 @@ import type { Connection, HttpRequest, HttpResponse } from 'jsforce';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import type { SalesforceRetryConfig } from './config.js';
-import { abortableSleep, backoffDelay, parseRetryAfter } from './retryPolicy.js';
+import { retryAfterMs } from '../../http/retryAfter.js';
+import { abortableSleep, backoffDelay } from './retryPolicy.js';
 
 /** Where the transport gets the bearer token of a request, and how it drops one Salesforce refused. */
 export interface AccessTokens {
@@ -67,7 +68,7 @@ export class SalesforceTransport {
 
       const throttled = throttleReason(response);
       if (throttled && attempt < retry.maxAttempts) {
-        const asked = parseRetryAfter(response.headers['retry-after'], this.options.clock());
+        const asked = retryAfterMs(response.headers['retry-after'], this.options.clock().getTime());
         const wait = asked ?? backoffDelay(attempt, retry.baseDelayMs);
         if (wait <= retry.maxDelayMs) {
           logger.warn({ status: response.statusCode, reason: throttled, waitMs: wait, attempt }, 'Salesforce throttled the request; retrying');

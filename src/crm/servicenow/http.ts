@@ -1,3 +1,4 @@
+import { retryAfterMs } from '../../http/retryAfter.js';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import { untilAborted } from '../shared/untilAborted.js';
@@ -184,11 +185,5 @@ export function nextLink(header: string | null): string | undefined {
 
 /** Retry-After in seconds or as an HTTP date; without one, 0.5 s, 1 s, 2 s... */
 export function retryDelay(header: string | null, attempt: number, now: Date): number {
-  if (header) {
-    const seconds = Number(header.trim());
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, date - now.getTime());
-  }
-  return Math.min(500 * 2 ** attempt, 8000);
+  return retryAfterMs(header, now.getTime()) ?? Math.min(500 * 2 ** attempt, 8000);
 }

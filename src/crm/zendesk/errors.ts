@@ -15,15 +15,6 @@ export class ZendeskHttpError extends Error {
   }
 }
 
-/** Zendesk's Retry-After: seconds, or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 interface ZendeskErrorBody {
   error?: unknown;
   description?: unknown;

@@ -2,7 +2,8 @@ import nodeZendesk from 'node-zendesk';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import type { ZendeskCredentials } from './auth.js';
-import { parseRetryAfter, toCrmError, ZendeskHttpError } from './errors.js';
+import { retryAfterMs } from '../../http/retryAfter.js';
+import { toCrmError, ZendeskHttpError } from './errors.js';
 
 /** A Zendesk JSON object as it came over the wire. */
 export type Json = Record<string, unknown>;
@@ -213,7 +214,7 @@ export class ZendeskApi {
           const text = await response.text();
           const body = parseJson(text);
           if (!response.ok) {
-            throw new ZendeskHttpError(response.status, body, parseRetryAfter(response.headers.get('retry-after'), Date.now()), pathOf(uri));
+            throw new ZendeskHttpError(response.status, body, retryAfterMs(response.headers.get('retry-after'), Date.now()), pathOf(uri));
           }
           capture.body = body;
           return { status: response.status, statusText: response.statusText, headers: response.headers, json: async () => body };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import { createSalesforceConnector, salesforceConnectorSchema } from '../../../src/crm/salesforce/index.js';
 import { filterToSoql } from '../../../src/crm/salesforce/filterToSoql.js';
-import { parseRetryAfter } from '../../../src/crm/salesforce/retryPolicy.js';
+import { retryAfterMs } from '../../../src/http/retryAfter.js';
 import { parseFilter } from '../../../src/crm/filter.js';
 import { STANDARD_RECORDS, type StandardRecordType } from '../../../src/crm/standardRecords.js';
 import type { CrmRecord, FieldValue } from '../../../src/domain/crmRecord.js';
@@ -176,11 +176,11 @@ describe('filterToSoql', () => {
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const now = new Date('2026-03-14T09:30:00.000Z');
-    expect(parseRetryAfter('7', now)).toBe(7000);
-    expect(parseRetryAfter('Sat, 14 Mar 2026 09:30:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('Sat, 14 Mar 2026 09:29:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(retryAfterMs('7', now.getTime())).toBe(7000);
+    expect(retryAfterMs('Sat, 14 Mar 2026 09:30:05 GMT', now.getTime())).toBe(5000);
+    expect(retryAfterMs('Sat, 14 Mar 2026 09:29:00 GMT', now.getTime())).toBe(0);
+    expect(retryAfterMs('soon', now.getTime())).toBeUndefined();
+    expect(retryAfterMs(undefined, now.getTime())).toBeUndefined();
   });
 });
 
