@@ -1,7 +1,7 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { DynamicsWebApi } from 'dynamics-web-api';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
+import { abortableSleep } from '../shared/abortableSleep.js';
 import { untilAborted } from '../shared/untilAborted.js';
 import { batchFailure, isDataverseFailure, retryAfterMs, statusOf, toCrmError, type FailureContext } from './errors.js';
 
@@ -81,7 +81,7 @@ export class DataverseClient {
             'Dynamics 365 throttled the request; waiting before trying again',
           );
           // The signal's own reason (e.g. the workflow's timeout), not the timer's AbortError.
-          await delay(waitMs, undefined, { signal }).catch(() => Promise.reject(signal.reason as Error));
+          await abortableSleep(waitMs, signal);
           continue;
         }
         throw toCrmError(error, failure);

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import type { SalesforceRetryConfig } from './config.js';
 import { retryAfterMs } from '../../http/retryAfter.js';
-import { abortableSleep, backoffDelay } from './retryPolicy.js';
+import { abortableSleep } from '../shared/abortableSleep.js';
+import { backoffDelay } from './retryPolicy.js';
 
 /** Where the transport gets the bearer token of a request, and how it drops one Salesforce refused. */
 export interface AccessTokens {

@@ -1,7 +1,7 @@
 import { retryAfterMs } from '../../http/retryAfter.js';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import { untilAborted } from '../shared/untilAborted.js';
+import { abortableSleep } from '../shared/abortableSleep.js';
 import type { ServiceNowAuth } from './auth.js';
 import { toCrmError } from './errors.js';
 
@@ -30,14 +30,6 @@ interface Answer {
   body: unknown;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  untilAborted(
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-    }),
-    signal,
-  );
 
 /**
  * The Table API over Node's fetch: the Authorization header, one token renewal on 401, retries of 429 and
@@ -125,7 +117,7 @@ export class ServiceNowClient {
             { configurationId: this.settings.configurationId, table, status: answer.status, waitMs: wait, attempt: retries },
             'ServiceNow asked to slow down; retrying',
           );
-          await sleep(wait, signal);
+          await abortableSleep(wait, signal);
           continue;
         }
       }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import type { ZendeskCredentials } from './auth.js';
 import { retryAfterMs } from '../../http/retryAfter.js';
+import { abortableSleep } from '../shared/abortableSleep.js';
 import { toCrmError, ZendeskHttpError } from './errors.js';
 
 /** A Zendesk JSON object as it came over the wire. */
@@ -186,7 +187,7 @@ export class ZendeskApi {
             );
           }
           logger.warn({ status: error.status, path: error.path, attempt: attempt + 1, waitMs }, 'Zendesk asked to wait; retrying');
-          await sleep(waitMs, signal);
+          await abortableSleep(waitMs, signal);
           continue;
         }
         if (error.status === 401 && !renewed && credentials.renew()) {
@@ -266,16 +267,3 @@ function unreachable(error: unknown, baseUrl: string): Error {
   return error instanceof Error ? error : new CrmError('the Zendesk call failed');
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
