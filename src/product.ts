@@ -15,12 +15,13 @@ import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createConnectors } from './crm/registry.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
-import { InteractionService } from './interactions/interactionService.js';
+import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/database.js';
+import { UnitOfWork } from './store/unitOfWork.js';
 import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
@@ -33,7 +34,8 @@ export interface RunningProduct {
   store: Store;
   engine: WorkflowEngine;
   worker: JobWorker;
-  interactions: InteractionService;
+  /** The interaction services: calls, records, merging, cards. */
+  services: InteractionServices;
   stop(): Promise<void>;
 }
 
@@ -73,8 +75,9 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   });
   // What the ACDs hear of agents' own changes in Teams: queued with the change, delivered by outbox workers.
   const outbound = createAcdOutbound(config, { db: store.db, logger, clock });
+  const unit = new UnitOfWork(store.db);
   const agents = new AgentService({
-    db: store.db,
+    unit,
     reasonCodes: config.reasonCodes,
     supervisorIds: config.supervisorIds,
     clock,
@@ -82,8 +85,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     recordOwnStateChange: outbound.recordOwnStateChange,
   });
   agents.onStateSetByAgent(() => outbound.wake());
-  const interactions = new InteractionService({
-    db: store.db,
+  const services = createInteractionServices({
+    unit,
     engine,
     logger: logger.child({ part: 'interactions' }),
     defaultRegion: config.defaultRegion,
@@ -97,11 +100,12 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const contacts = new ContactConvergence({
-    db: store.db,
-    interactions,
+    unit,
+    calls: services.calls,
+    cards: services.cards,
     agents,
     events,
-    poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, interactions, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),
+    poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),
     dispositions: config.dispositions,
     logger: logger.child({ part: 'acd' }),
     clock,
@@ -109,7 +113,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
 
-  const app = createApplication(adapter, config.bot.appId, { agents, interactions, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
+  const app = createApplication(adapter, config.bot.appId, { agents, ...services, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     limits: config.http,
@@ -129,7 +133,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
-    interactions,
+    ...services,
     agents,
     events,
     logger: logger.child({ part: 'tab' }),
@@ -152,7 +156,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     store,
     engine,
     worker,
-    interactions,
+    services,
     async stop() {
       ready = false;
       tab.close();

@@ -1,15 +1,16 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AcdSettings } from './acdConfig.js';
 import type { Database } from '../store/schema.js';
+import type { Repositories } from '../store/unitOfWork.js';
 import type { OutboxWorker } from './outboxWorker.js';
 import { taskRouterOutbox } from './taskRouterOutbox.js';
 import { parseActivitySids, TaskRouterWorker, twilioClient } from './taskRouterOutbound.js';
 import { queueAcwCompleted, queueAgentState, type CompletedInTeams } from './webhookOutbox.js';
 import { AcdWebhookWorker } from './webhookWorker.js';
 
-type StateHook = (trx: Transaction<Database>, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string) => Promise<void>;
-type CompletionHook = (trx: Transaction<Database>, done: CompletedInTeams, at: string) => Promise<void>;
+type StateHook = (repos: Repositories, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string) => Promise<void>;
+type CompletionHook = (repos: Repositories, done: CompletedInTeams, at: string) => Promise<void>;
 
 /**
  * Both outbound directions of issue 13 as the rest of the product sees them: the hooks that queue what the
@@ -35,9 +36,9 @@ export function createAcdOutbound(settings: AcdSettings, deps: { db: Kysely<Data
   }
   return {
     /** For AgentService: the agent's own state change, queued for every configured ACD. */
-    recordOwnStateChange: stateHooks.length ? (async (trx, ...args) => { for (const hook of stateHooks) await hook(trx, ...args); }) satisfies StateHook : undefined,
-    /** For InteractionService: ACW completed in Teams, queued for the ACD the contact came from. */
-    recordAcwCompleted: completionHooks.length ? (async (trx, done, at) => { for (const hook of completionHooks) await hook(trx, done, at); }) satisfies CompletionHook : undefined,
+    recordOwnStateChange: stateHooks.length ? (async (repos, ...args) => { for (const hook of stateHooks) await hook(repos, ...args); }) satisfies StateHook : undefined,
+    /** For CallLifecycle: ACW completed in Teams, queued for the ACD the contact came from. */
+    recordAcwCompleted: completionHooks.length ? (async (repos, done, at) => { for (const hook of completionHooks) await hook(repos, done, at); }) satisfies CompletionHook : undefined,
     /** A change was committed: deliver now rather than at the next poll. */
     wake: () => workers.forEach((w) => w.wake()),
     start: () => workers.forEach((w) => w.start()),

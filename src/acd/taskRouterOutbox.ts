@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import { findWorkerSid, markAcwCompleted } from '../store/acdRepository.js';
-import { enqueueWebhookEvent } from '../store/acdWebhookRepository.js';
-import type { Database } from '../store/schema.js';
+import type { Repositories } from '../store/unitOfWork.js';
 import { contactCompletedInTeams, type CompletedInTeams } from './webhookOutbox.js';
 
 /** A call to TaskRouter's REST API, as kept in the outbox until it is made (the row's body). */
@@ -21,13 +18,13 @@ export function taskRouterOutbox(activitySids: ReadonlyMap<string, string>) {
      * The id is the Task's own, so a second completion queues nothing; a Task TaskRouter completed itself
      * (task.completed) is not sent back.
      */
-    async acwCompleted(trx: Transaction<Database>, done: CompletedInTeams, at: string): Promise<void> {
-      const contact = await contactCompletedInTeams(trx, done);
+    async acwCompleted(repos: Repositories, done: CompletedInTeams, at: string): Promise<void> {
+      const contact = await contactCompletedInTeams(repos, done);
       if (contact?.source !== 'twilio') return;
       const taskSid = contact.contact_id;
       const call: TaskRouterCall = { id: `taskrouter:task:${taskSid}:completed`, type: 'task.complete', taskSid, reason: `After Call Work completed in Teams${done.disposition ? `: ${done.disposition}` : ''}` };
-      await enqueueWebhookEvent(trx, call, at, { target: 'taskrouter' });
-      await markAcwCompleted(trx, taskSid, at);
+      await repos.acd.enqueueDelivery(call, at, { target: 'taskrouter' });
+      await repos.acd.markAcwCompleted(taskSid, at);
     },
 
     /**
@@ -35,12 +32,12 @@ export function taskRouterOutbox(activitySids: ReadonlyMap<string, string>) {
      * reason code's Activity, else the state's. A newer change supersedes one still pending. TaskRouter's
      * worker.activity.update echo of it then changes nothing: no loop.
      */
-    async agentState(trx: Transaction<Database>, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<void> {
+    async agentState(repos: Repositories, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<void> {
       const activitySid = (reasonCode && activitySids.get(reasonCode.toLowerCase())) || activitySids.get(state.toLowerCase());
-      const workerSid = activitySid && (await findWorkerSid(trx, agentId));
+      const workerSid = activitySid && (await repos.acd.findWorkerSid(agentId));
       if (!workerSid || !activitySid) return;
       const call: TaskRouterCall = { id: `taskrouter:worker:${workerSid}:${randomUUID()}`, type: 'worker.activity', workerSid, activitySid, at };
-      await enqueueWebhookEvent(trx, call, at, { target: 'taskrouter', subject: `worker:${workerSid}` });
+      await repos.acd.enqueueDelivery(call, at, { target: 'taskrouter', subject: `worker:${workerSid}` });
     },
   };
 }

@@ -1,7 +1,5 @@
-import type { Transaction } from 'kysely';
-import { findAcdContact, markAcwCompleted, type AcdContactRow } from '../store/acdRepository.js';
-import { enqueueWebhookEvent } from '../store/acdWebhookRepository.js';
-import type { Database } from '../store/schema.js';
+import type { AcdContactRow } from '../store/acdRepository.js';
+import type { Repositories } from '../store/unitOfWork.js';
 import { acwCompletedEvent, agentStateEvent } from './webhookEvents.js';
 
 /** Sources whose contacts the generic webhook does not report: TaskRouter is told by its own API, the simulator is local. */
@@ -16,18 +14,18 @@ export interface CompletedInTeams {
 }
 
 /** Queues the agent's own state change (called inside its transaction; the ACD's own changes never come here). */
-export async function queueAgentState(trx: Transaction<Database>, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<void> {
-  await enqueueWebhookEvent(trx, agentStateEvent(agentId, state, reasonCode, at), at);
+export async function queueAgentState(repos: Repositories, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<void> {
+  await repos.acd.enqueueDelivery(agentStateEvent(agentId, state, reasonCode, at), at);
 }
 
 /**
  * The ACD contact an ACW completed in Teams should be reported for, or undefined: a contact the ACD completed
  * (or abandoned) itself is not sent back (no loop), nor the part of an agent it was transferred from.
  */
-export async function contactCompletedInTeams(trx: Transaction<Database>, done: CompletedInTeams): Promise<AcdContactRow | undefined> {
-  const row = await trx.selectFrom('interactions').select('acd_contact_id').where('id', '=', done.id).executeTakeFirst();
-  if (!row?.acd_contact_id) return undefined;
-  const contact = await findAcdContact(trx, row.acd_contact_id);
+export async function contactCompletedInTeams(repos: Repositories, done: CompletedInTeams): Promise<AcdContactRow | undefined> {
+  const contactId = await repos.acd.contactIdOfInteraction(done.id);
+  if (!contactId) return undefined;
+  const contact = await repos.acd.findContact(contactId);
   if (!contact || contact.phase === 'acwCompleted' || contact.phase === 'abandoned') return undefined;
   return contact.agent_id === done.agentId ? contact : undefined;
 }
@@ -37,9 +35,9 @@ export async function contactCompletedInTeams(trx: Transaction<Database>, done: 
  * API, inside the completion's transaction. The contact is marked completed here, so the ACD's own
  * acwCompleted after ours changes nothing.
  */
-export async function queueAcwCompleted(trx: Transaction<Database>, done: CompletedInTeams, at: string): Promise<void> {
-  const contact = await contactCompletedInTeams(trx, done);
+export async function queueAcwCompleted(repos: Repositories, done: CompletedInTeams, at: string): Promise<void> {
+  const contact = await contactCompletedInTeams(repos, done);
   if (!contact || NOT_WEBHOOK_SOURCES.has(contact.source)) return;
-  await enqueueWebhookEvent(trx, acwCompletedEvent(done.agentId, contact.contact_id, done.disposition, done.notes, at), at);
-  await markAcwCompleted(trx, contact.contact_id, at);
+  await repos.acd.enqueueDelivery(acwCompletedEvent(done.agentId, contact.contact_id, done.disposition, done.notes, at), at);
+  await repos.acd.markAcwCompleted(contact.contact_id, at);
 }

@@ -1,12 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import { describeAgentState, type Agent } from '../domain/agentState.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
-import type { Database } from '../store/schema.js';
-import { findAgent, listAgents, setAgentState, setAgentTimeZone, upsertAgent } from '../store/agentsRepository.js';
-import { findInteraction } from '../store/interactionsRepository.js';
-import { findConversationRef, saveConversationRef } from '../store/conversationRefsRepository.js';
-import { putAcdAgentState } from '../store/acdRepository.js';
 import type { Interaction } from '../domain/interaction.js';
+import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
 
 export interface AgentStatusRow {
   agent: Agent;
@@ -26,12 +21,12 @@ export class AgentService {
 
   constructor(
     private readonly deps: {
-      db: Kysely<Database>;
+      unit: UnitOfWork;
       reasonCodes: string[];
       supervisorIds: string[];
       clock: () => Date;
       /** Written in the same transaction as the agent's own state change (the ACD webhook's outbox): both or neither. */
-      recordOwnStateChange?: (trx: Transaction<Database>, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string) => Promise<void>;
+      recordOwnStateChange?: (repos: Repositories, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string) => Promise<void>;
     },
   ) {}
 
@@ -44,7 +39,7 @@ export class AgentService {
 
   /** The agent behind a Teams user, created on first contact. */
   async identify(id: string, name: string, teamsUserId?: string): Promise<Agent> {
-    return upsertAgent(this.deps.db, id, name || 'Agent', this.deps.clock().toISOString(), teamsUserId ?? null);
+    return this.deps.unit.repos.agents.upsert(id, name || 'Agent', this.deps.clock().toISOString(), teamsUserId ?? null);
   }
 
   /**
@@ -59,9 +54,9 @@ export class AgentService {
     const now = this.deps.clock();
     const known = this.contacts.get(id);
     if (known?.written === written && now.getTime() - known.at < CONTACT_MEMORY_MS) return;
-    await this.deps.db.transaction().execute(async (trx) => {
-      await upsertAgent(trx, id, name || 'Agent', now.toISOString(), teamsUserId);
-      await saveConversationRef(trx, id, chat, now.toISOString());
+    await this.deps.unit.run(async (repos) => {
+      await repos.agents.upsert(id, name || 'Agent', now.toISOString(), teamsUserId);
+      await repos.agents.saveConversationRef(id, chat, now.toISOString());
     });
     this.contacts.delete(id);
     this.contacts.set(id, { written, reference: chat, at: now.getTime() });
@@ -74,7 +69,7 @@ export class AgentService {
    */
   async noteTimeZone(id: string, timeZone: string): Promise<void> {
     if (this.zones.get(id) === timeZone) return;
-    await setAgentTimeZone(this.deps.db, id, timeZone);
+    await this.deps.unit.repos.agents.setTimeZone(id, timeZone);
     if (this.zones.size > CONTACTS_REMEMBERED) this.zones.clear();
     this.zones.set(id, timeZone);
   }
@@ -83,17 +78,17 @@ export class AgentService {
 
   /** Where to reach the agent's chat outside a turn of theirs, if they ever talked to the bot. */
   async conversationRefOf(id: string): Promise<unknown | undefined> {
-    return this.contacts.get(id)?.reference ?? findConversationRef(this.deps.db, id);
+    return this.contacts.get(id)?.reference ?? this.deps.unit.repos.agents.findConversationRef(id);
   }
 
   /** The agent with this id, if they ever talked to the bot. */
   async find(agentId: string): Promise<Agent | undefined> {
-    return findAgent(this.deps.db, agentId);
+    return this.deps.unit.repos.agents.find(agentId);
   }
 
   /** Every agent the bot knows, by name: for the tab's local identity picker (local use, no BOT_ID). */
   async known(): Promise<Agent[]> {
-    return listAgents(this.deps.db);
+    return this.deps.unit.repos.agents.list();
   }
 
   get reasonCodes(): readonly string[] {
@@ -121,17 +116,17 @@ export class AgentService {
    * move them, and the caller applies this state again once the contact is done.
    */
   async applyAcdState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<'applied' | 'busy'> {
-    const agent = await findAgent(this.deps.db, agentId);
+    const agent = await this.deps.unit.repos.agents.find(agentId);
     if (!agent) throw invalidInput(`agent: ${agentId} is not known here`);
     if (agent.state === 'Working' || agent.state === 'ACW') return 'busy';
     const code = state === 'Unavailable' && reasonCode ? (this.deps.reasonCodes.find((c) => c.toLowerCase() === reasonCode.toLowerCase()) ?? reasonCode) : null;
     const since = agent.state === state && agent.reasonCode === code ? agent.stateSince : at;
-    await setAgentState(this.deps.db, agentId, { state, reasonCode: code, since, currentInteractionId: null });
+    await this.deps.unit.repos.agents.setState(agentId, { state, reasonCode: code, since, currentInteractionId: null });
     return 'applied';
   }
 
   private async changeState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null): Promise<Agent> {
-    const agent = await findAgent(this.deps.db, agentId);
+    const agent = await this.deps.unit.repos.agents.find(agentId);
     if (!agent) throw invalidInput('Say hello to the bot first, so it knows you.');
     if (agent.state === 'Working' || agent.state === 'ACW') {
       throw conflict(
@@ -143,11 +138,11 @@ export class AgentService {
     // Re-stating the same state keeps its start time, so "time in state" stays honest.
     const since = agent.state === state && agent.reasonCode === reasonCode ? agent.stateSince : this.deps.clock().toISOString();
     const now = this.deps.clock().toISOString();
-    await this.deps.db.transaction().execute(async (trx) => {
-      await setAgentState(trx, agentId, { state, reasonCode, since, currentInteractionId: null });
+    await this.deps.unit.run(async (repos) => {
+      await repos.agents.setState(agentId, { state, reasonCode, since, currentInteractionId: null });
       // The agent's own word is the latest: an ACD's state change sent before it arrives too late to undo it.
-      await putAcdAgentState(trx, { agent_id: agentId, state, reason_code: reasonCode, at: now });
-      await this.deps.recordOwnStateChange?.(trx, agentId, state, reasonCode, now);
+      await repos.acd.putAgentState({ agent_id: agentId, state, reason_code: reasonCode, at: now });
+      await this.deps.recordOwnStateChange?.(repos, agentId, state, reasonCode, now);
     });
     for (const listener of this.stateListeners) listener(agentId, state, reasonCode);
     return { ...agent, state, reasonCode, stateSince: since };
@@ -163,10 +158,10 @@ export class AgentService {
       throw forbidden('Agent status is for supervisors. Ask your Teams admin if you should be one.');
     }
     const now = this.deps.clock().getTime();
-    const agents = await listAgents(this.deps.db);
+    const agents = await this.deps.unit.repos.agents.list();
     return Promise.all(
       agents.map(async (agent) => {
-        const interaction = agent.currentInteractionId ? await findInteraction(this.deps.db, agent.currentInteractionId) : undefined;
+        const interaction = agent.currentInteractionId ? await this.deps.unit.repos.interactions.find(agent.currentInteractionId) : undefined;
         return {
           agent,
           stateLabel: describeAgentState(agent),

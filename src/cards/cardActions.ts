@@ -3,7 +3,7 @@ import type { AgentService } from '../agents/agentService.js';
 import type { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { messageForPerson } from '../errorReporting.js';
-import type { InteractionService } from '../interactions/interactionService.js';
+import type { InteractionServices } from '../interactions/interactionServices.js';
 import {
   caseData,
   completeAcwData,
@@ -25,8 +25,7 @@ import { noticeCard } from './noticeCard.js';
 import { recordDetailsCard } from './recordDetailsCard.js';
 import { VERB_PROGRESS, VERBS, type Verb } from './verbs.js';
 
-export interface CardActionDeps {
-  interactions: InteractionService;
+export interface CardActionDeps extends InteractionServices {
   /** Who is a supervisor (SUPERVISOR_IDS, by Entra object id: the agent id of a Teams user). */
   agents: Pick<AgentService, 'isSupervisor'>;
   logger: Logger;
@@ -48,16 +47,16 @@ const HANDLERS: Record<Verb, Handler<unknown>> = {
   // Teams sends it for the owner only (the card's refresh names them); anyone else who sends it is refused
   // like a missing id, except a supervisor, who reads the card without its actions.
   [VERBS.refresh]: handler({ schema: interactionData, run: readCard }),
-  [VERBS.link]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.link(a, x.interactionId, ref(x))) }),
-  [VERBS.unlink]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.interactions.unlink(a, x.interactionId, ref(x))) }),
-  [VERBS.details]: handler({ schema: recordData, run: async (d, a, x) => recordDetailsCard(await d.interactions.details(a, x.interactionId, ref(x))) }),
-  [VERBS.lookupDetails]: handler({ schema: lookupData, run: async (d, a, x) => recordDetailsCard(await d.interactions.lookupDetails(a, ref(x))) }),
-  [VERBS.search]: handler({ schema: searchData, run: async (d, a, x) => customerCard(await d.interactions.searchOnCard(a, x.interactionId, x.query)) }),
+  [VERBS.link]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.records.link(a, x.interactionId, ref(x))) }),
+  [VERBS.unlink]: handler({ schema: recordData, run: async (d, a, x) => customerCard(await d.records.unlink(a, x.interactionId, ref(x))) }),
+  [VERBS.details]: handler({ schema: recordData, run: async (d, a, x) => recordDetailsCard(await d.cards.details(a, x.interactionId, ref(x))) }),
+  [VERBS.lookupDetails]: handler({ schema: lookupData, run: async (d, a, x) => recordDetailsCard(await d.cards.lookupDetails(a, ref(x))) }),
+  [VERBS.search]: handler({ schema: searchData, run: async (d, a, x) => customerCard(await d.records.searchOnCard(a, x.interactionId, x.query)) }),
   [VERBS.createContact]: handler({
     schema: contactData,
     run: async (d, a, x) =>
       customerCard(
-        await d.interactions.createRecord(a, x.interactionId, {
+        await d.records.createRecord(a, x.interactionId, {
           kind: 'contact',
           fields: { firstName: x.firstName, lastName: x.lastName, phone: x.phone, email: x.email },
         }),
@@ -67,29 +66,29 @@ const HANDLERS: Record<Verb, Handler<unknown>> = {
     schema: caseData,
     run: async (d, a, x) =>
       customerCard(
-        await d.interactions.createRecord(a, x.interactionId, { kind: 'case', fields: { subject: x.subject, description: x.description, priority: x.priority } }),
+        await d.records.createRecord(a, x.interactionId, { kind: 'case', fields: { subject: x.subject, description: x.description, priority: x.priority } }),
       ),
   }),
   [VERBS.createCustom]: handler({
     schema: customRecordData,
     run: async (d, a, x) =>
-      customerCard(await d.interactions.createRecord(a, x.interactionId, { kind: 'custom', entity: x.entity, fields: parseFieldLines(x.fields) })),
+      customerCard(await d.records.createRecord(a, x.interactionId, { kind: 'custom', entity: x.entity, fields: parseFieldLines(x.fields) })),
   }),
   [VERBS.updateRecord]: handler({
     schema: recordData,
-    run: async (d, a, x) => customerCard(await d.interactions.updateRecord(a, x.interactionId, ref(x), editedFields(x))),
+    run: async (d, a, x) => customerCard(await d.records.updateRecord(a, x.interactionId, ref(x), editedFields(x))),
   }),
   [VERBS.findDuplicates]: handler({
     schema: duplicatesData,
-    run: async (d, a, x) => customerCard(await d.interactions.findDuplicates(a, x.interactionId, x.duplicateQuery)),
+    run: async (d, a, x) => customerCard(await d.merging.findDuplicates(a, x.interactionId, x.duplicateQuery)),
   }),
   [VERBS.mergeCustomer]: handler({
     schema: mergeData,
-    run: async (d, a, x) => customerCard(await d.interactions.mergeCustomer(a, x.interactionId, x.customerId)),
+    run: async (d, a, x) => customerCard(await d.merging.mergeCustomer(a, x.interactionId, x.customerId)),
   }),
   [VERBS.completeAcw]: handler({
     schema: completeAcwData,
-    run: async (d, a, x) => customerCard(await d.interactions.completeAcw(a, x.interactionId, { disposition: x.disposition, notes: x.notes })),
+    run: async (d, a, x) => customerCard(await d.calls.completeAcw(a, x.interactionId, { disposition: x.disposition, notes: x.notes })),
   }),
 };
 
@@ -99,7 +98,7 @@ const HANDLERS: Record<Verb, Handler<unknown>> = {
  * does not exist gets.
  */
 async function readCard(deps: CardActionDeps, agentId: string, data: { interactionId: string }): Promise<Element> {
-  const { view, access } = await deps.interactions.readableView(agentId, data.interactionId, deps.agents.isSupervisor(agentId));
+  const { view, access } = await deps.cards.readableView(agentId, data.interactionId, deps.agents.isSupervisor(agentId));
   return customerCard(view, access === 'owner' ? 'owner' : 'supervisor');
 }
 
@@ -137,14 +136,14 @@ export async function runCardAction(deps: CardActionDeps, agentId: string, verb:
   // Too slow to wait for: say so now; a failure is kept on the card when it comes.
   work.catch(async (error: unknown) => {
     const message = messageForPerson(error, deps.logger, { verb, agentId, late: true, ...logContext });
-    if (interactionId && (await deps.interactions.isOwner(agentId, interactionId))) {
-      await deps.interactions.noteOutcome(interactionId, { kind: 'error', text: `${VERB_PROGRESS[verb]} did not work: ${message}` });
+    if (interactionId && (await deps.cards.isOwner(agentId, interactionId))) {
+      await deps.cards.noteOutcome(interactionId, { kind: 'error', text: `${VERB_PROGRESS[verb]} did not work: ${message}` });
     }
   }).catch((error: unknown) => deps.logger.error({ err: error, verb }, 'late outcome not recorded'));
   const working = { kind: 'info' as const, text: `Working: ${VERB_PROGRESS[verb]}… This card updates itself when it is done.` };
   if (interactionId) {
     try {
-      return customerCard(await deps.interactions.view(agentId, interactionId, working));
+      return customerCard(await deps.cards.view(agentId, interactionId, working));
     } catch {
       // Not this agent's card: the plain notice below.
     }
@@ -156,7 +155,7 @@ async function refusal(deps: CardActionDeps, agentId: string, interactionId: str
   const showable = error instanceof AppError && error.code !== 'forbidden' && error.code !== 'not_found';
   if (showable && interactionId) {
     try {
-      return customerCard(await deps.interactions.view(agentId, interactionId, { kind: 'error', text: message }));
+      return customerCard(await deps.cards.view(agentId, interactionId, { kind: 'error', text: message }));
     } catch {
       // Not a card this agent may see (or it is gone): the reason alone is the answer.
     }

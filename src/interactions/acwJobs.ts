@@ -1,8 +1,8 @@
 import type { Agent } from '../domain/agentState.js';
 import { durationSeconds, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import type { CrmWriteView } from '../domain/customerCard.js';
-import type { Db } from '../store/db.js';
-import { jobsOfSubject, type NewJob } from '../store/jobsRepository.js';
+import type { NewJob } from '../store/jobsRepository.js';
+import type { Repositories } from '../store/unitOfWork.js';
 import { findWorkflow, type CrmConfiguration } from '../workflows/configuration.js';
 import type { AcwInput, AgentData, InteractionData } from '../workflows/interactionData.js';
 import { memorializationFields } from '../workflows/memorialize.js';
@@ -65,13 +65,12 @@ export function interactionDataOf(interaction: Interaction, now: Date): Interact
  * mapping covers for its record's type wrote nothing, and says so rather than "Saved".
  */
 export async function acwWritesOf(
-  db: Db,
+  jobs: Repositories['jobs'],
   interactionId: string,
   links: InteractionRecordLink[],
   configuration?: Pick<CrmConfiguration, 'memorializationMappings'>,
 ): Promise<Array<CrmWriteView & { ref: { type: string; id: string } }>> {
-  const jobs = await jobsOfSubject(db, interactionId);
-  return jobs.map((job) => {
+  return (await jobs.ofSubject(interactionId)).map((job) => {
     const [, , type = '', ...rest] = job.idempotencyKey.split(':');
     const id = rest.join(':');
     const link = links.find((l) => l.recordType === type && l.recordId === id);

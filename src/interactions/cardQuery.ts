@@ -1,66 +1,80 @@
-import type { Kysely } from 'kysely';
-import { buildCustomerCardView, type CustomerCardView, type Notice } from '../domain/customerCard.js';
+import type { RecordRef } from '../domain/crmRecord.js';
+import type { CustomerCardView, Notice } from '../domain/customerCard.js';
+import { notFound } from '../domain/errors.js';
 import type { Interaction } from '../domain/interaction.js';
-import { displayPhone } from '../domain/phone.js';
-import { findAgent } from '../store/agentsRepository.js';
-import { listRecordLinks } from '../store/interactionsRepository.js';
-import type { Database } from '../store/schema.js';
-import { findWorkflow } from '../workflows/configuration.js';
-import type { WorkflowEngine } from '../workflows/engine.js';
-import { acwWritesOf, withWrittenValues } from './acwJobs.js';
-import { customerView } from './customerView.js';
-import { casePriorityOf } from './recordTypes.js';
+import type { RecordDetails } from '../domain/recordDetails.js';
+import type { ReadAccess } from './ownership.js';
+import { detailsSubjectOf, recordDetails } from './recordDetailsQuery.js';
+import { lookupDetails } from './searchLookups.js';
+import type { ServiceContext } from './serviceContext.js';
 
 /**
- * The read-only card query: the Customer Card of an interaction (Details: recordDetailsQuery.ts). It takes
- * an interaction the caller was already allowed to read (src/interactions/ownership.ts).
+ * Reading cards: an interaction's card and its records' Details, for its owner (or a supervisor, read-only),
+ * through Ownership first; and the two small things kept beside a card (its Teams message, a late outcome).
+ * The drawing itself is cardDrawing.ts.
  */
-export interface CardQueryDeps {
-  db: Kysely<Database>;
-  engine: WorkflowEngine;
-  defaultRegion: string;
-  dispositions: readonly string[];
-}
+export class CardQuery {
+  constructor(private readonly context: ServiceContext) {}
 
-/** The card of an interaction as it stands, with the outcome to show on it and the merge dialog's search. */
-export async function drawCard(
-  deps: CardQueryDeps,
-  interaction: Interaction,
-  { notice, duplicateQuery, now }: { notice: Notice | undefined; duplicateQuery?: string; now: Date },
-): Promise<CustomerCardView> {
-  const interactionId = interaction.id;
-  let links = await listRecordLinks(deps.db, interactionId);
-  const configuration = deps.engine.configuration(interaction.configurationId);
-  const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
-  const agent = await findAgent(deps.db, interaction.agentId);
-  const crmWrites = interaction.state === 'completed' ? await acwWritesOf(deps.db, interactionId, links, configuration) : [];
-  if (configuration && crmWrites.length) {
-    // Once memorialization wrote a record, the card shows what the CRM now holds.
-    links = withWrittenValues(links, crmWrites, configuration, interaction, { id: interaction.agentId, name: agent?.name ?? interaction.agentId }, now);
+  /** The current card of an interaction the agent owns. */
+  async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
+    const found = await this.context.ownership.owned(agentId, interactionId);
+    return this.context.draw(found.interaction, notice ?? found.lastNotice);
   }
-  const can = {
-    createContact: has({ kind: 'create', variant: 'standard', recordType: 'contact' }),
-    createCase: has({ kind: 'create', variant: 'standard', recordType: 'case' }),
-    createCustom: has({ kind: 'create', variant: 'custom' }),
-    update: has({ kind: 'update' }),
-    search: has({ kind: 'search', variant: 'custom' }),
-  };
-  // The New case form offers the CRM's own priorities: read (from the connector's cache) only when it is shown.
-  const offersCase = interaction.state !== 'completed' && can.createCase && links.some((l) => l.linked && l.role === 'person');
-  const casePriority = offersCase ? await casePriorityOf(deps.engine, interaction.configurationId) : undefined;
-  return buildCustomerCardView({
-    interaction,
-    customer: await customerView(deps.db, interaction, links, deps.defaultRegion, duplicateQuery),
-    owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
-    links,
-    crmWrites: crmWrites.map(({ ref: _ref, ...write }) => write),
-    mappings: configuration?.dynamicDataMappings ?? {},
-    dispositions: deps.dispositions,
-    can,
-    now,
-    notice,
-    timeZone: agent?.timeZone ?? null,
-    casePriority,
-    matchedNumber: interaction.matchState === 'multiple' ? displayPhone(interaction.ani) : undefined,
-  });
+
+  /**
+   * The card an agent may read: their own, or, for a supervisor, anyone's (to be shown read-only); anyone
+   * else is refused as for an id that does not exist.
+   */
+  async readableView(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ view: CustomerCardView; access: ReadAccess }> {
+    const found = await this.context.ownership.readable(agentId, interactionId, asSupervisor);
+    return { view: await this.context.draw(found.interaction, found.lastNotice), access: found.access };
+  }
+
+  /**
+   * The current card of any interaction, for the app's own drawing of the card message in its owner's chat
+   * (the CardPublisher). Never for a caller's request: those go through `view` or `readableView`.
+   */
+  async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
+    const found = await this.context.repos.interactions.findWithNotice(interactionId);
+    if (!found) throw notFound('That interaction does not exist.');
+    return this.context.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery);
+  }
+
+  async isOwner(agentId: string, interactionId: string): Promise<boolean> {
+    return (await this.context.repos.interactions.find(interactionId))?.agentId === agentId;
+  }
+
+  /** The agent's open interaction, if any (for "hangup", "search", re-showing the card). */
+  async openInteraction(agentId: string): Promise<Interaction | undefined> {
+    return this.context.repos.interactions.openOf(agentId);
+  }
+
+  /** All fields of a record on the card, fresh from the CRM, with its activities newest first (see recordDetails). */
+  async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
+    const { interaction } = await this.context.ownership.owned(agentId, interactionId);
+    const link = await this.context.ownership.onCard(interaction, ref);
+    return recordDetails(this.context, detailsSubjectOf(interaction), link);
+  }
+
+  /** Details of a record the agent's last search outside a call found, read only (see lookupDetails). */
+  async lookupDetails(agentId: string, ref: RecordRef): Promise<RecordDetails> {
+    return lookupDetails(this.context, this.context.lookups, agentId, ref);
+  }
+
+  /** The Teams message showing this interaction's card, once posted. */
+  async cardMessageId(interactionId: string): Promise<string | undefined> {
+    return this.context.repos.interactions.findCardActivityId(interactionId);
+  }
+
+  async rememberCardMessage(interactionId: string, activityId: string): Promise<void> {
+    await this.context.repos.interactions.setCardActivityId(interactionId, activityId);
+  }
+
+  /** Keeps the outcome of an action that finished after its click was answered, and shows it on the card. */
+  async noteOutcome(interactionId: string, notice: Notice): Promise<void> {
+    const interaction = await this.context.repos.interactions.find(interactionId);
+    if (!interaction) return;
+    await this.context.changes.noted(interaction, notice);
+  }
 }

@@ -1,13 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
-import { findAgent, moveAgentState } from '../store/agentsRepository.js';
-import { findAcdAgentState, findAcdContact, interactionsOfContact, putAcdContact, setInteractionContact, waitingContactsOf, type AcdContactRow } from '../store/acdRepository.js';
-import { findInteraction, setLastNotice, updateInteraction } from '../store/interactionsRepository.js';
-import type { Database } from '../store/schema.js';
+import type { AcdContactRow } from '../store/acdRepository.js';
+import type { UnitOfWork } from '../store/unitOfWork.js';
 import type { InteractionEvents } from './interactionEvents.js';
-import type { InteractionService } from './interactionService.js';
+import type { InteractionServices } from './interactionServices.js';
 
 /** Posts a contact's Customer Card to the agent outside any turn of theirs (src/teams/proactiveCards.ts). */
 export interface CardPoster {
@@ -35,8 +32,9 @@ export interface ConvergeOptions {
 export class ContactConvergence {
   constructor(
     private readonly deps: {
-      db: Kysely<Database>;
-      interactions: InteractionService;
+      unit: UnitOfWork;
+      calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw'>;
+      cards: Pick<InteractionServices['cards'], 'currentView'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -51,9 +49,10 @@ export class ContactConvergence {
    * this step (the simulator's turn shows it).
    */
   async converge(contactId: string, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
-    const contact = await findAcdContact(this.deps.db, contactId);
+    const { repos } = this.deps.unit;
+    const contact = await repos.acd.findContact(contactId);
     if (!contact) return undefined;
-    const handled = await interactionsOfContact(this.deps.db, contactId);
+    const handled = await repos.acd.interactionsOfContact(contactId);
     // Transferred away: the earlier agent's part ends (nothing written to the CRM: the new agent's ACW does).
     for (const other of handled.filter((i) => i.agentId !== contact.agent_id && i.state !== 'completed')) {
       await this.endWithoutWrites(other.id, other.agentId, 'The contact center transferred this contact to another agent.');
@@ -77,11 +76,11 @@ export class ContactConvergence {
       current.state = 'active';
     }
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
-      await this.deps.interactions.hangup(contact.agent_id);
+      await this.deps.calls.hangup(contact.agent_id);
       current.state = 'acw';
     }
     if (contact.phase === 'acwCompleted' && current.state === 'acw') {
-      await this.deps.interactions.completeAcw(contact.agent_id, current.id, this.acwInput(contact));
+      await this.deps.calls.completeAcw(contact.agent_id, current.id, this.acwInput(contact));
       current.state = 'completed';
     }
     if (current.state === 'completed') await this.afterContact(contact);
@@ -90,9 +89,9 @@ export class ContactConvergence {
 
   /** Routes the contact to its agent: the call is offered, the data dip runs, the card goes to the agent. */
   private async offer(contact: AcdContactRow, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
-    const { interactions, agents, logger } = this.deps;
+    const { calls, agents, logger, unit } = this.deps;
     if (!contact.ani) return undefined; // an event that came before its offer: the offer brings the number
-    const agent = await findAgent(this.deps.db, contact.agent_id);
+    const agent = await unit.repos.agents.find(contact.agent_id);
     if (!agent) return undefined;
     if (!options.strict) {
       if (agent.state === 'Working' || agent.state === 'ACW') {
@@ -105,13 +104,13 @@ export class ContactConvergence {
     let view: CustomerCardView;
     try {
       // It rings until the contact is answered (converge answers it next if that is known already).
-      view = await interactions.offerCall(agent.id, contact.ani, { ringing: true });
+      view = await calls.offerCall(agent.id, contact.ani, { ringing: true });
     } catch (error) {
       // Refused outright (strict): the contact must not wait and reach the agent later.
-      if (options.strict) await putAcdContact(this.deps.db, { ...contact, phase: 'abandoned', phase_at: contact.agent_at });
+      if (options.strict) await unit.repos.acd.putContact({ ...contact, phase: 'abandoned', phase_at: contact.agent_at });
       throw error;
     }
-    await setInteractionContact(this.deps.db, view.interaction.id, contact.contact_id);
+    await unit.repos.acd.setInteractionContact(view.interaction.id, contact.contact_id);
     if (options.postCard && !(await this.deps.poster.post(agent.id, view))) {
       logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
     }
@@ -123,9 +122,9 @@ export class ContactConvergence {
    * CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
    */
   private async answer(interactionId: string, agentId: string): Promise<CustomerCardView> {
-    await updateInteraction(this.deps.db, interactionId, 'offered', { state: 'active' });
+    await this.deps.unit.repos.interactions.update(interactionId, 'offered', { state: 'active' });
     this.deps.events.cardChanged(interactionId, agentId);
-    return this.deps.interactions.currentView(interactionId);
+    return this.deps.cards.currentView(interactionId);
   }
 
   /** ACW completed by the ACD: its disposition if it is one of ours, else the first configured one, said in the notes. */
@@ -138,15 +137,15 @@ export class ContactConvergence {
   /** Ends an open interaction with no CRM writes: the agent is Available again and the card says why. */
   private async endWithoutWrites(interactionId: string, agentId: string, text: string): Promise<void> {
     const now = this.deps.clock().toISOString();
-    const interaction = await findInteraction(this.deps.db, interactionId);
+    const interaction = await this.deps.unit.repos.interactions.find(interactionId);
     if (!interaction || interaction.state === 'completed') return;
-    await this.deps.db.transaction().execute(async (trx) => {
-      const moved = await updateInteraction(trx, interactionId, interaction.state, { state: 'completed', completedAt: now, ...(interaction.endedAt ? {} : { endedAt: now }) });
+    await this.deps.unit.run(async (repos) => {
+      const moved = await repos.interactions.update(interactionId, interaction.state, { state: 'completed', completedAt: now, ...(interaction.endedAt ? {} : { endedAt: now }) });
       if (!moved) return;
-      await setLastNotice(trx, interactionId, { kind: 'info', text });
-      const agent = await findAgent(trx, agentId);
+      await repos.interactions.setLastNotice(interactionId, { kind: 'info', text });
+      const agent = await repos.agents.find(agentId);
       if (agent && agent.currentInteractionId === interactionId) {
-        await moveAgentState(trx, agentId, agent.state, { state: 'Available', reasonCode: null, since: now, currentInteractionId: null });
+        await repos.agents.moveState(agentId, agent.state, { state: 'Available', reasonCode: null, since: now, currentInteractionId: null });
       }
     });
     this.deps.events.cardChanged(interactionId, agentId);
@@ -158,16 +157,17 @@ export class ContactConvergence {
    */
   private async afterContact(contact: AcdContactRow): Promise<void> {
     const agentId = contact.agent_id;
-    const said = await findAcdAgentState(this.deps.db, agentId);
+    const { repos } = this.deps.unit;
+    const said = await repos.acd.findAgentState(agentId);
     if (said && said.at > contact.phase_at) await this.deps.agents.applyAcdState(agentId, said.state as 'Available' | 'Unavailable', said.reason_code, said.at);
-    for (const waiting of await waitingContactsOf(this.deps.db, agentId)) {
+    for (const waiting of await repos.acd.waitingContactsOf(agentId)) {
       if (waiting.contact_id === contact.contact_id) continue;
       try {
         await this.converge(waiting.contact_id, { postCard: true, strict: false });
       } catch (error) {
         this.deps.logger.warn({ err: error, contactId: waiting.contact_id }, 'a waiting ACD contact could not be routed');
       }
-      const agent = await findAgent(this.deps.db, agentId);
+      const agent = await repos.agents.find(agentId);
       if (agent?.state === 'Working' || agent?.state === 'ACW') return;
     }
   }

@@ -1,8 +1,7 @@
 import type { CustomerView } from '../domain/customerCard.js';
 import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
-import { findCustomer, interactionCount, likelyDuplicates } from '../store/customersRepository.js';
-import type { Db } from '../store/db.js';
+import type { Repositories } from '../store/unitOfWork.js';
 
 const MAX_DUPLICATES = 8;
 
@@ -17,14 +16,14 @@ export function isSomeone(link: Pick<InteractionRecordLink, 'role'>): boolean {
  * emails, or what the agent searched for), for the merge dialog.
  */
 export async function customerView(
-db: Db,
-interaction: Interaction,
-links: InteractionRecordLink[],
-defaultRegion: string,
-duplicateQuery?: string,
+  customers: Repositories['customers'],
+  interaction: Interaction,
+  links: InteractionRecordLink[],
+  defaultRegion: string,
+  duplicateQuery?: string,
 ): Promise<CustomerView | null> {
   if (!interaction.customerId) return null;
-  const customer = await findCustomer(db, interaction.customerId);
+  const customer = await customers.find(interaction.customerId);
   if (!customer) return null;
   // Likely the same person: the same name as a linked person, or one of their phones or emails.
   const people = links.filter((l) => l.linked && isSomeone(l));
@@ -34,12 +33,12 @@ duplicateQuery?: string,
   ]);
   const names = [customer.name, ...people.map((p) => p.label)];
   const byText = duplicateQuery ? (toE164(duplicateQuery, defaultRegion) ?? duplicateQuery.toLowerCase()) : undefined;
-  const duplicates = interaction.state === 'completed' ? [] : await likelyDuplicates(db, customer.id, { names, values, text: byText }, MAX_DUPLICATES);
+  const duplicates = interaction.state === 'completed' ? [] : await customers.likelyDuplicates(customer.id, { names, values, text: byText }, MAX_DUPLICATES);
   return {
     id: customer.id,
     name: customer.name,
     identifiers: customer.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)),
-    interactions: await interactionCount(db, customer.id),
+    interactions: await customers.interactionCount(customer.id),
     duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, identifiers: d.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)) })),
     duplicateQuery,
   };

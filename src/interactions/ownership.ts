@@ -3,9 +3,7 @@ import type { Customer } from '../domain/customer.js';
 import type { Notice } from '../domain/customerCard.js';
 import { AppError, stale } from '../domain/errors.js';
 import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
-import { findCustomerNotInOpenInteraction } from '../store/customersRepository.js';
-import type { Db } from '../store/db.js';
-import { findInteractionOf, findInteractionWithNotice, findRecordLink } from '../store/interactionsRepository.js';
+import type { Repositories } from '../store/unitOfWork.js';
 
 /**
  * The one refusal for an interaction id that is not the caller's: the same words, code and work whether the
@@ -34,11 +32,11 @@ export type ReadAccess = 'owner' | 'supervisor';
  * - anyone else is refused with NOT_YOURS, exactly as for an id that does not exist.
  */
 export class Ownership {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly repos: Repositories) {}
 
   /** The agent's interaction with the outcome its card shows; else the one refusal. */
   async owned(agentId: string, interactionId: string): Promise<{ interaction: Interaction; lastNotice: Notice | undefined }> {
-    const found = UUID.test(interactionId) ? await findInteractionOf(this.db, agentId, interactionId) : undefined;
+    const found = UUID.test(interactionId) ? await this.repos.interactions.findOf(agentId, interactionId) : undefined;
     if (!found) throw notYours();
     return found;
   }
@@ -56,14 +54,14 @@ export class Ownership {
    */
   async readable(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ interaction: Interaction; lastNotice: Notice | undefined; access: ReadAccess }> {
     if (!asSupervisor) return { ...(await this.owned(agentId, interactionId)), access: 'owner' };
-    const found = UUID.test(interactionId) ? await findInteractionWithNotice(this.db, interactionId) : undefined;
+    const found = UUID.test(interactionId) ? await this.repos.interactions.findWithNotice(interactionId) : undefined;
     if (!found) throw notYours();
     return { ...found, access: found.interaction.agentId === agentId ? 'owner' : 'supervisor' };
   }
 
   /** A record on the card of an interaction already checked to be the caller's; else the one refusal. */
   async onCard(interaction: Interaction, ref: RecordRef): Promise<InteractionRecordLink> {
-    const link = await findRecordLink(this.db, interaction.id, ref);
+    const link = await this.repos.interactions.findLink(interaction.id, ref);
     if (!link) throw new AppError('forbidden', NOT_ON_CARD);
     return link;
   }
@@ -74,10 +72,10 @@ export class Ownership {
    * open interaction is this one, whose customer is a different card). A card of completed interactions
    * only, anyone's, may be merged: a caller's card belongs to the contact center, and the same phone number
    * brings it to whichever agent answers; an open interaction is the one thing only its agent may change.
-   * Checked again inside the merge's transaction (`db`).
+   * Checked again inside the merge's transaction (`repos`).
    */
-  async mergeableCustomer(interaction: Interaction, otherCustomerId: string, db: Db = this.db): Promise<Customer> {
-    const other = UUID.test(otherCustomerId) && otherCustomerId !== interaction.customerId ? await findCustomerNotInOpenInteraction(db, otherCustomerId) : undefined;
+  async mergeableCustomer(interaction: Interaction, otherCustomerId: string, repos: Repositories = this.repos): Promise<Customer> {
+    const other = UUID.test(otherCustomerId) && otherCustomerId !== interaction.customerId ? await repos.customers.findNotInOpenInteraction(otherCustomerId) : undefined;
     if (!other) throw new AppError('not_found', NOT_MERGEABLE);
     return other;
   }

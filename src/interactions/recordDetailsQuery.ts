@@ -3,12 +3,10 @@ import { displayFields, shownValue, typeLabel, type FieldView } from '../domain/
 import { refreshedLink, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { formatWhen } from '../domain/timeZone.js';
-import { findAgent } from '../store/agentsRepository.js';
-import { putRecordLinks } from '../store/interactionsRepository.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
-import type { CardQueryDeps } from './cardQuery.js';
+import type { CardQueryDeps } from './cardDrawing.js';
 import { describeRecordType } from './recordTypes.js';
 import { quote } from './searchPlan.js';
 
@@ -38,7 +36,7 @@ export async function recordDetails(deps: CardQueryDeps, subject: DetailsSubject
   const ref: RecordRef = { type: link.recordType, id: link.recordId };
   const configuration = deps.engine.configuration(subject.configurationId);
   const mappings = configuration?.dynamicDataMappings ?? {};
-  const timeZone = (await findAgent(deps.db, subject.agentId))?.timeZone ?? null;
+  const timeZone = (await deps.repos.agents.find(subject.agentId))?.timeZone ?? null;
   let shown = link;
   let activities: CrmRecord[] = [];
   if (configuration && findWorkflow(configuration, { kind: 'search', variant: 'custom' })) {
@@ -46,7 +44,7 @@ export async function recordDetails(deps: CardQueryDeps, subject: DetailsSubject
     const [fresh] = alreadyFresh ? [] : (await search({ search: { entity: ref.type, filter: `id = ${quote(ref.id)}` }, limit: 1 })).records;
     if (fresh) {
       shown = keepOrganization(refreshedLink(link, fresh), link);
-      if (subject.interactionId && !subject.readOnly) await putRecordLinks(deps.db, [shown]);
+      if (subject.interactionId && !subject.readOnly) await deps.repos.interactions.putLinks([shown]);
     }
     activities = (await search({ activitiesOf: { entity: ref.type, id: ref.id }, limit: 50 })).records;
   }

@@ -1,16 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone } from '../domain/phone.js';
-import { findCustomer, renameCustomer } from '../store/customersRepository.js';
-import {
-  listRecordLinks,
-  putRecordLinks,
-  recordsFromCustomerHistory,
-  recordsFromEarlierInteractions,
-  setRecordActivities,
-} from '../store/interactionsRepository.js';
-import type { Database } from '../store/schema.js';
+import type { Repositories } from '../store/unitOfWork.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
@@ -19,7 +10,7 @@ import { isSomeone } from './customerView.js';
 
 /** What a linked record brings onto its card: its latest activities and the customer's history. */
 export interface RecordHistoryDeps {
-  db: Kysely<Database>;
+  repos: Repositories;
   engine: WorkflowEngine;
   logger: Logger;
 }
@@ -35,7 +26,7 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
   try {
     const { records } = await runWorkflow<SearchResult>(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
     const activities = records.map((a) => ({ subject: a.canonical.subject ?? a.name, when: a.canonical.activityDate ?? '' }));
-    await setRecordActivities(deps.db, interaction.id, { type: link.recordType, id: link.recordId }, activities);
+    await deps.repos.interactions.setRecordActivities(interaction.id, { type: link.recordType, id: link.recordId }, activities);
   } catch (error) {
     // The card is still right without them; the agent can open Details, which says what failed.
     deps.logger.warn({ err: error, interactionId: interaction.id }, 'activities of a linked record not read');
@@ -49,15 +40,15 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
 export async function addHistory(deps: RecordHistoryDeps, interaction: Interaction, link: InteractionRecordLink): Promise<void> {
   const interactionId = interaction.id;
   const earlier = [
-    ...(await recordsFromEarlierInteractions(deps.db, { type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
-    ...(interaction.customerId ? await recordsFromCustomerHistory(deps.db, interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
+    ...(await deps.repos.interactions.recordsFromEarlierInteractions({ type: link.recordType, id: link.recordId }, interactionId, MAX_HISTORY_RECORDS)),
+    ...(interaction.customerId ? await deps.repos.interactions.recordsFromCustomerHistory(interaction.customerId, interactionId, MAX_HISTORY_RECORDS) : []),
   ];
   if (interaction.customerId && isSomeone(link)) {
-    const customer = await findCustomer(deps.db, interaction.customerId);
-    if (customer && customer.name === displayPhone(interaction.ani)) await renameCustomer(deps.db, customer.id, link.label);
+    const customer = await deps.repos.customers.find(interaction.customerId);
+    if (customer && customer.name === displayPhone(interaction.ani)) await deps.repos.customers.rename(customer.id, link.label);
   }
-  const current = await listRecordLinks(deps.db, interactionId);
+  const current = await deps.repos.interactions.listLinks(interactionId);
   const known = new Set(current.map((l) => `${l.recordType}:${l.recordId}`));
   const fresh = earlier.filter((e) => !known.has(`${e.recordType}:${e.recordId}`) && known.add(`${e.recordType}:${e.recordId}`));
-  await putRecordLinks(deps.db, fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
+  await deps.repos.interactions.putLinks(fresh.map((e) => ({ ...e, interactionId, linked: false, origin: 'history' })));
 }

@@ -4,7 +4,7 @@ import { linkOf } from '../domain/interaction.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { runWorkflow } from '../workflows/invoke.js';
 import type { SearchResult } from '../workflows/search.js';
-import type { CardQueryDeps } from './cardQuery.js';
+import type { CardQueryDeps } from './cardDrawing.js';
 import { recordDetails } from './recordDetailsQuery.js';
 import { quote } from './searchPlan.js';
 

@@ -57,6 +57,12 @@ export async function interactionsOfContact(db: Db, contactId: string): Promise<
   return rows.map((r) => ({ id: r.id, agentId: r.agent_id, state: r.state }));
 }
 
+/** The ACD contact an interaction was handled for, if it came from an ACD. */
+export async function contactIdOfInteraction(db: Db, interactionId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('interactions').select('acd_contact_id').where('id', '=', interactionId).executeTakeFirst();
+  return row?.acd_contact_id ?? undefined;
+}
+
 export async function setInteractionContact(db: Db, interactionId: string, contactId: string): Promise<void> {
   await db.updateTable('interactions').set({ acd_contact_id: contactId }).where('id', '=', interactionId).execute();
 }

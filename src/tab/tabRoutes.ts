@@ -6,16 +6,16 @@ import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabId
 import { runCardAction } from '../cards/cardActions.js';
 import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
-import type { InteractionService } from '../interactions/interactionService.js';
+import type { InteractionServices } from '../interactions/interactionServices.js';
 import { CardStreams, type CardStream } from './cardStreams.js';
 import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
 import { validTimeZone } from '../domain/timeZone.js';
 
-export interface TabDeps {
+/** The tab reads cards and runs the card's actions: every interaction service. */
+export interface TabDeps extends InteractionServices {
   identity: TabIdentity;
-  interactions: InteractionService;
   agents: AgentService;
   events: InteractionEvents;
   logger: Logger;
@@ -64,7 +64,7 @@ const PAGE_POLICY = [
  * the chat (`runCardAction`), and a live stream of the card as it changes.
  */
 export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
-  const { identity, interactions, logger } = deps;
+  const { identity, cards, logger } = deps;
   if (identity.problem) logger.warn({ problem: identity.problem }, 'the personal tab lets nobody in');
 
   let assets: Map<string, TabAsset> | undefined;
@@ -86,8 +86,8 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   );
 
   const streams = new CardStreams({
-    changedView: (agentId, interactionId) => changedView(interactions, agentId, interactionId),
-    currentView: (agentId) => currentView(interactions, agentId),
+    changedView: (agentId, interactionId) => changedView(cards, agentId, interactionId),
+    currentView: (agentId) => currentView(cards, agentId),
     logger,
   });
   const stopListening = deps.events.onCardChanged((change) => streams.changed(change));
@@ -161,7 +161,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
     '/api/tab/card',
     forCaller(async (_req, res, caller) => {
       const revision = streams.revision();
-      const view = await currentView(interactions, caller.agentId);
+      const view = await currentView(cards, caller.agentId);
       const name = caller.name ?? (await deps.agents.find(caller.agentId))?.name ?? null;
       res.send(200, { agent: { id: caller.agentId, name }, ...view, revision });
     }),

@@ -1,6 +1,6 @@
 import { customerCard } from '../cards/customerCard.js';
 import type { Element } from '../cards/elements.js';
-import type { InteractionService } from '../interactions/interactionService.js';
+import type { CardQuery } from '../interactions/cardQuery.js';
 
 /**
  * What the tab shows: a Customer Card (the owner's view), a card an action answered with in its place
@@ -21,10 +21,10 @@ export interface TabView {
 export const EMPTY_VIEW: TabView = { view: 'empty', interactionId: null, card: null };
 
 /** The agent's current card: their open interaction's, as they see it on the chat card; or the empty state. */
-export async function currentView(interactions: InteractionService, agentId: string): Promise<TabView> {
-  const open = await interactions.openInteraction(agentId);
+export async function currentView(cards: Pick<CardQuery, 'openInteraction' | 'view'>, agentId: string): Promise<TabView> {
+  const open = await cards.openInteraction(agentId);
   if (!open) return EMPTY_VIEW;
-  return { view: 'card', interactionId: open.id, card: customerCard(await interactions.view(agentId, open.id)) };
+  return { view: 'card', interactionId: open.id, card: customerCard(await cards.view(agentId, open.id)) };
 }
 
 /**
@@ -32,8 +32,8 @@ export async function currentView(interactions: InteractionService, agentId: str
  * interaction, or when they have none open (the one just completed, whose CRM writes are finishing).
  * A late change of an older interaction does not push the open one off the tab.
  */
-export async function changedView(interactions: InteractionService, agentId: string, interactionId: string): Promise<TabView | undefined> {
-  const open = await interactions.openInteraction(agentId);
+export async function changedView(cards: Pick<CardQuery, 'openInteraction' | 'view'>, agentId: string, interactionId: string): Promise<TabView | undefined> {
+  const open = await cards.openInteraction(agentId);
   if (open && open.id !== interactionId) return undefined;
-  return { view: 'card', interactionId, card: customerCard(await interactions.view(agentId, interactionId)) };
+  return { view: 'card', interactionId, card: customerCard(await cards.view(agentId, interactionId)) };
 }

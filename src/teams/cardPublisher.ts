@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { customerCardMessage } from '../cards/customerCard.js';
 import type { CardChange, InteractionEvents } from '../interactions/interactionEvents.js';
-import type { InteractionService } from '../interactions/interactionService.js';
+import type { CardQuery } from '../interactions/cardQuery.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
 /** Card messages being updated at once; beyond this, updates wait their turn. */
@@ -39,7 +39,7 @@ export class CardPublisher {
       adapter: CloudAdapter;
       botAppId: string;
       agents: Pick<AgentService, 'conversationRefOf'>;
-      interactions: InteractionService;
+      cards: Pick<CardQuery, 'cardMessageId' | 'currentView'>;
       logger: Logger;
       messageView: 'shared' | 'owner';
       updatesPerSecond?: number;
@@ -105,14 +105,14 @@ export class CardPublisher {
   }
 
   private async update({ interactionId, agentId, view }: CardChange): Promise<void> {
-    const { interactions, adapter, botAppId, agents, logger } = this.deps;
-    const messageId = await interactions.cardMessageId(interactionId);
+    const { cards, adapter, botAppId, agents, logger } = this.deps;
+    const messageId = await cards.cardMessageId(interactionId);
     // Not posted yet (the post itself carries the newest card), or the agent never talked to the bot.
     if (!messageId) return;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return;
     await this.mayStart();
-    const card = customerCardMessage(view ?? (await interactions.currentView(interactionId)), this.deps.messageView);
+    const card = customerCardMessage(view ?? (await cards.currentView(interactionId)), this.deps.messageView);
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
       await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
     });

@@ -4,13 +4,12 @@ import type { AgentService } from '../agents/agentService.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { Kysely } from 'kysely';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
-import type { InteractionService } from '../interactions/interactionService.js';
+import type { InteractionServices } from '../interactions/interactionServices.js';
 import type { Database } from '../store/schema.js';
 
 /** What the bot's features need: the services (which know nothing of Teams) and a logger. */
-export interface BotDeps {
+export interface BotDeps extends InteractionServices {
   agents: AgentService;
-  interactions: InteractionService;
   acd: AcdSimulator;
   events: InteractionEvents;
   /** Which activities were delivered already (Teams re-sends after a slow answer). */

@@ -4,7 +4,7 @@ import type { AgentService } from '../agents/agentService.js';
 import { customerCardMessage } from '../cards/customerCard.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import type { CardPoster } from '../interactions/contactEvents.js';
-import type { InteractionService } from '../interactions/interactionService.js';
+import type { CardQuery } from '../interactions/cardQuery.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
 /**
@@ -18,14 +18,14 @@ export class ProactiveCardPoster implements CardPoster {
       adapter: CloudAdapter;
       botAppId: string;
       agents: Pick<AgentService, 'conversationRefOf'>;
-      interactions: Pick<InteractionService, 'rememberCardMessage'>;
+      cards: Pick<CardQuery, 'rememberCardMessage'>;
       logger: Logger;
       messageView: 'shared' | 'owner';
     },
   ) {}
 
   async post(agentId: string, view: CustomerCardView): Promise<boolean> {
-    const { adapter, botAppId, agents, interactions, logger } = this.deps;
+    const { adapter, botAppId, agents, cards, logger } = this.deps;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return false;
     const card = customerCardMessage(view, this.deps.messageView);
@@ -33,7 +33,7 @@ export class ProactiveCardPoster implements CardPoster {
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
       messageId = (await withTeamsRetry(() => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)))))?.id;
     });
-    if (messageId) await interactions.rememberCardMessage(view.interaction.id, messageId);
+    if (messageId) await cards.rememberCardMessage(view.interaction.id, messageId);
     logger.debug({ interactionId: view.interaction.id, messageId }, 'card posted to the agent');
     return true;
   }

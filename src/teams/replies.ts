@@ -9,7 +9,7 @@ export async function sendCard(context: TurnContext, card: object): Promise<void
 }
 
 /** Posts an interaction's Customer Card as a new message and makes it the one to keep current. */
-export async function postCustomerCard(context: TurnContext, deps: Pick<BotDeps, 'interactions' | 'cardMessageView'>, view: CustomerCardView): Promise<void> {
+export async function postCustomerCard(context: TurnContext, deps: Pick<BotDeps, 'cards' | 'cardMessageView'>, view: CustomerCardView): Promise<void> {
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(customerCardMessage(view, deps.cardMessageView))));
-  if (sent?.id) await deps.interactions.rememberCardMessage(view.interaction.id, sent.id);
+  if (sent?.id) await deps.cards.rememberCardMessage(view.interaction.id, sent.id);
 }

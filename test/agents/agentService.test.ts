@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentService } from '../../src/agents/agentService.js';
+import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { findConversationRef } from '../../src/store/conversationRefsRepository.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -10,7 +11,7 @@ describe.each(STORE_BACKENDS)('an agent\'s contact, noted at every turn ($name)'
   beforeEach(async () => {
     store = await backend.open();
     now = new Date('2026-11-22T08:00:00.000Z');
-    agents = new AgentService({ db: store.db, reasonCodes: [], supervisorIds: [], clock: () => now });
+    agents = new AgentService({ unit: new UnitOfWork(store.db), reasonCodes: [], supervisorIds: [], clock: () => now });
   });
   afterEach(async () => {
     await store.dispose();
@@ -52,7 +53,7 @@ describe.each(STORE_BACKENDS)('an agent\'s contact, noted at every turn ($name)'
 
   it('finds the chat of an agent this process has not seen yet in the database', async () => {
     await agents.noteContact('aad-1', 'Alex Agent', '29:alex', chat('act-1'));
-    const another = new AgentService({ db: store.db, reasonCodes: [], supervisorIds: [], clock: () => now });
+    const another = new AgentService({ unit: new UnitOfWork(store.db), reasonCodes: [], supervisorIds: [], clock: () => now });
     expect(await another.conversationRefOf('aad-1')).toEqual({ conversation: { id: 'a:1' }, serviceUrl: 'https://smba.trafficmanager.net/amer/' });
     expect(await another.conversationRefOf('nobody')).toBeUndefined();
   });

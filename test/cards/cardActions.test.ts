@@ -28,38 +28,38 @@ describe('card actions when the CRM is slow', () => {
     const services = await buildServices(store, { wrap });
     await services.agents.identify('a1', 'Ana');
     await services.agents.setAvailable('a1');
-    const view = await services.interactions.offerCall('a1', '+1 206 555 0000');
+    const view = await services.calls.offerCall('a1', '+1 206 555 0000');
     const changes: string[] = [];
     services.events.onCardChanged(({ interactionId }) => void changes.push(interactionId));
     return { ...services, interactionId: view.interaction.id, changes };
   }
 
   it('answers the click at once with what is in progress, and the result reaches the card when it is done', async () => {
-    const { interactions, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(400));
+    const { calls, records, merging, cards, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(400));
     const started = Date.now();
-    const answer = await runCardAction({ interactions, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Slow' });
+    const answer = await runCardAction({ calls, records, merging, cards, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Slow' });
     expect(Date.now() - started).toBeLessThan(350);
     expect(cardText(answer)).toMatch(/Working: Creating the contact… This card updates itself when it is done\./);
 
     await waitFor('the create to finish', () => changes.includes(interactionId));
-    const view = await interactions.view('a1', interactionId);
+    const view = await cards.view('a1', interactionId);
     expect(view.notice?.text).toMatch(/Created contact Slow and linked it/);
     expect(view.current.map((r) => r.name)).toEqual(['Slow']);
   });
 
   it('keeps a late failure on the card: which workflow, which branch, what to do', async () => {
-    const { interactions, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(200, true));
-    const answer = await runCardAction({ interactions, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Doomed' });
+    const { calls, records, merging, cards, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(200, true));
+    const answer = await runCardAction({ calls, records, merging, cards, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Doomed' });
     expect(cardText(answer)).toMatch(/Working: Creating the contact/);
     await waitFor('the failure to be kept', () => changes.includes(interactionId));
-    const view = await interactions.view('a1', interactionId);
+    const view = await cards.view('a1', interactionId);
     expect(view.notice).toMatchObject({ kind: 'error' });
     expect(view.notice?.text).toMatch(/Creating the contact did not work: Create Contact ended in InternalError: The CRM failed \(HTTP 500\).*Try again; if it keeps failing, tell your admin\./);
   });
 
   it('answers a fast action with its result directly', async () => {
-    const { interactions, agents, logger, interactionId } = await callFromNobody((crm) => crm);
-    const answer = await runCardAction({ interactions, agents, logger, answerWithinMs: 2000 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Quick' });
+    const { calls, records, merging, cards, agents, logger, interactionId } = await callFromNobody((crm) => crm);
+    const answer = await runCardAction({ calls, records, merging, cards, agents, logger, answerWithinMs: 2000 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Quick' });
     expect(cardText(answer)).toMatch(/Created contact Quick and linked it/);
   });
 });

@@ -5,7 +5,8 @@ import { customerCard } from '../../src/cards/customerCard.js';
 import type { CrmConnector } from '../../src/crm/port.js';
 import type { CrmRecord } from '../../src/domain/crmRecord.js';
 import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
-import { InteractionService } from '../../src/interactions/interactionService.js';
+import { createInteractionServices, type InteractionServices } from '../../src/interactions/interactionServices.js';
+import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { listRecordLinks } from '../../src/store/interactionsRepository.js';
 import { parseCrmConfigurations, type CrmConfiguration } from '../../src/workflows/configuration.js';
@@ -66,7 +67,7 @@ export function cardConfiguration(id: string, memorializationMappings: Array<{ s
 export function describeCardContract(name: string, setup: () => Promise<CardContractSetup>): void {
   describe(`Customer Card contract: ${name}`, () => {
     let crm: CardContractSetup;
-    let interactions: InteractionService;
+    let services: InteractionServices;
     let agents: AgentService;
     let worker: JobWorker;
     const digits = `206555${String(1000 + Math.floor(Math.random() * 8999)).slice(0, 4)}`;
@@ -85,8 +86,9 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
         defaultRegion: 'US',
       });
       const events = new InteractionEvents(() => undefined);
-      agents = new AgentService({ db: crm.store.db, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
-      interactions = new InteractionService({ db: crm.store.db, engine, logger, defaultRegion: 'US', dispositions: ['Resolved'], onJobsQueued: () => undefined, events });
+      const unit = new UnitOfWork(crm.store.db);
+      agents = new AgentService({ unit, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
+      services = createInteractionServices({ unit, engine, logger, defaultRegion: 'US', dispositions: ['Resolved'], onJobsQueued: () => undefined, events });
       worker = new JobWorker({ db: crm.store.db, engine, logger, pollMs: 60_000 });
       // The organization shares the caller's number, so the data dip finds two records: the person comes first.
       account = await crm.seed('account', { name: `Card Org ${m}`, phone: `+1${digits}` });
@@ -100,7 +102,7 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
     it('runs a call end to end: person first, New case attached to person and organization, Details keeps the organization, timeline dated by the call', async () => {
       await agents.identify('agent-card', 'Casey Agent');
       await agents.setAvailable('agent-card');
-      const offered = await interactions.offerCall('agent-card', `+1${digits}`);
+      const offered = await services.calls.offerCall('agent-card', `+1${digits}`);
       const interactionId = offered.interaction.id;
       // Contact-first ordering: the person before the organization among the matches.
       const matches = offered.related.filter((r) => r.origin === 'ani' && r.role !== 'case');
@@ -108,32 +110,32 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
       expect(matches[0]!.role).toBe('person');
       expect(matches[0]!.matchedOn).toMatch(/\d/);
 
-      const linked = await interactions.link('agent-card', interactionId, { type: person.type, id: person.id });
+      const linked = await services.records.link('agent-card', interactionId, { type: person.type, id: person.id });
       const card = customerCard(linked);
       const newCase = actionsOf(card).filter((a) => a.title === 'Create case');
       expect(newCase, 'New case on the linked person').toHaveLength(1);
       expect(cardText(card)).toContain(`Card${m}`);
 
-      const afterCase = await interactions.createRecord('agent-card', interactionId, { kind: 'case', fields: { subject: `Card case ${m}`, description: 'Created on the card' } });
+      const afterCase = await services.records.createRecord('agent-card', interactionId, { kind: 'case', fields: { subject: `Card case ${m}`, description: 'Created on the card' } });
       const createdCase = afterCase.current.find((r) => r.role === 'case')!;
       expect(createdCase).toBeDefined();
       const kase = (await crm.connector.get(createdCase.ref, opts))!;
       expect(kase.canonical.person?.ref.id).toBe(person.id);
       expect(kase.canonical.organization?.ref.id).toBe(account.id);
 
-      const details = await interactions.details('agent-card', interactionId, { type: person.type, id: person.id });
+      const details = await services.cards.details('agent-card', interactionId, { type: person.type, id: person.id });
       expect(details.fields.map((f) => f.value)).toContain(`Card Org ${m}`);
       const kept = (await listRecordLinks(crm.store.db, interactionId)).find((l) => l.recordId === person.id)!;
       expect(kept.canonical?.organization?.name).toBe(`Card Org ${m}`);
-      expect(cardText(customerCard(await interactions.view('agent-card', interactionId)))).toContain(`Card${m}`);
+      expect(cardText(customerCard(await services.cards.view('agent-card', interactionId)))).toContain(`Card${m}`);
 
-      await interactions.hangup('agent-card');
-      await interactions.completeAcw('agent-card', interactionId, { disposition: 'Resolved', notes: `Notes ${m}` });
+      await services.calls.hangup('agent-card');
+      await services.calls.completeAcw('agent-card', interactionId, { disposition: 'Resolved', notes: `Notes ${m}` });
       await worker.drain();
       const activities = await crm.connector.listActivities({ type: person.type, id: person.id }, { ...opts, limit: 5 });
       expect(activities).toHaveLength(1);
       expect(activities[0]!.canonical.activityDate?.slice(0, 10)).toBe(offered.interaction.startedAt.slice(0, 10));
-      const after = await interactions.details('agent-card', interactionId, { type: person.type, id: person.id });
+      const after = await services.cards.details('agent-card', interactionId, { type: person.type, id: person.id });
       expect(after.activities).toHaveLength(1);
       expect(after.activities[0]!.when).toMatch(/\d{4}/);
       expect(after.activities[0]!.description).toContain(`Notes ${m}`);

@@ -5,6 +5,7 @@ import { CrmError, type CrmConnector } from '../../src/crm/port.js';
 import type { FieldValue } from '../../src/domain/crmRecord.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { acwJobsFor, acwWritesOf } from '../../src/interactions/acwJobs.js';
+import { repositoriesOf } from '../../src/store/unitOfWork.js';
 import { findInteraction, listRecordLinks } from '../../src/store/interactionsRepository.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { cardText } from '../support/botHarness.js';
@@ -37,13 +38,13 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     });
     await services.agents.identify('aad-1', 'Alex Agent');
     await services.agents.setAvailable('aad-1');
-    const offered = await services.interactions.offerCall('aad-1', '(206) 555-0142');
+    const offered = await services.calls.offerCall('aad-1', '(206) 555-0142');
     return { services, updates, interactionId: offered.interaction.id, offered };
   }
 
   it('saves only what the agent changed, and says "Nothing changed" with no CRM call when nothing did', async () => {
     const { services, updates, interactionId } = await onACall();
-    const unchanged = await services.interactions.updateRecord('aad-1', interactionId, MARIA, {
+    const unchanged = await services.records.updateRecord('aad-1', interactionId, MARIA, {
       email: 'maria.garcia@contoso.example',
       mobilePhone: '+1 206 555 0142',
       lastDisposition: '',
@@ -51,7 +52,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     expect(unchanged.notice?.text).toMatch(/^Nothing changed in Maria Garcia: nothing was sent to the CRM/);
     expect(updates).toEqual([]);
 
-    const saved = await services.interactions.updateRecord('aad-1', interactionId, MARIA, {
+    const saved = await services.records.updateRecord('aad-1', interactionId, MARIA, {
       email: 'maria.garcia@contoso.example',
       mobilePhone: '206-555-0111',
       accountName: 'Someone Else Inc',
@@ -67,7 +68,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     const { services, interactionId } = await onACall();
     await services.embedded.update(MARIA, { lastContactAt: '2026-03-04T10:20:30.000Z', internalVersion: 7 }, { signal: AbortSignal.timeout(5000) });
     await services.agents.noteTimeZone('aad-1', 'America/Los_Angeles');
-    const details = await services.interactions.details('aad-1', interactionId, MARIA);
+    const details = await services.cards.details('aad-1', interactionId, MARIA);
     const facts = Object.fromEntries(details.fields.map((f) => [f.label, f.value]));
     expect(details.record.typeLabel).toBe('Contact');
     expect(facts).toMatchObject({ 'First Name': 'Maria', 'Last Name': 'Garcia', Account: 'Contoso Pharmaceuticals', 'Last Contact': expect.stringMatching(/^4 Mar 2026, 02:20 (PST|GMT-8)$/) });
@@ -75,7 +76,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     expect(labels.filter((label) => label === 'Account'), 'the reference and its name field shown once').toHaveLength(1);
     for (const raw of ['accountId', 'firstName', 'internalVersion', 'lastContactAt']) expect(labels).not.toContain(raw);
     expect(details.fields.map((f) => f.value)).not.toContain(DEMO.contoso.id);
-    expect(cardText(customerCard(await services.interactions.view('aad-1', interactionId)))).toMatch(/Account: Contoso Pharmaceuticals/);
+    expect(cardText(customerCard(await services.cards.view('aad-1', interactionId)))).toMatch(/Account: Contoso Pharmaceuticals/);
   });
 
   it('keeps who the data dip found when the CRM refuses their open cases (403), and names the missing permission', async () => {
@@ -98,7 +99,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
         return { records: found.records, refused: [{ type: 'lead', reason: 'missing the Read Lead permission' }] };
       },
     }));
-    const { card } = await services.interactions.search('aad-1', 'García');
+    const { card } = await services.records.search('aad-1', 'García');
     expect([...(card?.current ?? []), ...(card?.related ?? [])].map((r) => r.ref.id)).toContain(DEMO.maria.id);
     expect(card?.notice).toMatchObject({ kind: 'warning', text: expect.stringMatching(/record.* found for "García".*did not let you search lead \(missing the Read Lead permission\)/) });
   });
@@ -106,7 +107,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
   it('offers New case with the CRM\'s own priorities and default, and dates on the card in the agent\'s time zone', async () => {
     const { services, interactionId } = await onACall();
     await services.agents.noteTimeZone('aad-1', 'Europe/Paris');
-    const view = await services.interactions.view('aad-1', interactionId);
+    const view = await services.cards.view('aad-1', interactionId);
     expect(view.casePriority).toEqual({ choices: ['Low', 'Medium', 'High'].map((p) => ({ value: p, label: p })), defaultValue: 'Medium' });
     const priority = JSON.stringify(customerCard(view)).match(/"id":"priority"[^}]*"choices":\[[^\]]*\][^}]*/)?.[0] ?? '';
     expect(priority).toContain('"value":"Medium"');
@@ -115,10 +116,10 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
 
   it('shows what memorialization wrote once it is written, and "Nothing to write" where no mapping covers the record', async () => {
     const { services, interactionId } = await onACall();
-    await services.interactions.hangup('aad-1');
-    await services.interactions.completeAcw('aad-1', interactionId, { disposition: 'Resolved', notes: '' });
+    await services.calls.hangup('aad-1');
+    await services.calls.completeAcw('aad-1', interactionId, { disposition: 'Resolved', notes: '' });
     await new JobWorker({ db: store.db, engine: services.engine, logger: services.logger }).drain();
-    const done = await services.interactions.view('aad-1', interactionId);
+    const done = await services.cards.view('aad-1', interactionId);
     const text = cardText(customerCard(done));
     expect(text).toMatch(/Last disposition: Resolved/);
     expect(text).toMatch(/Saved to the CRM \(2 of 2\)/);
@@ -128,7 +129,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     const configuration = loadCrmConfigurations('config/crm-configurations.json').configurations[0]!;
     const accountsOnly = { ...configuration, memorializationMappings: [{ source: 'agent.name' as const, target: 'lastAgent', recordTypes: ['account'] }] };
     const links = await listRecordLinks(store.db, interactionId);
-    const writes = await acwWritesOf(store.db, interactionId, links, accountsOnly);
+    const writes = await acwWritesOf(repositoriesOf(store.db).jobs, interactionId, links, accountsOnly);
     expect(writes.map((w) => [w.what, w.status])).toEqual([
       ['timeline', 'done'],
       ['memorialization', 'nothing'],

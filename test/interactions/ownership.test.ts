@@ -3,6 +3,7 @@ import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { NOT_MERGEABLE, NOT_YOURS, Ownership } from '../../src/interactions/ownership.js';
+import { repositoriesOf } from '../../src/store/unitOfWork.js';
 import { buildServices } from '../support/services.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -32,8 +33,8 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
       await services.agents.identify(id, name);
       await services.agents.setAvailable(id);
     }
-    const ana = (await services.interactions.offerCall('ana', '+1 206 555 0142')).interaction;
-    const bob = (await services.interactions.offerCall('bob', '+1 206 555 0000')).interaction;
+    const ana = (await services.calls.offerCall('ana', '+1 206 555 0142')).interaction;
+    const bob = (await services.calls.offerCall('bob', '+1 206 555 0000')).interaction;
     return { services, ana, bob };
   }
 
@@ -50,7 +51,7 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
   it('refuses another agent\'s interaction exactly as one that does not exist: same code, same words, same single lookup', async () => {
     const { ana } = await twoCalls();
     const { db, statements } = counted();
-    const ownership = new Ownership(db);
+    const ownership = new Ownership(repositoriesOf(db));
 
     const others = await refusalOf(ownership.owned('bob', ana.id));
     const othersStatements = statements();
@@ -67,7 +68,7 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
 
   it('lets a supervisor read any interaction (and says so), and nobody else', async () => {
     const { ana } = await twoCalls();
-    const ownership = new Ownership(store.db);
+    const ownership = new Ownership(repositoriesOf(store.db));
     expect((await ownership.readable('sue', ana.id, true)).access).toBe('supervisor');
     expect((await ownership.readable('ana', ana.id, true)).access).toBe('owner');
     expect((await ownership.readable('ana', ana.id, false)).access).toBe('owner');
@@ -81,17 +82,17 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
     const before = await rows();
     const ref = { type: 'contact', id: 'con-maria-garcia' };
     const calls: Array<[string, () => Promise<unknown>]> = [
-      ['view', () => services.interactions.view('bob', ana.id)],
-      ['readableView', () => services.interactions.readableView('bob', ana.id, false)],
-      ['searchOnCard', () => services.interactions.searchOnCard('bob', ana.id, 'garcia')],
-      ['link', () => services.interactions.link('bob', ana.id, ref)],
-      ['unlink', () => services.interactions.unlink('bob', ana.id, ref)],
-      ['createRecord', () => services.interactions.createRecord('bob', ana.id, { kind: 'contact', fields: { lastName: 'Intruder' } })],
-      ['updateRecord', () => services.interactions.updateRecord('bob', ana.id, ref, { lastName: 'Intruder' })],
-      ['details', () => services.interactions.details('bob', ana.id, ref)],
-      ['completeAcw', () => services.interactions.completeAcw('bob', ana.id, { disposition: 'Resolved', notes: '' })],
-      ['findDuplicates', () => services.interactions.findDuplicates('bob', ana.id, 'Garcia')],
-      ['mergeCustomer', () => services.interactions.mergeCustomer('bob', ana.id, randomUUID())],
+      ['view', () => services.cards.view('bob', ana.id)],
+      ['readableView', () => services.cards.readableView('bob', ana.id, false)],
+      ['searchOnCard', () => services.records.searchOnCard('bob', ana.id, 'garcia')],
+      ['link', () => services.records.link('bob', ana.id, ref)],
+      ['unlink', () => services.records.unlink('bob', ana.id, ref)],
+      ['createRecord', () => services.records.createRecord('bob', ana.id, { kind: 'contact', fields: { lastName: 'Intruder' } })],
+      ['updateRecord', () => services.records.updateRecord('bob', ana.id, ref, { lastName: 'Intruder' })],
+      ['details', () => services.cards.details('bob', ana.id, ref)],
+      ['completeAcw', () => services.calls.completeAcw('bob', ana.id, { disposition: 'Resolved', notes: '' })],
+      ['findDuplicates', () => services.merging.findDuplicates('bob', ana.id, 'Garcia')],
+      ['mergeCustomer', () => services.merging.mergeCustomer('bob', ana.id, randomUUID())],
     ];
     for (const [name, call] of calls) expect(await refusalOf(call()), name).toEqual({ code: 'not_found', message: NOT_YOURS });
     expect(await rows()).toBe(before);
@@ -100,17 +101,17 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
   it('merges a card only when nobody else is handling it: another agent\'s open call is refused like a missing card, their completed one is not', async () => {
     const { services, ana, bob } = await twoCalls();
     // While Ana's call is open, Bob's merge dialog does not list her card, and merging it by id is refused.
-    const dialog = await services.interactions.findDuplicates('bob', bob.id, 'Maria Garcia');
+    const dialog = await services.merging.findDuplicates('bob', bob.id, 'Maria Garcia');
     expect(dialog.customer?.duplicates).toEqual([]);
-    const taken = await refusalOf(services.interactions.mergeCustomer('bob', bob.id, ana.customerId!));
+    const taken = await refusalOf(services.merging.mergeCustomer('bob', bob.id, ana.customerId!));
     expect(taken).toEqual({ code: 'not_found', message: NOT_MERGEABLE });
-    expect(await refusalOf(services.interactions.mergeCustomer('bob', bob.id, randomUUID()))).toEqual(taken);
-    expect(await refusalOf(services.interactions.mergeCustomer('bob', bob.id, bob.customerId!))).toEqual(taken);
-    expect((await services.interactions.view('ana', ana.id)).customer).toMatchObject({ id: ana.customerId, name: 'Maria Garcia', interactions: 1 });
+    expect(await refusalOf(services.merging.mergeCustomer('bob', bob.id, randomUUID()))).toEqual(taken);
+    expect(await refusalOf(services.merging.mergeCustomer('bob', bob.id, bob.customerId!))).toEqual(taken);
+    expect((await services.cards.view('ana', ana.id)).customer).toMatchObject({ id: ana.customerId, name: 'Maria Garcia', interactions: 1 });
 
     // Both checks take one lookup, whichever the reason.
     const { db, statements } = counted();
-    const ownership = new Ownership(db);
+    const ownership = new Ownership(repositoriesOf(db));
     await refusalOf(ownership.mergeableCustomer(bob, ana.customerId!));
     const open = statements();
     await refusalOf(ownership.mergeableCustomer(bob, randomUUID()));
@@ -118,11 +119,11 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
     expect(statements() - open).toBe(1);
 
     // Once Ana has completed it, her card is the contact center's history: Bob may list and merge it.
-    await services.interactions.hangup('ana');
-    await services.interactions.completeAcw('ana', ana.id, { disposition: 'Resolved', notes: '' });
-    const listed = await services.interactions.findDuplicates('bob', bob.id, 'Maria Garcia');
+    await services.calls.hangup('ana');
+    await services.calls.completeAcw('ana', ana.id, { disposition: 'Resolved', notes: '' });
+    const listed = await services.merging.findDuplicates('bob', bob.id, 'Maria Garcia');
     expect(listed.customer?.duplicates.map((d) => d.id)).toEqual([ana.customerId]);
-    const merged = await services.interactions.mergeCustomer('bob', bob.id, ana.customerId!);
+    const merged = await services.merging.mergeCustomer('bob', bob.id, ana.customerId!);
     expect(merged.notice?.text).toMatch(/Merged Maria Garcia's card into this one: \+12065550142 and 1 interaction now belong to this customer/);
     expect(merged.customer?.interactions).toBe(2);
   });

@@ -5,6 +5,7 @@ import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import type { CrmConnector } from '../../src/crm/port.js';
 import type { Interaction, InteractionRecordLink } from '../../src/domain/interaction.js';
 import { acwJobsFor, acwWritesOf } from '../../src/interactions/acwJobs.js';
+import { repositoriesOf } from '../../src/store/unitOfWork.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { claimJobs, enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
@@ -50,7 +51,7 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     // Timeline is not ordered: the older call's activity is written all the same.
     expect(await statusOf('i-old', 'timeline')).toBe('done');
     const link: InteractionRecordLink = { interactionId: 'i-old', recordType: 'contact', recordId: DEMO.maria.id, linked: true, origin: 'ani', label: 'Maria Garcia', fields: {} };
-    expect((await acwWritesOf(store.db, 'i-old', [link])).map((w) => [w.what, w.status])).toEqual([
+    expect((await acwWritesOf(repositoriesOf(store.db).jobs, 'i-old', [link])).map((w) => [w.what, w.status])).toEqual([
       ['timeline', 'done'],
       ['memorialization', 'superseded'],
     ]);

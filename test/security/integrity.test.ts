@@ -8,6 +8,7 @@ import type { CrmRecord } from '../../src/domain/crmRecord.js';
 import { buildCustomerCardView } from '../../src/domain/customerCard.js';
 import type { Interaction, InteractionRecordLink } from '../../src/domain/interaction.js';
 import { acwJobsFor, acwWritesOf } from '../../src/interactions/acwJobs.js';
+import { repositoriesOf } from '../../src/store/unitOfWork.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { claimJobs, enqueueJobs } from '../../src/store/jobsRepository.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
@@ -138,7 +139,7 @@ describe.each(STORE_BACKENDS)('CRM writes that cannot lose or undo each other ($
     await worker.drain();
 
     const links = [linkTo('i-old', record!)];
-    const crmWrites = await acwWritesOf(store.db, 'i-old', links);
+    const crmWrites = await acwWritesOf(repositoriesOf(store.db).jobs, 'i-old', links);
     const view = buildCustomerCardView({
       interaction: older,
       owner: { name: 'Old', teamsUserId: '29:old' },

@@ -4,7 +4,8 @@ import { seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import type { CrmConnector } from '../../src/crm/port.js';
 import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
-import { InteractionService } from '../../src/interactions/interactionService.js';
+import { createInteractionServices } from '../../src/interactions/interactionServices.js';
+import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import type { TestStore } from './stores.js';
@@ -25,9 +26,10 @@ export async function buildServices(store: TestStore, options: { wrap?: (crm: Cr
     defaultRegion: 'US',
   });
   const events = new InteractionEvents(() => undefined);
-  const agents = new AgentService({ db: store.db, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
-  const interactions = new InteractionService({
-    db: store.db,
+  const unit = new UnitOfWork(store.db);
+  const agents = new AgentService({ unit, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
+  const services = createInteractionServices({
+    unit,
     engine,
     logger,
     defaultRegion: 'US',
@@ -35,5 +37,5 @@ export async function buildServices(store: TestStore, options: { wrap?: (crm: Cr
     onJobsQueued: () => undefined,
     events,
   });
-  return { logger, engine, events, agents, interactions, embedded };
+  return { logger, engine, events, agents, ...services, embedded };
 }

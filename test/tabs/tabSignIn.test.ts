@@ -79,7 +79,7 @@ describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
     const now = new Date().toISOString();
     await upsertAgent(store.db, AGENT_OID, 'Ana Agent', now);
     await setAgentState(store.db, AGENT_OID, { state: 'Available', reasonCode: null, since: now, currentInteractionId: null });
-    interactionId = (await bot.product.interactions.offerCall(AGENT_OID, DEMO.maria.mobilePhone)).interaction.id;
+    interactionId = (await bot.product.services.calls.offerCall(AGENT_OID, DEMO.maria.mobilePhone)).interaction.id;
   });
   afterAll(async () => {
     await bot?.stop();
@@ -181,7 +181,7 @@ describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
     // First the current card, then each change.
     await until('the current card', () => stream.events.length === 1);
     expect(stream.events[0].interactionId).toBe(interactionId);
-    await bot.product.interactions.unlink(AGENT_OID, interactionId, { type: 'case', id: DEMO.mariaCase.id });
+    await bot.product.services.records.unlink(AGENT_OID, interactionId, { type: 'case', id: DEMO.mariaCase.id });
     await until('the changed card', () => stream.events.length === 2);
     expect(cardText(stream.events[1].card)).toMatch(/Current Interaction \(1\)/);
     // A stream never outlives the token that opened it: the tab reconnects with a fresh one.

@@ -57,18 +57,18 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
     const agentId = `agent-${n}`;
     await services.agents.noteContact(agentId, `Agent ${n}`, `29:${n}`, { conversation: { id: `a:${n}` }, serviceUrl: 'http://teams.invalid/' });
     await services.agents.setAvailable(agentId);
-    const view = await services.interactions.offerCall(agentId, '(206) 555-0142');
-    await services.interactions.rememberCardMessage(view.interaction.id, `msg-${n}`);
+    const view = await services.calls.offerCall(agentId, '(206) 555-0142');
+    await services.cards.rememberCardMessage(view.interaction.id, `msg-${n}`);
     return { agentId, interactionId: view.interaction.id };
   }
 
   it('folds a burst of changes to one card into at most two updates, the last showing the card as it is now', async () => {
     const teams = recordingAdapter();
-    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner' });
     const { agentId, interactionId } = await onACall(1);
     const published: Array<Promise<void>> = [];
     const change = async (i: number) => {
-      await services.interactions.noteOutcome(interactionId, { kind: 'info', text: `change ${i}` });
+      await services.cards.noteOutcome(interactionId, { kind: 'info', text: `change ${i}` });
       published.push(publisher.publish({ interactionId, agentId }));
     };
     teams.hold(); // the first update is on its way while the other changes come in
@@ -83,12 +83,12 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
 
   it('shows the card a change drew without drawing it again, and draws it afresh for a change that drew none', async () => {
     const teams = recordingAdapter();
-    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner' });
     const { agentId, interactionId } = await onACall(2);
-    const drawn = await services.interactions.view(agentId, interactionId, { kind: 'info', text: 'drawn by the change' });
+    const drawn = await services.cards.view(agentId, interactionId, { kind: 'info', text: 'drawn by the change' });
     let draws = 0;
-    const currentView = services.interactions.currentView.bind(services.interactions);
-    services.interactions.currentView = (...args) => (draws++, currentView(...args));
+    const currentView = services.cards.currentView.bind(services.cards);
+    services.cards.currentView = (...args) => (draws++, currentView(...args));
     await publisher.publish({ interactionId, agentId, view: drawn });
     expect(draws).toBe(0);
     expect(teams.updates.at(-1)!.text).toContain('drawn by the change');
@@ -99,7 +99,7 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
 
   it('runs at most 8 updates at once; the rest wait their turn and none is lost', async () => {
     const teams = recordingAdapter();
-    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner' });
     const calls = [];
     for (let n = 10; n < 30; n++) calls.push(await onACall(n));
     teams.hold();
@@ -116,7 +116,7 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
 
   it('starts at most updatesPerSecond updates a second, after a first burst of as many (Teams answers 429 beyond its rate)', async () => {
     const teams = recordingAdapter();
-    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner', updatesPerSecond: 10 });
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner', updatesPerSecond: 10 });
     const calls = [];
     for (let n = 40; n < 55; n++) calls.push(await onACall(n));
     const started = performance.now();
@@ -128,7 +128,7 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
 
   it('spends no update on a card not posted yet (its post carries the newest card)', async () => {
     const teams = recordingAdapter();
-    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner', updatesPerSecond: 10 });
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner', updatesPerSecond: 10 });
     const posted = [];
     for (let n = 60; n < 70; n++) posted.push(await onACall(n));
     const unposted = [];
@@ -136,7 +136,7 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
       const agentId = `agent-${n}`;
       await services.agents.noteContact(agentId, `Agent ${n}`, `29:${n}`, { conversation: { id: `a:${n}` }, serviceUrl: 'http://teams.invalid/' });
       await services.agents.setAvailable(agentId);
-      unposted.push({ agentId, interactionId: (await services.interactions.offerCall(agentId, '(206) 555-0142')).interaction.id });
+      unposted.push({ agentId, interactionId: (await services.calls.offerCall(agentId, '(206) 555-0142')).interaction.id });
     }
     const started = performance.now();
     // The unposted ones first: were each to take one of the 10 a second, the posted ones would wait 3 s.
@@ -147,13 +147,13 @@ describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card messa
 
   it('keeps no card for a change that waits behind others: it is drawn afresh when its turn comes', async () => {
     const teams = recordingAdapter();
-    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, interactions: services.interactions, logger: services.logger, messageView: 'owner' });
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner' });
     const calls = [];
     for (let n = 100; n < 120; n++) calls.push(await onACall(n));
-    const views = await Promise.all(calls.map((c) => services.interactions.view(c.agentId, c.interactionId)));
+    const views = await Promise.all(calls.map((c) => services.cards.view(c.agentId, c.interactionId)));
     let draws = 0;
-    const currentView = services.interactions.currentView.bind(services.interactions);
-    services.interactions.currentView = (...args) => (draws++, currentView(...args));
+    const currentView = services.cards.currentView.bind(services.cards);
+    services.cards.currentView = (...args) => (draws++, currentView(...args));
     teams.hold();
     const all = Promise.all(calls.map((c, i) => publisher.publish({ ...c, view: views[i] })));
     await waitFor('8 updates in flight', () => teams.most === 8);

@@ -20,7 +20,7 @@ export function registerCalls(app: Application, deps: BotDeps): void {
     /^\s*(hangup|hang up)\s*$/i,
     command(deps, async (context, caller) => {
       // The card itself changes in place (to the ACW form); the reply says where to look.
-      await deps.interactions.hangup(caller.agentId);
+      await deps.calls.hangup(caller.agentId);
       await context.sendActivity('The call ended. On the Customer Card, choose a disposition, add notes and click Complete ACW.');
     }),
   );
@@ -28,12 +28,12 @@ export function registerCalls(app: Application, deps: BotDeps): void {
   app.message(
     /^\s*card\s*$/i,
     command(deps, async (context, caller) => {
-      const open = await deps.interactions.openInteraction(caller.agentId);
+      const open = await deps.cards.openInteraction(caller.agentId);
       if (!open) {
         await context.sendActivity('You have no open interaction. Type "available" to take calls' + (deps.acd.enabled ? ', then "call <number>" to simulate one.' : '.'));
         return;
       }
-      await postCustomerCard(context, deps, await deps.interactions.view(caller.agentId, open.id));
+      await postCustomerCard(context, deps, await deps.cards.view(caller.agentId, open.id));
     }),
   );
 }

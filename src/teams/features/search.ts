@@ -9,7 +9,7 @@ export function registerSearch(app: Application, deps: BotDeps): void {
   app.message(
     /^\s*search(\s+.*)?$/i,
     command(deps, async (context, caller) => {
-      const outcome = await deps.interactions.search(caller.agentId, argumentOf(context, 'search'));
+      const outcome = await deps.records.search(caller.agentId, argumentOf(context, 'search'));
       if (outcome.card) {
         // During an interaction the results join its card, which changes in place.
         await context.sendActivity(outcome.card.notice?.text ?? 'The results are on the Customer Card.');

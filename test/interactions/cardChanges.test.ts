@@ -19,13 +19,13 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
     services.events.onCardChanged((change) => void changes.push(change));
     await services.agents.identify('aad-1', 'Alex Agent');
     await services.agents.setAvailable('aad-1');
-    const offered = await services.interactions.offerCall('aad-1', '(206) 555-0142');
+    const offered = await services.calls.offerCall('aad-1', '(206) 555-0142');
     return { services, changes, offered };
   }
 
   it('hands over the card it drew for the agent, so the chat message and the tab need not draw it again', async () => {
     const { services, changes, offered } = await onACall();
-    const hungUp = await services.interactions.hangup('aad-1');
+    const hungUp = await services.calls.hangup('aad-1');
     await new Promise((resolve) => setImmediate(resolve));
     expect(changes.map((c) => c.interactionId)).toEqual([offered.interaction.id, offered.interaction.id]);
     expect(changes[1]!.view).toEqual(hungUp);
@@ -35,12 +35,12 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
     const { services, changes, offered: { interaction } } = await onACall();
     changes.length = 0;
     // A late workflow outcome lands while the hangup's card is being drawn.
-    const view = services.interactions.view.bind(services.interactions);
-    services.interactions.view = async (...args) => {
-      await services.interactions.noteOutcome(interaction.id, { kind: 'info', text: 'a late outcome' });
+    const view = services.cards.view.bind(services.cards);
+    services.cards.view = async (...args) => {
+      await services.cards.noteOutcome(interaction.id, { kind: 'info', text: 'a late outcome' });
       return view(...args);
     };
-    await services.interactions.hangup('aad-1');
+    await services.calls.hangup('aad-1');
     await new Promise((resolve) => setImmediate(resolve));
     expect(changes).toHaveLength(2);
     expect(changes.every((c) => c.view === undefined)).toBe(true);
@@ -50,13 +50,13 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
     const { services, changes, offered: { interaction } } = await onACall();
     changes.length = 0;
     // The worker tells of a finished job (it raises the change itself, with no card) during the drawing.
-    const view = services.interactions.view.bind(services.interactions);
-    services.interactions.view = async (...args) => {
+    const view = services.cards.view.bind(services.cards);
+    services.cards.view = async (...args) => {
       const drawn = await view(...args);
       services.events.cardChanged(interaction.id, 'aad-1');
       return drawn;
     };
-    await services.interactions.hangup('aad-1');
+    await services.calls.hangup('aad-1');
     await new Promise((resolve) => setImmediate(resolve));
     expect(changes.map((c) => c.view)).toEqual([undefined, undefined]);
   });
@@ -64,12 +64,12 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
   it('still hands over its card when only another interaction changed meanwhile', async () => {
     const { services, changes } = await onACall();
     changes.length = 0;
-    const view = services.interactions.view.bind(services.interactions);
-    services.interactions.view = async (...args) => {
+    const view = services.cards.view.bind(services.cards);
+    services.cards.view = async (...args) => {
       services.events.cardChanged('some-other-interaction', 'aad-2');
       return view(...args);
     };
-    const hungUp = await services.interactions.hangup('aad-1');
+    const hungUp = await services.calls.hangup('aad-1');
     await new Promise((resolve) => setImmediate(resolve));
     expect(changes.map((c) => c.interactionId)).toEqual(['some-other-interaction', hungUp.interaction.id]);
     expect(changes[1]!.view).toEqual(hungUp);

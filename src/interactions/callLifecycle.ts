@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomerCardView } from '../domain/customerCard.js';
+import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
+import { describeState, type Interaction } from '../domain/interaction.js';
+import { displayPhone, toE164 } from '../domain/phone.js';
+import { acwJobsFor } from './acwJobs.js';
+import { runDataDip } from './dataDipScript.js';
+import { onLinked } from './recordHistory.js';
+import type { ServiceContext } from './serviceContext.js';
+
+const MAX_NOTES = 4000;
+
+/**
+ * A call's life on the card: it is routed to an Available agent and the data dip runs, it ends (After Call
+ * Work), and ACW completes, queueing timeline and memorialization. Each state move of the interaction and
+ * its agent is one transaction; an interaction id from a caller goes through Ownership first.
+ */
+export class CallLifecycle {
+  constructor(private readonly context: ServiceContext) {}
+
+  /**
+   * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
+   * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card
+   * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
+   * theirs, reserved). Otherwise it is answered at once.
+   */
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean } = {}): Promise<CustomerCardView> {
+    const { engine, unit } = this.context;
+    const ani = toE164(rawNumber, this.context.defaultRegion);
+    if (!ani) {
+      throw invalidInput(`"${rawNumber}" is not a phone number I can route. Try +12065550142 or (206) 555-0142.`);
+    }
+    const configurationId = engine.defaultConfigurationId;
+    if (!configurationId) throw new AppError('config', 'No CRM is configured, so there is no Customer Card to show. Ask your admin.');
+    const now = this.context.clock().toISOString();
+    const interaction: Interaction = {
+      id: randomUUID(),
+      agentId,
+      channel: 'voice',
+      ani,
+      state: options.ringing ? 'offered' : 'active',
+      configurationId,
+      matchState: 'pending',
+      startedAt: now,
+      endedAt: null,
+      completedAt: null,
+      disposition: null,
+      notes: null,
+      customerId: null,
+    };
+    await unit.run(async (repos) => {
+      // A card per new contact and per new channel: the caller's number names their customer (SPEC).
+      interaction.customerId = (await repos.customers.customerFor({ kind: 'phone', value: ani }, displayPhone(ani), now)).id;
+      const routed = await repos.agents.moveState(agentId, 'Available', {
+        state: 'Working',
+        reasonCode: null,
+        since: now,
+        currentInteractionId: interaction.id,
+      });
+      if (!routed) {
+        const agent = await repos.agents.find(agentId);
+        throw conflict(
+          agent?.state === 'Working' || agent?.state === 'ACW'
+            ? 'You already have an interaction. Finish it (hangup, then Complete ACW) before taking another call.'
+            : 'Calls are routed only to Available agents. Type "available" first.',
+        );
+      }
+      await repos.interactions.insert(interaction);
+    });
+
+    const dip = await runDataDip(engine, interaction);
+    await unit.run(async (repos) => {
+      await repos.interactions.putLinks(dip.links);
+      await repos.interactions.update(interaction.id, interaction.state, { matchState: dip.matchState });
+    });
+    for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.context, interaction, link);
+    return this.context.changes.done(interaction, dip.notice);
+  }
+
+  /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */
+  async hangup(agentId: string): Promise<CustomerCardView> {
+    const open = await this.context.repos.interactions.openOf(agentId);
+    if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
+    if (open.state === 'offered') throw conflict('Your call is still ringing: answer it in your contact center first.');
+    if (open.state !== 'active') {
+      throw conflict(`Your interaction is ${describeState(open.state)}. Complete After Call Work on its card.`);
+    }
+    const now = this.context.clock().toISOString();
+    await this.context.unit.run(async (repos) => {
+      const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now });
+      if (!moved) throw stale('This call has already ended.');
+      await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id });
+    });
+    return this.context.changes.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
+  }
+
+  /**
+   * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
+   * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
+   */
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }): Promise<CustomerCardView> {
+    const { dispositions, engine, deps } = this.context;
+    const { interaction } = await this.context.ownership.owned(agentId, interactionId);
+    if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+    if (interaction.state === 'offered') throw conflict('The call is still ringing: there is no After Call Work until it is answered and ended.');
+    if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
+    const disposition = dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
+    if (!disposition) throw invalidInput(`Choose a disposition: ${dispositions.join(', ')}.`);
+    if (input.notes.length > MAX_NOTES) throw invalidInput(`Notes are limited to ${MAX_NOTES} characters (these have ${input.notes.length}).`);
+    const agent = await this.context.repos.agents.find(agentId);
+    const configuration = engine.configuration(interaction.configurationId);
+    const now = this.context.clock();
+    let queued = 0;
+    let linkedCount = 0;
+    await this.context.unit.run(async (repos) => {
+      const notes = input.notes.trim() || null;
+      const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes });
+      if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+      const links = await repos.interactions.listLinks(interactionId);
+      linkedCount = links.filter((l) => l.linked).length;
+      const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
+      if (configuration) {
+        queued = await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
+      }
+      await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null });
+      await deps.recordAcwCompleted?.(repos, done, now.toISOString());
+    });
+    if (queued > 0) deps.onJobsQueued();
+    this.context.logger.info({ interactionId, agentId, queued }, 'ACW completed');
+    const text =
+      linkedCount === 0
+        ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
+        : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
+    return this.context.changes.done(interaction, { kind: 'info', text });
+  }
+}

@@ -1,0 +1,48 @@
+import type { CustomerCardView, Notice } from '../domain/customerCard.js';
+import type { Interaction } from '../domain/interaction.js';
+import type { Repositories } from '../store/unitOfWork.js';
+import type { InteractionEvents } from './interactionEvents.js';
+
+/** Draws the card of an interaction for its owner (CardQuery.view): late-bound, so the services share one. */
+export type OwnerView = (agentId: string, interactionId: string) => Promise<CustomerCardView>;
+
+/**
+ * How every interaction service tells of a committed change, in one place: the outcome is kept on the card
+ * (its last notice) and the places showing the card (the chat message, the tab) hear of it through
+ * InteractionEvents, with the card when it was drawn anyway.
+ */
+export class CardChanges {
+  constructor(
+    private readonly events: InteractionEvents,
+    private readonly interactions: Repositories['interactions'],
+    private readonly ownerView: OwnerView,
+  ) {}
+
+  /**
+   * After a committed change: keep its outcome on the card, draw the card, and hand it to whoever shows the
+   * card too (the chat message, the tab), so it is drawn once. If another change of the same interaction
+   * was raised while it was drawn (an ACW write finishing, a late workflow outcome), the card may be missing
+   * it: they are told to draw it afresh instead.
+   */
+  async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<CustomerCardView> {
+    const mark = this.events.mark();
+    let view: CustomerCardView | undefined;
+    try {
+      await this.interactions.setLastNotice(interaction.id, notice);
+      view = await this.ownerView(interaction.agentId, interaction.id);
+      return view;
+    } finally {
+      this.raise(interaction, this.events.changedSince(interaction.id, mark) ? undefined : view);
+    }
+  }
+
+  /** Keeps an outcome on the card without drawing it: whoever shows the card draws it afresh. */
+  async noted(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<void> {
+    await this.interactions.setLastNotice(interaction.id, notice);
+    this.raise(interaction);
+  }
+
+  private raise(interaction: Pick<Interaction, 'id' | 'agentId'>, view?: CustomerCardView): void {
+    this.events.cardChanged(interaction.id, interaction.agentId, view);
+  }
+}

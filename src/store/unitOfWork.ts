@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import {
+  contactIdOfInteraction,
+  findAcdAgentState,
+  findAcdContact,
+  findWorkerSid,
+  interactionsOfContact,
+  markAcwCompleted,
+  putAcdAgentState,
+  putAcdContact,
+  setInteractionContact,
+  waitingContactsOf,
+} from './acdRepository.js';
+import { enqueueWebhookEvent } from './acdWebhookRepository.js';
+import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
+import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
+import {
+  customerFor,
+  findCustomer,
+  findCustomerNotInOpenInteraction,
+  interactionCount,
+  likelyDuplicates,
+  mergeCustomers,
+  renameCustomer,
+} from './customersRepository.js';
+import type { Db } from './db.js';
+import {
+  findCardActivityId,
+  findInteraction,
+  findInteractionOf,
+  findInteractionWithNotice,
+  findRecordLink,
+  insertInteraction,
+  listRecordLinks,
+  openInteractionOf,
+  putRecordLinks,
+  recordsFromCustomerHistory,
+  recordsFromEarlierInteractions,
+  setCardActivityId,
+  setLastNotice,
+  setLinked,
+  setRecordActivities,
+  updateInteraction,
+} from './interactionsRepository.js';
+import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
+import type { Database } from './schema.js';
+
+/** A repository function with its connection bound: what a service calls, never seeing the connection. */
+type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
+type BoundAll<M> = { [K in keyof M]: Bound<M[K]> };
+type RepositoryFunctions = Record<string, (db: Db, ...args: never[]) => unknown>;
+
+function bound<M extends RepositoryFunctions>(db: Db, functions: M): BoundAll<M> {
+  return Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, (...args: never[]) => fn(db, ...args)])) as BoundAll<M>;
+}
+
+/** The repository functions of each aggregate, by the name a service calls them. */
+const aggregates = {
+  interactions: {
+    insert: insertInteraction,
+    find: findInteraction,
+    findOf: findInteractionOf,
+    findWithNotice: findInteractionWithNotice,
+    openOf: openInteractionOf,
+    update: updateInteraction,
+    setLastNotice,
+    setCardActivityId,
+    findCardActivityId,
+    setRecordActivities,
+    listLinks: listRecordLinks,
+    findLink: findRecordLink,
+    putLinks: putRecordLinks,
+    setLinked,
+    recordsFromCustomerHistory,
+    recordsFromEarlierInteractions,
+  },
+  agents: {
+    find: findAgent,
+    upsert: upsertAgent,
+    list: listAgents,
+    setState: setAgentState,
+    moveState: moveAgentState,
+    setTimeZone: setAgentTimeZone,
+    /** Where the agent's chat is, to reach it outside a turn. */
+    saveConversationRef,
+    findConversationRef,
+  },
+  customers: {
+    customerFor,
+    find: findCustomer,
+    rename: renameCustomer,
+    likelyDuplicates,
+    findNotInOpenInteraction: findCustomerNotInOpenInteraction,
+    merge: mergeCustomers,
+    interactionCount,
+  },
+  jobs: { enqueue: enqueueJobs, ofSubject: jobsOfSubject },
+  /** The ACDs' contacts and what they said of agents; the outbox hooks' deliveries (webhookOutbox.ts, taskRouterOutbox.ts). */
+  acd: {
+    findContact: findAcdContact,
+    putContact: putAcdContact,
+    waitingContactsOf,
+    interactionsOfContact,
+    contactIdOfInteraction,
+    setInteractionContact,
+    findAgentState: findAcdAgentState,
+    putAgentState: putAcdAgentState,
+    markAcwCompleted,
+    findWorkerSid,
+    enqueueDelivery: enqueueWebhookEvent,
+  },
+};
+
+type Aggregates = typeof aggregates;
+/** The repositories of every aggregate, on one connection or one transaction. */
+export type Repositories = { [K in keyof Aggregates]: BoundAll<Aggregates[K]> };
+
+export function repositoriesOf(db: Db): Repositories {
+  return {
+    interactions: bound(db, aggregates.interactions),
+    agents: bound(db, aggregates.agents),
+    customers: bound(db, aggregates.customers),
+    jobs: bound(db, aggregates.jobs),
+    acd: bound(db, aggregates.acd),
+  };
+}
+
+/**
+ * One transaction per command or click: the services say what to write together (`run`), the repositories
+ * of that transaction do it, and no service holds a connection or a transaction. `repos` is the way outside
+ * a transaction: reads, and a write that is one statement (its own transaction).
+ */
+export class UnitOfWork {
+  readonly repos: Repositories;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.repos = repositoriesOf(db);
+  }
+
+  /** Runs `work` in one transaction: all its writes commit together, or none (it throws). */
+  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(repositoriesOf(trx)));
+  }
+}
