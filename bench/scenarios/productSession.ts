@@ -442,7 +442,7 @@ export async function productSession(
           burstAfter
             ? `The bot process used ${fmt(cpuMs(burstBefore.cpu, burstAfter.cpu) / 1000, 1)} s of CPU over the burst's ${fmt(acw.seconds)} s, and its RSS went from ${fmt(mb(burstBefore.memory.rss))} MB to ${fmt(mb(burstAfter.memory.rss))} MB.`
             : `The bot process did not answer the bench within 5 s of the bound (its RSS was ${fmt(mb(burstBefore.memory.rss))} MB before the burst).`,
-          'The burst is written by the bench in one transaction through the product\'s own store functions (updateInteraction, moveAgentState, listRecordLinks, acwJobsFor, enqueueJobs: what InteractionService.hangup and completeAcw write), so that all complete at once; the product\'s job worker then runs them (it finds them at its next poll, within 1 s).',
+          'The burst is written by the bench in one transaction through the product\'s own store functions (updateInteraction, moveAgentState, listRecordLinks, acwJobsFor, enqueueJobs: what CallLifecycle.hangup and completeAcw write), so that all complete at once; the product\'s job worker then runs them (it finds them at its next poll, within 1 s).',
         ],
       });
     }
@@ -529,7 +529,7 @@ interface BurstOutcome {
 
 /**
  * Ends and completes the given interactions in one transaction, through the product's own store
- * functions, exactly as InteractionService.hangup then completeAcw write them (state changes, agent
+ * functions, exactly as CallLifecycle.hangup then completeAcw write them (state changes, agent
  * states, one timeline and one memorialization job per linked record); then waits until the product's
  * worker has done every job, or `boundSeconds` passed.
  */
@@ -552,7 +552,7 @@ async function burstThroughStore(
       const now = new Date();
       const at = now.toISOString();
       for (const { interactionId, agentId } of items) {
-        // InteractionService.hangup
+        // CallLifecycle.hangup
         if (!(await updateInteraction(trx, interactionId, 'active', { state: 'acw', endedAt: at }))) throw new Error(`interaction ${interactionId} is not active`);
         await moveAgentState(trx, agentId, 'Working', { state: 'ACW', reasonCode: null, since: at, currentInteractionId: interactionId });
         // InteractionService.completeAcw
