@@ -555,7 +555,7 @@ async function burstThroughStore(
         // CallLifecycle.hangup
         if (!(await updateInteraction(trx, interactionId, 'active', { state: 'acw', endedAt: at }))) throw new Error(`interaction ${interactionId} is not active`);
         await moveAgentState(trx, agentId, 'Working', { state: 'ACW', reasonCode: null, since: at, currentInteractionId: interactionId });
-        // InteractionService.completeAcw
+        // CallLifecycle.completeAcw
         const interaction = (await findInteraction(trx, interactionId))!;
         const agent = await findAgent(trx, agentId);
         const configuration = configurations.configurations.find((c) => c.id === interaction.configurationId);
