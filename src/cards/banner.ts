@@ -1,4 +1,6 @@
-import { container, text, type Element } from './elements.js';
+import { container, text } from './elements.js';
+import type { Container } from './schema/adaptiveCard.js';
+import type { ContainerStyle } from './schema/vocabulary.js';
 
 /** What a banner tells: a plain note, something to look at before going on, or something that went wrong. */
 export type BannerKind = 'info' | 'warning' | 'error';
@@ -10,7 +12,7 @@ export type BannerKind = 'info' | 'warning' | 'error';
 export const BANNER_LABELS: Record<BannerKind, string> = { info: 'Note', warning: 'Attention', error: 'Problem' };
 
 /** The container style that tints the banner; the label says the kind in words, so colour is never the only sign. */
-const STYLES: Record<BannerKind, string> = { info: 'accent', warning: 'warning', error: 'attention' };
+const STYLES: Record<BannerKind, ContainerStyle> = { info: 'accent', warning: 'warning', error: 'attention' };
 
 /**
  * A status banner: `**Label:** text` in a tinted container. The text keeps the host's default colour for that
@@ -18,6 +20,6 @@ const STYLES: Record<BannerKind, string> = { info: 'accent', warning: 'warning',
  * themes: test/cards/bannerContrast.test.ts); the style's own colour as text on its own tint does not
  * ("Warning" on the warning style is 1.18:1 in Teams' light theme). `markdown` is already escaped by the caller.
  */
-export function banner(kind: BannerKind, markdown: string, label: string = BANNER_LABELS[kind]): Element {
+export function banner(kind: BannerKind, markdown: string, label: string = BANNER_LABELS[kind]): Container {
   return container([text(`**${label}:** ${markdown}`)], { style: STYLES[kind] });
 }

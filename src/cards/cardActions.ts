@@ -20,7 +20,7 @@ import {
   searchData,
 } from './actionData.js';
 import { customerCard } from './customerCard.js';
-import type { Element } from './elements.js';
+import type { AdaptiveCard as Element } from './schema/adaptiveCard.js';
 import { noticeCard } from './noticeCard.js';
 import { recordDetailsCard } from './recordDetailsCard.js';
 import { VERB_PROGRESS, VERBS, type Verb } from './verbs.js';

@@ -1,13 +1,17 @@
+import type { ActionSet, AdaptiveCard, CardAction, CardElement, ChoiceSetInput, Container, ExecuteAction, FactSet, ShowCardAction, TextBlock, TextInput } from './schema/adaptiveCard.js';
+import type { ActionData, Choice, Fact } from './schema/vocabulary.js';
+
 /**
  * Small typed builders for the Adaptive Card elements our cards use (schema 1.5, the highest Teams
- * renders). Plain objects in, plain JSON out: a card is data, and a test can parse it.
+ * renders; its types are in schema/). Plain objects in, plain JSON out: a card is data, and a test can parse it.
  */
-export type Element = Record<string, unknown>;
-export type Action = Record<string, unknown>;
+
+/** A builder's options: every property of the element but its type and those the builder's arguments set. */
+type Options<T, Given extends keyof T = never> = Omit<T, 'type' | Given>;
 
 export const CARD_VERSION = '1.5';
 
-export function card(body: Element[], actions: Action[] = [], extra: Record<string, unknown> = {}): Element {
+export function card(body: CardElement[], actions: CardAction[] = [], extra: Options<AdaptiveCard, '$schema' | 'version' | 'body' | 'actions'> = {}): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -18,23 +22,23 @@ export function card(body: Element[], actions: Action[] = [], extra: Record<stri
   };
 }
 
-export function text(value: string, options: Record<string, unknown> = {}): Element {
+export function text(value: string, options: Options<TextBlock, 'text'> = {}): TextBlock {
   return { type: 'TextBlock', text: value, wrap: true, ...options };
 }
 
-export function heading(value: string, size: 'Medium' | 'Large' = 'Medium'): Element {
+export function heading(value: string, size: 'Medium' | 'Large' = 'Medium'): TextBlock {
   return text(value, { size, weight: 'Bolder', style: 'heading' });
 }
 
-export function facts(items: Array<{ title: string; value: string }>): Element {
+export function facts(items: Fact[]): FactSet {
   return { type: 'FactSet', facts: items };
 }
 
-export function container(items: Element[], options: Record<string, unknown> = {}): Element {
+export function container(items: CardElement[], options: Options<Container, 'items'> = {}): Container {
   return { type: 'Container', items, ...options };
 }
 
-export function actionSet(actions: Action[]): Element {
+export function actionSet(actions: CardAction[]): ActionSet {
   return { type: 'ActionSet', actions };
 }
 
@@ -43,7 +47,7 @@ export function actionSet(actions: Action[]): Element {
  * Its inputs are said, never left to the host's default: 'auto' (the inputs of the card it sits in and of the
  * cards around it: a form's own action, in the form's own ShowCard) unless told 'none'.
  */
-export function execute(title: string, verb: string, data: Record<string, unknown>, options: Record<string, unknown> = {}): Action {
+export function execute(title: string, verb: string, data: ActionData, options: Options<ExecuteAction, 'title' | 'verb' | 'data'> = {}): ExecuteAction {
   return { type: 'Action.Execute', title, verb, data, associatedInputs: 'auto', ...options };
 }
 
@@ -55,7 +59,7 @@ const NAME_IN_TITLE = 40;
  * the tab's) make the title the button's accessible name, so three "Details" buttons would sound alike. It
  * sends no input: a form elsewhere on the card is neither checked nor sent by it.
  */
-export function recordAction(title: string, recordName: string, verb: string, data: Record<string, unknown>, options: Record<string, unknown> = {}): Action {
+export function recordAction(title: string, recordName: string, verb: string, data: ActionData, options: Options<ExecuteAction, 'title' | 'verb' | 'data'> = {}): ExecuteAction {
   return execute(recordActionTitle(title, recordName), verb, data, { associatedInputs: 'none', ...options });
 }
 
@@ -65,23 +69,22 @@ export function recordActionTitle(title: string, recordName: string): string {
   return name ? `${title}: ${name}` : title;
 }
 
-export function showCard(title: string, body: Element[], actions: Action[]): Action {
+export function showCard(title: string, body: CardElement[], actions: CardAction[]): ShowCardAction {
   return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body, actions } };
 }
 
-export function input(id: string, label: string, options: Record<string, unknown> = {}): Element {
+export function input(id: string, label: string, options: Options<TextInput, 'id' | 'label'> = {}): TextInput {
   return { type: 'Input.Text', id, label, ...options };
 }
 
-export function choices(id: string, label: string, values: readonly string[], options: Record<string, unknown> = {}): Element {
-  return {
-    type: 'Input.ChoiceSet',
-    id,
-    label,
-    style: 'compact',
-    choices: values.map((v) => ({ title: v, value: v })),
-    ...options,
-  };
+/** A compact choice set (a dropdown) of the given choices. */
+export function choiceSet(id: string, label: string, choices: Choice[], options: Options<ChoiceSetInput, 'id' | 'label' | 'choices'> = {}): ChoiceSetInput {
+  return { type: 'Input.ChoiceSet', id, label, style: 'compact', choices, ...options };
+}
+
+/** A choice set whose values are their own titles. */
+export function choices(id: string, label: string, values: readonly string[], options: Options<ChoiceSetInput, 'id' | 'label' | 'choices'> = {}): ChoiceSetInput {
+  return choiceSet(id, label, values.map((v) => ({ title: v, value: v })), options);
 }
 
 /** Cuts a text to `max` characters on a word boundary, marking the cut. */

@@ -1,5 +1,6 @@
 import { COMMANDS } from './commands.js';
-import { card, container, facts, heading, text, type Element } from './elements.js';
+import { card, container, facts, heading, text } from './elements.js';
+import type { AdaptiveCard, FactSet } from './schema/adaptiveCard.js';
 
 export interface HelpContext {
   simulator: boolean;
@@ -7,7 +8,7 @@ export interface HelpContext {
   reasonCodes: readonly string[];
 }
 
-function commandFacts(context: HelpContext): Element {
+function commandFacts(context: HelpContext): FactSet {
   return facts(
     COMMANDS.filter((c) => (!c.simulatorOnly || context.simulator) && (!c.supervisorsOnly || context.supervisor)).map((c) => ({
       title: c.command,
@@ -17,7 +18,7 @@ function commandFacts(context: HelpContext): Element {
 }
 
 /** Shown when the app is installed: what the bot does and the first step. */
-export function welcomeCard(name: string, context: HelpContext): Element {
+export function welcomeCard(name: string, context: HelpContext): AdaptiveCard {
   return card([
     heading(`Welcome${name ? `, ${name}` : ''}`, 'Large'),
     text('I show you the **Customer Card** for every call you take: the caller\'s CRM records, found by their number. You can link, create and edit records from the card, and when you complete After Call Work I log the call on the linked records.'),
@@ -27,7 +28,7 @@ export function welcomeCard(name: string, context: HelpContext): Element {
   ]);
 }
 
-export function helpCard(context: HelpContext): Element {
+export function helpCard(context: HelpContext): AdaptiveCard {
   return card([
     heading('What I can do'),
     commandFacts(context),

@@ -1,6 +1,7 @@
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { fitToBudget } from './budget.js';
-import { actionSet, card, container, execute, facts, heading, input, plain, showCard, text, trimText, type Element } from './elements.js';
+import { actionSet, card, container, execute, facts, heading, input, plain, showCard, text, trimText } from './elements.js';
+import type { AdaptiveCard, CardAction, CardElement } from './schema/adaptiveCard.js';
 import { VERBS } from './verbs.js';
 
 /** Field name prefix of the edit form's inputs, so they cannot collide with the action's own data. */
@@ -10,14 +11,14 @@ export const FIELD_INPUT_PREFIX = 'field_';
  * All fields of one record and its activities, newest first, with an edit form while the call is open.
  * `limit` scales every list and text length together, so the budget can shrink the card as a whole.
  */
-export function recordDetailsCard(details: RecordDetails): Element {
+export function recordDetailsCard(details: RecordDetails): AdaptiveCard {
   return fitToBudget((limit) => build(details, limit), 20);
 }
 
-function build(details: RecordDetails, limit: number): Element {
+function build(details: RecordDetails, limit: number): AdaptiveCard {
   const ids = { interactionId: details.interactionId, recordType: details.record.ref.type, recordId: details.record.ref.id };
   const fieldChars = Math.min(300, 15 * limit);
-  const body: Element[] = [
+  const body: CardElement[] = [
     heading(`${details.record.typeLabel}: ${plain(trimText(details.record.name, 120))}`),
     text(
       details.interactionId === null
@@ -47,7 +48,7 @@ function build(details: RecordDetails, limit: number): Element {
   }
   if (details.activities.length > limit) body.push(text(`Showing ${limit} of ${details.activities.length} activities.`, { isSubtle: true }));
 
-  const actions = details.interactionId === null ? [] : [execute('Back to the Customer Card', VERBS.show, { interactionId: details.interactionId }, { associatedInputs: 'none' })];
+  const actions: CardAction[] = details.interactionId === null ? [] : [execute('Back to the Customer Card', VERBS.show, { interactionId: details.interactionId }, { associatedInputs: 'none' })];
   if (details.interactionId !== null && details.canUpdate && details.editable.length) {
     // An input must carry the whole value (a trimmed one would be saved trimmed), so long values stay out.
     const editChars = 25 * limit;

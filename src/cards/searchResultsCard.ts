@@ -2,13 +2,14 @@ import type { FieldView, Notice } from '../domain/customerCard.js';
 import { banner } from './banner.js';
 import type { RecordRef } from '../domain/crmRecord.js';
 import { fitToBudget } from './budget.js';
-import { actionSet, card, container, facts, heading, plain, recordAction, text, trimText, type Element } from './elements.js';
+import { actionSet, card, container, facts, heading, plain, recordAction, text, trimText } from './elements.js';
+import type { AdaptiveCard, CardElement } from './schema/adaptiveCard.js';
 import { VERBS } from './verbs.js';
 
 /** Search results when the agent has no open interaction: records to read, nothing to link them to. */
-export function searchResultsCard(results: { query: string; notice?: Notice; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> }): Element {
+export function searchResultsCard(results: { query: string; notice?: Notice; records: Array<{ ref: RecordRef; typeLabel: string; name: string; fields: FieldView[] }> }): AdaptiveCard {
   return fitToBudget((limit) => {
-    const body: Element[] = [heading(`Search: ${plain(trimText(results.query, 80))}`)];
+    const body: CardElement[] = [heading(`Search: ${plain(trimText(results.query, 80))}`)];
     // A type the CRM refused to search is named (the records found are still listed below).
     if (results.notice?.kind === 'warning' && results.records.length) body.push(banner('warning', plain(trimText(results.notice.text, 600))));
     if (results.records.length === 0) {

@@ -1,7 +1,8 @@
 import type { AgentStatusRow } from '../agents/agentService.js';
 import { displayPhone } from '../domain/phone.js';
 import { fitToBudget } from './budget.js';
-import { card, container, facts, heading, plain, text, type Element } from './elements.js';
+import { card, container, facts, heading, plain, text } from './elements.js';
+import type { AdaptiveCard, CardElement } from './schema/adaptiveCard.js';
 
 function since(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
@@ -10,9 +11,9 @@ function since(seconds: number): string {
 }
 
 /** The supervisors' view: who is in which state, with which reason code, since when, on which interaction. */
-export function statusCard(rows: AgentStatusRow[], now: Date): Element {
+export function statusCard(rows: AgentStatusRow[], now: Date): AdaptiveCard {
   return fitToBudget((limit) => {
-    const body: Element[] = [heading(`Agent status (${rows.length})`), text(`As of ${now.toISOString().slice(11, 16)} UTC`, { isSubtle: true, spacing: 'None' })];
+    const body: CardElement[] = [heading(`Agent status (${rows.length})`), text(`As of ${now.toISOString().slice(11, 16)} UTC`, { isSubtle: true, spacing: 'None' })];
     if (rows.length === 0) body.push(text('No agents have talked to the bot yet. Agents appear here once they message it.'));
     for (const row of rows.slice(0, limit)) {
       body.push(

@@ -1,5 +1,5 @@
 import { customerCard } from '../cards/customerCard.js';
-import type { Element } from '../cards/elements.js';
+import type { AdaptiveCard } from '../cards/schema/adaptiveCard.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
 
 /**
@@ -9,7 +9,7 @@ import type { CardQuery } from '../interactions/cardQuery.js';
 export interface TabView {
   view: 'card' | 'details' | 'empty';
   interactionId: string | null;
-  card: Element | null;
+  card: AdaptiveCard | null;
   /**
    * When the server began drawing it (CardStreams.revision): of two views of one interaction, the one with
    * the higher revision shows the newer state, whichever arrives first (an action's answer and the live

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { card } from '../../src/cards/elements.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { CardStreams, type CardStream } from '../../src/tab/cardStreams.js';
 import { parseTabAction } from '../../src/tab/tabRequests.js';
@@ -81,7 +82,8 @@ describe('a tab action\'s request', () => {
 });
 
 describe('live card streams', () => {
-  const view = (interactionId: string, n: number): TabView => ({ view: 'card', interactionId, card: { n } });
+  // An empty card numbered n: the stream passes cards through, so the number tells which one arrived.
+  const view = (interactionId: string, n: number): TabView => ({ view: 'card', interactionId, card: Object.assign(card([]), { n }) });
   const stream = (agentId: string, session?: string) => {
     const got: TabView[] = [];
     const s: CardStream & { got: TabView[] } = { agentId, session, got, closed: false, send: (v) => got.push(v), close: () => undefined };
