@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { SignInUnavailable } from '../auth/ssoToken.js';
 import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabIdentity.js';
-import { runCardAction } from '../cards/cardActions.js';
+import { runCardAction } from '../actions/runCardAction.js';
+import { actionDeps } from '../actions/wiring.js';
 import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionService } from '../interactions/interactionService.js';
@@ -180,7 +181,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       const interactionId = typeof data.interactionId === 'string' && INTERACTION_ID.test(data.interactionId) ? data.interactionId : null;
       const revision = streams.revision();
       const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
-        runCardAction(deps, caller.agentId, verb, data, { surface: 'tab' }),
+        runCardAction(actionDeps(deps), caller.agentId, verb, data, { surface: 'tab' }),
       );
       const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card, revision };
       res.send(200, answer);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCardAction } from '../../src/cards/cardActions.js';
+import { runCardAction } from '../../src/actions/runCardAction.js';
+import { actionDeps } from '../../src/actions/wiring.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { CrmError, type CrmConnector } from '../../src/crm/port.js';
 import { cardText } from '../support/botHarness.js';
@@ -37,7 +38,7 @@ describe('card actions when the CRM is slow', () => {
   it('answers the click at once with what is in progress, and the result reaches the card when it is done', async () => {
     const { interactions, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(400));
     const started = Date.now();
-    const answer = await runCardAction({ interactions, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Slow' });
+    const answer = await runCardAction(actionDeps({ interactions, agents, logger }, 50), 'a1', VERBS.createContact, { interactionId, lastName: 'Slow' });
     expect(Date.now() - started).toBeLessThan(350);
     expect(cardText(answer)).toMatch(/Working: Creating the contact… This card updates itself when it is done\./);
 
@@ -49,7 +50,7 @@ describe('card actions when the CRM is slow', () => {
 
   it('keeps a late failure on the card: which workflow, which branch, what to do', async () => {
     const { interactions, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(200, true));
-    const answer = await runCardAction({ interactions, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Doomed' });
+    const answer = await runCardAction(actionDeps({ interactions, agents, logger }, 50), 'a1', VERBS.createContact, { interactionId, lastName: 'Doomed' });
     expect(cardText(answer)).toMatch(/Working: Creating the contact/);
     await waitFor('the failure to be kept', () => changes.includes(interactionId));
     const view = await interactions.view('a1', interactionId);
@@ -59,7 +60,7 @@ describe('card actions when the CRM is slow', () => {
 
   it('answers a fast action with its result directly', async () => {
     const { interactions, agents, logger, interactionId } = await callFromNobody((crm) => crm);
-    const answer = await runCardAction({ interactions, agents, logger, answerWithinMs: 2000 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Quick' });
+    const answer = await runCardAction(actionDeps({ interactions, agents, logger }, 2000), 'a1', VERBS.createContact, { interactionId, lastName: 'Quick' });
     expect(cardText(answer)).toMatch(/Created contact Quick and linked it/);
   });
 });
