@@ -13,6 +13,7 @@ import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
 import { validTimeZone } from '../domain/timeZone.js';
+import { answerFailure } from '../http/failureAnswer.js';
 
 export interface TabDeps {
   identity: TabIdentity;
@@ -120,8 +121,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
         if (zone) await deps.agents.noteTimeZone(caller.agentId, zone);
         await handler(req, res, caller);
       } catch (error) {
-        logger.error({ err: error, path: req.path(), agentId: caller.agentId }, 'tab request failed');
-        if (!res.headersSent) res.send(500, { error: 'Something went wrong on the server. It has been logged; please try again.' });
+        answerFailure(res, error, logger, { surface: 'tab', path: req.path(), agentId: caller.agentId });
       }
     };
 
