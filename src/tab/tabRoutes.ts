@@ -67,6 +67,7 @@ const PAGE_POLICY = [
  */
 export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   const { identity, interactions, logger } = deps;
+  const actions = actionDeps(deps);
   if (identity.problem) logger.warn({ problem: identity.problem }, 'the personal tab lets nobody in');
 
   let assets: Map<string, TabAsset> | undefined;
@@ -181,7 +182,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       const interactionId = typeof data.interactionId === 'string' && INTERACTION_ID.test(data.interactionId) ? data.interactionId : null;
       const revision = streams.revision();
       const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
-        runCardAction(actionDeps(deps), caller.agentId, verb, data, { surface: 'tab' }),
+        runCardAction(actions, caller.agentId, verb, data, { surface: 'tab' }),
       );
       const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card, revision };
       res.send(200, answer);
