@@ -1,5 +1,6 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Application, AdaptiveCard } from '@microsoft/teams-ai';
+import { isCardVerb } from '../../actions/registry.js';
 import { runCardAction } from '../../actions/runCardAction.js';
 import { actionDeps } from '../../actions/wiring.js';
 import { VERBS } from '../../cards/verbs.js';
@@ -9,7 +10,6 @@ import { callerOf } from '../identity.js';
 import { badRequestInvokeResponse, cardInvokeResponse } from '../invokeResponses.js';
 
 const CARD_ACTION_INVOKE = 'adaptiveCard/action';
-const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
 
 /**
  * The Customer Card's Action.Execute verbs: each answers the one who clicked with the card to show in
@@ -47,6 +47,6 @@ function problemOf(activity: Activity): string | undefined {
   const { type, verb } = action as { type?: unknown; verb?: unknown };
   if (type !== 'Action.Execute') return 'value.action.type must be "Action.Execute": this app answers no other card action.';
   if (typeof verb !== 'string') return 'value.action.verb must be a string naming one card action.';
-  if (!KNOWN_VERBS.has(verb)) return 'This card action is not known to the app.';
+  if (!isCardVerb(verb)) return 'This card action is not known to the app.';
   return undefined;
 }
