@@ -6,6 +6,7 @@ import type { HttpConfig } from './config.js';
 import { answerBotAuthRefused, BotAuthRefused } from './http/botAuthRefusals.js';
 import { bodyReader } from './http/bodyReader.js';
 import { limitConnections } from './http/connectionLimits.js';
+import { answerFailure } from './http/failureAnswer.js';
 import { logHttpErrors } from './http/errorLog.js';
 import { clip, RefusalLog } from './http/refusalLog.js';
 
@@ -57,8 +58,7 @@ export function createServer(deps: ServerDeps): Server {
       await deps.processActivity(req, res);
     } catch (error) {
       if (error instanceof BotAuthRefused) return answerBotAuthRefused(req, res, error, authRefusals);
-      logger.error({ err: error }, 'activity processing failed');
-      if (!res.headersSent) res.send(500, { error: 'internal error' });
+      answerFailure(res, error, logger, { route: '/api/messages' });
     }
   });
   // The Agents Playground probes the endpoint with HEAD: it is there, and it takes POST.

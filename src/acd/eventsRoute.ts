@@ -1,6 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
 import { describeIssues } from '../domain/errors.js';
+import { answerFailure } from '../http/failureAnswer.js';
 import { clip, RefusalLog } from '../http/refusalLog.js';
 import type { AcdDispatcher } from './dispatcher.js';
 import { parseAcdRequest } from './eventSchema.js';
@@ -53,8 +54,7 @@ export function registerAcdRoutes(server: Server, deps: AcdRouteDeps): void {
       res.send(200, { results: outcomes });
     } catch (error) {
       // Every event is recorded before it acts: the ACD's retry converges whatever was left undone.
-      deps.logger.error({ err: error, source }, 'ACD events failed');
-      res.send(500, { error: 'internal error: send the events again' });
+      answerFailure(res, error, deps.logger, { route: 'acd events', source });
     }
   });
 

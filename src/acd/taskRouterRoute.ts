@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { describeIssues } from '../domain/errors.js';
+import { answerFailure } from '../http/failureAnswer.js';
 import { clip, RefusalLog } from '../http/refusalLog.js';
 import { putWorkerSid } from '../store/acdRepository.js';
 import type { Database } from '../store/schema.js';
@@ -64,8 +65,7 @@ export function registerTaskRouterRoute(server: Server, deps: TaskRouterRouteDep
       await deps.dispatcher.dispatch(translation.events, resolution.agentIds, { source: 'twilio', postCard: true, strict: false });
       res.send(204);
     } catch (error) {
-      deps.logger.error({ err: error }, 'TaskRouter event failed');
-      res.send(500, { error: 'internal error' });
+      answerFailure(res, error, deps.logger, { route: 'taskrouter' });
     }
   });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
+import { answerFailure } from '../http/failureAnswer.js';
 import { clip, RefusalLog } from '../http/refusalLog.js';
 import { latestWebhookDeliveries } from '../store/acdWebhookRepository.js';
 import type { Database } from '../store/schema.js';
@@ -23,7 +24,13 @@ export function registerWebhookDeliveriesRoute(server: Server, deps: { db: Kysel
       res.send(401, { error: `unauthorized: ${verdict.problem}` });
       return;
     }
-    const rows = await latestWebhookDeliveries(deps.db, SHOWN);
+    let rows: Awaited<ReturnType<typeof latestWebhookDeliveries>>;
+    try {
+      rows = await latestWebhookDeliveries(deps.db, SHOWN);
+    } catch (error) {
+      answerFailure(res, error, deps.logger, { route: 'acd webhook deliveries' });
+      return;
+    }
     res.send(200, {
       deliveries: rows.map((row) => ({
         id: row.id,

@@ -1,20 +1,15 @@
-import { COMMANDS } from './commands.js';
 import { card, container, facts, heading, text } from './elements.js';
 import type { AdaptiveCard, FactSet } from './schema/adaptiveCard.js';
 
 export interface HelpContext {
   simulator: boolean;
-  supervisor: boolean;
+  /** The chat commands this person may use (src/teams/chatCommands.ts). */
+  commands: ReadonlyArray<{ usage: string; does: string }>;
   reasonCodes: readonly string[];
 }
 
 function commandFacts(context: HelpContext): FactSet {
-  return facts(
-    COMMANDS.filter((c) => (!c.simulatorOnly || context.simulator) && (!c.supervisorsOnly || context.supervisor)).map((c) => ({
-      title: c.command,
-      value: c.does,
-    })),
-  );
+  return facts(context.commands.map((c) => ({ title: c.usage, value: c.does })));
 }
 
 /** Shown when the app is installed: what the bot does and the first step. */

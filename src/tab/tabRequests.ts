@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCardVerb } from '../cards/cardActions.js';
+import { isCardVerb } from '../actions/registry.js';
 import type { Verb } from '../cards/verbs.js';
 import { describeIssues } from '../domain/errors.js';
 

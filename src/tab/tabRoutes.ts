@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { SignInUnavailable } from '../auth/ssoToken.js';
 import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabIdentity.js';
-import { runCardAction } from '../cards/cardActions.js';
+import { runCardAction } from '../actions/runCardAction.js';
+import { actionDeps } from '../actions/wiring.js';
 import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
@@ -12,6 +13,7 @@ import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
 import { validTimeZone } from '../domain/timeZone.js';
+import { answerFailure } from '../http/failureAnswer.js';
 
 /** The tab reads cards and runs the card's actions: every interaction service. */
 export interface TabDeps extends InteractionServices {
@@ -65,6 +67,7 @@ const PAGE_POLICY = [
  */
 export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   const { identity, cards, logger } = deps;
+  const actions = actionDeps(deps);
   if (identity.problem) logger.warn({ problem: identity.problem }, 'the personal tab lets nobody in');
 
   let assets: Map<string, TabAsset> | undefined;
@@ -119,8 +122,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
         if (zone) await deps.agents.noteTimeZone(caller.agentId, zone);
         await handler(req, res, caller);
       } catch (error) {
-        logger.error({ err: error, path: req.path(), agentId: caller.agentId }, 'tab request failed');
-        if (!res.headersSent) res.send(500, { error: 'Something went wrong on the server. It has been logged; please try again.' });
+        answerFailure(res, error, logger, { surface: 'tab', path: req.path(), agentId: caller.agentId });
       }
     };
 
@@ -180,7 +182,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       const interactionId = typeof data.interactionId === 'string' && INTERACTION_ID.test(data.interactionId) ? data.interactionId : null;
       const revision = streams.revision();
       const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
-        runCardAction(deps, caller.agentId, verb, data, { surface: 'tab' }),
+        runCardAction(actions, caller.agentId, verb, data, { surface: 'tab' }),
       );
       const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card, revision };
       res.send(200, answer);

@@ -5,18 +5,15 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps.js';
 import { userMessageFor } from './errors.js';
 import { CardPublisher } from './cardPublisher.js';
-import { registerAgentState } from './features/agentState.js';
+import { registerChatCommands } from './chatCommands.js';
 import { registerConversationTracking } from './features/conversationTracking.js';
-import { registerCalls } from './features/calls.js';
 import { registerCommandLength } from './features/commandLength.js';
 import { registerCustomerCardActions } from './features/customerCardActions.js';
 import { registerDeliveredOnce } from './features/deliveredOnce.js';
 import { registerFallback } from './features/fallback.js';
-import { registerSearch } from './features/search.js';
-import { registerSupervisor } from './features/supervisor.js';
 import { registerWelcome } from './features/welcome.js';
 
-/** The bot: a teams-ai Application with each feature registering its own commands and card actions. */
+/** The bot: a teams-ai Application with the chat commands routed from one table (chatCommands.ts) and each feature registering its own handlers. */
 export function createApplication(adapter: TeamsAdapter, botAppId: string | undefined, deps: BotDeps): Application {
   const app = new Application({
     adapter,
@@ -29,10 +26,7 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
   registerConversationTracking(app, deps); // every turn knows its person
   registerCommandLength(app, deps); // no command sees a message too long to be one
   registerWelcome(app, deps);
-  registerAgentState(app, deps);
-  registerCalls(app, deps);
-  registerSearch(app, deps);
-  registerSupervisor(app, deps);
+  registerChatCommands(app, deps); // every chat command, from one table
   registerCustomerCardActions(app, deps);
   registerFallback(app, deps); // last: it answers what nothing above did
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGE_BUDGET_BYTES, cardBytes } from '../../src/cards/budget.js';
 import { customerCard } from '../../src/cards/customerCard.js';
 import { helpCard, welcomeCard } from '../../src/cards/helpCards.js';
+import { helpContextFor } from '../../src/teams/chatCommands.js';
 import { noticeCard } from '../../src/cards/noticeCard.js';
 import { recordDetailsCard } from '../../src/cards/recordDetailsCard.js';
 import { searchResultsCard } from '../../src/cards/searchResultsCard.js';
@@ -93,8 +94,8 @@ describe('cards', () => {
     'search results, empty': searchResultsCard({ query: 'nobody', records: [] }),
     'agent status': statusCard([{ agent: { id: 'a', name: 'Ana', state: 'Unavailable', reasonCode: 'Lunch', stateSince: now.toISOString(), currentInteractionId: null, teamsUserId: null }, stateLabel: 'Unavailable: Lunch', secondsInState: 754, interaction: null }], now),
     'agent status, empty': statusCard([], now),
-    welcome: welcomeCard('Ana', { simulator: true, supervisor: false, reasonCodes: ['Lunch'] }),
-    help: helpCard({ simulator: false, supervisor: true, reasonCodes: ['Lunch'] }),
+    welcome: welcomeCard('Ana', helpContextFor({ acd: { enabled: true }, agents: { isSupervisor: () => false, reasonCodes: ['Lunch'] } }, 'ana')),
+    help: helpCard(helpContextFor({ acd: { enabled: false }, agents: { isSupervisor: () => true, reasonCodes: ['Lunch'] } }, 'sue')),
     notice: noticeCard('Refused for a reason'),
   };
 

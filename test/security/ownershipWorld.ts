@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { actionSchema } from '../../src/cards/cardActions.js';
+import { actionSchema } from '../../src/actions/registry.js';
 import { VERBS, type Verb } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import type { Database } from '../../src/store/schema.js';

@@ -1,13 +1,15 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Application, AdaptiveCard } from '@microsoft/teams-ai';
-import { runCardAction } from '../../cards/cardActions.js';
+import { isCardVerb } from '../../actions/registry.js';
+import { runCardAction } from '../../actions/runCardAction.js';
+import { actionDeps } from '../../actions/wiring.js';
 import { VERBS } from '../../cards/verbs.js';
 import type { BotDeps } from '../deps.js';
 import { turnInfo } from '../errors.js';
 import { callerOf } from '../identity.js';
+import { badRequestInvokeResponse, cardInvokeResponse } from '../invokeResponses.js';
 
 const CARD_ACTION_INVOKE = 'adaptiveCard/action';
-const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
 
 /**
  * The Customer Card's Action.Execute verbs: each answers the one who clicked with the card to show in
@@ -17,13 +19,11 @@ const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
  * 400 with a Universal Actions error saying what is wrong, never left to teams-ai's empty 501.
  */
 export function registerCustomerCardActions(app: Application, deps: BotDeps): void {
+  const actions = actionDeps(deps);
   for (const verb of Object.values(VERBS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-      const card = await runCardAction(deps, callerOf(context).agentId, verb, data, turnInfo(context));
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
-      });
+      const card = await runCardAction(actions, callerOf(context).agentId, verb, data, turnInfo(context));
+      await context.sendActivity(cardInvokeResponse(card));
       return card as AdaptiveCard;
     });
   }
@@ -34,10 +34,7 @@ export function registerCustomerCardActions(app: Application, deps: BotDeps): vo
       const problem = problemOf(context.activity)!;
       // The problem, not the action: its verb and data are the sender's, of any size.
       deps.logger.info({ problem, ...turnInfo(context) }, 'card action refused: malformed');
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: problem } } },
-      });
+      await context.sendActivity(badRequestInvokeResponse(problem));
     },
   );
 }
@@ -50,6 +47,6 @@ function problemOf(activity: Activity): string | undefined {
   const { type, verb } = action as { type?: unknown; verb?: unknown };
   if (type !== 'Action.Execute') return 'value.action.type must be "Action.Execute": this app answers no other card action.';
   if (typeof verb !== 'string') return 'value.action.verb must be a string naming one card action.';
-  if (!KNOWN_VERBS.has(verb)) return 'This card action is not known to the app.';
+  if (!isCardVerb(verb)) return 'This card action is not known to the app.';
   return undefined;
 }

@@ -1,11 +1,13 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
-import { runCardAction } from '../../cards/cardActions.js';
+import { runCardAction } from '../../actions/runCardAction.js';
+import { actionDeps } from '../../actions/wiring.js';
 import { noticeCard } from '../../cards/noticeCard.js';
 import { VERBS } from '../../cards/verbs.js';
 import type { BotDeps } from '../deps.js';
 import { turnInfo } from '../errors.js';
 import { callerOf } from '../identity.js';
+import { cardInvokeResponse, emptyInvokeResponse } from '../invokeResponses.js';
 
 /**
  * Before anything else in a turn: an activity Teams delivers again (same conversation and activity id, its
@@ -24,17 +26,14 @@ export function registerDeliveredOnce(app: Application, deps: BotDeps): void {
 
 async function answerRepeatedInvoke(context: TurnContext, deps: BotDeps): Promise<void> {
   if (context.activity.name !== 'adaptiveCard/action') {
-    await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
+    await context.sendActivity(emptyInvokeResponse());
     return;
   }
   const interactionId: unknown = context.activity.value?.action?.data?.interactionId;
   // The card's own refresh: the owner's current card, or what anyone else may see of it.
   const card =
     typeof interactionId === 'string'
-      ? await runCardAction(deps, callerOf(context).agentId, VERBS.refresh, { interactionId }, turnInfo(context))
+      ? await runCardAction(actionDeps(deps), callerOf(context).agentId, VERBS.refresh, { interactionId }, turnInfo(context))
       : noticeCard('That action was received already.', 'info');
-  await context.sendActivity({
-    type: ActivityTypes.InvokeResponse,
-    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
-  });
+  await context.sendActivity(cardInvokeResponse(card));
 }

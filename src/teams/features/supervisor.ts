@@ -1,16 +1,10 @@
-import type { Application } from '@microsoft/teams-ai';
 import { statusCard } from '../../cards/statusCard.js';
 import type { BotDeps } from '../deps.js';
 import { sendCard } from '../replies.js';
-import { command } from '../turn.js';
+import type { CommandTurn } from '../turn.js';
 
-/** "status": every agent's state, for supervisors only. */
-export function registerSupervisor(app: Application, deps: BotDeps): void {
-  app.message(
-    /^\s*status\s*$/i,
-    command(deps, async (context, caller) => {
-      const rows = await deps.agents.status(caller.aadObjectId);
-      await sendCard(context, statusCard(rows, deps.clock()));
-    }),
-  );
+/** "status" (routed by chatCommands.ts): every agent's state, for supervisors only. */
+export async function showStatus({ context, caller }: CommandTurn, deps: BotDeps): Promise<void> {
+  const rows = await deps.agents.status(caller.aadObjectId);
+  await sendCard(context, statusCard(rows, deps.clock()));
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCardAction } from '../../src/cards/cardActions.js';
+import { runCardAction } from '../../src/actions/runCardAction.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { CrmError, type CrmConnector } from '../../src/crm/port.js';
 import { cardText } from '../support/botHarness.js';

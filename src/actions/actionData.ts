@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, invalidInput } from '../domain/errors.js';
-import { FIELD_INPUT_PREFIX } from './recordDetailsCard.js';
+import { FIELD_INPUT_PREFIX } from '../cards/recordDetailsCard.js';
 
 /**
  * Schemas of the data each card action carries (our own data plus the card's inputs, which Teams merges
