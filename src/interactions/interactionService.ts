@@ -30,7 +30,9 @@ import { acwJobsFor } from './acwJobs.js';
 import { runDataDip } from './dataDipScript.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import { Ownership, type ReadAccess } from './ownership.js';
-import { drawCard } from './cardQuery.js';
+import { drawCard, type HeldForCard } from './cardQuery.js';
+import type { Agent } from '../domain/agentState.js';
+import type { Customer } from '../domain/customer.js';
 import { detailsSubjectOf, recordDetails } from './recordDetailsQuery.js';
 import { lookupDetails, SearchLookups } from './searchLookups.js';
 import { describeRecordType } from './recordTypes.js';
@@ -87,9 +89,10 @@ export class InteractionService {
    * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
    * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card
    * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
-   * theirs, reserved). Otherwise it is answered at once.
+   * theirs, reserved). Otherwise it is answered at once. `acdContactId`: the ACD contact it handles;
+   * `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
    */
-  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean } = {}): Promise<CustomerCardView> {
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean; acdContactId?: string; agent?: Agent } = {}): Promise<CustomerCardView> {
     const ani = toE164(rawNumber, this.deps.defaultRegion);
     if (!ani) {
       throw invalidInput(`"${rawNumber}" is not a phone number I can route. Try +12065550142 or (206) 555-0142.`);
@@ -112,9 +115,11 @@ export class InteractionService {
       notes: null,
       customerId: null,
     };
+    let customer: Customer | undefined;
     await this.deps.db.transaction().execute(async (trx) => {
       // A card per new contact and per new channel: the caller's number names their customer (SPEC).
-      interaction.customerId = (await customerFor(trx, { kind: 'phone', value: ani }, displayPhone(ani), now)).id;
+      customer = await customerFor(trx, { kind: 'phone', value: ani }, displayPhone(ani), now);
+      interaction.customerId = customer.id;
       const routed = await moveAgentState(trx, agentId, 'Available', {
         state: 'Working',
         reasonCode: null,
@@ -129,16 +134,26 @@ export class InteractionService {
             : 'Calls are routed only to Available agents. Type "available" first.',
         );
       }
-      await insertInteraction(trx, interaction);
+      await insertInteraction(trx, interaction, { acdContactId: options.acdContactId });
     });
 
     const dip = await runDataDip(this.deps.engine, interaction);
-    await this.deps.db.transaction().execute(async (trx) => {
-      await putRecordLinks(trx, dip.links);
-      await updateInteraction(trx, interaction.id, interaction.state, { matchState: dip.matchState });
-    });
-    for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.deps, interaction, link);
-    return this.done(interaction, dip.notice);
+    const notice = { kind: dip.notice.kind, text: dip.notice.text };
+    interaction.matchState = dip.matchState;
+    const change = { matchState: dip.matchState, lastNotice: notice };
+    if (dip.links.length) {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await putRecordLinks(trx, dip.links);
+        await updateInteraction(trx, interaction.id, interaction.state, change);
+      });
+    } else {
+      await updateInteraction(this.deps.db, interaction.id, interaction.state, change);
+    }
+    const linked = dip.links.filter((l) => l.linked);
+    for (const link of linked) await onLinked(this.deps, interaction, link);
+    // Drawn from what this call holds: what a link brings (history, a customer named) is read back.
+    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links: dip.links.length ? undefined : [], customer: linked.length ? undefined : customer };
+    return this.done(interaction, notice, { interaction, held });
   }
 
   /** The current card of an interaction the agent owns. */
@@ -385,16 +400,24 @@ export class InteractionService {
    * was raised while it was drawn (an ACW write finishing, a late workflow outcome), the card may be missing
    * it: they are told to draw it afresh instead.
    */
-  private async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<CustomerCardView> {
+  /**
+   * Keeps the notice, draws the card and tells who shows it. `created`: an interaction this step created,
+   * its notice already written (offerCall), drawn from what the step holds; no message shows it yet.
+   */
+  private async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice, created?: { interaction: Interaction; held: HeldForCard }): Promise<CustomerCardView> {
     const { events } = this.deps;
     const mark = events.mark();
     let view: CustomerCardView | undefined;
     try {
-      await setLastNotice(this.deps.db, interaction.id, notice);
-      view = await this.view(interaction.agentId, interaction.id);
+      if (created) {
+        view = await drawCard(this.deps, created.interaction, { notice, now: this.clock(), held: created.held });
+      } else {
+        await setLastNotice(this.deps.db, interaction.id, notice);
+        view = await this.view(interaction.agentId, interaction.id);
+      }
       return view;
     } finally {
-      events.cardChanged(interaction.id, interaction.agentId, events.changedSince(interaction.id, mark) ? undefined : view);
+      events.cardChanged(interaction.id, interaction.agentId, events.changedSince(interaction.id, mark) ? undefined : view, { created: !!created });
     }
   }
 
