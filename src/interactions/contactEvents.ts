@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import { findAgent, moveAgentState } from '../store/agentsRepository.js';
-import { findAcdAgentState, findAcdContact, interactionsOfContact, putAcdContact, setInteractionContact, waitingContactsOf, type AcdContactRow } from '../store/acdRepository.js';
+import { findAcdAgentState, findAcdContact, interactionsOfContact, putAcdContact, waitingContactsOf, type AcdContactRow } from '../store/acdRepository.js';
 import { findInteraction, setLastNotice, updateInteraction } from '../store/interactionsRepository.js';
 import type { Database } from '../store/schema.js';
 import type { InteractionEvents } from './interactionEvents.js';
@@ -47,13 +47,13 @@ export class ContactConvergence {
   ) {}
 
   /**
-   * Converges one contact; returns the card of an interaction it created or answered, as it stands after
-   * this step (the simulator's turn shows it).
+   * Converges one contact to its row as just merged (AcdDispatcher) or read; returns the card of an
+   * interaction it created, as it stands after this step (the simulator's turn shows it).
+   * `noInteractionYet`: the caller knows none handles this contact yet (its row was just created), so
+   * they are not looked for.
    */
-  async converge(contactId: string, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
-    const contact = await findAcdContact(this.deps.db, contactId);
-    if (!contact) return undefined;
-    const handled = await interactionsOfContact(this.deps.db, contactId);
+  async converge(contact: AcdContactRow, options: ConvergeOptions, { noInteractionYet = false }: { noInteractionYet?: boolean } = {}): Promise<CustomerCardView | undefined> {
+    const handled = noInteractionYet ? [] : await interactionsOfContact(this.deps.db, contact.contact_id);
     // Transferred away: the earlier agent's part ends (nothing written to the CRM: the new agent's ACW does).
     for (const other of handled.filter((i) => i.agentId !== contact.agent_id && i.state !== 'completed')) {
       await this.endWithoutWrites(other.id, other.agentId, 'The contact center transferred this contact to another agent.');
@@ -69,11 +69,12 @@ export class ContactConvergence {
     if (!current) {
       created = await this.offer(contact, options);
       if (!created) return undefined;
+      // Offered already answered (or further) comes in active: no ringing card drawn only to be replaced.
       current = { id: created.interaction.id, agentId: contact.agent_id, state: created.interaction.state };
     }
     // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && current.state === 'offered') {
-      created = await this.answer(current.id, current.agentId);
+      await this.answer(current.id, current.agentId);
       current.state = 'active';
     }
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
@@ -104,14 +105,14 @@ export class ContactConvergence {
     }
     let view: CustomerCardView;
     try {
-      // It rings until the contact is answered (converge answers it next if that is known already).
-      view = await interactions.offerCall(agent.id, contact.ani, { ringing: true });
+      // It rings until the contact is answered (converge answers it next when that comes); answered already, it is active at once.
+      const ringing = PHASE_RANK[contact.phase]! < PHASE_RANK.answered!;
+      view = await interactions.offerCall(agent.id, contact.ani, { ringing, acdContactId: contact.contact_id, agent });
     } catch (error) {
       // Refused outright (strict): the contact must not wait and reach the agent later.
       if (options.strict) await putAcdContact(this.deps.db, { ...contact, phase: 'abandoned', phase_at: contact.agent_at });
       throw error;
     }
-    await setInteractionContact(this.deps.db, view.interaction.id, contact.contact_id);
     if (options.postCard && !(await this.deps.poster.post(agent.id, view))) {
       logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
     }
@@ -122,10 +123,9 @@ export class ContactConvergence {
    * The agent picked up: the interaction is active, and its card message is drawn afresh in place (the
    * CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
    */
-  private async answer(interactionId: string, agentId: string): Promise<CustomerCardView> {
+  private async answer(interactionId: string, agentId: string): Promise<void> {
     await updateInteraction(this.deps.db, interactionId, 'offered', { state: 'active' });
     this.deps.events.cardChanged(interactionId, agentId);
-    return this.deps.interactions.currentView(interactionId);
   }
 
   /** ACW completed by the ACD: its disposition if it is one of ours, else the first configured one, said in the notes. */
@@ -163,7 +163,9 @@ export class ContactConvergence {
     for (const waiting of await waitingContactsOf(this.deps.db, agentId)) {
       if (waiting.contact_id === contact.contact_id) continue;
       try {
-        await this.converge(waiting.contact_id, { postCard: true, strict: false });
+        // Read again: routing an earlier one of them may have gone on to route this one (its afterContact).
+        const contact = await findAcdContact(this.deps.db, waiting.contact_id);
+        if (contact) await this.converge(contact, { postCard: true, strict: false });
       } catch (error) {
         this.deps.logger.warn({ err: error, contactId: waiting.contact_id }, 'a waiting ACD contact could not be routed');
       }
