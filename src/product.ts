@@ -102,7 +102,6 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const contacts = new ContactConvergence({
     unit,
     calls: services.calls,
-    cards: services.cards,
     agents,
     events,
     poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),

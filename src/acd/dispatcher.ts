@@ -5,8 +5,9 @@ import type { CustomerCardView } from '../domain/customerCard.js';
 import { AppError } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
 import { PHASE_RANK, type ContactConvergence } from '../interactions/contactEvents.js';
-import { findAcdContact, findAgentIdByRef, putAcdAgentState, putAcdContact, recordAcdEvent, type AcdContactRow } from '../store/acdRepository.js';
+import { findAcdContact, findAgentIdByRef, putAcdAgentState, putAcdContact, recordAcdEvents, type AcdContactRow } from '../store/acdRepository.js';
 import type { Database } from '../store/schema.js';
+import { stepsOf, type AcdAgentStateEvent, type Placed } from './eventGroups.js';
 import type { AcdContactEvent, AcdEvent } from './eventSchema.js';
 
 /** What became of one event: applied, a retry of one applied before, or older than what is already known. */
@@ -26,7 +27,7 @@ export interface DispatchOptions {
 /**
  * Applies ACD events: each is recorded by id (a retry acts once), merged into its contact's or agent's latest
  * truth (so the order they come in does not matter), and the contact is then brought to that truth
- * (ContactConvergence). Events are applied one at a time in this process: two events of one contact never
+ * (ContactConvergence). Requests are applied one at a time in this process: two events of one contact never
  * race, and the queue is only an order, not state (what must survive a restart is in the tables).
  */
 export class AcdDispatcher {
@@ -46,11 +47,15 @@ export class AcdDispatcher {
   /** Checks what the shape cannot: numbers that route (400) and agents that exist (422), naming the field. */
   async resolve(events: readonly AcdEvent[], fieldPrefix: (index: number) => string): Promise<Resolution> {
     const agentIds: string[] = [];
+    // A batch names the same agent again and again (a contact's events): each is looked up once.
+    const found = new Map<string, string | undefined>();
     for (const [index, event] of events.entries()) {
       if (event.type !== 'agent.state' && event.contact.ani && !toE164(event.contact.ani, this.deps.defaultRegion)) {
         return { ok: false, status: 400, problem: `${fieldPrefix(index)}contact.ani: is not a phone number that can be routed` };
       }
-      const agentId = await findAgentIdByRef(this.deps.db, event.agent);
+      const ref = 'aadObjectId' in event.agent ? `id:${event.agent.aadObjectId}` : `email:${event.agent.email.toLowerCase()}`;
+      if (!found.has(ref)) found.set(ref, await findAgentIdByRef(this.deps.db, event.agent));
+      const agentId = found.get(ref);
       if (!agentId) {
         const field = 'aadObjectId' in event.agent ? 'aadObjectId' : 'email';
         return { ok: false, status: 422, problem: `${fieldPrefix(index)}agent.${field}: no agent known here by this ${field} (they must have opened the bot in Teams once)` };
@@ -60,53 +65,76 @@ export class AcdDispatcher {
     return { ok: true, agentIds };
   }
 
-  /** Applies resolved events in order, after any already queued. */
+  /**
+   * Applies resolved events in order, after any already queued; the events of one contact in one request
+   * together (eventGroups.ts), so a contact offered and answered at once is converged once, to answered.
+   */
   dispatch(events: readonly AcdEvent[], agentIds: readonly string[], options: DispatchOptions): Promise<{ outcomes: EventOutcome[]; created: CustomerCardView[] }> {
     const run = this.queue.then(async () => {
       const outcomes: EventOutcome[] = [];
       const created: CustomerCardView[] = [];
-      for (const [index, event] of events.entries()) outcomes.push(await this.apply(event, agentIds[index]!, options, created));
+      for (const step of stepsOf(events, agentIds)) {
+        if (step.kind === 'agent') outcomes[step.item.index] = await this.applyAgentState(step.item, options);
+        else for (const [index, outcome] of await this.applyContact(step.contactId, step.items, options, created)) outcomes[index] = outcome;
+      }
       return { outcomes, created };
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async apply(event: AcdEvent, agentId: string, options: DispatchOptions, created: CustomerCardView[]): Promise<EventOutcome> {
+  private async applyAgentState({ event, agentId }: Placed<AcdAgentStateEvent>, options: DispatchOptions): Promise<EventOutcome> {
     const now = this.deps.clock().toISOString();
     let fresh = false;
     let latest = false;
     await this.deps.db.transaction().execute(async (trx) => {
-      fresh = await recordAcdEvent(trx, `${options.source}:${event.id}`, event.type, event.at, now);
-      if (!fresh) return;
-      if (event.type === 'agent.state') {
-        latest = await putAcdAgentState(trx, { agent_id: agentId, state: event.state, reason_code: event.reasonCode ?? null, at: event.at });
-      } else {
-        const known = await findAcdContact(trx, event.contact.id);
-        const merged = mergeContact(known, event, agentId, options.source);
-        latest = merged !== known;
-        if (latest) await putAcdContact(trx, merged);
-      }
+      fresh = (await recordAcdEvents(trx, [{ key: `${options.source}:${event.id}`, type: event.type, at: event.at }], now)).size === 1;
+      if (fresh) latest = await putAcdAgentState(trx, { agent_id: agentId, state: event.state, reason_code: event.reasonCode ?? null, at: event.at });
     });
+    if (!fresh) return { id: event.id, outcome: 'duplicate' };
+    if (!latest) return { id: event.id, outcome: 'superseded' };
+    const applied = await this.deps.agents.applyAcdState(agentId, event.state, event.reasonCode ?? null, event.at);
+    // Held: the agent is on a contact; the state applies when that contact is done (ContactConvergence).
+    return { id: event.id, outcome: applied === 'applied' ? 'applied' : 'held' };
+  }
 
-    if (event.type === 'agent.state') {
-      if (!fresh) return { id: event.id, outcome: 'duplicate' };
-      if (!latest) return { id: event.id, outcome: 'superseded' };
-      const applied = await this.deps.agents.applyAcdState(agentId, event.state, event.reasonCode ?? null, event.at);
-      // Held: the agent is on a contact; the state applies when that contact is done (ContactConvergence).
-      return { id: event.id, outcome: applied === 'applied' ? 'applied' : 'held' };
-    }
+  /**
+   * One contact's events of a request: recorded by id and merged, in order, in one transaction (one insert
+   * of their keys, one read, one write), then the contact converged once to the merged truth.
+   */
+  private async applyContact(contactId: string, items: ReadonlyArray<Placed<AcdContactEvent>>, options: DispatchOptions, created: CustomerCardView[]): Promise<Array<[number, EventOutcome]>> {
+    const now = this.deps.clock().toISOString();
+    const keyOf = (event: AcdEvent) => `${options.source}:${event.id}`;
+    const outcomes: Array<[number, EventOutcome]> = [];
+    let contact: AcdContactRow | undefined;
+    let known: AcdContactRow | undefined;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const fresh = await recordAcdEvents(trx, items.map(({ event }) => ({ key: keyOf(event), type: event.type, at: event.at })), now);
+      known = await findAcdContact(trx, contactId);
+      contact = known;
+      for (const { index, event, agentId } of items) {
+        // Deleted once merged: the same id twice in one request acts once, like a retry.
+        if (!fresh.delete(keyOf(event))) {
+          outcomes.push([index, { id: event.id, outcome: 'duplicate' }]);
+          continue;
+        }
+        const merged = mergeContact(contact, event, agentId, options.source);
+        outcomes.push([index, { id: event.id, outcome: merged !== contact ? 'applied' : 'superseded' }]);
+        contact = merged;
+      }
+      if (contact && contact !== known) await putAcdContact(trx, contact);
+    });
+    if (!contact) return outcomes;
     // A retry converges too: it finishes whatever a failure left undone after the event was recorded.
     try {
-      const view = await this.deps.contacts.converge(event.contact.id, options);
+      const view = await this.deps.contacts.converge(contact, options, { noInteractionYet: !known });
       if (view) created.push(view);
     } catch (error) {
       if (options.strict || !(error instanceof AppError)) throw error;
-      this.deps.logger.info({ eventId: event.id, contactId: event.contact.id, problem: error.message }, 'ACD event refused');
-      return { id: event.id, outcome: 'refused', message: error.message };
+      this.deps.logger.info({ eventIds: items.map(({ event }) => event.id), contactId, problem: error.message }, 'ACD event refused');
+      return items.map(({ index, event }) => [index, { id: event.id, outcome: 'refused', message: error.message }]);
     }
-    if (!fresh) return { id: event.id, outcome: 'duplicate' };
-    return { id: event.id, outcome: latest ? 'applied' : 'superseded' };
+    return outcomes;
   }
 }
 

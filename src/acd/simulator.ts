@@ -9,8 +9,8 @@ import type { AcdDispatcher } from './dispatcher.js';
  * to an Available agent. On only for local runs, or when ACD_SIMULATOR=on.
  *
  * Its calls go through the same dispatcher as POST /api/acd/events (contact.offered and contact.answered
- * at once: a simulated call is picked up as it rings; each event recorded,
- * merged and converged the same way), called in-process rather than signed over HTTP: the local demo then
+ * in one request: a simulated call is picked up as it rings, so the contact is recorded, merged and
+ * converged once, straight to answered), called in-process rather than signed over HTTP: the local demo then
  * needs no secret, and everything after the signature check is the real ingress. It is strict (a refusal
  * is the agent's answer, not a contact left waiting), and the chat turn posts the card as its reply.
  */
@@ -34,7 +34,7 @@ export class AcdSimulator {
       { id: randomUUID(), type: 'contact.answered' as const, at, agent, contact },
     ];
     const { created } = await this.dispatcher.dispatch(events, [agentId, agentId], { source: 'simulator', postCard: false, strict: true });
-    // The card as it stands once answered (the offer's ringing card came first).
+    // The card as it stands once answered: the one contact's only card.
     const card = created.at(-1);
     if (!card) throw new AppError('conflict', 'The call could not be routed to you. Type "available", then try again.');
     return card;

@@ -3,7 +3,10 @@ import type { CustomerCardView } from '../domain/customerCard.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, type Interaction } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
+import type { Agent } from '../domain/agentState.js';
+import type { Customer } from '../domain/customer.js';
 import { acwJobsFor } from './acwJobs.js';
+import { drawCard } from './cardDrawing.js';
 import { runDataDip } from './dataDipScript.js';
 import { onLinked } from './recordHistory.js';
 import type { ServiceContext } from './serviceContext.js';
@@ -22,9 +25,10 @@ export class CallLifecycle {
    * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
    * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card
    * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
-   * theirs, reserved). Otherwise it is answered at once.
+   * theirs, reserved). Otherwise it is answered at once. `acdContactId`: the ACD contact it handles;
+   * `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
    */
-  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean } = {}): Promise<CustomerCardView> {
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean; acdContactId?: string; agent?: Agent } = {}): Promise<CustomerCardView> {
     const { engine, unit } = this.context;
     const ani = toE164(rawNumber, this.context.defaultRegion);
     if (!ani) {
@@ -48,9 +52,11 @@ export class CallLifecycle {
       notes: null,
       customerId: null,
     };
+    let customer: Customer | undefined;
     await unit.run(async (repos) => {
       // A card per new contact and per new channel: the caller's number names their customer (SPEC).
-      interaction.customerId = (await repos.customers.customerFor({ kind: 'phone', value: ani }, displayPhone(ani), now)).id;
+      customer = await repos.customers.customerFor({ kind: 'phone', value: ani }, displayPhone(ani), now);
+      interaction.customerId = customer.id;
       const routed = await repos.agents.moveState(agentId, 'Available', {
         state: 'Working',
         reasonCode: null,
@@ -65,16 +71,26 @@ export class CallLifecycle {
             : 'Calls are routed only to Available agents. Type "available" first.',
         );
       }
-      await repos.interactions.insert(interaction);
+      await repos.interactions.insert(interaction, { acdContactId: options.acdContactId });
     });
 
     const dip = await runDataDip(engine, interaction);
-    await unit.run(async (repos) => {
-      await repos.interactions.putLinks(dip.links);
-      await repos.interactions.update(interaction.id, interaction.state, { matchState: dip.matchState });
-    });
-    for (const link of dip.links.filter((l) => l.linked)) await onLinked(this.context, interaction, link);
-    return this.context.changes.done(interaction, dip.notice);
+    const notice = { kind: dip.notice.kind, text: dip.notice.text };
+    interaction.matchState = dip.matchState;
+    const change = { matchState: dip.matchState, lastNotice: notice };
+    if (dip.links.length) {
+      await unit.run(async (repos) => {
+        await repos.interactions.putLinks(dip.links);
+        await repos.interactions.update(interaction.id, interaction.state, change);
+      });
+    } else {
+      await unit.repos.interactions.update(interaction.id, interaction.state, change);
+    }
+    const linked = dip.links.filter((l) => l.linked);
+    for (const link of linked) await onLinked(this.context, interaction, link);
+    // Drawn from what this call holds: what a link brings (history, a customer named) is read back.
+    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links: dip.links.length ? undefined : [], customer: linked.length ? undefined : customer };
+    return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 
   /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */

@@ -36,13 +36,28 @@ export class CardChanges {
     }
   }
 
+  /**
+   * The change that created the interaction (offerCall): its notice was written with it, and `draw` draws
+   * the card from what that step holds. No message shows it yet, so no message is looked up to update.
+   */
+  async created(interaction: Pick<Interaction, 'id' | 'agentId'>, draw: () => Promise<CustomerCardView>): Promise<CustomerCardView> {
+    const mark = this.events.mark();
+    let view: CustomerCardView | undefined;
+    try {
+      view = await draw();
+      return view;
+    } finally {
+      this.raise(interaction, this.events.changedSince(interaction.id, mark) ? undefined : view, true);
+    }
+  }
+
   /** Keeps an outcome on the card without drawing it: whoever shows the card draws it afresh. */
   async noted(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice): Promise<void> {
     await this.interactions.setLastNotice(interaction.id, notice);
     this.raise(interaction);
   }
 
-  private raise(interaction: Pick<Interaction, 'id' | 'agentId'>, view?: CustomerCardView): void {
-    this.events.cardChanged(interaction.id, interaction.agentId, view);
+  private raise(interaction: Pick<Interaction, 'id' | 'agentId'>, view?: CustomerCardView, created = false): void {
+    this.events.cardChanged(interaction.id, interaction.agentId, view, { created });
   }
 }

@@ -1,5 +1,7 @@
 import { buildCustomerCardView, type CustomerCardView, type Notice } from '../domain/customerCard.js';
-import type { Interaction } from '../domain/interaction.js';
+import type { Agent } from '../domain/agentState.js';
+import type { Customer } from '../domain/customer.js';
+import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone } from '../domain/phone.js';
 import type { Repositories } from '../store/unitOfWork.js';
 import { findWorkflow } from '../workflows/configuration.js';
@@ -20,17 +22,24 @@ export interface CardQueryDeps {
   dispositions: readonly string[];
 }
 
+/** What the caller holds already, as stored now, so drawing the card does not read it again. */
+export interface HeldForCard {
+  agent?: Agent;
+  links?: InteractionRecordLink[];
+  customer?: Customer;
+}
+
 /** The card of an interaction as it stands, with the outcome to show on it and the merge dialog's search. */
 export async function drawCard(
   deps: CardQueryDeps,
   interaction: Interaction,
-  { notice, duplicateQuery, now }: { notice: Notice | undefined; duplicateQuery?: string; now: Date },
+  { notice, duplicateQuery, now, held = {} }: { notice: Notice | undefined; duplicateQuery?: string; now: Date; held?: HeldForCard },
 ): Promise<CustomerCardView> {
   const interactionId = interaction.id;
-  let links = await deps.repos.interactions.listLinks(interactionId);
+  let links = held.links ?? (await deps.repos.interactions.listLinks(interactionId));
   const configuration = deps.engine.configuration(interaction.configurationId);
   const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
-  const agent = await deps.repos.agents.find(interaction.agentId);
+  const agent = held.agent ?? (await deps.repos.agents.find(interaction.agentId));
   const crmWrites = interaction.state === 'completed' ? await acwWritesOf(deps.repos.jobs, interactionId, links, configuration) : [];
   if (configuration && crmWrites.length) {
     // Once memorialization wrote a record, the card shows what the CRM now holds.
@@ -48,7 +57,7 @@ export async function drawCard(
   const casePriority = offersCase ? await casePriorityOf(deps.engine, interaction.configurationId) : undefined;
   return buildCustomerCardView({
     interaction,
-    customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery),
+    customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery, held.customer),
     owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
     links,
     crmWrites: crmWrites.map(({ ref: _ref, ...write }) => write),

@@ -34,7 +34,6 @@ export class ContactConvergence {
     private readonly deps: {
       unit: UnitOfWork;
       calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw'>;
-      cards: Pick<InteractionServices['cards'], 'currentView'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -45,14 +44,13 @@ export class ContactConvergence {
   ) {}
 
   /**
-   * Converges one contact; returns the card of an interaction it created or answered, as it stands after
-   * this step (the simulator's turn shows it).
+   * Converges one contact to its row as just merged (AcdDispatcher) or read; returns the card of an
+   * interaction it created, as it stands after this step (the simulator's turn shows it).
+   * `noInteractionYet`: the caller knows none handles this contact yet (its row was just created), so
+   * they are not looked for.
    */
-  async converge(contactId: string, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
-    const { repos } = this.deps.unit;
-    const contact = await repos.acd.findContact(contactId);
-    if (!contact) return undefined;
-    const handled = await repos.acd.interactionsOfContact(contactId);
+  async converge(contact: AcdContactRow, options: ConvergeOptions, { noInteractionYet = false }: { noInteractionYet?: boolean } = {}): Promise<CustomerCardView | undefined> {
+    const handled = noInteractionYet ? [] : await this.deps.unit.repos.acd.interactionsOfContact(contact.contact_id);
     // Transferred away: the earlier agent's part ends (nothing written to the CRM: the new agent's ACW does).
     for (const other of handled.filter((i) => i.agentId !== contact.agent_id && i.state !== 'completed')) {
       await this.endWithoutWrites(other.id, other.agentId, 'The contact center transferred this contact to another agent.');
@@ -68,11 +66,12 @@ export class ContactConvergence {
     if (!current) {
       created = await this.offer(contact, options);
       if (!created) return undefined;
+      // Offered already answered (or further) comes in active: no ringing card drawn only to be replaced.
       current = { id: created.interaction.id, agentId: contact.agent_id, state: created.interaction.state };
     }
     // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && current.state === 'offered') {
-      created = await this.answer(current.id, current.agentId);
+      await this.answer(current.id, current.agentId);
       current.state = 'active';
     }
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
@@ -103,14 +102,14 @@ export class ContactConvergence {
     }
     let view: CustomerCardView;
     try {
-      // It rings until the contact is answered (converge answers it next if that is known already).
-      view = await calls.offerCall(agent.id, contact.ani, { ringing: true });
+      // It rings until the contact is answered (converge answers it next when that comes); answered already, it is active at once.
+      const ringing = PHASE_RANK[contact.phase]! < PHASE_RANK.answered!;
+      view = await calls.offerCall(agent.id, contact.ani, { ringing, acdContactId: contact.contact_id, agent });
     } catch (error) {
       // Refused outright (strict): the contact must not wait and reach the agent later.
       if (options.strict) await unit.repos.acd.putContact({ ...contact, phase: 'abandoned', phase_at: contact.agent_at });
       throw error;
     }
-    await unit.repos.acd.setInteractionContact(view.interaction.id, contact.contact_id);
     if (options.postCard && !(await this.deps.poster.post(agent.id, view))) {
       logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
     }
@@ -121,10 +120,9 @@ export class ContactConvergence {
    * The agent picked up: the interaction is active, and its card message is drawn afresh in place (the
    * CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
    */
-  private async answer(interactionId: string, agentId: string): Promise<CustomerCardView> {
+  private async answer(interactionId: string, agentId: string): Promise<void> {
     await this.deps.unit.repos.interactions.update(interactionId, 'offered', { state: 'active' });
     this.deps.events.cardChanged(interactionId, agentId);
-    return this.deps.cards.currentView(interactionId);
   }
 
   /** ACW completed by the ACD: its disposition if it is one of ours, else the first configured one, said in the notes. */
@@ -163,7 +161,9 @@ export class ContactConvergence {
     for (const waiting of await repos.acd.waitingContactsOf(agentId)) {
       if (waiting.contact_id === contact.contact_id) continue;
       try {
-        await this.converge(waiting.contact_id, { postCard: true, strict: false });
+        // Read again: routing an earlier one of them may have gone on to route this one (its afterContact).
+        const contact = await repos.acd.findContact(waiting.contact_id);
+        if (contact) await this.converge(contact, { postCard: true, strict: false });
       } catch (error) {
         this.deps.logger.warn({ err: error, contactId: waiting.contact_id }, 'a waiting ACD contact could not be routed');
       }

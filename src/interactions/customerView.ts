@@ -1,3 +1,4 @@
+import type { Customer } from '../domain/customer.js';
 import type { CustomerView } from '../domain/customerCard.js';
 import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
@@ -13,7 +14,8 @@ export function isSomeone(link: Pick<InteractionRecordLink, 'role'>): boolean {
 /**
  * The customer behind an interaction as its card shows it: name, identifiers, how many interactions, and
  * the other cards that may be the same person (same name as a linked person, one of their phones or
- * emails, or what the agent searched for), for the merge dialog.
+ * emails, or what the agent searched for), for the merge dialog. `held`: the customer as the caller just
+ * read or created it (not read again).
  */
 export async function customerView(
   customers: Repositories['customers'],
@@ -21,9 +23,10 @@ export async function customerView(
   links: InteractionRecordLink[],
   defaultRegion: string,
   duplicateQuery?: string,
+  held?: Customer,
 ): Promise<CustomerView | null> {
   if (!interaction.customerId) return null;
-  const customer = await customers.find(interaction.customerId);
+  const customer = held?.id === interaction.customerId ? held : await customers.find(interaction.customerId);
   if (!customer) return null;
   // Likely the same person: the same name as a linked person, or one of their phones or emails.
   const people = links.filter((l) => l.linked && isSomeone(l));

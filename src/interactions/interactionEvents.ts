@@ -10,6 +10,8 @@ export interface CardChange {
   agentId: string;
   /** The card as it stands after this change, when the change drew it anyway; absent: draw it afresh. */
   view?: CustomerCardView;
+  /** The change created the interaction: no card message shows it yet (its post will carry this card). */
+  created?: true;
 }
 
 export type CardChangeListener = (change: CardChange) => void | Promise<void>;
@@ -48,11 +50,11 @@ export class InteractionEvents {
    * drawn from a mark with no change of the interaction since (a change committed while it was drawn may
    * be missing from it, and its own event may already have gone out: the stale view would come last).
    */
-  cardChanged(interactionId: string, agentId: string, view?: CustomerCardView): void {
+  cardChanged(interactionId: string, agentId: string, view?: CustomerCardView, { created = false }: { created?: boolean } = {}): void {
     this.remember(interactionId, ++this.raised);
     for (const listener of this.listeners) {
       Promise.resolve()
-        .then(() => listener({ interactionId, agentId, ...(view && { view }) }))
+        .then(() => listener({ interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }) }))
         .catch(this.onListenerError);
     }
   }

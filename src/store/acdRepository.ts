@@ -1,10 +1,19 @@
 import type { Db } from './db.js';
 import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
 
-/** Records an event key; false when it was recorded before (a retry, or the same id twice in a batch). */
-export async function recordAcdEvent(db: Db, key: string, type: string, at: string, now: string): Promise<boolean> {
-  const result = await db.insertInto('acd_events').values({ key, type, at, received_at: now }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+/**
+ * Records event keys in one statement; returns those recorded now (the others were recorded before: a
+ * retry; a key twice in `events` is recorded once).
+ */
+export async function recordAcdEvents(db: Db, events: ReadonlyArray<{ key: string; type: string; at: string }>, now: string): Promise<Set<string>> {
+  if (!events.length) return new Set();
+  const rows = await db
+    .insertInto('acd_events')
+    .values(events.map(({ key, type, at }) => ({ key, type, at, received_at: now })))
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .execute();
+  return new Set(rows.map((r) => r.key));
 }
 
 export type AcdContactRow = AcdContactsTable;
@@ -63,9 +72,6 @@ export async function contactIdOfInteraction(db: Db, interactionId: string): Pro
   return row?.acd_contact_id ?? undefined;
 }
 
-export async function setInteractionContact(db: Db, interactionId: string, contactId: string): Promise<void> {
-  await db.updateTable('interactions').set({ acd_contact_id: contactId }).where('id', '=', interactionId).execute();
-}
 
 /** The agent an ACD names: by Entra object id (our agent id), or by the email recorded for them. */
 export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { email: string }): Promise<string | undefined> {

@@ -46,7 +46,8 @@ function toLink(row: LinkRow): InteractionRecordLink {
   };
 }
 
-export async function insertInteraction(db: Db, interaction: Interaction): Promise<void> {
+/** `acdContactId`: the ACD contact it handles, written with it (ContactConvergence finds it by that). */
+export async function insertInteraction(db: Db, interaction: Interaction, { acdContactId }: { acdContactId?: string } = {}): Promise<void> {
   await db
     .insertInto('interactions')
     .values({
@@ -65,6 +66,7 @@ export async function insertInteraction(db: Db, interaction: Interaction): Promi
       customer_id: interaction.customerId,
       card_activity_id: null,
       last_notice: null,
+      ...(acdContactId && { acd_contact_id: acdContactId }),
     })
     .execute();
 }
@@ -99,7 +101,8 @@ export async function findInteractionWithNotice(db: Db, id: string): Promise<{ i
 
 type StoredNotice = { kind: 'info' | 'warning' | 'error'; text: string };
 
-type InteractionChange = Partial<Pick<Interaction, 'state' | 'matchState' | 'endedAt' | 'completedAt' | 'disposition' | 'notes'>>;
+/** `lastNotice`: the outcome its card shows (setLastNotice), when it changes with the rest in one statement. */
+type InteractionChange = Partial<Pick<Interaction, 'state' | 'matchState' | 'endedAt' | 'completedAt' | 'disposition' | 'notes'>> & { lastNotice?: StoredNotice };
 
 /**
  * Applies a change only if the interaction is still in `expectedState`; returns false when another request
@@ -120,6 +123,7 @@ export async function updateInteraction(
       ...(change.completedAt !== undefined && { completed_at: change.completedAt }),
       ...(change.disposition !== undefined && { disposition: change.disposition }),
       ...(change.notes !== undefined && { notes: change.notes }),
+      ...(change.lastNotice !== undefined && { last_notice: JSON.stringify(change.lastNotice) }),
     })
     .where('id', '=', id)
     .where('state', '=', expectedState)

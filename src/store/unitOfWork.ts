@@ -8,7 +8,6 @@ import {
   markAcwCompleted,
   putAcdAgentState,
   putAcdContact,
-  setInteractionContact,
   waitingContactsOf,
 } from './acdRepository.js';
 import { enqueueWebhookEvent } from './acdWebhookRepository.js';
@@ -102,7 +101,6 @@ const aggregates = {
     waitingContactsOf,
     interactionsOfContact,
     contactIdOfInteraction,
-    setInteractionContact,
     findAgentState: findAcdAgentState,
     putAgentState: putAcdAgentState,
     markAcwCompleted,

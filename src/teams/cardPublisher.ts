@@ -62,7 +62,7 @@ export class CardPublisher {
     this.due.delete(interactionId); // re-inserted: the latest change decides what is drawn, its place stays fair
     // A change that has to wait behind others is kept without its card, drawn afresh when its turn comes: a
     // backlog holds ids, not cards (and the card may well have changed again by then).
-    this.due.set(interactionId, this.due.size + this.sending.size < UPDATES_IN_FLIGHT ? change : { interactionId, agentId });
+    this.due.set(interactionId, this.due.size + this.sending.size < UPDATES_IN_FLIGHT ? change : { interactionId, agentId, ...(change.created && { created: change.created }) });
     const done = new Promise<void>((resolve) => {
       const waiters = this.waiting.get(interactionId) ?? [];
       waiters.push(resolve);
@@ -104,9 +104,10 @@ export class CardPublisher {
     }
   }
 
-  private async update({ interactionId, agentId, view }: CardChange): Promise<void> {
+  private async update({ interactionId, agentId, view, created }: CardChange): Promise<void> {
     const { cards, adapter, botAppId, agents, logger } = this.deps;
-    const messageId = await cards.cardMessageId(interactionId);
+    // Just created: not posted yet, so there is no message to look up.
+    const messageId = created ? undefined : await cards.cardMessageId(interactionId);
     // Not posted yet (the post itself carries the newest card), or the agent never talked to the bot.
     if (!messageId) return;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
