@@ -248,7 +248,7 @@ export class InteractionService {
     const interaction = await this.ownership.ownedOpen(agentId, interactionId);
     let record: CrmRecord;
     if (request.kind === 'custom') {
-      ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
+      ({ record } = await runWorkflow(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
     } else {
       // Fields the agent left empty are not sent: the CRM keeps its defaults.
       const fields = Object.fromEntries(Object.entries(request.fields).filter(([, v]) => v !== undefined)) as Record<string, FieldValue>;
@@ -261,7 +261,7 @@ export class InteractionService {
           if (organization) fields.accountId ??= organization.ref.id;
         }
       }
-      ({ record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'standard', recordType: request.kind }, fields));
+      ({ record } = await runWorkflow(this.deps.engine, interaction.configurationId, { kind: 'create', variant: 'standard', recordType: request.kind }, fields));
     }
     const created = linkOf(record, { interactionId, linked: true, origin: 'created' });
     await this.deps.db.transaction().execute(async (trx) => {
@@ -284,7 +284,7 @@ export class InteractionService {
     const { changed, readOnly } = changedFields(submitted, link, described?.description.fields);
     const skipped = readOnly.length ? ` ${readOnly.length} read-only field${readOnly.length === 1 ? ' was' : 's were'} left as the CRM has ${readOnly.length === 1 ? 'it' : 'them'}.` : '';
     if (Object.keys(changed).length === 0) return this.done(interaction, { kind: 'info', text: `Nothing changed in ${link.label}: nothing was sent to the CRM.${skipped}` });
-    const { record } = await runWorkflow<{ record: CrmRecord }>(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields: changed });
+    const { record } = await runWorkflow(this.deps.engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields: changed });
     await putRecordLinks(this.deps.db, [refreshedLink(link, record)]);
     return this.done(interaction, { kind: 'info', text: `Saved ${record.name}.${skipped}` });
   }
