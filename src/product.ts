@@ -16,7 +16,6 @@ import { createConnectors } from './crm/registry.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
-import { interactionOfJob } from './jobs/acwJob.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
@@ -68,10 +67,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     clock,
     leaseMs: config.jobs.leaseMs,
     heartbeatMs: config.jobs.heartbeatMs,
-    onJobFinished: (job) => {
-      const of = interactionOfJob(job);
-      if (of) events.cardChanged(of.interactionId, of.agentId);
-    },
+    onJobFinished: (job) => events.cardChanged(job.interactionId, job.agentId),
   });
   // What the ACDs hear of agents' own changes in Teams: queued with the change, delivered by outbox workers.
   const outbound = createAcdOutbound(config, { db: store.db, logger, clock });

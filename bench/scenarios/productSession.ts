@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/database.js';
 import { findInteraction, listRecordLinks, updateInteraction } from '../../src/store/interactionsRepository.js';
 import { enqueueJobs } from '../../src/store/jobsRepository.js';
 import { acwJobsFor } from '../../src/interactions/acwJobs.js';
+import { timelineActivityKey } from '../../src/domain/idempotencyKeys.js';
 import type { Interaction } from '../../src/domain/interaction.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import type { SqlCount } from '../botProcess.js';
@@ -619,13 +620,14 @@ function countDuplicates(db: Database.Database, interactionIds: string[], firstJ
   const tasks = (
     db.prepare("SELECT COUNT(*) AS n FROM crm_records WHERE type = 'task' AND json_extract(fields, '$.interactionId') IN (SELECT value FROM json_each(?))").get(JSON.stringify(interactionIds)) as { n: number }
   ).n;
-  // Job key: <interaction>:<workflow>:<type>:<id>; the timeline's activity key: <interaction>:<type>:<id>.
-  const doneTimeline = db.prepare("SELECT idempotency_key AS key, payload FROM jobs WHERE id > ? AND kind = 'timeline' AND status = 'done'").all(firstJobId) as Array<{ key: string; payload: string }>;
+  // Each timeline job done wrote the activity of its interaction and record (its key, as the workflow builds it).
+  const doneTimeline = db
+    .prepare("SELECT subject, record_type AS type, record_id AS id FROM jobs WHERE id > ? AND kind = 'timeline' AND status = 'done'")
+    .all(firstJobId) as Array<{ subject: string; type: string; id: string }>;
   const hasActivity = db.prepare("SELECT 1 FROM crm_record_keys WHERE kind = 'activity' AND value = ?");
   let missingTasks = 0;
   for (const job of doneTimeline) {
-    const [interaction, , ...rest] = job.key.split(':');
-    if (!hasActivity.get(`${interaction}:${rest.join(':')}`)) missingTasks++;
+    if (!hasActivity.get(timelineActivityKey(job.subject, { type: job.type, id: job.id }))) missingTasks++;
   }
   return { duplicateKeys, duplicateTasks, tasksOfBurst: tasks, timelineJobsDone: doneTimeline.length, missingTasks };
 }

@@ -6,7 +6,8 @@ import type { Repositories } from '../store/unitOfWork.js';
 import { findWorkflow, type CrmConfiguration } from '../workflows/configuration.js';
 import type { AcwInput, AgentData, InteractionData } from '../workflows/interactionData.js';
 import { memorializationFields } from '../workflows/memorialize.js';
-import type { AcwJobPayload } from '../jobs/acwJob.js';
+
+const ACW_KINDS = ['timeline', 'memorialization'] as const;
 
 /**
  * What completing ACW fires (SPEC: timeline and data memorialization): for every linked record, one
@@ -20,7 +21,7 @@ export function acwJobsFor(
   configuration: CrmConfiguration,
   now: Date,
 ): NewJob[] {
-  const workflows = [findWorkflow(configuration, { kind: 'timeline' }), findWorkflow(configuration, { kind: 'memorialization' })];
+  const workflows = ACW_KINDS.map((kind) => ({ kind, workflow: findWorkflow(configuration, { kind }) }));
   const jobs: NewJob[] = [];
   for (const link of links.filter((l) => l.linked)) {
     const input: AcwInput['workflowInput'] = {
@@ -28,18 +29,17 @@ export function acwJobsFor(
       interaction: interactionDataOf(interaction, now),
       agent: { id: agent.id, name: agent.name },
     };
-    for (const workflow of workflows) {
+    for (const { kind, workflow } of workflows) {
       if (!workflow) continue;
-      const payload: AcwJobPayload = {
+      jobs.push({
+        kind,
+        interactionId: interaction.id,
+        agentId: agent.id,
         configurationId: configuration.id,
         workflowId: workflow.id,
+        record: { type: link.recordType, id: link.recordId },
+        interactionAt: interaction.endedAt ?? interaction.startedAt,
         payload: JSON.stringify({ workflowInput: input }),
-      };
-      jobs.push({
-        kind: workflow.kind,
-        idempotencyKey: `${interaction.id}:${workflow.id}:${link.recordType}:${link.recordId}`,
-        subject: interaction.id,
-        payload,
       });
     }
   }
@@ -71,8 +71,7 @@ export async function acwWritesOf(
   configuration?: Pick<CrmConfiguration, 'memorializationMappings'>,
 ): Promise<Array<CrmWriteView & { ref: { type: string; id: string } }>> {
   return (await jobs.ofSubject(interactionId)).map((job) => {
-    const [, , type = '', ...rest] = job.idempotencyKey.split(':');
-    const id = rest.join(':');
+    const { type, id } = job.record ?? { type: '', id: '' };
     const link = links.find((l) => l.recordType === type && l.recordId === id);
     const what = job.kind === 'timeline' ? 'timeline' : 'memorialization';
     const covered = !configuration || configuration.memorializationMappings.some((m) => !m.recordTypes || m.recordTypes.includes(type));

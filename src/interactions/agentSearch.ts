@@ -2,7 +2,6 @@ import type { CrmRecord } from '../domain/crmRecord.js';
 import type { Notice } from '../domain/customerCard.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
-import type { SearchResult } from '../workflows/search.js';
 import type { SearchPlan } from './searchPlan.js';
 
 const MAX_SEARCH_RESULTS = 25;
@@ -20,10 +19,10 @@ export interface AgentSearchResult {
 export async function runAgentSearch(engine: WorkflowEngine, configurationId: string, plan: SearchPlan): Promise<AgentSearchResult> {
   if (plan.kind === 'phone' || plan.kind === 'email') {
     const input = plan.kind === 'phone' ? { phoneNumber: plan.value } : { email: plan.value };
-    const result = await runWorkflow<SearchResult>(engine, configurationId, { kind: 'search', variant: 'ani' }, input);
+    const result = await runWorkflow(engine, configurationId, { kind: 'search', variant: 'ani' }, input);
     return { records: [...result.records, ...result.related].slice(0, MAX_SEARCH_RESULTS), refused: result.refused ?? [] };
   }
-  const result = await runWorkflow<SearchResult>(
+  const result = await runWorkflow(
     engine,
     configurationId,
     { kind: 'search', variant: 'custom' },

@@ -87,7 +87,7 @@ export class CardRecords {
     const interaction = await this.context.ownership.ownedOpen(agentId, interactionId);
     let record: CrmRecord;
     if (request.kind === 'custom') {
-      ({ record } = await runWorkflow<{ record: CrmRecord }>(engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
+      ({ record } = await runWorkflow(engine, interaction.configurationId, { kind: 'create', variant: 'custom' }, { entity: request.entity, fields: request.fields }));
     } else {
       // Fields the agent left empty are not sent: the CRM keeps its defaults.
       const fields = Object.fromEntries(Object.entries(request.fields).filter(([, v]) => v !== undefined)) as Record<string, FieldValue>;
@@ -100,7 +100,7 @@ export class CardRecords {
           if (organization) fields.accountId ??= organization.ref.id;
         }
       }
-      ({ record } = await runWorkflow<{ record: CrmRecord }>(engine, interaction.configurationId, { kind: 'create', variant: 'standard', recordType: request.kind }, fields));
+      ({ record } = await runWorkflow(engine, interaction.configurationId, { kind: 'create', variant: 'standard', recordType: request.kind }, fields));
     }
     const created = linkOf(record, { interactionId, linked: true, origin: 'created' });
     await this.context.unit.run(async (repos) => {
@@ -124,7 +124,7 @@ export class CardRecords {
     const { changed, readOnly } = changedFields(submitted, link, described?.description.fields);
     const skipped = readOnly.length ? ` ${readOnly.length} read-only field${readOnly.length === 1 ? ' was' : 's were'} left as the CRM has ${readOnly.length === 1 ? 'it' : 'them'}.` : '';
     if (Object.keys(changed).length === 0) return changes.done(interaction, { kind: 'info', text: `Nothing changed in ${link.label}: nothing was sent to the CRM.${skipped}` });
-    const { record } = await runWorkflow<{ record: CrmRecord }>(engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields: changed });
+    const { record } = await runWorkflow(engine, interaction.configurationId, { kind: 'update' }, { entity: ref.type, id: ref.id, fields: changed });
     await this.context.repos.interactions.putLinks([refreshedLink(link, record)]);
     return changes.done(interaction, { kind: 'info', text: `Saved ${record.name}.${skipped}` });
   }

@@ -25,7 +25,7 @@ const byRole = (a: CrmRecord, b: CrmRecord) => rank(a) - rank(b);
 export async function runDataDip(engine: WorkflowEngine, interaction: Interaction): Promise<DataDipOutcome> {
   let result: SearchResult;
   try {
-    result = await runWorkflow<SearchResult>(
+    result = await runWorkflow(
       engine,
       interaction.configurationId,
       { kind: 'search', variant: 'ani' },

@@ -5,7 +5,6 @@ import type { RecordDetails } from '../domain/recordDetails.js';
 import { formatWhen } from '../domain/timeZone.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import { runWorkflow } from '../workflows/invoke.js';
-import type { SearchResult } from '../workflows/search.js';
 import type { CardQueryDeps } from './cardDrawing.js';
 import { describeRecordType } from './recordTypes.js';
 import { quote } from './searchPlan.js';
@@ -40,7 +39,7 @@ export async function recordDetails(deps: CardQueryDeps, subject: DetailsSubject
   let shown = link;
   let activities: CrmRecord[] = [];
   if (configuration && findWorkflow(configuration, { kind: 'search', variant: 'custom' })) {
-    const search = (workflowInput: unknown) => runWorkflow<SearchResult>(deps.engine, subject.configurationId, { kind: 'search', variant: 'custom' }, workflowInput);
+    const search = (workflowInput: unknown) => runWorkflow(deps.engine, subject.configurationId, { kind: 'search', variant: 'custom' }, workflowInput);
     const [fresh] = alreadyFresh ? [] : (await search({ search: { entity: ref.type, filter: `id = ${quote(ref.id)}` }, limit: 1 })).records;
     if (fresh) {
       shown = keepOrganization(refreshedLink(link, fresh), link);

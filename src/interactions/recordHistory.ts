@@ -5,7 +5,6 @@ import type { Repositories } from '../store/unitOfWork.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { runWorkflow } from '../workflows/invoke.js';
-import type { SearchResult } from '../workflows/search.js';
 import { isSomeone } from './customerView.js';
 
 /** What a linked record brings onto its card: its latest activities and the customer's history. */
@@ -24,7 +23,7 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
   const configuration = deps.engine.configuration(interaction.configurationId);
   if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
   try {
-    const { records } = await runWorkflow<SearchResult>(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
+    const { records } = await runWorkflow(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
     const activities = records.map((a) => ({ subject: a.canonical.subject ?? a.name, when: a.canonical.activityDate ?? '' }));
     await deps.repos.interactions.setRecordActivities(interaction.id, { type: link.recordType, id: link.recordId }, activities);
   } catch (error) {

@@ -2,7 +2,6 @@ import type { RecordTypeDescription } from '../crm/port.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { findWorkflow } from '../workflows/configuration.js';
 import { runWorkflow, WorkflowFailedError } from '../workflows/invoke.js';
-import type { SearchResult } from '../workflows/search.js';
 
 /**
  * A record type as the CRM describes it (labels, kinds, writability, choices), through the configuration's
@@ -18,7 +17,7 @@ export async function describeRecordType(
   const configuration = engine.configuration(configurationId);
   if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return undefined;
   try {
-    const result = await runWorkflow<SearchResult>(engine, configurationId, { kind: 'search', variant: 'custom' }, { describe: which });
+    const result = await runWorkflow(engine, configurationId, { kind: 'search', variant: 'custom' }, { describe: which });
     return result.description ? { description: result.description, standardFields: result.standardFields } : undefined;
   } catch (error) {
     if (error instanceof WorkflowFailedError) return undefined;

@@ -3,7 +3,6 @@ import { notFound } from '../domain/errors.js';
 import { linkOf } from '../domain/interaction.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 import { runWorkflow } from '../workflows/invoke.js';
-import type { SearchResult } from '../workflows/search.js';
 import type { CardQueryDeps } from './cardDrawing.js';
 import { recordDetails } from './recordDetailsQuery.js';
 import { quote } from './searchPlan.js';
@@ -39,7 +38,7 @@ export async function lookupDetails(deps: CardQueryDeps, lookups: SearchLookups,
   const configurationId = deps.engine.defaultConfigurationId;
   if (!configurationId || !lookups.found(agentId, ref)) throw gone();
   const filter = `id = ${quote(ref.id)}`;
-  const [record] = (await runWorkflow<SearchResult>(deps.engine, configurationId, { kind: 'search', variant: 'custom' }, { search: { entity: ref.type, filter }, limit: 1 })).records;
+  const [record] = (await runWorkflow(deps.engine, configurationId, { kind: 'search', variant: 'custom' }, { search: { entity: ref.type, filter }, limit: 1 })).records;
   if (!record) throw gone();
   const link = linkOf(record, { interactionId: '', linked: false, origin: 'search' });
   return recordDetails(deps, { interactionId: null, configurationId, agentId, readOnly: true }, link, { fresh: true });

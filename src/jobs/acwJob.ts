@@ -1,29 +1,36 @@
-import { z } from 'zod';
-import { acwInputSchema } from '../workflows/interactionData.js';
+import type { RecordRef } from '../domain/crmRecord.js';
+import { recordWriteKey } from '../domain/idempotencyKeys.js';
 
-/** What an ACW job carries: one Workflow Execute request, run as is by the worker. */
-export const acwJobPayloadSchema = z.object({
-  configurationId: z.string(),
-  workflowId: z.string(),
-  payload: z.string(),
-});
-export type AcwJobPayload = z.infer<typeof acwJobPayloadSchema>;
+/**
+ * An ACW write (timeline or memorialization) as the job outbox keeps it, one column each: the Workflow
+ * Execute request it runs, and what it is about (interaction, agent, record), so that nothing has to
+ * parse its payload or its key to learn them.
+ */
+export interface AcwJob {
+  kind: 'timeline' | 'memorialization';
+  interactionId: string;
+  /** The agent it writes for: whose card hears that it ended. */
+  agentId: string;
+  configurationId: string;
+  workflowId: string;
+  /** The record it writes. */
+  record: RecordRef;
+  /** When the interaction ended (or began, if it has not ended), ISO-8601: the order of a record's writes. */
+  interactionAt: string;
+  /** The workflow's JSON payload ({"workflowInput": ...}), run as is. */
+  payload: string;
+}
 
-/** The interaction and agent an ACW job writes for, read from its workflow input. */
-export function interactionOfJob(job: AcwJobPayload): { interactionId: string; agentId: string } | undefined {
-  try {
-    const input = (JSON.parse(job.payload) as { workflowInput?: { interaction?: { id?: unknown }; agent?: { id?: unknown } } }).workflowInput;
-    const interactionId = input?.interaction?.id;
-    const agentId = input?.agent?.id;
-    return typeof interactionId === 'string' && typeof agentId === 'string' ? { interactionId, agentId } : undefined;
-  } catch {
-    return undefined;
-  }
+/** The Workflow Execute request a job runs. */
+export interface AcwJobRequest {
+  configurationId: string;
+  workflowId: string;
+  payload: string;
 }
 
 /** Where a memorialization job writes, and when its interaction was: the order of one record's writes. */
 export interface WriteOrder {
-  /** The record, in its CRM configuration: configuration:type:id. */
+  /** The record, in its CRM configuration (see recordWriteKey). */
   recordKey: string;
   /** When the interaction ended (or began, if it has not ended), ISO-8601 UTC. */
   at: string;
@@ -35,22 +42,10 @@ export interface WriteOrder {
  * so that the record's last contact never goes back in time. Other jobs (timeline: each writes an activity
  * of its own) are not ordered: undefined.
  */
-export function writeOrderOf(kind: string, job: unknown): WriteOrder | undefined {
-  if (kind !== 'memorialization') return undefined;
-  const request = acwJobPayloadSchema.safeParse(job);
-  if (!request.success) return undefined;
-  let input: unknown;
-  try {
-    input = JSON.parse(request.data.payload);
-  } catch {
-    return undefined;
-  }
-  const parsed = acwInputSchema.safeParse(input);
-  if (!parsed.success) return undefined;
-  const { regarding, interaction } = parsed.data.workflowInput;
-  return {
-    recordKey: `${request.data.configurationId}:${regarding.entity}:${regarding.id}`,
-    // Normalized: ISO text compares as time only in one precision and zone.
-    at: new Date(interaction.endedAt ?? interaction.startedAt).toISOString(),
-  };
+export function writeOrderOf(job: Pick<AcwJob, 'kind' | 'configurationId' | 'record' | 'interactionAt'>): WriteOrder | undefined {
+  if (job.kind !== 'memorialization') return undefined;
+  const at = new Date(job.interactionAt);
+  if (Number.isNaN(at.getTime())) return undefined;
+  // Normalized: ISO text compares as time only in one precision and zone.
+  return { recordKey: recordWriteKey(job.configurationId, job.record), at: at.toISOString() };
 }

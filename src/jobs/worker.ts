@@ -5,7 +5,7 @@ import type { Database } from '../store/schema.js';
 import { claimJobs, completeJobs, failJob, newerWriteDone, renewLeases, supersedeJob, type ClaimedJob } from '../store/jobsRepository.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import type { Outcome } from '../workflows/result.js';
-import { acwJobPayloadSchema, type AcwJobPayload } from './acwJob.js';
+import type { AcwJobRequest } from './acwJob.js';
 import { PollingLoop } from './pollingLoop.js';
 
 export interface WorkerOptions {
@@ -27,17 +27,23 @@ export interface WorkerOptions {
   concurrency?: number;
   clock?: () => Date;
   /**
-   * Told when jobs end (done, or dead), with a request one of them ran: the card that shows them can update.
-   * Once per subject (interaction) per batch, so that a card is re-rendered once, not once per job.
+   * Told when jobs end (done, or dead), with the interaction and agent one of them wrote for: the card that
+   * shows them can update. Once per interaction per batch, so that a card is re-rendered once, not once per job.
    */
-  onJobFinished?: (job: AcwJobPayload) => void;
+  onJobFinished?: (job: FinishedJob) => void;
+}
+
+/** Whose card shows a job that ended. */
+export interface FinishedJob {
+  interactionId: string;
+  agentId: string;
 }
 
 /** Outcomes that a retry cannot change: the job is dead at once, and says why. */
 const PERMANENT: ReadonlySet<Outcome> = new Set(['ValidationError', 'InvalidWorkflow', 'NotConfigured']);
 
 /** What running one job came to. superseded: a newer interaction's memorialization of its record is done. */
-type Ran = { job: ClaimedJob; end: 'done' | 'retry' | 'dead' | 'superseded'; request?: AcwJobPayload };
+type Ran = { job: ClaimedJob; end: 'done' | 'retry' | 'dead' | 'superseded'; request?: AcwJobRequest };
 
 export const DEFAULT_LEASE_MS = 10_000;
 export const DEFAULT_HEARTBEAT_MS = 3_000;
@@ -130,9 +136,11 @@ export class JobWorker {
         this.options.logger.warn({ jobs: done.length - completed }, 'jobs ran after their lease was lost: their new owner ends them');
       }
 
-      const finished = new Map<string, AcwJobPayload>();
-      for (const { job, end, request } of ran) if (end !== 'retry' && request) finished.set(job.subject ?? job.idempotencyKey, request);
-      for (const request of finished.values()) this.options.onJobFinished?.(request);
+      const finished = new Map<string, FinishedJob>();
+      for (const { job, end, request } of ran) {
+        if (end !== 'retry' && request && job.subject !== null && job.agentId !== null) finished.set(job.subject, { interactionId: job.subject, agentId: job.agentId });
+      }
+      for (const job of finished.values()) this.options.onJobFinished?.(job);
       const failed = lanes.find((lane) => lane.status === 'rejected');
       if (failed) throw failed.reason;
     } finally {
@@ -158,9 +166,9 @@ export class JobWorker {
   private async run(job: ClaimedJob, owner: string): Promise<Ran> {
     const { db, engine, logger } = this.options;
     const about = { jobId: job.id, key: job.idempotencyKey, attempt: job.attempts };
-    const parsed = acwJobPayloadSchema.safeParse(job.payload);
-    if (!parsed.success) {
-      await failJob(db, job.id, `unreadable job payload: ${parsed.error.message}`, null, this.clock().toISOString(), owner);
+    const { request } = job;
+    if (!request) {
+      await failJob(db, job.id, 'unreadable job payload: it names no configuration and workflow', null, this.clock().toISOString(), owner);
       logger.error(about, 'job dead: unreadable payload');
       return { job, end: 'dead' };
     }
@@ -169,12 +177,12 @@ export class JobWorker {
     if (job.recordKey && job.interactionAt && (await newerWriteDone(db, job.recordKey, job.interactionAt))) {
       await supersedeJob(db, job.id, this.clock().toISOString(), owner);
       logger.info({ ...about, kind: job.kind }, 'job superseded: a later interaction already wrote this record');
-      return { job, end: 'superseded', request: parsed.data };
+      return { job, end: 'superseded', request };
     }
-    const result = await engine.execute(parsed.data);
+    const result = await engine.execute(request);
     if (result.outcome === 'Success') {
       logger.info({ ...about, kind: job.kind, ms: result.durationMs }, 'job done');
-      return { job, end: 'done', request: parsed.data };
+      return { job, end: 'done', request };
     }
     const now = this.clock();
     const error = `${result.outcome}: ${result.errorArgs?.message ?? 'no detail'}`;
@@ -183,7 +191,7 @@ export class JobWorker {
     await failJob(db, job.id, error, retryAt, now.toISOString(), owner);
     if (retry) logger.warn({ ...about, error, retryAt }, 'job failed; will retry');
     else logger.error({ ...about, error }, 'job dead; it needs an admin');
-    return { job, end: retry ? 'retry' : 'dead', request: parsed.data };
+    return { job, end: retry ? 'retry' : 'dead', request };
   }
 }
 

@@ -1,22 +1,22 @@
 import type { ExpressionBuilder } from 'kysely';
-import { writeOrderOf } from '../jobs/acwJob.js';
+import { acwJobKey } from '../domain/idempotencyKeys.js';
+import { writeOrderOf, type AcwJob, type AcwJobRequest } from '../jobs/acwJob.js';
 import type { Db } from './db.js';
 import type { Database } from './schema.js';
 
-export interface NewJob {
-  kind: string;
-  idempotencyKey: string;
-  /** What the job is about (an interaction's id): its jobs are listed by it. */
-  subject: string;
-  payload: unknown;
-}
+/** A job to queue: its key is built from what it is (see acwJobKey), never given. */
+export type NewJob = AcwJob;
 
 export interface ClaimedJob {
   id: number;
   kind: string;
   idempotencyKey: string;
+  /** The interaction it is about (null for rows queued before jobs had subjects). */
   subject: string | null;
-  payload: unknown;
+  /** What it runs; undefined for an old row whose payload could not be read (it ends dead, as unreadable). */
+  request: AcwJobRequest | undefined;
+  /** The agent it writes for (null for an old row that did not say). */
+  agentId: string | null;
   attempts: number;
   /** The record a memorialization writes, and its interaction's time (null for jobs not ordered). */
   recordKey: string | null;
@@ -24,7 +24,8 @@ export interface ClaimedJob {
 }
 
 /** superseded: a memorialization that wrote nothing, because a later interaction's was written already. */
-export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'superseded';
+const JOB_STATUSES = ['pending', 'running', 'done', 'dead', 'superseded'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Rows per INSERT: well under the bound parameters either database takes in one statement. */
 const INSERT_CHUNK = 500;
@@ -41,12 +42,17 @@ export async function enqueueJobs(db: Db, jobs: NewJob[], now: string): Promise<
       .values(
         jobs.slice(start, start + INSERT_CHUNK).map((job) => {
           // A memorialization carries its record and its interaction's time: the order of a record's writes.
-          const order = writeOrderOf(job.kind, job.payload);
+          const order = writeOrderOf(job);
           return {
             kind: job.kind,
-            idempotency_key: job.idempotencyKey,
-            subject: job.subject,
-            payload: JSON.stringify(job.payload),
+            idempotency_key: acwJobKey(job.interactionId, job.workflowId, job.record),
+            subject: job.interactionId,
+            payload: job.payload,
+            configuration_id: job.configurationId,
+            workflow_id: job.workflowId,
+            record_type: job.record.type,
+            record_id: job.record.id,
+            agent_id: job.agentId,
             status: 'pending',
             attempts: 0,
             run_after: now,
@@ -153,7 +159,7 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
     .where('id', 'in', ids)
     .where(runnable(now))
     .where(recordFree)
-    .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'attempts', 'record_key', 'interaction_at'])
+    .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'configuration_id', 'workflow_id', 'agent_id', 'attempts', 'record_key', 'interaction_at'])
     .execute();
   if (rows.length === 0) return undefined;
   return rows
@@ -162,7 +168,11 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
       kind: row.kind,
       idempotencyKey: row.idempotency_key,
       subject: row.subject,
-      payload: JSON.parse(row.payload),
+      request:
+        row.configuration_id !== null && row.workflow_id !== null
+          ? { configurationId: row.configuration_id, workflowId: row.workflow_id, payload: row.payload }
+          : undefined,
+      agentId: row.agent_id,
       attempts: row.attempts,
       recordKey: row.record_key,
       interactionAt: row.interaction_at,
@@ -237,16 +247,36 @@ export async function supersedeJob(db: Db, id: number, now: string, owner: strin
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** How one job of an interaction stands, with the record it writes (null: an old row that did not say). */
+export interface JobOfSubject {
+  kind: string;
+  idempotencyKey: string;
+  record: { type: string; id: string } | null;
+  status: JobStatus;
+  attempts: number;
+  lastError: string | null;
+}
+
 /** The jobs about one subject (an interaction), oldest first. */
-export async function jobsOfSubject(
-  db: Db,
-  subject: string,
-): Promise<Array<{ kind: string; idempotencyKey: string; status: JobStatus; attempts: number; lastError: string | null }>> {
+export async function jobsOfSubject(db: Db, subject: string): Promise<JobOfSubject[]> {
   const rows = await db
     .selectFrom('jobs')
-    .select(['kind', 'idempotency_key', 'status', 'attempts', 'last_error'])
+    .select(['kind', 'idempotency_key', 'record_type', 'record_id', 'status', 'attempts', 'last_error'])
     .where('subject', '=', subject)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ kind: r.kind, idempotencyKey: r.idempotency_key, status: r.status as JobStatus, attempts: r.attempts, lastError: r.last_error }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    idempotencyKey: r.idempotency_key,
+    record: r.record_type !== null && r.record_id !== null ? { type: r.record_type, id: r.record_id } : null,
+    status: jobStatusOf(r.status),
+    attempts: r.attempts,
+    lastError: r.last_error,
+  }));
+}
+
+function jobStatusOf(text: string): JobStatus {
+  const status = JOB_STATUSES.find((s) => s === text);
+  if (!status) throw new Error(`job status "${text}" is none of ${JOB_STATUSES.join(', ')}`);
+  return status;
 }

@@ -104,11 +104,20 @@ export interface InteractionRecordsTable {
 export interface JobsTable {
   id: Generated<number>;
   kind: string;
-  /** One job per key, ever: (interaction, workflow kind, record). */
+  /** One job per key, ever: (interaction, workflow, record), built by domain/idempotencyKeys.ts. Never read back. */
   idempotency_key: string;
   /** What the job is about (an interaction's id), to find an interaction's jobs through an index. */
   subject: string | null;
+  /** The Workflow Execute payload the job runs ({"workflowInput": ...}); before migration 017, a JSON request wrapping it. */
   payload: string;
+  /** The CRM configuration and workflow it runs (migration 017; null: an old row whose payload was unreadable). */
+  configuration_id: string | null;
+  workflow_id: string | null;
+  /** The record it writes (migration 017). */
+  record_type: string | null;
+  record_id: string | null;
+  /** The agent it writes for (migration 017): whose card hears that it ended. */
+  agent_id: string | null;
   status: string;
   attempts: number;
   run_after: string;

@@ -4,6 +4,7 @@ import { STANDARD_RECORDS, isStandardRecordType } from '../crm/standardRecords.j
 import type { WorkflowDefinition } from './configuration.js';
 import { entitySchema, fieldMapSchema, fieldValueSchema } from './fieldValues.js';
 import type { WorkflowKindModule } from './kind.js';
+import { recordResultSchema } from './recordSchemas.js';
 import { WorkflowUnsupportedError } from './result.js';
 
 type CreateDefinition = Extract<WorkflowDefinition, { kind: 'create' }>;
@@ -31,6 +32,7 @@ type Input = { workflowInput: Record<string, unknown> };
  * connector maps to its CRM's) and Create Custom Record (any type, any fields, in the CRM's own names).
  */
 export const create: WorkflowKindModule<CreateDefinition, Input, { record: CrmRecord }> = {
+  result: recordResultSchema,
   input(definition) {
     if (definition.variant === 'custom') return customInput as z.ZodType<Input, z.ZodTypeDef, unknown>;
     const type = definition.recordType ?? '';

@@ -3,14 +3,10 @@ import type { z } from 'zod';
 import { describeIssues } from '../domain/errors.js';
 import type { CrmConnector } from '../crm/port.js';
 import { CrmError, type Capability } from '../crm/port.js';
-import type { CrmConfiguration, CrmConfigurations, WorkflowDefinition } from './configuration.js';
+import type { CrmConfiguration, CrmConfigurations, WorkflowDefinition, WorkflowKind } from './configuration.js';
 import type { WorkflowKindModule } from './kind.js';
-import { create } from './create.js';
-import { memorialize } from './memorialize.js';
+import { resultSchemaOf, WORKFLOW_KINDS, type WorkflowOutput, type WorkflowOutputs } from './kinds.js';
 import { WorkflowInputError, WorkflowUnsupportedError, type Branch, type ErrorArgs, type Outcome, type WorkflowResult } from './result.js';
-import { search } from './search.js';
-import { timeline } from './timeline.js';
-import { update } from './update.js';
 
 /** One Workflow Execute call (SPEC: the contract of the engine). */
 export interface ExecuteRequest {
@@ -38,13 +34,18 @@ const MAX_TIMEOUT_MS = 120_000;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind narrows its own definition type
-const KINDS: Record<WorkflowDefinition['kind'], WorkflowKindModule<any, any, any>> = {
-  search,
-  create,
-  update,
-  timeline,
-  memorialization: memorialize,
-};
+const KINDS: Record<WorkflowDefinition['kind'], WorkflowKindModule<any, any, any>> = WORKFLOW_KINDS;
+
+/** A workflow answered something its kind does not return (a connector's fault): the InternalError branch. */
+class UnexpectedResult extends Error {
+  constructor(
+    definition: WorkflowDefinition,
+    readonly issues: z.ZodError,
+  ) {
+    super(`workflow "${definition.id}" (${definition.kind}) returned a result that is not a ${definition.kind} result: ${describeIssues(issues.issues)}`);
+    this.name = 'UnexpectedResult';
+  }
+}
 
 class Outcomes {
   constructor(
@@ -63,8 +64,25 @@ export class WorkflowEngine {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Runs one workflow and returns exactly one branch. Never throws. */
-  async execute<T = unknown>(request: ExecuteRequest): Promise<WorkflowResult<T>> {
+  /** Runs one workflow and returns exactly one branch. Never throws. Its result set is checked against its kind's. */
+  execute(request: ExecuteRequest): Promise<WorkflowResult<WorkflowOutput>> {
+    return this.executeChecked(request, (definition) => resultSchemaOf(definition.kind));
+  }
+
+  /**
+   * The typed client: runs a workflow that must be of `kind`, and returns that kind's result set. A
+   * workflow of another kind is the InvalidWorkflow branch.
+   */
+  executeKind<K extends WorkflowKind>(kind: K, request: ExecuteRequest): Promise<WorkflowResult<WorkflowOutputs[K]>> {
+    return this.executeChecked(request, (definition) => {
+      if (definition.kind !== kind) {
+        throw new Outcomes('InvalidWorkflow', { message: `workflow "${definition.id}" is a ${definition.kind} workflow, not a ${kind} one`, field: 'workflowId' });
+      }
+      return resultSchemaOf(kind);
+    });
+  }
+
+  private async executeChecked<T>(request: ExecuteRequest, resultSchema: (definition: WorkflowDefinition) => z.ZodType<T, z.ZodTypeDef, unknown>): Promise<WorkflowResult<T>> {
     const started = performance.now();
     const finish = (outcome: Outcome, extra: { resultSet?: T; errorArgs?: ErrorArgs }): WorkflowResult<T> => {
       const branch: Branch = !request.branches || request.branches.includes(outcome) ? outcome : 'Default';
@@ -85,8 +103,10 @@ export class WorkflowEngine {
 
     try {
       const { configuration, definition, input, timeoutMs } = this.resolve(request);
-      const resultSet = (await this.runWithTimeout(configuration, definition, input, timeoutMs)) as T;
-      return finish('Success', { resultSet });
+      const schema = resultSchema(definition);
+      const resultSet = schema.safeParse(await this.runWithTimeout(configuration, definition, input, timeoutMs));
+      if (!resultSet.success) throw new UnexpectedResult(definition, resultSet.error);
+      return finish('Success', { resultSet: resultSet.data });
     } catch (error) {
       const { outcome, errorArgs } = this.classify(error, request);
       return finish(outcome, { errorArgs });

@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors.js';
 import { findWorkflow, type WorkflowDefinition, type WorkflowKind } from './configuration.js';
 import type { WorkflowEngine } from './engine.js';
+import type { WorkflowOutputs } from './kinds.js';
 import type { Outcome } from './result.js';
 
 const NEXT_STEP: Record<Exclude<Outcome, 'Success'>, string> = {
@@ -37,21 +38,24 @@ export function requireWorkflow(
   return workflow;
 }
 
-/** Runs one workflow for a person and returns its result set, or throws WorkflowFailedError. */
-export async function runWorkflow<T>(
+/**
+ * Runs one workflow for a person and returns its result set, typed by the kind asked for and checked
+ * against it (see WorkflowEngine.executeKind), or throws WorkflowFailedError.
+ */
+export async function runWorkflow<K extends WorkflowKind>(
   engine: WorkflowEngine,
   configurationId: string,
-  match: { kind: WorkflowKind; variant?: string; recordType?: string },
+  match: { kind: K; variant?: string; recordType?: string },
   workflowInput: unknown,
-): Promise<T> {
+): Promise<WorkflowOutputs[K]> {
   const workflow = requireWorkflow(engine, configurationId, match);
-  const result = await engine.execute<T>({
+  const result = await engine.executeKind(match.kind, {
     configurationId,
     workflowId: workflow.id,
     payload: JSON.stringify({ workflowInput }),
   });
-  if (result.outcome !== 'Success') {
-    throw new WorkflowFailedError(workflow.name, result.outcome, result.errorArgs?.message ?? 'no detail');
+  if (result.outcome !== 'Success' || !result.resultSet) {
+    throw new WorkflowFailedError(workflow.name, result.outcome === 'Success' ? 'InternalError' : result.outcome, result.errorArgs?.message ?? 'no detail');
   }
-  return result.resultSet as T;
+  return result.resultSet;
 }

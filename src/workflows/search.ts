@@ -7,6 +7,7 @@ import { FilterSyntaxError, parseFilter } from '../crm/filter.js';
 import { CrmError } from '../crm/port.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { entitySchema, recordRefSchema } from './fieldValues.js';
+import { crmRecordSchema, recordTypeDescriptionSchema } from './recordSchemas.js';
 import type { WorkflowKindModule } from './kind.js';
 import { WorkflowInputError } from './result.js';
 
@@ -24,6 +25,16 @@ export interface SearchResult {
   /** For a describe by standard record: the CRM's name of each of its standard fields (priority → Priority). */
   standardFields?: Readonly<Record<string, string>>;
 }
+
+const searchResultSchema: z.ZodType<SearchResult, z.ZodTypeDef, unknown> = z
+  .object({
+    records: z.array(crmRecordSchema),
+    related: z.array(crmRecordSchema),
+    refused: z.array(z.object({ type: z.string(), reason: z.string() }).passthrough()).optional(),
+    description: recordTypeDescriptionSchema.optional(),
+    standardFields: z.record(z.string()).optional(),
+  })
+  .passthrough();
 
 const SEARCHABLE_ROLES = ['person', 'organization', 'lead', 'case'] as const satisfies readonly SearchableRole[];
 
@@ -72,6 +83,7 @@ const MAX_RECORDS_FOR_CASES = 5;
 /** Search for ANI and Custom Search (SPEC: the five kinds). */
 export const search: WorkflowKindModule<SearchDefinition, AniInput | CustomInput, SearchResult> = {
   input: (definition) => (definition.variant === 'ani' ? aniInput : customInput),
+  result: searchResultSchema,
 
   async run(input, { connector, signal, defaultRegion, definition }) {
     if (definition.variant === 'custom') {

@@ -1,8 +1,11 @@
+import { z } from 'zod';
 import type { CrmRecord } from '../domain/crmRecord.js';
+import { timelineActivityKey } from '../domain/idempotencyKeys.js';
 import { displayPhone } from '../domain/phone.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { acwInputSchema, type AcwInput } from './interactionData.js';
 import type { WorkflowKindModule } from './kind.js';
+import { crmRecordSchema } from './recordSchemas.js';
 import { rethrowNotFound } from './notFound.js';
 
 type TimelineDefinition = Extract<WorkflowDefinition, { kind: 'timeline' }>;
@@ -13,6 +16,7 @@ type TimelineDefinition = Extract<WorkflowDefinition, { kind: 'timeline' }>;
  */
 export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activity: CrmRecord; created: boolean }> = {
   input: () => acwInputSchema,
+  result: z.object({ activity: crmRecordSchema, created: z.boolean() }).passthrough(),
   async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, definition }) {
     const minutes = Math.floor(interaction.durationSeconds / 60);
     const seconds = interaction.durationSeconds % 60;
@@ -26,7 +30,7 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
     const { record, created } = await connector
       .logActivity(
       {
-        key: `${interaction.id}:${regarding.entity}:${regarding.id}`,
+        key: timelineActivityKey(interaction.id, { type: regarding.entity, id: regarding.id }),
         regarding: { type: regarding.entity, id: regarding.id },
         subject: `${definition.subject} ${displayPhone(interaction.ani)}`,
         description,

@@ -3,6 +3,7 @@ import type { CrmRecord } from '../domain/crmRecord.js';
 import type { WorkflowDefinition } from './configuration.js';
 import { entitySchema, fieldMapSchema } from './fieldValues.js';
 import type { WorkflowKindModule } from './kind.js';
+import { recordResultSchema } from './recordSchemas.js';
 import { rethrowNotFound } from './notFound.js';
 
 type UpdateDefinition = Extract<WorkflowDefinition, { kind: 'update' }>;
@@ -23,6 +24,7 @@ type Input = z.infer<typeof updateInput>;
 /** Changes fields of an existing record. */
 export const update: WorkflowKindModule<UpdateDefinition, Input, { record: CrmRecord }> = {
   input: () => updateInput,
+  result: recordResultSchema,
   async run({ workflowInput: { entity, id, fields } }, { connector, signal }) {
     try {
       return { record: await connector.update({ type: entity, id }, fields, { signal }) };

@@ -8,6 +8,7 @@ import { upsertAgent } from '../../src/store/agentsRepository.js';
 import { insertInteraction, putRecordLinks } from '../../src/store/interactionsRepository.js';
 import { enqueueJobs } from '../../src/store/jobsRepository.js';
 import { STORE_BACKENDS, TEST_DATABASE_URL, type TestStore } from '../support/stores.js';
+import { timelineJob } from '../jobs/jobFixtures.js';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 
@@ -77,18 +78,18 @@ describe.each(STORE_BACKENDS)('chaos run audit ($name)', ({ name, open }) => {
 
   it('takes the jobs whose attempts rose after the kill for the dead worker\'s, and times their takeover', async () => {
     const { db } = store;
-    await enqueueJobs(db, [1, 2, 3].map((n) => ({ kind: 'timeline', idempotencyKey: `k${n}`, subject: 's', payload: {} })), NOW.toISOString());
+    await enqueueJobs(db, [1, 2, 3].map((n) => timelineJob(`k${n}`)), NOW.toISOString());
     const lease = new Date(NOW.getTime() + 60_000).toISOString();
-    await db.updateTable('jobs').set({ status: 'running', attempts: 1, lease_until: lease }).where('idempotency_key', 'in', ['k1', 'k2']).execute();
+    await db.updateTable('jobs').set({ status: 'running', attempts: 1, lease_until: lease }).where('subject', 'in', ['k1', 'k2']).execute();
     const killedAt = NOW.getTime();
     const atKill = (await runningJobs(reader)).map((j) => ({ ...j, id: Number(j.id), attempts: Number(j.attempts) }));
     expect(atKill).toHaveLength(2);
     // k1: the dead worker's, claimed again and done 61 s after the kill; k2: the live worker's own.
-    await db.updateTable('jobs').set({ status: 'done', attempts: 2, finished_at: new Date(killedAt + 61_000).toISOString() }).where('idempotency_key', '=', 'k1').execute();
-    await db.updateTable('jobs').set({ status: 'done', finished_at: new Date(killedAt + 50).toISOString() }).where('idempotency_key', '=', 'k2').execute();
+    await db.updateTable('jobs').set({ status: 'done', attempts: 2, finished_at: new Date(killedAt + 61_000).toISOString() }).where('subject', '=', 'k1').execute();
+    await db.updateTable('jobs').set({ status: 'done', finished_at: new Date(killedAt + 50).toISOString() }).where('subject', '=', 'k2').execute();
     expect(await measureTakeover(reader, atKill, killedAt)).toEqual({ leasedAtKill: 2, orphaned: 1, ms: 61_000, notTakenOver: 0, leaseLeftMs: 60_000 });
 
-    await db.updateTable('jobs').set({ status: 'running', attempts: 3, finished_at: null }).where('idempotency_key', '=', 'k1').execute();
+    await db.updateTable('jobs').set({ status: 'running', attempts: 3, finished_at: null }).where('subject', '=', 'k1').execute();
     expect(await measureTakeover(reader, atKill, killedAt)).toMatchObject({ orphaned: 1, ms: null, notTakenOver: 1 });
   });
 });

@@ -27,20 +27,28 @@ export function timelineJob(interactionId: string, options: JobOptions = {}) {
     agent: { id: 'agent-1', name: options.agentName ?? 'Ana Agent' },
   };
   return {
-    kind: 'timeline',
-    idempotencyKey: `${interactionId}:timeline:contact:${recordId}`,
-    subject: interactionId,
-    payload: { configurationId: 'demo', workflowId: 'timeline', payload: JSON.stringify({ workflowInput }) },
+    kind: 'timeline' as const,
+    interactionId,
+    agentId: 'agent-1',
+    configurationId: 'demo',
+    workflowId: 'timeline',
+    record: { type: 'contact', id: recordId },
+    interactionAt: workflowInput.interaction.endedAt,
+    payload: JSON.stringify({ workflowInput }),
   };
 }
 
 /** The same interaction's memorialization job: it writes fields of the record, not an activity. */
 export function memorializationJob(interactionId: string, options: JobOptions = {}) {
-  const job = timelineJob(interactionId, options);
+  return { ...timelineJob(interactionId, options), kind: 'memorialization' as const, workflowId: 'memorialize' };
+}
+
+/** A job as the jobs table held it before migration 017: its request wrapped in the payload, with its key. */
+export function oldFormatRow(job: ReturnType<typeof timelineJob> | ReturnType<typeof memorializationJob>) {
   return {
-    ...job,
-    kind: 'memorialization',
-    idempotencyKey: `${interactionId}:memorialize:contact:${options.recordId ?? DEMO.maria.id}`,
-    payload: { ...job.payload, workflowId: 'memorialize' },
+    kind: job.kind,
+    idempotencyKey: `${job.interactionId}:${job.workflowId}:${job.record.type}:${job.record.id}`,
+    subject: job.interactionId,
+    payload: { configurationId: job.configurationId, workflowId: job.workflowId, payload: job.payload },
   };
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { down, up } from '../../src/store/migrations/008_job_order_and_owners.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
-import { memorializationJob, timelineJob } from './jobFixtures.js';
+import { memorializationJob, oldFormatRow, timelineJob } from './jobFixtures.js';
 
 describe.each(STORE_BACKENDS)('migration 008: jobs know their record and time ($name)', (backend) => {
   let store: TestStore;
@@ -15,11 +15,11 @@ describe.each(STORE_BACKENDS)('migration 008: jobs know their record and time ($
     const before = store.db as unknown as Parameters<typeof down>[0];
     await down(before);
     const jobs = [
-      { ...memorializationJob('i-1', { endedAt: '2026-11-22T10:01:00Z' }), status: 'done' },
-      { ...memorializationJob('i-2', { endedAt: '2026-11-22T10:02:00.000Z' }), status: 'running' },
+      { ...oldFormatRow(memorializationJob('i-1', { endedAt: '2026-11-22T10:01:00Z' })), status: 'done' },
+      { ...oldFormatRow(memorializationJob('i-2', { endedAt: '2026-11-22T10:02:00.000Z' })), status: 'running' },
       // The old worker could run two of one record at once.
-      { ...memorializationJob('i-3', { endedAt: '2026-11-22T10:03:00.000Z' }), status: 'running' },
-      { ...timelineJob('i-1'), status: 'done' },
+      { ...oldFormatRow(memorializationJob('i-3', { endedAt: '2026-11-22T10:03:00.000Z' })), status: 'running' },
+      { ...oldFormatRow(timelineJob('i-1')), status: 'done' },
     ];
     for (const job of jobs) {
       await sql`insert into jobs (kind, idempotency_key, subject, payload, status, attempts, run_after, created_at)

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { CrmError, type CrmConnector } from '../../src/crm/port.js';
-import { interactionOfJob } from '../../src/jobs/acwJob.js';
 import { JobWorker } from '../../src/jobs/worker.js';
 import { claimJobs, enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
@@ -47,7 +46,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     // Worker A claims the job, writes to the CRM, and dies before marking it done.
     const [claimed] = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 60_000).toISOString(), 10, 'worker-a');
     expect(claimed).toBeDefined();
-    expect((await engine.execute(claimed!.payload as never)).outcome).toBe('Success');
+    expect((await engine.execute(claimed!.request!)).outcome).toBe('Success');
     expect(await tasksOf('i-crash')).toHaveLength(1);
 
     // While A's lease holds, nobody else takes the job.
@@ -86,7 +85,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
 
   it('marks a job dead at once when a retry cannot help, and keeps the reason', async () => {
     const job = timelineJob('i-dead');
-    job.payload.workflowId = 'no-such-workflow';
+    job.workflowId = 'no-such-workflow';
     await enqueueJobs(store.db, [job], now.toISOString());
     const worker = new JobWorker({ db: store.db, engine: engineOver(new EmbeddedConnector(store.db, clock)), logger, clock });
     expect(await worker.drain()).toBe(1);
@@ -155,7 +154,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
       logger,
       clock,
       concurrency: 2,
-      onJobFinished: (job) => told.push(interactionOfJob(job)!.interactionId),
+      onJobFinished: (job) => told.push(job.interactionId),
     });
 
     expect(await worker.drain()).toBe(6);

@@ -106,7 +106,7 @@ describe.each(STORE_BACKENDS)('CRM writes that cannot lose or undo each other ($
     // Half of them it had written already (memorialization included) before it died.
     const written = engine();
     for (const job of dead.filter((j) => j.kind === 'memorialization').slice(0, 25)) {
-      expect((await written.execute(job.payload as never)).outcome).toBe('Success');
+      expect((await written.execute(job.request!)).outcome).toBe('Success');
     }
     // The newer call completes meanwhile; a live worker runs what it may.
     now = new Date(now.getTime() + 1_000);

@@ -80,7 +80,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
   });
 
   const execute = <T = unknown>(request: Partial<ExecuteRequest>, on: WorkflowEngine = engine): Promise<WorkflowResult<T>> =>
-    on.execute<T>({ configurationId: 'demo', workflowId: 'search-ani', payload: payload({ phoneNumber: '+12065550142' }), ...request });
+    on.execute({ configurationId: 'demo', workflowId: 'search-ani', payload: payload({ phoneNumber: '+12065550142' }), ...request }) as Promise<WorkflowResult<T>>;
   const run = <T = unknown>(workflowId: string, workflowInput: unknown, on: WorkflowEngine = engine) =>
     execute<T>({ workflowId, payload: payload(workflowInput) }, on);
   /** Asserts the outcome and branch, and hands back the result set (Success) for further checks. */

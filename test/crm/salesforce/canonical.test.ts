@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import type { CrmRecord } from '../../../src/domain/crmRecord.js';
 import { WorkflowEngine } from '../../../src/workflows/engine.js';
-import type { SearchResult } from '../../../src/workflows/search.js';
 import { connectorFor, engineConfigurations, opts, rejection, signal, silent, startServer, uniq } from './fixtures.js';
 import type { SalesforceWireServer } from './wireServer.js';
 
@@ -265,7 +264,7 @@ describe('Salesforce refusing a query the connector built (issue 11, "Also seen"
     const engine = new WorkflowEngine({ configurations: engineConfigurations(server), connectorFor: () => crm, logger: silent, defaultRegion: 'US' });
     await crm.create('Case', { Subject: 'Open', ContactId: contact.id }, opts);
     server.failNext({ status: 400, errorCode: 'INVALID_FIELD', message: "No such column 'IsClosed' on entity 'Case'" });
-    const dip = await engine.execute<SearchResult>({ configurationId: 'sf-test', workflowId: 'search-ani', payload: JSON.stringify({ workflowInput: { phoneNumber: '(206) 555-0177' } }) });
+    const dip = await engine.execute({ configurationId: 'sf-test', workflowId: 'search-ani', payload: JSON.stringify({ workflowInput: { phoneNumber: '(206) 555-0177' } }) });
     // The fault hits the first request: the SOSL search, a request the connector built.
     expect(dip).toMatchObject({ branch: 'InternalError' });
   });

@@ -620,7 +620,7 @@ describe('WorkflowEngine over Salesforce', () => {
   });
 
   const run = <T = unknown>(workflowId: string, workflowInput: unknown, extra: Partial<ExecuteRequest> = {}): Promise<WorkflowResult<T>> =>
-    engine.execute<T>({ configurationId: 'sf-test', workflowId, payload: JSON.stringify({ workflowInput }), ...extra });
+    engine.execute({ configurationId: 'sf-test', workflowId, payload: JSON.stringify({ workflowInput }), ...extra }) as Promise<WorkflowResult<T>>;
 
   it('runs the data dip, the creates, the update and the ACW workflows with the right branches', async () => {
     const m = uniq();

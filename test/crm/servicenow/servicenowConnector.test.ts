@@ -624,7 +624,7 @@ describe('ServiceNow connector', () => {
     it('Search for ANI, Custom Search, standard create, update, timeline twice, memorialization', async () => {
       const engine = engineOver(connector, 'snow');
       const run = <T>(workflowId: string, workflowInput: unknown) =>
-        engine.execute<T>({ configurationId: 'snow', workflowId, payload: JSON.stringify({ workflowInput }) }) as Promise<WorkflowResult<T>>;
+        engine.execute({ configurationId: 'snow', workflowId, payload: JSON.stringify({ workflowInput }) }) as Promise<WorkflowResult<T>>;
       const success = <T>(result: WorkflowResult<T>): T => {
         expect(result.errorArgs, JSON.stringify(result.errorArgs)).toBeUndefined();
         expect(result.branch).toBe('Success');

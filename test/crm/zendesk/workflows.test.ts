@@ -5,6 +5,7 @@ import type { CrmRecord } from '../../../src/domain/crmRecord.js';
 import { parseCrmConfigurations, type CrmConfiguration, type CrmConfigurations } from '../../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../../src/workflows/engine.js';
 import type { SearchResult } from '../../../src/workflows/search.js';
+import type { WorkflowResult } from '../../../src/workflows/result.js';
 import { AGENT_EMAIL, API_TOKEN, startWire, TOKEN_ENV, zendeskConnector } from './harness.js';
 import type { ZendeskWireServer } from './wireServer.js';
 
@@ -68,7 +69,7 @@ describe('Zendesk through the workflow engine', () => {
   });
 
   const run = <T = unknown>(workflowId: string, workflowInput: unknown) =>
-    engine.execute<T>({ configurationId: 'zendesk', workflowId, payload: JSON.stringify({ workflowInput }) });
+    engine.execute({ configurationId: 'zendesk', workflowId, payload: JSON.stringify({ workflowInput }) }) as Promise<WorkflowResult<T>>;
   const interaction = (id: string) => ({
     id,
     ani: '+12065550142',
