@@ -19,6 +19,7 @@ import * as acdWebhook from './migrations/013_acd_webhook_deliveries.js';
 import * as canonicalLinks from './migrations/014_canonical_links.js';
 import * as agentTimeZone from './migrations/015_agent_time_zone.js';
 import * as acdOutboundTargets from './migrations/016_acd_outbound_targets.js';
+import * as cardRevisions from './migrations/018_card_revisions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '014_canonical_links': canonicalLinks,
   '015_agent_time_zone': agentTimeZone,
   '016_acd_outbound_targets': acdOutboundTargets,
+  '018_card_revisions': cardRevisions,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */
