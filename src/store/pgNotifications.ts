@@ -14,6 +14,11 @@ export interface PgListenOptions {
   logger: Logger;
 }
 
+/** The listener's application_name (pg_stat_activity), by channel: how an operator (or a test) finds it. */
+export function listenerName(channel: string): string {
+  return `listen ${channel}`.slice(0, 63);
+}
+
 export interface PgListener {
   close(): Promise<void>;
 }
@@ -31,7 +36,7 @@ export async function listenToChannel(options: PgListenOptions): Promise<PgListe
   let wait = RECONNECT_MS.first;
 
   const connect = async (): Promise<void> => {
-    const next = new pgModule.Client({ connectionString: options.connectionString, application_name: 'customer-card-listen' });
+    const next = new pgModule.Client({ connectionString: options.connectionString, application_name: listenerName(options.channel) });
     next.on('notification', (message) => {
       if (message.channel === options.channel && message.payload !== undefined) options.onNotification(message.payload);
     });
