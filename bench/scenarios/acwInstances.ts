@@ -16,6 +16,7 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 
 interface InstancesBurst {
   processes: number;
+  callsGivenUp: number;
   interactions: number;
   jobs: number;
   done: number;
@@ -76,10 +77,17 @@ async function burstOn(context: BenchContext, processes: number, interactions: n
     const phones = (await singleMatchContacts(audit)).map((c) => c.phone);
     const agents = Array.from({ length: interactions }, (_, i) => new LaneAgent(fleet!, i, `Bench agent ${i}`));
     const items: Array<{ interactionId: string; agentId: string }> = [];
+    const failures: string[] = [];
     await pool(agents.length, context.config.concurrency, async (i) => {
-      const interactionId = await agents[i]!.openCall(phones[i % phones.length]!);
-      items.push({ interactionId, agentId: await agentIdOf(audit!, interactionId) });
+      try {
+        const interactionId = await agents[i]!.openCall(phones[i % phones.length]!);
+        items.push({ interactionId, agentId: await agentIdOf(audit!, interactionId) });
+      } catch (error) {
+        // As the chaos run does: a step without its expected answer gives the agent up (counted, reported).
+        failures.push((error as Error).message);
+      }
     });
+    if (failures.length) context.log(`acw-instances: ${failures.length} call(s) given up, e.g. ${failures[0]}`);
     const firstJobId = Number((await audit.rows<{ id: number | string }>('SELECT COALESCE(MAX(id), 0) AS id FROM jobs'))[0]!.id);
     const writer = await openStore({ databaseUrl: store.databaseUrl, dataDir: store.dataDir });
     let committedWall: number;
@@ -108,6 +116,7 @@ async function burstOn(context: BenchContext, processes: number, interactions: n
     const finished = Number(state.done) + Number(state.dead);
     const burst = {
       processes,
+      callsGivenUp: failures.length,
       interactions: items.length,
       jobs: Number(state.jobs),
       done: Number(state.done),
