@@ -16,6 +16,7 @@ import { type BenchContext, type Row, type ScenarioResult, writeResult } from '.
 import { acdEvents } from './scenarios/acdEvents.js';
 import { acdOutbound } from './scenarios/acdOutbound.js';
 import { acdStorm } from './scenarios/acdStorm.js';
+import { acwInstances } from './scenarios/acwInstances.js';
 import { aniLookup } from './scenarios/aniLookup.js';
 import { cardSize } from './scenarios/cardSize.js';
 import { bundle, coldStart } from './scenarios/coldStart.js';
@@ -104,6 +105,9 @@ ${notes.length ? `## Notes\n\n${notes.join('\n')}\n` : ''}
   through Teams-shaped invokes.
 - Profiles: each turn scenario is run once more under the CPU profiler (and with its SQL statements counted and
   timed); those runs are not measured. A profile's "self time" puts native code (SQLite, JSON) with its caller.
+- ACW burst on PostgreSQL (\`acw-instances\`): on a fresh database of the local PostgreSQL (BENCH_DATABASE_URL), the
+  product's processes (one, then two, started as the chaos run starts them) take calls through Teams activities,
+  then the bench completes them all in one transaction, as in the ACW burst, and times every job done.
 - The seed (\`npm run seed\`) writes the rows the embedded connector writes (same tables, names and keys).
 ${acdHowMeasured(config)}
 `;
@@ -159,6 +163,8 @@ async function main(): Promise<void> {
     }
   }
   if (wanted(config, 'card-size')) done(await cardSize(context, wire));
+  // Issue 12: many instances, one truth; and two instances on one PostgreSQL work faster than one.
+  if (wanted(config, 'acw-instances')) done(await acwInstances(context));
   // Issue 13: the ACD drives the app (events in → card, the outbound sync, storms).
   if (wanted(config, 'acd-events')) done(await acdEvents(context));
   if (wanted(config, 'acd-outbound')) done(await acdOutbound(context));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -13,6 +14,8 @@ import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createConnectors } from './crm/registry.js';
+import { PgCardChangeBus } from './interactions/cardChangeBus.js';
+import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
@@ -59,7 +62,14 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     defaultRegion: config.defaultRegion,
     clock,
   });
-  const events = new InteractionEvents((error) => logger.error({ err: error }, 'card update failed'));
+  // Many instances, one truth: on PostgreSQL, card changes reach the other instances (LISTEN/NOTIFY) and card
+  // message updates are ordered across them; on SQLite this process is the only one.
+  const instanceId = randomUUID();
+  const bus = config.databaseUrl
+    ? await PgCardChangeBus.start({ db: store.db, connectionString: config.databaseUrl, schema: store.schema, instanceId, logger: logger.child({ part: 'instances' }), clock })
+    : undefined;
+  const cardSends = config.databaseUrl ? new SharedCardSends({ db: store.db, instanceId, clock }) : undefined;
+  const events = new InteractionEvents((error) => logger.error({ err: error }, 'card update failed'), bus);
   const worker = new JobWorker({
     db: store.db,
     engine,
@@ -108,7 +118,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
 
-  const app = createApplication(adapter, config.bot.appId, { agents, ...services, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView });
+  const app = createApplication(adapter, config.bot.appId, { agents, ...services, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), db: store.db, logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView, cardSends });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     limits: config.http,
@@ -158,6 +168,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await outbound.stop();
+      await bus?.close();
       await store.close();
     },
   };

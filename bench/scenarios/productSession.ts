@@ -1,16 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sampleNumbers } from '../../scripts/seed/generate.js';
-import { findAgent, moveAgentState } from '../../src/store/agentsRepository.js';
 import { openStore } from '../../src/store/database.js';
-import { findInteraction, listRecordLinks, updateInteraction } from '../../src/store/interactionsRepository.js';
-import { enqueueJobs } from '../../src/store/jobsRepository.js';
-import { acwJobsFor } from '../../src/interactions/acwJobs.js';
 import { timelineActivityKey } from '../../src/domain/idempotencyKeys.js';
-import type { Interaction } from '../../src/domain/interaction.js';
-import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import type { SqlCount } from '../botProcess.js';
-import { BotChild, freePort, REPO, untilHealthy } from '../lib/child.js';
+import { endAndCompleteAtOnce } from '../lib/acwBurst.js';
+import { BotChild, freePort, untilHealthy } from '../lib/child.js';
 import { dialled, paced, settle } from '../lib/load.js';
 import { dominates, summarizeProfile, type ProfileSummary } from '../lib/profile.js';
 import { Recorder } from '../lib/recorder.js';
@@ -529,10 +524,9 @@ interface BurstOutcome {
 }
 
 /**
- * Ends and completes the given interactions in one transaction, through the product's own store
- * functions, exactly as CallLifecycle.hangup then completeAcw write them (state changes, agent
- * states, one timeline and one memorialization job per linked record); then waits until the product's
- * worker has done every job, or `boundSeconds` passed.
+ * Ends and completes the given interactions in one transaction (endAndCompleteAtOnce): what
+ * CallLifecycle.hangup then completeAcw write; then waits until the product's worker has done every job, or
+ * `boundSeconds` passed.
  */
 async function burstThroughStore(
   context: BenchContext,
@@ -543,34 +537,12 @@ async function burstThroughStore(
 ): Promise<BurstOutcome> {
   if (items.length === 0) throw new Error('no interaction to complete: every call failed (see the failures in the results)');
   context.log(`product: ${items.length} interactions end and complete After Call Work at once (one transaction)`);
-  const configurations = loadCrmConfigurations(join(REPO, 'config', 'crm-configurations.json'));
   const firstJobId = (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM jobs').get() as { id: number }).id;
   const store = await openStore({ dataDir: context.dataDir });
   const started = performance.now();
   let committedWall = 0;
   try {
-    await store.db.transaction().execute(async (trx) => {
-      const now = new Date();
-      const at = now.toISOString();
-      for (const { interactionId, agentId } of items) {
-        // CallLifecycle.hangup
-        if (!(await updateInteraction(trx, interactionId, 'active', { state: 'acw', endedAt: at }))) throw new Error(`interaction ${interactionId} is not active`);
-        await moveAgentState(trx, agentId, 'Working', { state: 'ACW', reasonCode: null, since: at, currentInteractionId: interactionId });
-        // CallLifecycle.completeAcw
-        const interaction = (await findInteraction(trx, interactionId))!;
-        const agent = await findAgent(trx, agentId);
-        const configuration = configurations.configurations.find((c) => c.id === interaction.configurationId);
-        const disposition = 'Resolved';
-        const notes = 'Customer asked about an order; resolved on the call.';
-        await updateInteraction(trx, interactionId, 'acw', { state: 'completed', completedAt: at, disposition, notes });
-        const links = await listRecordLinks(trx, interactionId);
-        if (configuration) {
-          const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: at };
-          await enqueueJobs(trx, acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), at);
-        }
-        await moveAgentState(trx, agentId, 'ACW', { state: 'Available', reasonCode: null, since: at, currentInteractionId: null });
-      }
-    });
+    await endAndCompleteAtOnce(store.db, items);
     committedWall = Date.now();
     onCommitted?.();
   } finally {

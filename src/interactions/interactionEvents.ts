@@ -1,9 +1,11 @@
 import type { CustomerCardView } from '../domain/customerCard.js';
+import type { CardChangeBus, RemoteCardChange } from './cardChangeBus.js';
 
 /**
  * "This interaction's card changed": raised after every committed change (a workflow result, a link, a
  * state change, an ACW write finishing), so that each place showing the card (the chat message, the tab)
- * can bring itself up to date. Listeners run after the change and must not throw into it.
+ * can bring itself up to date, on this instance and (through a CardChangeBus) on every other one sharing its
+ * database. Listeners run after the change and must not throw into it.
  */
 export interface CardChange {
   interactionId: string;
@@ -12,6 +14,8 @@ export interface CardChange {
   view?: CustomerCardView;
   /** The change created the interaction: no card message shows it yet (its post will carry this card). */
   created?: true;
+  /** Set on a change heard from another instance: the card revision it announced (see cardChangeBus.ts). */
+  revision?: number;
 }
 
 export type CardChangeListener = (change: CardChange) => void | Promise<void>;
@@ -28,7 +32,13 @@ export class InteractionEvents {
   /** The newest change number forgotten from `latest`: an interaction not in it may have changed up to here. */
   private forgotten = 0;
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
+  /** `bus`: how changes reach the other instances and theirs reach this one; none on SQLite (one instance). */
+  constructor(
+    private readonly onListenerError: (error: unknown) => void,
+    private readonly bus?: CardChangeBus,
+  ) {
+    bus?.onRemoteChange((change) => this.changedElsewhere(change));
+  }
 
   onCardChanged(listener: CardChangeListener): () => void {
     this.listeners.add(listener);
@@ -51,10 +61,20 @@ export class InteractionEvents {
    * be missing from it, and its own event may already have gone out: the stale view would come last).
    */
   cardChanged(interactionId: string, agentId: string, view?: CustomerCardView, { created = false }: { created?: boolean } = {}): void {
-    this.remember(interactionId, ++this.raised);
+    this.tell({ interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }) });
+    this.bus?.announce({ interactionId, agentId });
+  }
+
+  /** A change another instance announced: told to this instance's listeners, with no view, not announced again. */
+  private changedElsewhere(change: RemoteCardChange): void {
+    this.tell({ interactionId: change.interactionId, agentId: change.agentId, ...(change.revision !== undefined && { revision: change.revision }) });
+  }
+
+  private tell(change: CardChange): void {
+    this.remember(change.interactionId, ++this.raised);
     for (const listener of this.listeners) {
       Promise.resolve()
-        .then(() => listener({ interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }) }))
+        .then(() => listener(change))
         .catch(this.onListenerError);
     }
   }

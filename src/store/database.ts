@@ -20,6 +20,7 @@ import * as canonicalLinks from './migrations/014_canonical_links.js';
 import * as agentTimeZone from './migrations/015_agent_time_zone.js';
 import * as acdOutboundTargets from './migrations/016_acd_outbound_targets.js';
 import * as jobColumns from './migrations/017_job_columns.js';
+import * as cardRevisions from './migrations/018_card_revisions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '015_agent_time_zone': agentTimeZone,
   '016_acd_outbound_targets': acdOutboundTargets,
   '017_job_columns': jobColumns,
+  '018_card_revisions': cardRevisions,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

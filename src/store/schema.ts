@@ -77,6 +77,13 @@ export interface InteractionsTable {
   customer_id: string | null;
   /** The ACD's id of the contact this interaction handles (migration 010); null for other sources. */
   acd_contact_id?: string | null;
+  /** How many changes of its card were announced to the other instances (migration 018). */
+  card_revision?: number;
+  /** The card_revision the card message last sent was drawn at (migration 018). */
+  card_sent_revision?: number;
+  /** The instance updating the card message now, and until when it may (migration 018). */
+  card_sending_by?: string | null;
+  card_sending_until?: string | null;
 }
 
 export interface InteractionRecordsTable {

@@ -2,6 +2,7 @@ import { CardFactory, type CloudAdapter, type ConversationReference } from 'botb
 import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { customerCardMessage } from '../cards/customerCard.js';
+import { IN_PROCESS_CARD_SENDS, type CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { CardChange, InteractionEvents } from '../interactions/interactionEvents.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
 import { withTeamsRetry } from './teamsRetry.js';
@@ -20,7 +21,8 @@ const UPDATES_PER_SECOND = 50;
  * updated in place (updateActivity). Changes are queued per interaction: however many come in before its
  * update starts (a burst of ACW writes finishing, say), they make one update, drawn from the card as it
  * then is. At most UPDATES_IN_FLIGHT updates run at once and UPDATES_PER_SECOND are sent a second; a change
- * of a card not posted yet (the post itself carries the newest card) costs neither.
+ * of a card not posted yet (the post itself carries the newest card) costs neither. With other instances on
+ * the same database, `sends` orders the updates of one message across them (an older card never lands last).
  */
 export class CardPublisher {
   /** Interactions whose card changed since their last update started, oldest first, with their latest change. */
@@ -43,6 +45,8 @@ export class CardPublisher {
       logger: Logger;
       messageView: 'shared' | 'owner';
       updatesPerSecond?: number;
+      /** How updates are ordered against other instances' (SharedCardSends); default: this process alone. */
+      sends?: CardMessageSends;
     },
   ) {
     this.perSecond = deps.updatesPerSecond ?? UPDATES_PER_SECOND;
@@ -104,19 +108,23 @@ export class CardPublisher {
     }
   }
 
-  private async update({ interactionId, agentId, view, created }: CardChange): Promise<void> {
+  private async update({ interactionId, agentId, view, revision, created }: CardChange): Promise<void> {
     const { cards, adapter, botAppId, agents, logger } = this.deps;
+    const sends = this.deps.sends ?? IN_PROCESS_CARD_SENDS;
     // Just created: not posted yet, so there is no message to look up.
     const messageId = created ? undefined : await cards.cardMessageId(interactionId);
     // Not posted yet (the post itself carries the newest card), or the agent never talked to the bot.
     if (!messageId) return;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return;
-    await this.mayStart();
-    const card = customerCardMessage(view ?? (await cards.currentView(interactionId)), this.deps.messageView);
-    await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-      await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
+    const predrawn = sends.sendsPredrawnCards ? view : undefined;
+    const sent = await sends.inTurn(interactionId, revision, async () => {
+      await this.mayStart();
+      const card = customerCardMessage(predrawn ?? (await cards.currentView(interactionId)), this.deps.messageView);
+      await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+        await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
+      });
     });
-    logger.debug({ interactionId, messageId }, 'card updated in place');
+    logger.debug({ interactionId, messageId, sent }, sent ? 'card updated in place' : 'card already sent at this revision');
   }
 }

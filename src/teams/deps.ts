@@ -3,6 +3,7 @@ import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { Kysely } from 'kysely';
+import type { CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
 import type { Database } from '../store/schema.js';
@@ -19,4 +20,6 @@ export interface BotDeps extends InteractionServices {
   /** What the card message shows (see AppConfig.cardMessageView). */
   cardMessageView: 'shared' | 'owner';
   clock: () => Date;
+  /** How card message updates are ordered against other instances' (absent: this process alone). */
+  cardSends?: CardMessageSends;
 }

@@ -3,50 +3,10 @@ import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { setAgentState, upsertAgent } from '../../src/store/agentsRepository.js';
 import { cardText, startBot, type BotHarness } from '../support/botHarness.js';
 import { AGENT_OID, APP_ID_URI, BOT_DOMAIN, CLIENT_ID, localEntra, OTHER_TENANT, TENANT, type LocalEntra } from '../support/entraTokens.js';
+import { openEvents } from '../support/eventStream.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
-
-/** Reads a server-sent event stream: its events as they come, and whether the server ended it. */
-async function openEvents(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers, signal: controller.signal });
-  const events: any[] = [];
-  let ended = false;
-  const reading = (async () => {
-    if (!response.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const reader = response.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (/^event: card$/m.test(block) && data) events.push(JSON.parse(data.slice(6)));
-        }
-      }
-      ended = true;
-    } catch {
-      // Aborted by the test.
-    }
-  })();
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    events,
-    ended: () => ended,
-    async close() {
-      controller.abort();
-      await reading;
-    },
-  };
-}
 
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { announceCardRevision, liveCards } from '../store/cardRevisionsRepository.js';
+import type { Db } from '../store/db.js';
+import { listenToChannel, type PgListener } from '../store/pgNotifications.js';
+
+/** A card change heard from another instance: no drawn view (views stay local), and its revision if known. */
+export interface RemoteCardChange {
+  interactionId: string;
+  agentId: string;
+  revision?: number;
+}
+
+/**
+ * Carries card changes between the instances sharing one database. InteractionEvents tells its own
+ * listeners first, then announces the change here; what other instances announce comes back through
+ * onRemoteChange. On SQLite there is one instance and no bus: InteractionEvents alone is the bus.
+ */
+export interface CardChangeBus {
+  announce(change: { interactionId: string; agentId: string }): void;
+  onRemoteChange(listener: (change: RemoteCardChange) => void): void;
+  close(): Promise<void>;
+}
+
+/** One channel per schema: tests run one schema per store in one database, and must not hear each other. */
+export function cardChangedChannel(schema: string | undefined): string {
+  return schema ? `card_changed_${schema}` : 'card_changed';
+}
+
+/** After a lost connection, cards completed this recently are still treated as possibly changed (ACW jobs). */
+const CATCH_UP_COMPLETED_MS = 60 * 60_000;
+
+const notification = z.object({
+  interactionId: z.string(),
+  agentId: z.string(),
+  revision: z.number().int(),
+  origin: z.string(),
+});
+
+/**
+ * The bus on PostgreSQL: each change bumps the card's revision and NOTIFYs it in one statement (after the
+ * change committed: InteractionEvents is told only then); a dedicated LISTEN connection hears the others'.
+ * When that connection was lost, every live card is raised as possibly changed, since notifications sent
+ * meanwhile are gone.
+ */
+export class PgCardChangeBus implements CardChangeBus {
+  private readonly listeners = new Set<(change: RemoteCardChange) => void>();
+  private listener: PgListener | undefined;
+
+  private constructor(
+    private readonly deps: { db: Db; channel: string; instanceId: string; logger: Logger; clock: () => Date },
+  ) {}
+
+  static async start(deps: {
+    db: Db;
+    connectionString: string;
+    schema: string | undefined;
+    instanceId: string;
+    logger: Logger;
+    clock: () => Date;
+  }): Promise<PgCardChangeBus> {
+    const channel = cardChangedChannel(deps.schema);
+    const bus = new PgCardChangeBus({ db: deps.db, channel, instanceId: deps.instanceId, logger: deps.logger, clock: deps.clock });
+    bus.listener = await listenToChannel({
+      connectionString: deps.connectionString,
+      channel,
+      onNotification: (payload) => bus.heard(payload),
+      onResubscribed: () => void bus.catchUp(),
+      logger: deps.logger,
+    });
+    return bus;
+  }
+
+  announce(change: { interactionId: string; agentId: string }): void {
+    const { db, channel, instanceId, logger } = this.deps;
+    announceCardRevision(db, { channel, origin: instanceId, ...change }).catch((error: unknown) =>
+      logger.warn({ err: error, interactionId: change.interactionId }, 'card change not announced to the other instances'),
+    );
+  }
+
+  onRemoteChange(listener: (change: RemoteCardChange) => void): void {
+    this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.listener?.close();
+  }
+
+  private heard(payload: string): void {
+    let parsed: z.infer<typeof notification>;
+    try {
+      parsed = notification.parse(JSON.parse(payload));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'card change notification not understood');
+      return;
+    }
+    const { origin, ...change } = parsed;
+    if (origin === this.deps.instanceId) return; // our own: its listeners were told when it was raised
+    this.raise(change);
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      const since = new Date(this.deps.clock().getTime() - CATCH_UP_COMPLETED_MS).toISOString();
+      for (const change of await liveCards(this.deps.db, since)) this.raise(change);
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'cards not brought up to date after the listener reconnected');
+    }
+  }
+
+  private raise(change: RemoteCardChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}

@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import type { Db } from './db.js';
+
+/**
+ * The card revisions of migration 018, for instances sharing one PostgreSQL: an interaction's
+ * `card_revision` grows with each change announced, and the one instance holding a card message's send lease
+ * draws and sends it, then records the revision it drew at (`card_sent_revision`).
+ */
+
+/**
+ * Bumps the card's revision and NOTIFYs `channel` of it, in one statement (so in one transaction: the other
+ * instances hear of a revision only once it is there). Postgres only. Undefined when the interaction is gone.
+ */
+export async function announceCardRevision(
+  db: Db,
+  change: { channel: string; interactionId: string; agentId: string; origin: string },
+): Promise<number | undefined> {
+  const { rows } = await sql<{ revision: number }>`
+    with bumped as (
+      update interactions set card_revision = card_revision + 1 where id = ${change.interactionId} returning card_revision
+    )
+    select card_revision as revision, pg_notify(${change.channel}, json_build_object(
+      'interactionId', ${change.interactionId}::text, 'agentId', ${change.agentId}::text,
+      'revision', card_revision, 'origin', ${change.origin}::text)::text) as notified
+    from bumped`.execute(db);
+  return rows[0]?.revision;
+}
+
+export type CardSendClaim = { revision: number } | 'held' | 'sent' | 'gone';
+
+/**
+ * Takes the lease of an interaction's card message until `until`, if no one holds it (or theirs ran out)
+ * and, when `newerThan` is given, if no card drawn at that revision or later was sent. Gives the card's
+ * revision as of now (draw the card after this: it then shows every change up to that revision); 'held'
+ * when another holds the lease, 'sent' when a card at least that new was sent already.
+ */
+export async function claimCardSend(
+  db: Db,
+  claim: { interactionId: string; holder: string; now: string; until: string; newerThan?: number },
+): Promise<CardSendClaim> {
+  const { interactionId, holder, now, until, newerThan } = claim;
+  const claimed = await db
+    .updateTable('interactions')
+    .set({ card_sending_by: holder, card_sending_until: until })
+    .where('id', '=', interactionId)
+    .where((eb) => eb.or([eb('card_sending_until', 'is', null), eb('card_sending_until', '<', now)]))
+    .$if(newerThan !== undefined, (qb) => qb.where('card_sent_revision', '<', newerThan!))
+    .returning('card_revision')
+    .executeTakeFirst();
+  if (claimed) return { revision: Number(claimed.card_revision ?? 0) };
+  const row = await db.selectFrom('interactions').select('card_sent_revision').where('id', '=', interactionId).executeTakeFirst();
+  if (!row) return 'gone';
+  return newerThan !== undefined && Number(row.card_sent_revision ?? 0) >= newerThan ? 'sent' : 'held';
+}
+
+/** Gives the lease back; `sentRevision`: the revision of the card just sent (the recorded one never goes down). */
+export async function releaseCardSend(db: Db, release: { interactionId: string; holder: string; sentRevision?: number }): Promise<void> {
+  const { interactionId, holder, sentRevision } = release;
+  await db
+    .updateTable('interactions')
+    .set({
+      card_sending_by: null,
+      card_sending_until: null,
+      ...(sentRevision !== undefined && {
+        card_sent_revision: sql<number>`case when card_sent_revision < ${sentRevision} then ${sentRevision} else card_sent_revision end`,
+      }),
+    })
+    .where('id', '=', interactionId)
+    .where('card_sending_by', '=', holder)
+    .execute();
+}
+
+/** Interactions whose card may still change: not completed, or completed since `since` (ACW jobs finishing). */
+export async function liveCards(db: Db, since: string): Promise<Array<{ interactionId: string; agentId: string }>> {
+  const rows = await db
+    .selectFrom('interactions')
+    .select(['id', 'agent_id'])
+    .where((eb) => eb.or([eb('state', '!=', 'completed'), eb('completed_at', '>=', since)]))
+    .execute();
+  return rows.map((r) => ({ interactionId: r.id, agentId: r.agent_id }));
+}
