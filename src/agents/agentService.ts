@@ -1,19 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
-import { describeAgentState, type Agent } from '../domain/agentState.js';
+import { describeAgentState, type Agent, type AgentStatusRow } from '../domain/agentState.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Database } from '../store/schema.js';
 import { findAgent, listAgents, setAgentState, setAgentTimeZone, upsertAgent } from '../store/agentsRepository.js';
 import { findInteraction } from '../store/interactionsRepository.js';
 import { findConversationRef, saveConversationRef } from '../store/conversationRefsRepository.js';
 import { putAcdAgentState } from '../store/acdRepository.js';
-import type { Interaction } from '../domain/interaction.js';
-
-export interface AgentStatusRow {
-  agent: Agent;
-  stateLabel: string;
-  secondsInState: number;
-  interaction: Pick<Interaction, 'id' | 'channel' | 'ani' | 'state'> | null;
-}
 
 /** How many agents' last contact is remembered in memory, and for how long (another instance may write meanwhile). */
 const CONTACTS_REMEMBERED = 10_000;
