@@ -5,7 +5,6 @@ import { cardText, startBot, type BotHarness } from '../support/botHarness.js';
 import { AGENT_OID, APP_ID_URI, BOT_DOMAIN, CLIENT_ID, localEntra, OTHER_TENANT, TENANT, type LocalEntra } from '../support/entraTokens.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
-const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 
 /** Reads a server-sent event stream: its events as they come, and whether the server ended it. */
 async function openEvents(url: string, headers: Record<string, string>) {
@@ -56,7 +55,7 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
   }
 }
 
-describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
+describe.each(STORE_BACKENDS)('the tab with BOT_ID set: Teams SSO tokens only ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
   let entra: LocalEntra;
@@ -65,7 +64,7 @@ describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
   const bearer = (token: string, extra: Record<string, string> = {}) => ({ headers: { Authorization: `Bearer ${token}`, ...extra } });
 
   beforeAll(async () => {
-    [store, entra] = await Promise.all([sqlite.open(), localEntra()]);
+    [store, entra] = await Promise.all([backend.open(), localEntra()]);
     bot = await startBot(store, {
       BOT_ID: '11111111-2222-3333-4444-555555555555',
       SECRET_BOT_PASSWORD: 'not-a-real-secret',
