@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CardFactory } from 'botbuilder';
-import type { AgentStatusRow } from '../../src/agents/agentService.js';
+import type { AgentStatusRow } from '../../src/domain/agentState.js';
 import { cardBytes, MESSAGE_BUDGET_BYTES } from '../../src/cards/budget.js';
 import { customerCard } from '../../src/cards/customerCard.js';
 import { recordDetailsCard } from '../../src/cards/recordDetailsCard.js';

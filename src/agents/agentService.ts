@@ -1,14 +1,6 @@
-import { describeAgentState, type Agent } from '../domain/agentState.js';
+import { describeAgentState, type Agent, type AgentStatusRow } from '../domain/agentState.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
-import type { Interaction } from '../domain/interaction.js';
 import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
-
-export interface AgentStatusRow {
-  agent: Agent;
-  stateLabel: string;
-  secondsInState: number;
-  interaction: Pick<Interaction, 'id' | 'channel' | 'ani' | 'state'> | null;
-}
 
 /** How many agents' last contact is remembered in memory, and for how long (another instance may write meanwhile). */
 const CONTACTS_REMEMBERED = 10_000;

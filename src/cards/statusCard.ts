@@ -1,4 +1,4 @@
-import type { AgentStatusRow } from '../agents/agentService.js';
+import type { AgentStatusRow } from '../domain/agentState.js';
 import { displayPhone } from '../domain/phone.js';
 import { fitToBudget } from './budget.js';
 import { card, container, facts, heading, plain, text } from './elements.js';

@@ -1,3 +1,5 @@
+import type { Interaction } from './interaction.js';
+
 /**
  * Agent states as the ACD knows them. Only an Available agent is offered a new interaction; Unavailable
  * carries a reason code (seed 003: "Unavailable: Lunch").
@@ -23,4 +25,12 @@ export function canTakeInteraction(agent: Pick<Agent, 'state'>): boolean {
 
 export function describeAgentState(agent: Pick<Agent, 'state' | 'reasonCode'>): string {
   return agent.reasonCode ? `${agent.state}: ${agent.reasonCode}` : agent.state;
+}
+
+/** One line of the supervisors' status: the agent, their state in words, and the interaction they are on. */
+export interface AgentStatusRow {
+  agent: Agent;
+  stateLabel: string;
+  secondsInState: number;
+  interaction: Pick<Interaction, 'id' | 'channel' | 'ani' | 'state'> | null;
 }

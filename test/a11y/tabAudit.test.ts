@@ -2,12 +2,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { browserAvailable } from '../support/browser.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 import { launchChromium, pickLocalIdentity } from '../tabs/tabPage.js';
 import { axeViolations, type Violation } from './axe.js';
 import { contrast, over, parseCss } from './contrast.js';
 
-const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 const THEMES = ['default', 'dark', 'contrast'] as const;
 /** Each test walks Chromium through several states, each audited: on 2 shared cores that takes a while. */
 const AUDIT_TIMEOUT = 90_000;
@@ -25,7 +24,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab audited with axe-co
   let context: BrowserContext;
 
   beforeAll(async () => {
-    store = await sqlite.open();
+    store = await SQLITE_STORE.open();
     [bot, browser] = await Promise.all([startBot(store), launchChromium()]);
     agent = bot.user('agent-1', 'Ana Agent');
     await agent.install();

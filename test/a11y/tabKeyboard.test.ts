@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { actionOf, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { browserAvailable } from '../support/browser.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 import { launchChromium, pickLocalIdentity } from '../tabs/tabPage.js';
 
-const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 
 /** The accessible name of the focused element, and its key on the card (see tabs/src/cardAccessibility.ts). */
 const focused = (page: Page) => page.evaluate(() => {
@@ -29,7 +28,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
   let interactionId: string;
 
   beforeAll(async () => {
-    store = await sqlite.open();
+    store = await SQLITE_STORE.open();
     [bot, browser] = await Promise.all([startBot(store), launchChromium()]);
     agent = bot.user('agent-1', 'Ana Agent');
     await agent.install();

@@ -8,12 +8,12 @@ const PUBLIC = 'https://cards.example.com';
 
 // Behind a proxy Twilio signs the public URL it called, not the address the app sees. (No storage is
 // touched here: the event is one the app does not act on, so one backend suffices.)
-describe('TaskRouter signatures behind a proxy (PUBLIC_BASE_URL)', () => {
+describe.each(STORE_BACKENDS)('TaskRouter signatures behind a proxy (PUBLIC_BASE_URL) ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await backend.open();
     bot = await startBot(store, { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL: `${PUBLIC}/` });
   });
   afterAll(async () => {

@@ -17,10 +17,10 @@ const slowCreates = (ms: number, fail = false) => (crm: CrmConnector): CrmConnec
     },
   });
 
-describe('card actions when the CRM is slow', () => {
+describe.each(STORE_BACKENDS)('card actions when the CRM is slow ($name)', (backend) => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await backend.open();
   });
   afterEach(async () => store.dispose());
 

@@ -4,9 +4,8 @@ import type { ConnectorDeps } from '../../src/crm/connectorDeps.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { createConnector, createConnectors } from '../../src/crm/registry.js';
 import { crmConfigurationSchema, type CrmConfiguration } from '../../src/workflows/configuration.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 
-const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 
 const configuration = (id: string, connector: Record<string, unknown>): CrmConfiguration =>
   crmConfigurationSchema.parse({ id, name: id, connector, workflows: [] });
@@ -35,7 +34,7 @@ describe('the CRM connector registry', () => {
   });
 
   beforeAll(async () => {
-    store = await sqlite.open();
+    store = await SQLITE_STORE.open();
   });
   afterAll(async () => {
     await store?.dispose();

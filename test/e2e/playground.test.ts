@@ -7,7 +7,7 @@ import { startProduct, type RunningProduct } from '../../src/product.js';
 import { jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { actionOf, cardText } from '../support/botHarness.js';
 import { startPlayground, type Playground } from '../support/playground.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { productEnv, STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
 
 const signal = new AbortController().signal;
@@ -17,15 +17,15 @@ const cardOf = (activity: { attachments: Array<{ content: unknown }> }) => activ
  * The README demo, end to end through the real client for local use: the Microsoft 365 Agents Playground,
  * driven over its HTTP API, talking to the product over HTTP exactly as it does for a person.
  */
-describe('the demo through the Agents Playground', () => {
+describe.each(STORE_BACKENDS)('the demo through the Agents Playground ($name)', (backend) => {
   let store: TestStore;
   let product: RunningProduct;
   let playground: Playground;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
-    const config = loadConfig({ PORT: '0', DATA_DIR: store.productOptions.dataDir, LOG_LEVEL: 'silent' });
-    product = await startProduct(config, pino({ level: 'silent' }));
+    store = await backend.open();
+    const config = loadConfig({ PORT: '0', ...productEnv(store), LOG_LEVEL: 'silent' });
+    product = await startProduct(config, pino({ level: 'silent' }), { pgSchema: store.productOptions.pgSchema });
     playground = await startPlayground({ botEndpoint: `${product.url}/api/messages` });
   }, 90_000);
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { startProduct, type RunningProduct } from '../../src/product.js';
 import { startRecorder } from '../support/botHarness.js';
 import { BOT_APP_ID, startLocalBotChannel, type LocalBotChannel } from '../support/botFrameworkChannel.js';
 import { dbFingerprint } from '../support/httpProbe.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 
 /** The real product with BOT_ID set, its Bot Framework authentication pointed at a local channel's keys, its log kept. */
 async function startAuthenticatedBot(store: TestStore, metadataUrl: string) {
@@ -37,7 +37,7 @@ describe('Bot Framework authentication: a forged or tampered token gets 401 and 
   let bot: Awaited<ReturnType<typeof startAuthenticatedBot>>;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await SQLITE_STORE.open();
     channel = await startLocalBotChannel();
     bot = await startAuthenticatedBot(store, channel.metadataUrl);
   });
@@ -136,7 +136,7 @@ describe('Bot Framework authentication when the signing keys cannot be fetched',
   let channel: LocalBotChannel;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await SQLITE_STORE.open();
     channel = await startLocalBotChannel();
     // Nothing listens there: every key fetch fails, as it did for the issue's offline replay.
     bot = await startAuthenticatedBot(store, 'http://127.0.0.1:1/v1/.well-known/openidconfiguration');

@@ -7,7 +7,7 @@ import { toE164 } from '../../src/domain/phone.js';
 import { createLogger } from '../../src/log.js';
 import { MAX_LOGGED_CHARS } from '../../src/logLimits.js';
 import { startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 
 /** A text as long as the one that exhausted the heap (990 KB), distinct per use so no cache can share it. */
 const oversized = (tag: string) => `${tag}-${'9'.repeat(990_000)}`;
@@ -92,7 +92,7 @@ describe('chat commands are bounded at the edge', () => {
   const interactionsOf = async (user: TeamsUser) => (await store.db.selectFrom('interactions').select('id').where('agent_id', '=', user.aadObjectId).execute()).length;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await SQLITE_STORE.open();
     bot = await startBot(store, {}, createLogger('info', { write: (line: string) => void lines.push(line) }));
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { startProduct, type RunningProduct } from '../../src/product.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 
 /** An address of this machine other than loopback: what someone on the network would connect to. */
 const outsideAddress = Object.values(networkInterfaces())
@@ -46,7 +46,7 @@ describe('where the server listens', () => {
     const lines: Array<Record<string, any>> = [];
 
     beforeAll(async () => {
-      store = await STORE_BACKENDS[0]!.open();
+      store = await SQLITE_STORE.open();
       const sink = new Writable({
         write(chunk, _enc, done) {
           for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));

@@ -8,7 +8,7 @@ import { RefusalLog } from '../../src/http/refusalLog.js';
 import { createServer } from '../../src/server.js';
 import { startBot, type BotHarness } from '../support/botHarness.js';
 import { dbFingerprint, rawRequest } from '../support/httpProbe.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 
 const REQUEST_TIMEOUT_MS = 1_000;
 const HEADERS_TIMEOUT_MS = 600;
@@ -26,7 +26,7 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
   let port: number;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await SQLITE_STORE.open();
     bot = await startBot(store, {
       HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { MIGRATION_NAMES, openStore, type StoreOptions } from '../../src/store/database.js';
-import { TEST_DATABASE_URL } from '../support/stores.js';
+import { onChosenStores, TEST_DATABASE_URL, type StoreBackendName } from '../support/stores.js';
 
 const run = promisify(execFile);
 const NOW = new Date('2026-11-22T10:00:00.000Z');
@@ -36,7 +36,7 @@ async function startInstance(options: StoreOptions): Promise<{ seeded: boolean }
  * A fresh database each time: an empty folder for SQLite; on Postgres a schema not created yet, or (`empty`)
  * created and empty, as the public schema of a new database is.
  */
-const BACKENDS: Array<{ name: string; fresh(empty: boolean): Promise<{ options: StoreOptions; drop(): Promise<void> }> }> = [
+const BACKENDS: Array<{ name: StoreBackendName; fresh(empty: boolean): Promise<{ options: StoreOptions; drop(): Promise<void> }> }> = [
   {
     name: 'sqlite',
     async fresh() {
@@ -68,7 +68,7 @@ const BACKENDS: Array<{ name: string; fresh(empty: boolean): Promise<{ options: 
   },
 ];
 
-describe.each(BACKENDS)('two instances started at once on a fresh database ($name)', (backend) => {
+describe.each(onChosenStores(BACKENDS))('two instances started at once on a fresh database ($name)', (backend) => {
   it('both start, 5 times out of 5, and the demo data is written once', async () => {
     for (let round = 0; round < 5; round++) {
       const { options, drop } = await backend.fresh(round % 2 === 1);

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startProduct, type RunningProduct } from '../../src/product.js';
 import { expect } from 'vitest';
-import type { TestStore } from './stores.js';
+import { productEnv, type TestStore } from './stores.js';
 import { waitFor } from './waitFor.js';
 
 /** One thing the bot sent to the Bot Connector: a new message, or an update of an earlier one. */
@@ -190,8 +190,7 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
   const recorder = await startRecorder();
   const config = loadConfig({
     PORT: '0',
-    DATA_DIR: store.productOptions.dataDir,
-    ...(store.productOptions.databaseUrl ? { DATABASE_URL: store.productOptions.databaseUrl } : {}),
+    ...productEnv(store),
     LOG_LEVEL: 'silent',
     SUPERVISOR_IDS: 'aad-supervisor',
     // As in Teams: the message holds the shared view, and the owner gets theirs through its refresh.

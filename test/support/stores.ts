@@ -14,11 +14,15 @@ export interface TestStore extends Store {
   dispose(): Promise<void>;
 }
 
-/**
- * One factory per storage backend. Suites run `describe.each(STORE_BACKENDS)` so that every backend is
- * held to the same expectations, with no per-backend branch in the suite.
- */
-export const STORE_BACKENDS: ReadonlyArray<{ name: 'sqlite' | 'postgres'; open(): Promise<TestStore> }> = [
+export type StoreBackendName = 'sqlite' | 'postgres';
+
+export interface StoreBackend {
+  name: StoreBackendName;
+  open(): Promise<TestStore>;
+}
+
+/** One factory per storage backend. */
+const ALL_BACKENDS: readonly StoreBackend[] = [
   {
     name: 'sqlite',
     async open() {
@@ -60,3 +64,38 @@ export const STORE_BACKENDS: ReadonlyArray<{ name: 'sqlite' | 'postgres'; open()
     },
   },
 ];
+
+/**
+ * The one switch: TEST_STORES=sqlite,postgres (the default), or one of them for a quicker local run. A name
+ * it does not know stops the run rather than testing nothing.
+ */
+function chosenBackendNames(value = 'sqlite,postgres'): ReadonlySet<StoreBackendName> {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !ALL_BACKENDS.some((backend) => backend.name === name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`TEST_STORES=${JSON.stringify(value)}: expected a comma-separated list of ${ALL_BACKENDS.map((backend) => backend.name).join(', ')}`);
+  }
+  return new Set(names as StoreBackendName[]);
+}
+
+const CHOSEN = chosenBackendNames(process.env.TEST_STORES);
+
+/** Keeps the backends TEST_STORES chose, for a suite with backend factories of its own (a fresh, empty database). */
+export function onChosenStores<T extends { name: StoreBackendName }>(backends: readonly T[]): T[] {
+  return backends.filter((backend) => CHOSEN.has(backend.name));
+}
+
+/**
+ * The backends this run tests storage on. Suites run `describe.each(STORE_BACKENDS)` so that every backend is
+ * held to the same expectations, with no per-backend branch in the suite.
+ */
+export const STORE_BACKENDS: readonly StoreBackend[] = onChosenStores(ALL_BACKENDS);
+
+/** For suites whose subject is not storage (the HTTP edge, the CRM contract, accessibility): one store, the cheapest. */
+export const SQLITE_STORE: StoreBackend = ALL_BACKENDS.find((backend) => backend.name === 'sqlite')!;
+
+/** The configuration that starts the product on this same database (with `{ pgSchema }` to startProduct). */
+export function productEnv(store: TestStore): { DATA_DIR: string; DATABASE_URL?: string } {
+  const { dataDir, databaseUrl } = store.productOptions;
+  return { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+}

@@ -8,14 +8,13 @@ import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
 import { launchChromium, pickLocalIdentity, textOf } from './tabPage.js';
 
-const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 const SCREENSHOT = 'test-results/tab.png';
 
 /**
  * The personal tab in Debian's Chromium against the real product: the same card as the chat, its clicks
  * going to the same engine (and changing the chat card in place), and live updates from the chat.
  */
-describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromium', () => {
+describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the personal tab in Chromium ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
   let agent: TeamsUser;
@@ -26,7 +25,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the personal tab in Chromiu
   const requested: string[] = [];
 
   beforeAll(async () => {
-    store = await sqlite.open();
+    store = await backend.open();
     [bot, browser] = await Promise.all([startBot(store), launchChromium()]);
     agent = bot.user('agent-1', 'Ana Agent');
     await agent.install();

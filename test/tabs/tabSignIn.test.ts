@@ -6,7 +6,6 @@ import { AGENT_OID, APP_ID_URI, BOT_DOMAIN, CLIENT_ID, localEntra, OTHER_TENANT,
 import { openEvents } from '../support/eventStream.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
-const sqlite = STORE_BACKENDS.find((b) => b.name === 'sqlite')!;
 
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -16,7 +15,7 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
   }
 }
 
-describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
+describe.each(STORE_BACKENDS)('the tab with BOT_ID set: Teams SSO tokens only ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
   let entra: LocalEntra;
@@ -25,7 +24,7 @@ describe('the tab with BOT_ID set: Teams SSO tokens only', () => {
   const bearer = (token: string, extra: Record<string, string> = {}) => ({ headers: { Authorization: `Bearer ${token}`, ...extra } });
 
   beforeAll(async () => {
-    [store, entra] = await Promise.all([sqlite.open(), localEntra()]);
+    [store, entra] = await Promise.all([backend.open(), localEntra()]);
     bot = await startBot(store, {
       BOT_ID: '11111111-2222-3333-4444-555555555555',
       SECRET_BOT_PASSWORD: 'not-a-real-secret',

@@ -7,12 +7,12 @@ import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
  * The tab sends its own IANA time zone (X-Time-Zone) with every request, as Teams sends localTimezone on
  * each activity: the agent's dates then read in it. Only a zone the runtime knows is kept.
  */
-describe('the tab notes the agent\'s time zone', () => {
+describe.each(STORE_BACKENDS)('the tab notes the agent\'s time zone ($name)', (backend) => {
   let store: TestStore;
   let world: OwnershipWorld;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS.find((backend) => backend.name === 'sqlite')!.open();
+    store = await backend.open();
     world = await buildWorld(store);
   });
   afterAll(async () => {

@@ -41,7 +41,7 @@ function recordingAdapter() {
   };
 }
 
-describe.each(STORE_BACKENDS.filter((b) => b.name === 'sqlite'))('the card message publisher ($name)', (backend) => {
+describe.each(STORE_BACKENDS)('the card message publisher ($name)', (backend) => {
   let store: TestStore;
   let services: Services;
   beforeEach(async () => {

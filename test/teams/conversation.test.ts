@@ -3,9 +3,9 @@ import { VERBS } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
 import { actionOf, actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { SQLITE_STORE, STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
-describe('conversations with the bot', () => {
+describe.each(STORE_BACKENDS)('conversations with the bot ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
   let n = 0;
@@ -17,7 +17,7 @@ describe('conversations with the bot', () => {
   };
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await backend.open();
     bot = await startBot(store);
   });
   afterAll(async () => {
@@ -242,10 +242,12 @@ describe('conversations with the bot', () => {
   });
 });
 
+// The HTTP edge is not storage: SQLite only. (On Postgres its last test hangs in product.stop(): the job
+// worker's run never ends once the database is destroyed under it. Found in issue 12; a product fix, not a test one.)
 describe('the HTTP edge', () => {
   let store: TestStore;
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await SQLITE_STORE.open();
   });
   afterAll(async () => store.dispose());
 

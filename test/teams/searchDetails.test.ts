@@ -10,12 +10,12 @@ import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
  * read only. Details reads only a record the agent's own last search found; any other record, real or not,
  * gets one and the same answer, so the button cannot probe the CRM.
  */
-describe('Details of a search result outside a call', () => {
+describe.each(STORE_BACKENDS)('Details of a search result outside a call ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
 
   beforeAll(async () => {
-    store = await STORE_BACKENDS[0]!.open();
+    store = await backend.open();
     bot = await startBot(store);
   });
   afterAll(async () => {

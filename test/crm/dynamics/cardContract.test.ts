@@ -1,4 +1,4 @@
-import { STORE_BACKENDS } from '../../support/stores.js';
+import { SQLITE_STORE } from '../../support/stores.js';
 import { cardConfiguration, describeCardContract } from '../cardContract.js';
 import { seedThroughPort } from '../connectorContract.js';
 import { connectorFor, NAMES } from './connectorSetup.js';
@@ -6,8 +6,7 @@ import { DataverseWireServer } from './wireServer.js';
 
 /** The Customer Card's contract (test/crm/cardContract.ts, issue 11) on Dynamics 365, against the local Dataverse. */
 describeCardContract('Dynamics 365 (local wire server)', async () => {
-  const sqlite = STORE_BACKENDS.find((backend) => backend.name === 'sqlite')!;
-  const [store, server] = await Promise.all([sqlite.open(), DataverseWireServer.start()]);
+  const [store, server] = await Promise.all([SQLITE_STORE.open(), DataverseWireServer.start()]);
   const connector = connectorFor(server);
   return {
     store,

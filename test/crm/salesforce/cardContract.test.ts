@@ -1,4 +1,4 @@
-import { STORE_BACKENDS } from '../../support/stores.js';
+import { SQLITE_STORE } from '../../support/stores.js';
 import { describeCardContract } from '../cardContract.js';
 import { seedThroughPort } from '../connectorContract.js';
 import { connectorFor, engineConfigurations, NAMES, startServer } from './fixtures.js';
@@ -8,8 +8,7 @@ import { connectorFor, engineConfigurations, NAMES, startServer } from './fixtur
  * the services, against the wire server, on the product's SQLite store.
  */
 describeCardContract('Salesforce (local wire server)', async () => {
-  const sqlite = STORE_BACKENDS.find((backend) => backend.name === 'sqlite')!;
-  const [store, server] = await Promise.all([sqlite.open(), startServer(2)]);
+  const [store, server] = await Promise.all([SQLITE_STORE.open(), startServer(2)]);
   const connector = connectorFor(server);
   return {
     store,

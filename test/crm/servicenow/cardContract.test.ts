@@ -1,5 +1,5 @@
 import { createServiceNowConnector } from '../../../src/crm/servicenow/index.js';
-import { STORE_BACKENDS } from '../../support/stores.js';
+import { SQLITE_STORE } from '../../support/stores.js';
 import { cardConfiguration, describeCardContract } from '../cardContract.js';
 import { seedThroughPort } from '../connectorContract.js';
 import { connectorConfig, deps, NAMES, serverOptions } from './fixtures.js';
@@ -7,8 +7,7 @@ import { ServiceNowWireServer } from './wireServer.js';
 
 /** The Customer Card's contract (test/crm/cardContract.ts, issue 11) on ServiceNow, against the local instance. */
 describeCardContract('ServiceNow (local wire server)', async () => {
-  const sqlite = STORE_BACKENDS.find((backend) => backend.name === 'sqlite')!;
-  const [store, server] = await Promise.all([sqlite.open(), new ServiceNowWireServer(serverOptions()).start()]);
+  const [store, server] = await Promise.all([SQLITE_STORE.open(), new ServiceNowWireServer(serverOptions()).start()]);
   const connector = createServiceNowConnector(connectorConfig(server), 'snow-card', deps());
   return {
     store,

@@ -1,12 +1,11 @@
-import { STORE_BACKENDS } from '../../support/stores.js';
+import { SQLITE_STORE } from '../../support/stores.js';
 import { cardConfiguration, describeCardContract } from '../cardContract.js';
 import { seedThroughPort } from '../connectorContract.js';
 import { startWire, ZENDESK_NAMES, zendeskConnector } from './harness.js';
 
 /** The Customer Card's contract (test/crm/cardContract.ts, issue 11) on Zendesk, against the local Zendesk. */
 describeCardContract('Zendesk (local wire server)', async () => {
-  const sqlite = STORE_BACKENDS.find((backend) => backend.name === 'sqlite')!;
-  const [store, wire] = await Promise.all([sqlite.open(), startWire()]);
+  const [store, wire] = await Promise.all([SQLITE_STORE.open(), startWire()]);
   const connector = zendeskConnector(wire);
   return {
     store,
