@@ -60,7 +60,7 @@ export const NAMES = {
 } as ContractNames;
 
 export const silent = pino({ level: 'silent' });
-export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 3000 };
+export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 3000, maxRetryAfterMs: 3000 };
 export const signal = new AbortController().signal;
 export const opts = { signal };
 

@@ -106,7 +106,7 @@ export function zendeskConnector(wire: ZendeskWireServer, setup: ConnectorSetup 
     organizationPhoneFields: ['phone'],
     userEmailFields: ['lead_email'],
     pageSize: 3,
-    maxRetryWaitMs: 5_000,
+    retry: { maxRetryAfterMs: 5_000 },
     ...setup.config,
   });
   const deps: ConnectorDeps = {
