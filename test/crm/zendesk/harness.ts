@@ -110,7 +110,6 @@ export function zendeskConnector(wire: ZendeskWireServer, setup: ConnectorSetup 
     ...setup.config,
   });
   const deps: ConnectorDeps = {
-    db: {} as ConnectorDeps['db'],
     clock: () => new Date(),
     defaultRegion: 'US',
     secret: (name) => env[name],
