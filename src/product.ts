@@ -49,7 +49,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
   const connectorFor = await createConnectors(config.crm.configurations, {
-    db: store.db,
+    db: store.db, // for the embedded CRM only
     clock,
     defaultRegion: config.defaultRegion,
     secret: (name) => process.env[name],

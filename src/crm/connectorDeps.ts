@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../store/schema.js';
 
-/** What a connector factory may use. Each adapter owns its connection; nothing here is CRM-specific. */
+/**
+ * What a connector factory may use. Each adapter owns its connection; nothing here is CRM-specific. The
+ * product's database is not here: only the embedded CRM lives in it (EmbeddedDeps).
+ */
 export interface ConnectorDeps {
-  /** The product's database (the embedded CRM lives in it; others may ignore it). */
-  db: Kysely<Database>;
   clock: () => Date;
   /** How phone numbers without a country code are read. */
   defaultRegion: string;

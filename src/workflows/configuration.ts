@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isStandardRecordType, STANDARD_RECORDS } from '../crm/standardRecords.js';
 import { describeIssues } from '../domain/errors.js';
-import { dynamicsConnectorSchema } from '../crm/dynamics/config.js';
-import { salesforceConnectorSchema } from '../crm/salesforce/config.js';
-import { servicenowConnectorSchema } from '../crm/servicenow/config.js';
-import { zendeskConnectorSchema } from '../crm/zendesk/config.js';
+import { connectorConfigurationSchema } from '../crm/registry.js';
 
 /**
  * CRM configurations: what admins edit (config/crm-configurations.json by default). One configuration is
@@ -65,17 +62,11 @@ const displayFieldSchema = z
   .strict();
 export type DisplayField = z.infer<typeof displayFieldSchema>;
 
-/** The connector block: which CRM, where, and how to sign in (secrets by environment variable name). */
-const connectorSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('embedded') }).strict(), salesforceConnectorSchema, dynamicsConnectorSchema, servicenowConnectorSchema, zendeskConnectorSchema], {
-  errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator' ? { message: `type must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}` } : { message: ctx.defaultError },
-});
-
 export const crmConfigurationSchema = z
   .object({
     id,
     name: z.string().min(1),
-    connector: connectorSchema,
+    connector: connectorConfigurationSchema,
     workflows: z.array(workflowDefinitionSchema),
     memorializationMappings: z.array(memorializationMappingSchema).default([]),
     /** Fields shown on the Customer Card per record type, in order. */

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorDeps } from '../../src/crm/connectorDeps.js';
+import type { EmbeddedDeps } from '../../src/crm/connectorRegistration.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { createConnector, createConnectors } from '../../src/crm/registry.js';
 import { crmConfigurationSchema, type CrmConfiguration } from '../../src/workflows/configuration.js';
@@ -25,7 +25,7 @@ const zendesk = configuration('zd', {
 describe('the CRM connector registry', () => {
   let store: TestStore;
   const secrets = new Map<string, string>();
-  const deps = (): ConnectorDeps => ({
+  const deps = (): EmbeddedDeps => ({
     db: store.db,
     clock: () => new Date('2026-03-14T09:30:00.000Z'),
     defaultRegion: 'US',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retryConfigSchema } from '../shared/httpKit/retryConfig.js';
 
 /**
  * The connector block of a Dynamics 365 / Dataverse CRM configuration, as admins write it in
@@ -101,6 +102,8 @@ export const dynamicsConnectorSchema = z
     pageSize: z.number().int().min(1).max(5000, 'must be at most 5000 (the Dataverse page limit)').default(500),
     /** How long one HTTP request may take before it is abandoned. */
     requestTimeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
+    /** How a throttled call is tried again (the same block for every CRM). */
+    retry: retryConfigSchema,
   })
   .strict();
 

@@ -1,14 +1,18 @@
 import { DynamicsWebApi } from 'dynamics-web-api';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import { abortableSleep } from '../shared/abortableSleep.js';
+import type { RetryPolicy } from '../shared/httpKit/retryConfig.js';
+import { isThrottleStatus, withRetries, type TryOutcome } from '../shared/httpKit/withRetries.js';
 import { untilAborted } from '../shared/untilAborted.js';
 import { batchFailure, isDataverseFailure, retryAfterMs, statusOf, toCrmError, type FailureContext } from './errors.js';
 
 /** Where access tokens come from (MsalTokenSource). */
 export interface TokenSource {
   getToken(): Promise<string>;
-  invalidate(): void;
+  /** How many times a refused token was replaced so far. */
+  readonly renewals: number;
+  /** A call sent when `renewals` was this got 401; a token renewed since then is not renewed again. */
+  invalidate(renewalsSeen: number): void;
 }
 
 export interface DataverseClientOptions {
@@ -18,23 +22,19 @@ export interface DataverseClientOptions {
   requestTimeoutMs: number;
   tokens: TokenSource;
   logger: Logger;
-  /** How many times a throttled (429/503) call is sent again before it fails. */
-  maxThrottleRetries?: number;
+  /** How throttled (429/503) calls are tried again. */
+  retry: RetryPolicy;
 }
-
-/** Backoff when Dataverse gives no Retry-After: 1 s, 2 s, 4 s... at most 30 s, with jitter. */
-const backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
 
 /**
  * The Dataverse Web API through dynamics-web-api, with the connector's policy around every call:
  * - an access token from the token source on each request; a 401 gets a new token and one more try;
- * - 429 and 503 (service protection limits) wait for Retry-After (seconds or an HTTP date; backoff when
- *   absent) and try again, a bounded number of times, and never past the call's AbortSignal;
+ * - 429 and 503 (service protection limits) wait and try again under the `retry` policy (withRetries),
+ *   never past the call's AbortSignal;
  * - failures become CrmError (errors.ts); an aborted signal rejects at once with its reason.
  */
 export class DataverseClient {
   private readonly api: DynamicsWebApi;
-  private readonly maxThrottleRetries: number;
 
   constructor(private readonly options: DataverseClientOptions) {
     this.api = new DynamicsWebApi({
@@ -45,7 +45,6 @@ export class DataverseClient {
       propagateErrors: true,
       timeout: options.requestTimeoutMs,
     });
-    this.maxThrottleRetries = options.maxThrottleRetries ?? 5;
   }
 
   get configurationId(): string {
@@ -55,38 +54,43 @@ export class DataverseClient {
   /** Runs one Web API request (or a request and the requests of its next pages, if `run` makes several). */
   async call<T>(context: Omit<FailureContext, 'configurationId'>, signal: AbortSignal, run: (api: DynamicsWebApi) => Promise<T>): Promise<T> {
     const failure = { ...context, configurationId: this.options.configurationId };
+    const { logger } = this.options;
     let refreshed = false;
-    let throttled = 0;
-    for (;;) {
-      signal.throwIfAborted();
-      try {
-        // Stops waiting when the signal aborts, even for a step that cannot be cancelled (the token request).
-        return await untilAborted(run(this.api), signal);
-      } catch (thrown) {
-        if (signal.aborted) throw signal.reason;
-        if (thrown instanceof CrmError) throw thrown;
-        const error = batchFailure(thrown);
-        const status = statusOf(error);
-        if (status === 401 && !refreshed) {
-          refreshed = true;
-          this.options.logger.info({ configurationId: failure.configurationId, operation: context.operation }, 'Dynamics 365 refused the access token; getting a new one');
-          this.options.tokens.invalidate();
-          continue;
+    const attempt = async (): Promise<TryOutcome<T>> => {
+      for (;;) {
+        signal.throwIfAborted();
+        const renewals = this.options.tokens.renewals;
+        try {
+          // Stops waiting when the signal aborts, even for a step that cannot be cancelled (the token request).
+          return { done: await untilAborted(run(this.api), signal) };
+        } catch (thrown) {
+          if (signal.aborted) throw signal.reason;
+          if (thrown instanceof CrmError) throw thrown;
+          const error = batchFailure(thrown);
+          const status = statusOf(error);
+          if (status === 401 && !refreshed) {
+            refreshed = true;
+            logger.info({ configurationId: failure.configurationId, operation: context.operation }, 'Dynamics 365 refused the access token; getting a new one');
+            this.options.tokens.invalidate(renewals);
+            continue;
+          }
+          if (!isThrottleStatus(status)) throw toCrmError(error, failure);
+          return {
+            throttled: { status, retryAfterMs: retryAfterMs(error, Date.now()) },
+            giveUp: () => {
+              throw toCrmError(error, failure);
+            },
+          };
         }
-        if ((status === 429 || status === 503) && throttled < this.maxThrottleRetries) {
-          const waitMs = retryAfterMs(error, Date.now()) ?? backoffMs(throttled);
-          throttled++;
-          this.options.logger.warn(
-            { configurationId: failure.configurationId, operation: context.operation, status, attempt: throttled, waitMs },
-            'Dynamics 365 throttled the request; waiting before trying again',
-          );
-          // The signal's own reason (e.g. the workflow's timeout), not the timer's AbortError.
-          await abortableSleep(waitMs, signal);
-          continue;
-        }
-        throw toCrmError(error, failure);
       }
-    }
+    };
+    return withRetries(this.options.retry, signal, attempt, {
+      onWait: ({ throttle, waitMs, retry }) =>
+        logger.warn(
+          { configurationId: failure.configurationId, operation: context.operation, status: throttle.status, attempt: retry, waitMs },
+          'Dynamics 365 throttled the request; waiting before trying again',
+        ),
+    });
   }
 
   /**

@@ -42,6 +42,7 @@ export function createDynamicsConnector(
     serverUrl: `${config.serverUrl}/`,
     apiVersion: config.apiVersion,
     requestTimeoutMs: config.requestTimeoutMs,
+    retry: config.retry,
     tokens,
     logger,
   });

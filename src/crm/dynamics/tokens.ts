@@ -2,6 +2,7 @@ import type { AgentOptions } from 'node:https';
 import { AuthError, ConfidentialClientApplication, ServerError } from '@azure/msal-node';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
+import { SingleFlight } from '../shared/httpKit/singleFlight.js';
 
 export interface TokenSourceOptions {
   configurationId: string;
@@ -30,8 +31,10 @@ export class MsalTokenSource {
   private readonly app: ConfidentialClientApplication;
   private readonly scope: string;
   private forceRefresh = false;
+  /** Forced refreshes done: calls refused together with one old token cause one refresh, not one each. */
+  renewals = 0;
   /** One forced refresh at a time: requests refused together share the new token. */
-  private refreshing: Promise<string> | null = null;
+  private readonly refreshing = new SingleFlight<string>();
 
   constructor(private readonly options: TokenSourceOptions) {
     const host = new URL(options.authorityHost).host;
@@ -51,15 +54,12 @@ export class MsalTokenSource {
   /** A valid access token (cached, or new after `invalidate()`). */
   async getToken(): Promise<string> {
     if (!this.forceRefresh) return this.acquire(false);
-    this.refreshing ??= this.acquire(true).finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+    return this.refreshing.run(() => this.acquire(true));
   }
 
-  /** The next `getToken()` asks the sign-in service for a new token instead of the cached one. */
-  invalidate(): void {
-    this.forceRefresh = true;
+  /** The next `getToken()` asks the sign-in service for a new token, unless one was got since `renewalsSeen`. */
+  invalidate(renewalsSeen: number): void {
+    if (renewalsSeen === this.renewals) this.forceRefresh = true;
   }
 
   private async acquire(skipCache: boolean): Promise<string> {
@@ -71,7 +71,10 @@ export class MsalTokenSource {
       throw this.describe(error);
     }
     if (!token) throw new CrmError(`Microsoft Entra ID returned no access token for configuration "${this.options.configurationId}"`);
-    if (skipCache) this.forceRefresh = false;
+    if (skipCache) {
+      this.forceRefresh = false;
+      this.renewals++;
+    }
     return token;
   }
 

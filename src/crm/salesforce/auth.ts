@@ -2,9 +2,10 @@ import type { KeyObject } from 'node:crypto';
 import { OAuth2, type TokenResponse } from 'jsforce';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import type { SalesforceAuthConfig, SalesforceRetryConfig } from './config.js';
+import type { SalesforceAuthConfig } from './config.js';
+import type { RetryPolicy } from '../shared/httpKit/retryConfig.js';
+import { SingleFlight } from '../shared/httpKit/singleFlight.js';
 import { signJwtAssertion } from './jwtAssertion.js';
-import { untilAborted } from '../shared/untilAborted.js';
 import { SalesforceTransport, type AccessTokens } from './transport.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -21,7 +22,7 @@ export interface TokenSourceOptions {
   secrets: AuthSecrets;
   instanceUrl: string;
   configurationId: string;
-  retry: SalesforceRetryConfig;
+  retry: RetryPolicy;
   logger: Logger;
   clock: () => Date;
 }
@@ -34,20 +35,13 @@ export interface TokenSourceOptions {
  */
 export class SalesforceTokenSource implements AccessTokens {
   private current: string | undefined;
-  private pending: Promise<string> | undefined;
+  private readonly fetching = new SingleFlight<string>();
 
   constructor(private readonly options: TokenSourceOptions) {}
 
   token(signal: AbortSignal): Promise<string> {
     if (this.current) return Promise.resolve(this.current);
-    if (!this.pending) {
-      this.pending = this.fetchToken().finally(() => {
-        this.pending = undefined;
-      });
-      // A caller that stopped waiting must not leave the shared request's failure unhandled.
-      this.pending.catch(() => undefined);
-    }
-    return untilAborted(this.pending, signal);
+    return this.fetching.run(() => this.fetchToken(), signal);
   }
 
   invalidate(token: string): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retryConfigSchema } from '../shared/httpKit/retryConfig.js';
 
 /**
  * The connector block of a Salesforce CRM configuration (config/crm-configurations.json). Secrets never
@@ -94,17 +95,6 @@ const auth = z.discriminatedUnion('kind', [clientCredentials, jwtBearer, passwor
       : { message: ctx.defaultError },
 });
 
-const retry = z
-  .object({
-    /** Attempts of one request when Salesforce throttles (429, 503, REQUEST_LIMIT_EXCEEDED), the first included. */
-    maxAttempts: z.number().int().min(1).max(10).default(4),
-    /** First backoff when Salesforce gives no Retry-After; doubled at each attempt. */
-    baseDelayMs: z.number().int().min(1).max(60_000).default(500),
-    /** Longest wait accepted; a longer Retry-After fails the call at once instead. */
-    maxDelayMs: z.number().int().min(1).max(120_000).default(30_000),
-  })
-  .strict();
-
 export const salesforceConnectorSchema = z
   .object({
     type: z.literal('salesforce'),
@@ -132,10 +122,9 @@ export const salesforceConnectorSchema = z
         z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/, 'must be a field API name')).max(50),
       )
       .default({}),
-    retry: retry.default({}),
+    retry: retryConfigSchema,
   })
   .strict();
 
 export type SalesforceConnectorConfig = z.infer<typeof salesforceConnectorSchema>;
 export type SalesforceAuthConfig = SalesforceConnectorConfig['auth'];
-export type SalesforceRetryConfig = SalesforceConnectorConfig['retry'];

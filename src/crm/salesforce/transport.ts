@@ -2,10 +2,9 @@ import { PassThrough } from 'node:stream';
 import type { Connection, HttpRequest, HttpResponse } from 'jsforce';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import type { SalesforceRetryConfig } from './config.js';
 import { retryAfterMs } from '../../http/retryAfter.js';
-import { abortableSleep } from '../shared/abortableSleep.js';
-import { backoffDelay } from './retryPolicy.js';
+import type { RetryPolicy } from '../shared/httpKit/retryConfig.js';
+import { withRetries, type TryOutcome } from '../shared/httpKit/withRetries.js';
 
 /** Where the transport gets the bearer token of a request, and how it drops one Salesforce refused. */
 export interface AccessTokens {
@@ -18,7 +17,7 @@ export interface TransportOptions {
   signal: AbortSignal;
   /** Absent for the token endpoint itself. */
   tokens?: AccessTokens;
-  retry: SalesforceRetryConfig;
+  retry: RetryPolicy;
   logger: Logger;
   clock: () => Date;
 }
@@ -29,8 +28,8 @@ export type JsforceTransport = Connection['_transport'];
 /**
  * The HTTP layer under jsforce for ONE port call (jsforce has no AbortSignal of its own, so each call gets
  * its own transport). It puts the bearer token on each request; on a 401 it drops the token, gets a new one
- * and sends the request again, once per call; on 429, 503 or REQUEST_LIMIT_EXCEEDED it waits (Retry-After,
- * else backoff) and tries again, within `retry` and never past the signal. jsforce parses what it returns.
+ * and sends the request again, once per call; on 429, 503 or REQUEST_LIMIT_EXCEEDED it waits and tries
+ * again under the `retry` policy (withRetries), never past the signal. jsforce parses what it returns.
  */
 export class SalesforceTransport {
   /** The HTTP status of the last answer handed to jsforce (jsforce's errors do not carry it). */
@@ -52,33 +51,43 @@ export class SalesforceTransport {
     return this as unknown as JsforceTransport;
   }
 
-  private async send(request: HttpRequest): Promise<HttpResponse> {
-    const { signal, tokens, retry, logger } = this.options;
-    for (let attempt = 1; ; attempt++) {
+  private send(request: HttpRequest): Promise<HttpResponse> {
+    const { signal, retry, logger } = this.options;
+    return withRetries(
+      retry,
+      signal,
+      async (): Promise<TryOutcome<HttpResponse>> => {
+        const response = await this.sendAuthorized(request);
+        const reason = throttleReason(response);
+        if (!reason) return { done: response };
+        const retryAfter = retryAfterMs(response.headers['retry-after'], this.options.clock().getTime());
+        return {
+          throttled: { status: response.statusCode, retryAfterMs: retryAfter, reason },
+          giveUp: (why) => {
+            if (why.why === 'retryAfter') logger.warn({ status: response.statusCode, reason, waitMs: why.waitMs }, 'Salesforce asked to wait longer than allowed; giving up');
+            // jsforce turns the throttled answer into the error the connector maps.
+            return response;
+          },
+        };
+      },
+      { onWait: ({ throttle, waitMs, retry: attempt }) => logger.warn({ status: throttle.status, reason: throttle.reason, waitMs, attempt }, 'Salesforce throttled the request; retrying') },
+    );
+  }
+
+  /** One request with the current token; on a 401, once per call, the same request with a new token. */
+  private async sendAuthorized(request: HttpRequest): Promise<HttpResponse> {
+    const { signal, tokens, logger } = this.options;
+    for (;;) {
       signal.throwIfAborted();
       const token = tokens ? await tokens.token(signal) : undefined;
       const response = await this.fetchOnce(request, token);
-
+      this.lastStatus = response.statusCode;
       if (response.statusCode === 401 && tokens && token && !this.refreshed) {
         this.refreshed = true;
         tokens.invalidate(token);
         logger.info({ method: request.method }, 'Salesforce refused the access token (401); getting a new one and retrying once');
-        attempt--; // a refresh is not a throttling attempt
         continue;
       }
-
-      const throttled = throttleReason(response);
-      if (throttled && attempt < retry.maxAttempts) {
-        const asked = retryAfterMs(response.headers['retry-after'], this.options.clock().getTime());
-        const wait = asked ?? backoffDelay(attempt, retry.baseDelayMs);
-        if (wait <= retry.maxDelayMs) {
-          logger.warn({ status: response.statusCode, reason: throttled, waitMs: wait, attempt }, 'Salesforce throttled the request; retrying');
-          await abortableSleep(wait, signal);
-          continue;
-        }
-        logger.warn({ status: response.statusCode, reason: throttled, waitMs: wait }, 'Salesforce asked to wait longer than allowed; giving up');
-      }
-      this.lastStatus = response.statusCode;
       return response;
     }
   }

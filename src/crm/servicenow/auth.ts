@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import { untilAborted } from '../shared/untilAborted.js';
+import { SingleFlight } from '../shared/httpKit/singleFlight.js';
 
 /** Supplies the Authorization header of Table API calls, and forgets a token ServiceNow refused. */
 export interface ServiceNowAuth {
@@ -54,17 +54,14 @@ export class OAuthPasswordAuth implements ServiceNowAuth {
   private accessToken: string | undefined;
   private refreshToken: string | undefined;
   private expiresAt = 0;
-  private pending: Promise<string> | undefined;
+  private readonly renewing = new SingleFlight<string>();
 
   constructor(private readonly settings: OAuthPasswordSettings) {}
 
   async authorization(signal: AbortSignal): Promise<string> {
     if (this.accessToken && this.settings.clock().getTime() < this.expiresAt - EXPIRY_MARGIN_MS) return `Bearer ${this.accessToken}`;
     // One token request at a time; a caller whose signal aborts stops waiting, the request goes on for others.
-    this.pending ??= this.renew().finally(() => {
-      this.pending = undefined;
-    });
-    const token = await untilAborted(this.pending, signal);
+    const token = await this.renewing.run(() => this.renew(), signal);
     return `Bearer ${token}`;
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retryConfigSchema } from '../shared/httpKit/retryConfig.js';
 import { instanceUrlSchema } from '../shared/instanceUrl.js';
 
 /**
@@ -51,10 +52,8 @@ export const servicenowConnectorSchema = z
     pageSize: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
     /** At most this many records are read for one search before it stops looking. */
     maxScan: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
-    /** Retries of a throttled (429) or unavailable (503) call. */
-    maxRetries: z.number().int().min(0, 'must be 0 or more').max(10, 'must be at most 10').default(3),
-    /** A Retry-After longer than this fails the call at once instead of waiting. */
-    maxRetryWaitMs: z.number().int().min(0, 'must be 0 or more').max(300_000, 'must be at most 300000').default(30_000),
+    /** How a throttled (429) or unavailable (503) call is tried again (the same block for every CRM). */
+    retry: retryConfigSchema,
   })
   .strict();
 

@@ -1,7 +1,8 @@
 import { retryAfterMs } from '../../http/retryAfter.js';
 import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
-import { abortableSleep } from '../shared/abortableSleep.js';
+import type { RetryPolicy } from '../shared/httpKit/retryConfig.js';
+import { isThrottleStatus, withRetries, type TryOutcome } from '../shared/httpKit/withRetries.js';
 import type { ServiceNowAuth } from './auth.js';
 import { toCrmError } from './errors.js';
 
@@ -13,8 +14,7 @@ export interface ClientSettings {
   configurationId: string;
   auth: ServiceNowAuth;
   logger: Logger;
-  maxRetries: number;
-  maxRetryWaitMs: number;
+  retry: RetryPolicy;
   clock: () => Date;
 }
 
@@ -32,8 +32,8 @@ interface Answer {
 
 
 /**
- * The Table API over Node's fetch: the Authorization header, one token renewal on 401, retries of 429 and
- * 503 honouring Retry-After (never past the caller's signal), ServiceNow's failure bodies turned into
+ * The Table API over Node's fetch: the Authorization header, one token renewal on 401, 429 and 503 tried
+ * again under the `retry` policy (withRetries: Retry-After, backoff, never past the caller's signal), ServiceNow's failure bodies turned into
  * CrmErrors, and pagination by the Link header.
  */
 export class ServiceNowClient {
@@ -97,32 +97,32 @@ export class ServiceNowClient {
 
   private async call(method: string, url: string, body: Record<string, string> | undefined, signal: AbortSignal, table: string): Promise<Answer> {
     const context = { configurationId: this.settings.configurationId, method, table, written: body ? Object.keys(body) : [] };
+    const { auth, logger, configurationId } = this.settings;
     let renewed = false;
-    let retries = 0;
-    for (;;) {
-      signal.throwIfAborted();
-      const authorization = await this.settings.auth.authorization(signal);
-      const answer = await this.send(method, url, authorization, body, signal);
-      if (answer.status >= 200 && answer.status < 300) return answer;
-      if (answer.status === 401 && !renewed && this.settings.auth.refused(authorization)) {
-        renewed = true;
-        this.settings.logger.info({ configurationId: this.settings.configurationId, table }, 'ServiceNow refused the access token; renewing it once');
-        continue;
-      }
-      if ((answer.status === 429 || answer.status === 503) && retries < this.settings.maxRetries) {
-        const wait = retryDelay(answer.headers.get('retry-after'), retries, this.settings.clock());
-        if (wait <= this.settings.maxRetryWaitMs) {
-          retries++;
-          this.settings.logger.warn(
-            { configurationId: this.settings.configurationId, table, status: answer.status, waitMs: wait, attempt: retries },
-            'ServiceNow asked to slow down; retrying',
-          );
-          await abortableSleep(wait, signal);
+    const attempt = async (): Promise<TryOutcome<Answer>> => {
+      for (;;) {
+        signal.throwIfAborted();
+        const authorization = await auth.authorization(signal);
+        const answer = await this.send(method, url, authorization, body, signal);
+        if (answer.status >= 200 && answer.status < 300) return { done: answer };
+        if (answer.status === 401 && !renewed && auth.refused(authorization)) {
+          renewed = true;
+          logger.info({ configurationId, table }, 'ServiceNow refused the access token; renewing it once');
           continue;
         }
+        if (!isThrottleStatus(answer.status)) throw toCrmError(answer.status, answer.body, context);
+        return {
+          throttled: { status: answer.status, retryAfterMs: retryAfterMs(answer.headers.get('retry-after'), this.settings.clock().getTime()) },
+          giveUp: () => {
+            throw toCrmError(answer.status, answer.body, context);
+          },
+        };
       }
-      throw toCrmError(answer.status, answer.body, context);
-    }
+    };
+    return withRetries(this.settings.retry, signal, attempt, {
+      onWait: ({ throttle, waitMs, retry }) =>
+        logger.warn({ configurationId, table, status: throttle.status, waitMs, attempt: retry }, 'ServiceNow asked to slow down; retrying'),
+    });
   }
 
   private async send(method: string, url: string, authorization: string, body: Record<string, string> | undefined, signal: AbortSignal): Promise<Answer> {
@@ -173,9 +173,4 @@ export function nextLink(header: string | null): string | undefined {
     if (match && match[2]!.toLowerCase() === 'next') return match[1];
   }
   return undefined;
-}
-
-/** Retry-After in seconds or as an HTTP date; without one, 0.5 s, 1 s, 2 s... */
-export function retryDelay(header: string | null, attempt: number, now: Date): number {
-  return retryAfterMs(header, now.getTime()) ?? Math.min(500 * 2 ** attempt, 8000);
 }

@@ -36,8 +36,7 @@ export function createServiceNowConnector(config: ServiceNowConnectorConfig, con
     configurationId,
     auth,
     logger,
-    maxRetries: config.maxRetries,
-    maxRetryWaitMs: config.maxRetryWaitMs,
+    retry: config.retry,
     clock: deps.clock,
   });
   return new ServiceNowConnector({

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { CrmRecord, RecordRef } from '../../domain/crmRecord.js';
 import { CrmError, type ActivityInput } from '../port.js';
+import { KeyedSingleFlight } from '../shared/httpKit/singleFlight.js';
 import { encodeQuery } from './encodedQuery.js';
 import type { ServiceNowClient, ServiceNowRow } from './http.js';
-import { KeyedLock } from './keyedLock.js';
 import type { ReadFields } from './readFields.js';
 import { flatFields, MARKER_LINE, storedDateTime, toRecord } from './records.js';
 import { interactionLinkField, SYS_ID, TABLES } from './tables.js';
@@ -29,11 +29,11 @@ const flat = (row: ServiceNowRow) => flatFields(row) as Record<string, string | 
  * ("[cc-activity-<hash> 2026-03-04T10:20:30.000Z]": letters, digits and ":-." only, so the hash is safe in a
  * query), and the Journal Entry table (sys_journal_field) is searched for it, by the sys_id of the record
  * written to, before anything is written. A journal entry is stamped when it is written, so a work note is
- * dated by the time in its marker. Calls with one key are serialized in this process; ServiceNow offers no
+ * dated by the time in its marker. Calls with one key share one write in this process; ServiceNow offers no
  * unique constraint to make that hold across processes.
  */
 export class Timeline {
-  private readonly locks = new KeyedLock();
+  private readonly writes = new KeyedSingleFlight<{ record: CrmRecord; created: boolean }>();
 
   constructor(
     private readonly client: ServiceNowClient,
@@ -51,9 +51,13 @@ export class Timeline {
     if (!SYS_ID.test(regarding.id)) throw new CrmError(`${regarding.type} ${regarding.id} does not exist`, 404);
     if (activity.at !== undefined && Number.isNaN(Date.parse(activity.at))) throw new CrmError(`at: not a date and time`, 400, { at: 'must be an ISO 8601 date and time' });
     const marker = Timeline.marker(activity.key);
-    return this.locks.run(marker, () =>
-      interactionLinkField(regarding.type) ? this.logInteraction(activity, marker, signal) : this.logWorkNote(activity, marker, signal),
+    const { value, shared } = await this.writes.run(
+      marker,
+      () => (interactionLinkField(regarding.type) ? this.logInteraction(activity, marker, signal) : this.logWorkNote(activity, marker, signal)),
+      signal,
     );
+    // A call that joined another's write did not write the note.
+    return shared ? { record: value.record, created: false } : value;
   }
 
   /** Interactions of a person or account (newest opened first), or the work notes of a case; each with its note. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retryConfigSchema } from '../shared/httpKit/retryConfig.js';
 import { instanceUrlSchema } from '../shared/instanceUrl.js';
 
 /**
@@ -64,10 +65,8 @@ export const zendeskConnectorSchema = z
     pageSize: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100 (the Search API maximum)').default(100),
     /** At most this many search results are read for one query (the Search API never returns more than 1000). */
     maxScan: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000 (the Search API limit)').default(1000),
-    /** Retries of a throttled (429) or unavailable (503) call. */
-    maxRetries: z.number().int().min(0, 'must be 0 or more').max(10, 'must be at most 10').default(3),
-    /** A Retry-After longer than this fails the call at once instead of waiting. */
-    maxRetryWaitMs: z.number().int().min(0, 'must be 0 or more').max(300_000, 'must be at most 300000').default(30_000),
+    /** How a throttled (429) or unavailable (503) call is tried again (the same block for every CRM). */
+    retry: retryConfigSchema,
   })
   .strict();
 

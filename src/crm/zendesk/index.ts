@@ -23,8 +23,7 @@ export function createZendeskConnector(config: ZendeskConnectorConfig, configura
     baseUrl: zendeskBaseUrl(config),
     credentials,
     logger,
-    maxRetries: config.maxRetries,
-    maxRetryWaitMs: config.maxRetryWaitMs,
+    retry: config.retry,
   });
   const now = () => deps.clock().getTime();
   const catalog = new ZendeskCatalog(api, 5 * 60_000, now);

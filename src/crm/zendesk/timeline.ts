@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import { CrmError, type ActivityInput } from '../port.js';
+import { KeyedSingleFlight } from '../shared/httpKit/singleFlight.js';
 import type { ZendeskReader } from './reader.js';
 import { isZendeskId, markerLine, noteBody as formatNote } from './records.js';
 import type { Json, ZendeskApi } from './zendeskApi.js';
@@ -33,7 +34,7 @@ const MAX_READ = 1000;
  * Concurrent calls with one key in this process share one write.
  */
 export class ZendeskTimeline {
-  private readonly inFlight = new Map<string, Promise<{ record: CrmRecord; created: boolean }>>();
+  private readonly writes = new KeyedSingleFlight<{ record: CrmRecord; created: boolean }>();
   private agentId: Promise<number | null> | undefined;
 
   constructor(
@@ -43,18 +44,9 @@ export class ZendeskTimeline {
   ) {}
 
   async logActivity(activity: ActivityInput, signal: AbortSignal): Promise<{ record: CrmRecord; created: boolean }> {
-    const running = this.inFlight.get(activity.key);
-    if (running) {
-      const { record } = await running;
-      return { record, created: false };
-    }
-    const write = this.write(activity, signal);
-    this.inFlight.set(activity.key, write);
-    try {
-      return await write;
-    } finally {
-      this.inFlight.delete(activity.key);
-    }
+    const { value, shared } = await this.writes.run(activity.key, () => this.write(activity, signal));
+    // A call that joined another's write did not create the note.
+    return shared ? { record: value.record, created: false } : value;
   }
 
   /** Newest first by the interaction's time: a ticket's comments, or a user's timeline tickets. */

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { CrmError } from '../port.js';
 import type { ZendeskCredentials } from './auth.js';
 import { retryAfterMs } from '../../http/retryAfter.js';
-import { abortableSleep } from '../shared/abortableSleep.js';
+import type { RetryPolicy } from '../shared/httpKit/retryConfig.js';
+import { isThrottleStatus, withRetries, type GiveUp, type TryOutcome } from '../shared/httpKit/withRetries.js';
 import { toCrmError, ZendeskHttpError } from './errors.js';
 
 /** A Zendesk JSON object as it came over the wire. */
@@ -24,16 +25,15 @@ export interface ZendeskApiOptions {
   baseUrl: string;
   credentials: ZendeskCredentials;
   logger: Logger;
-  maxRetries: number;
-  maxRetryWaitMs: number;
+  retry: RetryPolicy;
 }
 
 /**
  * Zendesk Support's REST API through node-zendesk. Each call builds a client bound to the call's
  * AbortSignal (node-zendesk takes a custom transport, not a signal), so a workflow's deadline stops the
  * request in flight. One place handles what every call shares:
- * - 429 and 503: wait as long as Retry-After says (seconds or an HTTP date; exponential backoff when it says
- *   nothing), at most `maxRetries` times, never past the signal and never longer than `maxRetryWaitMs`;
+ * - 429 and 503: tried again under the `retry` policy (withRetries: Retry-After, else backoff; never past
+ *   the signal; a Retry-After longer than the policy allows fails at once, saying so);
  * - 401: the token is read again from the environment once (Zendesk tokens do not expire, but an admin may
  *   have rotated it); when it did not change, the refusal is final;
  * - every other non-2xx answer becomes a CrmError (see toCrmError), without any credential in it.
@@ -166,38 +166,43 @@ export class ZendeskApi {
   }
 
   private async call(signal: AbortSignal, send: (client: ZendeskClient) => Promise<unknown>): Promise<{ value: unknown; body: Json }> {
-    const { logger, maxRetries, maxRetryWaitMs, credentials } = this.options;
+    const { logger, retry, credentials } = this.options;
     let renewed = false;
-    for (let attempt = 0; ; attempt++) {
-      signal.throwIfAborted();
-      const capture: { body?: unknown } = {};
-      try {
-        const value = await send(this.client(signal, capture));
-        const body = capture.body && typeof capture.body === 'object' ? (capture.body as Json) : {};
-        return { value, body };
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        if (!(error instanceof ZendeskHttpError)) throw unreachable(error, this.options.baseUrl);
-        if ((error.status === 429 || error.status === 503) && attempt < maxRetries) {
-          const waitMs = error.retryAfterMs ?? Math.min(500 * 2 ** attempt, 8000);
-          if (waitMs > maxRetryWaitMs) {
-            throw new CrmError(
-              `Zendesk asks to wait ${Math.ceil(waitMs / 1000)} s before trying again (HTTP ${error.status}); that is longer than this configuration waits (${Math.round(maxRetryWaitMs / 1000)} s)`,
-              error.status,
-            );
+    const attempt = async (): Promise<TryOutcome<{ value: unknown; body: Json }>> => {
+      for (;;) {
+        signal.throwIfAborted();
+        const capture: { body?: unknown } = {};
+        try {
+          const value = await send(this.client(signal, capture));
+          const body = capture.body && typeof capture.body === 'object' ? (capture.body as Json) : {};
+          return { done: { value, body } };
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          if (!(error instanceof ZendeskHttpError)) throw unreachable(error, this.options.baseUrl);
+          if (isThrottleStatus(error.status)) return { throttled: { status: error.status, retryAfterMs: error.retryAfterMs }, giveUp: (why) => this.giveUp(error, why) };
+          if (error.status === 401 && !renewed && credentials.renew()) {
+            renewed = true;
+            logger.warn({ path: error.path }, 'Zendesk refused the credentials; the secret changed in the environment, trying once with it');
+            continue;
           }
-          logger.warn({ status: error.status, path: error.path, attempt: attempt + 1, waitMs }, 'Zendesk asked to wait; retrying');
-          await abortableSleep(waitMs, signal);
-          continue;
+          throw toCrmError(error, () => credentials.describeRefusal());
         }
-        if (error.status === 401 && !renewed && credentials.renew()) {
-          renewed = true;
-          logger.warn({ path: error.path }, 'Zendesk refused the credentials; the secret changed in the environment, trying once with it');
-          continue;
-        }
-        throw toCrmError(error, () => credentials.describeRefusal());
       }
+    };
+    return withRetries(retry, signal, attempt, {
+      onWait: ({ throttle, waitMs, retry: n }) => logger.warn({ status: throttle.status, attempt: n, waitMs }, 'Zendesk asked to wait; retrying'),
+    });
+  }
+
+  /** A throttled call that is not tried again; a Retry-After too long for the configuration says so. */
+  private giveUp(error: ZendeskHttpError, why: GiveUp): never {
+    if (why.why === 'retryAfter') {
+      throw new CrmError(
+        `Zendesk asks to wait ${Math.ceil(why.waitMs / 1000)} s before trying again (HTTP ${error.status}); that is longer than this configuration waits (${Math.round(why.maxRetryAfterMs / 1000)} s)`,
+        error.status,
+      );
     }
+    throw toCrmError(error, () => this.options.credentials.describeRefusal());
   }
 
   private client(signal: AbortSignal, capture: { body?: unknown }): ZendeskClient {

@@ -23,6 +23,7 @@ describe('dynamicsConnectorSchema', () => {
       phoneColumns: {},
       pageSize: 500,
       requestTimeoutMs: 30_000,
+      retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 30_000 },
     });
   });
 

@@ -26,7 +26,6 @@ export function connectorFor(server: DataverseWireServer, options: { logger?: Lo
     logger: options.logger ?? pino({ level: 'silent' }),
     defaultRegion: 'US',
     clock: () => new Date(),
-    db: undefined as unknown as ConnectorDeps['db'],
   } satisfies ConnectorDeps;
   const config = dynamicsConnectorSchema.parse(configFor(server, options.config));
   return createDynamicsConnector(config, options.id ?? 'dynamics-test', deps, { signInAgentOptions: { ca: server.ca } });

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataverseClient } from '../../../src/crm/dynamics/dataverseClient.js';
 import { CrmError } from '../../../src/crm/port.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/crm/shared/httpKit/retryConfig.js';
 import { connectorFor, opts } from './connectorSetup.js';
 import { DataverseWireServer } from './wireServer.js';
 
@@ -75,7 +76,8 @@ describe('the local Dataverse wire server', () => {
       serverUrl: `${server.url}/`,
       apiVersion: '9.2',
       requestTimeoutMs: 5000,
-      tokens: { getToken: () => Promise.resolve(token), invalidate: () => undefined },
+      retry: DEFAULT_RETRY_POLICY,
+      tokens: { getToken: () => Promise.resolve(token), renewals: 0, invalidate: () => undefined },
       logger: pino({ level: 'silent' }),
     });
     server.denyRead('lead');

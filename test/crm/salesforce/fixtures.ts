@@ -1,12 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
 import type { ConnectorDeps } from '../../../src/crm/connectorDeps.js';
 import { parseFilter } from '../../../src/crm/filter.js';
 import type { CrmConnector } from '../../../src/crm/port.js';
 import { createSalesforceConnector, salesforceConnectorSchema } from '../../../src/crm/salesforce/index.js';
 import type { CrmRecord } from '../../../src/domain/crmRecord.js';
-import type { Database } from '../../../src/store/schema.js';
 import { parseCrmConfigurations, type CrmConfigurations } from '../../../src/workflows/configuration.js';
 import type { ContractNames } from '../connectorContract.js';
 import { SalesforceWireServer } from './wireServer.js';
@@ -60,12 +58,12 @@ export const NAMES = {
 } as ContractNames;
 
 export const silent = pino({ level: 'silent' });
-export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 3000 };
+export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 3000, maxRetryAfterMs: 3000 };
 export const signal = new AbortController().signal;
 export const opts = { signal };
 
 export function deps(logger: Logger = silent): ConnectorDeps {
-  return { db: {} as Kysely<Database>, clock: () => new Date(), defaultRegion: 'US', secret: (name) => ENV[name], logger };
+  return { clock: () => new Date(), defaultRegion: 'US', secret: (name) => ENV[name], logger };
 }
 
 export type AuthBlock = Record<string, unknown>;

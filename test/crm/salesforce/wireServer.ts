@@ -161,6 +161,11 @@ export class SalesforceWireServer {
     this.faults.push(...faults);
   }
 
+  /** Drops the faults not yet answered. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Records of an object, as stored (for assertions). */
   stored(object: string): Array<Record<string, unknown>> {
     return [...this.records.values()].filter((r) => r.object.name === object).map((r) => ({ ...r.fields }));

@@ -41,7 +41,6 @@ export function connectorConfig(server: ServiceNowWireServer, overrides: Record<
 
 export function deps(logger: Logger = pino({ level: 'silent' }), clock: () => Date = () => new Date()): ConnectorDeps {
   return {
-    db: undefined as unknown as ConnectorDeps['db'],
     clock,
     defaultRegion: 'US',
     secret: (name) => SECRETS[name],

@@ -5,7 +5,6 @@ import { parseFilter } from '../../../src/crm/filter.js';
 import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import { STANDARD_RECORDS, type StandardRecordType } from '../../../src/crm/standardRecords.js';
 import { servicenowConnectorSchema } from '../../../src/crm/servicenow/config.js';
-import { retryDelay } from '../../../src/crm/servicenow/http.js';
 import { createServiceNowConnector } from '../../../src/crm/servicenow/index.js';
 import { Timeline } from '../../../src/crm/servicenow/timeline.js';
 import type { CrmRecord } from '../../../src/domain/crmRecord.js';
@@ -88,7 +87,7 @@ describe('ServiceNow connector', () => {
     };
 
     it('accepts the OAuth example and the basic-auth example, with defaults', () => {
-      expect(servicenowConnectorSchema.parse(valid)).toMatchObject({ searchUsers: false, pageSize: 100, maxRetries: 3 });
+      expect(servicenowConnectorSchema.parse(valid)).toMatchObject({ searchUsers: false, pageSize: 100, retry: { maxAttempts: 4 } });
       const basic = servicenowConnectorSchema.parse({
         ...valid,
         apiVersion: 'v2',
@@ -550,50 +549,6 @@ describe('ServiceNow connector', () => {
       expect(created.fields.u_industy).toBeUndefined();
       expect(text()).toContain('u_industy');
       expect(text()).not.toContain('Pharma');
-    });
-  });
-
-  describe('throttling', () => {
-    it('429 then success: Retry-After (seconds) is honoured', async () => {
-      server.throttleNext(1, 429, '1');
-      const started = performance.now();
-      const found = await connector.query('customer_account', null, { signal, limit: 1 });
-      expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-      expect(found).toHaveLength(1);
-      expect(server.requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
-    });
-
-    it('503 without Retry-After: backs off and succeeds', async () => {
-      server.throttleNext(1, 503);
-      expect(await connector.query('customer_account', null, { signal, limit: 1 })).toHaveLength(1);
-    });
-
-    it('reads Retry-After as seconds or as an HTTP date; backs off without one', () => {
-      const now = new Date('2026-03-14T09:30:00.000Z');
-      expect(retryDelay('3', 0, now)).toBe(3000);
-      expect(retryDelay('Sat, 14 Mar 2026 09:30:05 GMT', 0, now)).toBe(5000);
-      expect(retryDelay('Sat, 14 Mar 2026 09:29:00 GMT', 0, now)).toBe(0);
-      expect(retryDelay(null, 0, now)).toBe(500);
-      expect(retryDelay(null, 2, now)).toBe(2000);
-    });
-
-    it('gives up at the signal, not after Retry-After', async () => {
-      server.throttleNext(1, 429, '20');
-      const controller = new AbortController();
-      const started = performance.now();
-      setTimeout(() => controller.abort(new Error('caller gave up')), 100);
-      await expect(connector.query('customer_account', null, { signal: controller.signal, limit: 1 })).rejects.toThrow('caller gave up');
-      expect(performance.now() - started).toBeLessThan(2000);
-      server.nextFailures.length = 0;
-    });
-
-    it('a Retry-After beyond maxRetryWaitMs, or retries used up → CrmError 429', async () => {
-      server.throttleNext(1, 429, '3600');
-      expect((await rejection(connector.query('customer_account', null, { signal, limit: 1 }))).status).toBe(429);
-      const impatient = createServiceNowConnector(connectorConfig(server, { maxRetries: 1 }), 'snow-impatient', deps());
-      server.throttleNext(2, 429, '0');
-      expect((await rejection(impatient.query('customer_account', null, { signal, limit: 1 }))).status).toBe(429);
-      server.nextFailures.length = 0;
     });
   });
 

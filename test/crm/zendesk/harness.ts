@@ -106,11 +106,10 @@ export function zendeskConnector(wire: ZendeskWireServer, setup: ConnectorSetup 
     organizationPhoneFields: ['phone'],
     userEmailFields: ['lead_email'],
     pageSize: 3,
-    maxRetryWaitMs: 5_000,
+    retry: { maxRetryAfterMs: 5_000 },
     ...setup.config,
   });
   const deps: ConnectorDeps = {
-    db: {} as ConnectorDeps['db'],
     clock: () => new Date(),
     defaultRegion: 'US',
     secret: (name) => env[name],

@@ -5,7 +5,7 @@ import { CrmError, type CrmConnector } from '../../../src/crm/port.js';
 import { AGENT_EMAIL, API_TOKEN, OAUTH_ENV, OAUTH_TOKEN, startWire, TOKEN_ENV, zendeskConnector } from './harness.js';
 import type { ZendeskWireServer } from './wireServer.js';
 
-/** What every Zendesk call shares (zendeskApi.ts): credentials and their rotation, Retry-After, secrets kept out of logs. */
+/** What every Zendesk call shares (zendeskApi.ts): credentials and their rotation, secrets kept out of logs (throttling: transportConformance.test.ts). */
 const signal = new AbortController().signal;
 const opts = { signal };
 let uniq = 0;
@@ -62,42 +62,6 @@ describe('Zendesk transport', () => {
       const before = wire.requests.length;
       expect((await oauth.create('organization', { name: `${tag()} Bearer` }, opts)).type).toBe('organization');
       expect(wire.requests.slice(before).map((r) => r.auth)).toContain('bearer');
-    });
-  });
-
-  describe('throttling', () => {
-    it('waits as long as Retry-After says (seconds), then succeeds', async () => {
-      wire.failNext(429, { retryAfter: '1', path: /organizations/ });
-      const started = Date.now();
-      const org = await crm.create('organization', { name: `${tag()} After 429` }, opts);
-      expect(org.id).toEqual(expect.any(String));
-      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    });
-
-    it('honours Retry-After as an HTTP date on 503', async () => {
-      wire.failNext(503, { retryAfter: new Date(Date.now() + 1500).toUTCString(), path: /organizations/ });
-      const started = Date.now();
-      await crm.create('organization', { name: `${tag()} After 503` }, opts);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-    });
-
-    it('gives up when the call’s signal aborts during the wait', async () => {
-      const patient = zendeskConnector(wire, { config: { maxRetryWaitMs: 120_000 } });
-      wire.failNext(429, { retryAfter: '60', path: /search/ });
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(new Error('deadline')), 150);
-      const started = Date.now();
-      await expect(patient.findByEmail('x@example.com', { signal: controller.signal })).rejects.toThrow('deadline');
-      expect(Date.now() - started).toBeLessThan(2000);
-    });
-
-    it('fails at once when Zendesk asks to wait longer than configured, and after maxRetries', async () => {
-      wire.failNext(429, { retryAfter: '90', path: /organizations/ });
-      await expect(crm.create('organization', { name: `${tag()} Too long` }, opts)).rejects.toMatchObject({ status: 429 });
-      wire.failNext(503, { retryAfter: '0', path: /organizations/, times: 4 });
-      const before = wire.requests.length;
-      await expect(crm.create('organization', { name: `${tag()} Never` }, opts)).rejects.toMatchObject({ status: 503 });
-      expect(wire.requests.length - before).toBe(4); // the first try and 3 retries
     });
   });
 

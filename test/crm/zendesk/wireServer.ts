@@ -107,6 +107,11 @@ export class ZendeskWireServer {
   }
 
   // --- Switches ------------------------------------------------------------------------------------------
+  /** Drops the failures not yet answered. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** The next `times` requests (to a path matching `path`, when given) fail with this status. */
   failNext(status: number, options: { retryAfter?: string; times?: number; path?: RegExp } = {}): void {
     for (let i = 0; i < (options.times ?? 1); i++) this.failures.push({ status, retryAfter: options.retryAfter, path: options.path });
