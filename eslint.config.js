@@ -44,10 +44,8 @@ export default tseslint.config(
   boundary(['src/**/*.ts'], ['src/teams/**', 'src/index.ts', 'src/server.ts'], [botFramework]),
   boundary(['src/domain/**'], [], [botFramework, domainImportsNothing]),
   boundary(['src/teams/**'], [], [teamsNeverStore]),
-  // moved to src/actions/ in issue 12
-  boundary(['src/cards/**'], ['src/cards/cardActions.ts'], [botFramework, cardsNeverServices]),
-  // its connector schemas move out of workflows/ in issue 12
-  boundary(['src/workflows/**'], ['src/workflows/configuration.ts'], [botFramework, workflowsNeverAdapters]),
+  boundary(['src/cards/**'], [], [botFramework, cardsNeverServices]),
+  boundary(['src/workflows/**'], [], [botFramework, workflowsNeverAdapters]),
   {
     files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
