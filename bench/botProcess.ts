@@ -58,11 +58,7 @@ if (which === 'echo') {
   port = echo.port;
   stop = echo.stop;
 } else {
-  const [{ loadConfig }, { createLogger }, { startProduct }] = await Promise.all([
-    import('../src/config.js'),
-    import('../src/log.js'),
-    import('../src/product.js'),
-  ]);
+  const [{ loadConfig }, { createLogger }, { startProduct }] = await Promise.all([import('../src/config.js'), import('../src/log.js'), import('../src/product.js')]);
   imported = performance.now();
   const config = loadConfig();
   const product = await startProduct(config, createLogger(config.logLevel));
@@ -72,8 +68,7 @@ if (which === 'echo') {
 const ready: ReadyMessage = { type: 'ready', port, marks: { entry, imported, ready: performance.now() } };
 
 let session: Session | undefined;
-const post = <T>(method: string, params?: object) =>
-  new Promise<T>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
+const post = <T>(method: string, params?: object) => new Promise<T>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
 let gc: (() => void) | undefined;
 let sqlCounts: Map<string, { count: number; ms: number; prepareMs: number }> | undefined;
 let restorePrepare: (() => void) | undefined;

@@ -1,12 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import {
-  ActivityTypes,
-  CardFactory,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  MessageFactory,
-} from 'botbuilder';
+import { ActivityTypes, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, MessageFactory } from 'botbuilder';
 import restify from 'restify';
 
 /** The one small Adaptive Card the echo bot answers with (schema 1.5, like the product's cards). */

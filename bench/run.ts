@@ -52,7 +52,11 @@ function table(rows: Row[]): string {
 function markdownTable(rows: Row[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const verdict = (r: Row) => (r.verdict === 'met' ? '✅ met' : r.verdict === 'missed' ? '❌ **missed**' : r.verdict === 'floor' ? 'floor' : '—');
-  return ['| scenario | figure | value | goal | verdict |', '|---|---|---|---|---|', ...rows.map((r) => `| ${esc(r.scenario)} | ${esc(r.figure)} | ${esc(r.value)} | ${esc(r.goal)} | ${verdict(r)} |`)].join('\n');
+  return [
+    '| scenario | figure | value | goal | verdict |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${esc(r.scenario)} | ${esc(r.figure)} | ${esc(r.value)} | ${esc(r.goal)} | ${verdict(r)} |`),
+  ].join('\n');
 }
 
 function markdown(machine: Machine, config: BenchConfig, results: ScenarioResult[], started: Date, seconds: number): string {

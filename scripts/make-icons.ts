@@ -15,15 +15,26 @@ import { checkColorIcon, checkOutlineIcon, COLOR_ICON_SIZE, OUTLINE_ICON_SIZE } 
 type Shape = (x: number, y: number) => number;
 type Rgb = readonly [number, number, number];
 
-const roundedRect = (cx: number, cy: number, halfW: number, halfH: number, r: number): Shape => (x, y) => {
-  const qx = Math.abs(x - cx) - (halfW - r);
-  const qy = Math.abs(y - cy) - (halfH - r);
-  return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - r;
-};
-const circle = (cx: number, cy: number, r: number): Shape => (x, y) => Math.hypot(x - cx, y - cy) - r;
+const roundedRect =
+  (cx: number, cy: number, halfW: number, halfH: number, r: number): Shape =>
+  (x, y) => {
+    const qx = Math.abs(x - cx) - (halfW - r);
+    const qy = Math.abs(y - cy) - (halfH - r);
+    return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - r;
+  };
+const circle =
+  (cx: number, cy: number, r: number): Shape =>
+  (x, y) =>
+    Math.hypot(x - cx, y - cy) - r;
 /** The band of width w centred on the shape's edge. */
-const stroke = (shape: Shape, w: number): Shape => (x, y) => Math.abs(shape(x, y)) - w / 2;
-const union = (...shapes: Shape[]): Shape => (x, y) => Math.min(...shapes.map((s) => s(x, y)));
+const stroke =
+  (shape: Shape, w: number): Shape =>
+  (x, y) =>
+    Math.abs(shape(x, y)) - w / 2;
+const union =
+  (...shapes: Shape[]): Shape =>
+  (x, y) =>
+    Math.min(...shapes.map((s) => s(x, y)));
 
 const SAMPLES = 8;
 
@@ -80,16 +91,7 @@ export function drawColorIcon(): RgbaImage {
 export function drawOutlineIcon(): RgbaImage {
   const s = OUTLINE_ICON_SIZE;
   return render(s, undefined, [
-    [
-      union(
-        stroke(roundedRect(16, 16, 14, 10.5, 3), 2),
-        circle(10.5, 13.5, 2.6),
-        roundedRect(10.5, 20, 4.2, 2, 2),
-        roundedRect(21.5, 13, 5, 1.1, 1.1),
-        roundedRect(20, 18.5, 3.5, 1.1, 1.1),
-      ),
-      WHITE,
-    ],
+    [union(stroke(roundedRect(16, 16, 14, 10.5, 3), 2), circle(10.5, 13.5, 2.6), roundedRect(10.5, 20, 4.2, 2, 2), roundedRect(21.5, 13, 5, 1.1, 1.1), roundedRect(20, 18.5, 3.5, 1.1, 1.1)), WHITE],
   ]);
 }
 

@@ -40,8 +40,7 @@ if (botPort !== undefined && !/^\d+$/.test(botPort)) {
   process.exit(1);
 }
 const announced = botPort === undefined || botPort === '0' ? announcedEndpoint(dataDir) : undefined;
-const endpoint =
-  flag('-e', '--app-endpoint') ?? (botPort && botPort !== '0' ? `http://localhost:${botPort}/api/messages` : (announced ?? 'http://localhost:3978/api/messages'));
+const endpoint = flag('-e', '--app-endpoint') ?? (botPort && botPort !== '0' ? `http://localhost:${botPort}/api/messages` : (announced ?? 'http://localhost:3978/api/messages'));
 if (!flag('-e', '--app-endpoint')) args.push('--app-endpoint', endpoint);
 if (!flag('-c', '--channel-id')) args.push('--channel-id', 'msteams');
 // Nothing leaves this machine unless asked: the playground's telemetry is off by default here.

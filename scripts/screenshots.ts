@@ -53,8 +53,14 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function waitUntilUp(url: string, what: string, seconds = 120): Promise<void> {
-  for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline; ) {
-    if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
+  for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline;) {
+    if (
+      await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${what} did not answer at ${url} within ${seconds} s`);
@@ -79,7 +85,11 @@ async function playground(browser: Browser, url: string): Promise<void> {
   const input = page.locator('[data-lexical-editor="true"][role="textbox"]');
   await input.waitFor();
   // The log panel takes a third of the window: closed for the picture.
-  await page.getByRole('button', { name: /close/i }).first().click().catch(() => undefined);
+  await page
+    .getByRole('button', { name: /close/i })
+    .first()
+    .click()
+    .catch(() => undefined);
   const say = async (text: string) => {
     await input.click();
     await page.keyboard.type(text);
@@ -87,7 +97,10 @@ async function playground(browser: Browser, url: string): Promise<void> {
   };
   await page.getByText('Welcome', { exact: true }).first().waitFor({ timeout: 60_000 });
   await say('available');
-  await page.getByText(/You are Available/).first().waitFor();
+  await page
+    .getByText(/You are Available/)
+    .first()
+    .waitFor();
   await say(CALL);
   const card = page.locator('.ac-adaptiveCard', { hasText: 'Inbound call from' }).last();
   await card.getByText('Maria Garcia').first().waitFor({ timeout: 60_000 });

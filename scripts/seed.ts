@@ -167,8 +167,7 @@ async function main(): Promise<void> {
       lastReport = now;
       const seconds = (now - loadStarted) / 1000;
       process.stdout.write(
-        `  ${format(records)} / ${format(totalRecords)} records (${format(contacts)} contacts), ${format(keys)} keys, ` +
-          `${seconds.toFixed(1)} s, ${format(records / seconds)} records/s\n`,
+        `  ${format(records)} / ${format(totalRecords)} records (${format(contacts)} contacts), ${format(keys)} keys, ` + `${seconds.toFixed(1)} s, ${format(records / seconds)} records/s\n`,
       );
     }
   };

@@ -17,8 +17,7 @@ const list = (fallback: string) =>
     );
 
 /** `KEY=` with nothing after it (what provision leaves for "not set yet") counts as not set. */
-const unsetIfEmpty = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
+const unsetIfEmpty = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
 /**
  * A whole number from `min` to `max` (`KEY=` is not set: `fallback`). A wrong value is named in plain words with
  * what was given, e.g. PORT: must be a whole number from 0 to 65535 (got "abc").
@@ -84,7 +83,17 @@ const envSchema = z.object({
   /** The Entra tenant of that app: its keys sign the tokens, and its agents may use the tab. */
   AAD_APP_TENANT_ID: unsetIfEmpty(guid),
   /** Tenants whose agents may use the tab, comma-separated (default: AAD_APP_TENANT_ID). */
-  TAB_ALLOWED_TENANT_IDS: unsetIfEmpty(z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(guid).min(1))),
+  TAB_ALLOWED_TENANT_IDS: unsetIfEmpty(
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(guid).min(1)),
+  ),
   /** The host the app is served from (no https://): names the default app ID URI api://<BOT_DOMAIN>/<client id>. */
   BOT_DOMAIN: unsetIfEmpty(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name without https://, such as customer-card.azurewebsites.net')),
   /** The app ID URI SSO tokens are issued for (default: api://<BOT_DOMAIN>/<AAD_APP_CLIENT_ID>). */
@@ -94,7 +103,12 @@ const envSchema = z.object({
   /** The Entra app's client secret, for the on-behalf-of flow (a token of the server's own, as the agent). */
   SECRET_AAD_APP_CLIENT_SECRET: unsetIfEmpty(z.string()),
   /** Where on-behalf-of tokens come from (default: https://login.microsoftonline.com/<AAD_APP_TENANT_ID>). */
-  AAD_APP_OAUTH_AUTHORITY: unsetIfEmpty(z.string().url('must be an https URL such as https://login.microsoftonline.com/<tenant id>').regex(/^https:\/\//, 'must be an https URL')),
+  AAD_APP_OAUTH_AUTHORITY: unsetIfEmpty(
+    z
+      .string()
+      .url('must be an https URL such as https://login.microsoftonline.com/<tenant id>')
+      .regex(/^https:\/\//, 'must be an https URL'),
+  ),
 });
 
 /** A JSON Web Key Set as read from TAB_JWKS_FILE: public keys only. */
@@ -248,7 +262,12 @@ function listenAddress(host: string | undefined, botId: string | undefined): { h
 
 const jwksSchema = z.object({
   keys: z
-    .array(z.object({ kty: z.string().min(1) }).passthrough().refine((k) => !('d' in k), 'is a private key: give the public keys only'))
+    .array(
+      z
+        .object({ kty: z.string().min(1) })
+        .passthrough()
+        .refine((k) => !('d' in k), 'is a private key: give the public keys only'),
+    )
     .min(1, 'must hold at least one key'),
 });
 

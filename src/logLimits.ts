@@ -68,7 +68,13 @@ function boundedError(error: Error, budget: Budget): unknown {
 /** The stack's first line (its message) as an excerpt, then its first frames. */
 function boundedStack(stack: string): string {
   const framesAt = stack.indexOf('\n    at ');
-  const frames = framesAt < 0 ? [] : stack.slice(framesAt + 1, framesAt + 1 + MAX_STACK_FRAMES * MAX_LOGGED_CHARS).split('\n').slice(0, MAX_STACK_FRAMES);
+  const frames =
+    framesAt < 0
+      ? []
+      : stack
+          .slice(framesAt + 1, framesAt + 1 + MAX_STACK_FRAMES * MAX_LOGGED_CHARS)
+          .split('\n')
+          .slice(0, MAX_STACK_FRAMES);
   return [excerpt(framesAt < 0 ? stack : stack.slice(0, framesAt), MAX_LOGGED_CHARS), ...frames.map((f) => `    ${excerpt(f.trim(), MAX_LOGGED_CHARS)}`)].join('\n');
 }
 

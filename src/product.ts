@@ -118,7 +118,17 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
 
-  const app = createApplication(adapter, config.bot.appId, { agents, ...services, acd, events, deliveries: new ActivityDeliveries({ db: store.db, clock }), logger: logger.child({ part: 'bot' }), clock, cardMessageView: config.cardMessageView, cardSends });
+  const app = createApplication(adapter, config.bot.appId, {
+    agents,
+    ...services,
+    acd,
+    events,
+    deliveries: new ActivityDeliveries({ db: store.db, clock }),
+    logger: logger.child({ part: 'bot' }),
+    clock,
+    cardMessageView: config.cardMessageView,
+    cardSends,
+  });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
     limits: config.http,

@@ -16,12 +16,14 @@ import { clip, RefusalLog } from './http/refusalLog.js';
  * chat's id is about 100 characters, a user's about 80), so nobody stores a megabyte as an id.
  */
 const id = z.string().min(1).max(1024);
-const activityShape = z.object({
-  type: z.string().min(1).max(64),
-  id: id.optional(),
-  conversation: z.object({ id }).passthrough(),
-  from: z.object({ id, aadObjectId: id.optional() }).passthrough(),
-}).passthrough();
+const activityShape = z
+  .object({
+    type: z.string().min(1).max(64),
+    id: id.optional(),
+    conversation: z.object({ id }).passthrough(),
+    from: z.object({ id, aadObjectId: id.optional() }).passthrough(),
+  })
+  .passthrough();
 
 export interface ServerDeps {
   logger: Logger;

@@ -13,7 +13,7 @@ function stderrOf(script: string): string {
 }
 
 describe('process warnings', () => {
-  it('leave out DEP0111 (restify\'s process.binding on Node 20), however it is emitted', () => {
+  it("leave out DEP0111 (restify's process.binding on Node 20), however it is emitted", () => {
     const script = "process.binding('http_parser'); process.emitWarning('a', 'DeprecationWarning', 'DEP0111'); process.emitWarning('b', { type: 'DeprecationWarning', code: 'DEP0111' })";
     expect(stderrOf(script)).toBe('');
   });

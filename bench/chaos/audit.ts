@@ -72,9 +72,7 @@ export function memorializedFields(type: string, i: InteractionRow, agentName: s
 }
 
 export async function completedInteractions(db: AuditDb): Promise<{ interactions: Map<string, InteractionRow>; agentNames: Map<string, string> }> {
-  const rows = await db.rows<InteractionRow>(
-    "SELECT id, agent_id, ani, channel, started_at, ended_at, completed_at, disposition, notes FROM interactions WHERE state = 'completed'",
-  );
+  const rows = await db.rows<InteractionRow>("SELECT id, agent_id, ani, channel, started_at, ended_at, completed_at, disposition, notes FROM interactions WHERE state = 'completed'");
   const agents = await db.rows<{ id: string; name: string }>('SELECT id, name FROM agents');
   return { interactions: new Map(rows.map((r) => [r.id, r])), agentNames: new Map(agents.map((a) => [a.id, a.name])) };
 }
@@ -86,8 +84,8 @@ export async function completedInteractions(db: AuditDb): Promise<{ interactions
  */
 export async function auditWrites(db: AuditDb): Promise<WritesAudit> {
   const { interactions, agentNames } = await completedInteractions(db);
-  const links = (await db.rows<{ interaction_id: string; record_type: string; record_id: string }>('SELECT interaction_id, record_type, record_id FROM interaction_records WHERE linked = 1')).filter((l) =>
-    interactions.has(l.interaction_id),
+  const links = (await db.rows<{ interaction_id: string; record_type: string; record_id: string }>('SELECT interaction_id, record_type, record_id FROM interaction_records WHERE linked = 1')).filter(
+    (l) => interactions.has(l.interaction_id),
   );
   const tasks = await db.rows<{ fields: string }>("SELECT fields FROM crm_records WHERE type = 'task'");
   const activities = new Map<string, number>();
@@ -131,7 +129,9 @@ export async function auditWrites(db: AuditDb): Promise<WritesAudit> {
       stale++;
       if (examples.length < 6) {
         const older = linked.find((i) => i !== winner && Object.entries(memorializedFields(type, i, agentNames.get(i.agent_id) ?? '')).every(([f, v]) => (actual[f] ?? null) === v));
-        examples.push(`stale: ${type} ${id} has ${wrong.map(([f]) => `${f}=${String(actual[f])}`).join(', ')}, not the newest call's (${winner.id})${older ? `: it is the older call ${older.id}'s` : ''}`);
+        examples.push(
+          `stale: ${type} ${id} has ${wrong.map(([f]) => `${f}=${String(actual[f])}`).join(', ')}, not the newest call's (${winner.id})${older ? `: it is the older call ${older.id}'s` : ''}`,
+        );
       }
     }
   }
@@ -191,7 +191,10 @@ export interface Takeover {
  */
 export async function measureTakeover(db: AuditDb, atKill: JobRow[], killedAt: number): Promise<Takeover> {
   if (atKill.length === 0) return { leasedAtKill: 0, orphaned: 0, ms: null, notTakenOver: 0, leaseLeftMs: null };
-  const now = await db.rows<JobRow>(`SELECT id, subject, status, attempts, lease_until, finished_at FROM jobs WHERE id IN (${atKill.map(() => '?').join(', ')})`, atKill.map((j) => j.id));
+  const now = await db.rows<JobRow>(
+    `SELECT id, subject, status, attempts, lease_until, finished_at FROM jobs WHERE id IN (${atKill.map(() => '?').join(', ')})`,
+    atKill.map((j) => j.id),
+  );
   const after = new Map(now.map((j) => [Number(j.id), j]));
   const orphaned = atKill.filter((j) => (after.get(Number(j.id))?.attempts ?? 0) > j.attempts);
   const done = orphaned.map((j) => after.get(Number(j.id))!).filter((j) => j.status === 'done' && j.finished_at);

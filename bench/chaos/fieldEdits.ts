@@ -35,7 +35,15 @@ export interface FieldEditResult {
  * update action. Both writes must be in the record afterwards. On PostgreSQL, A and B use different
  * processes. `pairBatch` pairs run at once; each batch is checked when its jobs are done.
  */
-export async function fieldEdits(options: ChaosOptions, backend: 'sqlite' | 'postgres', run: string, random: () => number, recorder: Recorder, bundle: string, log: (m: string) => void): Promise<FieldEditResult> {
+export async function fieldEdits(
+  options: ChaosOptions,
+  backend: 'sqlite' | 'postgres',
+  run: string,
+  random: () => number,
+  recorder: Recorder,
+  bundle: string,
+  log: (m: string) => void,
+): Promise<FieldEditResult> {
   const started = performance.now();
   const processes = backend === 'sqlite' ? 1 : 2;
   const store = await freshStore(backend, `chaos_${run}_${backend}_edits`, options.databaseUrl);
@@ -89,7 +97,9 @@ export async function fieldEdits(options: ChaosOptions, backend: 'sqlite' | 'pos
         else if (!editKept) result.editLost++;
         else result.memorializationLost++;
         if ((!editKept || !memorializationKept) && result.examples.length < 6) {
-          result.examples.push(`pair ${pair}: ${editKept ? '' : `${EDITED}=${String(fields[EDITED])} (the edit lost) `}${memorializationKept ? '' : `lastContactAt=${String(fields.lastContactAt)} (the memorialization lost)`}`.trim());
+          result.examples.push(
+            `pair ${pair}: ${editKept ? '' : `${EDITED}=${String(fields[EDITED])} (the edit lost) `}${memorializationKept ? '' : `lastContactAt=${String(fields.lastContactAt)} (the memorialization lost)`}`.trim(),
+          );
         }
       }
     }
@@ -99,6 +109,8 @@ export async function fieldEdits(options: ChaosOptions, backend: 'sqlite' | 'pos
     await store.dispose().catch(() => undefined);
   }
   result.seconds = Math.round((performance.now() - started) / 100) / 10;
-  log(`${backend} field edits: ${result.ran} pairs ran: ${result.bothKept} kept both, ${result.editLost} lost the edit, ${result.memorializationLost} the memorialization, ${result.bothLost} both; ${result.stepFailures} failed a step`);
+  log(
+    `${backend} field edits: ${result.ran} pairs ran: ${result.bothKept} kept both, ${result.editLost} lost the edit, ${result.memorializationLost} the memorialization, ${result.bothLost} both; ${result.stepFailures} failed a step`,
+  );
   return result;
 }

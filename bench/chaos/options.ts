@@ -58,7 +58,10 @@ export function loadChaosOptions(argv = process.argv.slice(2), env = process.env
       return [name, value];
     }),
   ) as typeof FULL;
-  const backends = (values.backends ?? env.CHAOS_BACKENDS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+  const backends = (values.backends ?? env.CHAOS_BACKENDS ?? 'sqlite,postgres')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const b of backends) if (b !== 'sqlite' && b !== 'postgres') throw new Error(`--backends: sqlite and/or postgres, not ${b}`);
   const databaseUrl = values['database-url'] ?? env.CHAOS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   // Only this machine is ever a target.

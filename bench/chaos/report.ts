@@ -19,7 +19,16 @@ const secs = (s: number | null) => (s === null ? '—' : `${s.toFixed(1)} s`);
 const backendName = (s: { backend: string; processes: number }) => (s.backend === 'sqlite' ? 'SQLite, 1 process' : `PostgreSQL, ${s.processes} processes`);
 
 /** CHAOS.md: the figures of one chaos run, what they were measured on, and how to run it again. */
-export function chaosMarkdown(options: ChaosOptions, machine: Machine, started: Date, seconds: number, backends: BackendSummary[], edits: FieldEditResult[], stoppedEarly: string | undefined, failedTrials: string[]): string {
+export function chaosMarkdown(
+  options: ChaosOptions,
+  machine: Machine,
+  started: Date,
+  seconds: number,
+  backends: BackendSummary[],
+  edits: FieldEditResult[],
+  stoppedEarly: string | undefined,
+  failedTrials: string[],
+): string {
   const rows: string[] = [];
   for (const s of backends) {
     const v = verdicts(s);
@@ -44,9 +53,16 @@ export function chaosMarkdown(options: ChaosOptions, machine: Machine, started: 
         `restart to /healthz p50 ${secs(s.restartSeconds.p50)}, max ${secs(s.restartSeconds.max)}; ${s.jobsDead} jobs dead; ${s.ambiguousOrder} records whose calls' times disagreed on the newest.` +
         (s.examples.length ? `\n  Examples: ${s.examples.map((e) => `\`${e}\``).join('; ')}` : ''),
     )
-    .concat(edits.map((e) => `- **Field edits, ${backendName(e)}**: ${e.bothKept} pairs kept both writes; ${e.stepFailures} pairs failed a step (not counted).${e.examples.length ? ` Examples: ${e.examples.map((x) => `\`${x}\``).join('; ')}` : ''}`))
+    .concat(
+      edits.map(
+        (e) =>
+          `- **Field edits, ${backendName(e)}**: ${e.bothKept} pairs kept both writes; ${e.stepFailures} pairs failed a step (not counted).${e.examples.length ? ` Examples: ${e.examples.map((x) => `\`${x}\``).join('; ')}` : ''}`,
+      ),
+    )
     .join('\n');
-  const lease = Object.entries(machine.leaseEnv).map(([k, v]) => `${k}=${v}`).join(', ');
+  const lease = Object.entries(machine.leaseEnv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return `# Chaos run
 
 Issue 10's crash and concurrency figures: \`npm run chaos\` (bench/chaos/), against the production build.

@@ -35,7 +35,9 @@ const machine: Machine = {
 const run = started.getTime().toString(36);
 const random = randomFrom(options.seed);
 
-log(`${options.quick ? 'quick run' : 'run'}: ${options.trials} trials on ${options.backends.join(' and ')}, ${options.pairs} field-edit pairs; seed ${options.seed}; JOB_LEASE_MS ${machine.leaseEnv.JOB_LEASE_MS}`);
+log(
+  `${options.quick ? 'quick run' : 'run'}: ${options.trials} trials on ${options.backends.join(' and ')}, ${options.pairs} field-edit pairs; seed ${options.seed}; JOB_LEASE_MS ${machine.leaseEnv.JOB_LEASE_MS}`,
+);
 if (options.backends.includes('postgres')) {
   const dropped = await dropLeftovers(options.databaseUrl);
   if (dropped) log(`dropped ${dropped} chaos database(s) an earlier run left`);

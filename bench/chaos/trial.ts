@@ -51,7 +51,16 @@ export async function singleMatchContacts(db: AuditDb): Promise<Array<{ phone: s
  * calls' jobs also write); at a random moment of the burst, once a job is leased, one process is killed
  * (SIGKILL) and started again; when every job is done, the tables are audited.
  */
-export async function killTrial(options: ChaosOptions, backend: 'sqlite' | 'postgres', trial: number, run: string, random: () => number, recorder: Recorder, bundle: string, log: (m: string) => void): Promise<TrialResult> {
+export async function killTrial(
+  options: ChaosOptions,
+  backend: 'sqlite' | 'postgres',
+  trial: number,
+  run: string,
+  random: () => number,
+  recorder: Recorder,
+  bundle: string,
+  log: (m: string) => void,
+): Promise<TrialResult> {
   const started = performance.now();
   const processes = backend === 'sqlite' ? 1 : 2;
   const store = await freshStore(backend, `chaos_${run}_${backend}_${trial}`, options.databaseUrl);

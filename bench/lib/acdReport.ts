@@ -12,7 +12,12 @@ const END = '<!-- acd-bench:end -->';
  * figures into their own section of BENCHMARKS.md, between markers, leaving the rest of the file (the last
  * full run's) as it is; a full run writes the whole file, these rows in its table.
  */
-export function writeAcdSection(file: string, results: ScenarioResult[], run: { started: Date; seconds: number; revision: string; loadAtStart: number[]; loadAtEnd: number[]; config: BenchConfig }, table: (rows: ScenarioResult['rows']) => string): void {
+export function writeAcdSection(
+  file: string,
+  results: ScenarioResult[],
+  run: { started: Date; seconds: number; revision: string; loadAtStart: number[]; loadAtEnd: number[]; config: BenchConfig },
+  table: (rows: ScenarioResult['rows']) => string,
+): void {
   const rows = results.filter((r) => ACD_SLUGS.includes(r.slug)).flatMap((r) => r.rows);
   const misses = results.flatMap((r) => r.misses).filter((m) => rows.some((row) => row.scenario === m.scenario));
   const notes = results.filter((r) => ACD_SLUGS.includes(r.slug)).flatMap((r) => (r.notes ?? []).map((n) => `- ${r.title}: ${n}`));

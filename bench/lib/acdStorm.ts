@@ -66,7 +66,13 @@ export function makeStorm(options: { agents: StormAgent[]; contactsPerAgent: num
       const abandoned = (a + c) % 5 === 4;
       const disposition = abandoned ? null : DISPOSITIONS[(a + c) % DISPOSITIONS.length]!;
       contacts.push({ id: contactId, agent, disposition });
-      events.push({ id: id(), type: 'contact.offered', at: at(t), agent: who, contact: { id: contactId, channel: 'voice', ani: options.ani(a * options.contactsPerAgent + c), dnis: '+18005550100', skill: 'Billing' } });
+      events.push({
+        id: id(),
+        type: 'contact.offered',
+        at: at(t),
+        agent: who,
+        contact: { id: contactId, channel: 'voice', ani: options.ani(a * options.contactsPerAgent + c), dnis: '+18005550100', skill: 'Billing' },
+      });
       if (abandoned) {
         events.push({ id: id(), type: 'contact.abandoned', at: at(t + 5_000), agent: who, contact });
         continue;
@@ -105,7 +111,13 @@ export async function checkStorm(db: Kysely<Database>, storm: Storm, cardsIn: (c
   const ids = storm.contacts.map((c) => c.id);
   const rows: Array<{ acd_contact_id?: string | null; state: string; disposition: string | null }> = [];
   for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...(await db.selectFrom('interactions').select(['acd_contact_id', 'state', 'disposition']).where('acd_contact_id', 'in', ids.slice(i, i + 500)).execute()));
+    rows.push(
+      ...(await db
+        .selectFrom('interactions')
+        .select(['acd_contact_id', 'state', 'disposition'])
+        .where('acd_contact_id', 'in', ids.slice(i, i + 500))
+        .execute()),
+    );
   }
   const byContact = new Map<string, typeof rows>();
   for (const row of rows) byContact.set(row.acd_contact_id!, [...(byContact.get(row.acd_contact_id!) ?? []), row]);

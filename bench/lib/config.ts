@@ -128,7 +128,10 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
     ...knobs,
     profile: values['no-profile'] !== true,
     reuseSeed: values['reuse-seed'] === true || env.BENCH_REUSE_SEED === '1',
-    only: (values.only ?? env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: (values.only ?? env.BENCH_ONLY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     dataRoot: values['data-root'] ?? env.BENCH_DATA_ROOT ?? new URL('../.data/', import.meta.url).pathname,
     writeMarkdown: values['no-write'] !== true,
   };

@@ -26,7 +26,7 @@ export async function paced(agents: number, seconds: number, thinkMs: number, cl
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   await Promise.all(
     Array.from({ length: agents }, async (_, agent) => {
       await sleep(rand() * thinkMs);

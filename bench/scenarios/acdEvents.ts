@@ -44,7 +44,8 @@ export async function acdEvents(context: BenchContext): Promise<ScenarioResult> 
     const numbers = sampleNumbers(plan, config.acdWarmup + measured + profiled, 'single', 31);
     let next = 0;
     // Offering stops after 1.5× the planned time: a bot that cannot keep up is measured over fewer contacts.
-    const offer = (phase: string, count: number) => openLoop(context, client, recorder, agents, numbers.slice(next, (next += count)), config.acdRate, `${run}-${phase}`, (count / config.acdRate) * 1.5);
+    const offer = (phase: string, count: number) =>
+      openLoop(context, client, recorder, agents, numbers.slice(next, (next += count)), config.acdRate, `${run}-${phase}`, (count / config.acdRate) * 1.5);
 
     context.log(`acd-events: ${fmt(config.acdWarmup)} warm-up contacts at ${config.acdRate}/s`);
     await offer('warm', config.acdWarmup);
@@ -82,12 +83,44 @@ export async function acdEvents(context: BenchContext): Promise<ScenarioResult> 
           goal: `p99 ≤ ${GOAL_P99_MS} ms`,
           verdict: v,
         },
-        { scenario, figure: 'offers sent per second (open loop; each agent answers, ends and completes its contact once its card is up)', value: `${fmt(rate, 1)}/s`, goal: `${config.acdRate}/s`, verdict: 'info' },
+        {
+          scenario,
+          figure: 'offers sent per second (open loop; each agent answers, ends and completes its contact once its card is up)',
+          value: `${fmt(rate, 1)}/s`,
+          goal: `${config.acdRate}/s`,
+          verdict: 'info',
+        },
         { scenario, figure: 'event POST → its 200 answer', value: `p99 ${fmt(answers.p99)} ms (p50 ${fmt(answers.p50)})`, goal: '', verdict: 'info' },
-        { scenario, figure: 'bot CPU per contact (offered, answered, ended, completed, with its ACW jobs)', value: `${fmt(cpuMs(before.cpu, after.cpu) / result.offered, 2)} ms`, goal: '', verdict: 'info' },
+        {
+          scenario,
+          figure: 'bot CPU per contact (offered, answered, ended, completed, with its ACW jobs)',
+          value: `${fmt(cpuMs(before.cpu, after.cpu) / result.offered, 2)} ms`,
+          goal: '',
+          verdict: 'info',
+        },
       ],
-      misses: v === 'missed' ? [{ scenario, figure: 'event POST → card POST p99', by: `${byHowMuch(cards.p99, GOAL_P99_MS, 'max', 'ms')}${lost ? `; ${lost} of ${result.offered} cards not posted within 30 s of the last offer` : ''}`, dominates: dominated }] : [],
-      figures: { cards, answers, offered: result.offered, lost, seconds: round(result.seconds), rate: round(rate), waitedForAgent: result.waitedForAgent, failures: result.failures, cpuMsPerContact: round(cpuMs(before.cpu, after.cpu) / result.offered) },
+      misses:
+        v === 'missed'
+          ? [
+              {
+                scenario,
+                figure: 'event POST → card POST p99',
+                by: `${byHowMuch(cards.p99, GOAL_P99_MS, 'max', 'ms')}${lost ? `; ${lost} of ${result.offered} cards not posted within 30 s of the last offer` : ''}`,
+                dominates: dominated,
+              },
+            ]
+          : [],
+      figures: {
+        cards,
+        answers,
+        offered: result.offered,
+        lost,
+        seconds: round(result.seconds),
+        rate: round(rate),
+        waitedForAgent: result.waitedForAgent,
+        failures: result.failures,
+        cpuMsPerContact: round(cpuMs(before.cpu, after.cpu) / result.offered),
+      },
       notes: result.waitedForAgent
         ? [
             `${fmt(result.waitedForAgent)} of ${fmt(result.offered)} offers found every one of the ${config.acdAgents} agents still on a contact and waited for one to be free: the bot completed contacts more slowly than ${config.acdRate}/s came in, so the offers came at ${fmt(rate, 1)}/s and the latency is mostly the wait in the bot's event queue (one event at a time, AcdDispatcher)`,
@@ -111,7 +144,16 @@ interface OpenLoopResult {
 }
 
 /** Offers one contact per number at `rate` per second, each to a free agent; resolves when every contact is done. */
-async function openLoop(context: BenchContext, client: BotClient, recorder: Recorder, agents: TeamsAgent[], numbers: string[], rate: number, runId: string, maxSeconds: number): Promise<OpenLoopResult> {
+async function openLoop(
+  context: BenchContext,
+  client: BotClient,
+  recorder: Recorder,
+  agents: TeamsAgent[],
+  numbers: string[],
+  rate: number,
+  runId: string,
+  maxSeconds: number,
+): Promise<OpenLoopResult> {
   const free = [...agents];
   const ringing = new Map<string, { sentAt: number; contactId: string; agent: TeamsAgent; done: () => void }>();
   const result: OpenLoopResult = { offered: 0, seconds: 0, cardMs: [], answerMs: [], waitedForAgent: 0, failures: { count: 0, examples: [] } };
@@ -123,7 +165,14 @@ async function openLoop(context: BenchContext, client: BotClient, recorder: Reco
     const who = { aadObjectId: agent.aadObjectId };
     const at = new Date().toISOString();
     const answer = await postAcdEvents(client, {
-      events: ['contact.answered', 'contact.ended', 'contact.acwCompleted'].map((type, k) => ({ id: `${contactId}-${k}`, type, at, agent: who, contact: { id: contactId }, ...(type === 'contact.acwCompleted' ? { disposition: 'Resolved' } : {}) })),
+      events: ['contact.answered', 'contact.ended', 'contact.acwCompleted'].map((type, k) => ({
+        id: `${contactId}-${k}`,
+        type,
+        at,
+        agent: who,
+        contact: { id: contactId },
+        ...(type === 'contact.acwCompleted' ? { disposition: 'Resolved' } : {}),
+      })),
     });
     if (outcomesOf(answer).some((o) => o !== 'applied')) fail(`complete ${contactId}: ${outcomesOf(answer).join(', ')}`);
     free.push(agent);
@@ -147,7 +196,13 @@ async function openLoop(context: BenchContext, client: BotClient, recorder: Reco
       while (!(agent = free.shift())) await sleep(1);
     }
     const contactId = `bench-${runId}-${i}`;
-    const body = { id: `${contactId}-offered`, type: 'contact.offered', at: new Date().toISOString(), agent: { aadObjectId: agent.aadObjectId }, contact: { id: contactId, channel: 'voice', ani, dnis: '+18005550100', skill: 'Billing' } };
+    const body = {
+      id: `${contactId}-offered`,
+      type: 'contact.offered',
+      at: new Date().toISOString(),
+      agent: { aadObjectId: agent.aadObjectId },
+      contact: { id: contactId, channel: 'voice', ani, dnis: '+18005550100', skill: 'Billing' },
+    };
     const offeredTo = agent;
     all.push(
       new Promise<void>((done) => {

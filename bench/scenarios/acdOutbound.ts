@@ -57,9 +57,19 @@ export async function acdOutbound(context: BenchContext): Promise<ScenarioResult
     context.log(`acd-outbound: ${AGENTS} agents open the bot; TaskRouter names their Workers`);
     await pool(AGENTS, 8, async (i) => void (await agents[i]!.say('unavailable')));
     await pool(AGENTS, 8, async (i) => {
-      const params = { EventType: 'worker.activity.update', Sid: `EV${run}${i}`, Timestamp: String(Math.floor(Date.now() / 1000) - 60), WorkerSid: `WK${run}${i}`, WorkerAttributes: JSON.stringify({ aadObjectId: agents[i]!.aadObjectId }), WorkerActivityName: 'Offline' };
+      const params = {
+        EventType: 'worker.activity.update',
+        Sid: `EV${run}${i}`,
+        Timestamp: String(Math.floor(Date.now() / 1000) - 60),
+        WorkerSid: `WK${run}${i}`,
+        WorkerAttributes: JSON.stringify({ aadObjectId: agents[i]!.aadObjectId }),
+        WorkerActivityName: 'Offline',
+      };
       const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `http://127.0.0.1:${port}/api/acd/twilio/taskrouter`, params);
-      const answer = await client.postTo('/api/acd/twilio/taskrouter', Buffer.from(new URLSearchParams(params).toString()), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature });
+      const answer = await client.postTo('/api/acd/twilio/taskrouter', Buffer.from(new URLSearchParams(params).toString()), {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+      });
       if (answer.status !== 204) throw new Error(`TaskRouter callback for agent ${i}: ${answer.status} ${answer.body.slice(0, 200)}`);
     });
     await settle(child);
@@ -101,7 +111,13 @@ export async function acdOutbound(context: BenchContext): Promise<ScenarioResult
       slug: 'acd-outbound',
       title: `Outbound state sync: ${fmt(changes)} agent state changes in Teams → TaskRouter Worker updates and webhook deliveries`,
       rows: [
-        { scenario, figure: `state changes in Teams (chat turns, 8 in flight, ${AGENTS} agents)`, value: `${fmt(changes / turnsSeconds, 0)}/s${refused ? `, ${refused} refused` : ''}`, goal: '', verdict: 'info' },
+        {
+          scenario,
+          figure: `state changes in Teams (chat turns, 8 in flight, ${AGENTS} agents)`,
+          value: `${fmt(changes / turnsSeconds, 0)}/s${refused ? `, ${refused} refused` : ''}`,
+          goal: '',
+          verdict: 'info',
+        },
         {
           scenario,
           figure: `TaskRouter Worker updates delivered (twilio library → local TaskRouter server), first change → last delivery; ${fmt(superseded)} superseded by a newer change still queued`,
@@ -109,7 +125,13 @@ export async function acdOutbound(context: BenchContext): Promise<ScenarioResult
           goal: '',
           verdict: 'info',
         },
-        { scenario, figure: 'webhook deliveries (signed POST → local receiver), first change → last delivery', value: `${fmt(rates.webhook, 0)}/s (${fmt(sent.webhook)} in ${fmt((last.webhook - started) / 1000, 1)} s)`, goal: '', verdict: 'info' },
+        {
+          scenario,
+          figure: 'webhook deliveries (signed POST → local receiver), first change → last delivery',
+          value: `${fmt(rates.webhook, 0)}/s (${fmt(sent.webhook)} in ${fmt((last.webhook - started) / 1000, 1)} s)`,
+          goal: '',
+          verdict: 'info',
+        },
         {
           scenario,
           figure: 'last change in Teams → last delivery (how far the outbox fell behind)',
@@ -119,7 +141,15 @@ export async function acdOutbound(context: BenchContext): Promise<ScenarioResult
         },
       ],
       misses: [],
-      figures: { changes, turnsSeconds: round(turnsSeconds), refused, sent, rates: { taskRouter: round(rates.taskRouter), webhook: round(rates.webhook) }, byOutcome, stillPending: (pendingCount.get() as { n: number }).n },
+      figures: {
+        changes,
+        turnsSeconds: round(turnsSeconds),
+        refused,
+        sent,
+        rates: { taskRouter: round(rates.taskRouter), webhook: round(rates.webhook) },
+        byOutcome,
+        stillPending: (pendingCount.get() as { n: number }).n,
+      },
       notes: [
         `the ${fmt(changes)} changes came at ${fmt(changes / turnsSeconds, 0)}/s: a delivery rate at that figure means the outbox kept up with the changes (it is then bounded by them, not by the workers); each worker sends one at a time, so its own limit is 1 / (claim + HTTP round trip + record)`,
       ],

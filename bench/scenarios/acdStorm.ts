@@ -41,7 +41,7 @@ export async function acdStorm(context: BenchContext): Promise<ScenarioResult> {
       if ((reply.activity.attachments as unknown[] | undefined)?.length) cards.set(reply.conversationId, (cards.get(reply.conversationId) ?? 0) + 1);
     });
     const batches: Array<Array<Record<string, unknown>>> = [];
-    for (let i = 0; i < storm.sent.length; ) {
+    for (let i = 0; i < storm.sent.length;) {
       const size = 1 + (i % 5);
       batches.push(storm.sent.slice(i, (i += size)));
     }
@@ -59,19 +59,39 @@ export async function acdStorm(context: BenchContext): Promise<ScenarioResult> {
     const duplicatesAnswered = outcomes.get('duplicate') ?? 0;
     const notes = outcome.examples.length ? [`wrong after the storm, e.g. ${outcome.examples.join('; ')}`] : [];
     const unexpected = [...outcomes].filter(([o]) => !['applied', 'duplicate', 'superseded', 'held'].includes(o));
-    if (unexpected.length) notes.push(`answers other than applied/duplicate/superseded/held: ${unexpected.map(([o, n]) => `${n}× ${o}`).join('; ').slice(0, 400)}`);
+    if (unexpected.length)
+      notes.push(
+        `answers other than applied/duplicate/superseded/held: ${unexpected
+          .map(([o, n]) => `${n}× ${o}`)
+          .join('; ')
+          .slice(0, 400)}`,
+      );
     const check = (value: number) => (value === 0 ? 'met' : 'missed');
     return {
       slug: 'acd-storm',
       title: `ACD event storm: each event 1–3 times in random order, ${fmt(config.stormAgents)} agents, ${fmt(outcome.contacts)} contacts`,
       rows: [
-        { scenario, figure: `doubled cards (cards beyond one per contact; ${fmt(outcome.sentEvents)} events sent, ${fmt(outcome.distinctEvents)} distinct)`, value: fmt(outcome.doubledCards + outcome.doubledInteractions), goal: '0', verdict: check(outcome.doubledCards + outcome.doubledInteractions) },
-        { scenario, figure: 'lost transitions (contacts not completed with the ACD’s disposition, agents not in their last state)', value: fmt(outcome.lostTransitions), goal: '0', verdict: check(outcome.lostTransitions) },
+        {
+          scenario,
+          figure: `doubled cards (cards beyond one per contact; ${fmt(outcome.sentEvents)} events sent, ${fmt(outcome.distinctEvents)} distinct)`,
+          value: fmt(outcome.doubledCards + outcome.doubledInteractions),
+          goal: '0',
+          verdict: check(outcome.doubledCards + outcome.doubledInteractions),
+        },
+        {
+          scenario,
+          figure: 'lost transitions (contacts not completed with the ACD’s disposition, agents not in their last state)',
+          value: fmt(outcome.lostTransitions),
+          goal: '0',
+          verdict: check(outcome.lostTransitions),
+        },
         { scenario, figure: `repeats answered "duplicate" (of ${fmt(outcome.sentEvents - outcome.distinctEvents)} repeats)`, value: fmt(duplicatesAnswered), goal: '', verdict: 'info' },
         { scenario, figure: 'events taken per second (8 requests in flight, batches of 1–5)', value: `${fmt(outcome.sentEvents / seconds, 0)}/s`, goal: '', verdict: 'info' },
       ],
       misses: [
-        ...(outcome.doubledCards + outcome.doubledInteractions ? [{ scenario, figure: 'doubled cards', by: `${outcome.doubledCards} cards, ${outcome.doubledInteractions} interactions against 0`, dominates: 'see the notes' }] : []),
+        ...(outcome.doubledCards + outcome.doubledInteractions
+          ? [{ scenario, figure: 'doubled cards', by: `${outcome.doubledCards} cards, ${outcome.doubledInteractions} interactions against 0`, dominates: 'see the notes' }]
+          : []),
         ...(outcome.lostTransitions ? [{ scenario, figure: 'lost transitions', by: `${outcome.lostTransitions} against 0`, dominates: outcome.examples.join('; ') }] : []),
       ],
       figures: { ...outcome, outcomes: Object.fromEntries(outcomes), seconds: round(seconds) },

@@ -62,7 +62,9 @@ export async function acwInstances(context: BenchContext): Promise<ScenarioResul
         ? [{ scenario, figure: 'two instances ÷ one', by: byHowMuch(ratio, GOAL_RATIO, 'min'), dominates: 'not profiled by this scenario: see bench/results/acw-instances.json for both bursts' }]
         : [],
     figures: { goalRatio: GOAL_RATIO, ratio, bursts },
-    notes: [`${fmt(interactions)} calls' interactions (each with its contact linked) complete ACW in one transaction; jobs/s from the commit to the last job finished. A fresh database for each burst.`],
+    notes: [
+      `${fmt(interactions)} calls' interactions (each with its contact linked) complete ACW in one transaction; jobs/s from the commit to the last job finished. A fresh database for each burst.`,
+    ],
   };
 }
 

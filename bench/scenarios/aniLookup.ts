@@ -17,7 +17,7 @@ const signal = new AbortController().signal;
 /** Deterministic shuffle, so every run looks up the same numbers in the same order. */
 function shuffled<T>(items: T[]): T[] {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
@@ -133,8 +133,7 @@ const result0 = (contacts: number) => `Search for ANI, ${fmt(contacts / 1e6)}M c
 export async function profileInProcess(file: string, run: () => Promise<void>): Promise<void> {
   const session = new Session();
   session.connect();
-  const post = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, value) => (error ? reject(error) : resolve(value))));
+  const post = (method: string, params: object = {}) => new Promise<unknown>((resolve, reject) => session.post(method, params, (error, value) => (error ? reject(error) : resolve(value))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');

@@ -98,7 +98,9 @@ export async function cardSize(context: BenchContext, wire?: { cardBytes: number
   });
   cards['Search results'] = searchResultsCard({
     query: long(100, 'query'),
-    records: links.slice(0, 200).map((l) => ({ ref: { type: l.recordType, id: l.recordId }, typeLabel: l.recordType, name: l.label, fields: displayFields({ type: l.recordType, fields: l.fields }, mappings) })),
+    records: links
+      .slice(0, 200)
+      .map((l) => ({ ref: { type: l.recordType, id: l.recordId }, typeLabel: l.recordType, name: l.label, fields: displayFields({ type: l.recordType, fields: l.fields }, mappings) })),
   });
   const rows: AgentStatusRow[] = Array.from({ length: 5000 }, (_, i) => ({
     agent: { id: `aad-${i}`, name: long(200, `Agent ${i}`), state: 'Working', reasonCode: null, stateSince: now.toISOString(), currentInteractionId: interactionId, teamsUserId: null },
@@ -131,13 +133,25 @@ export async function cardSize(context: BenchContext, wire?: { cardBytes: number
     slug: 'card-size',
     title: 'Card size: the largest card on worst-case data',
     rows: [
-      { scenario, figure: `largest card (${largest.name})`, value: `${fmt(largest.cardBytes)} bytes (message ${fmt(largest.messageBytes)})`, goal: `≤ ${fmt(MESSAGE_BUDGET_BYTES)} bytes (28 KB)`, verdict: v },
+      {
+        scenario,
+        figure: `largest card (${largest.name})`,
+        value: `${fmt(largest.cardBytes)} bytes (message ${fmt(largest.messageBytes)})`,
+        goal: `≤ ${fmt(MESSAGE_BUDGET_BYTES)} bytes (28 KB)`,
+        verdict: v,
+      },
     ],
     misses: [],
     figures: { budgetBytes: MESSAGE_BUDGET_BYTES, cards: sizes, largestOnTheWire: wire },
   };
   if (wire) {
-    result.rows.push({ scenario: 'card size, on the wire in this run', figure: 'largest card the bot sent', value: `${fmt(wire.cardBytes)} bytes (activity ${fmt(wire.activityBytes)})`, goal: `≤ ${fmt(MESSAGE_BUDGET_BYTES)} bytes`, verdict: verdict(wire.cardBytes, MESSAGE_BUDGET_BYTES) });
+    result.rows.push({
+      scenario: 'card size, on the wire in this run',
+      figure: 'largest card the bot sent',
+      value: `${fmt(wire.cardBytes)} bytes (activity ${fmt(wire.activityBytes)})`,
+      goal: `≤ ${fmt(MESSAGE_BUDGET_BYTES)} bytes`,
+      verdict: verdict(wire.cardBytes, MESSAGE_BUDGET_BYTES),
+    });
   }
   if (v === 'missed') {
     result.misses.push({

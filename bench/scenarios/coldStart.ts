@@ -87,9 +87,18 @@ export async function coldStart(context: BenchContext): Promise<ScenarioResult> 
     measured[variant.name] = {
       starts,
       ms: distribution(starts.map((s) => s.ms)),
-      bootstrapMs: round(median((s) => s.marks.entry), 0),
-      modulesMs: round(median((s) => s.marks.imported - s.marks.entry), 0),
-      productMs: round(median((s) => s.marks.ready - s.marks.imported), 0),
+      bootstrapMs: round(
+        median((s) => s.marks.entry),
+        0,
+      ),
+      modulesMs: round(
+        median((s) => s.marks.imported - s.marks.entry),
+        0,
+      ),
+      productMs: round(
+        median((s) => s.marks.ready - s.marks.imported),
+        0,
+      ),
       rssMb: median((s) => s.rssMb),
     };
   }
@@ -133,7 +142,7 @@ export async function coldStart(context: BenchContext): Promise<ScenarioResult> 
     `loading modules takes ${fmt(tsx.modulesMs, 0)} ms under tsx and ${fmt(bundled.modulesMs, 0)} ms from the production build: the ${fmt(tsx.modulesMs - bundled.modulesMs, 0)} ms between them are tsx's loader (its resolve and load hooks on every one of the thousands of files, source maps, transform-cache reads) and what the build leaves out (the Recognizers-Text suites that teams-ai's sign-in dialogs would load; see scripts/build.ts); ` +
     (fresh
       ? `tsx's compiling is ${fresh.modulesMs - tsx.modulesMs > tsx.modulesMs - bundled.modulesMs ? '' : 'not '}what dominates: with no transform cache the modules load in ${fmt(fresh.modulesMs, 0)} ms (${fmt(fresh.modulesMs - tsx.modulesMs, 0)} ms more than from the cache)`
-      : 'the start without tsx\'s cache is measured in full runs only');
+      : "the start without tsx's cache is measured in full runs only");
   if (verdict(tsx.ms.p50, GOAL_MS) === 'missed') {
     misses.push({ scenario, figure: variants[0]!.name, by: byHowMuch(tsx.ms.p50, GOAL_MS, 'max', 'ms'), dominates: `${tsxShare}; ${profiles.tsx ? dominates(profiles.tsx, 6, 3) : ''}` });
   }
@@ -148,7 +157,10 @@ export async function coldStart(context: BenchContext): Promise<ScenarioResult> 
       by: byHowMuch(bundled.ms.p50, GOAL_MS, 'max', 'ms'),
       dominates:
         `${profiles.bundle ? `${dominates(profiles.bundle, 4, 3)}; the busiest functions: ${compiling}` : ''}; ` +
-        `a start reads ${fmt(built.startBytes / 1024 / 1024, 1)} MB of the build's ${fmt(built.bytes / 1024 / 1024, 1)} MB, mostly ${built.largestPackages.slice(0, 6).map((p) => `${p.name} ${fmt(p.mb, 1)} MB`).join(', ')}`,
+        `a start reads ${fmt(built.startBytes / 1024 / 1024, 1)} MB of the build's ${fmt(built.bytes / 1024 / 1024, 1)} MB, mostly ${built.largestPackages
+          .slice(0, 6)
+          .map((p) => `${p.name} ${fmt(p.mb, 1)} MB`)
+          .join(', ')}`,
     });
   }
   return {
@@ -161,7 +173,10 @@ export async function coldStart(context: BenchContext): Promise<ScenarioResult> 
     notes: [
       tsxShare,
       `RSS at ready: tsx ${fmt(tsx.rssMb)} MB, production build ${fmt(bundled.rssMb)} MB`,
-      `the production build: ${fmt(built.startBytes / 1024 / 1024, 1)} MB read at start (${built.largestPackages.slice(0, 4).map((p) => `${p.name} ${fmt(p.mb, 1)} MB`).join(', ')}), ${fmt(built.bytes / 1024 / 1024, 1)} MB in all with the CRM adapters' chunks`,
+      `the production build: ${fmt(built.startBytes / 1024 / 1024, 1)} MB read at start (${built.largestPackages
+        .slice(0, 4)
+        .map((p) => `${p.name} ${fmt(p.mb, 1)} MB`)
+        .join(', ')}), ${fmt(built.bytes / 1024 / 1024, 1)} MB in all with the CRM adapters' chunks`,
     ],
   };
 }

@@ -40,10 +40,7 @@ function describeTurn(turn: MessageTurn): string {
  * in one transaction (the ACW burst) while the product's worker runs their jobs, the 50 Link agents hang
  * up and click Complete ACW at once, and the CRM is checked for duplicate and missing activities.
  */
-export async function productSession(
-  context: BenchContext,
-  floor: Floor,
-): Promise<{ results: ScenarioResult[]; wire: { cardBytes: number; activityBytes: number } }> {
+export async function productSession(context: BenchContext, floor: Floor): Promise<{ results: ScenarioResult[]; wire: { cardBytes: number; activityBytes: number } }> {
   const { config, plan } = context;
   const port = await freePort();
   const child = await BotChild.start({ app: 'product', runtime: { kind: 'tsx', cache: true }, port, dataDir: context.dataDir });
@@ -203,9 +200,15 @@ export async function productSession(
     // It starts once the burst has committed: while the bench's own transaction writes the burst, the bot's
     // writes wait on SQLite's lock (a second writing process, which a deployment does not have).
     let probe: ReturnType<typeof probeTurns> | undefined;
-    const acw = await burstThroughStore(context, db, burst.map((i) => ({ interactionId: interactionIds[i]!, agentId: agents[i]!.aadObjectId })), config.acwSeconds, () => {
-      probe = probeTurns(linkAgents[0]!);
-    });
+    const acw = await burstThroughStore(
+      context,
+      db,
+      burst.map((i) => ({ interactionId: interactionIds[i]!, agentId: agents[i]!.aadObjectId })),
+      config.acwSeconds,
+      () => {
+        probe = probeTurns(linkAgents[0]!);
+      },
+    );
     const probed = probe ? await probe.stop() : { latencies: [], unanswered: 0 };
     const burstAfter = await child.usage(5000).catch(() => undefined);
     const windowFile = await window;
@@ -214,11 +217,15 @@ export async function productSession(
       acwProfile = summarizeProfile(windowFile);
       profiles.acw = acwProfile;
     }
-    const duplicates = countDuplicates(db, burst.map((i) => interactionIds[i]!), acw.firstJobId);
+    const duplicates = countDuplicates(
+      db,
+      burst.map((i) => interactionIds[i]!),
+      acw.firstJobId,
+    );
     let diagnostic = child;
     let leftJobs = 0;
     if (!acw.complete || !burstAfter) {
-      context.log('product: the bot is still running the burst\'s jobs; it is stopped (SIGKILL)');
+      context.log("product: the bot is still running the burst's jobs; it is stopped (SIGKILL)");
       await child.kill();
     }
     if (config.profile && verdict(acw.jobsPerSecond, GOALS.jobsPerSecond, 'min') === 'missed') {
@@ -231,11 +238,14 @@ export async function productSession(
         await settle(diagnostic);
       }
       // The diagnostic pass: a small burst, profiled, its SQL counted, with the big burst's jobs in the table.
-      const more = [...Array.from({ length: warmupCalls }, (_, i) => i), ...Array.from({ length: profileCalls }, (_, i) => warmupCalls + calls + i)]
-        .filter((i) => interactionIds[i])
-        .slice(0, 150);
+      const more = [...Array.from({ length: warmupCalls }, (_, i) => i), ...Array.from({ length: profileCalls }, (_, i) => warmupCalls + calls + i)].filter((i) => interactionIds[i]).slice(0, 150);
       const { sql: count, value } = await diagnostic.diagnose(profileFile('acw-small-burst'), () =>
-        burstThroughStore(context, db, more.map((i) => ({ interactionId: interactionIds[i]!, agentId: agents[i]!.aadObjectId })), 60),
+        burstThroughStore(
+          context,
+          db,
+          more.map((i) => ({ interactionId: interactionIds[i]!, agentId: agents[i]!.aadObjectId })),
+          60,
+        ),
       );
       const ran = Math.max(1, value.done + value.dead);
       sql.acw = { ...count, per: 'job', units: ran, perUnit: round(count.total / ran, 1) };
@@ -268,8 +278,20 @@ export async function productSession(
         title: `call → Customer Card (Search for ANI) on ${fmt(plan.contacts)} contacts`,
         rows: [
           { scenario, figure: 'CPU per turn', value: `${fmt(callCpu, 2)} ms = ${fmt(cpuRatio)}× echo`, goal: `≤ ${GOALS.cpuRatio}× echo`, verdict: v },
-          { scenario, figure: 'p50 / p99 per turn', value: `${fmt(callTurns.p50)} / ${fmt(callTurns.p99)} ms = ${fmt(callTurns.p99 / floor.turns.p99)}× echo p99`, goal: '(reported)', verdict: 'info' },
-          { scenario, figure: 'turns/s', value: `${fmt(measured / (callsElapsed / 1000))} = ${fmt(measured / (callsElapsed / 1000) / floor.turnsPerSecond)}× echo`, goal: '(reported)', verdict: 'info' },
+          {
+            scenario,
+            figure: 'p50 / p99 per turn',
+            value: `${fmt(callTurns.p50)} / ${fmt(callTurns.p99)} ms = ${fmt(callTurns.p99 / floor.turns.p99)}× echo p99`,
+            goal: '(reported)',
+            verdict: 'info',
+          },
+          {
+            scenario,
+            figure: 'turns/s',
+            value: `${fmt(measured / (callsElapsed / 1000))} = ${fmt(measured / (callsElapsed / 1000) / floor.turnsPerSecond)}× echo`,
+            goal: '(reported)',
+            verdict: 'info',
+          },
         ],
         misses,
         figures: {
@@ -327,7 +349,17 @@ export async function productSession(
           { scenario, figure: 'live heap per open interaction (after GC)', value: `${fmt(heapPerInteraction, 0)} bytes`, goal: '(reported)', verdict: 'info' },
         ],
         misses,
-        figures: { idle: idle.memory, idleAfterGc: idleCollected.memory, beforeCalls: beforeCalls.memory, withOpen: openCollected.memory, open: measured + warmupCalls, measuredOpen: measured, rssPerInteraction: round(rssPerInteraction, 0), heapPerInteraction: round(heapPerInteraction, 0), echoRssIdleMb: floor.rssIdleMb },
+        figures: {
+          idle: idle.memory,
+          idleAfterGc: idleCollected.memory,
+          beforeCalls: beforeCalls.memory,
+          withOpen: openCollected.memory,
+          open: measured + warmupCalls,
+          measuredOpen: measured,
+          rssPerInteraction: round(rssPerInteraction, 0),
+          heapPerInteraction: round(heapPerInteraction, 0),
+          echoRssIdleMb: floor.rssIdleMb,
+        },
       });
     }
     {
@@ -390,7 +422,12 @@ export async function productSession(
         });
       }
       if (vDup === 'missed') {
-        misses.push({ scenario, figure: 'duplicates', by: `${duplicates.duplicateTasks + duplicates.duplicateKeys} duplicates and ${duplicates.missingTasks} missing activities against 0`, dominates: JSON.stringify(duplicates) });
+        misses.push({
+          scenario,
+          figure: 'duplicates',
+          by: `${duplicates.duplicateTasks + duplicates.duplicateKeys} duplicates and ${duplicates.missingTasks} missing activities against 0`,
+          dominates: JSON.stringify(duplicates),
+        });
       }
       const until = acw.complete
         ? `${fmt(acw.seconds)} s for ${fmt(acw.jobs)} jobs`
@@ -434,11 +471,15 @@ export async function productSession(
         profiles: acwProfile ? { acw: acwProfile, ...(profiles.acwSmall ? { acwSmall: profiles.acwSmall } : {}) } : undefined,
         sql: sql.acw,
         notes: [
-          ...(leftJobs ? [`When the bound ran out, the bench stopped the bot and set the ${fmt(leftJobs)} jobs not yet done aside (marked dead), after taking the figures, so that the diagnostic pass started clean.`] : []),
+          ...(leftJobs
+            ? [
+                `When the bound ran out, the bench stopped the bot and set the ${fmt(leftJobs)} jobs not yet done aside (marked dead), after taking the figures, so that the diagnostic pass started clean.`,
+              ]
+            : []),
           burstAfter
             ? `The bot process used ${fmt(cpuMs(burstBefore.cpu, burstAfter.cpu) / 1000, 1)} s of CPU over the burst's ${fmt(acw.seconds)} s, and its RSS went from ${fmt(mb(burstBefore.memory.rss))} MB to ${fmt(mb(burstAfter.memory.rss))} MB.`
             : `The bot process did not answer the bench within 5 s of the bound (its RSS was ${fmt(mb(burstBefore.memory.rss))} MB before the burst).`,
-          'The burst is written by the bench in one transaction through the product\'s own store functions (updateInteraction, moveAgentState, listRecordLinks, acwJobsFor, enqueueJobs: what CallLifecycle.hangup and completeAcw write), so that all complete at once; the product\'s job worker then runs them (it finds them at its next poll, within 1 s).',
+          "The burst is written by the bench in one transaction through the product's own store functions (updateInteraction, moveAgentState, listRecordLinks, acwJobsFor, enqueueJobs: what CallLifecycle.hangup and completeAcw write), so that all complete at once; the product's job worker then runs them (it finds them at its next poll, within 1 s).",
         ],
       });
     }
@@ -590,12 +631,16 @@ function countDuplicates(db: Database.Database, interactionIds: string[], firstJ
       .get(JSON.stringify(interactionIds)) as { n: number }
   ).n;
   const tasks = (
-    db.prepare("SELECT COUNT(*) AS n FROM crm_records WHERE type = 'task' AND json_extract(fields, '$.interactionId') IN (SELECT value FROM json_each(?))").get(JSON.stringify(interactionIds)) as { n: number }
+    db.prepare("SELECT COUNT(*) AS n FROM crm_records WHERE type = 'task' AND json_extract(fields, '$.interactionId') IN (SELECT value FROM json_each(?))").get(JSON.stringify(interactionIds)) as {
+      n: number;
+    }
   ).n;
   // Each timeline job done wrote the activity of its interaction and record (its key, as the workflow builds it).
-  const doneTimeline = db
-    .prepare("SELECT subject, record_type AS type, record_id AS id FROM jobs WHERE id > ? AND kind = 'timeline' AND status = 'done'")
-    .all(firstJobId) as Array<{ subject: string; type: string; id: string }>;
+  const doneTimeline = db.prepare("SELECT subject, record_type AS type, record_id AS id FROM jobs WHERE id > ? AND kind = 'timeline' AND status = 'done'").all(firstJobId) as Array<{
+    subject: string;
+    type: string;
+    id: string;
+  }>;
   const hasActivity = db.prepare("SELECT 1 FROM crm_record_keys WHERE kind = 'activity' AND value = ?");
   let missingTasks = 0;
   for (const job of doneTimeline) {

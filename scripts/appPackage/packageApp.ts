@@ -58,12 +58,7 @@ function iconPath(manifest: Record<string, unknown>, kind: 'color' | 'outline'):
   return typeof value === 'string' ? value : undefined;
 }
 
-async function readIcon(
-  appDir: string,
-  manifest: Record<string, unknown>,
-  kind: 'color' | 'outline',
-  problems: string[],
-): Promise<PackageFile | undefined> {
+async function readIcon(appDir: string, manifest: Record<string, unknown>, kind: 'color' | 'outline', problems: string[]): Promise<PackageFile | undefined> {
   const name = iconPath(manifest, kind);
   if (name === undefined) return undefined; // the schema already reports a missing icon
   const normalized = path.posix.normalize(name.replace(/\\/g, '/'));

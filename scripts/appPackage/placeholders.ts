@@ -12,10 +12,7 @@ export class MissingVariablesError extends Error {
     readonly missing: string[],
     whereToSet: (name: string) => string,
   ) {
-    super(
-      `${missing.length} placeholder(s) have no value:\n` +
-        missing.map((name) => `  - \${{${name}}}: set ${name} in ${whereToSet(name)}`).join('\n'),
-    );
+    super(`${missing.length} placeholder(s) have no value:\n` + missing.map((name) => `  - \${{${name}}}: set ${name} in ${whereToSet(name)}`).join('\n'));
     this.name = 'MissingVariablesError';
   }
 }
@@ -43,11 +40,7 @@ export function findPlaceholders(template: unknown): string[] {
  * Returns a copy of template with every `${{VAR}}` in a string value replaced by values[VAR].
  * A variable missing from values (undefined) is an error; an empty string is a value.
  */
-export function fillPlaceholders<T>(
-  template: T,
-  values: Readonly<Record<string, string | undefined>>,
-  whereToSet: (name: string) => string = () => 'the environment',
-): T {
+export function fillPlaceholders<T>(template: T, values: Readonly<Record<string, string | undefined>>, whereToSet: (name: string) => string = () => 'the environment'): T {
   const missing = findPlaceholders(template).filter((name) => values[name] === undefined);
   if (missing.length > 0) throw new MissingVariablesError(missing, whereToSet);
   return walk(template, (s) => s.replace(PLACEHOLDER, (_, name: string) => values[name] as string)) as T;

@@ -70,12 +70,7 @@ export function encodePng(image: RgbaImage): Buffer {
     raw[y * (stride + 1)] = 0;
     Buffer.from(rgba.buffer, rgba.byteOffset + y * stride, stride).copy(raw, y * (stride + 1) + 1);
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 interface Chunks {
@@ -163,12 +158,23 @@ export function decodePng(png: Uint8Array): RgbaImage & { info: PngInfo } {
       const upLeft = y > 0 && x >= channels ? (pixels[dst - stride + x - channels] ?? 0) : 0;
       let value: number;
       switch (filter) {
-        case 0: value = rawByte; break;
-        case 1: value = rawByte + left; break;
-        case 2: value = rawByte + up; break;
-        case 3: value = rawByte + ((left + up) >> 1); break;
-        case 4: value = rawByte + paeth(left, up, upLeft); break;
-        default: throw new Error(`bad PNG row filter ${filter} in row ${y}`);
+        case 0:
+          value = rawByte;
+          break;
+        case 1:
+          value = rawByte + left;
+          break;
+        case 2:
+          value = rawByte + up;
+          break;
+        case 3:
+          value = rawByte + ((left + up) >> 1);
+          break;
+        case 4:
+          value = rawByte + paeth(left, up, upLeft);
+          break;
+        default:
+          throw new Error(`bad PNG row filter ${filter} in row ${y}`);
       }
       pixels[dst + x] = value & 0xff;
     }
@@ -184,13 +190,17 @@ export function decodePng(png: Uint8Array): RgbaImage & { info: PngInfo } {
         break;
       }
       case 2: {
-        r = pixels[p] ?? 0; g = pixels[p + 1] ?? 0; b = pixels[p + 2] ?? 0;
+        r = pixels[p] ?? 0;
+        g = pixels[p + 1] ?? 0;
+        b = pixels[p + 2] ?? 0;
         a = trns && trns.length >= 6 && trns.readUInt16BE(0) === r && trns.readUInt16BE(2) === g && trns.readUInt16BE(4) === b ? 0 : 255;
         break;
       }
       case 3: {
         const index = pixels[p] ?? 0;
-        r = palette?.[index * 3] ?? 0; g = palette?.[index * 3 + 1] ?? 0; b = palette?.[index * 3 + 2] ?? 0;
+        r = palette?.[index * 3] ?? 0;
+        g = palette?.[index * 3 + 1] ?? 0;
+        b = palette?.[index * 3 + 2] ?? 0;
         a = trns?.[index] ?? 255;
         break;
       }
@@ -200,7 +210,10 @@ export function decodePng(png: Uint8Array): RgbaImage & { info: PngInfo } {
         break;
       }
       default: {
-        r = pixels[p] ?? 0; g = pixels[p + 1] ?? 0; b = pixels[p + 2] ?? 0; a = pixels[p + 3] ?? 0;
+        r = pixels[p] ?? 0;
+        g = pixels[p + 1] ?? 0;
+        b = pixels[p + 2] ?? 0;
+        a = pixels[p + 3] ?? 0;
       }
     }
     rgba.set([r, g, b, a], i * 4);

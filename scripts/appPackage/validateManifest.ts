@@ -91,18 +91,13 @@ export async function validateManifest(manifest: unknown): Promise<string[]> {
   const schemaUrl = manifest.$schema;
   const match = typeof schemaUrl === 'string' ? SCHEMA_URL.exec(schemaUrl) : null;
   if (!match) {
-    problems.push(
-      `$schema: must be a Teams schema URL like https://developer.microsoft.com/json-schemas/teams/v1.30/MicrosoftTeams.schema.json, is ${JSON.stringify(schemaUrl)}`,
-    );
+    problems.push(`$schema: must be a Teams schema URL like https://developer.microsoft.com/json-schemas/teams/v1.30/MicrosoftTeams.schema.json, is ${JSON.stringify(schemaUrl)}`);
     return problems;
   }
   const version = match[1] as string;
   const schema = loadBundledSchema(version);
   if (!schema) {
-    problems.push(
-      `$schema: Teams schema ${version} is not bundled with @microsoft/app-manifest, and it is not fetched from the network; ` +
-        `bundled: ${bundledSchemaVersions().join(', ')}`,
-    );
+    problems.push(`$schema: Teams schema ${version} is not bundled with @microsoft/app-manifest, and it is not fetched from the network; ` + `bundled: ${bundledSchemaVersions().join(', ')}`);
     return problems;
   }
   const schemaErrors = await AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest, schema);

@@ -53,27 +53,145 @@ export interface Batch {
   keyRecordTypes: string[];
 }
 
-const FIRST = ['James', 'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Sofia', 'Lucas', 'Mia', 'Ethan', 'Amara', 'Yuki', 'Mateo', 'Zara', 'Omar', 'Ingrid', 'Chen', 'Priya', 'Kwame', 'Elena', 'Aisha', 'Björn', 'Chloé', 'Diego', 'Fatima', 'Hiroshi', 'Isabela', 'Jonas', 'Léa', 'Mohammed', 'Nadia', 'Pedro', 'Rania', 'Siddharth', 'Tomás', 'Wei'];
-const LAST = ['Smith', 'Johnson', 'Nguyen', 'Okafor', 'Müller', 'Rossi', 'Tanaka', 'Kowalski', 'Silva', 'Haddad', 'Lindqvist', 'Patel', 'Dubois', 'Kim', 'Jensen', 'Moreau', 'García', 'O\'Brien', 'Van der Berg', 'Abebe', 'Novak', 'Schmidt', 'Yilmaz', 'Andersson', 'Costa', 'Ivanova', 'Chowdhury', 'Mensah', 'Fernández', 'Larsen'];
-const COMPANY = ['Fabrikam', 'Northwind Traders', 'Adventure Works', 'Tailspin Toys', 'Wide World Importers', 'Litware', 'Proseware', 'Woodgrove Bank', 'Alpine Ski House', 'Coho Winery', 'Lamna Healthcare', 'Margie\'s Travel', 'Trey Research', 'Fourth Coffee', 'Blue Yonder Airlines', 'Humongous Insurance', 'Graphic Design Institute', 'Relecloud', 'VanArsdel', 'Southridge Video', 'Contoso', 'Datum', 'Lucerne Publishing', 'City Power & Light', 'Best For You Organics', 'Bellows College', 'Consolidated Messenger', 'Nod Publishers', 'School of Fine Art', 'Wingtip Toys'];
+const FIRST = [
+  'James',
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Sofia',
+  'Lucas',
+  'Mia',
+  'Ethan',
+  'Amara',
+  'Yuki',
+  'Mateo',
+  'Zara',
+  'Omar',
+  'Ingrid',
+  'Chen',
+  'Priya',
+  'Kwame',
+  'Elena',
+  'Aisha',
+  'Björn',
+  'Chloé',
+  'Diego',
+  'Fatima',
+  'Hiroshi',
+  'Isabela',
+  'Jonas',
+  'Léa',
+  'Mohammed',
+  'Nadia',
+  'Pedro',
+  'Rania',
+  'Siddharth',
+  'Tomás',
+  'Wei',
+];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Nguyen',
+  'Okafor',
+  'Müller',
+  'Rossi',
+  'Tanaka',
+  'Kowalski',
+  'Silva',
+  'Haddad',
+  'Lindqvist',
+  'Patel',
+  'Dubois',
+  'Kim',
+  'Jensen',
+  'Moreau',
+  'García',
+  "O'Brien",
+  'Van der Berg',
+  'Abebe',
+  'Novak',
+  'Schmidt',
+  'Yilmaz',
+  'Andersson',
+  'Costa',
+  'Ivanova',
+  'Chowdhury',
+  'Mensah',
+  'Fernández',
+  'Larsen',
+];
+const COMPANY = [
+  'Fabrikam',
+  'Northwind Traders',
+  'Adventure Works',
+  'Tailspin Toys',
+  'Wide World Importers',
+  'Litware',
+  'Proseware',
+  'Woodgrove Bank',
+  'Alpine Ski House',
+  'Coho Winery',
+  'Lamna Healthcare',
+  "Margie's Travel",
+  'Trey Research',
+  'Fourth Coffee',
+  'Blue Yonder Airlines',
+  'Humongous Insurance',
+  'Graphic Design Institute',
+  'Relecloud',
+  'VanArsdel',
+  'Southridge Video',
+  'Contoso',
+  'Datum',
+  'Lucerne Publishing',
+  'City Power & Light',
+  'Best For You Organics',
+  'Bellows College',
+  'Consolidated Messenger',
+  'Nod Publishers',
+  'School of Fine Art',
+  'Wingtip Toys',
+];
 const SUFFIX = ['Inc.', 'LLC', 'Ltd', 'Group', 'Holdings', 'Partners', 'Co.', 'Services', 'International', 'GmbH'];
 const INDUSTRY = ['Retail', 'Healthcare', 'Finance', 'Manufacturing', 'Travel', 'Education', 'Media', 'Energy', 'Logistics', 'Hospitality'];
 const CITY = ['Seattle', 'Chicago', 'New York', 'Denver', 'Portland', 'Boston', 'London', 'San Francisco', 'Austin', 'Atlanta', 'Miami', 'Toronto', 'Manchester', 'Phoenix', 'Dallas'];
 const TITLE = ['Procurement lead', 'Office manager', 'CFO', 'IT director', 'Buyer', 'Operations manager', 'Owner', 'Account payable clerk', 'Facilities coordinator', 'Head of customer service'];
-const SUBJECT = ['Late delivery', 'Billing question', 'Password reset', 'Wrong item received', 'Refund request', 'Upgrade plan', 'Cancel subscription', 'Address change', 'Warranty claim', 'Installation help', 'Damaged shipment', 'Invoice dispute', 'Service outage', 'Account locked', 'Change of ownership'];
+const SUBJECT = [
+  'Late delivery',
+  'Billing question',
+  'Password reset',
+  'Wrong item received',
+  'Refund request',
+  'Upgrade plan',
+  'Cancel subscription',
+  'Address change',
+  'Warranty claim',
+  'Installation help',
+  'Damaged shipment',
+  'Invoice dispute',
+  'Service outage',
+  'Account locked',
+  'Change of ownership',
+];
 const CASE_STATUS = ['New', 'Working', 'Escalated', 'Closed', 'Closed'];
 const PRIORITY = ['Low', 'Medium', 'High'];
 const DISPOSITION = ['Resolved', 'Follow-up needed', 'Escalated', 'Callback requested', 'Wrong number'];
 const LEAD_STATUS = ['Open', 'Contacted', 'Qualified'];
-const WORDS = 'the customer called about order shipment invoice replacement cartons refund agent confirmed address warehouse delivered damaged partial credit issued follow up next week manager approved escalation billing cycle plan upgrade technician visit scheduled warranty serial number account verified callback requested voicemail left'.split(' ');
+const WORDS =
+  'the customer called about order shipment invoice replacement cartons refund agent confirmed address warehouse delivered damaged partial credit issued follow up next week manager approved escalation billing cycle plan upgrade technician visit scheduled warranty serial number account verified callback requested voicemail left'.split(
+    ' ',
+  );
 
 /** US area codes in service; each gives 9,800 numbers NXX-555-0200…9999 (555-01xx is left to the demo data). */
 const AREAS = [
-  201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228, 229, 231, 234, 239, 240, 248, 251, 252, 253, 254, 256, 260,
-  262, 267, 269, 270, 272, 276, 281, 301, 302, 303, 304, 305, 307, 308, 309, 310, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 323, 325, 330, 331, 334, 336,
-  337, 339, 346, 347, 351, 352, 360, 361, 385, 386, 401, 402, 404, 405, 406, 407, 408, 409, 410, 412, 413, 414, 415, 417, 419, 423, 424, 425, 430, 432, 434, 435,
-  440, 442, 443, 458, 469, 470, 475, 478, 479, 480, 484, 501, 502, 503, 504, 505, 507, 508, 509, 510, 512, 513, 515, 516, 517, 518, 520, 530, 531, 534, 539, 540,
-  541, 551, 559, 561, 562, 563, 567, 570, 571, 573, 574, 575, 580, 585, 586, 601, 602, 603, 605, 606, 607, 608, 609, 610, 612, 614, 615, 616, 617, 618, 619, 620,
+  201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228, 229, 231, 234, 239, 240, 248, 251, 252, 253, 254, 256, 260, 262, 267, 269, 270, 272, 276, 281,
+  301, 302, 303, 304, 305, 307, 308, 309, 310, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 323, 325, 330, 331, 334, 336, 337, 339, 346, 347, 351, 352, 360, 361, 385, 386, 401, 402, 404, 405,
+  406, 407, 408, 409, 410, 412, 413, 414, 415, 417, 419, 423, 424, 425, 430, 432, 434, 435, 440, 442, 443, 458, 469, 470, 475, 478, 479, 480, 484, 501, 502, 503, 504, 505, 507, 508, 509, 510, 512,
+  513, 515, 516, 517, 518, 520, 530, 531, 534, 539, 540, 541, 551, 559, 561, 562, 563, 567, 570, 571, 573, 574, 575, 580, 585, 586, 601, 602, 603, 605, 606, 607, 608, 609, 610, 612, 614, 615, 616,
+  617, 618, 619, 620,
 ];
 const PER_AREA = 9800;
 /** How many distinct US numbers the generator can hand out. */
@@ -203,7 +321,11 @@ function accountFields(plan: SeedPlan, a: number, known: KnownPhones = new Map()
   if (r() < 0.85) setUsPhone(fields, known, 'phone', slots.account(plan, a), Math.floor(r() * 8));
   fields.industry = pickFrom(r, INDUSTRY);
   fields.city = pickFrom(r, CITY);
-  if (r() < 0.6) fields.website = `https://${name.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}.example`;
+  if (r() < 0.6)
+    fields.website = `https://${name
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '-')
+      .replace(/^-|-$/g, '')}.example`;
   return fields;
 }
 
@@ -230,7 +352,11 @@ function contactFields(plan: SeedPlan, i: number, accountNames: (a: number) => s
   if (shape.workLine) setUsPhone(fields, known, 'phone', slots.account(plan, shape.account), Math.floor(r() * 8));
   if (shape.household) setUsPhone(fields, known, 'homePhone', slots.account(plan, shape.account), Math.floor(r() * 8));
   if (r() < 0.95) {
-    const local = `${first}.${String(fields.lastName)}${i}`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9.]/g, '');
+    const local = `${first}.${String(fields.lastName)}${i}`
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9.]/g, '');
     fields.email = `${local}@${shape.household ? 'example.com' : 'example.org'}`;
   }
   return fields;
@@ -285,7 +411,11 @@ function leadFields(plan: SeedPlan, l: number, known: KnownPhones): Record<strin
   const [first, last] = [pickFrom(r, FIRST), pickFrom(r, LAST)];
   const fields: Record<string, FieldValue> = { firstName: first, lastName: last, company: `${pickFrom(r, COMPANY)} ${pickFrom(r, SUFFIX)}` };
   setUsPhone(fields, known, 'phone', slots.lead(plan, l), Math.floor(r() * 8));
-  fields.email = `${first}.${last}.lead${l}@example.net`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9.@]/g, '');
+  fields.email = `${first}.${last}.lead${l}@example.net`
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9.@]/g, '');
   fields.status = pickFrom(r, LEAD_STATUS);
   return fields;
 }
@@ -326,8 +456,14 @@ export function keysOf(kind: Kind, fields: Record<string, FieldValue>, known: Kn
   const keys = recordKeys(kind, rest, region);
   for (const e164 of known.values()) if (!keys.some((k) => k.kind === 'phone' && k.value === e164)) keys.push({ kind: 'phone', value: e164 });
   if (verify) {
-    const ours = keys.map((k) => `${k.kind}=${k.value}`).sort().join(' ');
-    const theirs = recordKeys(kind, fields, region).map((k) => `${k.kind}=${k.value}`).sort().join(' ');
+    const ours = keys
+      .map((k) => `${k.kind}=${k.value}`)
+      .sort()
+      .join(' ');
+    const theirs = recordKeys(kind, fields, region)
+      .map((k) => `${k.kind}=${k.value}`)
+      .sort()
+      .join(' ');
     if (ours !== theirs) throw new Error(`seed keys differ from recordKeys for ${kind} ${JSON.stringify(fields)}: ${ours} vs ${theirs}`);
   }
   return keys;

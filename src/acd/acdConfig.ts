@@ -1,14 +1,18 @@
 import { z } from 'zod';
 
 /** `KEY=` with nothing after it counts as not set (as in config.ts); values are trimmed. */
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
 /** A comma-separated list whose every entry matches `pattern` (unset: empty). */
 const entries = (pattern: RegExp, message: string) =>
   z
     .string()
     .optional()
-    .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(pattern, message)));
 
 /** The environment variables of the contact-center ingress (issue 13); config.ts adds them to its schema. */
@@ -31,7 +35,12 @@ export const acdEnvShape = {
   /** Where Twilio's REST API is (default: Twilio's own hosts); a Twilio edge, or a local server in tests. */
   TWILIO_API_BASE_URL: optional(z.string().url('must be a URL such as https://taskrouter.dublin.ie1.twilio.com')),
   /** The app's public address (https://host), when a proxy stands between Twilio and it: signatures cover the URL Twilio called. */
-  PUBLIC_BASE_URL: optional(z.string().url('must be a URL such as https://customer-card.example.com').transform((u) => u.replace(/\/+$/, ''))),
+  PUBLIC_BASE_URL: optional(
+    z
+      .string()
+      .url('must be a URL such as https://customer-card.example.com')
+      .transform((u) => u.replace(/\/+$/, '')),
+  ),
   /** TaskRouter activity names → our states: Activity:State[:Reason],... (default: Available, a reason code's name, else Unavailable). */
   TWILIO_ACTIVITY_STATES: entries(/^[^:,]+:(Available|Unavailable)(:[^:,]+)?$/, 'must be Activity:Available or Activity:Unavailable[:Reason], comma-separated'),
 };

@@ -36,9 +36,17 @@ export function createAcdOutbound(settings: AcdSettings, deps: { db: Kysely<Data
   }
   return {
     /** For AgentService: the agent's own state change, queued for every configured ACD. */
-    recordOwnStateChange: stateHooks.length ? (async (repos, ...args) => { for (const hook of stateHooks) await hook(repos, ...args); }) satisfies StateHook : undefined,
+    recordOwnStateChange: stateHooks.length
+      ? ((async (repos, ...args) => {
+          for (const hook of stateHooks) await hook(repos, ...args);
+        }) satisfies StateHook)
+      : undefined,
     /** For CallLifecycle: ACW completed in Teams, queued for the ACD the contact came from. */
-    recordAcwCompleted: completionHooks.length ? (async (repos, done, at) => { for (const hook of completionHooks) await hook(repos, done, at); }) satisfies CompletionHook : undefined,
+    recordAcwCompleted: completionHooks.length
+      ? ((async (repos, done, at) => {
+          for (const hook of completionHooks) await hook(repos, done, at);
+        }) satisfies CompletionHook)
+      : undefined,
     /** A change was committed: deliver now rather than at the next poll. */
     wake: () => workers.forEach((w) => w.wake()),
     start: () => workers.forEach((w) => w.start()),

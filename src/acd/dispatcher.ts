@@ -109,7 +109,11 @@ export class AcdDispatcher {
     let contact: AcdContactRow | undefined;
     let known: AcdContactRow | undefined;
     await this.deps.db.transaction().execute(async (trx) => {
-      const fresh = await recordAcdEvents(trx, items.map(({ event }) => ({ key: keyOf(event), type: event.type, at: event.at })), now);
+      const fresh = await recordAcdEvents(
+        trx,
+        items.map(({ event }) => ({ key: keyOf(event), type: event.type, at: event.at })),
+        now,
+      );
       known = await findAcdContact(trx, contactId);
       contact = known;
       for (const { index, event, agentId } of items) {
@@ -157,7 +161,20 @@ export function mergeContact(known: AcdContactRow | undefined, event: AcdContact
   const phase = PHASE_OF[event.type];
   const row: AcdContactRow = known
     ? { ...known }
-    : { contact_id: event.contact.id, source, agent_id: agentId, agent_at: event.at, phase: phase ?? 'offered', phase_at: event.at, channel: null, ani: null, dnis: null, skill: null, disposition: null, notes: null };
+    : {
+        contact_id: event.contact.id,
+        source,
+        agent_id: agentId,
+        agent_at: event.at,
+        phase: phase ?? 'offered',
+        phase_at: event.at,
+        channel: null,
+        ani: null,
+        dnis: null,
+        skill: null,
+        disposition: null,
+        notes: null,
+      };
   if (event.at > row.agent_at) Object.assign(row, { agent_id: agentId, agent_at: event.at });
   if (phase && known) {
     const rank = PHASE_RANK[phase]!;

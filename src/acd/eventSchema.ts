@@ -13,10 +13,7 @@ export const ACD_AGENT_STATES = ['Available', 'Unavailable'] as const;
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** The agent an event is about: their Entra object id (what Teams knows them by), or their email/UPN. */
-const agentRef = z.union([
-  z.object({ aadObjectId: text(200) }).strict(),
-  z.object({ email: z.string().trim().email('must be an email address').max(320) }).strict(),
-]);
+const agentRef = z.union([z.object({ aadObjectId: text(200) }).strict(), z.object({ email: z.string().trim().email('must be an email address').max(320) }).strict()]);
 
 const contact = z
   .object({

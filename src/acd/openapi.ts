@@ -69,7 +69,12 @@ export function acdOpenApiDocument(): Record<string, unknown> {
         Event: {
           oneOf: [
             eventKind('agent.state', "The agent's state at the ACD.", { state: { enum: [...ACD_AGENT_STATES] }, reasonCode: { oneOf: [nonEmpty(50), { type: 'null' }] } }, ['state']),
-            eventKind('contact.offered', 'A contact routed to the agent: the call rings, the data dip runs, the Customer Card is posted.', { contact: { $ref: '#/components/schemas/OfferedContact' } }, ['contact']),
+            eventKind(
+              'contact.offered',
+              'A contact routed to the agent: the call rings, the data dip runs, the Customer Card is posted.',
+              { contact: { $ref: '#/components/schemas/OfferedContact' } },
+              ['contact'],
+            ),
             eventKind('contact.answered', 'The agent answered: the ringing card becomes the active one.', { contact: contactRef }, ['contact']),
             eventKind('contact.ended', 'The call ended: the agent is in After Call Work.', { contact: contactRef }, ['contact']),
             eventKind('contact.transferred', 'The contact went to another agent: `agent` is who it went to.', { contact: contactRef }, ['contact']),

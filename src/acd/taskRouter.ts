@@ -24,9 +24,7 @@ const callback = z
   })
   .passthrough();
 
-export type Translation =
-  | { kind: 'events'; events: AcdEvent[]; agent: { aadObjectId: string } | { email: string }; workerSid?: string }
-  | { kind: 'ignored'; reason: string };
+export type Translation = { kind: 'events'; events: AcdEvent[]; agent: { aadObjectId: string } | { email: string }; workerSid?: string } | { kind: 'ignored'; reason: string };
 
 /**
  * Turns TaskRouter Event Callbacks into the events API's events (the same dispatcher then applies them):

@@ -3,9 +3,7 @@ import type { Repositories } from '../store/unitOfWork.js';
 import { contactCompletedInTeams, type CompletedInTeams } from './webhookOutbox.js';
 
 /** A call to TaskRouter's REST API, as kept in the outbox until it is made (the row's body). */
-export type TaskRouterCall =
-  | { id: string; type: 'task.complete'; taskSid: string; reason: string }
-  | { id: string; type: 'worker.activity'; workerSid: string; activitySid: string; at: string };
+export type TaskRouterCall = { id: string; type: 'task.complete'; taskSid: string; reason: string } | { id: string; type: 'worker.activity'; workerSid: string; activitySid: string; at: string };
 
 /**
  * What TaskRouter is told of what agents do in Teams, queued in the change's own transaction (both or
@@ -22,7 +20,12 @@ export function taskRouterOutbox(activitySids: ReadonlyMap<string, string>) {
       const contact = await contactCompletedInTeams(repos, done);
       if (contact?.source !== 'twilio') return;
       const taskSid = contact.contact_id;
-      const call: TaskRouterCall = { id: `taskrouter:task:${taskSid}:completed`, type: 'task.complete', taskSid, reason: `After Call Work completed in Teams${done.disposition ? `: ${done.disposition}` : ''}` };
+      const call: TaskRouterCall = {
+        id: `taskrouter:task:${taskSid}:completed`,
+        type: 'task.complete',
+        taskSid,
+        reason: `After Call Work completed in Teams${done.disposition ? `: ${done.disposition}` : ''}`,
+      };
       await repos.acd.enqueueDelivery(call, at, { target: 'taskrouter' });
       await repos.acd.markAcwCompleted(taskSid, at);
     },

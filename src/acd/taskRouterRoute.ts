@@ -37,7 +37,11 @@ export function registerTaskRouterRoute(server: Server, deps: TaskRouterRouteDep
     const url = `${deps.publicBaseUrl ?? `${req.isSecure() ? 'https' : 'http'}://${req.headers.host ?? ''}`}${req.url ?? TASKROUTER_PATH}`;
     const signature = req.header('x-twilio-signature');
     if (!deps.authToken || !signature || !twilio.validateRequest(deps.authToken, signature, url, params)) {
-      refusals.refused({ status: 401, problem: !deps.authToken ? 'no TWILIO_AUTH_TOKEN is configured' : signature ? 'X-Twilio-Signature does not match' : 'X-Twilio-Signature is missing', client: req.socket.remoteAddress });
+      refusals.refused({
+        status: 401,
+        problem: !deps.authToken ? 'no TWILIO_AUTH_TOKEN is configured' : signature ? 'X-Twilio-Signature does not match' : 'X-Twilio-Signature is missing',
+        client: req.socket.remoteAddress,
+      });
       res.send(401, { error: 'unauthorized' });
       return;
     }

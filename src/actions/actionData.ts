@@ -31,17 +31,11 @@ export const contactData = z
     email: optionalText(254).pipe(z.string().email('must be an email address').optional()),
   })
   .passthrough();
-export const caseData = z
-  .object({ interactionId, subject: z.string().trim().min(1, 'is required').max(200), description: optionalText(4000), priority: optionalText(100) })
-  .passthrough();
-export const customRecordData = z
-  .object({ interactionId, entity: recordType, fields: z.string().min(1, 'give at least one field').max(8000) })
-  .passthrough();
+export const caseData = z.object({ interactionId, subject: z.string().trim().min(1, 'is required').max(200), description: optionalText(4000), priority: optionalText(100) }).passthrough();
+export const customRecordData = z.object({ interactionId, entity: recordType, fields: z.string().min(1, 'give at least one field').max(8000) }).passthrough();
 export const duplicatesData = z.object({ interactionId, duplicateQuery: z.string().trim().min(2, 'type at least 2 characters').max(100) }).passthrough();
 export const mergeData = z.object({ interactionId, customerId: z.string().uuid('must be a customer card ID') }).passthrough();
-export const completeAcwData = z
-  .object({ interactionId, disposition: z.string().trim().min(1, 'choose a disposition').max(200), notes: z.string().max(8000).default('') })
-  .passthrough();
+export const completeAcwData = z.object({ interactionId, disposition: z.string().trim().min(1, 'choose a disposition').max(200), notes: z.string().max(8000).default('') }).passthrough();
 
 /** Parses action data or throws an invalid-input error naming the bad field. */
 export function parseActionData<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, data: unknown): T {

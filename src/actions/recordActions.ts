@@ -30,15 +30,12 @@ export const RECORD_ACTIONS = [
     verb: VERBS.createCase,
     schema: caseData,
     run: async (s, agentId, x) =>
-      customerCard(
-        await s.records.createRecord(agentId, x.interactionId, { kind: 'case', fields: { subject: x.subject, description: x.description, priority: x.priority } }),
-      ),
+      customerCard(await s.records.createRecord(agentId, x.interactionId, { kind: 'case', fields: { subject: x.subject, description: x.description, priority: x.priority } })),
   }),
   defineAction({
     verb: VERBS.createCustom,
     schema: customRecordData,
-    run: async (s, agentId, x) =>
-      customerCard(await s.records.createRecord(agentId, x.interactionId, { kind: 'custom', entity: x.entity, fields: parseFieldLines(x.fields) })),
+    run: async (s, agentId, x) => customerCard(await s.records.createRecord(agentId, x.interactionId, { kind: 'custom', entity: x.entity, fields: parseFieldLines(x.fields) })),
   }),
   defineAction({
     verb: VERBS.updateRecord,

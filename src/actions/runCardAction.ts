@@ -31,12 +31,14 @@ export async function runCardAction(deps: ActionDeps, agentId: string, verb: Ver
   }
 
   // Too slow to wait for: say so now; a failure is kept on the card when it comes.
-  work.catch(async (error: unknown) => {
-    const message = messageForPerson(error, deps.logger, { verb, agentId, late: true, ...logContext });
-    if (interactionId && (await deps.cards.isOwner(agentId, interactionId))) {
-      await deps.cards.noteOutcome(interactionId, { kind: 'error', text: `${VERB_PROGRESS[verb]} did not work: ${message}` });
-    }
-  }).catch((error: unknown) => deps.logger.error({ err: error, verb }, 'late outcome not recorded'));
+  work
+    .catch(async (error: unknown) => {
+      const message = messageForPerson(error, deps.logger, { verb, agentId, late: true, ...logContext });
+      if (interactionId && (await deps.cards.isOwner(agentId, interactionId))) {
+        await deps.cards.noteOutcome(interactionId, { kind: 'error', text: `${VERB_PROGRESS[verb]} did not work: ${message}` });
+      }
+    })
+    .catch((error: unknown) => deps.logger.error({ err: error, verb }, 'late outcome not recorded'));
   const working = { kind: 'info' as const, text: `Working: ${VERB_PROGRESS[verb]}… This card updates itself when it is done.` };
   if (interactionId) {
     try {

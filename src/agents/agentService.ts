@@ -121,11 +121,7 @@ export class AgentService {
     const agent = await this.deps.unit.repos.agents.find(agentId);
     if (!agent) throw invalidInput('Say hello to the bot first, so it knows you.');
     if (agent.state === 'Working' || agent.state === 'ACW') {
-      throw conflict(
-        agent.state === 'Working'
-          ? 'You are on a call. Type "hangup" to end it, then complete After Call Work.'
-          : 'Complete After Call Work on the Customer Card first.',
-      );
+      throw conflict(agent.state === 'Working' ? 'You are on a call. Type "hangup" to end it, then complete After Call Work.' : 'Complete After Call Work on the Customer Card first.');
     }
     // Re-stating the same state keeps its start time, so "time in state" stays honest.
     const since = agent.state === state && agent.reasonCode === reasonCode ? agent.stateSince : this.deps.clock().toISOString();
@@ -158,9 +154,7 @@ export class AgentService {
           agent,
           stateLabel: describeAgentState(agent),
           secondsInState: Math.max(0, Math.round((now - Date.parse(agent.stateSince)) / 1000)),
-          interaction: interaction
-            ? { id: interaction.id, channel: interaction.channel, ani: interaction.ani, state: interaction.state }
-            : null,
+          interaction: interaction ? { id: interaction.id, channel: interaction.channel, ani: interaction.ani, state: interaction.state } : null,
         };
       }),
     );

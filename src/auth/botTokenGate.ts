@@ -75,7 +75,7 @@ export function createBotTokenGate(options: BotTokenGateOptions): (authorization
         if (!keys) throw new BotTokenRefused(`the Bot Framework's signing keys could not be fetched (${error instanceof Error ? error.message : String(error)})`);
       });
     }
-    if (!keys) throw new BotTokenRefused('the Bot Framework\'s signing keys could not be fetched (retried every few seconds)');
+    if (!keys) throw new BotTokenRefused("the Bot Framework's signing keys could not be fetched (retried every few seconds)");
     return keys.byKid.get(kid);
   };
 
@@ -105,7 +105,7 @@ export function createBotTokenGate(options: BotTokenGateOptions): (authorization
     }
     const endorsements = Array.isArray(key.endorsements) ? key.endorsements : [];
     if (endorsements.length > 0 && (!channelId || !endorsements.includes(channelId))) {
-      throw new BotTokenRefused('the signing key is not endorsed for the activity\'s channel');
+      throw new BotTokenRefused("the signing key is not endorsed for the activity's channel");
     }
   };
 }
@@ -124,7 +124,7 @@ function reasonFor(error: unknown): string {
     if (error.claim === 'nbf') return 'the token is not valid yet';
     return `the token's ${error.claim} claim is wrong`;
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token\'s signature does not match the key it names';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature does not match the key it names";
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'the token is signed with an algorithm the Bot Framework does not use';
   if (error instanceof errors.JWKSNoMatchingKey) return 'the token is signed by a key the Bot Framework does not publish';
   return 'the token is malformed';

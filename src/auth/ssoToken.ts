@@ -19,7 +19,7 @@ export class TokenRefused extends Error {
 /** The token could not be checked at all (the tenant's keys are out of reach): not the bearer's fault. */
 export class SignInUnavailable extends Error {
   constructor(cause: unknown) {
-    super('the tenant\'s signing keys could not be fetched', { cause });
+    super("the tenant's signing keys could not be fetched", { cause });
     this.name = 'SignInUnavailable';
   }
 }
@@ -73,7 +73,7 @@ export function createSsoVerifier(options: SsoVerifierOptions): SsoVerifier {
       throw new TokenRefused('the token is from a tenant that may not use this app');
     }
     if (typeof payload.scp !== 'string' || !payload.scp.trim()) {
-      throw new TokenRefused('the token is not a person\'s (no delegated scope): sign in from Teams');
+      throw new TokenRefused("the token is not a person's (no delegated scope): sign in from Teams");
     }
     if (typeof payload.oid !== 'string' || !payload.oid) throw new TokenRefused('the token names no user (oid)');
     return {
@@ -94,9 +94,9 @@ function reasonFor(error: unknown): string {
     return `the token's ${error.claim} claim is missing or wrong`;
   }
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
-    return 'the token\'s signature does not match the tenant\'s keys';
+    return "the token's signature does not match the tenant's keys";
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this app does not accept';
-  if (error instanceof errors.JWKSInvalid) return 'the tenant\'s signing keys could not be read';
+  if (error instanceof errors.JWKSInvalid) return "the tenant's signing keys could not be read";
   return 'the token is malformed';
 }

@@ -48,7 +48,7 @@ export function createTabIdentity(config: TabIdentityConfig, verifier?: SsoVerif
     };
   }
   const verify = verifier ?? (config.sso ? createSsoVerifier(config.sso) : undefined);
-  const problem = verify ? undefined : 'the tab\'s sign-in is not configured on the server: set AAD_APP_CLIENT_ID and AAD_APP_TENANT_ID';
+  const problem = verify ? undefined : "the tab's sign-in is not configured on the server: set AAD_APP_CLIENT_ID and AAD_APP_TENANT_ID";
   return {
     mode: 'sso',
     problem,

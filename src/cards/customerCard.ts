@@ -76,7 +76,15 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
   current.push(...listed(view.current, limit, (r) => recordBlock(r, ids, open, viewer, view)));
   if (open && interaction.matchState === 'none' && view.current.length === 0 && view.can.createContact) {
     // The form in a card of its own, as every form (customerCard/forms.ts says why).
-    current.push(container([text('**Create contact** for this caller', { spacing: 'None' }), actionSet([showCard('Create contact…', contactForm(interaction.ani), [execute('Create contact', VERBS.createContact, ids, { style: 'positive' })])])], { style: 'emphasis' }));
+    current.push(
+      container(
+        [
+          text('**Create contact** for this caller', { spacing: 'None' }),
+          actionSet([showCard('Create contact…', contactForm(interaction.ani), [execute('Create contact', VERBS.createContact, ids, { style: 'positive' })])]),
+        ],
+        { style: 'emphasis' },
+      ),
+    );
   }
 
   const related: CardElement[] = [heading(`Related Interactions (${view.related.length})`, 'Medium')];
@@ -86,16 +94,20 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
   const activities: CardElement[] = [heading(`Activities (${view.activities.length})`, 'Medium')];
   if (view.activities.length === 0) activities.push(text('No activity on the linked records yet. Completing After Call Work adds one to each.', { isSubtle: true }));
   activities.push(
-    ...view.activities.slice(0, limit).map((a) =>
-      text(`**${plain(trimText(a.subject, 100))}** · ${plain(trimText(a.record, 60))} · ${formatWhen(a.when, view.timeZone)}`, { separator: true }),
-    ),
+    ...view.activities.slice(0, limit).map((a) => text(`**${plain(trimText(a.subject, 100))}** · ${plain(trimText(a.record, 60))} · ${formatWhen(a.when, view.timeZone)}`, { separator: true })),
   );
 
-  body.push(...sections(interaction.id, [
-    { key: 'current', title: `Current (${view.current.length})`, items: current },
-    { key: 'related', title: `Related (${view.related.length})`, items: related },
-    { key: 'activities', title: `Activities (${view.activities.length})`, items: activities },
-  ], interaction.matchState === 'multiple' && view.current.length === 0 ? 'related' : 'current'));
+  body.push(
+    ...sections(
+      interaction.id,
+      [
+        { key: 'current', title: `Current (${view.current.length})`, items: current },
+        { key: 'related', title: `Related (${view.related.length})`, items: related },
+        { key: 'activities', title: `Activities (${view.activities.length})`, items: activities },
+      ],
+      interaction.matchState === 'multiple' && view.current.length === 0 ? 'related' : 'current',
+    ),
+  );
 
   if (interaction.state === 'acw' && open) body.push(acwForm(view));
   if (interaction.state === 'completed' && interaction.notes) {
@@ -109,7 +121,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
 function emptyCurrent(view: CustomerCardView): string {
   switch (view.interaction.matchState) {
     case 'multiple':
-      return 'Several matches: choose. Link the caller\'s record from Related Interactions; nothing is linked until you do.';
+      return "Several matches: choose. Link the caller's record from Related Interactions; nothing is linked until you do.";
     case 'none':
       return 'No record matches this number. Create a contact, or search and link one.';
     default:

@@ -84,7 +84,12 @@ export function choiceSet(id: string, label: string, choices: Choice[], options:
 
 /** A choice set whose values are their own titles. */
 export function choices(id: string, label: string, values: readonly string[], options: Options<ChoiceSetInput, 'id' | 'label' | 'choices'> = {}): ChoiceSetInput {
-  return choiceSet(id, label, values.map((v) => ({ title: v, value: v })), options);
+  return choiceSet(
+    id,
+    label,
+    values.map((v) => ({ title: v, value: v })),
+    options,
+  );
 }
 
 /** Cuts a text to `max` characters on a word boundary, marking the cut. */

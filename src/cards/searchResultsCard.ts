@@ -15,7 +15,9 @@ export function searchResultsCard(results: { query: string; notice?: Notice; rec
     if (results.records.length === 0) {
       body.push(text('No record matches. Try part of a name, a full phone number, an email address or a case number such as CS-1001.'));
     } else {
-      body.push(text('You have no open interaction, so these are for reading (Details shows all of a record). During a call, results go to the Customer Card where you can link them.', { isSubtle: true }));
+      body.push(
+        text('You have no open interaction, so these are for reading (Details shows all of a record). During a call, results go to the Customer Card where you can link them.', { isSubtle: true }),
+      );
     }
     for (const record of results.records.slice(0, limit)) {
       body.push(
@@ -24,7 +26,9 @@ export function searchResultsCard(results: { query: string; notice?: Notice; rec
             text(`**${plain(record.typeLabel)}** · ${plain(trimText(record.name, 120))}`),
             ...(record.fields.length ? [facts(record.fields.map((f) => ({ title: plain(f.label), value: plain(trimText(f.value, 200)) })))] : []),
             // An agent looks a customer up between calls: all fields and activities, read only.
-            actionSet([recordAction('Details', record.name, VERBS.lookupDetails, { recordType: record.ref.type, recordId: record.ref.id }, { tooltip: `All fields and activities of ${record.name}` })]),
+            actionSet([
+              recordAction('Details', record.name, VERBS.lookupDetails, { recordType: record.ref.type, recordId: record.ref.id }, { tooltip: `All fields and activities of ${record.name}` }),
+            ]),
           ],
           { separator: true },
         ),

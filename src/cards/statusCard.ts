@@ -24,7 +24,9 @@ export function statusCard(rows: AgentStatusRow[], now: Date): AdaptiveCard {
               { title: 'In state', value: since(row.secondsInState) },
               {
                 title: 'Interaction',
-                value: row.interaction ? `${row.interaction.channel} ${displayPhone(row.interaction.ani)} (${row.interaction.state === 'acw' ? 'After Call Work' : row.interaction.state === 'offered' ? 'ringing' : 'on call'})` : 'none',
+                value: row.interaction
+                  ? `${row.interaction.channel} ${displayPhone(row.interaction.ani)} (${row.interaction.state === 'acw' ? 'After Call Work' : row.interaction.state === 'offered' ? 'ringing' : 'on call'})`
+                  : 'none',
               },
             ]),
           ],

@@ -20,9 +20,7 @@ import { foldText } from './textFold.js';
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'startswith';
 export type FilterValue = string | number | boolean | null;
 
-export type FilterExpr =
-  | { kind: 'cmp'; field: string; op: ComparisonOp; value: FilterValue }
-  | { kind: 'and' | 'or'; left: FilterExpr; right: FilterExpr };
+export type FilterExpr = { kind: 'cmp'; field: string; op: ComparisonOp; value: FilterValue } | { kind: 'and' | 'or'; left: FilterExpr; right: FilterExpr };
 
 export class FilterSyntaxError extends Error {
   constructor(
@@ -97,8 +95,7 @@ function tokenize(input: string): Token[] {
       const lower = word.toLowerCase();
       if (lower === 'and' || lower === 'or') tokens.push({ kind: lower, text: word, position: start });
       else if (WORD_OPS.has(lower)) tokens.push({ kind: 'op', text: lower, position: start });
-      else if (lower === 'true' || lower === 'false')
-        tokens.push({ kind: 'value', text: word, value: lower === 'true', position: start });
+      else if (lower === 'true' || lower === 'false') tokens.push({ kind: 'value', text: word, value: lower === 'true', position: start });
       else if (lower === 'null') tokens.push({ kind: 'value', text: word, value: null, position: start });
       else tokens.push({ kind: 'field', text: word, position: start });
       i += word.length;
@@ -164,9 +161,7 @@ export function parseFilter(input: string): FilterExpr {
 /** Evaluates a filter against one record's fields (the embedded CRM's query, and tests). */
 export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown): boolean {
   if (expr.kind !== 'cmp') {
-    return expr.kind === 'and'
-      ? matchesFilter(expr.left, get) && matchesFilter(expr.right, get)
-      : matchesFilter(expr.left, get) || matchesFilter(expr.right, get);
+    return expr.kind === 'and' ? matchesFilter(expr.left, get) && matchesFilter(expr.right, get) : matchesFilter(expr.left, get) || matchesFilter(expr.right, get);
   }
   const actual = get(expr.field) ?? null;
   const expected = expr.value;
@@ -174,8 +169,7 @@ export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown)
   // Identifiers are exact (real CRMs' ids are case-sensitive); other text compares without regard to case
   // or accents, as people type it.
   const exact = expr.field === 'id' || expr.field.endsWith('Id');
-  const equal = () =>
-    typeof expected === 'string' ? (exact ? String(actual ?? '') === expected : text(actual) === text(expected)) : actual === expected;
+  const equal = () => (typeof expected === 'string' ? (exact ? String(actual ?? '') === expected : text(actual) === text(expected)) : actual === expected);
   switch (expr.op) {
     case '=':
       return equal();

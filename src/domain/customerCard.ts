@@ -82,7 +82,10 @@ export interface DisplayFieldMapping {
 
 /** A type's label when its CRM gave none (a snapshot from before the canonical model): its name, readable. */
 export function typeLabel(type: string): string {
-  return type.replace(/[_.]/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^\w/, (c) => c.toUpperCase());
+  return type
+    .replace(/[_.]/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/^\w/, (c) => c.toUpperCase());
 }
 
 /** A record's fields as the card reads them: the CRM's values, and what a person reads for some of them. */

@@ -3,14 +3,7 @@
  * caused it (no stack, no secret, no other agent's data). Anything that is not an AppError is shown as a
  * generic failure and logged with its details.
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'forbidden'
-  | 'conflict'
-  | 'stale'
-  | 'config'
-  | 'crm_failure';
+export type ErrorCode = 'invalid_input' | 'not_found' | 'forbidden' | 'conflict' | 'stale' | 'config' | 'crm_failure';
 
 export class AppError extends Error {
   constructor(
@@ -23,8 +16,7 @@ export class AppError extends Error {
   }
 }
 
-export const invalidInput = (message: string, details?: Record<string, unknown>) =>
-  new AppError('invalid_input', message, details);
+export const invalidInput = (message: string, details?: Record<string, unknown>) => new AppError('invalid_input', message, details);
 export const notFound = (message: string) => new AppError('not_found', message);
 export const forbidden = (message: string) => new AppError('forbidden', message);
 export const conflict = (message: string) => new AppError('conflict', message);

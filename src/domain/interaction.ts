@@ -58,10 +58,7 @@ export interface InteractionRecordLink {
 }
 
 /** A record as the card keeps it: its snapshot of what the CRM returned. */
-export function linkOf(
-  record: CrmRecord,
-  place: { interactionId: string; linked: boolean; origin: RecordOrigin },
-): InteractionRecordLink {
+export function linkOf(record: CrmRecord, place: { interactionId: string; linked: boolean; origin: RecordOrigin }): InteractionRecordLink {
   return {
     ...place,
     recordType: record.type,

@@ -14,7 +14,9 @@ export function hasBody(req: IncomingMessage): boolean {
  * Refusing means nothing is ever decoded, so the size counted is the size read. `identity` is no encoding.
  */
 export function encodingProblem(req: IncomingMessage): string | undefined {
-  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   return encoding && encoding !== 'identity' ? 'compressed request bodies are not accepted: send it uncompressed' : undefined;
 }
 

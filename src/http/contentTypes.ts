@@ -36,7 +36,10 @@ export function checkContentType(header: string | undefined, policy: BodyPolicy)
   const [mediaType = '', ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
   const format = policy.accepts.find((accepted) => accepted === mediaType);
   if (!format) return { ok: false, problem: `this address takes ${expected}` };
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
   if (charset && charset !== 'utf-8' && charset !== 'utf8') return { ok: false, problem: 'the body must be UTF-8' };
   return { ok: true, format };
 }

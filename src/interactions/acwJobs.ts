@@ -14,13 +14,7 @@ const ACW_KINDS = ['timeline', 'memorialization'] as const;
  * timeline job and one memorialization job, each keyed by (interaction, workflow, record) so that it is
  * queued once and written once, whatever is clicked or retried.
  */
-export function acwJobsFor(
-  interaction: Interaction,
-  agent: Pick<Agent, 'id' | 'name'>,
-  links: InteractionRecordLink[],
-  configuration: CrmConfiguration,
-  now: Date,
-): NewJob[] {
+export function acwJobsFor(interaction: Interaction, agent: Pick<Agent, 'id' | 'name'>, links: InteractionRecordLink[], configuration: CrmConfiguration, now: Date): NewJob[] {
   const workflows = ACW_KINDS.map((kind) => ({ kind, workflow: findWorkflow(configuration, { kind }) }));
   const jobs: NewJob[] = [];
   for (const link of links.filter((l) => l.linked)) {

@@ -22,12 +22,7 @@ export async function runAgentSearch(engine: WorkflowEngine, configurationId: st
     const result = await runWorkflow(engine, configurationId, { kind: 'search', variant: 'ani' }, input);
     return { records: [...result.records, ...result.related].slice(0, MAX_SEARCH_RESULTS), refused: result.refused ?? [] };
   }
-  const result = await runWorkflow(
-    engine,
-    configurationId,
-    { kind: 'search', variant: 'custom' },
-    { text: { query: plan.query, roles: plan.roles }, limit: MAX_SEARCH_RESULTS },
-  );
+  const result = await runWorkflow(engine, configurationId, { kind: 'search', variant: 'custom' }, { text: { query: plan.query, roles: plan.roles }, limit: MAX_SEARCH_RESULTS });
   return { records: result.records.slice(0, MAX_SEARCH_RESULTS), refused: result.refused ?? [] };
 }
 

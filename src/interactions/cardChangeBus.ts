@@ -47,18 +47,9 @@ export class PgCardChangeBus implements CardChangeBus {
   private readonly listeners = new Set<(change: RemoteCardChange) => void>();
   private listener: PgListener | undefined;
 
-  private constructor(
-    private readonly deps: { db: Db; channel: string; instanceId: string; logger: Logger; clock: () => Date },
-  ) {}
+  private constructor(private readonly deps: { db: Db; channel: string; instanceId: string; logger: Logger; clock: () => Date }) {}
 
-  static async start(deps: {
-    db: Db;
-    connectionString: string;
-    schema: string | undefined;
-    instanceId: string;
-    logger: Logger;
-    clock: () => Date;
-  }): Promise<PgCardChangeBus> {
+  static async start(deps: { db: Db; connectionString: string; schema: string | undefined; instanceId: string; logger: Logger; clock: () => Date }): Promise<PgCardChangeBus> {
     const channel = cardChangedChannel(deps.schema);
     const bus = new PgCardChangeBus({ db: deps.db, channel, instanceId: deps.instanceId, logger: deps.logger, clock: deps.clock });
     bus.listener = await listenToChannel({

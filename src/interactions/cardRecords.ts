@@ -18,9 +18,7 @@ export interface SearchOutcome {
 }
 
 /** A standard create (contact, case) or the custom create, as the card's forms send it. */
-export type CreateRequest =
-  | { kind: 'contact' | 'case'; fields: Record<string, FieldValue | undefined> }
-  | { kind: 'custom'; entity: string; fields: Record<string, FieldValue> };
+export type CreateRequest = { kind: 'contact' | 'case'; fields: Record<string, FieldValue | undefined> } | { kind: 'custom'; entity: string; fields: Record<string, FieldValue> };
 
 /**
  * The CRM records on a card: search for them, link and unlink them, create and edit them. Every change is to

@@ -30,10 +30,7 @@ export async function customerView(
   if (!customer) return null;
   // Likely the same person: the same name as a linked person, or one of their phones or emails.
   const people = links.filter((l) => l.linked && isSomeone(l));
-  const values = people.flatMap((p) => [
-    ...(p.canonical?.phones ?? []).map((phone) => toE164(phone, defaultRegion) ?? phone),
-    ...(p.canonical?.email ? [p.canonical.email.toLowerCase()] : []),
-  ]);
+  const values = people.flatMap((p) => [...(p.canonical?.phones ?? []).map((phone) => toE164(phone, defaultRegion) ?? phone), ...(p.canonical?.email ? [p.canonical.email.toLowerCase()] : [])]);
   const names = [customer.name, ...people.map((p) => p.label)];
   const byText = duplicateQuery ? (toE164(duplicateQuery, defaultRegion) ?? duplicateQuery.toLowerCase()) : undefined;
   const duplicates = interaction.state === 'completed' ? [] : await customers.likelyDuplicates(customer.id, { names, values, text: byText }, MAX_DUPLICATES);

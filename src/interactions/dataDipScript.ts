@@ -25,12 +25,7 @@ const byRole = (a: CrmRecord, b: CrmRecord) => rank(a) - rank(b);
 export async function runDataDip(engine: WorkflowEngine, interaction: Interaction): Promise<DataDipOutcome> {
   let result: SearchResult;
   try {
-    result = await runWorkflow(
-      engine,
-      interaction.configurationId,
-      { kind: 'search', variant: 'ani' },
-      { phoneNumber: interaction.ani },
-    );
+    result = await runWorkflow(engine, interaction.configurationId, { kind: 'search', variant: 'ani' }, { phoneNumber: interaction.ani });
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     return { matchState: 'none', links: [], notice: { kind: 'error', text: `${error.message} You can still search by hand.` } };

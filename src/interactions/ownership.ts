@@ -11,10 +11,9 @@ import type { Repositories } from '../store/unitOfWork.js';
  */
 export const NOT_YOURS = 'That card is not one of your interactions (or it does not exist). You can see and act only on your own.';
 /** The one refusal for a customer card that cannot be merged, whether it exists or not (see `mergeableCustomer`). */
-export const NOT_MERGEABLE =
-  'That customer card does not exist any more (merged already?), or it is in another agent\'s open interaction, which only they may change.';
+export const NOT_MERGEABLE = "That customer card does not exist any more (merged already?), or it is in another agent's open interaction, which only they may change.";
 /** The one refusal for a record that is not on the interaction's card, wherever else it may be. */
-export const NOT_ON_CARD = 'That record is not on this interaction\'s card, so it cannot be used from here. Search for it first.';
+export const NOT_ON_CARD = "That record is not on this interaction's card, so it cannot be used from here. Search for it first.";
 
 const notYours = () => new AppError('not_found', NOT_YOURS);
 /** Ids are UUIDs (randomUUID): anything else is refused before any lookup, as not anyone's. */

@@ -23,7 +23,12 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
   const configuration = deps.engine.configuration(interaction.configurationId);
   if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
   try {
-    const { records } = await runWorkflow(deps.engine, interaction.configurationId, { kind: 'search', variant: 'custom' }, { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES });
+    const { records } = await runWorkflow(
+      deps.engine,
+      interaction.configurationId,
+      { kind: 'search', variant: 'custom' },
+      { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES },
+    );
     const activities = records.map((a) => ({ subject: a.canonical.subject ?? a.name, when: a.canonical.activityDate ?? '' }));
     await deps.repos.interactions.setRecordActivities(interaction.id, { type: link.recordType, id: link.recordId }, activities);
   } catch (error) {

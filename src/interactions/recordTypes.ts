@@ -26,10 +26,7 @@ export async function describeRecordType(
 }
 
 /** The New case form's priority: the CRM's own choices and default, from its case type's description. */
-export async function casePriorityOf(
-  engine: WorkflowEngine,
-  configurationId: string,
-): Promise<{ choices: Array<{ value: string; label: string }>; defaultValue?: string } | undefined> {
+export async function casePriorityOf(engine: WorkflowEngine, configurationId: string): Promise<{ choices: Array<{ value: string; label: string }>; defaultValue?: string } | undefined> {
   const described = await describeRecordType(engine, configurationId, { standard: 'case' });
   const field = described?.standardFields?.priority;
   const priority = field ? described.description.fields[field] : undefined;

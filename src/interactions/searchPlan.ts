@@ -6,10 +6,7 @@ import { toE164 } from '../domain/phone.js';
  * How an agent's free-text search is run: by phone or email (Search for ANI), else one Custom Search of the
  * text over records by role (the connector's searchText: each CRM searches as well as it can).
  */
-export type SearchPlan =
-  | { kind: 'phone'; query: string; value: string }
-  | { kind: 'email'; query: string; value: string }
-  | { kind: 'text'; query: string; roles: SearchableRole[] };
+export type SearchPlan = { kind: 'phone'; query: string; value: string } | { kind: 'email'; query: string; value: string } | { kind: 'text'; query: string; roles: SearchableRole[] };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** What agents quote as a case number: CS-1001, INC0010001, CAS-01234-X1Y2Z3, 00001026, #42. */

@@ -155,9 +155,7 @@ export class JobWorker {
   private heartbeat(owner: string): { stop(): void } {
     const { db, logger } = this.options;
     const timer = setInterval(() => {
-      renewLeases(db, owner, this.leaseFrom(this.clock())).catch((error: unknown) =>
-        logger.warn({ err: error }, 'job lease renewal failed; the lease runs out unless a later one succeeds'),
-      );
+      renewLeases(db, owner, this.leaseFrom(this.clock())).catch((error: unknown) => logger.warn({ err: error }, 'job lease renewal failed; the lease runs out unless a later one succeeds'));
     }, this.heartbeatMs);
     return { stop: () => clearInterval(timer) };
   }

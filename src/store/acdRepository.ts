@@ -72,7 +72,6 @@ export async function contactIdOfInteraction(db: Db, interactionId: string): Pro
   return row?.acd_contact_id ?? undefined;
 }
 
-
 /** The agent an ACD names: by Entra object id (our agent id), or by the email recorded for them. */
 export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { email: string }): Promise<string | undefined> {
   const query = db.selectFrom('agents').select('id');

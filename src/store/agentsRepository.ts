@@ -40,11 +40,7 @@ export async function upsertAgent(db: Db, id: string, name: string, now: string,
   return (await findAgent(db, id))!;
 }
 
-export async function setAgentState(
-  db: Db,
-  id: string,
-  change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null },
-): Promise<void> {
+export async function setAgentState(db: Db, id: string, change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null }): Promise<void> {
   await db
     .updateTable('agents')
     .set({

@@ -11,10 +11,7 @@ import type { Db } from './db.js';
  * Bumps the card's revision and NOTIFYs `channel` of it, in one statement (so in one transaction: the other
  * instances hear of a revision only once it is there). Postgres only. Undefined when the interaction is gone.
  */
-export async function announceCardRevision(
-  db: Db,
-  change: { channel: string; interactionId: string; agentId: string; origin: string },
-): Promise<number | undefined> {
+export async function announceCardRevision(db: Db, change: { channel: string; interactionId: string; agentId: string; origin: string }): Promise<number | undefined> {
   const { rows } = await sql<{ revision: number }>`
     with bumped as (
       update interactions set card_revision = card_revision + 1 where id = ${change.interactionId} returning card_revision
@@ -34,10 +31,7 @@ export type CardSendClaim = { revision: number } | 'held' | 'sent' | 'gone';
  * revision as of now (draw the card after this: it then shows every change up to that revision); 'held'
  * when another holds the lease, 'sent' when a card at least that new was sent already.
  */
-export async function claimCardSend(
-  db: Db,
-  claim: { interactionId: string; holder: string; now: string; until: string; newerThan?: number },
-): Promise<CardSendClaim> {
+export async function claimCardSend(db: Db, claim: { interactionId: string; holder: string; now: string; until: string; newerThan?: number }): Promise<CardSendClaim> {
   const { interactionId, holder, now, until, newerThan } = claim;
   const claimed = await db
     .updateTable('interactions')

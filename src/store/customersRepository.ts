@@ -62,20 +62,17 @@ export async function likelyDuplicates(db: Db, excludeId: string, by: { names: s
     .orderBy('c.id')
     .limit(limit)
     .execute();
-  const identifiers = await identifiersOfMany(db, rows.map((r) => r.id));
+  const identifiers = await identifiersOfMany(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({ ...r, identifiers: identifiers.get(r.id) ?? [] }));
 }
 
 async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<string, CustomerIdentifier[]>> {
   const byCustomer = new Map<string, CustomerIdentifier[]>();
   if (!customerIds.length) return byCustomer;
-  const rows = await db
-    .selectFrom('customer_identifiers')
-    .select(['customer_id', 'kind', 'value'])
-    .where('customer_id', 'in', customerIds)
-    .orderBy('kind')
-    .orderBy('value')
-    .execute();
+  const rows = await db.selectFrom('customer_identifiers').select(['customer_id', 'kind', 'value']).where('customer_id', 'in', customerIds).orderBy('kind').orderBy('value').execute();
   for (const r of rows) {
     const list = byCustomer.get(r.customer_id) ?? [];
     list.push({ kind: r.kind as CustomerIdentifier['kind'], value: r.value });
@@ -111,6 +108,10 @@ export async function mergeCustomers(db: Db, into: string, from: string): Promis
 
 /** How many interactions a customer has had. */
 export async function interactionCount(db: Db, customerId: string): Promise<number> {
-  const row = await db.selectFrom('interactions').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', customerId).executeTakeFirst();
+  const row = await db
+    .selectFrom('interactions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

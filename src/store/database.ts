@@ -68,9 +68,7 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
  * once on one database migrate one after the other: the later ones find the schema up to date.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.pgSchema)
-    : await openSqlite(options.dataDir);
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.pgSchema) : await openSqlite(options.dataDir);
   for (let attempt = 1; ; attempt++) {
     try {
       await inExclusiveTransaction(store.db, `customer-card:migrations:${store.schema ?? ''}`, (trx) => migrate(trx, store.schema));

@@ -108,12 +108,7 @@ type InteractionChange = Partial<Pick<Interaction, 'state' | 'matchState' | 'end
  * Applies a change only if the interaction is still in `expectedState`; returns false when another request
  * moved it first (a double click on Complete ACW, say), so callers never act twice on one transition.
  */
-export async function updateInteraction(
-  db: Db,
-  id: string,
-  expectedState: InteractionState,
-  change: InteractionChange,
-): Promise<boolean> {
+export async function updateInteraction(db: Db, id: string, expectedState: InteractionState, change: InteractionChange): Promise<boolean> {
   const result = await db
     .updateTable('interactions')
     .set({
@@ -136,7 +131,11 @@ export async function setCardActivityId(db: Db, id: string, activityId: string):
 }
 
 export async function setLastNotice(db: Db, id: string, notice: { kind: string; text: string } | null): Promise<void> {
-  await db.updateTable('interactions').set({ last_notice: notice ? JSON.stringify(notice) : null }).where('id', '=', id).execute();
+  await db
+    .updateTable('interactions')
+    .set({ last_notice: notice ? JSON.stringify(notice) : null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setRecordActivities(db: Db, interactionId: string, ref: RecordRef, activities: Array<{ subject: string; when: string }>): Promise<void> {
@@ -155,23 +154,12 @@ export async function findCardActivityId(db: Db, id: string): Promise<string | u
 }
 
 export async function listRecordLinks(db: Db, interactionId: string): Promise<InteractionRecordLink[]> {
-  const rows = await db
-    .selectFrom('interaction_records')
-    .selectAll()
-    .where('interaction_id', '=', interactionId)
-    .orderBy('position')
-    .execute();
+  const rows = await db.selectFrom('interaction_records').selectAll().where('interaction_id', '=', interactionId).orderBy('position').execute();
   return rows.map(toLink);
 }
 
 export async function findRecordLink(db: Db, interactionId: string, ref: RecordRef): Promise<InteractionRecordLink | undefined> {
-  const row = await db
-    .selectFrom('interaction_records')
-    .selectAll()
-    .where('interaction_id', '=', interactionId)
-    .where('record_type', '=', ref.type)
-    .where('record_id', '=', ref.id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('interaction_records').selectAll().where('interaction_id', '=', interactionId).where('record_type', '=', ref.type).where('record_id', '=', ref.id).executeTakeFirst();
   return row ? toLink(row) : undefined;
 }
 
@@ -202,9 +190,7 @@ export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Pr
         position,
         ...snapshotOf(link),
       })
-      .onConflict((oc) =>
-        oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields), ...snapshotOf(link) }),
-      )
+      .onConflict((oc) => oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields), ...snapshotOf(link) }))
       .execute();
   }
 }
@@ -230,12 +216,7 @@ export async function setLinked(db: Db, interactionId: string, ref: RecordRef, l
 }
 
 /** Records linked in the customer's earlier interactions (SPEC: Related Interactions). */
-export async function recordsFromCustomerHistory(
-  db: Db,
-  customerId: string,
-  excludeInteractionId: string,
-  limit: number,
-): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
+export async function recordsFromCustomerHistory(db: Db, customerId: string, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
   const rows = await db
     .selectFrom('interactions as i')
     .innerJoin('interaction_records as r', 'r.interaction_id', 'i.id')
@@ -252,12 +233,7 @@ export async function recordsFromCustomerHistory(
 }
 
 /** Records linked in earlier interactions that also linked `ref` (SPEC: Related Interactions). */
-export async function recordsFromEarlierInteractions(
-  db: Db,
-  ref: RecordRef,
-  excludeInteractionId: string,
-  limit: number,
-): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
+export async function recordsFromEarlierInteractions(db: Db, ref: RecordRef, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
   const rows = await db
     .selectFrom('interaction_records as mine')
     .innerJoin('interactions as i', 'i.id', 'mine.interaction_id')
@@ -277,12 +253,6 @@ export async function recordsFromEarlierInteractions(
 }
 
 export async function openInteractionOf(db: Db, agentId: string): Promise<Interaction | undefined> {
-  const row = await db
-    .selectFrom('interactions')
-    .selectAll()
-    .where('agent_id', '=', agentId)
-    .where('state', '!=', 'completed')
-    .orderBy('started_at', 'desc')
-    .executeTakeFirst();
+  const row = await db.selectFrom('interactions').selectAll().where('agent_id', '=', agentId).where('state', '!=', 'completed').orderBy('started_at', 'desc').executeTakeFirst();
   return row ? toInteraction(row) : undefined;
 }

@@ -74,11 +74,7 @@ export async function enqueueJobs(db: Db, jobs: NewJob[], now: string): Promise<
 
 /** Pending and due, or running with an expired lease (its worker died). */
 function runnable(now: string) {
-  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.or([
-      eb.and([eb('status', '=', 'pending'), eb('run_after', '<=', now)]),
-      eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
-    ]);
+  return (eb: ExpressionBuilder<Database, 'jobs'>) => eb.or([eb.and([eb('status', '=', 'pending'), eb('run_after', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]);
 }
 
 /** Not ordered, or no other job of its record is running (a dead worker's too: it is taken over first). */
@@ -86,14 +82,7 @@ function recordFree(eb: ExpressionBuilder<Database, 'jobs'>) {
   return eb.or([
     eb('jobs.record_key', 'is', null),
     eb.not(
-      eb.exists(
-        eb
-          .selectFrom('jobs as other')
-          .select('other.id')
-          .whereRef('other.record_key', '=', 'jobs.record_key')
-          .where('other.status', '=', 'running')
-          .whereRef('other.id', '<>', 'jobs.id'),
-      ),
+      eb.exists(eb.selectFrom('jobs as other').select('other.id').whereRef('other.record_key', '=', 'jobs.record_key').where('other.status', '=', 'running').whereRef('other.id', '<>', 'jobs.id')),
     ),
   ]);
 }
@@ -129,13 +118,7 @@ export async function claimJobs(db: Db, now: string, leaseUntil: string, limit: 
 }
 
 async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number, owner: string): Promise<ClaimedJob[] | undefined> {
-  const expired = await db
-    .selectFrom('jobs')
-    .select(['id', 'record_key'])
-    .where('status', '=', 'running')
-    .where('lease_until', '<', now)
-    .limit(limit)
-    .execute();
+  const expired = await db.selectFrom('jobs').select(['id', 'record_key']).where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();
   const due =
     expired.length < limit
       ? await db
@@ -149,9 +132,7 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
           .execute()
       : [];
   const records = new Set<string>();
-  const ids = [...expired, ...due]
-    .filter(({ record_key: record }) => record === null || (!records.has(record) && records.add(record)))
-    .map((r) => r.id);
+  const ids = [...expired, ...due].filter(({ record_key: record }) => record === null || (!records.has(record) && records.add(record))).map((r) => r.id);
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('jobs')
@@ -168,10 +149,7 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
       kind: row.kind,
       idempotencyKey: row.idempotency_key,
       subject: row.subject,
-      request:
-        row.configuration_id !== null && row.workflow_id !== null
-          ? { configurationId: row.configuration_id, workflowId: row.workflow_id, payload: row.payload }
-          : undefined,
+      request: row.configuration_id !== null && row.workflow_id !== null ? { configurationId: row.configuration_id, workflowId: row.workflow_id, payload: row.payload } : undefined,
       agentId: row.agent_id,
       attempts: row.attempts,
       recordKey: row.record_key,
@@ -182,13 +160,7 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
 
 /** Extends the lease of the jobs `owner` still holds; returns their ids (a job not among them was taken over). */
 export async function renewLeases(db: Db, owner: string, leaseUntil: string): Promise<number[]> {
-  const rows = await db
-    .updateTable('jobs')
-    .set({ lease_until: leaseUntil })
-    .where('lease_owner', '=', owner)
-    .where('status', '=', 'running')
-    .returning('id')
-    .execute();
+  const rows = await db.updateTable('jobs').set({ lease_until: leaseUntil }).where('lease_owner', '=', owner).where('status', '=', 'running').returning('id').execute();
   return rows.map((r) => r.id);
 }
 
@@ -200,11 +172,7 @@ function heldBy(owner: string, ids: number[]) {
 /** Marks jobs done, in one statement however many there are. Returns how many were still `owner`'s. */
 export async function completeJobs(db: Db, ids: number[], now: string, owner: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db
-    .updateTable('jobs')
-    .set({ status: 'done', finished_at: now, lease_until: null, last_error: null })
-    .where(heldBy(owner, ids))
-    .executeTakeFirst();
+  const result = await db.updateTable('jobs').set({ status: 'done', finished_at: now, lease_until: null, last_error: null }).where(heldBy(owner, ids)).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -212,11 +180,7 @@ export async function completeJobs(db: Db, ids: number[], now: string, owner: st
 export async function failJob(db: Db, id: number, error: string, retryAt: string | null, now: string, owner: string): Promise<void> {
   await db
     .updateTable('jobs')
-    .set(
-      retryAt
-        ? { status: 'pending', run_after: retryAt, lease_until: null, last_error: error }
-        : { status: 'dead', finished_at: now, lease_until: null, last_error: error },
-    )
+    .set(retryAt ? { status: 'pending', run_after: retryAt, lease_until: null, last_error: error } : { status: 'dead', finished_at: now, lease_until: null, last_error: error })
     .where(heldBy(owner, [id]))
     .execute();
 }
@@ -226,14 +190,7 @@ export async function failJob(db: Db, id: number, error: string, retryAt: string
  * must write nothing (its fields would overwrite newer ones).
  */
 export async function newerWriteDone(db: Db, recordKey: string, at: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('jobs')
-    .select('id')
-    .where('record_key', '=', recordKey)
-    .where('interaction_at', '>', at)
-    .where('status', '=', 'done')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await db.selectFrom('jobs').select('id').where('record_key', '=', recordKey).where('interaction_at', '>', at).where('status', '=', 'done').limit(1).executeTakeFirst();
   return !!row;
 }
 
@@ -259,12 +216,7 @@ export interface JobOfSubject {
 
 /** The jobs about one subject (an interaction), oldest first. */
 export async function jobsOfSubject(db: Db, subject: string): Promise<JobOfSubject[]> {
-  const rows = await db
-    .selectFrom('jobs')
-    .select(['kind', 'idempotency_key', 'record_type', 'record_id', 'status', 'attempts', 'last_error'])
-    .where('subject', '=', subject)
-    .orderBy('id')
-    .execute();
+  const rows = await db.selectFrom('jobs').select(['kind', 'idempotency_key', 'record_type', 'record_id', 'status', 'attempts', 'last_error']).where('subject', '=', subject).orderBy('id').execute();
   return rows.map((r) => ({
     kind: r.kind,
     idempotencyKey: r.idempotency_key,

@@ -13,15 +13,7 @@ import {
 import { enqueueWebhookEvent } from './acdWebhookRepository.js';
 import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
-import {
-  customerFor,
-  findCustomer,
-  findCustomerNotInOpenInteraction,
-  interactionCount,
-  likelyDuplicates,
-  mergeCustomers,
-  renameCustomer,
-} from './customersRepository.js';
+import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
 import {
   findCardActivityId,

@@ -80,7 +80,9 @@ const CACHE_FILE = 'tab-assets.json';
 
 async function sha256Of(path: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('base64url');
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('base64url');
   } catch {
     return undefined; // gone: the cache is stale
   }

@@ -181,9 +181,7 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       // Echoed in the answer only when it has the shape of an id: never a whole input of any size.
       const interactionId = typeof data.interactionId === 'string' && INTERACTION_ID.test(data.interactionId) ? data.interactionId : null;
       const revision = streams.revision();
-      const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () =>
-        runCardAction(actions, caller.agentId, verb, data, { surface: 'tab' }),
-      );
+      const card = await streams.whileActing(sessionOf(req.headers[SESSION_HEADER]), interactionId ?? undefined, () => runCardAction(actions, caller.agentId, verb, data, { surface: 'tab' }));
       const answer: TabView = { view: verb === VERBS.details ? 'details' : 'card', interactionId, card, revision };
       res.send(200, answer);
     }),

@@ -1,10 +1,4 @@
-import {
-  CallerIdConstants,
-  ConfigurationServiceClientCredentialFactory,
-  type Activity,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-  type TurnContext,
-} from 'botbuilder';
+import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
 // The module, not the package's index (see application.ts).
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Request, Response } from 'restify';

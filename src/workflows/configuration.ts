@@ -8,9 +8,7 @@ import { connectorConfigurationSchema } from '../crm/registry.js';
  * CRM configurations: what admins edit (config/crm-configurations.json by default). One configuration is
  * one connection to one CRM, with the workflows enabled on it and its mappings (SPEC: vocabulary).
  */
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "-", "_" or "." (no spaces)');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "-", "_" or "." (no spaces)');
 
 const base = { id, name: z.string().min(1), enabled: z.boolean().default(true) };
 
@@ -57,9 +55,7 @@ const memorializationMappingSchema = z
   .strict();
 export type MemorializationMapping = z.infer<typeof memorializationMappingSchema>;
 
-const displayFieldSchema = z
-  .object({ field: z.string().min(1), label: z.string().min(1), order: z.number().int().optional() })
-  .strict();
+const displayFieldSchema = z.object({ field: z.string().min(1), label: z.string().min(1), order: z.number().int().optional() }).strict();
 export type DisplayField = z.infer<typeof displayFieldSchema>;
 
 export const crmConfigurationSchema = z
@@ -147,10 +143,7 @@ export function parseCrmConfigurations(text: string, source: string): CrmConfigu
 }
 
 /** The enabled workflow of a kind (and variant / record type) in a configuration, if any. */
-export function findWorkflow(
-  config: CrmConfiguration,
-  match: { kind: WorkflowKind; variant?: string; recordType?: string },
-): WorkflowDefinition | undefined {
+export function findWorkflow(config: CrmConfiguration, match: { kind: WorkflowKind; variant?: string; recordType?: string }): WorkflowDefinition | undefined {
   return config.workflows.find(
     (w) =>
       w.enabled &&

@@ -11,19 +11,12 @@ type CreateDefinition = Extract<WorkflowDefinition, { kind: 'create' }>;
 
 function standardInput(type: keyof typeof STANDARD_RECORDS) {
   const { fields, required } = STANDARD_RECORDS[type];
-  const shape = Object.fromEntries(
-    fields.map((field) => [
-      field,
-      (required as readonly string[]).includes(field) ? z.string().trim().min(1, 'is required') : fieldValueSchema.optional(),
-    ]),
-  );
+  const shape = Object.fromEntries(fields.map((field) => [field, (required as readonly string[]).includes(field) ? z.string().trim().min(1, 'is required') : fieldValueSchema.optional()]));
   // strict(): a standard create carries the standard fields and only those (SPEC).
   return z.object({ workflowInput: z.object(shape).strict() }).passthrough();
 }
 
-const customInput = z
-  .object({ workflowInput: z.object({ entity: entitySchema, fields: fieldMapSchema }).strict() })
-  .passthrough();
+const customInput = z.object({ workflowInput: z.object({ entity: entitySchema, fields: fieldMapSchema }).strict() }).passthrough();
 
 type Input = { workflowInput: Record<string, unknown> };
 

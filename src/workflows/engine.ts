@@ -94,10 +94,7 @@ export class WorkflowEngine {
         workflowId: request.workflowId,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
       };
-      this.options.logger.debug(
-        { workflowId: request.workflowId, configurationId: request.configurationId, outcome, ms: result.durationMs },
-        'workflow executed',
-      );
+      this.options.logger.debug({ workflowId: request.workflowId, configurationId: request.configurationId, outcome, ms: result.durationMs }, 'workflow executed');
       return result;
     };
 
@@ -181,12 +178,7 @@ export class WorkflowEngine {
     return { configuration, definition, input: parsed.data, timeoutMs };
   }
 
-  private async runWithTimeout(
-    configuration: CrmConfiguration,
-    definition: WorkflowDefinition,
-    input: unknown,
-    timeoutMs: number,
-  ): Promise<unknown> {
+  private async runWithTimeout(configuration: CrmConfiguration, definition: WorkflowDefinition, input: unknown, timeoutMs: number): Promise<unknown> {
     const connector = this.options.connectorFor(configuration);
     const cannot = connector.unsupported[capabilityOf(definition)];
     if (cannot) throw new Outcomes('InvalidWorkflow', { message: `workflow "${definition.id}": ${cannot}`, field: 'workflowId' });
@@ -229,10 +221,7 @@ export class WorkflowEngine {
         errorArgs: { message: `The CRM refused the record: ${describeFieldErrors(error.fieldErrors)}`, field },
       };
     }
-    this.options.logger.warn(
-      { err: error, workflowId: request.workflowId, configurationId: request.configurationId },
-      'workflow failed',
-    );
+    this.options.logger.warn({ err: error, workflowId: request.workflowId, configurationId: request.configurationId }, 'workflow failed');
     const message =
       error instanceof CrmError && (error.status === 401 || error.status === 403)
         ? `The CRM refused the credentials of configuration "${request.configurationId}" (HTTP ${error.status}); an admin must renew them.`

@@ -7,8 +7,6 @@ export const fieldMapSchema = z
   .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and "_"'), fieldValueSchema)
   .refine((fields) => Object.keys(fields).length <= 100, 'at most 100 fields');
 
-export const entitySchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a record type is letters, digits and "_" (e.g. "contact", "work_order")');
+export const entitySchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a record type is letters, digits and "_" (e.g. "contact", "work_order")');
 
 export const recordRefSchema = z.object({ entity: entitySchema, id: z.string().min(1).max(200) }).strict();

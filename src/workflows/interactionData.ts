@@ -25,9 +25,7 @@ export type AgentData = z.infer<typeof agentDataSchema>;
 /** workflowInput of both timeline and memorialization: which record, which interaction, which agent. */
 export const acwInputSchema = z
   .object({
-    workflowInput: z
-      .object({ regarding: recordRefSchema, interaction: interactionDataSchema, agent: agentDataSchema })
-      .strict(),
+    workflowInput: z.object({ regarding: recordRefSchema, interaction: interactionDataSchema, agent: agentDataSchema }).strict(),
   })
   .passthrough();
 export type AcwInput = z.infer<typeof acwInputSchema>;

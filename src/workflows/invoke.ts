@@ -24,11 +24,7 @@ export class WorkflowFailedError extends AppError {
 }
 
 /** Finds the configuration's enabled workflow of a kind, or says plainly that there is none. */
-export function requireWorkflow(
-  engine: WorkflowEngine,
-  configurationId: string,
-  match: { kind: WorkflowKind; variant?: string; recordType?: string },
-): WorkflowDefinition {
+export function requireWorkflow(engine: WorkflowEngine, configurationId: string, match: { kind: WorkflowKind; variant?: string; recordType?: string }): WorkflowDefinition {
   const configuration = engine.configuration(configurationId);
   const workflow = configuration && findWorkflow(configuration, match);
   if (!workflow) {

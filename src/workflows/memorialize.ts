@@ -54,11 +54,7 @@ export function memorializationFields(
  * Writes interaction data into the record's fields per the configuration's memorialization mappings.
  * Setting fields to values is idempotent, so a retried job writes the same values again, never more.
  */
-export const memorialize: WorkflowKindModule<
-  MemorializationDefinition,
-  AcwInput,
-  { record: CrmRecord | null; fields: Record<string, FieldValue> }
-> = {
+export const memorialize: WorkflowKindModule<MemorializationDefinition, AcwInput, { record: CrmRecord | null; fields: Record<string, FieldValue> }> = {
   input: () => acwInputSchema,
   result: z.object({ record: crmRecordSchema.nullable(), fields: z.record(storedValueSchema) }).passthrough(),
   async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, configuration }) {

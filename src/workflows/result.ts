@@ -1,12 +1,5 @@
 /** The result branches of Workflow Execute (SPEC: the contract of the engine). */
-export const OUTCOMES = [
-  'Success',
-  'ValidationError',
-  'InvalidWorkflow',
-  'NotConfigured',
-  'Timeout',
-  'InternalError',
-] as const;
+export const OUTCOMES = ['Success', 'ValidationError', 'InvalidWorkflow', 'NotConfigured', 'Timeout', 'InternalError'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 /** Default is taken when the caller defined no branch for the outcome that happened. */
 export type Branch = Outcome | 'Default';

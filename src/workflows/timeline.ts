@@ -29,22 +29,22 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
     ].join('\n');
     const { record, created } = await connector
       .logActivity(
-      {
-        key: timelineActivityKey(interaction.id, { type: regarding.entity, id: regarding.id }),
-        regarding: { type: regarding.entity, id: regarding.id },
-        subject: `${definition.subject} ${displayPhone(interaction.ani)}`,
-        description,
-        // Dated by the call (when it began), not by when the job ran: a retried job dates it the same.
-        at: interaction.startedAt,
-        fields: {
-          interactionId: interaction.id,
-          phoneNumber: interaction.ani,
-          durationSeconds: interaction.durationSeconds,
-          disposition: interaction.disposition,
-          notes: interaction.notes,
-          agentName: agent.name,
+        {
+          key: timelineActivityKey(interaction.id, { type: regarding.entity, id: regarding.id }),
+          regarding: { type: regarding.entity, id: regarding.id },
+          subject: `${definition.subject} ${displayPhone(interaction.ani)}`,
+          description,
+          // Dated by the call (when it began), not by when the job ran: a retried job dates it the same.
+          at: interaction.startedAt,
+          fields: {
+            interactionId: interaction.id,
+            phoneNumber: interaction.ani,
+            durationSeconds: interaction.durationSeconds,
+            disposition: interaction.disposition,
+            notes: interaction.notes,
+            agentName: agent.name,
+          },
         },
-      },
         { signal },
       )
       .catch((error: unknown) => rethrowNotFound(error, regarding.entity, regarding.id, 'workflowInput.regarding.id'));

@@ -51,7 +51,11 @@ class CustomerCardTab {
     if (api !== this.api) return;
     this.ui.who.textContent = describe(answer.agent.name);
     this.show(answer);
-    this.live = followCard(api, (view) => this.onLiveView(view), (state) => this.onLiveState(state));
+    this.live = followCard(
+      api,
+      (view) => this.onLiveView(view),
+      (state) => this.onLiveState(state),
+    );
   }
 
   stop(): void {
@@ -246,7 +250,7 @@ async function main(): Promise<void> {
     ui.card.hidden = true;
     ui.empty.hidden = true;
     ui.who.textContent = '';
-    tab.status('Choose a local identity to see that agent\'s Customer Card.');
+    tab.status("Choose a local identity to see that agent's Customer Card.");
     const picked = await showLocalIdentityPicker({ useRemembered });
     ui.switchIdentity.hidden = false;
     await tab.start({ kind: 'local', agentId: picked.id }, (name) => `Local identity (not signed in): ${name ?? picked.name ?? picked.id}`).catch(report);

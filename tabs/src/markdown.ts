@@ -35,9 +35,7 @@ function inline(text: string): string {
   const hide = (value: string) => `\uE000${kept.push(value) - 1}\uE001`;
   let out = text.replace(ESCAPABLE, (_m, c: string) => hide(escapeHtml(c)));
   out = escapeHtml(out);
-  out = out.replace(/\[([^\]\n]+)\]\(((?:https?:\/\/|mailto:|tel:)[^\s)]+)\)/g, (_m, label: string, href: string) =>
-    hide(`<a href="${href}" target="_blank" rel="noopener noreferrer">${label}</a>`),
-  );
+  out = out.replace(/\[([^\]\n]+)\]\(((?:https?:\/\/|mailto:|tel:)[^\s)]+)\)/g, (_m, label: string, href: string) => hide(`<a href="${href}" target="_blank" rel="noopener noreferrer">${label}</a>`));
   out = out.replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>');
   out = out.replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])/g, '$1<em>$2</em>');
   out = out.replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1<em>$2</em>');

@@ -48,8 +48,7 @@ export class TabApi {
   }
 
   async headers(): Promise<Record<string, string>> {
-    const identity: Record<string, string> =
-      this.credentials.kind === 'sso' ? { Authorization: `Bearer ${await this.credentials.token()}` } : { [LOCAL_AGENT_HEADER]: this.credentials.agentId };
+    const identity: Record<string, string> = this.credentials.kind === 'sso' ? { Authorization: `Bearer ${await this.credentials.token()}` } : { [LOCAL_AGENT_HEADER]: this.credentials.agentId };
     // The agent's own time zone: the dates on their card read in it (the server keeps only a zone it knows).
     return { ...identity, [SESSION_HEADER]: this.session, 'X-Time-Zone': Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
   }

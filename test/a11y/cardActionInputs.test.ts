@@ -102,7 +102,15 @@ const person = (id: string, name: string, linked: boolean): InteractionRecordLin
 });
 const can = { createContact: true, createCase: true, createCustom: true, update: true, search: true };
 const view = (links: InteractionRecordLink[], overrides: Partial<Interaction> = {}) =>
-  buildCustomerCardView({ interaction: interaction(overrides), owner: { name: 'Ana Agent', teamsUserId: '29:ana' }, links, mappings: { contact: [{ field: 'email', label: 'Email' }] }, dispositions: ['Resolved'], can, now: new Date('2026-11-22T10:10:00.000Z') });
+  buildCustomerCardView({
+    interaction: interaction(overrides),
+    owner: { name: 'Ana Agent', teamsUserId: '29:ana' },
+    links,
+    mappings: { contact: [{ field: 'email', label: 'Email' }] },
+    dispositions: ['Resolved'],
+    can,
+    now: new Date('2026-11-22T10:10:00.000Z'),
+  });
 
 const CARDS: Record<string, unknown> = {
   'no match, on the call (the Create contact form on the card)': customerCard(view([], { matchState: 'none' })),
@@ -128,13 +136,16 @@ describe('each action of a card validates only its own inputs', () => {
         expect(['auto', 'none'], `${title}: associatedInputs`).toContain(json.associatedInputs);
         const refused = model.validateInputs().map((i) => i.id ?? '');
         // Only its own form's required inputs stop it; an action outside any form is never stopped.
-        expect(refused.filter((id) => !ownForm.includes(id)), `${title} is stopped by another form's inputs`).toEqual([]);
+        expect(
+          refused.filter((id) => !ownForm.includes(id)),
+          `${title} is stopped by another form's inputs`,
+        ).toEqual([]);
         if (json.associatedInputs === 'none') expect(Object.keys(model.getReferencedInputs() ?? {}), `${title} sends inputs`).toEqual([]);
       }
     });
   }
 
-  it('Complete ACW is refused only for its disposition, never for the Create contact form\'s last name', () => {
+  it("Complete ACW is refused only for its disposition, never for the Create contact form's last name", () => {
     const acw = executesOf(CARDS['no match, in After Call Work (Complete ACW beside the Create contact form)']);
     const complete = acw.find((a) => a.title === 'Complete ACW')!;
     expect(complete.model.validateInputs().map((i) => i.id)).toEqual(['disposition']);
@@ -142,7 +153,7 @@ describe('each action of a card validates only its own inputs', () => {
   });
 });
 
-describe('a record\'s buttons are named with the record', () => {
+describe("a record's buttons are named with the record", () => {
   it('says "Details: Maria Garcia", "Link: Pat Doe", not "Details" three times', () => {
     const titles = executesOf(CARDS['several matches']).map((a) => a.title);
     expect(titles).toEqual(expect.arrayContaining(['Link: Chris Doe', 'Details: Chris Doe', 'Link: Pat Doe', 'Details: Pat Doe']));

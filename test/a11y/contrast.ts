@@ -11,7 +11,11 @@ export function parseHex(colour: string): Rgba {
 
 /** A computed CSS colour: rgb(r, g, b) or rgba(r, g, b, a). */
 export function parseCss(colour: string): Rgba {
-  const parts = /^rgba?\(([^)]+)\)$/.exec(colour.trim())?.[1]?.split(/[\s,/]+/).filter(Boolean).map(Number);
+  const parts = /^rgba?\(([^)]+)\)$/
+    .exec(colour.trim())?.[1]
+    ?.split(/[\s,/]+/)
+    .filter(Boolean)
+    .map(Number);
   if (!parts || parts.length < 3 || parts.some(Number.isNaN)) throw new Error(`not a colour: ${colour}`);
   return [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1];
 }

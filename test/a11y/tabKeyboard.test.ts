@@ -6,12 +6,12 @@ import { browserAvailable } from '../support/browser.js';
 import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 import { launchChromium, pickLocalIdentity } from '../tabs/tabPage.js';
 
-
 /** The accessible name of the focused element, and its key on the card (see tabs/src/cardAccessibility.ts). */
-const focused = (page: Page) => page.evaluate(() => {
-  const e = document.activeElement as HTMLElement | null;
-  return e && e !== document.body ? (e.getAttribute('aria-label') ?? e.textContent ?? '').trim() : '<body>';
-});
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    return e && e !== document.body ? (e.getAttribute('aria-label') ?? e.textContent ?? '').trim() : '<body>';
+  });
 
 /**
  * The tab used with the keyboard alone, as a screen reader hears it: the focus stays on the control (or what
@@ -65,11 +65,18 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
   });
 
   it('keeps the focus on the record after Link (now Unlink), and announces what happened', async () => {
-    await page.locator('#card').getByRole('button', { name: /^Related/ }).click();
+    await page
+      .locator('#card')
+      .getByRole('button', { name: /^Related/ })
+      .click();
     const link = page.locator('#card').getByRole('button', { name: /^Link: CS-1001/ });
     await link.focus();
     await page.keyboard.press('Enter');
-    await page.locator('#card').getByText(/Linked CS-1001/).first().waitFor();
+    await page
+      .locator('#card')
+      .getByText(/Linked CS-1001/)
+      .first()
+      .waitFor();
     expect(await focused(page)).toMatch(/^Unlink: CS-1001/);
     await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/^Note: Linked CS-1001/);
     expect(await page.locator('#announcer').getAttribute('aria-live')).toBe('polite');
@@ -86,7 +93,7 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
     expect(await search.getAttribute('aria-expanded')).toBe('true');
   });
 
-  it('goes to the details\' heading, and back to the Details button', async () => {
+  it("goes to the details' heading, and back to the Details button", async () => {
     await page.locator('#card').getByRole('button', { name: 'Details: Maria Garcia' }).press('Enter');
     await page.locator('#card').getByText('Contact: Maria Garcia').waitFor();
     expect(await focused(page)).toBe('Contact: Maria Garcia');
@@ -100,7 +107,11 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
     const query = page.locator('#card').getByLabel('Name, phone, email or case number');
     await query.fill('Contoso');
     await page.locator('#card .ac-pushButton[aria-label="Search"]').last().press('Enter');
-    await page.locator('#card').getByText(/records? found for "Contoso"/).first().waitFor();
+    await page
+      .locator('#card')
+      .getByText(/records? found for "Contoso"/)
+      .first()
+      .waitFor();
     expect(await focused(page)).toBe('Search');
   });
 
@@ -108,11 +119,13 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
     const check = async (what: string) => {
       for (const width of [375, 320]) {
         await page.setViewportSize({ width, height: 900 });
-        const outside = await page.locator('#card button, #card input, #card textarea, #card select').evaluateAll((controls, w) =>
-          controls
-            .filter((c) => c.getClientRects().length && (c.getBoundingClientRect().right > w || c.getBoundingClientRect().left < 0))
-            .map((c) => c.getAttribute('aria-label') ?? c.id),
-          width);
+        const outside = await page
+          .locator('#card button, #card input, #card textarea, #card select')
+          .evaluateAll(
+            (controls, w) =>
+              controls.filter((c) => c.getClientRects().length && (c.getBoundingClientRect().right > w || c.getBoundingClientRect().left < 0)).map((c) => c.getAttribute('aria-label') ?? c.id),
+            width,
+          );
         expect(outside, `${what}: controls cut off at ${width} px`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${what}: sideways scroll at ${width} px`).toBeLessThanOrEqual(width);
       }
@@ -143,14 +156,17 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
     await page.route('**/api/tab/action', (route) => route.abort());
     try {
       await page.locator('#card').getByRole('button', { name: 'Details: Maria Garcia' }).press('Enter');
-      await page.locator('#problem').getByText(/did not go through/).waitFor();
+      await page
+        .locator('#problem')
+        .getByText(/did not go through/)
+        .waitFor();
       await expect.poll(() => focused(page)).toBe('Details: Maria Garcia');
     } finally {
       await page.unroute('**/api/tab/action');
     }
   });
 
-  it('draws the whole focus outline of the card\'s buttons (no ancestor clips it)', async () => {
+  it("draws the whole focus outline of the card's buttons (no ancestor clips it)", async () => {
     const clipped = await page.locator('#card button').evaluateAll((buttons) =>
       buttons
         .filter((b) => b.getClientRects().length)
@@ -158,7 +174,8 @@ describe.skipIf(!browserAvailable(import.meta.url))('the tab with a keyboard and
           for (let e = b.parentElement; e && e.id !== 'card'; e = e.parentElement) if (getComputedStyle(e).overflow !== 'visible') return true;
           return getComputedStyle(document.getElementById('card')!).overflow !== 'visible';
         })
-        .map((b) => b.getAttribute('aria-label')));
+        .map((b) => b.getAttribute('aria-label')),
+    );
     expect(clipped).toEqual([]);
   });
 });

@@ -9,11 +9,7 @@ export interface AcdAnswer {
 }
 
 /** Posts to the events API as an ACD would: the body signed with the secret, unless told otherwise. */
-export async function postAcd(
-  baseUrl: string,
-  body: unknown,
-  options: { secret?: string; t?: number; signature?: string | null; source?: string; rawBody?: string } = {},
-): Promise<AcdAnswer> {
+export async function postAcd(baseUrl: string, body: unknown, options: { secret?: string; t?: number; signature?: string | null; source?: string; rawBody?: string } = {}): Promise<AcdAnswer> {
   const text = options.rawBody ?? JSON.stringify(body);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const signature = options.signature === undefined ? signAcdBody(options.secret ?? ACD_SECRET, text, options.t) : options.signature;

@@ -10,7 +10,10 @@ const stateEvent = (id: string): AcdEvent => ({ id, type: 'agent.state', at, age
 
 /** Each step as the event ids it applies, in the order the dispatcher applies them. */
 function shape(events: AcdEvent[]): string[][] {
-  return stepsOf(events, events.map(() => 'agent-a')).map((step) => (step.kind === 'agent' ? [`state:${step.item.event.id}`] : step.items.map((i) => `${step.contactId}:${i.event.id}@${i.index}`)));
+  return stepsOf(
+    events,
+    events.map(() => 'agent-a'),
+  ).map((step) => (step.kind === 'agent' ? [`state:${step.item.event.id}`] : step.items.map((i) => `${step.contactId}:${i.event.id}@${i.index}`)));
 }
 
 describe('the steps of a request of ACD events', () => {

@@ -28,11 +28,18 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
    * Cards posted into an agent's chat. These agents only ever type commands answered with text, so every
    * card there was posted outside their turns (a proactive send replies to the continuation's own id).
    */
-  const proactiveCards = (user: TeamsUser) =>
-    bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  const proactiveCards = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
   const interactionsOf = (contactId: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).orderBy('started_at').execute();
   const agentRow = (user: TeamsUser) => store.db.selectFrom('agents').selectAll().where('id', '=', user.aadObjectId).executeTakeFirstOrThrow();
-  const eventCount = async () => Number((await store.db.selectFrom('acd_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const eventCount = async () =>
+    Number(
+      (
+        await store.db
+          .selectFrom('acd_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const contactEvents = (user: TeamsUser, contactId: string, base: number) => {
     const agent = { aadObjectId: user.aadObjectId };
     const contact = { id: contactId, channel: 'voice', ani: DEMO.contoso.phone, dnis: '+18005550100', skill: 'Billing' };
@@ -142,7 +149,11 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
 
   it('finds an agent by the email recorded for them', async () => {
     const agent = await newAgent();
-    await store.db.updateTable('agents').set({ email: `${agent.id}@example.com` }).where('id', '=', agent.aadObjectId).execute();
+    await store.db
+      .updateTable('agents')
+      .set({ email: `${agent.id}@example.com` })
+      .where('id', '=', agent.aadObjectId)
+      .execute();
     const offered = { ...contactEvents(agent, uniqueId('contact'), Date.now()).offered, agent: { email: `${agent.id}@example.com` } };
     expect((await postAcd(bot.url, offered)).status).toBe(200);
     expect(proactiveCards(agent)).toHaveLength(1);
@@ -202,7 +213,10 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
 
   it('gives the card to an agent who never opened the bot when they first type "card"', async () => {
     const user = bot.user(`acd-quiet-${++n}`, 'Quiet Agent');
-    await store.db.insertInto('agents').values({ id: user.aadObjectId, name: 'Quiet Agent', state: 'Available', reason_code: null, state_since: new Date().toISOString(), current_interaction_id: null, teams_user_id: null }).execute();
+    await store.db
+      .insertInto('agents')
+      .values({ id: user.aadObjectId, name: 'Quiet Agent', state: 'Available', reason_code: null, state_since: new Date().toISOString(), current_interaction_id: null, teams_user_id: null })
+      .execute();
     const contactId = uniqueId('contact');
     expect((await postAcd(bot.url, contactEvents(user, contactId, Date.now()).offered)).status).toBe(200);
     expect(proactiveCards(user)).toHaveLength(0);
@@ -227,7 +241,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     ];
     // Each event 1 to 3 times, shuffled, sent in small batches.
     let seed = shuffle;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const storm = events.flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => e));
     for (let i = storm.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));

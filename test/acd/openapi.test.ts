@@ -39,14 +39,32 @@ const invalid: Array<[string, () => unknown]> = [
   ['an empty object', () => ({})],
   ['an array', () => [ev('agent.state', { state: 'Available' })]],
   ['an unknown type', () => ev('contact.parked', { contact: contact() })],
-  ['no id', () => { const { id: _id, ...rest } = ev('agent.state', { state: 'Available' }); return rest; }],
+  [
+    'no id',
+    () => {
+      const { id: _id, ...rest } = ev('agent.state', { state: 'Available' });
+      return rest;
+    },
+  ],
   ['an empty id', () => ({ ...ev('agent.state', { state: 'Available' }), id: '' })],
   ['a blank id', () => ({ ...ev('agent.state', { state: 'Available' }), id: '   ' })],
   ['a numeric id', () => ({ ...ev('agent.state', { state: 'Available' }), id: 42 })],
-  ['no time', () => { const { at: _at, ...rest } = ev('agent.state', { state: 'Available' }); return rest; }],
+  [
+    'no time',
+    () => {
+      const { at: _at, ...rest } = ev('agent.state', { state: 'Available' });
+      return rest;
+    },
+  ],
   ['a time that is not ISO 8601', () => ({ ...ev('agent.state', { state: 'Available' }), at: 'Sunday noon' })],
   ['a date without a time', () => ({ ...ev('agent.state', { state: 'Available' }), at: '2026-12-06' })],
-  ['no agent', () => { const { agent: _agent, ...rest } = ev('agent.state', { state: 'Available' }); return rest; }],
+  [
+    'no agent',
+    () => {
+      const { agent: _agent, ...rest } = ev('agent.state', { state: 'Available' });
+      return rest;
+    },
+  ],
   ['an agent named both ways', () => ({ ...ev('agent.state', { state: 'Available' }), agent: { aadObjectId: AGENT, email: 'a@example.com' } })],
   ['an agent with an email that is not one', () => ({ ...ev('agent.state', { state: 'Available' }), agent: { email: 'not-an-email' } })],
   ['a state we do not take', () => ev('agent.state', { state: 'Working' })],

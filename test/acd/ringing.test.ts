@@ -25,8 +25,7 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     await user.sayText('unavailable Lunch');
     return user;
   };
-  const proactiveCards = (user: TeamsUser) =>
-    bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  const proactiveCards = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
   const interactionsOf = (contactId: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).execute();
   const agentRow = (user: TeamsUser) => store.db.selectFrom('agents').selectAll().where('id', '=', user.aadObjectId).executeTakeFirstOrThrow();
   const jobsOf = (interactionId: string) => store.db.selectFrom('jobs').select('id').where('subject', '=', interactionId).execute();
@@ -60,9 +59,7 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     expect(own).toMatch(/Current Interaction \(1\)/);
     expect(own).not.toMatch(/Complete ACW/);
     // A supervisor sees it ringing too.
-    expect(cardText(await bot.user('boss', 'Sam Supervisor', 'aad-supervisor').sayCard('status'))).toMatch(
-      new RegExp(`\\*\\*${agent.name}\\*\\*: Working[^]*?voice \\+1 206 555 0142 \\(ringing\\)`),
-    );
+    expect(cardText(await bot.user('boss', 'Sam Supervisor', 'aad-supervisor').sayCard('status'))).toMatch(new RegExp(`\\*\\*${agent.name}\\*\\*: Working[^]*?voice \\+1 206 555 0142 \\(ringing\\)`));
 
     // Preparing is allowed while it rings (Details of the linked record); ending it is not, by chat or by a forged click.
     expect(cardText(await agent.clickCard(actionOf(ownCard, 'Details', { recordId: DEMO.maria.id })))).toMatch(/Procurement lead/);

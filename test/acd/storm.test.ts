@@ -37,7 +37,7 @@ describe.each(STORE_BACKENDS)('a duplicated and reordered event storm on $name',
 
     // Batches of 1 to 5 events, four requests in flight at once, as several ACD connections would.
     const batches: Array<Array<Record<string, unknown>>> = [];
-    for (let i = 0; i < storm.sent.length; ) {
+    for (let i = 0; i < storm.sent.length;) {
       const size = 1 + (i % 5);
       batches.push(storm.sent.slice(i, i + size));
       i += size;

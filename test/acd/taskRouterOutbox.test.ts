@@ -92,7 +92,16 @@ describe.each(STORE_BACKENDS)('TaskRouter calls through the ACD outbox on $name'
     const workerSid = `WK${agent.id}`;
     await agent.sayText('unavailable');
     // TaskRouter names the agent's Worker in a callback.
-    expect(await callback({ EventType: 'worker.activity.update', Sid: uniqueId('EV'), Timestamp: seconds(-10), WorkerSid: workerSid, WorkerAttributes: JSON.stringify({ aadObjectId: agent.aadObjectId }), WorkerActivityName: 'Offline' })).toBe(204);
+    expect(
+      await callback({
+        EventType: 'worker.activity.update',
+        Sid: uniqueId('EV'),
+        Timestamp: seconds(-10),
+        WorkerSid: workerSid,
+        WorkerAttributes: JSON.stringify({ aadObjectId: agent.aadObjectId }),
+        WorkerActivityName: 'Offline',
+      }),
+    ).toBe(204);
     await taskRouter.down();
     await agent.sayText('available');
     await waitFor('a failed attempt recorded', async () => (await rows()).some((r) => r.subject === `worker:${workerSid}` && r.attempts >= 1));

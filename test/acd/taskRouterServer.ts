@@ -57,7 +57,17 @@ export async function startTaskRouterServer(account: { accountSid: string; authT
         return fail(res, 400, 20001, `AssignmentStatus ${params.AssignmentStatus} is not supported by this stand-in`);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ account_sid: account.accountSid, workspace_sid: account.workspaceSid, sid: task.sid, assignment_status: task.assignment_status, reason: task.reason, attributes: task.attributes, url: `https://taskrouter.twilio.com${req.url}` }));
+      res.end(
+        JSON.stringify({
+          account_sid: account.accountSid,
+          workspace_sid: account.workspaceSid,
+          sid: task.sid,
+          assignment_status: task.assignment_status,
+          reason: task.reason,
+          attributes: task.attributes,
+          url: `https://taskrouter.twilio.com${req.url}`,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

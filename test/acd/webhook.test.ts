@@ -76,7 +76,7 @@ describe.each(STORE_BACKENDS)('the generic ACD webhook on $name', (backend) => {
     expect(await rowsOf(agent)).toHaveLength(1);
 
     await agent.sayText('unavailable Lunch');
-    await waitFor('the agent\'s own change delivered', async () => (await rowsOf(agent))[1]?.status === 'delivered');
+    await waitFor("the agent's own change delivered", async () => (await rowsOf(agent))[1]?.status === 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 300)); // room for any echo, of which there must be none
     expect(hooksOf(agent).map((h) => h.body.state)).toEqual(['Unavailable', 'Unavailable']);
     expect(await agentRow()).toMatchObject({ state: 'Unavailable', reason_code: 'Lunch' });
@@ -133,7 +133,14 @@ describe.each(STORE_BACKENDS)('the generic ACD webhook on $name', (backend) => {
     const signed = await fetch(url, { headers: { 'x-signature': signAcdBody(WEBHOOK_SECRET, '') } });
     expect(signed.status).toBe(200);
     const { deliveries } = (await signed.json()) as { deliveries: any[] };
-    const total = Number((await store.db.selectFrom('acd_webhook_deliveries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const total = Number(
+      (
+        await store.db
+          .selectFrom('acd_webhook_deliveries')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(deliveries).toHaveLength(total);
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);

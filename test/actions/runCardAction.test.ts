@@ -8,14 +8,16 @@ import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
 
 /** A CRM whose creates take `ms`, then succeed or fail. */
-const slowCreates = (ms: number, fail = false) => (crm: CrmConnector): CrmConnector =>
-  Object.assign(Object.create(crm) as CrmConnector, {
-    create: async (...args: Parameters<CrmConnector['create']>) => {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      if (fail) throw new CrmError('Service Unavailable', 500);
-      return crm.create(...args);
-    },
-  });
+const slowCreates =
+  (ms: number, fail = false) =>
+  (crm: CrmConnector): CrmConnector =>
+    Object.assign(Object.create(crm) as CrmConnector, {
+      create: async (...args: Parameters<CrmConnector['create']>) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        if (fail) throw new CrmError('Service Unavailable', 500);
+        return crm.create(...args);
+      },
+    });
 
 describe.each(STORE_BACKENDS)('card actions when the CRM is slow ($name)', (backend) => {
   let store: TestStore;

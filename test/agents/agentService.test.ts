@@ -4,7 +4,7 @@ import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { findConversationRef } from '../../src/store/conversationRefsRepository.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
-describe.each(STORE_BACKENDS)('an agent\'s contact, noted at every turn ($name)', (backend) => {
+describe.each(STORE_BACKENDS)("an agent's contact, noted at every turn ($name)", (backend) => {
   let store: TestStore;
   let now: Date;
   let agents: AgentService;
@@ -20,7 +20,7 @@ describe.each(STORE_BACKENDS)('an agent\'s contact, noted at every turn ($name)'
   const chat = (activityId: string, serviceUrl = 'https://smba.trafficmanager.net/amer/') => ({ activityId, conversation: { id: 'a:1' }, serviceUrl });
   const written = async () => (await store.db.selectFrom('conversation_refs').select('updated_at').where('agent_id', '=', 'aad-1').executeTakeFirst())?.updated_at;
 
-  it('creates the agent on first contact and keeps where their chat is, without the turn\'s own activity id', async () => {
+  it("creates the agent on first contact and keeps where their chat is, without the turn's own activity id", async () => {
     await agents.noteContact('aad-1', 'Alex Agent', '29:alex', chat('act-1'));
     expect(await agents.find('aad-1')).toMatchObject({ name: 'Alex Agent', teamsUserId: '29:alex', state: 'Unavailable' });
     expect(await findConversationRef(store.db, 'aad-1')).toEqual({ conversation: { id: 'a:1' }, serviceUrl: 'https://smba.trafficmanager.net/amer/' });

@@ -281,19 +281,12 @@ describe('icons', () => {
   });
 
   it('rejects an opaque outline, a coloured outline pixel and wrong sizes', () => {
-    expect(checkOutlineIcon(encodePng(solid(32, [255, 255, 255, 255])))).toEqual([
-      'outline icon: must have a transparent background, but no pixel is transparent',
-    ]);
+    expect(checkOutlineIcon(encodePng(solid(32, [255, 255, 255, 255])))).toEqual(['outline icon: must have a transparent background, but no pixel is transparent']);
     const coloured = solid(32, [255, 255, 255, 0]);
     coloured.rgba.set([255, 255, 255, 255], 0);
     coloured.rgba.set([10, 20, 30, 128], (5 * 32 + 3) * 4);
-    expect(checkOutlineIcon(encodePng(coloured))).toEqual([
-      'outline icon: may only use white and transparency; 1 visible pixel(s) are not white, e.g. (3, 5) is rgba(10, 20, 30, 128)',
-    ]);
-    expect(checkOutlineIcon(encodePng(solid(192, [255, 255, 255, 0])))).toEqual([
-      'outline icon: must be 32×32 pixels, is 192×192',
-      'outline icon: is fully transparent (nothing to see)',
-    ]);
+    expect(checkOutlineIcon(encodePng(coloured))).toEqual(['outline icon: may only use white and transparency; 1 visible pixel(s) are not white, e.g. (3, 5) is rgba(10, 20, 30, 128)']);
+    expect(checkOutlineIcon(encodePng(solid(192, [255, 255, 255, 0])))).toEqual(['outline icon: must be 32×32 pixels, is 192×192', 'outline icon: is fully transparent (nothing to see)']);
     expect(checkColorIcon(encodePng(solid(32, [1, 2, 3, 255])))).toEqual(['color icon: must be 192×192 pixels, is 32×32']);
     expect(checkColorIcon(Buffer.from('GIF89a not a png'))).toEqual(['color icon: not a PNG file (bad signature)']);
   });

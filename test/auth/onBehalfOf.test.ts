@@ -83,7 +83,7 @@ async function startTokenEndpoint() {
   };
 }
 
-describe('on-behalf-of: a token of the server\'s own, as the agent', () => {
+describe("on-behalf-of: a token of the server's own, as the agent", () => {
   let endpoint: Awaited<ReturnType<typeof startTokenEndpoint>>;
   let entra: LocalEntra;
   let logs = '';
@@ -98,7 +98,7 @@ describe('on-behalf-of: a token of the server\'s own, as the agent', () => {
     await endpoint.close();
   });
 
-  it('exchanges the agent\'s SSO token with the on-behalf-of grant, and caches the result', async () => {
+  it("exchanges the agent's SSO token with the on-behalf-of grant, and caches the result", async () => {
     const sso = await entra.token();
     const token = await obo.tokenFor(sso, [SCOPE]);
     expect(token.accessToken).toBe('crm-token-1');

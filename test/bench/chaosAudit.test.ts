@@ -62,7 +62,11 @@ describe.each(STORE_BACKENDS)('chaos run audit ($name)', ({ name, open }) => {
     await task(newer, 'c1');
     await task(newer, 'c3');
     const memorialize = (recordId: string, i: Interaction) =>
-      db.updateTable('crm_records').set({ fields: JSON.stringify({ lastName: recordId, ...memorializedFields('contact', { ...toRow(i) }, 'Agent One') }) }).where('id', '=', recordId).execute();
+      db
+        .updateTable('crm_records')
+        .set({ fields: JSON.stringify({ lastName: recordId, ...memorializedFields('contact', { ...toRow(i) }, 'Agent One') }) })
+        .where('id', '=', recordId)
+        .execute();
     // c1 holds the older call's fields although the newer one is linked to it too: stale.
     await memorialize('c1', older);
     await memorialize('c2', older);
@@ -76,17 +80,29 @@ describe.each(STORE_BACKENDS)('chaos run audit ($name)', ({ name, open }) => {
     expect((await auditWrites(reader)).stale).toBe(0);
   });
 
-  it('takes the jobs whose attempts rose after the kill for the dead worker\'s, and times their takeover', async () => {
+  it("takes the jobs whose attempts rose after the kill for the dead worker's, and times their takeover", async () => {
     const { db } = store;
-    await enqueueJobs(db, [1, 2, 3].map((n) => timelineJob(`k${n}`)), NOW.toISOString());
+    await enqueueJobs(
+      db,
+      [1, 2, 3].map((n) => timelineJob(`k${n}`)),
+      NOW.toISOString(),
+    );
     const lease = new Date(NOW.getTime() + 60_000).toISOString();
     await db.updateTable('jobs').set({ status: 'running', attempts: 1, lease_until: lease }).where('subject', 'in', ['k1', 'k2']).execute();
     const killedAt = NOW.getTime();
     const atKill = (await runningJobs(reader)).map((j) => ({ ...j, id: Number(j.id), attempts: Number(j.attempts) }));
     expect(atKill).toHaveLength(2);
     // k1: the dead worker's, claimed again and done 61 s after the kill; k2: the live worker's own.
-    await db.updateTable('jobs').set({ status: 'done', attempts: 2, finished_at: new Date(killedAt + 61_000).toISOString() }).where('subject', '=', 'k1').execute();
-    await db.updateTable('jobs').set({ status: 'done', finished_at: new Date(killedAt + 50).toISOString() }).where('subject', '=', 'k2').execute();
+    await db
+      .updateTable('jobs')
+      .set({ status: 'done', attempts: 2, finished_at: new Date(killedAt + 61_000).toISOString() })
+      .where('subject', '=', 'k1')
+      .execute();
+    await db
+      .updateTable('jobs')
+      .set({ status: 'done', finished_at: new Date(killedAt + 50).toISOString() })
+      .where('subject', '=', 'k2')
+      .execute();
     expect(await measureTakeover(reader, atKill, killedAt)).toEqual({ leasedAtKill: 2, orphaned: 1, ms: 61_000, notTakenOver: 0, leaseLeftMs: 60_000 });
 
     await db.updateTable('jobs').set({ status: 'running', attempts: 3, finished_at: null }).where('subject', '=', 'k1').execute();

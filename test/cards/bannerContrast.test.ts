@@ -65,7 +65,10 @@ function bannersOf(card: unknown): Array<{ style: string; text: { text: string; 
 const KINDS: BannerKind[] = ['info', 'warning', 'error'];
 
 /** The banners' text, one line each. */
-const bannerText = (card: unknown): string => bannersOf(card).map((b) => b.text.text).join('\n');
+const bannerText = (card: unknown): string =>
+  bannersOf(card)
+    .map((b) => b.text.text)
+    .join('\n');
 
 function cardWithNotice(notice: Notice): unknown {
   const interaction: Interaction = {
@@ -85,7 +88,16 @@ function cardWithNotice(notice: Notice): unknown {
   };
   const can = { createContact: true, createCase: true, createCustom: true, update: true, search: true };
   return customerCard(
-    buildCustomerCardView({ interaction, owner: { name: 'Ana Agent', teamsUserId: '29:ana' }, links: [], mappings: {}, dispositions: ['Resolved'], can, now: new Date('2026-11-22T10:10:00.000Z'), notice }),
+    buildCustomerCardView({
+      interaction,
+      owner: { name: 'Ana Agent', teamsUserId: '29:ana' },
+      links: [],
+      mappings: {},
+      dispositions: ['Resolved'],
+      can,
+      now: new Date('2026-11-22T10:10:00.000Z'),
+      notice,
+    }),
   );
 }
 
@@ -100,7 +112,7 @@ describe('status banners', () => {
     expect(contrast(parse('#000000'), parse('#FFFFFF'))).toBeCloseTo(21, 5);
   });
 
-  it('has every host config it is checked against: Teams light and dark, two high-contrast ones, the tab\'s three themes', () => {
+  it("has every host config it is checked against: Teams light and dark, two high-contrast ones, the tab's three themes", () => {
     expect(Object.keys(HOST_CONFIGS).sort()).toEqual([
       'adaptivecards-high-contrast-aquatic',
       'adaptivecards-high-contrast-desert',
@@ -110,15 +122,13 @@ describe('status banners', () => {
       "the tab's dark theme",
       "the tab's default theme",
     ]);
-    for (const file of Object.keys(TEAMS_AND_HIGH_CONTRAST)) expect((TEAMS_AND_HIGH_CONTRAST[file] as unknown as { source: string }).source).toMatch(/^containerStyles of microsoft\/AdaptiveCards \S+\.json at commit [0-9a-f]{40} /);
+    for (const file of Object.keys(TEAMS_AND_HIGH_CONTRAST))
+      expect((TEAMS_AND_HIGH_CONTRAST[file] as unknown as { source: string }).source).toMatch(/^containerStyles of microsoft\/AdaptiveCards \S+\.json at commit [0-9a-f]{40} /);
   });
 
   for (const [name, config] of Object.entries(HOST_CONFIGS)) {
     it(`reaches 4.5:1 in ${name}, on the Customer Card and on a notice card`, () => {
-      const banners = KINDS.flatMap((kind) => [
-        ...bannersOf(cardWithNotice({ kind, text: `A ${kind} notice.` })),
-        ...bannersOf(noticeCard(`A ${kind} notice.`, kind)),
-      ]);
+      const banners = KINDS.flatMap((kind) => [...bannersOf(cardWithNotice({ kind, text: `A ${kind} notice.` })), ...bannersOf(noticeCard(`A ${kind} notice.`, kind))]);
       expect(banners).toHaveLength(KINDS.length * 2);
       for (const { style, text } of banners) {
         const ratio = contrastIn(config, style, text);

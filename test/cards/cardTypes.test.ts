@@ -41,7 +41,7 @@ function propertiesOf(json: unknown): Set<string> {
 }
 
 describe('Adaptive Card types', () => {
-  it('do not compile a misspelt property, an unknown value or another element\'s property, which the renderer would drop', () => {
+  it("do not compile a misspelt property, an unknown value or another element's property, which the renderer would drop", () => {
     // @ts-expect-error `txt` is not a TextBlock property (text is).
     const misspelt: CardElement = { type: 'TextBlock', txt: 'x' };
     // @ts-expect-error `wrp` is not a TextBlock property.
@@ -92,16 +92,117 @@ describe('Adaptive Card types', () => {
       verticalContentAlignment: 'Center',
       refresh: { action: { type: 'Action.Execute', verb: 'refresh', data: { a: 1 } }, userIds: ['29:ana'] },
       body: [
-        { type: 'TextBlock', id: 't', text: 'x', wrap: true, maxLines: 2, size: 'Large', weight: 'Bolder', color: 'Attention', isSubtle: true, horizontalAlignment: 'Center', style: 'heading', fontType: 'Monospace', separator: true, spacing: 'Small', isVisible: false, height: 'stretch' },
-        { type: 'RichTextBlock', horizontalAlignment: 'Left', inlines: [{ type: 'TextRun', text: 'r', italic: true, strikethrough: true, underline: true, highlight: true, size: 'Small', weight: 'Bolder', color: 'Good', isSubtle: true, fontType: 'Default', selectAction: { type: 'Action.OpenUrl', url: 'https://example.com' } }, 'plain'] },
-        { type: 'Image', url: 'https://example.com/a.png', altText: 'A', size: 'Small', style: 'person', width: '20px', backgroundColor: '#ffffff', horizontalAlignment: 'Right', selectAction: { type: 'Action.Execute', verb: 'v' } },
+        {
+          type: 'TextBlock',
+          id: 't',
+          text: 'x',
+          wrap: true,
+          maxLines: 2,
+          size: 'Large',
+          weight: 'Bolder',
+          color: 'Attention',
+          isSubtle: true,
+          horizontalAlignment: 'Center',
+          style: 'heading',
+          fontType: 'Monospace',
+          separator: true,
+          spacing: 'Small',
+          isVisible: false,
+          height: 'stretch',
+        },
+        {
+          type: 'RichTextBlock',
+          horizontalAlignment: 'Left',
+          inlines: [
+            {
+              type: 'TextRun',
+              text: 'r',
+              italic: true,
+              strikethrough: true,
+              underline: true,
+              highlight: true,
+              size: 'Small',
+              weight: 'Bolder',
+              color: 'Good',
+              isSubtle: true,
+              fontType: 'Default',
+              selectAction: { type: 'Action.OpenUrl', url: 'https://example.com' },
+            },
+            'plain',
+          ],
+        },
+        {
+          type: 'Image',
+          url: 'https://example.com/a.png',
+          altText: 'A',
+          size: 'Small',
+          style: 'person',
+          width: '20px',
+          backgroundColor: '#ffffff',
+          horizontalAlignment: 'Right',
+          selectAction: { type: 'Action.Execute', verb: 'v' },
+        },
         { type: 'ImageSet', images: [{ type: 'Image', url: 'https://example.com/a.png', altText: 'A' }], imageSize: 'Small' },
         { type: 'FactSet', facts: [{ title: 'Title', value: 'Value' }] },
-        { type: 'Container', items: [{ type: 'TextBlock', text: 'c' }], style: 'emphasis', bleed: true, rtl: false, minHeight: '20px', verticalContentAlignment: 'Bottom', selectAction: { type: 'Action.Submit', data: { x: 1 } }, backgroundImage: { url: 'https://example.com/b.png', fillMode: 'repeat', horizontalAlignment: 'Center', verticalAlignment: 'Center' } },
-        { type: 'ColumnSet', horizontalAlignment: 'Left', style: 'accent', bleed: true, minHeight: '10px', columns: [{ type: 'Column', width: 'auto', style: 'good', items: [{ type: 'TextBlock', text: 'c1' }] }, { type: 'Column', width: 2, items: [{ type: 'TextBlock', text: 'c2' }] }] },
-        { type: 'Table', columns: [{ width: 1, horizontalCellContentAlignment: 'Center' }], rows: [{ type: 'TableRow', style: 'accent', cells: [{ type: 'TableCell', items: [{ type: 'TextBlock', text: 'c' }] }] }], firstRowAsHeaders: false, showGridLines: false, gridStyle: 'accent', verticalCellContentAlignment: 'Center' },
-        { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: 'Toggle', targetElements: [{ elementId: 't', isVisible: true }], tooltip: 'Shows t', mode: 'secondary', isEnabled: false, iconUrl: 'https://example.com/i.png' }] },
-        { type: 'Input.Text', id: 'i1', label: 'Text', isRequired: true, errorMessage: 'Required', isMultiline: true, maxLength: 4, placeholder: 'p', regex: '.*', style: 'Tel', value: 'v', inlineAction: { type: 'Action.Submit', title: 'Go' } },
+        {
+          type: 'Container',
+          items: [{ type: 'TextBlock', text: 'c' }],
+          style: 'emphasis',
+          bleed: true,
+          rtl: false,
+          minHeight: '20px',
+          verticalContentAlignment: 'Bottom',
+          selectAction: { type: 'Action.Submit', data: { x: 1 } },
+          backgroundImage: { url: 'https://example.com/b.png', fillMode: 'repeat', horizontalAlignment: 'Center', verticalAlignment: 'Center' },
+        },
+        {
+          type: 'ColumnSet',
+          horizontalAlignment: 'Left',
+          style: 'accent',
+          bleed: true,
+          minHeight: '10px',
+          columns: [
+            { type: 'Column', width: 'auto', style: 'good', items: [{ type: 'TextBlock', text: 'c1' }] },
+            { type: 'Column', width: 2, items: [{ type: 'TextBlock', text: 'c2' }] },
+          ],
+        },
+        {
+          type: 'Table',
+          columns: [{ width: 1, horizontalCellContentAlignment: 'Center' }],
+          rows: [{ type: 'TableRow', style: 'accent', cells: [{ type: 'TableCell', items: [{ type: 'TextBlock', text: 'c' }] }] }],
+          firstRowAsHeaders: false,
+          showGridLines: false,
+          gridStyle: 'accent',
+          verticalCellContentAlignment: 'Center',
+        },
+        {
+          type: 'ActionSet',
+          actions: [
+            {
+              type: 'Action.ToggleVisibility',
+              title: 'Toggle',
+              targetElements: [{ elementId: 't', isVisible: true }],
+              tooltip: 'Shows t',
+              mode: 'secondary',
+              isEnabled: false,
+              iconUrl: 'https://example.com/i.png',
+            },
+          ],
+        },
+        {
+          type: 'Input.Text',
+          id: 'i1',
+          label: 'Text',
+          isRequired: true,
+          errorMessage: 'Required',
+          isMultiline: true,
+          maxLength: 4,
+          placeholder: 'p',
+          regex: '.*',
+          style: 'Tel',
+          value: 'v',
+          inlineAction: { type: 'Action.Submit', title: 'Go' },
+        },
         { type: 'Input.Number', id: 'i2', label: 'Number', min: 1, max: 3, value: 2, placeholder: 'p' },
         { type: 'Input.Date', id: 'i3', label: 'Date', min: '2020-01-01', max: '2030-01-01', value: '2025-01-01', placeholder: 'p' },
         { type: 'Input.Time', id: 'i4', label: 'Time', min: '08:00', max: '17:00', value: '09:00', placeholder: 'p' },
@@ -111,7 +212,11 @@ describe('Adaptive Card types', () => {
       actions: [
         { type: 'Action.Execute', title: 'Execute', verb: 'v', data: { a: 1 }, associatedInputs: 'none', style: 'positive' },
         { type: 'Action.OpenUrl', title: 'Open', url: 'https://example.com' },
-        { type: 'Action.ShowCard', title: 'Show', card: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'in' }], actions: [{ type: 'Action.Submit', title: 'Submit', data: 'text', associatedInputs: 'auto' }] } },
+        {
+          type: 'Action.ShowCard',
+          title: 'Show',
+          card: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'in' }], actions: [{ type: 'Action.Submit', title: 'Submit', data: 'text', associatedInputs: 'auto' }] },
+        },
       ],
     };
     expect(cardProblems(dressed)).toEqual([]);

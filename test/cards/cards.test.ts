@@ -55,7 +55,16 @@ function contact(i: number, linked: boolean, long = false): InteractionRecordLin
 }
 
 function view(links: InteractionRecordLink[], overrides: Partial<Interaction> = {}, notice?: CustomerCardView['notice']): CustomerCardView {
-  return buildCustomerCardView({ interaction: interaction(overrides), owner: { name: 'Ana Agent', teamsUserId: '29:ana' }, links, mappings, dispositions: ['Resolved', 'Escalated'], can, now, notice });
+  return buildCustomerCardView({
+    interaction: interaction(overrides),
+    owner: { name: 'Ana Agent', teamsUserId: '29:ana' },
+    links,
+    mappings,
+    dispositions: ['Resolved', 'Escalated'],
+    can,
+    now,
+    notice,
+  });
 }
 
 /** The bytes of the whole message Teams would receive, card and envelope. */
@@ -90,9 +99,22 @@ describe('cards', () => {
       activities: [{ subject: 'Inbound call', when: '2026-11-20T09:00:00.000Z', description: 'Called about an order' }],
       canUpdate: true,
     }),
-    'search results': searchResultsCard({ query: 'garcia', records: [{ ref: { type: 'contact', id: 'c' }, typeLabel: 'Contact', name: 'Maria Garcia', fields: [{ label: 'Email', value: 'm@e.com' }] }] }),
+    'search results': searchResultsCard({
+      query: 'garcia',
+      records: [{ ref: { type: 'contact', id: 'c' }, typeLabel: 'Contact', name: 'Maria Garcia', fields: [{ label: 'Email', value: 'm@e.com' }] }],
+    }),
     'search results, empty': searchResultsCard({ query: 'nobody', records: [] }),
-    'agent status': statusCard([{ agent: { id: 'a', name: 'Ana', state: 'Unavailable', reasonCode: 'Lunch', stateSince: now.toISOString(), currentInteractionId: null, teamsUserId: null }, stateLabel: 'Unavailable: Lunch', secondsInState: 754, interaction: null }], now),
+    'agent status': statusCard(
+      [
+        {
+          agent: { id: 'a', name: 'Ana', state: 'Unavailable', reasonCode: 'Lunch', stateSince: now.toISOString(), currentInteractionId: null, teamsUserId: null },
+          stateLabel: 'Unavailable: Lunch',
+          secondsInState: 754,
+          interaction: null,
+        },
+      ],
+      now,
+    ),
     'agent status, empty': statusCard([], now),
     welcome: welcomeCard('Ana', helpContextFor({ acd: { enabled: true }, agents: { isSupervisor: () => false, reasonCodes: ['Lunch'] } }, 'ana')),
     help: helpCard(helpContextFor({ acd: { enabled: false }, agents: { isSupervisor: () => true, reasonCodes: ['Lunch'] } }, 'sue')),
@@ -130,9 +152,17 @@ describe('cards', () => {
       activities: Array.from({ length: 300 }, (_, i) => ({ subject: long, when: `2026-11-${String((i % 28) + 1).padStart(2, '0')}T09:00:00.000Z`, description: long })),
       canUpdate: true,
     });
-    const results = searchResultsCard({ query: long, records: Array.from({ length: 300 }, (_, i) => ({ ref: { type: 'contact', id: `c${i}` }, typeLabel: 'Contact', name: long, fields: [{ label: 'Note', value: long }] })) });
+    const results = searchResultsCard({
+      query: long,
+      records: Array.from({ length: 300 }, (_, i) => ({ ref: { type: 'contact', id: `c${i}` }, typeLabel: 'Contact', name: long, fields: [{ label: 'Note', value: long }] })),
+    });
     const status = statusCard(
-      Array.from({ length: 2000 }, (_, i) => ({ agent: { id: `a${i}`, name: long.slice(0, 200), state: 'Working' as const, reasonCode: null, stateSince: now.toISOString(), currentInteractionId: 'x', teamsUserId: null }, stateLabel: 'Working', secondsInState: 60, interaction: { id: 'x', channel: 'voice' as const, ani: '+12065550142', state: 'active' as const } })),
+      Array.from({ length: 2000 }, (_, i) => ({
+        agent: { id: `a${i}`, name: long.slice(0, 200), state: 'Working' as const, reasonCode: null, stateSince: now.toISOString(), currentInteractionId: 'x', teamsUserId: null },
+        stateLabel: 'Working',
+        secondsInState: 60,
+        interaction: { id: 'x', channel: 'voice' as const, ani: '+12065550142', state: 'active' as const },
+      })),
       now,
     );
     for (const card of [details, results, status]) {
@@ -145,7 +175,11 @@ describe('cards', () => {
   it('shows one section at a time, with buttons that show one and hide the others', () => {
     const sectionsOf = (card: any) => card.body.filter((e: any) => typeof e.id === 'string' && e.id.startsWith('section-'));
     const single = cards['customer card, one match'] as any;
-    expect(sectionsOf(single).map((e: any) => [e.id.split('-')[1], e.isVisible])).toEqual([['current', true], ['related', false], ['activities', false]]);
+    expect(sectionsOf(single).map((e: any) => [e.id.split('-')[1], e.isVisible])).toEqual([
+      ['current', true],
+      ['related', false],
+      ['activities', false],
+    ]);
     const toggles = single.body.find((e: any) => e.type === 'ActionSet' && e.actions[0].type === 'Action.ToggleVisibility').actions;
     expect(toggles.map((a: any) => a.title)).toEqual(['Current (1)', 'Related (1)', 'Activities (0)']);
     for (const [i, toggle] of toggles.entries()) {
@@ -166,7 +200,13 @@ describe('cards', () => {
   });
 
   it('shows anyone else whose card it is and where it stands, and not one piece of customer data', () => {
-    const customer = { id: 'c-1', name: 'Maria Garcia', identifiers: ['+1 206 555 0142', 'maria@example.com'], interactions: 3, duplicates: [{ id: 'c-2', name: 'M. Garcia', identifiers: ['+1 425 555 0100'] }] };
+    const customer = {
+      id: 'c-1',
+      name: 'Maria Garcia',
+      identifiers: ['+1 206 555 0142', 'maria@example.com'],
+      interactions: 3,
+      duplicates: [{ id: 'c-2', name: 'M. Garcia', identifiers: ['+1 425 555 0100'] }],
+    };
     const completed = buildCustomerCardView({
       interaction: interaction({ state: 'completed', endedAt: '2026-11-22T10:04:00.000Z', completedAt: '2026-11-22T10:05:00.000Z', disposition: 'Escalated', notes: 'Secret notes' }),
       customer,
@@ -211,7 +251,11 @@ describe('cards', () => {
     };
     const notAPerson: InteractionRecordLink = { ...contact(2, true), role: 'other' };
     const card = customerCard(view([sfContact, notAPerson]));
-    expect(actionsOf(card).filter((a) => a.title === 'Create case').map((a) => a.data)).toHaveLength(1);
+    expect(
+      actionsOf(card)
+        .filter((a) => a.title === 'Create case')
+        .map((a) => a.data),
+    ).toHaveLength(1);
     expect(cardText(card)).toMatch(/Organization: Contoso Pharmaceuticals/);
     const several = buildCustomerCardView({
       interaction: interaction({ matchState: 'multiple' }),
@@ -226,8 +270,18 @@ describe('cards', () => {
     expect(cardText(customerCard(several))).toMatch(/Matched on: \+1 206 555 0142/);
   });
 
-  it('offers the CRM\'s own case priorities and its default on New case', () => {
-    const withPriorities = { ...view([{ ...contact(1, true), role: 'person' as const }]), casePriority: { choices: [{ value: '1', label: 'High' }, { value: '2', label: 'Normal' }, { value: '3', label: 'Low' }], defaultValue: '2' } };
+  it("offers the CRM's own case priorities and its default on New case", () => {
+    const withPriorities = {
+      ...view([{ ...contact(1, true), role: 'person' as const }]),
+      casePriority: {
+        choices: [
+          { value: '1', label: 'High' },
+          { value: '2', label: 'Normal' },
+          { value: '3', label: 'Low' },
+        ],
+        defaultValue: '2',
+      },
+    };
     const form = JSON.stringify(customerCard(withPriorities));
     expect(form).toContain('"choices":[{"title":"High","value":"1"},{"title":"Normal","value":"2"},{"title":"Low","value":"3"}],"value":"2"');
     expect(form).not.toContain('"value":"Medium"');

@@ -76,11 +76,7 @@ export function namer(names: ContractNames = {}) {
 export function seedThroughPort(connector: CrmConnector, names?: ContractNames): ConnectorContractSetup['seed'] {
   const name = namer(names);
   return (type, fields) =>
-    connector.create(
-      name.type(type),
-      Object.fromEntries(Object.entries(fields).map(([field, value]) => [name.field(type, field as ContractField), value])),
-      { signal: new AbortController().signal },
-    );
+    connector.create(name.type(type), Object.fromEntries(Object.entries(fields).map(([field, value]) => [name.field(type, field as ContractField), value])), { signal: new AbortController().signal });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,8 +112,7 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
     });
 
     const field = (record: CrmRecord, type: ContractType, f: ContractField) => record.fields[n.field(type, f)];
-    const query = (type: ContractType, filter: string, limit = 50) =>
-      crm.connector.query(n.type(type), parseFilter(filter), { signal, limit });
+    const query = (type: ContractType, filter: string, limit = 50) => crm.connector.query(n.type(type), parseFilter(filter), { signal, limit });
     const ids = (records: CrmRecord[]) => records.map((r) => r.id).sort();
     /** Filter text for a value: quoted with the grammar's escapes. */
     const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
@@ -218,12 +213,8 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
         expect(ids(await query('case', `${contactId} = ${quote(maria.id)}`))).toEqual(ids([open, closed]));
         expect(ids(await query('case', `${contactId} = ${quote(maria.id)} and ${status} != "Closed"`))).toEqual([open.id]);
         expect(ids(await query('case', `${contactId} = ${quote(maria.id)} and ${status} = "closed"`))).toEqual([closed.id]);
-        expect(ids(await query('case', `${contactId} = ${quote(maria.id)} or ${contactId} = ${quote(chris.id)}`))).toEqual(
-          ids([open, closed, chrisCase]),
-        );
-        expect(
-          ids(await query('case', `(${contactId} = ${quote(maria.id)} or ${contactId} = ${quote(chris.id)}) and ${status} != "Closed"`)),
-        ).toEqual(ids([open, chrisCase]));
+        expect(ids(await query('case', `${contactId} = ${quote(maria.id)} or ${contactId} = ${quote(chris.id)}`))).toEqual(ids([open, closed, chrisCase]));
+        expect(ids(await query('case', `(${contactId} = ${quote(maria.id)} or ${contactId} = ${quote(chris.id)}) and ${status} != "Closed"`))).toEqual(ids([open, chrisCase]));
       });
 
       it('finds records whose name contains a text, without regard to case, of the asked type only', async () => {
@@ -233,9 +224,7 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
         await crm.seed('account', { name: `Fabrikam ${m}` });
         await crm.seed('lead', { lastName: `Northwind ${m}`, company: `Northwind ${m}` });
 
-        expect(ids(await query('account', `${n.field('account', 'name')} contains ${quote(`NORTHWIND ${m.toUpperCase()}`)}`))).toEqual(
-          ids([one, two]),
-        );
+        expect(ids(await query('account', `${n.field('account', 'name')} contains ${quote(`NORTHWIND ${m.toUpperCase()}`)}`))).toEqual(ids([one, two]));
         expect(ids(await query('account', `${n.field('account', 'name')} startswith ${quote(`fabrikam ${m}`)}`))).toHaveLength(1);
       });
 
@@ -296,11 +285,7 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
       it('returns the record with an id of its own, its type, a name and its fields', async () => {
         const m = marker();
         const fields = { firstName: 'Ada', lastName: `Create ${m}`, email: `ada.${m}@example.com`, title: 'Buyer' };
-        const record = await crm.connector.create(
-          n.type('contact'),
-          Object.fromEntries(Object.entries(fields).map(([f, v]) => [n.field('contact', f as ContractField), v])),
-          opts,
-        );
+        const record = await crm.connector.create(n.type('contact'), Object.fromEntries(Object.entries(fields).map(([f, v]) => [n.field('contact', f as ContractField), v])), opts);
         expect(record.id).toEqual(expect.any(String));
         expect(record.id).not.toBe('');
         expect(record.type).toBe(n.type('contact'));
@@ -316,11 +301,7 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
       it('merges the given fields into the record and keeps the others', async () => {
         const m = marker();
         const created = await crm.seed('contact', { firstName: 'Uma', lastName: `Update ${m}`, email: `uma.${m}@example.com` });
-        const updated = await crm.connector.update(
-          { type: created.type, id: created.id },
-          { [n.field('contact', 'title')]: 'Head of support', [n.field('contact', 'firstName')]: 'Umeko' },
-          opts,
-        );
+        const updated = await crm.connector.update({ type: created.type, id: created.id }, { [n.field('contact', 'title')]: 'Head of support', [n.field('contact', 'firstName')]: 'Umeko' }, opts);
         expect(updated.id).toBe(created.id);
         expect(field(updated, 'contact', 'title')).toBe('Head of support');
         expect(field(updated, 'contact', 'firstName')).toBe('Umeko');
@@ -333,11 +314,7 @@ export function describeConnectorContract(name: string, setup: () => Promise<Con
         const m = marker();
         const [before, after] = [phoneDigits(), phoneDigits()];
         const created = await crm.seed('contact', { lastName: `Moves ${m}`, mobilePhone: `+1${before}`, email: `old.${m}@example.com` });
-        await crm.connector.update(
-          { type: created.type, id: created.id },
-          { [n.field('contact', 'mobilePhone')]: `+1 ${after}`, [n.field('contact', 'email')]: `new.${m}@example.com` },
-          opts,
-        );
+        await crm.connector.update({ type: created.type, id: created.id }, { [n.field('contact', 'mobilePhone')]: `+1 ${after}`, [n.field('contact', 'email')]: `new.${m}@example.com` }, opts);
         expect(ids(await crm.connector.findByPhone(`+1${after}`, opts))).toEqual([created.id]);
         expect(await crm.connector.findByPhone(`+1${before}`, opts)).toEqual([]);
         expect(ids(await crm.connector.findByEmail(`new.${m}@example.com`, opts))).toEqual([created.id]);

@@ -53,7 +53,10 @@ export function describeCanonicalContract(ctx: CanonicalContractContext): void {
     expect(record.canonical.firstName, where).toBe('Ines');
     expect(record.canonical.lastName, where).toBe(`Canon${seeded.m}`);
     expect(record.canonical.email?.toLowerCase(), where).toBe(`ines.${seeded.m}@example.com`);
-    expect((record.canonical.phones ?? []).map((p) => toE164(p, 'US')), where).toContain(`+1${seeded.digits}`);
+    expect(
+      (record.canonical.phones ?? []).map((p) => toE164(p, 'US')),
+      where,
+    ).toContain(`+1${seeded.digits}`);
   };
 
   describe('canonical model', () => {

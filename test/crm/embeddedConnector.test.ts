@@ -78,7 +78,10 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
     it('finds Maria Garcia as people type: accents and case folded, word prefixes; CS-1001 by its number', async () => {
       for (const text of ['García', 'GARCIA', 'maria garc', 'Garcia María']) {
         const { records, refused } = await connector.searchText(text, ['person', 'organization'], { ...opts, limit: 10 });
-        expect(records.map((r) => r.id), text).toContain(DEMO.maria.id);
+        expect(
+          records.map((r) => r.id),
+          text,
+        ).toContain(DEMO.maria.id);
         expect(refused).toEqual([]);
       }
       expect((await connector.searchText('Gracia', ['person'], { ...opts, limit: 10 })).records.map((r) => r.id)).not.toContain(DEMO.maria.id);
@@ -216,7 +219,10 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
     it('gives the same answer with or without an index: = on a reference is exact, as ids are', async () => {
       const account = await connector.create('account', { name: 'Case Sensitive Ltd' }, opts);
       const contact = await connector.create('contact', { lastName: 'Reference', accountId: account.id }, opts);
-      for (const [id, expected] of [[account.id, [contact.id]], [account.id.toUpperCase(), []]] as const) {
+      for (const [id, expected] of [
+        [account.id, [contact.id]],
+        [account.id.toUpperCase(), []],
+      ] as const) {
         const scanned = await connector.query('contact', parseFilter(`accountId = "${id}" or accountId = "no such id"`), { ...opts, limit: 10 });
         const indexed = await connector.query('contact', parseFilter(`accountId = "${id}"`), { ...opts, limit: 10 });
         expect(scanned.map((r) => r.id)).toEqual(expected);
@@ -233,20 +239,12 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       expect(moved.fields).toMatchObject({ accountId: second.id, accountName: 'New Employer' });
     });
 
-    it('re-indexes only the keys whose fields an update changes, and leaves the record with exactly its fields\' keys', async () => {
+    it("re-indexes only the keys whose fields an update changes, and leaves the record with exactly its fields' keys", async () => {
       const account = await connector.create('account', { name: 'Keys Unchanged Ltd' }, opts);
-      const contact = await connector.create(
-        'contact',
-        { lastName: 'Rekeyed', phone: '+1 206 555 0161', mobilePhone: '(206) 555-0162', email: 'Rekeyed@Example.com', accountId: account.id },
-        opts,
-      );
-      const storedKeys = async () =>
-        (await store.db.selectFrom('crm_record_keys').select(['kind', 'value']).where('record_id', '=', contact.id).execute())
-          .map((k) => `${k.kind} ${k.value}`)
-          .sort();
+      const contact = await connector.create('contact', { lastName: 'Rekeyed', phone: '+1 206 555 0161', mobilePhone: '(206) 555-0162', email: 'Rekeyed@Example.com', accountId: account.id }, opts);
+      const storedKeys = async () => (await store.db.selectFrom('crm_record_keys').select(['kind', 'value']).where('record_id', '=', contact.id).execute()).map((k) => `${k.kind} ${k.value}`).sort();
       // Its fields' keys and its name's words (name search), nothing else.
-      const keysOf = (fields: Record<string, FieldValue>) =>
-        [...recordKeys('contact', fields), ...nameWordKeys('contact', 'Rekeyed', contact.id)].map((k) => `${k.kind} ${k.value}`).sort();
+      const keysOf = (fields: Record<string, FieldValue>) => [...recordKeys('contact', fields), ...nameWordKeys('contact', 'Rekeyed', contact.id)].map((k) => `${k.kind} ${k.value}`).sort();
 
       const memorialized = await connector.update({ type: 'contact', id: contact.id }, { lastAgent: 'Ana Agent', lastDisposition: 'Resolved' }, opts);
       expect(await storedKeys()).toEqual(keysOf(memorialized.fields));
@@ -260,15 +258,35 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       expect((await connector.query('contact', parseFilter(`accountId = "${account.id}"`), { ...opts, limit: 10 })).map((r) => r.id)).toEqual([contact.id]);
     });
 
-    it('changes a record\'s keys only through the fields isKeyField names', () => {
+    it("changes a record's keys only through the fields isKeyField names", () => {
       const full: Record<string, FieldValue> = {
-        name: 'N', firstName: 'F', lastName: 'L', phone: '+1 206 555 0171', mobilePhone: '206 555 0172', homePhone: '+12065550173', otherPhone: '+1 206 555 0174',
-        email: 'a@b.example', caseNumber: 'CS-7', accountId: 'acc-1', contactId: 'con-1', regardingType: 'contact', regardingId: 'con-2',
-        subject: 'S', status: 'Open', lastAgent: 'A', lastContactAt: '2026-01-01T00:00:00.000Z', notes: 'n', title: 't', industry: 'i',
+        name: 'N',
+        firstName: 'F',
+        lastName: 'L',
+        phone: '+1 206 555 0171',
+        mobilePhone: '206 555 0172',
+        homePhone: '+12065550173',
+        otherPhone: '+1 206 555 0174',
+        email: 'a@b.example',
+        caseNumber: 'CS-7',
+        accountId: 'acc-1',
+        contactId: 'con-1',
+        regardingType: 'contact',
+        regardingId: 'con-2',
+        subject: 'S',
+        status: 'Open',
+        lastAgent: 'A',
+        lastContactAt: '2026-01-01T00:00:00.000Z',
+        notes: 'n',
+        title: 't',
+        industry: 'i',
       };
       for (const type of ['account', 'contact', 'lead', 'case', 'task', 'work_order']) {
         for (const field of Object.keys(full)) {
-          const keys = (fields: Record<string, FieldValue>) => recordKeys(type, fields).map((k) => `${k.kind} ${k.value}`).sort();
+          const keys = (fields: Record<string, FieldValue>) =>
+            recordKeys(type, fields)
+              .map((k) => `${k.kind} ${k.value}`)
+              .sort();
           const changed = keys({ ...full, [field]: 'other-value' });
           const cleared = keys({ ...full, [field]: null });
           if (!isKeyField(type, field)) {
@@ -299,8 +317,18 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
         const results = await Promise.allSettled([
           visible(connector.update({ type: 'contact', id: contact.id }, { title: 'Updated together' }, opts)),
           connector.update({ type: 'contact', id: 'con-missing-together' }, { title: 'x' }, opts),
-          visible(connector.logActivity({ key: 'int-together:contact', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: { title: 'Logged together' } }, opts).then((r) => r.record)),
-          connector.logActivity({ key: 'int-together:missing', regarding: { type: 'contact', id: 'con-missing-together' }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: {} }, opts),
+          visible(
+            connector
+              .logActivity(
+                { key: 'int-together:contact', regarding: { type: 'contact', id: contact.id }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: { title: 'Logged together' } },
+                opts,
+              )
+              .then((r) => r.record),
+          ),
+          connector.logActivity(
+            { key: 'int-together:missing', regarding: { type: 'contact', id: 'con-missing-together' }, subject: 'Call', description: 'd', at: NOW.toISOString(), fields: {} },
+            opts,
+          ),
           connector.create('case', { subject: 'Clash', caseNumber: taken.fields.caseNumber! }, opts),
           visible(connector.create('account', { name: 'Created together', title: 'Created together' }, opts)),
         ]);
@@ -327,7 +355,7 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       expect(created.every((id) => /^con-[0-9a-z]{8}-[0-9a-f]{8}$/.test(id))).toBe(true);
     });
 
-    it('loses no field when two writers update one record at once (200 pairs: memorialization vs an agent\'s edit)', async () => {
+    it("loses no field when two writers update one record at once (200 pairs: memorialization vs an agent's edit)", async () => {
       // Two connectors, as the job worker's and an agent's request would each use: neither groups with the other.
       const worker = new EmbeddedConnector(store.db, () => NOW);
       const agent = new EmbeddedConnector(store.db, () => NOW);
@@ -386,4 +414,3 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
     });
   });
 });
-

@@ -44,7 +44,11 @@ describe.each(STORE_BACKENDS)('embedded name search on $name', (backend) => {
       const name = `Aaron Filler ${String(i).padStart(4, '0')}`;
       return { id: `con-fill-${i}`, type: 'contact', name, name_lower: name.toLowerCase(), fields: JSON.stringify({ firstName: 'Aaron', lastName: `Filler ${i}` }), created_at: NOW, updated_at: NOW };
     });
-    for (let i = 0; i < filler.length; i += 500) await store.db.insertInto('crm_records').values(filler.slice(i, i + 500)).execute();
+    for (let i = 0; i < filler.length; i += 500)
+      await store.db
+        .insertInto('crm_records')
+        .values(filler.slice(i, i + 500))
+        .execute();
     const wanted = await crm.create('contact', { firstName: 'Zoë', lastName: 'Ångström' }, opts);
     expect(await ids('contact', 'name contains "angstrom"')).toEqual([wanted.id]);
     expect(await ids('contact', 'name contains "zoe ÅNGS"')).toEqual([wanted.id]);

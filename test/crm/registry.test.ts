@@ -6,9 +6,7 @@ import { createConnector, createConnectors } from '../../src/crm/registry.js';
 import { crmConfigurationSchema, type CrmConfiguration } from '../../src/workflows/configuration.js';
 import { SQLITE_STORE, type TestStore } from '../support/stores.js';
 
-
-const configuration = (id: string, connector: Record<string, unknown>): CrmConfiguration =>
-  crmConfigurationSchema.parse({ id, name: id, connector, workflows: [] });
+const configuration = (id: string, connector: Record<string, unknown>): CrmConfiguration => crmConfigurationSchema.parse({ id, name: id, connector, workflows: [] });
 
 const embedded = configuration('demo', { type: 'embedded' });
 const salesforce = configuration('sf', {
@@ -58,9 +56,7 @@ describe('the CRM connector registry', () => {
   });
 
   it('stops the start at a missing secret, naming the configuration and the variable', async () => {
-    await expect(createConnectors([embedded, zendesk], deps())).rejects.toThrow(
-      'CRM configuration "zd" needs the secret ZENDESK_API_TOKEN; set it in the environment',
-    );
+    await expect(createConnectors([embedded, zendesk], deps())).rejects.toThrow('CRM configuration "zd" needs the secret ZENDESK_API_TOKEN; set it in the environment');
     await expect(createConnectors([salesforce, embedded], deps())).rejects.toThrow('CRM configuration "sf" needs the secret SF_CLIENT_SECRET');
   });
 });

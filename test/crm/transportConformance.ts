@@ -139,7 +139,14 @@ export function describeTransportConformance(name: string, start: () => Promise<
       const send = await wire.oneRequest(wire.connector(FAST));
       wire.tokens!.expire();
       const before = wire.tokens!.requested();
-      const results = await Promise.all(Array.from({ length: 6 }, () => send(open).then(() => 'ok', (error: unknown) => error)));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          send(open).then(
+            () => 'ok',
+            (error: unknown) => error,
+          ),
+        ),
+      );
       expect(results).toEqual(Array.from({ length: 6 }, () => 'ok'));
       expect(wire.tokens!.requested()).toBe(before + 1);
     });

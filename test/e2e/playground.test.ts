@@ -58,10 +58,7 @@ describe.each(STORE_BACKENDS)('the demo through the Agents Playground ($name)', 
     // The same card message changes in place: no second card.
     const acw = await playground.waitFor((a) => a.kind === 'update' && a.id === call.id && /State: After Call Work/.test(cardText(cardOf(a))));
     const complete = actionOf(cardOf(acw), 'Complete ACW');
-    const answer = await playground.invoke(
-      { action: { type: 'Action.Execute', verb: complete.verb, data: { ...complete.data, disposition: 'Resolved', notes: 'Replacement shipped' } } },
-      call.id,
-    );
+    const answer = await playground.invoke({ action: { type: 'Action.Execute', verb: complete.verb, data: { ...complete.data, disposition: 'Resolved', notes: 'Replacement shipped' } } }, call.id);
     expect(answer.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(answer.value)).toMatch(/After Call Work complete/);
     await playground.waitFor((a) => a.kind === 'update' && a.id === call.id && /Saved to the CRM \(2 of 2\)/.test(cardText(cardOf(a))));

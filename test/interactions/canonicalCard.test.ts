@@ -73,7 +73,10 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     expect(details.record.typeLabel).toBe('Contact');
     expect(facts).toMatchObject({ 'First Name': 'Maria', 'Last Name': 'Garcia', Account: 'Contoso Pharmaceuticals', 'Last Contact': expect.stringMatching(/^4 Mar 2026, 02:20 (PST|GMT-8)$/) });
     const labels = details.fields.map((f) => f.label);
-    expect(labels.filter((label) => label === 'Account'), 'the reference and its name field shown once').toHaveLength(1);
+    expect(
+      labels.filter((label) => label === 'Account'),
+      'the reference and its name field shown once',
+    ).toHaveLength(1);
     for (const raw of ['accountId', 'firstName', 'internalVersion', 'lastContactAt']) expect(labels).not.toContain(raw);
     expect(details.fields.map((f) => f.value)).not.toContain(DEMO.contoso.id);
     expect(cardText(customerCard(await services.cards.view('aad-1', interactionId)))).toMatch(/Account: Contoso Pharmaceuticals/);
@@ -95,7 +98,11 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
   it('keeps what a text search found when the CRM refuses one type, and names the missing permission', async () => {
     const { services } = await onACall((crm) => ({
       searchText: async (text, roles, options) => {
-        const found = await crm.searchText(text, roles.filter((r) => r !== 'lead'), options);
+        const found = await crm.searchText(
+          text,
+          roles.filter((r) => r !== 'lead'),
+          options,
+        );
         return { records: found.records, refused: [{ type: 'lead', reason: 'missing the Read Lead permission' }] };
       },
     }));
@@ -104,7 +111,7 @@ describe.each(STORE_BACKENDS)('the card speaks the canonical model ($name)', (ba
     expect(card?.notice).toMatchObject({ kind: 'warning', text: expect.stringMatching(/record.* found for "García".*did not let you search lead \(missing the Read Lead permission\)/) });
   });
 
-  it('offers New case with the CRM\'s own priorities and default, and dates on the card in the agent\'s time zone', async () => {
+  it("offers New case with the CRM's own priorities and default, and dates on the card in the agent's time zone", async () => {
     const { services, interactionId } = await onACall();
     await services.agents.noteTimeZone('aad-1', 'Europe/Paris');
     const view = await services.cards.view('aad-1', interactionId);

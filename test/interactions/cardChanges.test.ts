@@ -32,7 +32,11 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
   });
 
   it('hands over no card when another change of the same card was raised while it was drawn (it may miss that one)', async () => {
-    const { services, changes, offered: { interaction } } = await onACall();
+    const {
+      services,
+      changes,
+      offered: { interaction },
+    } = await onACall();
     changes.length = 0;
     // A late workflow outcome lands while the hangup's card is being drawn.
     const view = services.cards.view.bind(services.cards);
@@ -47,7 +51,11 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
   });
 
   it('hands over no card when an ACW write finished while it was drawn, so the finished write is what stays shown', async () => {
-    const { services, changes, offered: { interaction } } = await onACall();
+    const {
+      services,
+      changes,
+      offered: { interaction },
+    } = await onACall();
     changes.length = 0;
     // The worker tells of a finished job (it raises the change itself, with no card) during the drawing.
     const view = services.cards.view.bind(services.cards);

@@ -29,7 +29,10 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
   /** Two agents, each on a call: Ana with Maria (linked), Bob with a number nobody has. */
   async function twoCalls() {
     const services = await buildServices(store);
-    for (const [id, name] of [['ana', 'Ana'], ['bob', 'Bob']] as const) {
+    for (const [id, name] of [
+      ['ana', 'Ana'],
+      ['bob', 'Bob'],
+    ] as const) {
       await services.agents.identify(id, name);
       await services.agents.setAvailable(id);
     }
@@ -48,7 +51,7 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
     return { db: store.db.withPlugin(counter), statements: () => statements };
   }
 
-  it('refuses another agent\'s interaction exactly as one that does not exist: same code, same words, same single lookup', async () => {
+  it("refuses another agent's interaction exactly as one that does not exist: same code, same words, same single lookup", async () => {
     const { ana } = await twoCalls();
     const { db, statements } = counted();
     const ownership = new Ownership(repositoriesOf(db));
@@ -76,7 +79,7 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
     expect(await refusalOf(ownership.readable('sue', randomUUID(), true))).toEqual({ code: 'not_found', message: NOT_YOURS });
   });
 
-  it('refuses every service method on another agent\'s interaction, changing nothing', async () => {
+  it("refuses every service method on another agent's interaction, changing nothing", async () => {
     const { services, ana } = await twoCalls();
     const rows = async () => JSON.stringify(await store.db.selectFrom('interactions').selectAll().orderBy('id').execute());
     const before = await rows();
@@ -98,7 +101,7 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
     expect(await rows()).toBe(before);
   });
 
-  it('merges a card only when nobody else is handling it: another agent\'s open call is refused like a missing card, their completed one is not', async () => {
+  it("merges a card only when nobody else is handling it: another agent's open call is refused like a missing card, their completed one is not", async () => {
     const { services, ana, bob } = await twoCalls();
     // While Ana's call is open, Bob's merge dialog does not list her card, and merging it by id is refused.
     const dialog = await services.merging.findDuplicates('bob', bob.id, 'Maria Garcia');

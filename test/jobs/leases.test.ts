@@ -74,7 +74,7 @@ describe.each(STORE_BACKENDS)('job leases and heartbeats ($name)', (backend) => 
     return { connector, held };
   }
 
-  it('takes a dead worker\'s job over within the lease, and the dead one, come back, ends nothing', async () => {
+  it("takes a dead worker's job over within the lease, and the dead one, come back, ends nothing", async () => {
     await enqueueJobs(store.db, [timelineJob('i-dies')], new Date().toISOString());
     const { connector, held } = gated();
     const link = cuttable();

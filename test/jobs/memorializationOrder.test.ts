@@ -25,13 +25,11 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
   let store: TestStore;
   let now: Date;
   const clock = () => now;
-  const engineOver = (connector: CrmConnector) =>
-    new WorkflowEngine({ configurations, connectorFor: () => connector, logger, defaultRegion: 'US', clock });
+  const engineOver = (connector: CrmConnector) => new WorkflowEngine({ configurations, connectorFor: () => connector, logger, defaultRegion: 'US', clock });
   const embedded = () => new EmbeddedConnector(store.db, clock);
   const workerOver = (connector: CrmConnector = embedded()) => new JobWorker({ db: store.db, engine: engineOver(connector), logger, clock });
   const fieldsOf = async (id: string) => (await embedded().get({ type: 'contact', id }, { signal }))!.fields;
-  const statusOf = async (interactionId: string, kind = 'memorialization') =>
-    (await jobsOfSubject(store.db, interactionId)).find((j) => j.kind === kind)?.status;
+  const statusOf = async (interactionId: string, kind = 'memorialization') => (await jobsOfSubject(store.db, interactionId)).find((j) => j.kind === kind)?.status;
 
   beforeEach(async () => {
     store = await backend.open();
@@ -66,13 +64,34 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     expect([await statusOf('i-old'), await statusOf('i-new')]).toEqual(['done', 'done']);
   });
 
-  it('orders the jobs ACW queues: a memorialization knows its record and its call\'s end, a timeline job is not ordered', async () => {
+  it("orders the jobs ACW queues: a memorialization knows its record and its call's end, a timeline job is not ordered", async () => {
     const interaction: Interaction = {
-      id: 'i-acw', agentId: 'agent-1', channel: 'voice', ani: '+12065550142', state: 'completed', configurationId: 'demo', matchState: 'single',
-      startedAt: '2026-11-22T10:00:00.000Z', endedAt: '2026-11-22T10:04:05Z', completedAt: null, disposition: 'Resolved', notes: null, customerId: null,
+      id: 'i-acw',
+      agentId: 'agent-1',
+      channel: 'voice',
+      ani: '+12065550142',
+      state: 'completed',
+      configurationId: 'demo',
+      matchState: 'single',
+      startedAt: '2026-11-22T10:00:00.000Z',
+      endedAt: '2026-11-22T10:04:05Z',
+      completedAt: null,
+      disposition: 'Resolved',
+      notes: null,
+      customerId: null,
     };
     const link: InteractionRecordLink = { interactionId: 'i-acw', recordType: 'contact', recordId: DEMO.maria.id, linked: true, origin: 'ani', label: 'Maria Garcia', fields: {} };
-    await enqueueJobs(store.db, acwJobsFor(interaction, { id: 'agent-1', name: 'Ana' }, [link], configurations.configurations.find((c) => c.id === 'demo')!, now), now.toISOString());
+    await enqueueJobs(
+      store.db,
+      acwJobsFor(
+        interaction,
+        { id: 'agent-1', name: 'Ana' },
+        [link],
+        configurations.configurations.find((c) => c.id === 'demo')!,
+        now,
+      ),
+      now.toISOString(),
+    );
     const rows = await store.db.selectFrom('jobs').select(['kind', 'record_key', 'interaction_at']).orderBy('kind').execute();
     expect(rows).toEqual([
       { kind: 'memorialization', record_key: `demo:contact:${DEMO.maria.id}`, interaction_at: '2026-11-22T10:04:05.000Z' },
@@ -86,7 +105,12 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     await enqueueJobs(store.db, [memorializationJob('i-1', call(1)), memorializationJob('i-2', call(2)), memorializationJob('i-3', { ...call(3), recordId: CHRIS })], at);
     await enqueueJobs(store.db, [timelineJob('i-1', call(1)), timelineJob('i-2', call(2))], at);
     const first = await claimJobs(store.db, at, lease, 10, 'worker-a');
-    expect(first.filter((j) => j.kind === 'memorialization').map((j) => j.recordKey).sort()).toEqual([`demo:contact:${CHRIS}`, `demo:contact:${DEMO.maria.id}`]);
+    expect(
+      first
+        .filter((j) => j.kind === 'memorialization')
+        .map((j) => j.recordKey)
+        .sort(),
+    ).toEqual([`demo:contact:${CHRIS}`, `demo:contact:${DEMO.maria.id}`]);
     expect(first.filter((j) => j.kind === 'timeline')).toHaveLength(2);
     // Maria's other memorialization waits while hers runs, even for a worker claiming at the same moment.
     expect(await claimJobs(store.db, at, lease, 10, 'worker-b')).toEqual([]);
@@ -95,7 +119,11 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
   it('gives one job of a record to only one of several workers claiming at the same moment', async () => {
     const at = now.toISOString();
     const lease = new Date(now.getTime() + 10_000).toISOString();
-    await enqueueJobs(store.db, [1, 2, 3, 4, 5, 6].map((n) => memorializationJob(`i-${n}`, call(n))), at);
+    await enqueueJobs(
+      store.db,
+      [1, 2, 3, 4, 5, 6].map((n) => memorializationJob(`i-${n}`, call(n))),
+      at,
+    );
     const claims = await Promise.all([1, 2, 3, 4].map((n) => claimJobs(store.db, at, lease, 10, `worker-${n}`)));
     expect(claims.flat()).toHaveLength(1);
     const running = await store.db.selectFrom('jobs').select('id').where('status', '=', 'running').execute();
@@ -105,7 +133,7 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     await expect(store.db.updateTable('jobs').set({ status: 'running' }).where('id', '=', pending.id).execute()).rejects.toThrow(/jobs_one_running_per_record|jobs\.record_key/);
   });
 
-  it('after a crash, takes the dead worker\'s older job over first, then writes the newer call over it', async () => {
+  it("after a crash, takes the dead worker's older job over first, then writes the newer call over it", async () => {
     await enqueueJobs(store.db, [memorializationJob('i-old', call(10))], now.toISOString());
     await enqueueJobs(store.db, [memorializationJob('i-new', call(30))], new Date(now.getTime() + 1).toISOString());
     // Worker A claims the older call's job and dies.
@@ -121,7 +149,7 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     expect(await fieldsOf(DEMO.maria.id)).toMatchObject({ lastAgent: 'Agent 30', lastContactAt: call(30).endedAt });
   });
 
-  it('after a crash during the newer call\'s job, the older one is superseded once the newer one is taken over', async () => {
+  it("after a crash during the newer call's job, the older one is superseded once the newer one is taken over", async () => {
     await enqueueJobs(store.db, [memorializationJob('i-new', call(30))], now.toISOString());
     await enqueueJobs(store.db, [memorializationJob('i-old', call(10))], new Date(now.getTime() + 1).toISOString());
     const [taken] = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 10_000).toISOString(), 1, 'worker-a');
@@ -132,7 +160,7 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     expect(await fieldsOf(DEMO.maria.id)).toMatchObject({ lastAgent: 'Agent 30', lastDisposition: 'Disposition 30' });
   });
 
-  it('never runs two memorializations of one record at once, with two workers on many calls, and the latest call\'s data stands', async () => {
+  it("never runs two memorializations of one record at once, with two workers on many calls, and the latest call's data stands", async () => {
     const real = embedded();
     const inFlight = new Map<string, number>();
     let overlaps = 0;

@@ -18,12 +18,9 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   let store: TestStore;
   let now: Date;
   const clock = () => now;
-  const engineOver = (connector: CrmConnector) =>
-    new WorkflowEngine({ configurations, connectorFor: () => connector, logger, defaultRegion: 'US', clock });
+  const engineOver = (connector: CrmConnector) => new WorkflowEngine({ configurations, connectorFor: () => connector, logger, defaultRegion: 'US', clock });
   const tasksOf = (interactionId: string, recordId: string = DEMO.maria.id) =>
-    new EmbeddedConnector(store.db)
-      .listActivities({ type: 'contact', id: recordId }, { signal, limit: 100 })
-      .then((tasks) => tasks.filter((t) => t.fields.interactionId === interactionId));
+    new EmbeddedConnector(store.db).listActivities({ type: 'contact', id: recordId }, { signal, limit: 100 }).then((tasks) => tasks.filter((t) => t.fields.interactionId === interactionId));
 
   beforeEach(async () => {
     store = await backend.open();
@@ -66,8 +63,7 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     const real = new EmbeddedConnector(store.db, clock);
     let failures = 1;
     const flaky: CrmConnector = Object.assign(Object.create(real) as CrmConnector, {
-      logActivity: (...args: Parameters<CrmConnector['logActivity']>) =>
-        failures-- > 0 ? Promise.reject(new CrmError('Service Unavailable', 503)) : real.logActivity(...args),
+      logActivity: (...args: Parameters<CrmConnector['logActivity']>) => (failures-- > 0 ? Promise.reject(new CrmError('Service Unavailable', 503)) : real.logActivity(...args)),
     });
     const worker = new JobWorker({ db: store.db, engine: engineOver(flaky), logger, clock });
     expect(await worker.drain()).toBe(1);
@@ -104,7 +100,11 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   it('claims in batches: expired leases first, then the longest due, never a job not due yet', async () => {
     const at = now.toISOString();
     const later = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
-    await enqueueJobs(store.db, [1, 2, 3, 4, 5].map((n) => timelineJob(`i-batch-${n}`)), at);
+    await enqueueJobs(
+      store.db,
+      [1, 2, 3, 4, 5].map((n) => timelineJob(`i-batch-${n}`)),
+      at,
+    );
     await enqueueJobs(store.db, [timelineJob('i-later')], later(60));
     const subjects = (jobs: Array<{ subject: string | null }>) => jobs.map((j) => j.subject);
 
@@ -118,7 +118,11 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   });
 
   it('never gives one job to two workers claiming batches at once', async () => {
-    await enqueueJobs(store.db, Array.from({ length: 30 }, (_, n) => timelineJob(`i-many-${n}`)), now.toISOString());
+    await enqueueJobs(
+      store.db,
+      Array.from({ length: 30 }, (_, n) => timelineJob(`i-many-${n}`)),
+      now.toISOString(),
+    );
     const at = now.toISOString();
     const lease = new Date(now.getTime() + 60_000).toISOString();
     const racing = await Promise.all([1, 2, 3, 4].map((n) => claimJobs(store.db, at, lease, 10, `worker-${n}`)));
@@ -132,7 +136,11 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     const interactions = ['i-b1', 'i-b2', 'i-b3'];
     // Each about a record of its own: memorializations of one record would run one at a time, batch after batch.
     const records = [DEMO.maria.id, ...DEMO.household.contacts];
-    await enqueueJobs(store.db, interactions.flatMap((id, n) => [timelineJob(id, { recordId: records[n] }), memorializationJob(id, { recordId: records[n] })]), now.toISOString());
+    await enqueueJobs(
+      store.db,
+      interactions.flatMap((id, n) => [timelineJob(id, { recordId: records[n] }), memorializationJob(id, { recordId: records[n] })]),
+      now.toISOString(),
+    );
     const real = new EmbeddedConnector(store.db, clock);
     let inFlight = 0;
     let mostInFlight = 0;
@@ -167,7 +175,11 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
   });
 
   it('lets the event loop serve others between batches', async () => {
-    await enqueueJobs(store.db, Array.from({ length: 10 }, (_, n) => timelineJob(`i-yield-${n}`)), now.toISOString());
+    await enqueueJobs(
+      store.db,
+      Array.from({ length: 10 }, (_, n) => timelineJob(`i-yield-${n}`)),
+      now.toISOString(),
+    );
     const happened: string[] = [];
     const worker = new JobWorker({
       db: store.db,

@@ -82,18 +82,22 @@ describe('Bot Framework authentication: a forged or tampered token gets 401 and 
     ['no Authorization header', async () => undefined, /no Authorization header/],
     ['a header that is not a Bearer token', async () => 'Basic dXNlcjpwYXNz', /not a Bearer token/],
     ['a malformed token', async () => 'Bearer not.a.jwt', /malformed/],
-    ['a bad signature (a stranger\'s key, naming the channel\'s kid)', (ch, s) => ch.token({ serviceurl: s }, { signer: 'stranger' }), /signature/],
-    ['a tampered payload (a valid token with its claims swapped)', async (ch, s) => {
-      const [h, , sig] = (await ch.token({ serviceurl: s })).split('.');
-      const payload = Buffer.from(JSON.stringify({ iss: 'https://api.botframework.com', aud: BOT_APP_ID, serviceurl: s, exp: 9_999_999_999 })).toString('base64url');
-      return `${h}.${payload}.${sig}`;
-    }, /signature/],
-    ['the wrong audience (another bot\'s token)', (ch, s) => ch.token({ serviceurl: s, aud: '00000000-1111-2222-3333-444444444444' }), /audience/],
+    ["a bad signature (a stranger's key, naming the channel's kid)", (ch, s) => ch.token({ serviceurl: s }, { signer: 'stranger' }), /signature/],
+    [
+      'a tampered payload (a valid token with its claims swapped)',
+      async (ch, s) => {
+        const [h, , sig] = (await ch.token({ serviceurl: s })).split('.');
+        const payload = Buffer.from(JSON.stringify({ iss: 'https://api.botframework.com', aud: BOT_APP_ID, serviceurl: s, exp: 9_999_999_999 })).toString('base64url');
+        return `${h}.${payload}.${sig}`;
+      },
+      /signature/,
+    ],
+    ["the wrong audience (another bot's token)", (ch, s) => ch.token({ serviceurl: s, aud: '00000000-1111-2222-3333-444444444444' }), /audience/],
     ['the wrong issuer', (ch, s) => ch.token({ serviceurl: s, iss: 'https://evil.example.com' }), /issuer/],
     ['an expired token', (ch, s) => ch.token({ serviceurl: s }, { expiresInSeconds: -3600 }), /expired/],
     ['an unknown kid', (ch, s) => ch.token({ serviceurl: s }, { kid: 'no-such-key' }), /key the Bot Framework does not publish/],
     ['alg: none', async (ch, s) => ch.unsignedToken({ serviceurl: s }), /algorithm/],
-    ['a valid token for another serviceUrl (the library\'s own check)', (ch) => ch.token({ serviceurl: 'https://attacker.example.com/' }), /library refused/],
+    ["a valid token for another serviceUrl (the library's own check)", (ch) => ch.token({ serviceurl: 'https://attacker.example.com/' }), /library refused/],
   ];
 
   it.each(forged)('refuses %s: 401, no internal text, one structured warning, no stack, nothing changed, /healthz 200', async (_name, tokenFor, reason) => {
@@ -147,7 +151,7 @@ describe('Bot Framework authentication when the signing keys cannot be fetched',
     await store?.dispose();
   });
 
-  it('answers 401 without the library\'s error text, and rate limits its warnings', async () => {
+  it("answers 401 without the library's error text, and rate limits its warnings", async () => {
     const before = await dbFingerprint(store);
     const logged = bot.lines.length;
     const consoleError = vi.spyOn(console, 'error');

@@ -33,7 +33,7 @@ describe('the Bot Framework token gate fetching keys', () => {
     expect(attempts).toBe(3); // the metadata, then the key set
   });
 
-  it('fetches again for a key it has not seen at most once a minute, and checks the key\'s endorsement of the channel', async () => {
+  it("fetches again for a key it has not seen at most once a minute, and checks the key's endorsement of the channel", async () => {
     let now = Date.now();
     const before = channel.fetches();
     const check = createBotTokenGate({ appId: BOT_APP_ID, openIdMetadataUrl: channel.metadataUrl, now: () => now });

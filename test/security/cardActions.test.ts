@@ -52,7 +52,7 @@ describe.each(STORE_BACKENDS)('card actions on what is not yours, through the bo
     return result;
   }
 
-  it.each(ALL_VERBS)('%s: another agent\'s interaction (open or completed) is refused exactly like an id that does not exist', async (verb) => {
+  it.each(ALL_VERBS)("%s: another agent's interaction (open or completed) is refused exactly like an id that does not exist", async (verb) => {
     await changesNothing(async () => {
       const answers = [];
       for (const interactionId of [world.ids.ownerOpen, world.ids.ownerCompleted, nobodysId()]) {
@@ -87,7 +87,7 @@ describe.each(STORE_BACKENDS)('card actions on what is not yours, through the bo
     });
   });
 
-  it.each(RECORD_VERBS)('%s: on your own card, another agent\'s record is refused exactly like a record that does not exist', async (verb) => {
+  it.each(RECORD_VERBS)("%s: on your own card, another agent's record is refused exactly like a record that does not exist", async (verb) => {
     await changesNothing(async () => {
       const others = await world.intruder.click({ verb, data: anyData(world, world.ids.intruderOpen, { recordId: DEMO.maria.id }) });
       const missing = await world.intruder.click({ verb, data: anyData(world, world.ids.intruderOpen, { recordId: 'con-does-not-exist' }) });
@@ -114,15 +114,23 @@ describe.each(STORE_BACKENDS)('card actions on what is not yours, through the bo
     });
   });
 
-  it.each(ALL_VERBS)('%s: __proto__ and constructor keys change nothing and reach nobody\'s card', async (verb) => {
+  it.each(ALL_VERBS)("%s: __proto__ and constructor keys change nothing and reach nobody's card", async (verb) => {
     await changesNothing(async () => {
       const through = (id: string) =>
-        rawInvoke(world.bot, world.intruder, `{"action":{"type":"Action.Execute","verb":"${verb}","data":{"__proto__":{"interactionId":"${id}"},"constructor":{"prototype":{"interactionId":"${id}"}}}},"trigger":"manual"}`);
+        rawInvoke(
+          world.bot,
+          world.intruder,
+          `{"action":{"type":"Action.Execute","verb":"${verb}","data":{"__proto__":{"interactionId":"${id}"},"constructor":{"prototype":{"interactionId":"${id}"}}}},"trigger":"manual"}`,
+        );
       const others = await through(world.ids.ownerOpen);
       expect(cardText(cardOf(others))).toMatch(/The card sent bad data: interactionId: Required/);
       expect(others).toEqual(await through(nobodysId()));
       const beside = (id: string) =>
-        rawInvoke(world.bot, world.intruder, `{"action":{"type":"Action.Execute","verb":"${verb}","data":${JSON.stringify(anyData(world, id)).slice(0, -1)},"__proto__":{"isAdmin":true},"constructor":"x"}},"trigger":"manual"}`);
+        rawInvoke(
+          world.bot,
+          world.intruder,
+          `{"action":{"type":"Action.Execute","verb":"${verb}","data":${JSON.stringify(anyData(world, id)).slice(0, -1)},"__proto__":{"isAdmin":true},"constructor":"x"}},"trigger":"manual"}`,
+        );
       const aimed = await beside(world.ids.ownerOpen);
       expect(cardText(cardOf(aimed))).toMatch(NOT_YOURS);
       expect(aimed).toEqual(await beside(nobodysId()));
@@ -171,7 +179,7 @@ describe.each(STORE_BACKENDS)('card actions on what is not yours, through the bo
     });
   });
 
-  it('the owner\'s completed (stale) interaction: every change is refused, nothing is sent twice', async () => {
+  it("the owner's completed (stale) interaction: every change is refused, nothing is sent twice", async () => {
     await changesNothing(async () => {
       for (const verb of ALL_VERBS) {
         const card = cardOf(await world.owner.click({ verb, data: anyData(world, world.ids.ownerCompleted) }));
@@ -182,14 +190,17 @@ describe.each(STORE_BACKENDS)('card actions on what is not yours, through the bo
     });
   });
 
-  it('replays the merge takeover: the intruder cannot list, nor merge, a card in another agent\'s open interaction', async () => {
+  it("replays the merge takeover: the intruder cannot list, nor merge, a card in another agent's open interaction", async () => {
     const ownersCard = cardText(await world.owner.currentCard(world.ids.ownerOpen));
     expect(ownersCard).toMatch(/Customer: \*\*Maria Garcia\*\* · 2 interactions/);
     await changesNothing(async () => {
       // The merge dialog does not offer it, whatever the intruder searches for.
       for (const duplicateQuery of ['Maria Garcia', 'Garcia', '+1 206 555 0142', '+12065550142']) {
         const found = cardOf(await world.intruder.click({ verb: VERBS.findDuplicates, data: { interactionId: world.ids.intruderOpen, duplicateQuery } }));
-        expect(actionsOf(found).filter((a) => a.verb === VERBS.mergeCustomer), duplicateQuery).toEqual([]);
+        expect(
+          actionsOf(found).filter((a) => a.verb === VERBS.mergeCustomer),
+          duplicateQuery,
+        ).toEqual([]);
         expect(JSON.stringify(found)).not.toContain(world.ids.ownerCustomer);
       }
     });
@@ -205,7 +216,7 @@ describe.each(STORE_BACKENDS)('card actions on what is not yours, through the bo
     expect(cardText(await world.owner.currentCard(world.ids.ownerOpen))).toBe(ownersCard);
   });
 
-  it('shows nobody but the owner any customer data in the card message, while the owner\'s refresh shows it all', async () => {
+  it("shows nobody but the owner any customer data in the card message, while the owner's refresh shows it all", async () => {
     const messages = world.bot.recorded.filter((r) => r.activity.attachments?.[0]?.content?.refresh?.action?.data?.interactionId === world.ids.ownerOpen);
     expect(messages.length).toBeGreaterThan(0);
     for (const message of messages) {

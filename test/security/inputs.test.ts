@@ -112,7 +112,10 @@ describe('chat commands are bounded at the edge', () => {
       expect(await interactionsOf(agent)).toBe(0);
       expect((await agentRow(agent)).state).toBe('Available');
       // The refusal is logged, with an excerpt at most.
-      const refusal = lines.slice(logged).map((line) => JSON.parse(line)).find((line) => line.msg === 'request refused');
+      const refusal = lines
+        .slice(logged)
+        .map((line) => JSON.parse(line))
+        .find((line) => line.msg === 'request refused');
       expect(refusal?.message).toBe(reply);
     },
   );

@@ -28,13 +28,30 @@ const signal = new AbortController().signal;
 function completedCall(id: string, minute: number, agent: string, disposition: string): Interaction {
   const endedAt = new Date(Date.UTC(2026, 10, 22, 10, minute)).toISOString();
   return {
-    id, agentId: agent, channel: 'voice', ani: '+12065550142', state: 'completed', configurationId: 'demo', matchState: 'single',
-    startedAt: new Date(Date.UTC(2026, 10, 22, 9, 50 + minute % 10)).toISOString(), endedAt, completedAt: endedAt, disposition, notes: null, customerId: null,
+    id,
+    agentId: agent,
+    channel: 'voice',
+    ani: '+12065550142',
+    state: 'completed',
+    configurationId: 'demo',
+    matchState: 'single',
+    startedAt: new Date(Date.UTC(2026, 10, 22, 9, 50 + (minute % 10))).toISOString(),
+    endedAt,
+    completedAt: endedAt,
+    disposition,
+    notes: null,
+    customerId: null,
   };
 }
 
 const linkTo = (interactionId: string, record: CrmRecord): InteractionRecordLink => ({
-  interactionId, recordType: record.type, recordId: record.id, linked: true, origin: 'ani', label: record.name, fields: {},
+  interactionId,
+  recordType: record.type,
+  recordId: record.id,
+  linked: true,
+  origin: 'ani',
+  label: record.name,
+  fields: {},
 });
 
 describe.each(STORE_BACKENDS)('CRM writes that cannot lose or undo each other ($name)', (backend) => {
@@ -53,12 +70,16 @@ describe.each(STORE_BACKENDS)('CRM writes that cannot lose or undo each other ($
   });
   afterEach(async () => store.dispose());
 
-  it('finding 3: 200 concurrent pairs (ACW memorialization vs an agent\'s edit of another field) lose nothing', async () => {
+  it("finding 3: 200 concurrent pairs (ACW memorialization vs an agent's edit of another field) lose nothing", async () => {
     const records = await contacts(200, 'Pair');
     const jobs = records.flatMap((record, i) =>
       acwJobsFor(completedCall(`i-pair-${i}`, 5, 'agent-1', `Disposition ${i}`), { id: 'agent-1', name: `Agent ${i}` }, [linkTo(`i-pair-${i}`, record)], demo, now),
     );
-    await enqueueJobs(store.db, jobs.filter((j) => j.kind === 'memorialization'), now.toISOString());
+    await enqueueJobs(
+      store.db,
+      jobs.filter((j) => j.kind === 'memorialization'),
+      now.toISOString(),
+    );
     const agentSide = engine();
     const titles = new Map(records.map((record, i) => [record.id, `Title ${i}`]));
     const edits: Array<ReturnType<WorkflowEngine['execute']>> = [];
@@ -93,12 +114,18 @@ describe.each(STORE_BACKENDS)('CRM writes that cannot lose or undo each other ($
     expect({ memorializationLost, editLost }).toEqual({ memorializationLost: 0, editLost: 0 });
   });
 
-  it('finding 4: after a crash, no record of 50 ends with the older call\'s agent, disposition or contact time', async () => {
+  it("finding 4: after a crash, no record of 50 ends with the older call's agent, disposition or contact time", async () => {
     const records = await contacts(50, 'Crash');
     const older = completedCall('i-older', 1, 'agent-old', 'Old disposition');
     const newer = completedCall('i-newer', 30, 'agent-new', 'New disposition');
     const jobsOf = (call: Interaction, agentName: string) =>
-      acwJobsFor(call, { id: call.agentId, name: agentName }, records.map((r) => linkTo(call.id, r)), demo, now);
+      acwJobsFor(
+        call,
+        { id: call.agentId, name: agentName },
+        records.map((r) => linkTo(call.id, r)),
+        demo,
+        now,
+      );
     // The older call's ACW is queued first; a worker claims all of it and dies (kill -9) before marking any done.
     await enqueueJobs(store.db, jobsOf(older, 'Old Agent'), now.toISOString());
     const dead = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 10_000).toISOString(), 500, 'killed-worker');
@@ -128,7 +155,7 @@ describe.each(STORE_BACKENDS)('CRM writes that cannot lose or undo each other ($
     expect(statuses.filter((s) => s.status !== 'done' && s.status !== 'superseded')).toEqual([]);
   });
 
-  it('finding 4, the card: an older call\'s superseded write says it was not needed, and is not counted as one to save', async () => {
+  it("finding 4, the card: an older call's superseded write says it was not needed, and is not counted as one to save", async () => {
     const [record] = await contacts(1, 'Card');
     const newer = completedCall('i-new', 30, 'agent-new', 'Escalated');
     const older = completedCall('i-old', 1, 'agent-old', 'Resolved');

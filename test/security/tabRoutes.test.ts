@@ -67,7 +67,7 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
     return result;
   }
 
-  it.each(ALL_VERBS)('%s: another agent\'s interaction (open or completed) is refused exactly like an id that does not exist', async (verb) => {
+  it.each(ALL_VERBS)("%s: another agent's interaction (open or completed) is refused exactly like an id that does not exist", async (verb) => {
     await changesNothing(async () => {
       const missingId = nobodysId();
       const missing = answered(await act(world.intruder, verb, anyData(world, missingId)));
@@ -81,7 +81,7 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
     });
   });
 
-  it.each(RECORD_VERBS)('%s: on your own card, another agent\'s record is refused exactly like a record that does not exist', async (verb) => {
+  it.each(RECORD_VERBS)("%s: on your own card, another agent's record is refused exactly like a record that does not exist", async (verb) => {
     await changesNothing(async () => {
       const others = answered(await act(world.intruder, verb, anyData(world, world.ids.intruderOpen, { recordId: DEMO.maria.id })));
       const missing = answered(await act(world.intruder, verb, anyData(world, world.ids.intruderOpen, { recordId: 'con-does-not-exist' })));
@@ -124,7 +124,7 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
     });
   });
 
-  it('a supervisor reads another agent\'s card read-only through the tab; a missing id is refused as for anyone', async () => {
+  it("a supervisor reads another agent's card read-only through the tab; a missing id is refused as for anyone", async () => {
     await changesNothing(async () => {
       const read = answered(await act(world.supervisor, VERBS.refresh, { interactionId: world.ids.ownerOpen }));
       expect(cardText(read.card)).toMatch(/Maria Garcia/);
@@ -160,7 +160,7 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
     });
   });
 
-  it('the local identity picker\'s list (only without BOT_ID) names agents and their states, and no interaction or customer', async () => {
+  it("the local identity picker's list (only without BOT_ID) names agents and their states, and no interaction or customer", async () => {
     await changesNothing(async () => {
       const list = await request(world.intruder, '/api/tab/agents');
       expect(list.status).toBe(200);
@@ -173,7 +173,11 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
   it('an identity that is not an agent id, or none, is 401 on every route, with nothing else said', async () => {
     await changesNothing(async () => {
       for (const header of [undefined, 'a'.repeat(5_000), 'two words']) {
-        for (const [method, path] of [['GET', '/api/tab/card'], ['POST', '/api/tab/action'], ['GET', '/api/tab/events']] as const) {
+        for (const [method, path] of [
+          ['GET', '/api/tab/card'],
+          ['POST', '/api/tab/action'],
+          ['GET', '/api/tab/events'],
+        ] as const) {
           const response = await fetch(`${world.bot.url}${path}`, {
             method,
             headers: { ...(header === undefined ? {} : { [LOCAL_AGENT_HEADER]: header }), 'content-type': 'application/json' },

@@ -53,7 +53,9 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
     text,
   });
   const head = (path: string, headers: Record<string, string | number>) =>
-    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
 
   /** Runs a refused request and checks the common part: nothing recorded, no database change, /healthz 200. */
   async function refusedWithoutEffect<T>(send: () => Promise<T>): Promise<T> {
@@ -95,9 +97,7 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
     for await (const member of gzipBomb()) bomb.push(member);
     const length = bomb.reduce((n, b) => n + b.length, 0);
     expect(length).toBeLessThan(1_100_000);
-    const answer = await refusedWithoutEffect(() =>
-      rawRequest(port, head('/api/messages', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': length }), bomb),
-    );
+    const answer = await refusedWithoutEffect(() => rawRequest(port, head('/api/messages', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': length }), bomb));
     expect(answer.status).toBe(415);
     const deflated = await refusedWithoutEffect(() =>
       fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'deflate' }, body: JSON.stringify(callActivity()) }),
@@ -170,9 +170,7 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
   });
 
   it('answers 408 and closes when a body is shorter than its Content-Length, within the request timeout', async () => {
-    const answer = await refusedWithoutEffect(() =>
-      rawRequest(port, head('/api/messages', { 'Content-Type': 'application/json', 'Content-Length': 100 }), [Buffer.from('{"type":"message"')], 5_000),
-    );
+    const answer = await refusedWithoutEffect(() => rawRequest(port, head('/api/messages', { 'Content-Type': 'application/json', 'Content-Length': 100 }), [Buffer.from('{"type":"message"')], 5_000));
     expect(answer.status).toBe(408);
     expect(answer.closed).toBe(true);
     expect(answer.ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
@@ -208,7 +206,7 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
     expect(results.stillOpen).toBe(0);
   });
 
-  it('answers the Agents Playground\'s HEAD probe of /api/messages with 200', async () => {
+  it("answers the Agents Playground's HEAD probe of /api/messages with 200", async () => {
     const response = await refusedWithoutEffect(() => fetch(`${bot.url}/api/messages`, { method: 'HEAD' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('allow')).toBe('POST, HEAD');
@@ -216,7 +214,7 @@ describe('transport abuse: every refusal is answered at once, changes nothing, a
 });
 
 describe('what the transport leaves in the log', () => {
-  it('a HEAD probe leaves nothing; a client\'s mistakes leave short lines without a stack or their input; bursts are rate limited', async () => {
+  it("a HEAD probe leaves nothing; a client's mistakes leave short lines without a stack or their input; bursts are rate limited", async () => {
     const lines: Array<Record<string, any>> = [];
     const sink = new Writable({
       write(chunk, _enc, done) {

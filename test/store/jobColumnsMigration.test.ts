@@ -16,7 +16,7 @@ describe.each(STORE_BACKENDS)('migration 017: jobs keep what they are in columns
     sql`insert into jobs (kind, idempotency_key, subject, payload, status, attempts, run_after, created_at)
         values ('memorialization', ${key}, ${subject}, ${payload}, 'pending', 0, '2026-11-22T10:00:00.000Z', '2026-11-22T10:00:00.000Z')`.execute(store.db);
 
-  it('moves an old row\'s request and record out of its wrapped payload, and runs it as before', async () => {
+  it("moves an old row's request and record out of its wrapped payload, and runs it as before", async () => {
     const before = store.db as unknown as Parameters<typeof down>[0];
     await down(before);
     const job = memorializationJob('i-old', { recordId: 'con-42' });
@@ -25,11 +25,7 @@ describe.each(STORE_BACKENDS)('migration 017: jobs keep what they are in columns
     await insertRow('i-bad:memorialize:contact:con-1', 'i-bad', 'not json');
     await up(before);
 
-    const rows = await store.db
-      .selectFrom('jobs')
-      .select(['idempotency_key', 'payload', 'configuration_id', 'workflow_id', 'record_type', 'record_id', 'agent_id'])
-      .orderBy('id')
-      .execute();
+    const rows = await store.db.selectFrom('jobs').select(['idempotency_key', 'payload', 'configuration_id', 'workflow_id', 'record_type', 'record_id', 'agent_id']).orderBy('id').execute();
     expect(rows).toEqual([
       {
         idempotency_key: 'i-old:memorialize:contact:con-42',

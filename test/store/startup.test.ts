@@ -80,7 +80,10 @@ describe.each(onChosenStores(BACKENDS))('two instances started at once on a fres
         try {
           const contoso = await store.db.selectFrom('crm_records').select('id').where('id', '=', DEMO.contoso.id).execute();
           expect(contoso).toHaveLength(1);
-          const { count } = await store.db.selectFrom('crm_records').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+          const { count } = await store.db
+            .selectFrom('crm_records')
+            .select((eb) => eb.fn.countAll<number>().as('count'))
+            .executeTakeFirstOrThrow();
           // The seed's own size: 7 named records, 40 accounts, 320 contacts, 160 cases, 40 leads, 12 work orders.
           expect(Number(count)).toBe(7 + 40 + 320 + 160 + 40 + 12);
           const migrations = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db);

@@ -52,6 +52,9 @@ export function inputsOfAction(card: unknown, title: string): { sent: string[]; 
   const action = [...found][0]!;
   return {
     sent: Object.keys(action.getReferencedInputs() ?? {}).sort(),
-    refused: action.validateInputs().map((i) => i.id ?? '').sort(),
+    refused: action
+      .validateInputs()
+      .map((i) => i.id ?? '')
+      .sort(),
   };
 }

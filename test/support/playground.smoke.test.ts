@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import restify from 'restify';
-import {
-  ActivityTypes,
-  CardFactory,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type Activity,
-  type TurnContext,
-} from 'botbuilder';
+import { ActivityTypes, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import { startPlayground, type Playground, type RecordedActivity } from './playground.js';
 
 /**
@@ -113,9 +106,7 @@ describe('Agents Playground driver', () => {
     await playground.send('who am I');
     await playground.waitFor((a) => cardText(a) === 'echo: who am I');
     const seen = bot.received.slice(before);
-    expect(seen.find((a) => a.type === 'conversationUpdate')?.membersAdded).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: 'sup-1', aadObjectId: 'aad-supervisor-1' })]),
-    );
+    expect(seen.find((a) => a.type === 'conversationUpdate')?.membersAdded).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'sup-1', aadObjectId: 'aad-supervisor-1' })]));
     expect(seen.find((a) => a.type === 'message')?.from).toMatchObject({ id: 'sup-1', aadObjectId: 'aad-supervisor-1', name: 'Sam Super' });
     await playground.stop();
     playground = undefined;

@@ -120,7 +120,13 @@ function configFile(user: Partial<PlaygroundUser>, conversationId: string): obje
     const aadObjectId = `00000000-0000-0000-0000-000000000002${n}`; // sic: 13 digits, as the built-in config
     return { id: `user-id-${n}`, name: `${first} ${last}`, userPrincipleName: mail, aadObjectId, givenName: first, surname: last, email: mail };
   };
-  const names = [['Megan', 'Bowen'], ['Adele', 'Vance'], ['Isaiah', 'Langer'], ['Patti', 'Fernandez'], ['Lynne', 'Robbins']] as const;
+  const names = [
+    ['Megan', 'Bowen'],
+    ['Adele', 'Vance'],
+    ['Isaiah', 'Langer'],
+    ['Patti', 'Fernandez'],
+    ['Lynne', 'Robbins'],
+  ] as const;
   return {
     version: '0.1.1',
     tenantId: '00000000-0000-0000-0000-0000000000001',

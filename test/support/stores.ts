@@ -70,7 +70,10 @@ const ALL_BACKENDS: readonly StoreBackend[] = [
  * it does not know stops the run rather than testing nothing.
  */
 function chosenBackendNames(value = 'sqlite,postgres'): ReadonlySet<StoreBackendName> {
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !ALL_BACKENDS.some((backend) => backend.name === name));
   if (names.length === 0 || unknown.length > 0) {
     throw new Error(`TEST_STORES=${JSON.stringify(value)}: expected a comma-separated list of ${ALL_BACKENDS.map((backend) => backend.name).join(', ')}`);

@@ -48,7 +48,7 @@ describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the pe
     await page.getByText(/^Live: this card updates by itself/).waitFor();
   });
 
-  it('shows the card of a call as soon as it arrives (live), rendered from the chat card\'s JSON', async () => {
+  it("shows the card of a call as soon as it arrives (live), rendered from the chat card's JSON", async () => {
     expect(await agent.sayText('available')).toMatch(/You are Available/);
     chat = await agent.sayForCard('call (206) 555-0142');
     await page.locator('#card').getByText('Maria Garcia').first().waitFor();
@@ -81,7 +81,10 @@ describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the pe
     // Named with its record (a screen reader hears which record), not "Link" as the others.
     expect(await link.getAttribute('aria-label')).toBe('Link: CS-1001 Damaged shipment');
     await link.click();
-    await page.locator('#card').getByText(/Linked CS-1001 Damaged shipment/).waitFor();
+    await page
+      .locator('#card')
+      .getByText(/Linked CS-1001 Damaged shipment/)
+      .waitFor();
     expect(await textOf(page, '#card')).toMatch(/Current Interaction \(2\)/);
     // The message itself holds no customer data; the owner's refresh of it shows the link.
     await waitFor('the chat card updated in place', () => updatesOfChat().length > updatesBefore);
@@ -98,7 +101,7 @@ describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the pe
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
-  it('keeps a record\'s details open when the card changes meanwhile, says so, and goes back to the latest card', async () => {
+  it("keeps a record's details open when the card changes meanwhile, says so, and goes back to the latest card", async () => {
     await page.locator('#card button[title="All fields and activities of Maria Garcia"]').click();
     await page.locator('#card').getByText('Contact: Maria Garcia').waitFor();
     await agent.say('search Contoso');
@@ -109,7 +112,7 @@ describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the pe
     expect(await page.locator('#pending').isHidden()).toBe(true);
   });
 
-  it('draws the card in Teams\' dark and high-contrast themes', async () => {
+  it("draws the card in Teams' dark and high-contrast themes", async () => {
     for (const [theme, page_, card_] of [
       ['dark', 'rgb(31, 31, 31)', 'rgb(41, 41, 41)'],
       ['contrast', 'rgb(0, 0, 0)', 'rgb(0, 0, 0)'],
@@ -136,15 +139,21 @@ describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the pe
     expect(await textOf(page, '#card')).toMatch(/State\s*After Call Work/);
   });
 
-  it('completes After Call Work from the tab with the card\'s inputs, and shows the CRM writes finishing', async () => {
+  it("completes After Call Work from the tab with the card's inputs, and shows the CRM writes finishing", async () => {
     // The ACW form is a card of its own (its inputs are Complete ACW's alone): open it first.
     await page.locator('#card button[aria-label="Disposition and notes…"]').click();
     await page.locator('#card select').selectOption('Resolved');
     await page.locator('#card textarea').fill('Replacement cartons shipped');
     await page.locator('#card button[aria-label="Complete ACW"]').click();
-    await page.locator('#card').getByText(/After Call Work complete/).waitFor();
+    await page
+      .locator('#card')
+      .getByText(/After Call Work complete/)
+      .waitFor();
     // The writes finish after the answer: the tab hears of it like the chat card does.
-    await page.locator('#card').getByText(/Saved to the CRM \(2 of 2\)/).waitFor();
+    await page
+      .locator('#card')
+      .getByText(/Saved to the CRM \(2 of 2\)/)
+      .waitFor();
     await bot.updateOf(chat.messageId, (c) => /Saved to the CRM \(2 of 2\)/.test(cardText(c)));
     expect(await textOf(page, '#card')).toMatch(/Disposition\s*Resolved/);
   });
@@ -152,7 +161,10 @@ describe.skipIf(!browserAvailable(import.meta.url)).each(STORE_BACKENDS)('the pe
   it('asks for the required inputs before sending (the renderer checks them, as Teams does)', async () => {
     expect(await agent.sayText('available')).toMatch(/You are Available/);
     await agent.say('call +1 206 555 0000');
-    await page.locator('#card').getByText(/No record matches this number/).waitFor();
+    await page
+      .locator('#card')
+      .getByText(/No record matches this number/)
+      .waitFor();
     const before = bot.recorded.length;
     await page.locator('#card button[aria-label="Create contact…"]').click();
     await page.locator('#card button[aria-label="Create contact"]').first().click();

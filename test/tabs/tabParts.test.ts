@@ -11,7 +11,7 @@ import type { TabView } from '../../src/tab/tabViews.js';
 import { markdownToHtml } from '../../tabs/src/markdown.js';
 import { hostConfigJson, PALETTES, type Theme } from '../../tabs/src/themes.js';
 
-describe('the tab\'s Markdown (what Teams draws in card text)', () => {
+describe("the tab's Markdown (what Teams draws in card text)", () => {
   it('draws bold, italic, links, lists and line breaks', () => {
     expect(markdownToHtml('Inbound call from **+1 206 555 0142**')).toBe('<p>Inbound call from <strong>+1 206 555 0142</strong></p>');
     expect(markdownToHtml('an _important_ note')).toBe('<p>an <em>important</em> note</p>');
@@ -32,7 +32,7 @@ describe('the tab\'s Markdown (what Teams draws in card text)', () => {
   });
 });
 
-describe('the tab\'s themes', () => {
+describe("the tab's themes", () => {
   /** WCAG 2 contrast ratio of two #RRGGBB colours. */
   const contrast = (a: string, b: string) => {
     const luminance = (hex: string) => {
@@ -60,7 +60,7 @@ describe('the tab\'s themes', () => {
     for (const [what, fg, bg] of pairs) expect(contrast(fg, bg), `${theme}: ${what} (${fg} on ${bg})`).toBeGreaterThanOrEqual(4.5);
   });
 
-  it('gives the renderer a host config per theme with the theme\'s colours', () => {
+  it("gives the renderer a host config per theme with the theme's colours", () => {
     const dark = hostConfigJson('dark') as any;
     expect(dark.containerStyles.default.backgroundColor).toBe(PALETTES.dark.background);
     expect(dark.containerStyles.default.foregroundColors.default.default).toBe(PALETTES.dark.text);
@@ -68,7 +68,7 @@ describe('the tab\'s themes', () => {
   });
 });
 
-describe('a tab action\'s request', () => {
+describe("a tab action's request", () => {
   it('takes a Customer Card verb and its data', () => {
     expect(parseTabAction({ verb: 'customerCard.link', data: { interactionId: 'x' } })).toEqual({ ok: true, request: { verb: 'customerCard.link', data: { interactionId: 'x' } } });
     expect(parseTabAction({ verb: 'customerCard.show' })).toEqual({ ok: true, request: { verb: 'customerCard.show', data: {} } });
@@ -91,7 +91,7 @@ describe('live card streams', () => {
   };
   const settle = () => new Promise((r) => setTimeout(r, 30));
 
-  it('sends each of the agent\'s tabs the current view, then every change, in order; other agents hear nothing', async () => {
+  it("sends each of the agent's tabs the current view, then every change, in order; other agents hear nothing", async () => {
     let n = 0;
     const streams = new CardStreams({
       currentView: async () => ({ view: 'empty', interactionId: null, card: null }),
@@ -111,7 +111,7 @@ describe('live card streams', () => {
     await settle();
     streams.changed({ agentId: 'ana', interactionId: 'i2' });
     await settle();
-    expect(ana.got.map((v) => v.view === 'empty' ? 'empty' : `${v.interactionId}#${(v.card as any).n}`)).toEqual(['empty', 'i1#1', 'i2#2']);
+    expect(ana.got.map((v) => (v.view === 'empty' ? 'empty' : `${v.interactionId}#${(v.card as any).n}`))).toEqual(['empty', 'i1#1', 'i2#2']);
     expect(bob.got.map((v) => v.view)).toEqual(['empty']);
   });
 
@@ -165,7 +165,7 @@ describe('live card streams', () => {
   });
 });
 
-describe('the tab\'s configuration', () => {
+describe("the tab's configuration", () => {
   const base = { PORT: '0', LOG_LEVEL: 'silent' };
   const problem = (env: Record<string, string>) => {
     try {

@@ -6,7 +6,6 @@ import { AGENT_OID, APP_ID_URI, BOT_DOMAIN, CLIENT_ID, localEntra, OTHER_TENANT,
 import { openEvents } from '../support/eventStream.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
-
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -65,7 +64,7 @@ describe.each(STORE_BACKENDS)('the tab with BOT_ID set: Teams SSO tokens only ($
     }
   });
 
-  it('accepts a valid token (v2 for the client id, v1 for the app ID URI) and shows that agent\'s card', async () => {
+  it("accepts a valid token (v2 for the client id, v1 for the app ID URI) and shows that agent's card", async () => {
     const v2 = await api('/api/tab/card', bearer(await entra.token()));
     expect(v2.status).toBe(200);
     const body = (await v2.json()) as any;
@@ -78,7 +77,7 @@ describe.each(STORE_BACKENDS)('the tab with BOT_ID set: Teams SSO tokens only ($
     expect((await api('/api/tab/card', bearer(v1))).status).toBe(200);
   });
 
-  it('refuses an expired token, another app\'s, another tenant\'s, a stranger\'s signature and an app-only token', async () => {
+  it("refuses an expired token, another app's, another tenant's, a stranger's signature and an app-only token", async () => {
     const refused = {
       expired: await entra.token({}, { expiresInSeconds: -600 }),
       'not for this app': await entra.token({ aud: 'api://elsewhere.example/0b1c2d3e-0000-4617-a8b9-cadbecfd0e1f' }),
@@ -98,12 +97,12 @@ describe.each(STORE_BACKENDS)('the tab with BOT_ID set: Teams SSO tokens only ($
       'not for this app': 'the token is not for this app (audience)',
       'another tenant': 'the token is from a tenant or issuer this app does not accept',
       'tenant and issuer disagree': 'the token is from a tenant that may not use this app',
-      'signed by a stranger': 'the token\'s signature does not match the tenant\'s keys',
-      'app-only (no scp)': 'the token is not a person\'s (no delegated scope): sign in from Teams',
+      'signed by a stranger': "the token's signature does not match the tenant's keys",
+      'app-only (no scp)': "the token is not a person's (no delegated scope): sign in from Teams",
     });
   });
 
-  it('runs card actions for the token\'s agent, and answers 400 to a verb that is not a card action', async () => {
+  it("runs card actions for the token's agent, and answers 400 to a verb that is not a card action", async () => {
     const token = await entra.token();
     const post = (body: unknown) => api('/api/tab/action', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -132,7 +131,7 @@ describe.each(STORE_BACKENDS)('the tab with BOT_ID set: Teams SSO tokens only ($
     expect(refusal).not.toMatch(/Maria/);
   });
 
-  it('streams the card live to the token\'s agent, and ends the stream when the token expires', async () => {
+  it("streams the card live to the token's agent, and ends the stream when the token expires", async () => {
     const token = await entra.token({}, { expiresInSeconds: 2 });
     const stream = await openEvents(`${bot.url}/api/tab/events`, { Authorization: `Bearer ${token}` });
     expect(stream.status).toBe(200);

@@ -7,7 +7,7 @@ import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
  * The tab sends its own IANA time zone (X-Time-Zone) with every request, as Teams sends localTimezone on
  * each activity: the agent's dates then read in it. Only a zone the runtime knows is kept.
  */
-describe.each(STORE_BACKENDS)('the tab notes the agent\'s time zone ($name)', (backend) => {
+describe.each(STORE_BACKENDS)("the tab notes the agent's time zone ($name)", (backend) => {
   let store: TestStore;
   let world: OwnershipWorld;
 
@@ -20,10 +20,8 @@ describe.each(STORE_BACKENDS)('the tab notes the agent\'s time zone ($name)', (b
     await store?.dispose();
   });
 
-  const card = (zone: string) =>
-    fetch(`${world.bot.url}/api/tab/card`, { headers: { [LOCAL_AGENT_HEADER]: world.owner.aadObjectId, 'X-Time-Zone': zone } });
-  const zoneOf = async () =>
-    (await store.db.selectFrom('agents').select('time_zone').where('id', '=', world.owner.aadObjectId).executeTakeFirstOrThrow()).time_zone;
+  const card = (zone: string) => fetch(`${world.bot.url}/api/tab/card`, { headers: { [LOCAL_AGENT_HEADER]: world.owner.aadObjectId, 'X-Time-Zone': zone } });
+  const zoneOf = async () => (await store.db.selectFrom('agents').select('time_zone').where('id', '=', world.owner.aadObjectId).executeTakeFirstOrThrow()).time_zone;
 
   it('keeps a zone the runtime knows', async () => {
     expect((await card('Europe/Paris')).status).toBe(200);

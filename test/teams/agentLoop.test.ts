@@ -12,8 +12,7 @@ describe.each(STORE_BACKENDS)('the agent loop over HTTP ($name)', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
   let agent: TeamsUser;
-  const activitiesOfMaria = () =>
-    new EmbeddedConnector(store.db).listActivities({ type: 'contact', id: DEMO.maria.id }, { signal, limit: 100 });
+  const activitiesOfMaria = () => new EmbeddedConnector(store.db).listActivities({ type: 'contact', id: DEMO.maria.id }, { signal, limit: 100 });
 
   beforeAll(async () => {
     store = await backend.open();

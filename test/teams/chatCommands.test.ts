@@ -6,11 +6,10 @@ import { CHAT_COMMANDS, helpContextFor, manifestCommands } from '../../src/teams
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const contextFor = (simulator: boolean, supervisor: boolean) =>
-  helpContextFor({ acd: { enabled: simulator }, agents: { isSupervisor: () => supervisor, reasonCodes: ['Lunch'] } }, 'someone');
+const contextFor = (simulator: boolean, supervisor: boolean) => helpContextFor({ acd: { enabled: simulator }, agents: { isSupervisor: () => supervisor, reasonCodes: ['Lunch'] } }, 'someone');
 
 describe('the chat commands table', () => {
-  it('is what the app manifest offers in Teams\' command menu, help first', () => {
+  it("is what the app manifest offers in Teams' command menu, help first", () => {
     const manifest = JSON.parse(readFileSync(path.join(ROOT, 'appPackage', 'manifest.json'), 'utf8')) as {
       bots: Array<{ commandLists: Array<{ scopes: string[]; commands: unknown }> }>;
     };

@@ -139,12 +139,15 @@ describe.each(STORE_BACKENDS)('conversations with the bot ($name)', (backend) =>
     const found = await agent.currentCard(card.refresh.action.data.interactionId);
     expect(cardText(found)).toMatch(/Related Interactions \(1\)/);
     expect(actionOf(found, 'Link', { recordId: DEMO.maria.id })).toBeTruthy();
-    const byEmail = await agent.clickCard(actionsOf(found).find((a) => a.verb === VERBS.search)!, { query: 'pat.doe@example.com' });
+    const byEmail = await agent.clickCard(
+      actionsOf(found).find((a) => a.verb === VERBS.search)!,
+      { query: 'pat.doe@example.com' },
+    );
     expect(cardText(byEmail)).toMatch(/Pat Doe/);
     await agent.hangup();
   });
 
-  it('refuses card actions on another agent\'s interaction without showing it', async () => {
+  it("refuses card actions on another agent's interaction without showing it", async () => {
     const owner = await newAgent();
     const intruder = await newAgent();
     const card = (await owner.sayForCard('call +12065550142')).card;
@@ -172,7 +175,10 @@ describe.each(STORE_BACKENDS)('conversations with the bot ($name)', (backend) =>
     const done = await agent.clickCard(actionOf(ended, 'Complete ACW'), { disposition: 'Wrong number', notes: '' });
     const titles = actionsOf(done).map((a) => a.title);
     expect(titles.length).toBeGreaterThan(1);
-    expect(titles.filter((t) => !t.startsWith('Details: ')), 'no Link, Unlink, create or search').toEqual([]);
+    expect(
+      titles.filter((t) => !t.startsWith('Details: ')),
+      'no Link, Unlink, create or search',
+    ).toEqual([]);
     const stale = await agent.clickCard(actionOf(card, 'Link', { recordId: DEMO.mariaCase.id }));
     expect(cardText(stale)).toMatch(/Problem:.*completed; its card is read-only/);
   });
@@ -213,7 +219,10 @@ describe.each(STORE_BACKENDS)('conversations with the bot ($name)', (backend) =>
     // Searching the dialog by phone finds nobody else now; merging the same card again is refused.
     const again = await agent.clickCard(merge);
     expect(cardText(again)).toMatch(/Refused:.*does not exist any more \(merged already\?\)/);
-    const search = await agent.clickCard(actionsOf(merged).find((a) => a.verb === VERBS.findDuplicates)!, { duplicateQuery: '+1 206 555 0142' });
+    const search = await agent.clickCard(
+      actionsOf(merged).find((a) => a.verb === VERBS.findDuplicates)!,
+      { duplicateQuery: '+1 206 555 0142' },
+    );
     expect(cardText(search)).toMatch(/No other card looks like Maria Garcia for "\+1 206 555 0142"/);
     await agent.hangup();
   });

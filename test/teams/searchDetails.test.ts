@@ -39,7 +39,7 @@ describe.each(STORE_BACKENDS)('Details of a search result outside a call ($name)
     expect(actionsOf(details).map((a: { title: string }) => a.title)).toEqual([]);
   });
 
-  it('gives a record nobody searched for, a missing one, and another agent\'s result the same answer', async () => {
+  it("gives a record nobody searched for, a missing one, and another agent's result the same answer", async () => {
     const searcher = bot.user('searcher', 'Sam Searcher');
     const other = bot.user('prober', 'Pat Prober');
     const results = await searcher.sayCard('search garcia');

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ConfigFileError,
-  findWorkflow,
-  loadCrmConfigurations,
-  MEMORIALIZATION_SOURCES,
-  parseCrmConfigurations,
-} from '../../src/workflows/configuration.js';
+import { ConfigFileError, findWorkflow, loadCrmConfigurations, MEMORIALIZATION_SOURCES, parseCrmConfigurations } from '../../src/workflows/configuration.js';
 
 const SHIPPED = fileURLToPath(new URL('../../config/crm-configurations.json', import.meta.url));
 
@@ -80,7 +74,10 @@ describe('the shipped configurations file', () => {
 
   it('finds no disabled workflow', () => {
     const config2 = parseCrmConfigurations(
-      readFileSync(configFile((json) => (workflows(json).find((w) => w.id === 'timeline')!.enabled = false)), 'utf8'),
+      readFileSync(
+        configFile((json) => (workflows(json).find((w) => w.id === 'timeline')!.enabled = false)),
+        'utf8',
+      ),
       'x',
     );
     expect(findWorkflow(config2.configurations[0]!, { kind: 'timeline' })).toBeUndefined();
@@ -150,10 +147,14 @@ describe('errors name the file, the key and the problem', () => {
   it.each([
     ['a workflow id with a space', (json: FileJson) => (workflows(json)[0]!.id = 'search ani'), 'configurations.0.workflows.0.id'],
     ['a workflow id with a path', (json: FileJson) => (workflows(json)[0]!.id = '../search-ani'), 'configurations.0.workflows.0.id'],
-    ['a configuration id too long', (json: FileJson) => {
-      json.configurations[0]!.id = 'c'.repeat(65);
-      delete json.defaultConfigurationId;
-    }, 'configurations.0.id'],
+    [
+      'a configuration id too long',
+      (json: FileJson) => {
+        json.configurations[0]!.id = 'c'.repeat(65);
+        delete json.defaultConfigurationId;
+      },
+      'configurations.0.id',
+    ],
     ['an empty defaultConfigurationId', (json: FileJson) => (json.defaultConfigurationId = ''), 'defaultConfigurationId'],
   ])('%s', (_, edit, key) => {
     const path = configFile(edit);
@@ -196,9 +197,7 @@ describe('errors name the file, the key and the problem', () => {
   });
 
   it('parseCrmConfigurations names the source it was given', () => {
-    expect(() => parseCrmConfigurations('{"configurations": 3}', 'env CRM_CONFIGURATIONS')).toThrow(
-      /^env CRM_CONFIGURATIONS: configurations: Expected array, received number$/,
-    );
+    expect(() => parseCrmConfigurations('{"configurations": 3}', 'env CRM_CONFIGURATIONS')).toThrow(/^env CRM_CONFIGURATIONS: configurations: Expected array, received number$/);
   });
 });
 

@@ -59,7 +59,21 @@ class StalledCrm implements CrmConnector {
 function failingCrm(error: unknown): CrmConnector {
   const fail = () => Promise.reject(error);
   const contact = { type: 'contact', fields: { firstName: 'firstName', lastName: 'lastName', email: 'email' } };
-  return { standardTypes: { contact }, unsupported: {}, findByPhone: fail, findByEmail: fail, openCases: fail, query: fail, get: fail, create: fail, update: fail, logActivity: fail, listActivities: fail, searchText: fail, describe: fail };
+  return {
+    standardTypes: { contact },
+    unsupported: {},
+    findByPhone: fail,
+    findByEmail: fail,
+    openCases: fail,
+    query: fail,
+    get: fail,
+    create: fail,
+    update: fail,
+    logActivity: fail,
+    listActivities: fail,
+    searchText: fail,
+    describe: fail,
+  };
 }
 
 const payload = (workflowInput: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ workflowInput, ...extra });
@@ -81,8 +95,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
 
   const execute = <T = unknown>(request: Partial<ExecuteRequest>, on: WorkflowEngine = engine): Promise<WorkflowResult<T>> =>
     on.execute({ configurationId: 'demo', workflowId: 'search-ani', payload: payload({ phoneNumber: '+12065550142' }), ...request }) as Promise<WorkflowResult<T>>;
-  const run = <T = unknown>(workflowId: string, workflowInput: unknown, on: WorkflowEngine = engine) =>
-    execute<T>({ workflowId, payload: payload(workflowInput) }, on);
+  const run = <T = unknown>(workflowId: string, workflowInput: unknown, on: WorkflowEngine = engine) => execute<T>({ workflowId, payload: payload(workflowInput) }, on);
   /** Asserts the outcome and branch, and hands back the result set (Success) for further checks. */
   function expectSuccess<T>(result: WorkflowResult<T>): T {
     expect(result.errorArgs, JSON.stringify(result.errorArgs)).toBeUndefined();
@@ -115,14 +128,11 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       expect(expectFailure(await execute({ configurationId }), 'ValidationError').field).toBe('configurationId');
     });
 
-    it.each(['search ani', '../search-ani', 'search-ani/../../etc', '', 'x'.repeat(65)])(
-      'ValidationError: a workflow ID of a bad form (%j)',
-      async (workflowId) => {
-        const errorArgs = expectFailure(await execute({ workflowId }), 'ValidationError');
-        expect(errorArgs.field).toBe('workflowId');
-        expect(errorArgs.message).toMatch(/workflowId/);
-      },
-    );
+    it.each(['search ani', '../search-ani', 'search-ani/../../etc', '', 'x'.repeat(65)])('ValidationError: a workflow ID of a bad form (%j)', async (workflowId) => {
+      const errorArgs = expectFailure(await execute({ workflowId }), 'ValidationError');
+      expect(errorArgs.field).toBe('workflowId');
+      expect(errorArgs.message).toMatch(/workflowId/);
+    });
 
     it('ValidationError: a payload that is not JSON', async () => {
       const errorArgs = expectFailure(await execute({ payload: '{"workflowInput": {"phoneNumber": "+12065550142"' }), 'ValidationError');
@@ -167,10 +177,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
     });
 
     it('ValidationError: a Custom Search filter with a bad token, named', async () => {
-      const errorArgs = expectFailure(
-        await run('custom-search', { search: { entity: 'account', filter: 'name = "x" DROP TABLE crm_records' } }),
-        'ValidationError',
-      );
+      const errorArgs = expectFailure(await run('custom-search', { search: { entity: 'account', filter: 'name = "x" DROP TABLE crm_records' } }), 'ValidationError');
       expect(errorArgs.field).toBe('workflowInput.search.filter');
       expect(errorArgs.message).toContain('"DROP"');
       const quote = expectFailure(await run('custom-search', { search: { entity: 'account', filter: "name = '' OR 1=1 --" } }), 'ValidationError');
@@ -211,7 +218,10 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
     });
 
     it('NotConfigured: agent integrations switched off', async () => {
-      const off = engineOver(crm, shippedWith((json) => (json.integrationsEnabled = false)));
+      const off = engineOver(
+        crm,
+        shippedWith((json) => (json.integrationsEnabled = false)),
+      );
       expectFailure(await execute({}, off), 'NotConfigured');
       // Before anything else: even an unknown configuration is NotConfigured when integrations are off.
       expectFailure(await execute({ configurationId: 'no-such-crm' }, off), 'NotConfigured');
@@ -239,10 +249,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
     it('Timeout: the request’s timeoutMs overrides the payload’s', async () => {
       const stalled = new StalledCrm();
       const started = performance.now();
-      const result = await execute(
-        { workflowId: 'custom-search', payload: payload({ search: { entity: 'case', filter: '' } }, { timeoutMilliSec: 60_000 }), timeoutMs: 40 },
-        engineOver(stalled),
-      );
+      const result = await execute({ workflowId: 'custom-search', payload: payload({ search: { entity: 'case', filter: '' } }, { timeoutMilliSec: 60_000 }), timeoutMs: 40 }, engineOver(stalled));
       expect(expectFailure(result, 'Timeout').message).toContain('40 ms');
       expect(performance.now() - started).toBeLessThan(2000);
       expect(stalled.signals[0]!.aborted).toBe(true);
@@ -366,9 +373,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
     });
 
     it('Custom Search finds text with a quote in it literally', async () => {
-      const { records } = expectSuccess(
-        await run<SearchResult>('custom-search', { search: { entity: 'account', filter: `name = "Margie's Travel" or name startswith "Contoso"` } }),
-      );
+      const { records } = expectSuccess(await run<SearchResult>('custom-search', { search: { entity: 'account', filter: `name = "Margie's Travel" or name startswith "Contoso"` } }));
       expect(records.map((r) => r.name).sort()).toEqual(['Contoso Pharmaceuticals', "Margie's Travel"]);
       const injected = expectSuccess(await run<SearchResult>('custom-search', { search: { entity: 'account', filter: `name = "x\\" or name != \\"x"` } }));
       expect(injected.records).toEqual([]);
@@ -401,9 +406,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
 
     it('Create Case, numbered, and found among the contact’s open cases', async () => {
       const { record: contact } = expectSuccess(await run<{ record: CrmRecord }>('create-contact', { lastName: 'Casey', mobilePhone: '+1 206 555 0153' }));
-      const { record } = expectSuccess(
-        await run<{ record: CrmRecord }>('create-case', { subject: 'Broken lid', priority: 'Low', status: 'New', contactId: contact.id }),
-      );
+      const { record } = expectSuccess(await run<{ record: CrmRecord }>('create-case', { subject: 'Broken lid', priority: 'Low', status: 'New', contactId: contact.id }));
       expect(record).toMatchObject({ type: 'case', fields: { subject: 'Broken lid', contactId: contact.id } });
       expect(record.fields.caseNumber).toMatch(/^CS-\d+$/);
       expect(record.name).toBe(`${String(record.fields.caseNumber)} Broken lid`);
@@ -440,9 +443,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
   describe('update', () => {
     it('merges the fields into the record', async () => {
       const created = await crm.create('contact', { firstName: 'Ugo', lastName: 'Updated', email: 'ugo@example.com' }, { signal });
-      const { record } = expectSuccess(
-        await run<{ record: CrmRecord }>('update-record', { entity: 'contact', id: created.id, fields: { title: 'Director', mobilePhone: '+1 206 555 0154' } }),
-      );
+      const { record } = expectSuccess(await run<{ record: CrmRecord }>('update-record', { entity: 'contact', id: created.id, fields: { title: 'Director', mobilePhone: '+1 206 555 0154' } }));
       expect(record.fields).toEqual({ firstName: 'Ugo', lastName: 'Updated', email: 'ugo@example.com', title: 'Director', mobilePhone: '+12065550154' });
       expect(await crm.get({ type: 'contact', id: created.id }, { signal })).toEqual(record);
       expect(ids(expectSuccess(await run<SearchResult>('search-ani', { phoneNumber: '2065550154' })).records)).toEqual([created.id]);
@@ -525,7 +526,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
       expect(await crm.listActivities({ type: 'contact', id: contact.id }, { signal, limit: 10 })).toEqual([]);
     });
 
-    it('timeline and memorialization: a record that does not exist is the input\'s fault, named', async () => {
+    it("timeline and memorialization: a record that does not exist is the input's fault, named", async () => {
       const input = { regarding: { entity: 'contact', id: 'con-gone' }, interaction: interaction('int-350'), agent };
       for (const workflow of ['timeline', 'memorialize']) {
         const errorArgs = expectFailure(await run(workflow, input), 'ValidationError');
@@ -548,9 +549,7 @@ describe.each(STORE_BACKENDS)('WorkflowEngine over the embedded CRM on $name', (
 
       // The shipped mappings give a case only the disposition.
       const kase = await crm.create('case', { subject: 'Memo case' }, { signal });
-      const forCase = expectSuccess(
-        await run<{ fields: Record<string, FieldValue> }>('memorialize', { regarding: { entity: 'case', id: kase.id }, interaction: interaction('int-401'), agent }),
-      );
+      const forCase = expectSuccess(await run<{ fields: Record<string, FieldValue> }>('memorialize', { regarding: { entity: 'case', id: kase.id }, interaction: interaction('int-401'), agent }));
       expect(forCase.fields).toEqual({ lastDisposition: 'Replacement sent' });
       expect((await crm.get({ type: 'case', id: kase.id }, { signal }))!.fields).toMatchObject({ lastDisposition: 'Replacement sent' });
       expect((await crm.get({ type: 'case', id: kase.id }, { signal }))!.fields).not.toHaveProperty('lastAgent');
@@ -596,7 +595,7 @@ describe('what a CRM cannot do', () => {
       defaultRegion: 'US',
     });
 
-  it('answers InvalidWorkflow with the CRM\'s reason for a capability it lacks, without calling it', async () => {
+  it("answers InvalidWorkflow with the CRM's reason for a capability it lacks, without calling it", async () => {
     const engine = limited({ unsupported: { update: 'this CRM offers updates only through its own app' } });
     const result = await engine.execute({ configurationId: 'demo', workflowId: 'update-record', payload: JSON.stringify({ workflowInput: { entity: 'contact', id: 'c1', fields: { title: 'x' } } }) });
     expect(result).toMatchObject({ outcome: 'InvalidWorkflow', errorArgs: { message: 'workflow "update-record": this CRM offers updates only through its own app' } });
@@ -608,7 +607,12 @@ describe('what a CRM cannot do', () => {
     const listener = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', listener);
     try {
-      const result = await engine.execute({ configurationId: 'demo', workflowId: 'update-record', timeoutMs: 20, payload: JSON.stringify({ workflowInput: { entity: 'contact', id: 'c1', fields: { title: 'x' } } }) });
+      const result = await engine.execute({
+        configurationId: 'demo',
+        workflowId: 'update-record',
+        timeoutMs: 20,
+        payload: JSON.stringify({ workflowInput: { entity: 'contact', id: 'c1', fields: { title: 'x' } } }),
+      });
       expect(result.outcome).toBe('InvalidWorkflow');
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(unhandled).toEqual([]);

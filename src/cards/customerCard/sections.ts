@@ -13,13 +13,11 @@ export interface Section {
  */
 export function sections(interactionId: string, list: Section[], expanded: string): CardElement[] {
   const id = (key: string) => `section-${key}-${interactionId.slice(0, 8)}`;
-  const buttons = list.map(
-    (section): ToggleVisibilityAction => ({
-      type: 'Action.ToggleVisibility',
-      title: section.title,
-      tooltip: `Show ${section.title.replace(/ \(\d+\)$/, '')} and hide the other sections`,
-      targetElements: list.map((other) => ({ elementId: id(other.key), isVisible: other.key === section.key })),
-    }),
-  );
+  const buttons = list.map((section): ToggleVisibilityAction => ({
+    type: 'Action.ToggleVisibility',
+    title: section.title,
+    tooltip: `Show ${section.title.replace(/ \(\d+\)$/, '')} and hide the other sections`,
+    targetElements: list.map((other) => ({ elementId: id(other.key), isVisible: other.key === section.key })),
+  }));
   return [actionSet(buttons), ...list.map((section) => container(section.items, { id: id(section.key), isVisible: section.key === expanded }))];
 }

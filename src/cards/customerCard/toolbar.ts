@@ -10,9 +10,7 @@ export function toolbar(view: CustomerCardView): CardAction[] {
   const actions: CardAction[] = [];
   if (view.can.search) {
     actions.push(
-      showCard('Search', [input('query', 'Name, phone, email or case number', { isRequired: true, errorMessage: 'Type what to search for', maxLength: 100 })], [
-        execute('Search', VERBS.search, ids),
-      ]),
+      showCard('Search', [input('query', 'Name, phone, email or case number', { isRequired: true, errorMessage: 'Type what to search for', maxLength: 100 })], [execute('Search', VERBS.search, ids)]),
     );
   }
   if (view.can.createContact && !(view.interaction.matchState === 'none' && view.current.length === 0)) {
@@ -41,7 +39,15 @@ function mergeDialog(view: CustomerCardView, customer: NonNullable<CustomerCardV
     container(
       [
         text(`**${plain(trimText(d.name, 80))}** · ${plain(trimText(d.identifiers.join(', '), 120))}`),
-        actionSet([recordAction('Merge into this card', d.name, VERBS.mergeCustomer, { ...ids, customerId: d.id }, { tooltip: `Merge ${d.name}'s card into ${customer.name}'s: identifiers and interactions move, nothing is deleted in the CRM` })]),
+        actionSet([
+          recordAction(
+            'Merge into this card',
+            d.name,
+            VERBS.mergeCustomer,
+            { ...ids, customerId: d.id },
+            { tooltip: `Merge ${d.name}'s card into ${customer.name}'s: identifiers and interactions move, nothing is deleted in the CRM` },
+          ),
+        ]),
       ],
       { separator: true },
     ),

@@ -54,9 +54,7 @@ const clientSecretAuth = z
     tenantId: z
       .string({ required_error: 'is required: the Microsoft Entra tenant (directory) ID or its domain' })
       .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/i, 'must be the tenant ID (a GUID) or its domain, e.g. contoso.onmicrosoft.com'),
-    clientId: z
-      .string({ required_error: 'is required: the application (client) ID of the app registration' })
-      .regex(GUID, 'must be the application (client) ID, a GUID'),
+    clientId: z.string({ required_error: 'is required: the application (client) ID of the app registration' }).regex(GUID, 'must be the application (client) ID, a GUID'),
     clientSecretEnv: secretEnv,
     /**
      * Sign-in service; another cloud's (e.g. https://login.microsoftonline.us) for sovereign clouds. https only,
@@ -64,7 +62,7 @@ const clientSecretAuth = z
      */
     authorityHost: httpsUrl('the Microsoft Entra sign-in service', 'https://login.microsoftonline.com')
       .refine((value) => !value.startsWith('http:'), {
-        message: 'must use https: Microsoft\'s sign-in library refuses a plain-http authority (authority_uri_insecure), so the connector could never sign in',
+        message: "must use https: Microsoft's sign-in library refuses a plain-http authority (authority_uri_insecure), so the connector could never sign in",
       })
       .default('https://login.microsoftonline.com'),
   })
@@ -80,10 +78,7 @@ export const dynamicsConnectorSchema = z
       .regex(/^9\.[0-2]$/, 'must be a Dataverse Web API version: 9.0, 9.1 or 9.2')
       .default('9.2'),
     auth: z.discriminatedUnion('kind', [clientSecretAuth], {
-      errorMap: (issue, ctx) =>
-        issue.code === 'invalid_union_discriminator'
-          ? { message: 'kind must be "clientSecret" (client credentials of an application user)' }
-          : { message: ctx.defaultError },
+      errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? { message: 'kind must be "clientSecret" (client credentials of an application user)' } : { message: ctx.defaultError }),
     }),
     /** The timeline workflow's activity: a phone call (default) or a task, and the column holding its idempotency key. */
     timeline: z

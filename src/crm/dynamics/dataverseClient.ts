@@ -99,11 +99,7 @@ export class DataverseClient {
    * promises of the queueing), so concurrent calls never mix their requests. A failed part fails the whole
    * call, as that request alone would have.
    */
-  async batch(
-    context: Omit<FailureContext, 'configurationId'>,
-    signal: AbortSignal,
-    add: (api: DynamicsWebApi) => Array<Promise<unknown>>,
-  ): Promise<unknown[]> {
+  async batch(context: Omit<FailureContext, 'configurationId'>, signal: AbortSignal, add: (api: DynamicsWebApi) => Array<Promise<unknown>>): Promise<unknown[]> {
     return this.call(context, signal, async (api) => {
       const batch = api.initializeInstance();
       batch.startBatch();
@@ -135,4 +131,3 @@ export class DataverseClient {
     return responses.map((r) => (r instanceof Error && isDataverseFailure(r) ? { ok: false as const, error: toCrmError(r, failure) } : { ok: true as const, value: r }));
   }
 }
-

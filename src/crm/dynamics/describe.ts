@@ -29,13 +29,7 @@ const SYSTEM_COLUMNS = new Set([
  */
 export function isShown(table: TableInfo, column: ColumnInfo): boolean {
   return (
-    column.readable &&
-    column.onForms &&
-    column.attributeOf === null &&
-    column.name !== table.primaryId &&
-    !HIDDEN_TYPES.has(column.type) &&
-    !SYSTEM_COLUMNS.has(column.name) &&
-    column.label !== ''
+    column.readable && column.onForms && column.attributeOf === null && column.name !== table.primaryId && !HIDDEN_TYPES.has(column.type) && !SYSTEM_COLUMNS.has(column.name) && column.label !== ''
   );
 }
 

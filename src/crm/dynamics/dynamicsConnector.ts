@@ -1,16 +1,7 @@
 import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import type { FilterExpr } from '../filter.js';
-import {
-  CrmError,
-  type ActivityInput,
-  type CallOptions,
-  type CrmConnector,
-  type QueryOptions,
-  type RecordTypeDescription,
-  type SearchableRole,
-  type TextSearchResult,
-} from '../port.js';
+import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions, type RecordTypeDescription, type SearchableRole, type TextSearchResult } from '../port.js';
 import type { DataverseClient } from './dataverseClient.js';
 import { describeTable, selectOf } from './describe.js';
 import { DataverseMetadata, type TableInfo } from './metadata.js';
@@ -72,9 +63,7 @@ export class DynamicsConnector implements CrmConnector {
       if (filter) searches.push({ table, columns, request: this.reader.request(table, filter, params, PHONE_CANDIDATE_LIMIT, undefined, columns) });
     }
     const rows = await this.reader.tolerant('search by phone number', searches, PHONE_CANDIDATE_LIMIT, signal);
-    return searches.flatMap(({ table, columns }, i) =>
-      rows[i]!.map((row) => toRecord(table, row)).filter((record) => matchesNumber(record.fields, columns, e164, this.options.defaultRegion)),
-    );
+    return searches.flatMap(({ table, columns }, i) => rows[i]!.map((row) => toRecord(table, row)).filter((record) => matchesNumber(record.fields, columns, e164, this.options.defaultRegion)));
   }
 
   async findByEmail(email: string, { signal }: CallOptions): Promise<CrmRecord[]> {
@@ -92,7 +81,14 @@ export class DynamicsConnector implements CrmConnector {
     }
     const rows = await this.reader.tolerant('search by email', searches, 200, signal);
     return searches.flatMap(({ table, columns }, i) =>
-      rows[i]!.map((row) => toRecord(table, row)).filter((r) => columns.some((c) => String(r.fields[c] ?? '').trim().toLowerCase() === wanted)),
+      rows[i]!.map((row) => toRecord(table, row)).filter((r) =>
+        columns.some(
+          (c) =>
+            String(r.fields[c] ?? '')
+              .trim()
+              .toLowerCase() === wanted,
+        ),
+      ),
     );
   }
 
@@ -105,10 +101,7 @@ export class DynamicsConnector implements CrmConnector {
     const params = new ODataParams();
     const who = params.alias(id);
     // A contact's cases: those it is the customer of, and those it is the primary contact of.
-    const holder =
-      record.type === 'contact' && table.columns.has('primarycontactid')
-        ? `(_customerid_value eq ${who} or _primarycontactid_value eq ${who})`
-        : `_customerid_value eq ${who}`;
+    const holder = record.type === 'contact' && table.columns.has('primarycontactid') ? `(_customerid_value eq ${who} or _primarycontactid_value eq ${who})` : `_customerid_value eq ${who}`;
     const request = this.reader.request(table, `${holder} and statecode eq 0`, params, limit, ['createdon desc']);
     const rows = await this.reader.collect('read open cases', request, limit, signal);
     return rows.map((row) => toRecord(table, row));

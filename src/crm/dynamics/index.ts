@@ -18,12 +18,7 @@ export interface DynamicsNetworkOptions {
  * The connector of a Dynamics 365 / Dataverse configuration. Resolves the client secret now (a missing one
  * stops the start, naming the variable) and builds the clients; nothing is sent until the first call.
  */
-export function createDynamicsConnector(
-  config: DynamicsConnectorConfig,
-  configurationId: string,
-  deps: ConnectorDeps,
-  network: DynamicsNetworkOptions = {},
-): CrmConnector {
+export function createDynamicsConnector(config: DynamicsConnectorConfig, configurationId: string, deps: ConnectorDeps, network: DynamicsNetworkOptions = {}): CrmConnector {
   const clientSecret = requireSecret(deps, config.auth.clientSecretEnv, configurationId);
   const logger = deps.logger.child({ crm: 'dynamics', configurationId });
   const tokens = new MsalTokenSource({

@@ -160,9 +160,7 @@ export class DataverseMetadata {
   private async entitySets(signal: AbortSignal): Promise<Map<string, EntitySetRow>> {
     if (!this.sets || this.now() - this.sets.at > TTL_MS) {
       const value = this.client
-        .call({ operation: 'read the table definitions' }, AbortSignal.timeout(60_000), (api) =>
-          api.retrieveEntities<EntitySetRow>({ select: ['LogicalName', 'EntitySetName'] }),
-        )
+        .call({ operation: 'read the table definitions' }, AbortSignal.timeout(60_000), (api) => api.retrieveEntities<EntitySetRow>({ select: ['LogicalName', 'EntitySetName'] }))
         .then((response) => new Map(response.value.map((row) => [row.LogicalName, row])));
       this.sets = { at: this.now(), value };
       value.catch(() => {
@@ -200,9 +198,7 @@ export class DataverseMetadata {
           { property: 'ManyToOneRelationships', select: ['ReferencingAttribute', 'ReferencedEntity', 'ReferencingEntityNavigationPropertyName'] },
         ],
       }),
-      ...CHOICE_CASTS.map((castType) =>
-        api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName', 'DefaultFormValue'], expand: [{ property: 'OptionSet', select: ['Options'] }] }),
-      ),
+      ...CHOICE_CASTS.map((castType) => api.retrieveAttributes({ entityKey: key, castType, select: ['LogicalName', 'DefaultFormValue'], expand: [{ property: 'OptionSet', select: ['Options'] }] })),
       ...TEXT_CASTS.map(({ castType, select }) => api.retrieveAttributes({ entityKey: key, castType, select })),
     ]);
     const entity = definition as EntityDefinitionRow;

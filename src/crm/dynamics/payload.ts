@@ -33,8 +33,7 @@ export function toPayload(table: TableInfo, fields: Record<string, FieldValue>, 
   const fieldNames = new Map<string, string>();
   const errors: Record<string, string> = {};
   const readOnly: string[] = [];
-  const writable = (column: ColumnInfo | undefined) =>
-    !column || (column.attributeOf === null && (mode === 'create' ? column.creatable : column.updatable));
+  const writable = (column: ColumnInfo | undefined) => !column || (column.attributeOf === null && (mode === 'create' ? column.creatable : column.updatable));
   for (const [field, value] of Object.entries(fields)) {
     fieldNames.set(field.toLowerCase(), field);
     try {

@@ -13,20 +13,7 @@ export type PhoneTable = (typeof PHONE_TABLES)[number];
  */
 export const DEFAULT_PHONE_COLUMNS: Record<PhoneTable, readonly string[]> = {
   account: ['telephone1', 'telephone2', 'telephone3', 'address1_telephone1', 'address1_telephone2', 'address1_telephone3', 'address2_telephone1'],
-  contact: [
-    'telephone1',
-    'telephone2',
-    'telephone3',
-    'mobilephone',
-    'business2',
-    'home2',
-    'company',
-    'callback',
-    'assistantphone',
-    'managerphone',
-    'address1_telephone1',
-    'address2_telephone1',
-  ],
+  contact: ['telephone1', 'telephone2', 'telephone3', 'mobilephone', 'business2', 'home2', 'company', 'callback', 'assistantphone', 'managerphone', 'address1_telephone1', 'address2_telephone1'],
   lead: ['telephone1', 'telephone2', 'telephone3', 'mobilephone', 'address1_telephone1', 'address2_telephone1'],
 };
 

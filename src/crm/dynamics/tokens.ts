@@ -86,10 +86,7 @@ export class MsalTokenSource {
       // AADSTS codes (e.g. AADSTS7000215: wrong secret) help the admin and hold no secret.
       const aadsts = /AADSTS\d+/.exec((error as AuthError).errorMessage ?? '')?.[0];
       this.options.logger.warn({ configurationId: id, code, aadsts }, 'Microsoft Entra ID refused the Dynamics 365 credentials');
-      return new CrmError(
-        `Microsoft Entra ID refused the credentials of configuration "${id}" (${[code, aadsts].filter(Boolean).join(', ')}): check the tenant, client ID and client secret`,
-        401,
-      );
+      return new CrmError(`Microsoft Entra ID refused the credentials of configuration "${id}" (${[code, aadsts].filter(Boolean).join(', ')}): check the tenant, client ID and client secret`, 401);
     }
     const code = error instanceof AuthError ? error.errorCode : 'unknown';
     this.options.logger.warn({ configurationId: id, code }, 'could not get a Dynamics 365 access token');

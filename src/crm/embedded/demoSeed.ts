@@ -19,10 +19,42 @@ export const DEMO = {
 
 const FIRST = ['James', 'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Sofia', 'Lucas', 'Mia', 'Ethan', 'Amara', 'Yuki', 'Mateo', 'Zara', 'Omar', 'Ingrid', 'Chen', 'Priya', 'Kwame', 'Elena'];
 const LAST = ['Smith', 'Johnson', 'Nguyen', 'Okafor', 'Müller', 'Rossi', 'Tanaka', 'Kowalski', 'Silva', 'Haddad', 'Lindqvist', 'Patel', 'Dubois', 'Kim', 'Jensen', 'Moreau'];
-const COMPANY = ['Fabrikam', 'Northwind Traders', 'Adventure Works', 'Tailspin Toys', 'Wide World Importers', 'Litware', 'Proseware', 'Woodgrove Bank', 'Alpine Ski House', 'Coho Winery', 'Lamna Healthcare', 'Margie\'s Travel', 'Trey Research', 'Fourth Coffee', 'Blue Yonder Airlines', 'Humongous Insurance', 'Graphic Design Institute', 'Relecloud', 'VanArsdel', 'Southridge Video'];
+const COMPANY = [
+  'Fabrikam',
+  'Northwind Traders',
+  'Adventure Works',
+  'Tailspin Toys',
+  'Wide World Importers',
+  'Litware',
+  'Proseware',
+  'Woodgrove Bank',
+  'Alpine Ski House',
+  'Coho Winery',
+  'Lamna Healthcare',
+  "Margie's Travel",
+  'Trey Research',
+  'Fourth Coffee',
+  'Blue Yonder Airlines',
+  'Humongous Insurance',
+  'Graphic Design Institute',
+  'Relecloud',
+  'VanArsdel',
+  'Southridge Video',
+];
 const INDUSTRY = ['Retail', 'Healthcare', 'Finance', 'Manufacturing', 'Travel', 'Education', 'Media'];
 const CITY = ['Seattle', 'Chicago', 'New York', 'Denver', 'Portland', 'Boston', 'London', 'San Francisco'];
-const SUBJECT = ['Late delivery', 'Billing question', 'Password reset', 'Wrong item received', 'Refund request', 'Upgrade plan', 'Cancel subscription', 'Address change', 'Warranty claim', 'Installation help'];
+const SUBJECT = [
+  'Late delivery',
+  'Billing question',
+  'Password reset',
+  'Wrong item received',
+  'Refund request',
+  'Upgrade plan',
+  'Cancel subscription',
+  'Address change',
+  'Warranty claim',
+  'Installation help',
+];
 const CASE_STATUS = ['New', 'Working', 'Escalated', 'Closed', 'Closed'];
 const AREA = ['212', '312', '415', '617', '303', '503', '702'];
 
@@ -67,11 +99,7 @@ export interface SeedCounts {
  * Seeds the demo CRM when it is empty; returns false when there was data already. Looking and writing are
  * one exclusive transaction: of several instances started at once, one seeds, the others find its data.
  */
-export async function seedDemoData(
-  db: Kysely<Database>,
-  now: Date,
-  counts: SeedCounts = { accounts: 40, contacts: 320, cases: 160, leads: 40 },
-): Promise<boolean> {
+export async function seedDemoData(db: Kysely<Database>, now: Date, counts: SeedCounts = { accounts: 40, contacts: 320, cases: 160, leads: 40 }): Promise<boolean> {
   return inExclusiveTransaction(db, 'customer-card:demo-seed', async (trx) => {
     const existing = await trx.selectFrom('crm_records').select('id').limit(1).executeTakeFirst();
     if (existing) return false;
@@ -90,8 +118,32 @@ async function writeDemoData(trx: Kysely<Database>, now: Date, counts: SeedCount
 
   await put('account', { name: 'Contoso Pharmaceuticals', phone: DEMO.contoso.phone, industry: 'Healthcare', city: 'Seattle', website: 'https://contoso.example' }, DEMO.contoso.id);
   await put('contact', { firstName: 'Maria', lastName: 'Garcia', title: 'Procurement lead', accountId: DEMO.contoso.id, mobilePhone: DEMO.maria.mobilePhone, email: DEMO.maria.email }, DEMO.maria.id);
-  await put('case', { caseNumber: DEMO.mariaCase.caseNumber, subject: 'Damaged shipment', description: 'Two of twelve cartons arrived crushed; customer asks for replacement.', status: 'Working', priority: 'High', contactId: DEMO.maria.id, accountId: DEMO.contoso.id }, DEMO.mariaCase.id);
-  await put('task', { subject: 'Inbound call +1 206 555 0142', description: 'Reported the damaged shipment; case CS-1001 opened.', status: 'Completed', regardingType: 'contact', regardingId: DEMO.maria.id, activityDate: daysAgo(3), disposition: 'Case opened' }, 'tsk-maria-1');
+  await put(
+    'case',
+    {
+      caseNumber: DEMO.mariaCase.caseNumber,
+      subject: 'Damaged shipment',
+      description: 'Two of twelve cartons arrived crushed; customer asks for replacement.',
+      status: 'Working',
+      priority: 'High',
+      contactId: DEMO.maria.id,
+      accountId: DEMO.contoso.id,
+    },
+    DEMO.mariaCase.id,
+  );
+  await put(
+    'task',
+    {
+      subject: 'Inbound call +1 206 555 0142',
+      description: 'Reported the damaged shipment; case CS-1001 opened.',
+      status: 'Completed',
+      regardingType: 'contact',
+      regardingId: DEMO.maria.id,
+      activityDate: daysAgo(3),
+      disposition: 'Case opened',
+    },
+    'tsk-maria-1',
+  );
   await put('account', { name: 'Doe Household', industry: 'Consumer', city: 'Tacoma' }, DEMO.household.id);
   await put('contact', { firstName: 'Chris', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'chris.doe@example.com' }, DEMO.household.contacts[0]);
   await put('contact', { firstName: 'Pat', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'pat.doe@example.com' }, DEMO.household.contacts[1]);
@@ -105,7 +157,10 @@ async function writeDemoData(trx: Kysely<Database>, now: Date, counts: SeedCount
   const contacts: string[] = [];
   for (let i = 0; i < counts.contacts; i++) {
     const [first, last] = [pick(FIRST), pick(LAST)];
-    const email = `${first}.${last}${i}@example.com`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const email = `${first}.${last}${i}@example.com`
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '');
     const contact = await put('contact', { firstName: first, lastName: last, accountId: pick(accounts), mobilePhone: phone(), email }, `con-${String(i + 1).padStart(4, '0')}`);
     contacts.push(contact.id);
   }
@@ -114,7 +169,11 @@ async function writeDemoData(trx: Kysely<Database>, now: Date, counts: SeedCount
     await put('case', { subject: pick(SUBJECT), status: pick(CASE_STATUS), priority: pick(['Low', 'Medium', 'High']), contactId }, `cas-${String(i + 1).padStart(4, '0')}`);
   }
   for (let i = 0; i < counts.leads; i++) {
-    await put('lead', { firstName: pick(FIRST), lastName: pick(LAST), company: pick(COMPANY), phone: phone(), status: pick(['Open', 'Contacted', 'Qualified']) }, `lea-${String(i + 1).padStart(4, '0')}`);
+    await put(
+      'lead',
+      { firstName: pick(FIRST), lastName: pick(LAST), company: pick(COMPANY), phone: phone(), status: pick(['Open', 'Contacted', 'Qualified']) },
+      `lea-${String(i + 1).padStart(4, '0')}`,
+    );
   }
   for (let i = 0; i < 12; i++) {
     await put('work_order', { name: `WO-${5000 + i}`, subject: pick(SUBJECT), contactId: pick(contacts), scheduledFor: daysAgo(-1 - i) }, `wo-${String(i + 1).padStart(4, '0')}`);

@@ -3,16 +3,7 @@ import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js
 import type { Database } from '../../store/schema.js';
 import { matchesFilter, requiredEqualities, requiredTextSearches, type FilterExpr } from '../filter.js';
 import { foldedWords } from '../textFold.js';
-import {
-  CrmError,
-  type ActivityInput,
-  type CallOptions,
-  type CrmConnector,
-  type QueryOptions,
-  type RecordTypeDescription,
-  type SearchableRole,
-  type TextSearchResult,
-} from '../port.js';
+import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions, type RecordTypeDescription, type SearchableRole, type TextSearchResult } from '../port.js';
 import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } from '../standardRecords.js';
 import { writeRunnerFor, type WriteRunner } from './writeGroups.js';
 import { isKeyField, NAME_WORD, recordKeys, recordName } from './recordRules.js';
@@ -30,9 +21,10 @@ const SCAN_LIMIT = 5000;
  */
 export class EmbeddedConnector implements CrmConnector {
   /** The embedded CRM stores every standard record under its canonical name. */
-  readonly standardTypes = Object.fromEntries(
-    Object.entries(STANDARD_RECORDS).map(([type, { fields }]) => [type, { type, fields: Object.fromEntries(fields.map((f) => [f, f])) }]),
-  ) as Record<StandardRecordType, NativeStandardType>;
+  readonly standardTypes = Object.fromEntries(Object.entries(STANDARD_RECORDS).map(([type, { fields }]) => [type, { type, fields: Object.fromEntries(fields.map((f) => [f, f])) }])) as Record<
+    StandardRecordType,
+    NativeStandardType
+  >;
   readonly unsupported = {};
   /** Every write (create, update, activity) is one transaction, or one savepoint of a group's (SQLite). */
   private readonly writes: WriteRunner;

@@ -119,7 +119,10 @@ export function customDescription(type: string, fieldNames: Iterable<string>): R
 }
 
 function humanize(name: string): string {
-  const words = name.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = name
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.replace(/^./, (c) => c.toUpperCase());
 }
 

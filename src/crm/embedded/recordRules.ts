@@ -38,24 +38,14 @@ export function recordName(type: string, fields: Record<string, FieldValue>, id:
 
 /** Whether recordKeys reads the field: a change of any other field leaves the record's keys as they are. */
 export function isKeyField(type: string, field: string): boolean {
-  return (
-    PHONE_FIELDS.includes(field) ||
-    field === 'email' ||
-    field === 'caseNumber' ||
-    field.endsWith('Id') ||
-    (type === 'task' && field === 'regardingType')
-  );
+  return PHONE_FIELDS.includes(field) || field === 'email' || field === 'caseNumber' || field.endsWith('Id') || (type === 'task' && field === 'regardingType');
 }
 
 /**
  * Exact-match keys of a record: phones in E.164 (whatever way they were typed), lower-cased emails, case
  * numbers, references to other records (fields ending in "Id"), and the record an activity regards.
  */
-export function recordKeys(
-  type: string,
-  fields: Record<string, FieldValue>,
-  defaultRegion = 'US',
-): RecordKey[] {
+export function recordKeys(type: string, fields: Record<string, FieldValue>, defaultRegion = 'US'): RecordKey[] {
   const keys: RecordKey[] = [];
   for (const [field, value] of Object.entries(fields)) {
     if (value === null || value === '') continue;

@@ -21,9 +21,7 @@ export interface WriteRunner {
 export function writeRunnerFor(db: Kysely<Database>): WriteRunner {
   // Postgres commits concurrent transactions of its pool together by itself, and one group holding one
   // connection would make every write of the group wait for the slowest row lock.
-  return db.getExecutor().adapter instanceof SqliteAdapter
-    ? new WriteGroups(db)
-    : { run: (write) => db.transaction().execute(write), locksRowsOnRead: true };
+  return db.getExecutor().adapter instanceof SqliteAdapter ? new WriteGroups(db) : { run: (write) => db.transaction().execute(write), locksRowsOnRead: true };
 }
 
 /** Writes per transaction at most: a bigger burst runs as several groups, so readers wait for none long. */

@@ -111,10 +111,5 @@ export function hasErrorCode(error: unknown, codes: string[], fields?: string[])
   if (!isJsforceApiError(error)) return false;
   const data = (error as { data?: unknown }).data;
   const items = (Array.isArray(data) ? data : [data]) as Array<{ errorCode?: string; fields?: string[]; message?: string } | undefined>;
-  return items.some(
-    (item) =>
-      !!item &&
-      codes.includes(item.errorCode ?? error.errorCode) &&
-      (!fields || fields.some((f) => item.fields?.includes(f) || item.message?.includes(f) === true)),
-  );
+  return items.some((item) => !!item && codes.includes(item.errorCode ?? error.errorCode) && (!fields || fields.some((f) => item.fields?.includes(f) || item.message?.includes(f) === true)));
 }

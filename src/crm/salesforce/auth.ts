@@ -13,9 +13,7 @@ const TOKEN_TIMEOUT_MS = 30_000;
 
 /** The secrets an auth kind needs, already read from the environment. */
 export type AuthSecrets =
-  | { kind: 'clientCredentials'; clientSecret: string }
-  | { kind: 'jwtBearer'; privateKey: KeyObject }
-  | { kind: 'password'; clientSecret: string; password: string; securityToken: string };
+  { kind: 'clientCredentials'; clientSecret: string } | { kind: 'jwtBearer'; privateKey: KeyObject } | { kind: 'password'; clientSecret: string; password: string; securityToken: string };
 
 export interface TokenSourceOptions {
   auth: SalesforceAuthConfig;
@@ -101,10 +99,7 @@ export class SalesforceTokenSource implements AccessTokens {
         // No client id or secret on this request: the signed assertion is the credential.
         const oauth2 = new OAuth2({ loginUrl });
         oauth2._transport = transport.asJsforce();
-        const assertion = signJwtAssertion(
-          { clientId: auth.clientId, username: auth.username, audience: auth.audience ?? jwtAudience(loginUrl), now: this.options.clock() },
-          secrets.privateKey,
-        );
+        const assertion = signJwtAssertion({ clientId: auth.clientId, username: auth.username, audience: auth.audience ?? jwtAudience(loginUrl), now: this.options.clock() }, secrets.privateKey);
         return oauth2.requestToken({ grant_type: JWT_BEARER, assertion });
       }
     }
@@ -123,10 +118,7 @@ export class SalesforceTokenSource implements AccessTokens {
     // jsforce names the error after the OAuth "error" code and carries "error_description" as the message.
     const code = error instanceof Error && /^[a-z_]{3,40}$/.test(error.name) ? error.name : undefined;
     const description = code && error instanceof Error ? ` ${cleanDescription(error.message)}` : '';
-    return new CrmError(
-      `Salesforce refused the credentials of configuration "${configurationId}"${code ? ` (${code}:${description})` : status ? ` (HTTP ${status})` : ''}`,
-      401,
-    );
+    return new CrmError(`Salesforce refused the credentials of configuration "${configurationId}"${code ? ` (${code}:${description})` : status ? ` (HTTP ${status})` : ''}`, 401);
   }
 }
 

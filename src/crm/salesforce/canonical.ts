@@ -74,12 +74,18 @@ export function canonicalView(type: string, fields: Readonly<Record<string, Fiel
       set('firstName', text('FirstName'));
       set('lastName', text('LastName'));
       set('email', text('Email'));
-      set('phones', (PHONES[type] ?? []).map(text).filter((v): v is string => v !== undefined));
+      set(
+        'phones',
+        (PHONES[type] ?? []).map(text).filter((v): v is string => v !== undefined),
+      );
       if (role === 'person') set('organization', related('AccountId', 'Account'));
       if (role === 'lead') set('status', shown('Status'));
       break;
     case 'organization':
-      set('phones', (PHONES[type] ?? []).map(text).filter((v): v is string => v !== undefined));
+      set(
+        'phones',
+        (PHONES[type] ?? []).map(text).filter((v): v is string => v !== undefined),
+      );
       break;
     case 'case':
       set('caseNumber', text('CaseNumber'));

@@ -17,7 +17,7 @@ const clientId = z
   .regex(/^\S+$/, 'must not contain spaces');
 
 const username = z
-  .string({ required_error: "give the Salesforce username of the integration user (e.g. integration@acme.com)" })
+  .string({ required_error: 'give the Salesforce username of the integration user (e.g. integration@acme.com)' })
   .regex(/^[^\s@]+@[^\s@]+$/, 'must be a Salesforce username, which has the form of an email address');
 
 /** Hosts Salesforce names orgs by; localhost and 127.0.0.1 are accepted over http for local test servers. */
@@ -89,10 +89,7 @@ const password = z
   .strict();
 
 const auth = z.discriminatedUnion('kind', [clientCredentials, jwtBearer, password], {
-  errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator'
-      ? { message: 'kind must be "clientCredentials", "jwtBearer" or "password"' }
-      : { message: ctx.defaultError },
+  errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? { message: 'kind must be "clientCredentials", "jwtBearer" or "password"' } : { message: ctx.defaultError }),
 });
 
 export const salesforceConnectorSchema = z

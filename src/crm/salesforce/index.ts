@@ -12,11 +12,7 @@ export { salesforceConnectorSchema, type SalesforceConnectorConfig } from './con
  * The connector of one Salesforce CRM configuration. Reads its secrets from the environment now (a missing
  * one stops the start, naming the variable) and calls Salesforce only when a workflow runs.
  */
-export function createSalesforceConnector(
-  config: z.input<typeof salesforceConnectorSchema>,
-  configurationId: string,
-  deps: ConnectorDeps,
-): CrmConnector {
+export function createSalesforceConnector(config: z.input<typeof salesforceConnectorSchema>, configurationId: string, deps: ConnectorDeps): CrmConnector {
   const parsed = salesforceConnectorSchema.parse(config);
   const { secrets, values } = readSecrets(parsed.auth, configurationId, deps);
   const logger = deps.logger.child({ crm: 'salesforce', configurationId });

@@ -3,16 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import { toE164 } from '../../domain/phone.js';
 import type { FilterExpr } from '../filter.js';
-import {
-  CrmError,
-  type ActivityInput,
-  type CallOptions,
-  type CrmConnector,
-  type QueryOptions,
-  type RecordTypeDescription,
-  type SearchableRole,
-  type TextSearchResult,
-} from '../port.js';
+import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions, type RecordTypeDescription, type SearchableRole, type TextSearchResult } from '../port.js';
 import { listActivities, logActivity } from './activities.js';
 import { MAX_ROWS, rowLimit, SalesforceClient, type SalesforceConnectorOptions } from './client.js';
 import { filterToSoql } from './filterToSoql.js';

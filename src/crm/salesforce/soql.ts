@@ -54,6 +54,7 @@ export function isFieldPath(value: string): boolean {
 }
 
 export function assertObjectName(value: string, what = 'entity'): string {
-  if (!isObjectName(value)) throw new CrmError(`"${value}" is not a Salesforce object name`, 400, { [what]: `"${value}" is not a Salesforce object API name (e.g. Contact, WorkOrder, Interaction__c)` });
+  if (!isObjectName(value))
+    throw new CrmError(`"${value}" is not a Salesforce object name`, 400, { [what]: `"${value}" is not a Salesforce object API name (e.g. Contact, WorkOrder, Interaction__c)` });
   return value;
 }

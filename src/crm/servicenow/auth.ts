@@ -113,10 +113,7 @@ export class OAuthPasswordAuth implements ServiceNowAuth {
     if (typeof json.refresh_token === 'string' && json.refresh_token !== '') this.refreshToken = json.refresh_token;
     const seconds = Number(json.expires_in);
     this.expiresAt = this.settings.clock().getTime() + (Number.isFinite(seconds) && seconds > 0 ? seconds : 1800) * 1000;
-    this.settings.logger.debug(
-      { configurationId: this.settings.configurationId, grant: params.grant_type, expiresInSeconds: seconds },
-      'ServiceNow access token obtained',
-    );
+    this.settings.logger.debug({ configurationId: this.settings.configurationId, grant: params.grant_type, expiresInSeconds: seconds }, 'ServiceNow access token obtained');
     return json.access_token;
   }
 }
@@ -125,4 +122,3 @@ function errorName(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.name : 'network error';
 }
-

@@ -34,9 +34,7 @@ const basicAuth = z
 
 const auth = z.discriminatedUnion('kind', [oauthPasswordAuth, basicAuth], {
   errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator'
-      ? { message: 'kind must be "oauth-password" (OAuth 2.0, password and refresh-token grants) or "basic"' }
-      : { message: ctx.defaultError },
+    issue.code === 'invalid_union_discriminator' ? { message: 'kind must be "oauth-password" (OAuth 2.0, password and refresh-token grants) or "basic"' } : { message: ctx.defaultError },
 });
 
 export const servicenowConnectorSchema = z

@@ -41,7 +41,10 @@ export function fieldErrorsOf(failure: ServiceNowFailure, written: readonly stri
   const errors: Record<string, string> = {};
   const mandatory = /fields are mandatory:\s*([^\n]+)/i.exec(failure.detail) ?? /fields are mandatory:\s*([^\n]+)/i.exec(failure.message);
   if (mandatory) {
-    for (const label of mandatory[1]!.split(',').map((l) => l.trim()).filter(Boolean)) {
+    for (const label of mandatory[1]!
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean)) {
       const column = written.find((c) => labelOfColumn(c).toLowerCase() === label.toLowerCase()) ?? columnOfLabel(label);
       errors[column] = `is mandatory (${text.replace(/\s+/g, ' ')})`;
     }
@@ -81,10 +84,7 @@ export function toCrmError(status: number, body: unknown, context: RequestContex
     // 403 is a missing permission (a role or an ACL), not bad credentials: say which table and which access.
     const access = context.method === 'GET' ? 'read' : context.method === 'POST' ? 'create records in' : 'write to';
     const what = context.table ? `may not ${access} the table "${context.table}"` : 'lacks a permission for this request';
-    return new CrmError(
-      `ServiceNow refused the request${where}: the integration user of configuration "${context.configurationId}" ${what} (a role or ACL is missing; HTTP 403: ${text})`,
-      403,
-    );
+    return new CrmError(`ServiceNow refused the request${where}: the integration user of configuration "${context.configurationId}" ${what} (a role or ACL is missing; HTTP 403: ${text})`, 403);
   }
   if (status === 400) {
     const table = /invalid table\s+(\S+)/i.exec(text);

@@ -30,7 +30,6 @@ interface Answer {
   body: unknown;
 }
 
-
 /**
  * The Table API over Node's fetch: the Authorization header, one token renewal on 401, 429 and 503 tried
  * again under the `retry` policy (withRetries: Retry-After, backoff, never past the caller's signal), ServiceNow's failure bodies turned into
@@ -120,8 +119,7 @@ export class ServiceNowClient {
       }
     };
     return withRetries(this.settings.retry, signal, attempt, {
-      onWait: ({ throttle, waitMs, retry }) =>
-        logger.warn({ configurationId, table, status: throttle.status, waitMs, attempt: retry }, 'ServiceNow asked to slow down; retrying'),
+      onWait: ({ throttle, waitMs, retry }) => logger.warn({ configurationId, table, status: throttle.status, waitMs, attempt: retry }, 'ServiceNow asked to slow down; retrying'),
     });
   }
 

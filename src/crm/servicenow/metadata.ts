@@ -92,7 +92,7 @@ export class Metadata {
   private async load(table: string, signal: AbortSignal): Promise<TableMeta> {
     const chain: string[] = [];
     let label = table;
-    for (let name: string | undefined = table; name && chain.length < MAX_DEPTH && !chain.includes(name); ) {
+    for (let name: string | undefined = table; name && chain.length < MAX_DEPTH && !chain.includes(name);) {
       const rows = await this.rows('sys_db_object', [[{ field: 'name', op: '=', value: name }]], ['name', 'label', 'super_class.name'], signal);
       const row = rows.find((r) => str(r.name) === name);
       if (!row) {
@@ -105,7 +105,12 @@ export class Metadata {
     }
     const inChain = [{ field: 'name', op: 'IN' as const, value: chain.join(',') }];
     const [dictionary, overrides, choices] = await Promise.all([
-      this.rows('sys_dictionary', [inChain, [{ field: 'element', op: 'ISNOTEMPTY' }]], ['name', 'element', 'column_label', 'internal_type', 'read_only', 'virtual', 'choice', 'default_value', 'active'], signal),
+      this.rows(
+        'sys_dictionary',
+        [inChain, [{ field: 'element', op: 'ISNOTEMPTY' }]],
+        ['name', 'element', 'column_label', 'internal_type', 'read_only', 'virtual', 'choice', 'default_value', 'active'],
+        signal,
+      ),
       this.rows('sys_dictionary_override', [inChain], ['name', 'element', 'default_value_override', 'default_value', 'read_only_override', 'read_only'], signal),
       this.rows('sys_choice', [inChain, [{ field: 'inactive', op: '=', value: 'false' }], [{ field: 'language', op: '=', value: 'en' }]], ['name', 'element', 'value', 'label', 'sequence'], signal),
     ]);

@@ -195,13 +195,7 @@ export function toRecord(table: string, row: ServiceNowRow, options: RecordOptio
   };
 }
 
-function canonicalOf(
-  table: string,
-  m: CanonicalColumns,
-  fields: Record<string, FieldValue>,
-  display: Record<string, string>,
-  note: string | undefined,
-): CanonicalFields {
+function canonicalOf(table: string, m: CanonicalColumns, fields: Record<string, FieldValue>, display: Record<string, string>, note: string | undefined): CanonicalFields {
   const text = (column: string | undefined) => {
     const v = column ? fields[column] : undefined;
     return v === null || v === undefined || v === '' ? undefined : String(v);

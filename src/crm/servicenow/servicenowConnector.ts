@@ -2,16 +2,7 @@ import type { Logger } from 'pino';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
 import { toE164 } from '../../domain/phone.js';
 import type { FilterExpr } from '../filter.js';
-import {
-  CrmError,
-  type ActivityInput,
-  type CallOptions,
-  type CrmConnector,
-  type QueryOptions,
-  type RecordTypeDescription,
-  type SearchableRole,
-  type TextSearchResult,
-} from '../port.js';
+import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type QueryOptions, type RecordTypeDescription, type SearchableRole, type TextSearchResult } from '../port.js';
 import { encodeQuery, translateFilter, unsafeValueReason, type Clause, type Group } from './encodedQuery.js';
 import type { ServiceNowClient, ServiceNowRow } from './http.js';
 import { Metadata } from './metadata.js';
@@ -92,8 +83,13 @@ export class ServiceNowConnector implements CrmConnector {
         .filter((t) => t.email)
         .map(({ table, classFilter }) => async () => {
           const group: Group = [[{ field: 'email', op: '=', value: wanted }], ...(classFilter ? [[{ field: 'sys_class_name', op: '=' as const, value: classFilter }]] : [])];
-          const rows = await this.scan(table, encodeQuery([group], 'email', ['sys_id']), ['email'], signal, this.options.maxScan, (fields) =>
-            typeof fields.email === 'string' && fields.email.trim().toLowerCase() === wanted,
+          const rows = await this.scan(
+            table,
+            encodeQuery([group], 'email', ['sys_id']),
+            ['email'],
+            signal,
+            this.options.maxScan,
+            (fields) => typeof fields.email === 'string' && fields.email.trim().toLowerCase() === wanted,
           );
           return rows.map((row) => this.record(table, row));
         }),

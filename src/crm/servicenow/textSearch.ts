@@ -39,7 +39,14 @@ export interface TextSearchSettings extends ScanSettings {
 export async function searchText(settings: TextSearchSettings, text: string, roles: readonly SearchableRole[], signal: AbortSignal, limit: number): Promise<TextSearchResult> {
   signal.throwIfAborted();
   if (text.length > MAX_TEXT) throw new CrmError(`text: at most ${MAX_TEXT} characters`, 400, { text: `at most ${MAX_TEXT} characters` });
-  const typed = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))].slice(0, MAX_WORDS);
+  const typed = [
+    ...new Set(
+      text
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ].slice(0, MAX_WORDS);
   const folded = foldedWords(typed.join(' '));
   if (typed.length === 0 || limit <= 0) return { records: [], refused: [] };
   const tables = [...new Set(roles.flatMap((role) => tablesOfRole(role)))];
@@ -52,9 +59,7 @@ export async function searchText(settings: TextSearchSettings, text: string, rol
       if (groups.length === 0) return [];
       try {
         const params = await settings.readFields.params(table, [], signal);
-        const rows = await scan(settings, table, encodeQuery(groups, 'text', ['-sys_updated_on', 'sys_id']), params, signal, limit, (row) =>
-          matchesWords(table, flatFields(row), folded),
-        );
+        const rows = await scan(settings, table, encodeQuery(groups, 'text', ['-sys_updated_on', 'sys_id']), params, signal, limit, (row) => matchesWords(table, flatFields(row), folded));
         return rows.map((row) => toRecord(table, row));
       } catch (error) {
         if (error instanceof CrmError && error.status === 403) {
@@ -79,12 +84,8 @@ function variants(word: string): string[] {
 function queryGroups(table: string, words: string[]): Group[] {
   const columns = WORD_COLUMNS[table];
   if (!columns) return [];
-  const byWords: Group = words.map(
-    (word): Clause =>
-      variants(word).flatMap((value) => [
-        ...columns.startsWith.map((field) => ({ field, op: 'STARTSWITH' as const, value })),
-        ...columns.like.map((field) => ({ field, op: 'LIKE' as const, value })),
-      ]),
+  const byWords: Group = words.map((word): Clause =>
+    variants(word).flatMap((value) => [...columns.startsWith.map((field) => ({ field, op: 'STARTSWITH' as const, value })), ...columns.like.map((field) => ({ field, op: 'LIKE' as const, value }))]),
   );
   const groups: Group[] = [byWords];
   // A case is also found by its number ("CS0001001", or the digits an agent reads out: "1001").

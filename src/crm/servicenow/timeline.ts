@@ -68,7 +68,11 @@ export class Timeline {
     if (link) {
       const query = encodeQuery([[[{ field: link, op: '=', value: ref.id }]]], 'regarding', ['-opened_at', '-number']);
       const rows = await this.rows(TABLES.interaction, query, await this.reads.params(TABLES.interaction, [link], signal), max, signal);
-      const notes = await this.notesOf(TABLES.interaction, rows.map((row) => String(flat(row).sys_id ?? '')), signal);
+      const notes = await this.notesOf(
+        TABLES.interaction,
+        rows.map((row) => String(flat(row).sys_id ?? '')),
+        signal,
+      );
       return rows.map((row) => toRecord(TABLES.interaction, row, { note: notes.get(String(flat(row).sys_id)) ?? '' }));
     }
     const query = encodeQuery([[[{ field: 'element_id', op: '=', value: ref.id }], [{ field: 'element', op: '=', value: 'work_notes' }]]], 'regarding', ['-sys_created_on']);
@@ -102,7 +106,7 @@ export class Timeline {
     // Earlier interactions of this record, a page at a time, and the journal entries among them with the marker.
     const query = encodeQuery([[[{ field: link, op: '=', value: id }]]], 'regarding', ['-sys_created_on', 'sys_id']);
     let page = await this.client.page(TABLES.interaction, { ...this.listParams(query, RAW_PARAMS), sysparm_fields: 'sys_id' }, signal);
-    for (let seen = 0; ; ) {
+    for (let seen = 0; ;) {
       const ids = page.rows.map((row) => String(flat(row).sys_id ?? '')).filter((s) => SYS_ID.test(s));
       for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
         const entry = await this.journalEntry(TABLES.interaction, ids.slice(i, i + IDS_PER_QUERY), marker, signal);

@@ -33,7 +33,13 @@ export function wireBody(fields: Record<string, FieldValue>, meta?: TableMeta): 
 }
 
 function refuse(reasons: Record<string, string>): never {
-  throw new CrmError(Object.entries(reasons).map(([f, why]) => `${f}: ${why}`).join('; '), 400, reasons);
+  throw new CrmError(
+    Object.entries(reasons)
+      .map(([f, why]) => `${f}: ${why}`)
+      .join('; '),
+    400,
+    reasons,
+  );
 }
 
 /**

@@ -26,9 +26,7 @@ export class ZendeskCredentials {
   }
 
   current(): ZendeskClientCredentials {
-    return this.auth.kind === 'api-token'
-      ? { username: this.auth.email, token: this.token, oauth: false }
-      : { token: this.token, oauth: true };
+    return this.auth.kind === 'api-token' ? { username: this.auth.email, token: this.token, oauth: false } : { token: this.token, oauth: true };
   }
 
   /** Reads the secret again after a refusal; true when it changed, so one more try is worth it. */
@@ -41,10 +39,7 @@ export class ZendeskCredentials {
 
   /** Why a 401 is final, for the admin who reads the error (names the variable, never its value). */
   describeRefusal(): string {
-    const who =
-      this.auth.kind === 'api-token'
-        ? `the API token in ${this.auth.apiTokenEnv} for agent ${this.auth.email}`
-        : `the OAuth access token in ${this.auth.accessTokenEnv}`;
+    const who = this.auth.kind === 'api-token' ? `the API token in ${this.auth.apiTokenEnv} for agent ${this.auth.email}` : `the OAuth access token in ${this.auth.accessTokenEnv}`;
     return (
       `Zendesk refused the credentials of configuration "${this.configurationId}" (${who}). ` +
       'Zendesk tokens do not expire, so the token was deleted or deactivated, token access is turned off, ' +

@@ -61,17 +61,13 @@ export class ZendeskCatalog {
 
   /** Every active ticket field, system ones (subject, status, priority...) included, each marked. */
   allTicketFields(signal: AbortSignal): Promise<Array<CustomField & { system: boolean }>> {
-    return this.cached('allTicketFields', async () =>
-      (await this.api.ticketFields(signal)).filter(isActive).map((f) => ({ ...toField(f), system: f.removable === false })),
-    );
+    return this.cached('allTicketFields', async () => (await this.api.ticketFields(signal)).filter(isActive).map((f) => ({ ...toField(f), system: f.removable === false })));
   }
 
   customStatuses(signal: AbortSignal): Promise<CustomStatus[]> {
     return this.cached('customStatuses', async () => {
       try {
-        return (await this.api.customStatuses(signal))
-          .filter(isActive)
-          .map((s) => ({ id: Number(s.id), label: String(s.agent_label ?? ''), category: String(s.status_category ?? '') }));
+        return (await this.api.customStatuses(signal)).filter(isActive).map((s) => ({ id: Number(s.id), label: String(s.agent_label ?? ''), category: String(s.status_category ?? '') }));
       } catch (error) {
         // Accounts without custom ticket statuses answer 403 or 404: they simply have none.
         if (error instanceof CrmError && (error.status === 403 || error.status === 404)) return [];
@@ -103,9 +99,7 @@ function toField(json: Json): CustomField {
   };
   const options = Array.isArray(json.custom_field_options) ? json.custom_field_options : json.system_field_options;
   if (Array.isArray(options)) {
-    field.options = (options as Json[])
-      .filter((o) => o && o.value !== undefined && o.value !== null)
-      .map((o) => ({ value: String(o.value), label: String(o.name ?? o.value) }));
+    field.options = (options as Json[]).filter((o) => o && o.value !== undefined && o.value !== null).map((o) => ({ value: String(o.value), label: String(o.name ?? o.value) }));
   }
   if (typeof json.agent_can_edit === 'boolean') field.agentCanEdit = json.agent_can_edit;
   return field;

@@ -14,9 +14,7 @@ const envName = z
 const instanceUrl = instanceUrlSchema('https://acme.zendesk.com', 'Zendesk URL');
 
 /** Keys of custom user or organization fields ("Admin Center > People > Configuration > User fields"). */
-const fieldKey = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be the key of a custom field (letters, digits and "_", as Zendesk shows it)');
+const fieldKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be the key of a custom field (letters, digits and "_", as Zendesk shows it)');
 
 const apiTokenAuth = z
   .object({
@@ -37,9 +35,7 @@ const oauthAuth = z
 
 const auth = z.discriminatedUnion('kind', [apiTokenAuth, oauthAuth], {
   errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator'
-      ? { message: 'kind must be "api-token" (email + API token) or "oauth" (OAuth access token)' }
-      : { message: ctx.defaultError },
+    issue.code === 'invalid_union_discriminator' ? { message: 'kind must be "api-token" (email + API token) or "oauth" (OAuth access token)' } : { message: ctx.defaultError },
 });
 
 export const zendeskConnectorSchema = z

@@ -1,16 +1,7 @@
 import { CrmError, type FieldDescription, type RecordTypeDescription } from '../port.js';
 import type { CustomField, ZendeskCatalog } from './catalog.js';
 import { WRITABLE } from './recordWrite.js';
-import {
-  COMMENT_TYPE,
-  PRIORITY_LABELS,
-  ROLE_LABELS,
-  STATUS_LABELS,
-  TICKET_TYPE_LABELS,
-  TYPE_LABELS,
-  isZendeskType,
-  type ZendeskType,
-} from './records.js';
+import { COMMENT_TYPE, PRIORITY_LABELS, ROLE_LABELS, STATUS_LABELS, TICKET_TYPE_LABELS, TYPE_LABELS, isZendeskType, type ZendeskType } from './records.js';
 
 type Kind = FieldDescription['kind'];
 
@@ -99,24 +90,14 @@ const COMMENT_FIELDS: Record<string, FieldDescription> = {
  * account's fields from GET /user_fields, /organization_fields and /ticket_fields (titles, types, options;
  * system ticket fields with their system_field_options). The definitions are cached by the catalog.
  */
-export async function describeZendeskType(
-  type: string,
-  catalog: ZendeskCatalog,
-  options: ZendeskDescribeOptions,
-  signal: AbortSignal,
-): Promise<RecordTypeDescription> {
+export async function describeZendeskType(type: string, catalog: ZendeskCatalog, options: ZendeskDescribeOptions, signal: AbortSignal): Promise<RecordTypeDescription> {
   if (type === COMMENT_TYPE) return { type, label: TYPE_LABELS[type]!, fields: COMMENT_FIELDS };
   if (!isZendeskType(type)) throw new CrmError(`Zendesk Support has no "${type}" records`, 404);
   const fields = type === 'ticket' ? await ticketFields(catalog, signal) : await peopleFields(type, catalog, options, signal);
   return { type, label: TYPE_LABELS[type]!, fields };
 }
 
-async function peopleFields(
-  type: Exclude<ZendeskType, 'ticket'>,
-  catalog: ZendeskCatalog,
-  options: ZendeskDescribeOptions,
-  signal: AbortSignal,
-): Promise<Record<string, FieldDescription>> {
+async function peopleFields(type: Exclude<ZendeskType, 'ticket'>, catalog: ZendeskCatalog, options: ZendeskDescribeOptions, signal: AbortSignal): Promise<Record<string, FieldDescription>> {
   const fields: Record<string, FieldDescription> = {};
   for (const [name, f] of Object.entries(SYSTEM[type])) fields[name] = { ...f, writable: writable(type, name) };
   const custom = type === 'user' ? await catalog.userFields(signal) : await catalog.organizationFields(signal);

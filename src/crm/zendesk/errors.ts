@@ -30,9 +30,7 @@ export function fieldErrorsOf(body: unknown): Record<string, string> | undefined
   if (!details || typeof details !== 'object') return undefined;
   const out: Record<string, string> = {};
   for (const [field, problems] of Object.entries(details)) {
-    const texts = (Array.isArray(problems) ? problems : [])
-      .map((p) => (typeof p?.description === 'string' ? p.description : typeof p?.error === 'string' ? p.error : ''))
-      .filter(Boolean);
+    const texts = (Array.isArray(problems) ? problems : []).map((p) => (typeof p?.description === 'string' ? p.description : typeof p?.error === 'string' ? p.error : '')).filter(Boolean);
     if (texts.length > 0) out[field] = texts.join('; ');
   }
   return Object.keys(out).length > 0 ? out : undefined;
@@ -42,12 +40,7 @@ export function fieldErrorsOf(body: unknown): Record<string, string> | undefined
 export function describeBody(body: unknown): string {
   if (!body || typeof body !== 'object') return '';
   const { error, description } = body as ZendeskErrorBody;
-  const title =
-    typeof error === 'string'
-      ? error
-      : error && typeof error === 'object' && typeof (error as { title?: unknown }).title === 'string'
-        ? String((error as { title: string }).title)
-        : '';
+  const title = typeof error === 'string' ? error : error && typeof error === 'object' && typeof (error as { title?: unknown }).title === 'string' ? String((error as { title: string }).title) : '';
   const detail =
     typeof description === 'string'
       ? description
@@ -64,10 +57,7 @@ export function toCrmError(error: ZendeskHttpError, refusal: () => string): CrmE
     case 401:
       return new CrmError(refusal(), 401);
     case 403:
-      return new CrmError(
-        `Zendesk refused the request to ${error.path} (HTTP 403${said ? `, ${said}` : ''}): the configured agent lacks the permission`,
-        403,
-      );
+      return new CrmError(`Zendesk refused the request to ${error.path} (HTTP 403${said ? `, ${said}` : ''}): the configured agent lacks the permission`, 403);
     case 404:
       return new CrmError(`Zendesk has no such record (${error.path})`, 404);
     case 400:

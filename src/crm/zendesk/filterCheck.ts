@@ -21,9 +21,7 @@ type Cmp = Extract<FilterExpr, { kind: 'cmp' }>;
 
 export function evaluate(expr: FilterExpr, record: CrmRecord, fields: Map<string, SearchField>): boolean {
   if (expr.kind !== 'cmp') {
-    return expr.kind === 'and'
-      ? evaluate(expr.left, record, fields) && evaluate(expr.right, record, fields)
-      : evaluate(expr.left, record, fields) || evaluate(expr.right, record, fields);
+    return expr.kind === 'and' ? evaluate(expr.left, record, fields) && evaluate(expr.right, record, fields) : evaluate(expr.left, record, fields) || evaluate(expr.right, record, fields);
   }
   const actual: FieldValue = expr.field === 'id' ? record.id : (record.fields[expr.field] ?? null);
   return compare(actual, expr, fields.get(expr.field)?.kind ?? 'other');

@@ -1,15 +1,7 @@
 import type { CrmRecord } from '../../domain/crmRecord.js';
 import { CrmError } from '../port.js';
 import type { CustomStatus } from './catalog.js';
-import {
-  commentRecord,
-  referencedIds,
-  ticketActivity,
-  toRecord,
-  type MappingContext,
-  type NameBook,
-  type ZendeskType,
-} from './records.js';
+import { commentRecord, referencedIds, ticketActivity, toRecord, type MappingContext, type NameBook, type ZendeskType } from './records.js';
 import type { Json, ZendeskApi } from './zendeskApi.js';
 
 /** show_many takes at most 100 ids (Zendesk's Show Many Users / Organizations). */

@@ -106,13 +106,7 @@ export interface WritePlan {
  * an update, checking every name against Zendesk's fields and the account's custom fields. Every problem is
  * reported at once, by field.
  */
-export function toZendeskWrite(
-  type: ZendeskType,
-  fields: Record<string, FieldValue>,
-  mode: 'create' | 'update',
-  catalog: AccountCatalog,
-  options: { publicFirstComment: boolean },
-): WritePlan {
+export function toZendeskWrite(type: ZendeskType, fields: Record<string, FieldValue>, mode: 'create' | 'update', catalog: AccountCatalog, options: { publicFirstComment: boolean }): WritePlan {
   const errors: Record<string, string> = {};
   const body: Json = {};
   const custom: Json = {};
@@ -227,9 +221,7 @@ function statusWrite(value: FieldValue, customStatuses: CustomStatus[]): Json {
   const custom = customStatuses.find((s) => s.label.toLowerCase() === lower);
   if (custom) return { custom_status_id: custom.id };
   const labels = customStatuses.map((s) => s.label).filter((l) => !(TICKET_STATUSES as readonly string[]).includes(l.toLowerCase()));
-  throw new Error(
-    `"${text}" is not a Zendesk ticket status (${TICKET_STATUSES.join(', ')})${labels.length ? ` nor a custom status of this account (${labels.join(', ')})` : ''}`,
-  );
+  throw new Error(`"${text}" is not a Zendesk ticket status (${TICKET_STATUSES.join(', ')})${labels.length ? ` nor a custom status of this account (${labels.join(', ')})` : ''}`);
 }
 
 /** A custom field's value as its type wants it (memorialization writes text only). */

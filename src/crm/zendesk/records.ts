@@ -102,7 +102,11 @@ export function commentRecord(ticketId: string, comment: Json, ctx: MappingConte
   for (const key of ['id', 'type', 'author_id', 'body', 'public', 'created_at', 'audit_id']) put(fields, key, comment[key], 0);
   const id = String(comment.id);
   const body = String(comment.body ?? '');
-  const firstLine = body.split('\n').find((line) => line.trim())?.trim() ?? '';
+  const firstLine =
+    body
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim() ?? '';
   const note = readNote(body, String(comment.created_at ?? ''));
   const author = related('user', fields.author_id, ctx.names);
   return {
@@ -242,7 +246,10 @@ export function noteBody(subject: string, description: string, extra: string[], 
 /** A note's interaction time (else the comment's own time) and its text without the subject and marker lines. */
 function readNote(body: string, createdAt: string): { at: string | undefined; text: string | undefined } {
   const lines = body.split('\n');
-  const atLine = lines.find((l) => l.startsWith(AT_PREFIX))?.slice(AT_PREFIX.length).trim();
+  const atLine = lines
+    .find((l) => l.startsWith(AT_PREFIX))
+    ?.slice(AT_PREFIX.length)
+    .trim();
   const at = atLine && !Number.isNaN(Date.parse(atLine)) ? new Date(atLine).toISOString() : createdAt ? toIso(createdAt) : undefined;
   const ours = lines.some((l) => l.startsWith(REFERENCE_PREFIX));
   const kept = (ours ? lines.slice(1) : lines).filter((l) => !l.startsWith(AT_PREFIX) && !l.startsWith(REFERENCE_PREFIX));

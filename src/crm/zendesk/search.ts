@@ -47,9 +47,7 @@ export class ZendeskSearch {
     ];
     const same = (value: FieldValue | undefined) => typeof value === 'string' && value !== '' && toE164(value, defaultRegion) === e164;
     const holds = (record: CrmRecord) =>
-      record.type === 'user'
-        ? [record.fields.phone, ...userPhoneFields.map((k) => record.fields[k])].some(same)
-        : organizationPhoneFields.some((k) => same(record.fields[k]));
+      record.type === 'user' ? [record.fields.phone, ...userPhoneFields.map((k) => record.fields[k])].some(same) : organizationPhoneFields.some((k) => same(record.fields[k]));
     return this.findPeople(queries, holds, (identity) => identity.type === 'phone_number' && same(String(identity.value ?? '')), signal);
   }
 
@@ -57,10 +55,7 @@ export class ZendeskSearch {
   async findByEmail(email: string, signal: AbortSignal): Promise<CrmRecord[]> {
     const address = email.trim().toLowerCase();
     const { userEmailFields } = this.options;
-    const queries = [
-      { type: 'user' as const, query: emailQuery('email', address) },
-      ...userEmailFields.map((key) => ({ type: 'user' as const, query: emailQuery(key, address) })),
-    ];
+    const queries = [{ type: 'user' as const, query: emailQuery('email', address) }, ...userEmailFields.map((key) => ({ type: 'user' as const, query: emailQuery(key, address) }))];
     const same = (value: FieldValue | undefined) => typeof value === 'string' && value.trim().toLowerCase() === address;
     const holds = (record: CrmRecord) => [record.fields.email, ...userEmailFields.map((k) => record.fields[k])].some(same);
     return this.findPeople(queries, holds, (identity) => identity.type === 'email' && same(String(identity.value ?? '')), signal);
@@ -68,12 +63,7 @@ export class ZendeskSearch {
 
   /** Records of one type matching the filter, at most `limit`. */
   async query(type: ZendeskType, filter: FilterExpr | null, limit: number, signal: AbortSignal): Promise<CrmRecord[]> {
-    const custom =
-      type === 'user'
-        ? await this.catalog.userFields(signal)
-        : type === 'organization'
-          ? await this.catalog.organizationFields(signal)
-          : await this.catalog.ticketFields(signal);
+    const custom = type === 'user' ? await this.catalog.userFields(signal) : type === 'organization' ? await this.catalog.organizationFields(signal) : await this.catalog.ticketFields(signal);
     const { plans, matches } = translateFilter(type, filter, custom);
     const found = new Map<string, Json>();
     for (const plan of plans) {
@@ -98,11 +88,7 @@ export class ZendeskSearch {
 
   private async getById(type: ZendeskType, id: string, signal: AbortSignal): Promise<Json | null> {
     try {
-      return type === 'user'
-        ? await this.api.getUser(id, signal)
-        : type === 'organization'
-          ? await this.api.getOrganization(id, signal)
-          : await this.api.getTicket(id, signal);
+      return type === 'user' ? await this.api.getUser(id, signal) : type === 'organization' ? await this.api.getOrganization(id, signal) : await this.api.getTicket(id, signal);
     } catch (error) {
       if (error instanceof CrmError && error.status === 404) return null;
       throw error;
@@ -136,8 +122,16 @@ export class ZendeskSearch {
       const identities = await this.api.listIdentities(candidate.record.id, signal);
       if (identities.some(identityMatches)) found.push(candidate);
     }
-    const users = await this.reader.records('user', found.filter((c) => c.record.type === 'user').map((c) => c.json), signal);
-    const organizations = await this.reader.records('organization', found.filter((c) => c.record.type === 'organization').map((c) => c.json), signal);
+    const users = await this.reader.records(
+      'user',
+      found.filter((c) => c.record.type === 'user').map((c) => c.json),
+      signal,
+    );
+    const organizations = await this.reader.records(
+      'organization',
+      found.filter((c) => c.record.type === 'organization').map((c) => c.json),
+      signal,
+    );
     return [...users, ...organizations];
   }
 

@@ -27,8 +27,6 @@ import { isZendeskId, type ZendeskType } from './records.js';
  * - a comparison on a field Zendesk cannot search is a CrmError(400, {filter}).
  */
 
-
-
 const COMMON: Record<string, SearchField> = {
   id: { keyword: 'id', kind: 'id' },
   name: { keyword: 'name', kind: 'text' },
@@ -70,7 +68,6 @@ const NATIVE: Record<ZendeskType, Record<string, SearchField>> = {
   },
 };
 
-
 const MAX_GROUPS = 8;
 /** Characters that cannot sit inside a Zendesk phrase: it has no escape for `"`, and `\` / `*` mean things. */
 const UNSAFE = /["\\*\p{Cc}]/u;
@@ -98,13 +95,7 @@ function searchFields(type: ZendeskType, custom: CustomField[]): Map<string, Sea
   for (const field of custom) {
     const name = type === 'ticket' ? `custom_field_${field.id}` : field.key;
     if (!name || fields.has(name)) continue;
-    const kind: FieldKind = ['text', 'textarea', 'regexp'].includes(field.type)
-      ? 'text'
-      : ['dropdown', 'tagger'].includes(field.type)
-        ? 'enum'
-        : field.type === 'date'
-          ? 'date'
-          : 'other';
+    const kind: FieldKind = ['text', 'textarea', 'regexp'].includes(field.type) ? 'text' : ['dropdown', 'tagger'].includes(field.type) ? 'enum' : field.type === 'date' ? 'date' : 'other';
     fields.set(name, { keyword: name, kind });
   }
   return fields;

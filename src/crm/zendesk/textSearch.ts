@@ -122,5 +122,8 @@ function fieldText(value: FieldValue | undefined): string {
 }
 
 function refusalReason(type: ZendeskType, error: CrmError): string {
-  return `Zendesk refused to search ${TYPE_LABELS[type]!.toLowerCase()}s (HTTP 403): the Zendesk role of the configured agent has no access to them; an admin must grant it in Zendesk (Admin Center > People > Team > Roles). ${error.message}`.slice(0, 400);
+  return `Zendesk refused to search ${TYPE_LABELS[type]!.toLowerCase()}s (HTTP 403): the Zendesk role of the configured agent has no access to them; an admin must grant it in Zendesk (Admin Center > People > Team > Roles). ${error.message}`.slice(
+    0,
+    400,
+  );
 }

@@ -88,11 +88,7 @@ export class ZendeskTimeline {
       const earlier = await this.findNote(ticketId, reference, signal);
       if (earlier) return { record: await this.comment(ticketId, earlier, signal), created: false };
       try {
-        const { audit } = await this.api.updateTicket(
-          ticketId,
-          { ticket: { comment: { body, public: false }, safe_update: true, updated_stamp: ticket.updated_at } },
-          signal,
-        );
+        const { audit } = await this.api.updateTicket(ticketId, { ticket: { comment: { body, public: false }, safe_update: true, updated_stamp: ticket.updated_at } }, signal);
         const event = (Array.isArray(audit?.events) ? (audit.events as Json[]) : []).find((e) => e.type === 'Comment');
         if (!event) throw new CrmError('Zendesk added the note but did not say which comment it is', 502);
         return { record: await this.comment(ticketId, { created_at: audit?.created_at, ...event }, signal), created: true };
@@ -108,7 +104,11 @@ export class ZendeskTimeline {
     let read = 0;
     for await (const page of this.api.pages(this.api.url(`tickets/${ticketId}/comments`, { sort_order: 'desc' }), signal)) {
       const comments = list(page, 'comments');
-      const found = comments.find((c) => String(c.body ?? '').split('\n').some((line) => line.trim() === markerLine(reference)));
+      const found = comments.find((c) =>
+        String(c.body ?? '')
+          .split('\n')
+          .some((line) => line.trim() === markerLine(reference)),
+      );
       if (found) return found;
       read += comments.length;
       if (read >= MAX_READ) break;

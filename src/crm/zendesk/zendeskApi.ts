@@ -271,4 +271,3 @@ function unreachable(error: unknown, baseUrl: string): Error {
   if (error instanceof TypeError) return new CrmError(`could not reach Zendesk at ${baseUrl}${code}`);
   return error instanceof Error ? error : new CrmError('the Zendesk call failed');
 }
-

@@ -132,12 +132,7 @@ export class ZendeskConnector implements CrmConnector {
       publicFirstComment: this.parts.publicFirstComment,
     });
     const { api } = this.parts;
-    const json =
-      zendeskType === 'user'
-        ? await api.createUser(body, signal)
-        : zendeskType === 'organization'
-          ? await api.createOrganization(body, signal)
-          : await api.createTicket(body, signal);
+    const json = zendeskType === 'user' ? await api.createUser(body, signal) : zendeskType === 'organization' ? await api.createOrganization(body, signal) : await api.createTicket(body, signal);
     return this.parts.reader.record(zendeskType, json, signal);
   }
 

@@ -42,19 +42,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('interaction_records_pk', ['interaction_id', 'record_type', 'record_id'])
     .execute();
-  await db.schema
-    .createIndex('interaction_records_by_record')
-    .on('interaction_records')
-    .columns(['record_type', 'record_id'])
-    .execute();
+  await db.schema.createIndex('interaction_records_by_record').on('interaction_records').columns(['record_type', 'record_id']).execute();
 
   await db.schema
     .createTable('jobs')
-    .addColumn('id', 'integer', (c) =>
-      db.getExecutor().adapter instanceof PostgresAdapter
-        ? c.primaryKey().generatedByDefaultAsIdentity()
-        : c.primaryKey().autoIncrement(),
-    )
+    .addColumn('id', 'integer', (c) => (db.getExecutor().adapter instanceof PostgresAdapter ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
     .addColumn('payload', 'text', (c) => c.notNull())

@@ -15,7 +15,7 @@ export async function up(db: Kysely<Tables>): Promise<void> {
   await db.schema.createIndex('jobs_by_subject').on('jobs').column('subject').execute();
   // Jobs queued before: the key starts with "<interaction id>:". Split here, not in SQL, whose string
   // functions differ between SQLite and Postgres.
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await db.selectFrom('jobs').select(['id', 'idempotency_key']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
     if (rows.length === 0) return;
     const idsBySubject = new Map<string, number[]>();

@@ -21,15 +21,8 @@ export async function up(db: Kysely<Tables>): Promise<void> {
   // Memorialization jobs queued before: their record and time are in their payload. Two of one record may
   // be running now (the old worker ran them at once): the second stays unordered, so the index holds.
   const running = new Set<string>();
-  for (let after = 0; ; ) {
-    const rows = await db
-      .selectFrom('jobs')
-      .select(['id', 'payload', 'status'])
-      .where('id', '>', after)
-      .where('kind', '=', 'memorialization')
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
+  for (let after = 0; ;) {
+    const rows = await db.selectFrom('jobs').select(['id', 'payload', 'status']).where('id', '>', after).where('kind', '=', 'memorialization').orderBy('id').limit(PAGE).execute();
     if (rows.length === 0) return;
     for (const row of rows) {
       const order = writeOrderOf(row.payload);

@@ -21,13 +21,7 @@ export async function up(db: Kysely<Tables>): Promise<void> {
   }
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('crm_records')
-      .select(['id', 'type', 'name'])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
+    const rows = await db.selectFrom('crm_records').select(['id', 'type', 'name']).where('id', '>', after).orderBy('id').limit(BATCH).execute();
     if (rows.length === 0) return;
     const keys = rows.flatMap((r) => nameWordKeys(r.type, r.name, r.id).map((k) => ({ kind: k.kind, value: k.value, record_id: r.id, record_type: r.type })));
     // A few hundred rows per statement: SQLite takes at most 32,766 parameters in one.

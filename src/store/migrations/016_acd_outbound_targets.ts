@@ -5,7 +5,10 @@ import type { Kysely } from 'kysely';
 // `target` says which worker delivers a row; `subject` names what a row updates (a Worker), so a newer
 // update supersedes an older one still pending: a retried old activity never lands after a newer one.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('acd_webhook_deliveries').addColumn('target', 'text', (c) => c.notNull().defaultTo('webhook')).execute();
+  await db.schema
+    .alterTable('acd_webhook_deliveries')
+    .addColumn('target', 'text', (c) => c.notNull().defaultTo('webhook'))
+    .execute();
   await db.schema.alterTable('acd_webhook_deliveries').addColumn('subject', 'text').execute();
   await db.schema.createIndex('acd_outbound_due').on('acd_webhook_deliveries').columns(['target', 'status', 'next_attempt_at']).execute();
   await db.schema.createIndex('acd_outbound_subject').on('acd_webhook_deliveries').columns(['subject', 'status']).execute();

@@ -26,7 +26,7 @@ const COLUMNS = ['configuration_id', 'workflow_id', 'record_type', 'record_id', 
 export async function up(db: Kysely<Tables>): Promise<void> {
   for (const column of COLUMNS) await db.schema.alterTable('jobs').addColumn(column, 'text').execute();
   // Split here, not in SQL, whose JSON functions differ between SQLite and Postgres.
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await db.selectFrom('jobs').select(['id', 'payload']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
     if (rows.length === 0) return;
     for (const row of rows) {
@@ -69,14 +69,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Back to the payload that wraps the request: what the code before this migration reads. */
 export async function down(db: Kysely<Tables>): Promise<void> {
-  for (let after = 0; ; ) {
-    const rows = await db
-      .selectFrom('jobs')
-      .select(['id', 'payload', 'configuration_id', 'workflow_id'])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
+  for (let after = 0; ;) {
+    const rows = await db.selectFrom('jobs').select(['id', 'payload', 'configuration_id', 'workflow_id']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
     if (rows.length === 0) break;
     for (const row of rows) {
       if (row.configuration_id === null || row.workflow_id === null) continue;

@@ -5,8 +5,14 @@ import type { Kysely } from 'kysely';
 // message last sent was drawn at; `card_sending_by`/`card_sending_until` are the lease of the one instance
 // updating the message now, so that updates of one message are drawn and sent one after the other.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('interactions').addColumn('card_revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('interactions').addColumn('card_sent_revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('interactions')
+    .addColumn('card_revision', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('interactions')
+    .addColumn('card_sent_revision', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('interactions').addColumn('card_sending_by', 'text').execute();
   await db.schema.alterTable('interactions').addColumn('card_sending_until', 'text').execute();
 }

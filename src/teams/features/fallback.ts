@@ -13,9 +13,7 @@ export function registerFallback(app: Application, deps: BotDeps): void {
     ActivityTypes.Message,
     command(deps, async (context) => {
       const text = context.activity.text?.trim();
-      await context.sendActivity(
-        text ? `I don't know "${excerpt(text, QUOTED_CHARS)}". Type "help" to see what I can do.` : 'Type "help" to see what I can do.',
-      );
+      await context.sendActivity(text ? `I don't know "${excerpt(text, QUOTED_CHARS)}". Type "help" to see what I can do.` : 'Type "help" to see what I can do.');
     }),
   );
 }

@@ -111,9 +111,15 @@ describe('Dynamics 365 in the canonical model', () => {
         opts(),
       );
       // Written after, but the call happened earlier: it lists second.
-      await crm.logActivity({ key: 'call-earlier', regarding: { type: 'contact', id: maria.id }, subject: 'Earlier call', description: 'Asked about the box', at: '2026-03-01T08:00:00.000Z', fields: {} }, opts());
+      await crm.logActivity(
+        { key: 'call-earlier', regarding: { type: 'contact', id: maria.id }, subject: 'Earlier call', description: 'Asked about the box', at: '2026-03-01T08:00:00.000Z', fields: {} },
+        opts(),
+      );
       expect(later.record).toMatchObject({ type: 'phonecall', role: 'activity', typeLabel: 'Phone Call' });
-      expect(server.stored('phonecall').find((r) => r.id === later.record.id)!.values).toMatchObject({ actualstart: Date.parse('2026-03-04T10:20:30Z'), actualend: Date.parse('2026-03-04T10:20:30Z') });
+      expect(server.stored('phonecall').find((r) => r.id === later.record.id)!.values).toMatchObject({
+        actualstart: Date.parse('2026-03-04T10:20:30Z'),
+        actualend: Date.parse('2026-03-04T10:20:30Z'),
+      });
       const listed = await crm.listActivities({ type: 'contact', id: maria.id }, { ...opts(), limit: 10 });
       expect(listed.map((r) => r.canonical.subject)).toEqual(['Inbound call', 'Earlier call']);
       expect(listed[0]).toMatchObject({ type: 'phonecall', role: 'activity', typeLabel: 'Phone Call' });
@@ -139,7 +145,14 @@ describe('Dynamics 365 in the canonical model', () => {
         fullname: { label: 'Full Name', writable: false },
         createdon: { label: 'Created On', kind: 'datetime', writable: false },
         parentcustomerid_account: { label: 'Company Name', kind: 'reference', writable: true },
-        statuscode: { label: 'Status Reason', kind: 'choice', choices: [{ value: '1', label: 'Active' }, { value: '2', label: 'Inactive' }] },
+        statuscode: {
+          label: 'Status Reason',
+          kind: 'choice',
+          choices: [
+            { value: '1', label: 'Active' },
+            { value: '2', label: 'Inactive' },
+          ],
+        },
       });
       for (const hidden of ['contactid', 'statecode', 'versionnumber', 'parentcustomeridname', 'parentcustomerid']) expect(contact.fields).not.toHaveProperty(hidden);
     });
@@ -175,7 +188,10 @@ describe('Dynamics 365 in the canonical model', () => {
     it('finds a person by last name whatever the case and accents, by both words, and a case by its number', async () => {
       for (const text of ['garcia', 'GARCÍA', 'García', 'maria garc']) {
         const { records, refused } = await crm.searchText(text, ['person'], { ...opts(), limit: 10 });
-        expect(records.map((r) => r.id), text).toEqual([maria.id]);
+        expect(
+          records.map((r) => r.id),
+          text,
+        ).toEqual([maria.id]);
         expect(refused).toEqual([]);
       }
       const number = damaged.canonical.caseNumber!;
@@ -225,7 +241,11 @@ describe('Dynamics 365 in the canonical model', () => {
 
   describe('item 8: an update sends only writable fields', () => {
     it('leaves out derived and read-only fields sent back from the card, and refuses an update of only those', async () => {
-      const updated = await crm.update({ type: 'contact', id: maria.id }, { jobtitle: 'Buyer', parentcustomeridname: 'Contoso Pharmaceuticals', fullname: 'Maria García', createdon: '2026-01-01T00:00:00Z' }, opts());
+      const updated = await crm.update(
+        { type: 'contact', id: maria.id },
+        { jobtitle: 'Buyer', parentcustomeridname: 'Contoso Pharmaceuticals', fullname: 'Maria García', createdon: '2026-01-01T00:00:00Z' },
+        opts(),
+      );
       expect(updated.fields.jobtitle).toBe('Buyer');
       expect(updated.display).toMatchObject({ parentcustomerid_account: 'Contoso Pharmaceuticals' });
       expect(updated.canonical.organization?.name).toBe('Contoso Pharmaceuticals');
@@ -236,7 +256,9 @@ describe('Dynamics 365 in the canonical model', () => {
 
   describe('item 10: configuration', () => {
     it('refuses a plain-http authorityHost with MSAL’s reason, on this machine too', () => {
-      const parsed = dynamicsConnectorSchema.safeParse(configFor(server, { auth: { kind: 'clientSecret', tenantId: server.tenantId, clientId: server.clientId, clientSecretEnv: 'SECRET_X', authorityHost: 'http://127.0.0.1:4443' } }));
+      const parsed = dynamicsConnectorSchema.safeParse(
+        configFor(server, { auth: { kind: 'clientSecret', tenantId: server.tenantId, clientId: server.clientId, clientSecretEnv: 'SECRET_X', authorityHost: 'http://127.0.0.1:4443' } }),
+      );
       expect(parsed.success).toBe(false);
       expect(parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')).toContain('auth.authorityHost: must use https');
       expect(parsed.error!.issues.map((i) => i.message).join('\n')).toContain('authority_uri_insecure');

@@ -37,7 +37,6 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   return { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }), lines };
 }
 
-
 /**
  * The contract suite's types and fields in Dataverse's names. The case and person's organization fields and
  * `readOnly` are for the suite's canonical-model cases (issue 11), which come with the core's contract; the

@@ -8,21 +8,7 @@
  */
 
 export type ColumnType =
-  | 'String'
-  | 'Memo'
-  | 'Integer'
-  | 'BigInt'
-  | 'Money'
-  | 'Decimal'
-  | 'Boolean'
-  | 'DateTime'
-  | 'Picklist'
-  | 'State'
-  | 'Status'
-  | 'Lookup'
-  | 'Customer'
-  | 'Uniqueidentifier'
-  | 'EntityName';
+  'String' | 'Memo' | 'Integer' | 'BigInt' | 'Money' | 'Decimal' | 'Boolean' | 'DateTime' | 'Picklist' | 'State' | 'Status' | 'Lookup' | 'Customer' | 'Uniqueidentifier' | 'EntityName';
 
 export interface OptionDef {
   value: number;
@@ -180,7 +166,14 @@ export const TABLES: TableDef[] = [
       emailaddress2: email,
       emailaddress3: email,
       description: memo,
-      leadqualitycode: { type: 'Picklist', options: [{ value: 1, label: 'Hot' }, { value: 2, label: 'Warm' }, { value: 3, label: 'Cold' }] },
+      leadqualitycode: {
+        type: 'Picklist',
+        options: [
+          { value: 1, label: 'Hot' },
+          { value: 2, label: 'Warm' },
+          { value: 3, label: 'Cold' },
+        ],
+      },
       parentaccountid: lookup({ account: 'parentaccountid' }),
       parentcontactid: lookup({ contact: 'parentcontactid' }),
       statecode: state('Open', 'Qualified', 'Disqualified'),
@@ -197,8 +190,22 @@ export const TABLES: TableDef[] = [
       title: text(200),
       ticketnumber: text(100),
       description: memo,
-      prioritycode: { type: 'Picklist', options: [{ value: 1, label: 'High' }, { value: 2, label: 'Normal' }, { value: 3, label: 'Low' }] },
-      caseorigincode: { type: 'Picklist', options: [{ value: 1, label: 'Phone' }, { value: 2, label: 'Email' }, { value: 3, label: 'Web' }] },
+      prioritycode: {
+        type: 'Picklist',
+        options: [
+          { value: 1, label: 'High' },
+          { value: 2, label: 'Normal' },
+          { value: 3, label: 'Low' },
+        ],
+      },
+      caseorigincode: {
+        type: 'Picklist',
+        options: [
+          { value: 1, label: 'Phone' },
+          { value: 2, label: 'Email' },
+          { value: 3, label: 'Web' },
+        ],
+      },
       customerid: lookup({ account: 'customerid_account', contact: 'customerid_contact' }),
       primarycontactid: lookup({ contact: 'primarycontactid' }),
       statecode: state('Active', 'Resolved', 'Cancelled'),
@@ -228,7 +235,15 @@ export const TABLES: TableDef[] = [
       description: memo,
       estimatedvalue: { type: 'Money' },
       estimatedclosedate: { type: 'DateTime' },
-      salesstage: { type: 'Picklist', options: [{ value: 0, label: 'Qualify' }, { value: 1, label: 'Develop' }, { value: 2, label: 'Propose' }, { value: 3, label: 'Close' }] },
+      salesstage: {
+        type: 'Picklist',
+        options: [
+          { value: 0, label: 'Qualify' },
+          { value: 1, label: 'Develop' },
+          { value: 2, label: 'Propose' },
+          { value: 3, label: 'Close' },
+        ],
+      },
       parentaccountid: lookup({ account: 'parentaccountid' }),
       parentcontactid: lookup({ contact: 'parentcontactid' }),
       customerid: lookup({ account: 'customerid_account', contact: 'customerid_contact' }),

@@ -10,7 +10,6 @@ import { describeConnectorContract, seedThroughPort, type ContractNames } from '
 import { capturingLogger, connectorFor, NAMES, opts } from './connectorSetup.js';
 import { DataverseWireServer } from './wireServer.js';
 
-
 describeConnectorContract('Dynamics 365 (local wire server)', async () => {
   const server = await DataverseWireServer.start();
   const connector = connectorFor(server);

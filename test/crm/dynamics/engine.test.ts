@@ -53,7 +53,16 @@ describe('the Dynamics connector through the workflow engine', () => {
   const run = (workflowId: string, workflowInput: unknown) => engine.execute({ configurationId: 'dynamics', workflowId, payload: JSON.stringify({ workflowInput }) });
   const acw = (id: string) => ({
     regarding: { entity: 'contact', id: maria.id },
-    interaction: { id, ani: '+12065550142', channel: 'voice', startedAt: '2026-03-14T09:30:00.000Z', endedAt: '2026-03-14T09:32:05.000Z', durationSeconds: 125, disposition: 'Resolved', notes: 'Replacement sent' },
+    interaction: {
+      id,
+      ani: '+12065550142',
+      channel: 'voice',
+      startedAt: '2026-03-14T09:30:00.000Z',
+      endedAt: '2026-03-14T09:32:05.000Z',
+      durationSeconds: 125,
+      disposition: 'Resolved',
+      notes: 'Replacement sent',
+    },
     agent: { id: 'agent-1', name: 'Alex Agent' },
   });
 
@@ -97,7 +106,14 @@ describe('the Dynamics connector through the workflow engine', () => {
     expect((second.resultSet as { activity: CrmRecord }).activity.id).toBe((first.resultSet as { activity: CrmRecord }).activity.id);
     const calls = server.stored('phonecall');
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.values).toMatchObject({ subject: 'Inbound call +1 206 555 0142', actualdurationminutes: 3, directioncode: false, statecode: 1, statuscode: 4, subcategory: `int-1:contact:${maria.id}` });
+    expect(calls[0]!.values).toMatchObject({
+      subject: 'Inbound call +1 206 555 0142',
+      actualdurationminutes: 3,
+      directioncode: false,
+      statecode: 1,
+      statuscode: 4,
+      subcategory: `int-1:contact:${maria.id}`,
+    });
 
     // Notes longer than the description column (2000): cut to fit, not refused on every retry.
     const long = await run('timeline', { ...acw('int-2'), interaction: { ...acw('int-2').interaction, notes: 'n'.repeat(5000) } });

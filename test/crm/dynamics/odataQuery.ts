@@ -103,7 +103,8 @@ export class FilterParser {
   }
 
   private call(name: string, input: string): Node {
-    if (!FUNCTIONS.has(name)) throw new ODataError(`An unknown function with name '${name}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
+    if (!FUNCTIONS.has(name))
+      throw new ODataError(`An unknown function with name '${name}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
     this.pos++;
     const args: Node[] = [this.or(input)];
     while (this.tokens[this.pos]?.kind === 'comma') {
@@ -243,7 +244,10 @@ export function evaluate(node: Node, get: Getter): Value {
  * accent insensitive ("Language collations" in the Power Platform admin docs), so "García" = "garcia".
  */
 function collate(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** A T-SQL LIKE pattern as a regular expression source: % _ [set] [^set] [a-z]; anything else literal. */

@@ -59,7 +59,9 @@ export function batch(base: string, headers: Record<string, string>, body: strin
     if (reply.body !== undefined) lines.push('Content-Type: application/json; odata.metadata=minimal; odata.streaming=true');
     lines.push('OData-Version: 4.0');
     for (const [k, v] of Object.entries(reply.headers ?? {})) lines.push(`${k}: ${v}`);
-    out.push(`--${responseBoundary}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n${lines.join('\r\n')}\r\n\r\n${reply.body === undefined ? '' : JSON.stringify(reply.body)}\r\n`);
+    out.push(
+      `--${responseBoundary}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n${lines.join('\r\n')}\r\n\r\n${reply.body === undefined ? '' : JSON.stringify(reply.body)}\r\n`,
+    );
     if (reply.status >= 400 && !continueOnError) {
       failed = reply;
       break;

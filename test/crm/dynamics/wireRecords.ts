@@ -44,7 +44,6 @@ export class DataverseRows {
     return [...(this.rows.get(table)?.values() ?? [])].map(({ id, values }) => ({ id, values }));
   }
 
-
   retrieve(table: TableDef, id: string, query: Map<string, string>, prefer: Prefer): Reply {
     checkSelect(table, query.get('$select'));
     const row = this.rowsOf(table).find((r) => r.id === id);
@@ -127,7 +126,11 @@ export class DataverseRows {
         const found = navigationOf(table, nav);
         if (!found) {
           throw new ReplyError(
-            error(400, '0x80060888', `An undeclared property '${nav}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`),
+            error(
+              400,
+              '0x80060888',
+              `An undeclared property '${nav}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`,
+            ),
           );
         }
         const target = TABLE_BY_NAME.get(found.target)!;
@@ -144,7 +147,11 @@ export class DataverseRows {
       if (nav) {
         if (value !== null) {
           throw new ReplyError(
-            error(400, '0x80060888', `A 'PrimitiveValue' node with non-null value was found when trying to read the value of the navigation property '${key}'; however, a 'StartArray' node, a 'StartObject' node, or a 'PrimitiveValue' node with null value was expected.`),
+            error(
+              400,
+              '0x80060888',
+              `A 'PrimitiveValue' node with non-null value was found when trying to read the value of the navigation property '${key}'; however, a 'StartArray' node, a 'StartObject' node, or a 'PrimitiveValue' node with null value was expected.`,
+            ),
           );
         }
         values[nav.column] = null;
@@ -152,7 +159,9 @@ export class DataverseRows {
       }
       const column = table.columns[key];
       if (!column || isLookup(column)) {
-        throw new ReplyError(error(400, '0x80060888', `The property '${key}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`));
+        throw new ReplyError(
+          error(400, '0x80060888', `The property '${key}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`),
+        );
       }
       if (column.readOnly) continue;
       values[key] = this.checked(table, key, column, value);
@@ -168,7 +177,11 @@ export class DataverseRows {
         if (typeof value !== 'string') throw mismatch('Edm.String');
         if (column.maxLength && value.length > column.maxLength) {
           throw new ReplyError(
-            error(400, '0x80044331', `A validation error occurred. The length of the '${key}' attribute of the '${table.logicalName}' entity exceeded the maximum allowed length of '${column.maxLength}'.`),
+            error(
+              400,
+              '0x80044331',
+              `A validation error occurred. The length of the '${key}' attribute of the '${table.logicalName}' entity exceeded the maximum allowed length of '${column.maxLength}'.`,
+            ),
           );
         }
         return value;
@@ -193,7 +206,11 @@ export class DataverseRows {
       case 'Status':
         if (typeof value !== 'number' || !column.options!.some((o) => o.value === value)) {
           throw new ReplyError(
-            error(400, '0x8004431a', `A validation error occurred. The value ${String(value)} of '${key}' on record of type '${table.logicalName}' is outside the valid range. Accepted Values: ${column.options!.map((o) => o.value).join(',')}`),
+            error(
+              400,
+              '0x8004431a',
+              `A validation error occurred. The value ${String(value)} of '${key}' on record of type '${table.logicalName}' is outside the valid range. Accepted Values: ${column.options!.map((o) => o.value).join(',')}`,
+            ),
           );
         }
         return value;
@@ -283,13 +300,14 @@ export class DataverseRows {
     }
     return out;
   }
-
-
 }
 
 /** $select names properties: a column, or a lookup as _x_value; anything else is Dataverse's 400. */
 export function checkSelect(table: TableDef, select: string | undefined): void {
-  for (const property of (select ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const property of (select ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const lookup = /^_(.+)_value$/.exec(property)?.[1];
     const column = table.columns[lookup ?? property];
     if (!column || (lookup !== undefined) !== isLookup(column)) {

@@ -161,7 +161,14 @@ export class DataverseWireServer {
       res.end(JSON.stringify(json));
     };
     const entraError = (status: number, code: string, aadsts: string, description: string) =>
-      send(status, { error: code, error_description: `${aadsts}: ${description}`, error_codes: [Number(aadsts.slice(6))], timestamp: new Date().toISOString(), trace_id: randomUUID(), correlation_id: randomUUID() });
+      send(status, {
+        error: code,
+        error_description: `${aadsts}: ${description}`,
+        error_codes: [Number(aadsts.slice(6))],
+        timestamp: new Date().toISOString(),
+        trace_id: randomUUID(),
+        correlation_id: randomUUID(),
+      });
     if (tenant !== this.tenantId) return entraError(400, 'invalid_request', 'AADSTS90002', `Tenant '${tenant}' not found.`);
     if (req.method === 'GET' && path === 'v2.0/.well-known/openid-configuration') {
       const base = `${this.authorityHost}/${tenant}`;
@@ -225,15 +232,26 @@ export class DataverseWireServer {
     if (!token || !this.validTokens.has(token)) {
       return {
         status: 401,
-        headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="The access token is expired or invalid", authorization_uri=${this.authorityHost}/${this.tenantId}/oauth2/authorize, resource_id=${this.url}` },
+        headers: {
+          'WWW-Authenticate': `Bearer error="invalid_token", error_description="The access token is expired or invalid", authorization_uri=${this.authorityHost}/${this.tenantId}/oauth2/authorize, resource_id=${this.url}`,
+        },
       };
     }
     const throttle = this.throttles.shift();
     if (throttle) {
-      return error(throttle.status, '0x80072322', 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.', throttle.retryAfter === undefined ? undefined : { 'Retry-After': throttle.retryAfter });
+      return error(
+        throttle.status,
+        '0x80072322',
+        'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+        throttle.retryAfter === undefined ? undefined : { 'Retry-After': throttle.retryAfter },
+      );
     }
     if (this.forbidding) {
-      return error(403, '0x80040220', `Principal user (Id=${randomUUID()}, type=8, roleCount=0, privilegeCount=0, accessMode=4), is missing prvReadContact privilege (Id=${randomUUID()}) on OTC=2 for entity 'contact'.`);
+      return error(
+        403,
+        '0x80040220',
+        `Principal user (Id=${randomUUID()}, type=8, roleCount=0, privilegeCount=0, accessMode=4), is missing prvReadContact privilege (Id=${randomUUID()}) on OTC=2 for entity 'contact'.`,
+      );
     }
     if (method === 'POST' && rawUrl.split('?')[0] === `${API}$batch`) {
       return batch(this.url, headers, body, (inner, innerUrl, innerHeaders, innerBody) => {
@@ -285,7 +303,6 @@ export class DataverseWireServer {
       throw e;
     }
   }
-
 }
 
 /** 403 as Dataverse answers a missing read privilege (code 0x80040220, "Principal user ... is missing prvRead<Table> privilege"). */
@@ -297,4 +314,3 @@ function missingPrivilege(table: TableDef): Reply {
     `Principal user (Id=${randomUUID()}, type=8, roleCount=1, privilegeCount=612, accessMode=4), is missing ${privilege} privilege (Id=${randomUUID()}) on OTC=4 for entity '${table.logicalName}'. context.Caller=${randomUUID()}`,
   );
 }
-

@@ -24,11 +24,7 @@ describe('Salesforce canonical model (issue 11)', () => {
     server = await startServer(2);
     crm = connectorFor(server);
     account = await crm.create('Account', { Name: `Contoso Pharmaceuticals ${m}`, Phone: '(206) 555-0100' }, opts);
-    maria = await crm.create(
-      'Contact',
-      { FirstName: 'Maria', LastName: `Garcia${m}`, Email: `maria.${m}@contoso.example`, MobilePhone: '+1 206 555 0142', AccountId: account.id },
-      opts,
-    );
+    maria = await crm.create('Contact', { FirstName: 'Maria', LastName: `Garcia${m}`, Email: `maria.${m}@contoso.example`, MobilePhone: '+1 206 555 0142', AccountId: account.id }, opts);
     theCase = await crm.create('Case', { Subject: `Damaged shipment ${m}`, ContactId: maria.id, AccountId: account.id, Priority: 'High' }, opts);
   });
   afterAll(async () => {
@@ -73,9 +69,7 @@ describe('Salesforce canonical model (issue 11)', () => {
   });
 
   it('refuses an activity without a valid time of the call, naming the field', async () => {
-    const refused = await rejection(
-      crm.logActivity({ key: `no-time-${m}`, regarding: { type: 'Contact', id: maria.id }, subject: 's', description: 'd', at: 'March 4', fields: {} }, opts),
-    );
+    const refused = await rejection(crm.logActivity({ key: `no-time-${m}`, regarding: { type: 'Contact', id: maria.id }, subject: 's', description: 'd', at: 'March 4', fields: {} }, opts));
     expect(refused).toMatchObject({ status: 400, fieldErrors: { at: expect.any(String) as unknown } });
   });
 
@@ -93,7 +87,10 @@ describe('Salesforce canonical model (issue 11)', () => {
     const plain = await crm.get({ type: 'Contact', id: maria.id }, opts);
     expect(plain).toMatchObject({ id: maria.id, role: 'person', canonical: { lastName: `Garcia${m}` } });
     expect(plain!.display?.AccountId).toBeUndefined();
-    const reads = server.dataRequests().filter((r) => r.q?.includes(`'${maria.id}'`)).slice(-2);
+    const reads = server
+      .dataRequests()
+      .filter((r) => r.q?.includes(`'${maria.id}'`))
+      .slice(-2);
     expect(reads.map((r) => r.q!.startsWith('SELECT FIELDS(ALL) FROM Contact'))).toEqual([false, true]);
   });
 

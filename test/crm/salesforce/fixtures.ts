@@ -97,7 +97,6 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-
 export function engineConfigurations(server: SalesforceWireServer): CrmConfigurations {
   const parsed = parseCrmConfigurations(
     JSON.stringify({
@@ -132,4 +131,3 @@ export function engineConfigurations(server: SalesforceWireServer): CrmConfigura
   (parsed.configurations[0] as { connector: unknown }).connector = salesforceConnectorSchema.parse(connectorBlock(server));
   return parsed;
 }
-

@@ -145,9 +145,7 @@ describe('filterToSoql', () => {
   });
 
   it('keeps and / or grouping with parentheses, and types numbers, booleans, nulls and dates', () => {
-    expect(soql('Status != "Closed" and (Subject contains "box" or Priority = "High")')).toBe(
-      `(Status != 'Closed') AND ((Subject LIKE '%box%') OR (Priority = 'High'))`,
-    );
+    expect(soql('Status != "Closed" and (Subject contains "box" or Priority = "High")')).toBe(`(Status != 'Closed') AND ((Subject LIKE '%box%') OR (Priority = 'High'))`);
     expect(soql('NumberOfEmployees >= 100 and IsClosed = false and Email = null')).toBe('((NumberOfEmployees >= 100) AND (IsClosed = false)) AND (Email = null)');
     expect(soql('CloseDate < "2026-03-14" and CreatedDate > "2026-03-14T09:30:00.000Z"')).toBe('(CloseDate < 2026-03-14) AND (CreatedDate > 2026-03-14T09:30:00Z)');
   });
@@ -202,7 +200,13 @@ describe('SalesforceConnector against the local wire server', () => {
     const before = server.dataRequests().length;
     const result = await work();
     // The describes (labels, picklists, relationships) are fetched once per type and cached: not counted.
-    return { result, requests: server.dataRequests().slice(before).filter((r) => !r.path.endsWith('/describe')) };
+    return {
+      result,
+      requests: server
+        .dataRequests()
+        .slice(before)
+        .filter((r) => !r.path.endsWith('/describe')),
+    };
   }
 
   describe('no query injection', () => {
@@ -313,11 +317,7 @@ describe('SalesforceConnector against the local wire server', () => {
       for (let i = 0; i < 5; i++) await crm.create('Account', { Name: `Paged ${m} ${i}` }, opts);
       const { result, requests } = await requestsDuring(() => query(crm, 'Account', `Name startswith "Paged ${m}"`, 50));
       expect(result.map((r) => r.name)).toEqual([4, 3, 2, 1, 0].map((i) => `Paged ${m} ${i}`));
-      expect(requests.map((r) => r.path.replace(/01g[0-9a-f]+-\d+$/, 'LOCATOR'))).toEqual([
-        '/services/data/v62.0/query',
-        '/services/data/v62.0/query/LOCATOR',
-        '/services/data/v62.0/query/LOCATOR',
-      ]);
+      expect(requests.map((r) => r.path.replace(/01g[0-9a-f]+-\d+$/, 'LOCATOR'))).toEqual(['/services/data/v62.0/query', '/services/data/v62.0/query/LOCATOR', '/services/data/v62.0/query/LOCATOR']);
     });
 
     it('lists the open cases of a contact and of an account, newest first, none for a lead', async () => {
@@ -379,7 +379,9 @@ describe('SalesforceConnector against the local wire server', () => {
       const attempt = crm.logActivity({ key: `ghost-${uniq()}`, regarding: { type: 'Contact', id: ghost }, subject: 's', description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} }, opts);
       await expect(attempt).rejects.toMatchObject({ status: 404 });
       const wrongType = await crm.create('Account', { Name: `Wrong ${uniq()}` }, opts);
-      await expect(crm.logActivity({ key: `wrong-${uniq()}`, regarding: { type: 'Contact', id: wrongType.id }, subject: 's', description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} }, opts)).rejects.toMatchObject({ status: 404 });
+      await expect(
+        crm.logActivity({ key: `wrong-${uniq()}`, regarding: { type: 'Contact', id: wrongType.id }, subject: 's', description: 'd', at: '2026-03-04T10:20:30.000Z', fields: {} }, opts),
+      ).rejects.toMatchObject({ status: 404 });
     });
 
     it('updates with one PATCH and one read, and 404s an id Salesforce does not have', async () => {
@@ -396,7 +398,7 @@ describe('SalesforceConnector against the local wire server', () => {
   });
 
   describe('field errors', () => {
-    it('says which Salesforce field is wrong, with Salesforce\'s own message', async () => {
+    it("says which Salesforce field is wrong, with Salesforce's own message", async () => {
       const missing = await rejection(crm.create('Contact', { FirstName: 'No last name' }, opts));
       expect(missing).toBeInstanceOf(CrmError);
       expect(missing).toMatchObject({ status: 400, fieldErrors: { LastName: 'Required fields are missing: [LastName]' } });
@@ -542,7 +544,15 @@ describe('logs', () => {
       const jwtCrm = connectorFor(server, { kind: 'jwtBearer', clientId: credentials.clientId, username: credentials.username, privateKeyEnv: 'SECRET_SF_JWT_KEY', loginUrl: server.url }, logger);
       const passwordCrm = connectorFor(
         server,
-        { kind: 'password', clientId: credentials.clientId, clientSecretEnv: 'SECRET_SF_CLIENT_SECRET', username: credentials.username, passwordEnv: 'SECRET_SF_PASSWORD', securityTokenEnv: 'SECRET_SF_SECURITY_TOKEN', loginUrl: server.url },
+        {
+          kind: 'password',
+          clientId: credentials.clientId,
+          clientSecretEnv: 'SECRET_SF_CLIENT_SECRET',
+          username: credentials.username,
+          passwordEnv: 'SECRET_SF_PASSWORD',
+          securityTokenEnv: 'SECRET_SF_SECURITY_TOKEN',
+          loginUrl: server.url,
+        },
         logger,
       );
       const contact = await crm.create('Contact', { LastName: 'Logged' }, opts);

@@ -81,7 +81,7 @@ export class WireOAuth {
     if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), this.jwtKey, Buffer.from(signature, 'base64url'))) return 'invalid assertion';
     const { credentials } = this;
     if (claims.iss !== credentials.clientId) return 'invalid client credentials';
-    if (claims.sub !== credentials.username) return 'user hasn\'t approved this consumer';
+    if (claims.sub !== credentials.username) return "user hasn't approved this consumer";
     if (claims.aud !== 'https://login.salesforce.com' && claims.aud !== 'https://test.salesforce.com' && claims.aud !== this.server.url) return 'audience is invalid';
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.exp !== 'number' || claims.exp < now || claims.exp > now + 300) return 'expired authorization code';

@@ -52,7 +52,10 @@ export function resolvePath(object: ObjectDef, text: string): FieldPath {
     const refField = part.toLowerCase().endsWith('__r') ? fieldNamed(current, `${part.slice(0, -3)}__c`) : fieldNamed(current, `${part}Id`);
     const def = refField ? current.fields[refField] : undefined;
     if (!refField || def?.type !== 'reference' || !def.refersTo?.[0]) {
-      throw new QueryError('INVALID_FIELD', `Didn't understand relationship '${part}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`);
+      throw new QueryError(
+        'INVALID_FIELD',
+        `Didn't understand relationship '${part}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`,
+      );
     }
     hops.push({ field: refField, relationship: refField.endsWith('__c') ? `${refField.slice(0, -3)}__r` : refField.slice(0, -2) });
     current = OBJECTS[def.refersTo[0]]!;
@@ -256,8 +259,7 @@ export class Parser {
     else throw malformed(`line 1:${token.pos} unexpected token: '${describe(token)}'`);
     if (literal.k === 'null') return literal;
     if (literal.k === 'str' && literal.likeOnly) throw malformed(`line 1:${token.pos} Invalid string literal: \\% and \\_ are allowed in LIKE expressions only`);
-    const wrong = (what: string) =>
-      new QueryError('INVALID_QUERY_FILTER_OPERATOR', `value of filter criterion for field '${name}' must be of type ${what}`);
+    const wrong = (what: string) => new QueryError('INVALID_QUERY_FILTER_OPERATOR', `value of filter criterion for field '${name}' must be of type ${what}`);
     if (type === 'id' || type === 'reference') {
       if (literal.k !== 'str') throw wrong('id and should be enclosed in quotes');
       if (!isIdShaped(literal.v)) throw new QueryError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${literal.v}`);

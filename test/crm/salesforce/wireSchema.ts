@@ -5,21 +5,7 @@
  * key, memorialization targets).
  */
 
-export type FieldType =
-  | 'id'
-  | 'reference'
-  | 'string'
-  | 'textarea'
-  | 'phone'
-  | 'email'
-  | 'url'
-  | 'picklist'
-  | 'date'
-  | 'datetime'
-  | 'double'
-  | 'currency'
-  | 'int'
-  | 'boolean';
+export type FieldType = 'id' | 'reference' | 'string' | 'textarea' | 'phone' | 'email' | 'url' | 'picklist' | 'date' | 'datetime' | 'double' | 'currency' | 'int' | 'boolean';
 
 export interface FieldDef {
   type: FieldType;

@@ -92,7 +92,8 @@ function sortRecords(records: StoredRecord[], orderBy: OrderItem[], org: OrgView
       if (b === null) return item.nullsFirst ? 1 : -1;
       let c: number;
       if (NUMBER_TYPES.has(item.path.def.type)) c = Number(a) - Number(b);
-      else if (item.path.def.type === 'id' || item.path.def.type === 'reference' || item.path.def.type === 'datetime' || item.path.def.type === 'date') c = String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+      else if (item.path.def.type === 'id' || item.path.def.type === 'reference' || item.path.def.type === 'datetime' || item.path.def.type === 'date')
+        c = String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
       else c = lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0;
       if (c !== 0) return item.desc ? -c : c;
     }

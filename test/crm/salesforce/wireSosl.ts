@@ -1,16 +1,4 @@
-import {
-  escapeRegex,
-  lex,
-  Parser,
-  QueryError,
-  resolvePath,
-  select,
-  shapeRecord,
-  type OrgView,
-  type Selection,
-  type SoqlQuery,
-  type StoredRecord,
-} from './wireQuery.js';
+import { escapeRegex, lex, Parser, QueryError, resolvePath, select, shapeRecord, type OrgView, type Selection, type SoqlQuery, type StoredRecord } from './wireQuery.js';
 import { TEXT_TYPES, type ObjectDef } from './wireSchema.js';
 
 /**
@@ -185,7 +173,11 @@ export function parseSosl(text: string, hidden?: ReadonlySet<string>): SoslQuery
   return { term, searchGroup, returning, limit };
 }
 
-const tokensOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const tokensOf = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 /** A unit's tokens as patterns: * and ? are wildcards unless escaped. */
 function unitPatterns(unit: SearchUnit): RegExp[] {
@@ -207,7 +199,10 @@ function unitPatterns(unit: SearchUnit): RegExp[] {
 
 function unitMatchesField(unit: SearchUnit, group: SearchGroup, value: string): boolean {
   if (group === 'PHONE') {
-    const wanted = unit.chars.map((ch) => ch.c).join('').replace(/\D/g, '');
+    const wanted = unit.chars
+      .map((ch) => ch.c)
+      .join('')
+      .replace(/\D/g, '');
     const stored = value.replace(/\D/g, '');
     if (wanted.length < 2 || stored.length < 2) return false;
     return stored === wanted || (wanted.length >= 7 && stored.length >= 7 && (stored.endsWith(wanted) || wanted.endsWith(stored)));
@@ -223,9 +218,7 @@ function unitMatchesField(unit: SearchUnit, group: SearchGroup, value: string): 
 
 function searchableFields(object: ObjectDef, group: SearchGroup): string[] {
   return Object.entries(object.fields)
-    .filter(([, def]) =>
-      group === 'PHONE' ? def.type === 'phone' : group === 'EMAIL' ? def.type === 'email' : group === 'NAME' ? def.nameField === true : TEXT_TYPES.has(def.type),
-    )
+    .filter(([, def]) => (group === 'PHONE' ? def.type === 'phone' : group === 'EMAIL' ? def.type === 'email' : group === 'NAME' ? def.nameField === true : TEXT_TYPES.has(def.type)))
     .map(([field]) => field);
 }
 

@@ -168,7 +168,13 @@ describe('ServiceNow canonical model', () => {
           account: { label: 'Account', kind: 'reference', writable: true },
           name: { writable: false },
           u_last_agent: { label: 'Last agent', writable: true },
-          notification: { kind: 'choice', choices: [{ value: '1', label: 'Disable' }, { value: '2', label: 'Enable' }] },
+          notification: {
+            kind: 'choice',
+            choices: [
+              { value: '1', label: 'Disable' },
+              { value: '2', label: 'Enable' },
+            ],
+          },
         });
         for (const internal of ['sys_id', 'sys_mod_count', 'sys_class_name']) expect(contact.fields).not.toHaveProperty(internal);
         const calls = own.requests.length;

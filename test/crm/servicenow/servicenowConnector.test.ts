@@ -19,8 +19,6 @@ import { ServiceNowWireServer } from './wireServer.js';
 const signal = new AbortController().signal;
 const opts = { signal };
 
-
-
 /** A pino logger writing into a string, to prove what the logs never contain. */
 function capturedLogger(): { logger: Logger; text: () => string } {
   const chunks: string[] = [];
@@ -125,15 +123,7 @@ describe('ServiceNow connector', () => {
 
   describe('no query injection', () => {
     const m = `inj${Date.now().toString(36)}`;
-    const literals = [
-      `${m} a=b`,
-      `${m} O'Brien "Bob" \\ LIKE x`,
-      `${m} 100% off`,
-      `${m} a_b`,
-      `${m} *star*`,
-      `${m} ORnot`,
-      `${m} x!=y ISEMPTY`,
-    ];
+    const literals = [`${m} a=b`, `${m} O'Brien "Bob" \\ LIKE x`, `${m} 100% off`, `${m} a_b`, `${m} *star*`, `${m} ORnot`, `${m} x!=y ISEMPTY`];
     const decoys = [`${m} a=bc`, `${m} 1000 off`, `${m} aXb`, `${m} xstarx`, `${m} O'Brien "Bob" \\\\ LIKE x`, `${m} x`];
     const created = new Map<string, CrmRecord>();
 
@@ -412,11 +402,7 @@ describe('ServiceNow connector', () => {
 
   describe('authentication', () => {
     it('basic auth: every call carries the integration user; no token endpoint', async () => {
-      const basic = createServiceNowConnector(
-        connectorConfig(server, { auth: { kind: 'basic', usernameEnv: 'SECRET_SN_USERNAME', passwordEnv: 'SECRET_SN_PASSWORD' } }),
-        'snow-basic',
-        deps(),
-      );
+      const basic = createServiceNowConnector(connectorConfig(server, { auth: { kind: 'basic', usernameEnv: 'SECRET_SN_USERNAME', passwordEnv: 'SECRET_SN_PASSWORD' } }), 'snow-basic', deps());
       const tokensBefore = server.tokenRequests.length;
       const before = server.requests.length;
       const created = await basic.create('customer_account', { name: 'Basic account' }, opts);
@@ -463,7 +449,11 @@ describe('ServiceNow connector', () => {
       let now = Date.now();
       const own = await new ServiceNowWireServer(serverOptions({ accessTokenSeconds: 60, clock: () => new Date(now) })).start();
       try {
-        const sn = createServiceNowConnector(connectorConfig(own), 'snow-expiry', deps(undefined, () => new Date(now)));
+        const sn = createServiceNowConnector(
+          connectorConfig(own),
+          'snow-expiry',
+          deps(undefined, () => new Date(now)),
+        );
         await sn.query('customer_account', null, { signal, limit: 1 });
         now += 61_000;
         await sn.query('customer_account', null, { signal, limit: 1 });
@@ -578,8 +568,7 @@ describe('ServiceNow connector', () => {
   describe('through the workflow engine', () => {
     it('Search for ANI, Custom Search, standard create, update, timeline twice, memorialization', async () => {
       const engine = engineOver(connector, 'snow');
-      const run = <T>(workflowId: string, workflowInput: unknown) =>
-        engine.execute({ configurationId: 'snow', workflowId, payload: JSON.stringify({ workflowInput }) }) as Promise<WorkflowResult<T>>;
+      const run = <T>(workflowId: string, workflowInput: unknown) => engine.execute({ configurationId: 'snow', workflowId, payload: JSON.stringify({ workflowInput }) }) as Promise<WorkflowResult<T>>;
       const success = <T>(result: WorkflowResult<T>): T => {
         expect(result.errorArgs, JSON.stringify(result.errorArgs)).toBeUndefined();
         expect(result.branch).toBe('Success');

@@ -90,5 +90,4 @@ export class WireAuth {
     this.accessTokens.set(access, this.now().getTime() + seconds * 1000);
     return { access_token: access, refresh_token: refreshToken, scope: 'useraccount', token_type: 'Bearer', expires_in: seconds };
   }
-
 }

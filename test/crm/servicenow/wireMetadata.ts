@@ -112,21 +112,64 @@ const CHOICES: Record<string, Record<string, Array<[string, string]>>> = {
     priority: P(['1 - Critical', '2 - High', '3 - Moderate', '4 - Low', '5 - Planning']),
     impact: P(['1 - High', '2 - Medium', '3 - Low']),
     urgency: P(['1 - High', '2 - Medium', '3 - Low']),
-    state: [['-5', 'Pending'], ['1', 'Open'], ['2', 'Work in Progress'], ['3', 'Closed Complete'], ['4', 'Closed Incomplete'], ['7', 'Closed Skipped']],
-    contact_type: [['phone', 'Phone'], ['email', 'Email'], ['web', 'Web'], ['chat', 'Chat'], ['social', 'Social']],
+    state: [
+      ['-5', 'Pending'],
+      ['1', 'Open'],
+      ['2', 'Work in Progress'],
+      ['3', 'Closed Complete'],
+      ['4', 'Closed Incomplete'],
+      ['7', 'Closed Skipped'],
+    ],
+    contact_type: [
+      ['phone', 'Phone'],
+      ['email', 'Email'],
+      ['web', 'Web'],
+      ['chat', 'Chat'],
+      ['social', 'Social'],
+    ],
   },
   sn_customerservice_case: {
     priority: P(['1 - Critical', '2 - High', '3 - Moderate', '4 - Low']),
-    state: [['1', 'New'], ['10', 'Open'], ['18', 'Awaiting Info'], ['6', 'Resolved'], ['3', 'Closed'], ['7', 'Cancelled']],
+    state: [
+      ['1', 'New'],
+      ['10', 'Open'],
+      ['18', 'Awaiting Info'],
+      ['6', 'Resolved'],
+      ['3', 'Closed'],
+      ['7', 'Cancelled'],
+    ],
   },
   incident: {
-    state: [['1', 'New'], ['2', 'In Progress'], ['3', 'On Hold'], ['6', 'Resolved'], ['7', 'Closed'], ['8', 'Canceled']],
+    state: [
+      ['1', 'New'],
+      ['2', 'In Progress'],
+      ['3', 'On Hold'],
+      ['6', 'Resolved'],
+      ['7', 'Closed'],
+      ['8', 'Canceled'],
+    ],
   },
   interaction: {
-    state: [['new', 'New'], ['work_in_progress', 'Work in Progress'], ['on_hold', 'On Hold'], ['wrap_up', 'Wrap Up'], ['closed_complete', 'Closed Complete'], ['closed_abandoned', 'Closed Abandoned']],
-    type: [['phone', 'Phone'], ['chat', 'Chat'], ['walkup', 'Walk-up']],
+    state: [
+      ['new', 'New'],
+      ['work_in_progress', 'Work in Progress'],
+      ['on_hold', 'On Hold'],
+      ['wrap_up', 'Wrap Up'],
+      ['closed_complete', 'Closed Complete'],
+      ['closed_abandoned', 'Closed Abandoned'],
+    ],
+    type: [
+      ['phone', 'Phone'],
+      ['chat', 'Chat'],
+      ['walkup', 'Walk-up'],
+    ],
   },
-  sys_user: { notification: [['1', 'Disable'], ['2', 'Enable']] },
+  sys_user: {
+    notification: [
+      ['1', 'Disable'],
+      ['2', 'Enable'],
+    ],
+  },
 };
 
 /** Defaults per defining table, and a child table's overrides of an inherited column's default. */
@@ -175,14 +218,30 @@ export class WireMetadata {
     const tables = ['task', ...Object.keys(SCHEMAS)];
     for (const table of tables) {
       const parent = PARENTS[table];
-      this.rows.sys_db_object.push({ ...sysFields('sys_db_object', table), name: table, label: TABLE_LABELS[table] ?? labelOf(table), super_class: parent ? id('sys_db_object', parent) : '', is_extendable: 'true' });
+      this.rows.sys_db_object.push({
+        ...sysFields('sys_db_object', table),
+        name: table,
+        label: TABLE_LABELS[table] ?? labelOf(table),
+        super_class: parent ? id('sys_db_object', parent) : '',
+        is_extendable: 'true',
+      });
       const inherited = new Set(parent ? columnsOf(parent, custom) : []);
       const own = columnsOf(table, custom).filter((c) => !inherited.has(c));
       this.rows.sys_dictionary.push(this.entry(table, '', 'collection'));
       for (const column of own) this.rows.sys_dictionary.push(this.entry(table, column, this.typeOf(table, column)));
       for (const [element, choices] of Object.entries(CHOICES[table] ?? {})) {
         choices.forEach(([value, label], i) => {
-          this.rows.sys_choice.push({ ...sysFields('sys_choice', `${table}.${element}.${value}`), name: table, element, value, label, sequence: String((i + 1) * 10), inactive: 'false', language: 'en', dependent_value: '' });
+          this.rows.sys_choice.push({
+            ...sysFields('sys_choice', `${table}.${element}.${value}`),
+            name: table,
+            element,
+            value,
+            label,
+            sequence: String((i + 1) * 10),
+            inactive: 'false',
+            language: 'en',
+            dependent_value: '',
+          });
         });
       }
     }

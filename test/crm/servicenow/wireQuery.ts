@@ -16,7 +16,10 @@
 
 /** Text as a default collation compares it: without case or accents. */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 export type Row = Record<string, string>;
@@ -42,25 +45,7 @@ export interface ParsedQuery {
   orderBy: Array<{ field: string; desc: boolean }>;
 }
 
-const OPERATORS = [
-  'ISNOTEMPTY',
-  'ISEMPTY',
-  'EMPTYSTRING',
-  'ANYTHING',
-  'STARTSWITH',
-  'ENDSWITH',
-  'NOT LIKE',
-  'NOTLIKE',
-  'NOT IN',
-  'LIKE',
-  'IN',
-  '!=',
-  '>=',
-  '<=',
-  '=',
-  '>',
-  '<',
-];
+const OPERATORS = ['ISNOTEMPTY', 'ISEMPTY', 'EMPTYSTRING', 'ANYTHING', 'STARTSWITH', 'ENDSWITH', 'NOT LIKE', 'NOTLIKE', 'NOT IN', 'LIKE', 'IN', '!=', '>=', '<=', '=', '>', '<'];
 
 function parseCondition(text: string): Condition | undefined {
   const field = /^[a-z0-9_.]+/.exec(text)?.[0];

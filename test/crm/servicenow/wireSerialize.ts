@@ -32,7 +32,12 @@ export function serialize(ctx: SerializeContext, table: string, row: Row, params
   const columns = ctx.columns(table);
   const mode: Mode = params.sysparm_display_value === 'true' || params.sysparm_display_value === 'all' ? params.sysparm_display_value : 'false';
   const links = params.sysparm_exclude_reference_link !== 'true';
-  const wanted = params.sysparm_fields ? params.sysparm_fields.split(',').map((f) => f.trim()).filter(Boolean) : [...columns];
+  const wanted = params.sysparm_fields
+    ? params.sysparm_fields
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : [...columns];
   const out: Record<string, unknown> = {};
   for (const name of wanted) {
     const resolved = walk(ctx, table, row, name);

@@ -200,7 +200,7 @@ export class ServiceNowWireServer {
       let input: Record<string, unknown>;
       try {
         input = JSON.parse(body || '{}') as Record<string, unknown>;
-      log.body = input;
+        log.body = input;
       } catch {
         return send(400, failure('Exception while reading request', 'The payload is not valid JSON.'));
       }
@@ -300,7 +300,6 @@ export class ServiceNowWireServer {
       onScript: (script) => this.scriptsRun.push(script),
     };
   }
-
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

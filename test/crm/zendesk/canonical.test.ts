@@ -169,7 +169,14 @@ describe('Zendesk canonical model', () => {
       last_login_at: { writable: false },
       last_call_at: { label: 'Last call', kind: 'date' },
       vip: { label: 'VIP', kind: 'boolean' },
-      tier: { label: 'Tier', kind: 'choice', choices: [{ value: 'gold', label: 'Gold' }, { value: 'silver', label: 'Silver' }] },
+      tier: {
+        label: 'Tier',
+        kind: 'choice',
+        choices: [
+          { value: 'gold', label: 'Gold' },
+          { value: 'silver', label: 'Silver' },
+        ],
+      },
     });
     expect(user.fields).not.toHaveProperty('url');
 
@@ -203,7 +210,10 @@ describe('Zendesk canonical model', () => {
     const before = wire.searchQueries().length;
     for (const text of [`GARCÍA${m}`, `María`, `mar garc`]) {
       const { records } = await crm.searchText(text, ['person'], { signal, limit: 50 });
-      expect(records.map((r) => r.id), text).toContain(person.id);
+      expect(
+        records.map((r) => r.id),
+        text,
+      ).toContain(person.id);
     }
     // Typed with accents, stored without: the folded words find it. (Stored with accents and typed without
     // is up to Zendesk's index, whose folding its documentation does not promise.)
@@ -217,7 +227,12 @@ describe('Zendesk canonical model', () => {
     expect((await crm.searchText(`${m}@example.com`, ['person'], { signal, limit: 5 })).records.map((r) => r.id)).toEqual([person.id]);
     // Words only: quotes and operators typed in the box never reach the query.
     expect(await crm.searchText(`"type:organization" -name:*`, ['person'], { signal, limit: 5 })).toEqual({ records: [], refused: [] });
-    expect(wire.searchQueries().slice(before).every((q) => !q.includes('"type') && !q.includes('-name'))).toBe(true);
+    expect(
+      wire
+        .searchQueries()
+        .slice(before)
+        .every((q) => !q.includes('"type') && !q.includes('-name')),
+    ).toBe(true);
   });
 
   it('sends the words of a Custom Search "contains" as Zendesk prefixes, so a name search stays narrow (issue 13)', async () => {
@@ -233,7 +248,10 @@ describe('Zendesk canonical model', () => {
   it('finds a ticket by its number, with or without #, and keeps the others’ records when one type is refused (f)', async () => {
     for (const text of [`#${ticket.id}`, ticket.id]) {
       const { records } = await crm.searchText(text, ['case'], { signal, limit: 5 });
-      expect(records.map((r) => r.id), text).toEqual([ticket.id]);
+      expect(
+        records.map((r) => r.id),
+        text,
+      ).toEqual([ticket.id]);
     }
     const refusing = await startWire();
     try {

@@ -19,8 +19,7 @@ export const invalid = (field: string, description: string, error = 'InvalidValu
   new HttpFailure(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { [field]: [{ description, error }] } });
 export const notFound = () => new HttpFailure(404, { error: 'RecordNotFound', description: 'Not found' });
 /** Zendesk's 403 for what the agent's role may not see (its "Forbidden" body). */
-export const forbidden = () =>
-  new HttpFailure(403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
+export const forbidden = () => new HttpFailure(403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
 
 export function ok(json: unknown): { status: number; json: unknown } {
   return { status: 200, json };

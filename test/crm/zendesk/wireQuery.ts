@@ -5,7 +5,6 @@
  * fold them ("garcia" does not find "García"), so a client must not count on it.
  */
 
-
 export interface Clause {
   negated: boolean;
   keyword: string | null;
@@ -63,7 +62,10 @@ export function parseQuery(query: string): Clause[] {
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /**

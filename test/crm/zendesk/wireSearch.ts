@@ -26,10 +26,11 @@ export class WireSearch {
       ...[...this.s.organizations.values()].map((o) => ({ type: 'organization', obj: this.s.renderOrganization(o) })),
       ...[...this.s.tickets.values()].map((t) => ({ type: 'ticket', obj: t })),
     ];
-    const hits = pool.filter(({ type, obj }) =>
-      clauses.every((c) => (c.keyword === 'type' ? c.negated !== (c.value.toLowerCase() === type) : c.negated !== this.clauseMatches(type, obj, c))),
+    const hits = pool.filter(({ type, obj }) => clauses.every((c) => (c.keyword === 'type' ? c.negated !== (c.value.toLowerCase() === type) : c.negated !== this.clauseMatches(type, obj, c))));
+    const results = sorted(
+      url,
+      hits.map(({ type, obj }) => ({ ...obj, result_type: type })),
     );
-    const results = sorted(url, hits.map(({ type, obj }) => ({ ...obj, result_type: type })));
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 100) || 100, this.pageSize);
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
     if ((page - 1) * perPage >= MAX_RESULTS) {
@@ -103,9 +104,7 @@ export class WireSearch {
   clauseMatches(type: string, obj: Obj, clause: Clause): boolean {
     if (!clause.keyword) {
       // Free text: any text the record shows.
-      const texts = ['name', 'subject', 'description', 'notes', 'details', 'tags']
-        .map((k) => this.valuesOf(type, obj, k))
-        .flatMap((v) => (v ? v.values : []));
+      const texts = ['name', 'subject', 'description', 'notes', 'details', 'tags'].map((k) => this.valuesOf(type, obj, k)).flatMap((v) => (v ? v.values : []));
       return texts.some((t) => textMatches(t, clause));
     }
     const field = this.valuesOf(type, obj, clause.keyword);

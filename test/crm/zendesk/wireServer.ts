@@ -229,12 +229,24 @@ export class ZendeskWireServer {
         return ok({ identity: this.store.changeIdentity(this.store.user(id), Number(subId), (body.identity ?? {}) as Obj) });
       case 'DELETE users/:id/identities/:sid': {
         const list = this.store.identities.get(this.store.user(id).id as number) ?? [];
-        this.store.identities.set(id!, list.filter((i) => i.id !== Number(subId)));
+        this.store.identities.set(
+          id!,
+          list.filter((i) => i.id !== Number(subId)),
+        );
         return { status: 204, json: undefined };
       }
       case 'GET users/:id/tickets/requested':
         this.store.user(id);
-        return ok(this.paginate(url, 'tickets', sorted(url, [...this.store.tickets.values()].filter((t) => t.requester_id === id))));
+        return ok(
+          this.paginate(
+            url,
+            'tickets',
+            sorted(
+              url,
+              [...this.store.tickets.values()].filter((t) => t.requester_id === id),
+            ),
+          ),
+        );
       case 'POST organizations':
         return { status: 201, json: { organization: this.store.createOrganization((body.organization ?? {}) as Obj) } };
       case 'GET organizations/:id':
@@ -243,7 +255,16 @@ export class ZendeskWireServer {
         return ok({ organization: this.store.updateOrganization(this.store.organization(id), (body.organization ?? {}) as Obj) });
       case 'GET organizations/:id/tickets':
         this.store.organization(id);
-        return ok(this.paginate(url, 'tickets', sorted(url, [...this.store.tickets.values()].filter((t) => t.organization_id === id))));
+        return ok(
+          this.paginate(
+            url,
+            'tickets',
+            sorted(
+              url,
+              [...this.store.tickets.values()].filter((t) => t.organization_id === id),
+            ),
+          ),
+        );
       case 'POST tickets':
         return { status: 201, json: this.ticketsApi.createTicket((body.ticket ?? {}) as Obj) };
       case 'GET tickets': {

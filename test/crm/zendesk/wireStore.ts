@@ -100,9 +100,7 @@ export class WireStore {
   renderUser(user: Obj): Obj {
     const id = user.id as number;
     const primary = (this.identities.get(id) ?? []).find((i) => i.type === 'email' && i.primary === true);
-    const userFields = Object.fromEntries(
-      this.userFieldDefs.map((f) => [f.key as string, ((user.user_fields ?? {}) as Obj)[f.key as string] ?? null]),
-    );
+    const userFields = Object.fromEntries(this.userFieldDefs.map((f) => [f.key as string, ((user.user_fields ?? {}) as Obj)[f.key as string] ?? null]));
     return { ...user, url: `${this.baseUrl}/api/v2/users/${id}.json`, email: primary?.value ?? null, user_fields: userFields };
   }
 
@@ -151,7 +149,12 @@ export class WireStore {
     const id = user.id as number;
     const type = String(input.type ?? '');
     if (!['email', 'phone_number'].includes(type)) throw invalid('type', `Type: ${type} is not a valid identity type`);
-    const value = type === 'email' ? String(input.value ?? '').trim().toLowerCase() : String(input.value ?? '').trim();
+    const value =
+      type === 'email'
+        ? String(input.value ?? '')
+            .trim()
+            .toLowerCase()
+        : String(input.value ?? '').trim();
     if (type === 'email') this.checkEmail(value, undefined);
     const list = this.identities.get(id)!;
     const primary = input.primary === true || !list.some((i) => i.type === type && i.primary === true);
@@ -197,9 +200,7 @@ export class WireStore {
   }
 
   renderOrganization(org: Obj): Obj {
-    const custom = Object.fromEntries(
-      this.organizationFieldDefs.map((f) => [f.key as string, ((org.organization_fields ?? {}) as Obj)[f.key as string] ?? null]),
-    );
+    const custom = Object.fromEntries(this.organizationFieldDefs.map((f) => [f.key as string, ((org.organization_fields ?? {}) as Obj)[f.key as string] ?? null]));
     return { ...org, url: `${this.baseUrl}/api/v2/organizations/${String(org.id)}.json`, organization_fields: custom };
   }
 

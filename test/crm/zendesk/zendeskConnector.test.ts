@@ -44,7 +44,10 @@ describe('Zendesk connector', () => {
     const expectOnlyClauses = (from: number, keywords: string[]) => {
       for (const query of wire.searchQueries().slice(from)) {
         const clauses = parseQuery(query);
-        expect(clauses.every((c) => c.keyword !== null && keywords.includes(c.keyword)), query).toBe(true);
+        expect(
+          clauses.every((c) => c.keyword !== null && keywords.includes(c.keyword)),
+          query,
+        ).toBe(true);
         expect((query.match(/"/g) ?? []).length % 2, query).toBe(0);
       }
     };
