@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { PollingLoop } from '../jobs/pollingLoop.js';
 import { claimWebhookDelivery, dueWebhookDeliveries, recordWebhookAttempt, type OutboxTarget, type WebhookDelivery } from '../store/acdWebhookRepository.js';
 import type { Database } from '../store/schema.js';
+import { backoffMs } from '../http/backoff.js';
 
 /** What one attempt got: an HTTP status (null: no answer), the receiver's Retry-After, and what went wrong (null: delivered). */
 export interface AttemptResult {
@@ -23,7 +24,7 @@ export interface OutboxWorkerOptions {
   clock: () => Date;
   /** Attempts before a delivery is given up as failed. */
   maxAttempts?: number;
-  /** The first retry's wait; each next one doubles, up to maxDelayMs, with jitter. */
+  /** The first retry's wait; each next one doubles, up to maxDelayMs, with jitter (src/http/backoff.ts). */
   baseDelayMs?: number;
   maxDelayMs?: number;
   pollMs?: number;
@@ -84,7 +85,7 @@ export class OutboxWorker {
     const now = clock();
     const hopeless = statusCode !== null && statusCode >= 400 && statusCode < 500 && statusCode !== 408 && statusCode !== 429;
     const status = error === null ? 'delivered' : hopeless || attempts >= maxAttempts ? 'failed' : 'pending';
-    const waitMs = retryAfterMs ?? this.backoffMs(attempts);
+    const waitMs = retryAfterMs ?? backoffMs(attempts - 1, { baseDelayMs: this.options.baseDelayMs ?? 1_000, maxDelayMs: this.options.maxDelayMs ?? 10 * 60_000 });
     await recordWebhookAttempt(this.options.db, delivery.id, {
       status,
       attempts,
@@ -98,19 +99,6 @@ export class OutboxWorker {
     else if (status === 'failed') logger.error({ ...context, error }, `${what} given up`);
     else logger.warn({ ...context, error, retryInMs: waitMs }, `${what} not delivered yet: will retry`);
   }
-
-  /** Exponential backoff with "equal jitter": half the step fixed, half random, so retries of many rows spread out. */
-  private backoffMs(attempts: number): number {
-    const step = Math.min(this.options.maxDelayMs ?? 10 * 60_000, (this.options.baseDelayMs ?? 1_000) * 2 ** (attempts - 1));
-    return step / 2 + Math.random() * (step / 2);
-  }
-}
-
-/** Retry-After as seconds or an HTTP date, bounded to an hour; unreadable: undefined (the backoff applies). */
-export function parseRetryAfter(header: string | null, now: Date): number | undefined {
-  if (!header) return undefined;
-  const ms = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - now.getTime();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 60 * 60_000) : undefined;
 }
 
 /** What went wrong, short and without the request (no secret or body is logged or shown). */

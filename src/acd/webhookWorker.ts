@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { WebhookDelivery } from '../store/acdWebhookRepository.js';
 import type { Database } from '../store/schema.js';
-import { describeFailure, OutboxWorker, parseRetryAfter, type AttemptResult } from './outboxWorker.js';
+import { retryAfterMs as parseRetryAfter } from '../http/retryAfter.js';
+import { describeFailure, OutboxWorker, type AttemptResult } from './outboxWorker.js';
 import { signAcdBody } from './signature.js';
 
 export interface AcdWebhookWorkerOptions {
@@ -41,9 +42,14 @@ async function postSigned(url: string, secret: string, delivery: WebhookDelivery
     });
     await response.arrayBuffer().catch(() => undefined); // the answer's body is not used; read it so the connection is freed
     const statusCode = response.status;
-    const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers.get('retry-after'), clock()) : undefined;
+    const retryAfterMs = statusCode === 429 || statusCode === 503 ? boundedRetryAfter(parseRetryAfter(response.headers.get('retry-after'), clock().getTime())) : undefined;
     return { statusCode, retryAfterMs, error: response.ok ? null : `HTTP ${statusCode}` };
   } catch (thrown) {
     return { statusCode: null, error: describeFailure(thrown, REQUEST_TIMEOUT_MS) };
   }
+}
+
+/** An ACD asking us to wait is heard, up to an hour: a longer ask would hold the delivery past any use. */
+function boundedRetryAfter(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.min(ms, 60 * 60_000);
 }

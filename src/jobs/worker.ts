@@ -7,6 +7,7 @@ import type { WorkflowEngine } from '../workflows/engine.js';
 import type { Outcome } from '../workflows/result.js';
 import type { AcwJobRequest } from './acwJob.js';
 import { PollingLoop } from './pollingLoop.js';
+import { backoffMs } from '../http/backoff.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -185,7 +186,7 @@ export class JobWorker {
     const now = this.clock();
     const error = `${result.outcome}: ${result.errorArgs?.message ?? 'no detail'}`;
     const retry = !PERMANENT.has(result.outcome) && job.attempts < this.maxAttempts;
-    const retryAt = retry ? new Date(now.getTime() + backoffMs(job.attempts)).toISOString() : null;
+    const retryAt = retry ? new Date(now.getTime() + backoffMs(job.attempts - 1, JOB_BACKOFF)).toISOString() : null;
     await failJob(db, job.id, error, retryAt, now.toISOString(), owner);
     if (retry) logger.warn({ ...about, error, retryAt }, 'job failed; will retry');
     else logger.error({ ...about, error }, 'job dead; it needs an admin');
@@ -193,8 +194,5 @@ export class JobWorker {
   }
 }
 
-/** Exponential backoff with jitter: about 1 s, 2 s, 4 s ... capped at 5 minutes. */
-export function backoffMs(attempt: number): number {
-  const base = Math.min(300_000, 1_000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.75 + Math.random() * 0.5));
-}
+/** A failed job's retries: about 1 s, 2 s, 4 s … capped at 5 minutes. */
+const JOB_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 300_000 };

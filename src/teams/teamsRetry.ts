@@ -1,6 +1,10 @@
+import { backoffMs } from '../http/backoff.js';
 import { retryAfterMs as parseRetryAfter } from '../http/retryAfter.js';
+
 /** Statuses Teams answers when a send should be tried again (throttled, or a transient failure). */
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
+/** Without a Retry-After: about 0.5 s, 1 s, 2 s, 4 s. */
+const TEAMS_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8_000 };
 
 /**
  * Runs one outgoing call to Teams, retrying what Teams asks us to retry: on 429 after its Retry-After,
@@ -14,7 +18,7 @@ export async function withTeamsRetry<T>(send: () => Promise<T>, attempts = 5, sl
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
       if (!status || !RETRYABLE.has(status) || attempt >= attempts) throw error;
-      await sleep(retryAfterMs(error) ?? Math.round(2 ** attempt * 250 * (0.5 + Math.random())));
+      await sleep(retryAfterMs(error) ?? backoffMs(attempt - 1, TEAMS_BACKOFF));
     }
   }
 }

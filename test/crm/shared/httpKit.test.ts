@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../../src/http/retryAfter.js';
-import { backoffMs } from '../../../src/crm/shared/httpKit/backoff.js';
+import { backoffMs } from '../../../src/http/backoff.js';
 import { DEFAULT_RETRY_POLICY, retryConfigSchema } from '../../../src/crm/shared/httpKit/retryConfig.js';
 import { KeyedSingleFlight, SingleFlight } from '../../../src/crm/shared/httpKit/singleFlight.js';
 import { withRetries, type TryOutcome } from '../../../src/crm/shared/httpKit/withRetries.js';

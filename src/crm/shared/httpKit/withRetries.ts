@@ -1,5 +1,5 @@
 import { abortableSleep } from '../abortableSleep.js';
-import { backoffMs } from './backoff.js';
+import { backoffMs } from '../../../http/backoff.js';
 import type { RetryPolicy } from './retryConfig.js';
 
 /** A try the CRM throttled (429, 503 or its own "limit exceeded"): what it answered and how long it asked to wait. */
