@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { acdEnvShape, acdSettings, type AcdSettings } from './acd/acdConfig.js';
+import { digitalConfigFrom, type DigitalConfig } from './digital/digitalConfig.js';
 import { describeIssues } from './domain/errors.js';
 import { loadCrmConfigurations, type CrmConfigurations } from './workflows/configuration.js';
 
@@ -175,6 +176,8 @@ export interface AppConfig extends AcdSettings {
   tab: TabIdentityConfig;
   /** Set when the tab's Entra app has a client secret: the server may then get tokens as the agent. */
   onBehalfOf: OnBehalfOfConfig | undefined;
+  /** Digital channels: concurrency, agents' skills, identity mapping, token lifetime (src/digital/digitalConfig.ts). */
+  digital: DigitalConfig;
 }
 
 export interface HttpConfig {
@@ -238,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
     ...acdSettings(e),
+    digital: digitalSettings(env),
     cardMessageView: e.CARD_MESSAGE_VIEW === 'auto' ? (botId ? 'shared' : 'owner') : e.CARD_MESSAGE_VIEW,
     defaultRegion: e.DEFAULT_REGION,
     crmConfigFile,
@@ -335,4 +339,12 @@ function describeTab(tab: TabIdentityConfig): string {
   if (!tab.sso) return 'off: BOT_ID is set but AAD_APP_CLIENT_ID is not, so every tab request gets 401';
   const keys = tab.sso.keys.kind === 'local' ? `keys from ${tab.sso.keys.file}` : `keys from ${tab.sso.keys.url}`;
   return `Teams SSO for ${tab.sso.audiences.join(' or ')}, tenants ${tab.sso.tenantIds.join(', ')}, ${keys}`;
+}
+
+function digitalSettings(env: NodeJS.ProcessEnv): DigitalConfig {
+  try {
+    return digitalConfigFrom(env);
+  } catch (error) {
+    throw new ConfigError(`environment: ${(error as Error).message}`);
+  }
 }

@@ -37,6 +37,20 @@ export const duplicatesData = z.object({ interactionId, duplicateQuery: z.string
 export const mergeData = z.object({ interactionId, customerId: z.string().uuid('must be a customer card ID') }).passthrough();
 export const completeAcwData = z.object({ interactionId, disposition: z.string().trim().min(1, 'choose a disposition').max(200), notes: z.string().max(8000).default('') }).passthrough();
 
+/** The digital card (issue 14): a reply, the thread's outcome, and letting it go. */
+export const replyData = z
+  .object({ interactionId, replyId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "must be the card's reply ID"), replyText: z.string().trim().min(1, 'type a reply').max(2000) })
+  .passthrough();
+export const outcomeData = z
+  .object({
+    interactionId,
+    threadStatus: z.enum(['New', 'Open', 'Pending', 'Escalated', 'Resolved', 'Closed'], { message: 'choose a status' }),
+    threadTags: z.string().max(500).default(''),
+    threadNotes: z.string().max(4000).default(''),
+  })
+  .passthrough();
+export const transferData = z.object({ interactionId, transferTo: z.string().regex(/^(agent:[^\s]{1,200}|skill:[A-Za-z0-9\-_.:]{2,30})$/, 'choose an agent or a skill') }).passthrough();
+
 /** Parses action data or throws an invalid-input error naming the bad field. */
 export function parseActionData<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, data: unknown): T {
   const parsed = schema.safeParse(data);

@@ -19,6 +19,22 @@ export const VERBS = {
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
+/**
+ * The digital card's verbs (issue 14), with the data each carries (schemas in src/actions/actionData.ts). Each
+ * joins VERBS when its action is defined.
+ * - reply: {interactionId, replyId (the card's one-time id: a double click sends one message), replyText}
+ * - saveOutcome: {interactionId, threadStatus, threadTags (comma separated), threadNotes}
+ * - transfer: {interactionId, transferTo ("agent:<id>" or "skill:<name>")}
+ * - unassign, dismiss: {interactionId}
+ */
+export const DIGITAL_VERBS = {
+  reply: 'digital.reply',
+  saveOutcome: 'digital.saveOutcome',
+  transfer: 'digital.transfer',
+  unassign: 'digital.unassign',
+  dismiss: 'digital.dismiss',
+} as const;
+
 /** What each action is doing, for the card that answers before the action is done. */
 export const VERB_PROGRESS: Record<Verb, string> = {
   [VERBS.link]: 'Linking the record',

@@ -21,6 +21,7 @@ import * as agentTimeZone from './migrations/015_agent_time_zone.js';
 import * as acdOutboundTargets from './migrations/016_acd_outbound_targets.js';
 import * as jobColumns from './migrations/017_job_columns.js';
 import * as cardRevisions from './migrations/018_card_revisions.js';
+import * as digital from './migrations/019_digital.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '016_acd_outbound_targets': acdOutboundTargets,
   '017_job_columns': jobColumns,
   '018_card_revisions': cardRevisions,
+  '019_digital': digital,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

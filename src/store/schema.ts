@@ -21,6 +21,11 @@ export interface Database {
   acd_workers: AcdWorkersTable;
   acd_webhook_deliveries: AcdWebhookDeliveriesTable;
   delivered_activities: DeliveredActivitiesTable;
+  digital_integrations: DigitalIntegrationsTable;
+  digital_access_tokens: DigitalAccessTokensTable;
+  digital_channels: DigitalChannelsTable;
+  digital_threads: DigitalThreadsTable;
+  digital_messages: DigitalMessagesTable;
 }
 
 /** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
@@ -232,4 +237,77 @@ export interface AcdWebhookDeliveriesTable {
   next_attempt_at: string;
   created_at: string;
   updated_at: string;
+}
+
+/** The middlewares of external platforms (migration 019): their issued client secret is kept only as a hash. */
+export interface DigitalIntegrationsTable {
+  id: string;
+  name: string;
+  client_id: string;
+  client_secret_hash: string;
+  box_url: string;
+  authorization_url: string | null;
+  outbound_client_id: string | null;
+  outbound_secret_env: string | null;
+  created_at: string;
+}
+
+/** Access tokens issued to integrations (client credentials), by the hash of the token (migration 019). */
+export interface DigitalAccessTokensTable {
+  token_hash: string;
+  integration_id: string;
+  expires_at: string;
+}
+
+export interface DigitalChannelsTable {
+  id: string;
+  integration_id: string;
+  id_on_external_platform: string;
+  channel_integration_id: string;
+  real_external_platform_id: string | null;
+  name: string;
+  is_private: number;
+  has_tree_structure: number;
+  kind: string;
+  skill: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One per (channel, thread on the platform): one digital interaction (migration 019). */
+export interface DigitalThreadsTable {
+  id: string;
+  channel_id: string;
+  id_on_external_platform: string;
+  interaction_id: string;
+  status: string;
+  assignment: string;
+  skill: string | null;
+  /** The end user's identity as JSON. */
+  author: string;
+  /** JSON array of strings. */
+  tags: Generated<string>;
+  triggered_at: string | null;
+  trigger: string | null;
+  created_at: string;
+  last_message_at: string;
+}
+
+/** Messages in and out, one per (channel, idOnExternalPlatform); outbound ones are their own delivery outbox (migration 019). */
+export interface DigitalMessagesTable {
+  id: string;
+  channel_id: string;
+  thread_id: string;
+  id_on_external_platform: string;
+  direction: string;
+  text: string;
+  created_at: string;
+  received_at: string;
+  author_name: string;
+  agent_id: string | null;
+  delivery_status: string | null;
+  delivery_error: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  lease_until: string | null;
 }

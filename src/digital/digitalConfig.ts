@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { describeIssues } from '../domain/errors.js';
+
+/**
+ * The digital channels' settings, from the environment:
+ * - DIGITAL_CONCURRENCY: how many digital interactions an agent handles at once (default 3);
+ * - DIGITAL_AGENT_SKILLS: JSON {"<agent email or Entra object id>": ["Chat", "Billing"]}; unset: every agent takes every skill;
+ * - DIGITAL_IDENTITY_MAP: JSON {"<end user's idOnExternalPlatform>": "<email or phone>"}: how the data dip finds
+ *   a customer whose platform id is neither an email nor a phone number;
+ * - DIGITAL_TOKEN_TTL_SECONDS: how long an access token issued to an integration lasts (default 3600).
+ */
+export interface DigitalConfig {
+  concurrency: number;
+  agentSkills: ReadonlyMap<string, readonly string[]> | undefined;
+  identityMap: ReadonlyMap<string, string>;
+  tokenTtlSeconds: number;
+}
+
+const SKILL = /^[A-Za-z0-9\-_.:]{2,30}$/;
+const json = <T extends z.ZodTypeAny>(schema: T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (!raw?.trim()) return undefined;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema.optional());
+
+const envSchema = z.object({
+  DIGITAL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  DIGITAL_AGENT_SKILLS: json(z.record(z.string().min(1).max(254), z.array(z.string().regex(SKILL, 'skills are 2 to 30 letters, digits or - _ . :')).max(50))),
+  DIGITAL_IDENTITY_MAP: json(z.record(z.string().min(1).max(200), z.string().min(3).max(254))),
+  DIGITAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+});
+
+export function digitalConfigFrom(env: Record<string, string | undefined>): DigitalConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Digital channel settings: ${describeIssues(parsed.error.issues)}`);
+  const e = parsed.data;
+  return {
+    concurrency: e.DIGITAL_CONCURRENCY,
+    agentSkills: e.DIGITAL_AGENT_SKILLS ? new Map(Object.entries(e.DIGITAL_AGENT_SKILLS).map(([agent, skills]) => [agent.toLowerCase(), skills])) : undefined,
+    identityMap: new Map(Object.entries(e.DIGITAL_IDENTITY_MAP ?? {})),
+    tokenTtlSeconds: e.DIGITAL_TOKEN_TTL_SECONDS,
+  };
+}
+
+/** Skill names as SPEC allows them: 2 to 30 letters, digits and - _ . : */
+export function isSkillName(value: string): boolean {
+  return SKILL.test(value);
+}

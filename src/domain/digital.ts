@@ -1,0 +1,124 @@
+import { conflict } from './errors.js';
+
+/**
+ * Digital conversations in the bring-your-own-channel format (seed 002, SPEC "Digital interactions"). An
+ * integration (the external platform's middleware) registers channels and sends their messages; a thread of
+ * a channel is one digital interaction, handled by one agent at a time.
+ */
+
+/** The kind of a digital channel: what the interaction's `channel` is. */
+export type DigitalKind = 'chat' | 'sms' | 'web';
+export const DIGITAL_KINDS: readonly DigitalKind[] = ['chat', 'sms', 'web'];
+
+/** An external platform's middleware, known to the app by the client id and secret the app issued it. */
+export interface DigitalIntegration {
+  id: string;
+  name: string;
+  /** What the middleware authenticates with (OAuth 2.0 client credentials); the secret is kept only hashed. */
+  clientId: string;
+  /** The integration box URL: where agents' replies (direction outbound) are POSTed. */
+  boxUrl: string;
+  /** Where the app gets a token to call the box URL (client credentials); none: HTTP Basic with the same pair. */
+  authorizationUrl: string | null;
+  /** The client id the app presents to the box URL, and the name of the environment variable holding its secret. */
+  outboundClientId: string | null;
+  outboundSecretEnv: string | null;
+  createdAt: string;
+}
+
+/** A channel as registered by `POST /dfo/3.0/channels` (the seed's fields), with our `kind` and `skill`. */
+export interface DigitalChannel {
+  id: string;
+  integrationId: string;
+  idOnExternalPlatform: string;
+  channelIntegrationId: string;
+  realExternalPlatformId: string | null;
+  name: string;
+  isPrivate: boolean;
+  hasTreeStructure: boolean;
+  kind: DigitalKind;
+  /** The skill its threads are routed by (SPEC: 2 to 30 characters of letters, digits and - _ . :); null: any agent. */
+  skill: string | null;
+}
+
+/** The end user who wrote, as the platform names them. */
+export interface EndUserIdentity {
+  idOnExternalPlatform: string;
+  firstName?: string;
+  lastName?: string;
+  nickname?: string;
+}
+
+/** A thread's status (SPEC "Outcome of an interaction"): Closed is final. */
+export type ThreadStatus = 'New' | 'Open' | 'Pending' | 'Escalated' | 'Resolved' | 'Closed';
+export const THREAD_STATUSES: readonly ThreadStatus[] = ['New', 'Open', 'Pending', 'Escalated', 'Resolved', 'Closed'];
+
+/** Who has the thread: an agent, the queue (waiting for one), or nobody until the end user writes again. */
+export type ThreadAssignment = 'assigned' | 'queued' | 'dismissed';
+
+/** What ends the agent's part in a thread and fires timeline + memorialization (SPEC "Digital trigger"), once. */
+export type DigitalTrigger = 'transfer' | 'unassign' | 'dismiss' | 'closed';
+
+export interface Thread {
+  id: string;
+  channelId: string;
+  idOnExternalPlatform: string;
+  /** The digital interaction it is (interactions.id); one per thread, its agent the one assigned last. */
+  interactionId: string;
+  status: ThreadStatus;
+  assignment: ThreadAssignment;
+  /** The skill it is routed by (the channel's, or the one it was transferred to). */
+  skill: string | null;
+  author: EndUserIdentity;
+  tags: string[];
+  /** When timeline and memorialization were queued, and by what: set once, never again. */
+  triggeredAt: string | null;
+  trigger: DigitalTrigger | null;
+  createdAt: string;
+  lastMessageAt: string;
+}
+
+export type MessageDirection = 'inbound' | 'outbound';
+/** An outbound message's delivery to the integration box URL. */
+export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'failed';
+
+export interface DigitalMessage {
+  id: string;
+  channelId: string;
+  threadId: string;
+  /** The platform's id (inbound) or ours (outbound): one message per id and channel, however often it is sent. */
+  idOnExternalPlatform: string;
+  direction: MessageDirection;
+  text: string;
+  /** When it was written, ISO-8601 UTC with milliseconds (from createdAtWithMilliseconds): the transcript's order. */
+  createdAt: string;
+  /** Who wrote it, as shown: the end user's name, or the agent's. */
+  authorName: string;
+  /** The agent who wrote it (outbound only). */
+  agentId: string | null;
+  delivery: { status: DeliveryStatus; error: string | null } | null;
+}
+
+const statusMoves: Record<ThreadStatus, ThreadStatus[]> = {
+  New: ['Open', 'Pending', 'Escalated', 'Resolved', 'Closed'],
+  Open: ['Pending', 'Escalated', 'Resolved', 'Closed'],
+  Pending: ['Open', 'Escalated', 'Resolved', 'Closed'],
+  Escalated: ['Open', 'Pending', 'Resolved', 'Closed'],
+  Resolved: ['Open', 'Pending', 'Escalated', 'Closed'],
+  Closed: [],
+};
+
+/** Closed is final; any other status may move to any other but New. */
+export function assertStatusMove(from: ThreadStatus, to: ThreadStatus): void {
+  if (from === to) return;
+  if (!statusMoves[from].includes(to)) throw conflict(from === 'Closed' ? 'This conversation is Closed; its status cannot change.' : `A conversation cannot go back to ${to}.`);
+}
+
+/** A person's name for the end user: first and last name, else the nickname, else their id on the platform. */
+export function endUserName(author: EndUserIdentity): string {
+  const full = [author.firstName, author.lastName]
+    .filter((p) => p && p.trim())
+    .join(' ')
+    .trim();
+  return full || author.nickname?.trim() || author.idOnExternalPlatform;
+}
