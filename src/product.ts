@@ -18,6 +18,8 @@ import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
+import { createDigitalIngress, registerDigitalRoutes, type DigitalIngress } from './digital/digitalRoutes.js';
+import type { MessageIntake } from './digital/ports.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
@@ -38,11 +40,23 @@ export interface RunningProduct {
   worker: JobWorker;
   /** The interaction services: calls, records, merging, cards. */
   services: InteractionServices;
+  /** The digital integrations, their tokens and channels (the channels API's services). */
+  digital: DigitalIngress;
   stop(): Promise<void>;
 }
 
+export interface ProductOptions {
+  pgSchema?: string;
+  /**
+   * Where the channels API hands accepted messages (src/digital/ports.ts). The threads piece's intake
+   * (createThreadIntake) is to be the default here once merged; until then the digital routes are served
+   * only when one is given.
+   */
+  digitalIntake?: MessageIntake;
+}
+
 /** Builds every part from the configuration and starts serving: store → services → bot → server. */
-export async function startProduct(config: AppConfig, logger: Logger, options: { pgSchema?: string } = {}): Promise<RunningProduct> {
+export async function startProduct(config: AppConfig, logger: Logger, options: ProductOptions = {}): Promise<RunningProduct> {
   const clock = () => new Date();
   let ready = false;
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
@@ -146,6 +160,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     publicBaseUrl: config.twilio.publicBaseUrl,
     logger: logger.child({ part: 'acd' }),
   });
+  const digital = createDigitalIngress({ unit, clock, tokenTtlSeconds: config.digital.tokenTtlSeconds });
+  if (options.digitalIntake) registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake, logger: logger.child({ part: 'digital' }) });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
@@ -172,6 +188,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     engine,
     worker,
     services,
+    digital,
     async stop() {
       ready = false;
       tab.close();

@@ -11,6 +11,18 @@ import {
   waitingContactsOf,
 } from './acdRepository.js';
 import { enqueueWebhookEvent } from './acdWebhookRepository.js';
+import {
+  deleteExpiredTokens,
+  findChannel,
+  findIntegration,
+  findIntegrationCredentials,
+  insertAccessToken,
+  integrationOfToken,
+  listChannelsOf,
+  listIntegrations,
+  putChannel,
+  putIntegration,
+} from './digitalIngressRepository.js';
 import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
@@ -99,6 +111,19 @@ const aggregates = {
     findWorkerSid,
     enqueueDelivery: enqueueWebhookEvent,
   },
+  /** The digital integrations, their access tokens and channels (src/digital: the channels API). */
+  digitalIngress: {
+    findIntegration,
+    findCredentials: findIntegrationCredentials,
+    listIntegrations,
+    putIntegration,
+    insertToken: insertAccessToken,
+    integrationOfToken,
+    deleteExpiredTokens,
+    findChannel,
+    listChannelsOf,
+    putChannel,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -112,6 +137,7 @@ export function repositoriesOf(db: Db): Repositories {
     customers: bound(db, aggregates.customers),
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
+    digitalIngress: bound(db, aggregates.digitalIngress),
   };
 }
 
