@@ -13,6 +13,7 @@ import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
+import { createDigitalThreads, type DigitalThreads } from './digital/digitalThreads.js';
 import { createConnectors } from './crm/registry.js';
 import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
@@ -38,6 +39,8 @@ export interface RunningProduct {
   worker: JobWorker;
   /** The interaction services: calls, records, merging, cards. */
   services: InteractionServices;
+  /** Digital conversations: the intake the channels API hands messages to, and the router (issue 14). */
+  threads: DigitalThreads;
   stop(): Promise<void>;
 }
 
@@ -105,14 +108,28 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   events.onCardChanged(() => outbound.wake());
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
+  const poster = new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView });
   const contacts = new ContactConvergence({
     unit,
     calls: services.calls,
     agents,
     events,
-    poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),
+    poster,
     dispositions: config.dispositions,
     logger: logger.child({ part: 'acd' }),
+    clock,
+  });
+  // Digital conversations (issue 14): a thread is an interaction, routed to Available agents by skill.
+  const threads = createDigitalThreads({
+    unit,
+    engine,
+    agents,
+    cards: services.cards,
+    poster,
+    events,
+    config: config.digital,
+    defaultRegion: config.defaultRegion,
+    logger: logger.child({ part: 'digital' }),
     clock,
   });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
@@ -162,6 +179,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
   outbound.start();
+  threads.router.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -172,12 +190,14 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     engine,
     worker,
     services,
+    threads,
     async stop() {
       ready = false;
       tab.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await outbound.stop();
+      await threads.router.stop();
       await bus?.close();
       await store.close();
     },
