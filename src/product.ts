@@ -13,6 +13,7 @@ import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
+import { createDigitalThreads, type DigitalThreads } from './digital/digitalThreads.js';
 import { createConnectors } from './crm/registry.js';
 import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
@@ -42,16 +43,14 @@ export interface RunningProduct {
   services: InteractionServices;
   /** The digital integrations, their tokens and channels (the channels API's services). */
   digital: DigitalIngress;
+  /** Digital conversations: the intake the channels API hands messages to, and the router (issue 14). */
+  threads: DigitalThreads;
   stop(): Promise<void>;
 }
 
 export interface ProductOptions {
   pgSchema?: string;
-  /**
-   * Where the channels API hands accepted messages (src/digital/ports.ts). The threads piece's intake
-   * (createThreadIntake) is to be the default here once merged; until then the digital routes are served
-   * only when one is given.
-   */
+  /** Where the channels API hands accepted messages instead of the threads' intake (tests of the API alone). */
   digitalIntake?: MessageIntake;
 }
 
@@ -119,14 +118,28 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   events.onCardChanged(() => outbound.wake());
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
+  const poster = new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView });
   const contacts = new ContactConvergence({
     unit,
     calls: services.calls,
     agents,
     events,
-    poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),
+    poster,
     dispositions: config.dispositions,
     logger: logger.child({ part: 'acd' }),
+    clock,
+  });
+  // Digital conversations (issue 14): a thread is an interaction, routed to Available agents by skill.
+  const threads = createDigitalThreads({
+    unit,
+    engine,
+    agents,
+    cards: services.cards,
+    poster,
+    events,
+    config: config.digital,
+    defaultRegion: config.defaultRegion,
+    logger: logger.child({ part: 'digital' }),
     clock,
   });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
@@ -161,7 +174,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     logger: logger.child({ part: 'acd' }),
   });
   const digital = createDigitalIngress({ unit, clock, tokenTtlSeconds: config.digital.tokenTtlSeconds });
-  if (options.digitalIntake) registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake, logger: logger.child({ part: 'digital' }) });
+  registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
@@ -178,6 +191,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
   outbound.start();
+  threads.router.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -189,12 +203,14 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     worker,
     services,
     digital,
+    threads,
     async stop() {
       ready = false;
       tab.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await outbound.stop();
+      await threads.router.stop();
       await bus?.close();
       await store.close();
     },

@@ -47,6 +47,24 @@ import {
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
 import type { Database } from './schema.js';
+import {
+  channelOfThread,
+  findThread,
+  findThreadByExternalId,
+  findThreadOfInteraction,
+  insertMessage,
+  insertThread,
+  knownSkills,
+  latestMessages,
+  lockRouting,
+  messageCounts,
+  moveRoutingCursor,
+  moveThreadAssignment,
+  queuedThreads,
+  routingCandidates,
+  routingCursor,
+  touchThread,
+} from './threadsRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -124,6 +142,25 @@ const aggregates = {
     listChannelsOf,
     putChannel,
   },
+  /** Digital threads and their messages (threadIntake.ts, threadRouting.ts, the digital card). */
+  threads: {
+    find: findThread,
+    findOfInteraction: findThreadOfInteraction,
+    findByExternalId: findThreadByExternalId,
+    insert: insertThread,
+    insertMessage,
+    touch: touchThread,
+    latestMessages,
+    messageCounts,
+    channelOf: channelOfThread,
+    moveAssignment: moveThreadAssignment,
+    queued: queuedThreads,
+    routingCandidates,
+    knownSkills,
+    routingCursor,
+    moveRoutingCursor,
+    lockRouting,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -138,6 +175,7 @@ export function repositoriesOf(db: Db): Repositories {
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
     digitalIngress: bound(db, aggregates.digitalIngress),
+    threads: bound(db, aggregates.threads),
   };
 }
 
