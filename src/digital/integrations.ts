@@ -91,8 +91,10 @@ export class Integrations {
    * as a wrong secret, so neither the answer nor its timing says whether the id exists.
    */
   async verify(clientId: string, clientSecret: string): Promise<DigitalIntegration | null> {
+    // Awaited on both paths, so even the process's first check costs the same whether the id exists or not.
+    const dummy = await unknownClientHash();
     const found = clientId.length <= 200 ? await this.deps.unit.repos.digitalIngress.findCredentials(clientId) : undefined;
-    const matches = await secretMatches(clientSecret, found?.clientSecretHash ?? (await unknownClientHash()));
+    const matches = await secretMatches(clientSecret, found?.clientSecretHash ?? dummy);
     return found && matches ? found.integration : null;
   }
 }

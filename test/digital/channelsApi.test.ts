@@ -139,6 +139,17 @@ describe.each(STORE_BACKENDS)('the digital channels API on $name', (backend) => 
       expect(row).toEqual({ integration_id: 'acme', name: 'My discussion forum' });
     });
 
+    it('lets exactly one of two integrations registering the same new id at once have it', async () => {
+      for (let round = 0; round < 5; round++) {
+        const channel = acme.channel();
+        const answers = await Promise.all([acme.registerChannel(channel), other.registerChannel({ ...channel, channelIntegrationId: 'other' })]);
+        expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+        const winner = answers[0]!.status === 201 ? 'acme' : 'other';
+        const row = await store.db.selectFrom('digital_channels').select('integration_id').where('id', '=', channel.id).executeTakeFirstOrThrow();
+        expect(row.integration_id).toBe(winner);
+      }
+    });
+
     it.each([
       ['a missing name', { name: undefined }, 'name: required'],
       ['a channelIntegrationId of another integration', { channelIntegrationId: 'other' }, 'channelIntegrationId: must be the id of the integration'],
@@ -249,7 +260,7 @@ describe.each(STORE_BACKENDS)('the digital channels API on $name', (backend) => 
       expect((await other.send(otherChannelId, platformMessage())).status).toBe(202);
     });
 
-    it('refuses a body over 1 MiB with 413 before reading it whole', async () => {
+    it('refuses a body over 1 MiB with 413 and hands nothing over', async () => {
       const calls = intake.received.length;
       const huge = JSON.stringify({ messages: [platformMessage({ messageContent: { type: 'TEXT', payload: { text: 'x'.repeat(1024 * 1024) } } })] });
       const answer = await acme.send(channelId, {}, { raw: huge });
