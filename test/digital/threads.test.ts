@@ -87,9 +87,11 @@ describe.each(STORE_BACKENDS)('digital threads are routed ($name)', (backend) =>
       DIGITAL_CONCURRENCY: '2',
       DIGITAL_AGENT_SKILLS: JSON.stringify({ 'aad-a1': ['Chat'], 'AAD-A2': ['chat'], 'aad-a3': ['Chat'], 'aad-a4': ['Billing'] }),
     });
-    [a1, a2, a3] = ['a1', 'a2', 'a3'].map((id) => bot.user(id, `Agent ${id}`));
-    for (const agent of [a1!, a2!, bot.user('a4', 'Billing agent')]) expect(await agent.sayText('available')).toMatch(/You are Available/);
-    await a3!.say('help');
+    a1 = bot.user('a1', 'Agent a1');
+    a2 = bot.user('a2', 'Agent a2');
+    a3 = bot.user('a3', 'Agent a3');
+    for (const agent of [a1, a2, bot.user('a4', 'Billing agent')]) expect(await agent.sayText('available')).toMatch(/You are Available/);
+    await a3.say('help');
     chat = await addChannel(store, 'Chat');
   });
   afterAll(async () => {
