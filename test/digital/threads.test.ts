@@ -7,7 +7,7 @@ import type { DigitalChannel, EndUserIdentity } from '../../src/domain/digital.j
 import { findInteraction, listRecordLinks } from '../../src/store/interactionsRepository.js';
 import { findThreadByExternalId, latestMessages } from '../../src/store/threadsRepository.js';
 import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
-import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
+import { actionOf, actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -236,6 +236,33 @@ describe.each(STORE_BACKENDS)('the digital card ($name)', (backend) => {
     const holding = (words: string) => containers.find((c) => c.items?.some((i: any) => i.type === 'TextBlock' && i.text.includes(words)));
     expect(holding('مرحبا').rtl).toBe(true);
     expect(holding('Hello again').rtl).toBeUndefined();
+  });
+
+  it('updates the card message of an assigned thread when a message comes, routes a dismissed one again, and keeps a Closed one closed', async () => {
+    const intake = bot.product.threads.intake;
+    await intake.receive(chat, [message('life', 'Hello', { seconds: 1 })]);
+    const { interactionId } = await ownerOf(store, chat, 'life');
+    const messageId = (await store.db.selectFrom('interactions').select('card_activity_id').where('id', '=', interactionId).executeTakeFirstOrThrow()).card_activity_id!;
+    const updatesBefore = bot.recorded.filter((r) => r.kind === 'update' && r.targetId === messageId).length;
+    await intake.receive(chat, [message('life', 'Anyone?', { seconds: 2 })]);
+    await waitFor('the card message updated', () => bot.recorded.filter((r) => r.kind === 'update' && r.targetId === messageId).length > updatesBefore);
+    expect(cardText(await agent.currentCard(interactionId))).toMatch(/Anyone\?/);
+
+    // Dismissed (nobody has it): the end user's next message puts it back in the queue, and routing gives it out again.
+    await store.db.updateTable('digital_threads').set({ assignment: 'dismissed' }).where('interaction_id', '=', interactionId).execute();
+    await store.db.updateTable('interactions').set({ agent_id: '' }).where('id', '=', interactionId).execute();
+    await intake.receive(chat, [message('life', 'Still there?', { seconds: 3 })]);
+    expect(await ownerOf(store, chat, 'life')).toMatchObject({ agentId: 'aad-solo', assignment: 'assigned' });
+
+    // Closed is final: a later message joins the transcript, and the card stays read-only.
+    await store.db.updateTable('digital_threads').set({ status: 'Closed' }).where('interaction_id', '=', interactionId).execute();
+    await store.db.updateTable('interactions').set({ state: 'completed' }).where('id', '=', interactionId).execute();
+    expect(await intake.receive(chat, [message('life', 'Thanks, bye', { seconds: 4 })])).toEqual({ stored: 1, duplicates: 0 });
+    const closed = await agent.currentCard(interactionId);
+    expect(cardText(closed)).toMatch(/Thanks, bye/);
+    expect(cardText(closed)).toMatch(/Closed\./);
+    expect(actionsOf(closed).filter((a) => a.verb.startsWith('digital.'))).toEqual([]);
+    expect((await ownerOf(store, chat, 'life')).assignment).toBe('assigned');
   });
 
   it('keeps calls working beside chats: call and hangup act on the call, never on a chat', async () => {
