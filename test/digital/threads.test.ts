@@ -204,6 +204,20 @@ describe.each(STORE_BACKENDS)('the digital card ($name)', (backend) => {
       expect(cardText(await cardOf(thread))).toMatch(/Current Interaction \(1\)[\s\S]*Maria Garcia/);
     }
     expect(cardText(await cardOf('nobody'))).toMatch(/no email or phone number to look them up by/);
+    // Nobody in the CRM has this email: the contact form offered is filled with it, not with a phone number.
+    await intake.receive(chat, [message('new-email', 'Hi', { author: { idOnExternalPlatform: 'New.Person@Example.com' } })]);
+    const unknown = await cardOf('new-email');
+    expect(cardText(unknown)).toMatch(/No record matches new.person@example.com/);
+    const inputs: any[] = [];
+    const walk = (node: any): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      if (node.type === 'Input.Text') inputs.push(node);
+      Object.values(node).forEach(walk);
+    };
+    walk(unknown);
+    expect(inputs.filter((i) => i.id === 'email').map((i) => i.value)).toContain('new.person@example.com');
+    expect(inputs.filter((i) => i.id === 'phone').every((i) => i.value === '')).toBe(true);
   });
 
   it('stays under 28 KB with 500 long messages, says how many earlier ones it left out, and cuts a very long one', async () => {
