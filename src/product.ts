@@ -18,6 +18,7 @@ import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
+import { createDigitalReplies } from './digital/repliesWiring.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
@@ -103,6 +104,17 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     recordAcwCompleted: outbound.recordAcwCompleted,
   });
   events.onCardChanged(() => outbound.wake());
+  // Agents' replies to digital threads, delivered to each integration's box URL by their own outbox worker.
+  const digitalReplies = createDigitalReplies({
+    db: store.db,
+    unit,
+    cards: services.cards,
+    events,
+    logger: logger.child({ part: 'digital' }),
+    clock,
+    maxAttempts: config.digital.replyMaxAttempts,
+    secret: (name) => process.env[name],
+  });
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const contacts = new ContactConvergence({
@@ -121,6 +133,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
+    replies: digitalReplies.replies,
     acd,
     events,
     deliveries: new ActivityDeliveries({ db: store.db, clock }),
@@ -149,6 +162,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
+    replies: digitalReplies.replies,
     agents,
     events,
     logger: logger.child({ part: 'tab' }),
@@ -162,6 +176,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
   outbound.start();
+  digitalReplies.delivery.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -178,6 +193,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await outbound.stop();
+      await digitalReplies.delivery.stop();
       await bus?.close();
       await store.close();
     },

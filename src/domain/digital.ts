@@ -122,3 +122,20 @@ export function endUserName(author: EndUserIdentity): string {
     .trim();
   return full || author.nickname?.trim() || author.idOnExternalPlatform;
 }
+
+/** The longest reply an agent may send to an end user, from the card or from chat ("reply <text>"). */
+export const MAX_REPLY_CHARS = 2000;
+
+/** How an outbound message's delivery reads on the card: the transcript's line, and the reply's notice. */
+export function deliveryLabel(delivery: { status: DeliveryStatus; error: string | null }): string {
+  switch (delivery.status) {
+    case 'pending':
+      return 'Sending';
+    case 'sent':
+      return 'Sent';
+    case 'delivered':
+      return 'Delivered';
+    case 'failed':
+      return delivery.error ? `Not delivered: ${delivery.error}` : 'Not delivered';
+  }
+}

@@ -34,6 +34,7 @@ import {
   updateInteraction,
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
+import { assignedThreadsOf, insertReply, replyDelivery, replyIdOf, replyThreadOf } from './repliesRepository.js';
 import type { Database } from './schema.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -99,6 +100,14 @@ const aggregates = {
     findWorkerSid,
     enqueueDelivery: enqueueWebhookEvent,
   },
+  /** Agents' replies to digital threads, each its own delivery outbox row (repliesRepository.ts). */
+  replies: {
+    threadOf: replyThreadOf,
+    assignedThreadsOf,
+    insert: insertReply,
+    idOf: replyIdOf,
+    delivery: replyDelivery,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -112,6 +121,7 @@ export function repositoriesOf(db: Db): Repositories {
     customers: bound(db, aggregates.customers),
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
+    replies: bound(db, aggregates.replies),
   };
 }
 
