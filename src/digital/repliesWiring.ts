@@ -35,11 +35,12 @@ export function createDigitalReplies(parts: DigitalRepliesParts): { replies: Dig
   const { unit, cards, events, logger, clock } = parts;
   const changes = new CardChanges(events, unit.repos.interactions, (agentId, interactionId) => cards.view(agentId, interactionId));
   const showDelivery = async ({ interactionId, status, error }: { interactionId: string; status: DeliveryStatus; error: string | null }) => {
+    if (status === 'pending') return; // one more try to come: nothing the card shows has changed
     const found = await unit.repos.interactions.findWithNotice(interactionId);
     if (!found?.interaction.agentId) return; // queued or dismissed: nobody's card shows it now
     const { interaction, lastNotice } = found;
     if (status === 'failed') await changes.noted(interaction, { kind: 'error', text: `Your reply: ${deliveryLabel({ status, error })}` });
-    else if (lastNotice?.text === REPLY_ON_ITS_WAY && status !== 'pending') await changes.noted(interaction, { kind: 'info', text: `Your reply: ${deliveryLabel({ status, error })}.` });
+    else if (lastNotice?.text === REPLY_ON_ITS_WAY) await changes.noted(interaction, { kind: 'info', text: `Your reply: ${deliveryLabel({ status, error })}.` });
     else events.cardChanged(interaction.id, interaction.agentId);
   };
   const delivery = new ReplyDelivery({

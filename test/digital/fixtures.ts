@@ -9,6 +9,22 @@ import type { Database } from '../../src/store/schema.js';
  * API and the threads piece create them the real way.
  */
 
+/** The pair the app presents to the test integration box, its secret in the environment as an admin would set it. */
+export const SECRET_ENV = 'DIGITAL_TEST_BOX_SECRET';
+export const CLIENT = { clientId: 'cxone-app', clientSecret: 's3cret-for-the-box' };
+process.env[SECRET_ENV] = CLIENT.clientSecret;
+
+/** An integration that gets its tokens from the box's token endpoint (OAuth 2.0 client credentials). */
+export const oauth = (box: { boxUrl: string; tokenUrl: string }): IntegrationFixture => ({
+  boxUrl: box.boxUrl,
+  authorizationUrl: box.tokenUrl,
+  outboundClientId: CLIENT.clientId,
+  outboundSecretEnv: SECRET_ENV,
+});
+
+/** A card's one-time reply id for this interaction. */
+export const replyIdFor = (interactionId: string) => `${interactionId}-${randomUUID().slice(0, 8)}`;
+
 export interface IntegrationFixture {
   boxUrl: string;
   authorizationUrl?: string | null;

@@ -15,7 +15,10 @@ import type { TestStore } from './stores.js';
  * The product's services over a test store, without Teams: for tests of what a handler calls. `wrap` lets
  * a test put a CRM double around the embedded CRM (a slow one, a failing one).
  */
-export async function buildServices(store: TestStore, options: { wrap?: (crm: CrmConnector) => CrmConnector; replies?: Pick<DigitalRepliesParts, 'maxAttempts' | 'delivery' | 'logger'> } = {}) {
+export async function buildServices(
+  store: TestStore,
+  options: { wrap?: (crm: CrmConnector) => CrmConnector; replies?: Partial<Pick<DigitalRepliesParts, 'maxAttempts' | 'delivery' | 'logger'>> } = {},
+) {
   const logger = pino({ level: 'silent' });
   await seedDemoData(store.db, new Date());
   const embedded = new EmbeddedConnector(store.db);
