@@ -48,10 +48,11 @@ export class DigitalReplies {
   }
 
   async reply(agentId: string, interactionId: string, input: { replyId: string; text: string }): Promise<CustomerCardView> {
-    const text = checkedText(input.text);
+    // Ownership first: nothing about an interaction that is not the caller's is looked at or told.
     const interaction = await this.deps.ownership.ownedOpen(agentId, interactionId);
     if (interaction.channel === 'voice') throw invalidInput(NOT_DIGITAL);
     if (!input.replyId.startsWith(interaction.id) || input.replyId.length > 64) throw invalidInput("replyId: must be this card's reply ID");
+    const text = checkedText(input.text);
     const agent = await this.deps.unit.repos.agents.find(agentId);
     const messageId = randomUUID();
     const at = this.clock().toISOString();
