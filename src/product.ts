@@ -21,6 +21,7 @@ import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { createDigitalIngress, registerDigitalRoutes, type DigitalIngress } from './digital/digitalRoutes.js';
 import type { MessageIntake } from './digital/ports.js';
+import { createDigitalReplies } from './digital/repliesWiring.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
@@ -116,6 +117,17 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     recordAcwCompleted: outbound.recordAcwCompleted,
   });
   events.onCardChanged(() => outbound.wake());
+  // Agents' replies to digital threads, delivered to each integration's box URL by their own outbox worker.
+  const digitalReplies = createDigitalReplies({
+    db: store.db,
+    unit,
+    cards: services.cards,
+    events,
+    logger: logger.child({ part: 'digital' }),
+    clock,
+    maxAttempts: config.digital.replyMaxAttempts,
+    secret: (name) => process.env[name],
+  });
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const poster = new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView });
@@ -148,6 +160,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
+    replies: digitalReplies.replies,
     acd,
     events,
     deliveries: new ActivityDeliveries({ db: store.db, clock }),
@@ -178,6 +191,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
+    replies: digitalReplies.replies,
     agents,
     events,
     logger: logger.child({ part: 'tab' }),
@@ -192,6 +206,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   worker.start();
   outbound.start();
   threads.router.start();
+  digitalReplies.delivery.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -211,6 +226,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await worker.stop();
       await outbound.stop();
       await threads.router.stop();
+      await digitalReplies.delivery.stop();
       await bus?.close();
       await store.close();
     },
