@@ -35,6 +35,7 @@ import {
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
 import type { Database } from './schema.js';
+import { findThreadOfInteraction, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -99,6 +100,14 @@ const aggregates = {
     findWorkerSid,
     enqueueDelivery: enqueueWebhookEvent,
   },
+  /** A digital thread's outcome: status and tags, letting it go, the trigger (threadOutcomes.ts). */
+  threadOutcomes: {
+    threadOf: findThreadOfInteraction,
+    save: saveThreadOutcome,
+    markTriggered: markThreadTriggered,
+    release: releaseThread,
+    transcriptCounts: threadTranscriptCounts,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -112,6 +121,7 @@ export function repositoriesOf(db: Db): Repositories {
     customers: bound(db, aggregates.customers),
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
+    threadOutcomes: bound(db, aggregates.threadOutcomes),
   };
 }
 

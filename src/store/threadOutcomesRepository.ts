@@ -1,0 +1,101 @@
+import type { DigitalTrigger, EndUserIdentity, Thread, ThreadAssignment, ThreadStatus } from '../domain/digital.js';
+import type { Selectable } from 'kysely';
+import type { Db } from './db.js';
+import type { DigitalThreadsTable } from './schema.js';
+
+/*
+ * What the outcome of a digital thread writes and reads (issue 14): its status and tags, letting it go (queued or
+ * dismissed), the trigger set once, and the transcript's summary. Every change is conditional, so two clicks or
+ * two instances racing make one change and the loser learns it (false).
+ */
+
+function toThread(row: Selectable<DigitalThreadsTable>): Thread {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    idOnExternalPlatform: row.id_on_external_platform,
+    interactionId: row.interaction_id,
+    status: row.status as ThreadStatus,
+    assignment: row.assignment as ThreadAssignment,
+    skill: row.skill,
+    author: JSON.parse(row.author) as EndUserIdentity,
+    tags: JSON.parse(row.tags) as string[],
+    triggeredAt: row.triggered_at,
+    trigger: row.trigger as DigitalTrigger | null,
+    createdAt: row.created_at,
+    lastMessageAt: row.last_message_at,
+  };
+}
+
+/** The thread a digital interaction is (none: a voice interaction). */
+export async function findThreadOfInteraction(db: Db, interactionId: string): Promise<Thread | undefined> {
+  const row = await db.selectFrom('digital_threads').selectAll().where('interaction_id', '=', interactionId).executeTakeFirst();
+  return row ? toThread(row) : undefined;
+}
+
+/** Sets the thread's status and tags unless it is Closed already; false when it was (Closed is final). */
+export async function saveThreadOutcome(db: Db, threadId: string, outcome: { status: ThreadStatus; tags: string[] }): Promise<boolean> {
+  const result = await db
+    .updateTable('digital_threads')
+    .set({ status: outcome.status, tags: JSON.stringify(outcome.tags) })
+    .where('id', '=', threadId)
+    .where('status', '<>', 'Closed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records the trigger, once ever: false when a trigger was recorded already (nothing more is to be queued). */
+export async function markThreadTriggered(db: Db, threadId: string, trigger: DigitalTrigger, at: string): Promise<boolean> {
+  const result = await db.updateTable('digital_threads').set({ triggered_at: at, trigger }).where('id', '=', threadId).where('triggered_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Takes the thread from its agent: to the queue (with the skill it is routed by next) or dismissed. Its
+ * interaction is then nobody's (agent_id '') and has no card message (the next agent gets a new one). Only if
+ * the agent still has it and it is open; returns the card message it had (to give it a last update), or false.
+ */
+export async function releaseThread(
+  db: Db,
+  release: { threadId: string; interactionId: string; agentId: string; assignment: Exclude<ThreadAssignment, 'assigned'>; skill: string | null },
+): Promise<{ cardMessageId: string | null } | false> {
+  const before = await db.selectFrom('interactions').select('card_activity_id').where('id', '=', release.interactionId).executeTakeFirst();
+  const freed = await db
+    .updateTable('interactions')
+    .set({ agent_id: '', card_activity_id: null })
+    .where('id', '=', release.interactionId)
+    .where('agent_id', '=', release.agentId)
+    .where('state', '=', 'active')
+    .executeTakeFirst();
+  if (Number(freed.numUpdatedRows) !== 1) return false;
+  await db.updateTable('digital_threads').set({ assignment: release.assignment, skill: release.skill }).where('id', '=', release.threadId).execute();
+  return { cardMessageId: before?.card_activity_id ?? null };
+}
+
+export interface TranscriptCounts {
+  first: { authorName: string; text: string; createdAt: string } | undefined;
+  last: { authorName: string; text: string; createdAt: string } | undefined;
+  inbound: number;
+  outbound: number;
+}
+
+/** The first and last messages of a thread (by when they were written) and how many went each way. */
+export async function threadTranscriptCounts(db: Db, threadId: string): Promise<TranscriptCounts> {
+  const edge = (order: 'asc' | 'desc') =>
+    db
+      .selectFrom('digital_messages')
+      .select(['author_name as authorName', 'text', 'created_at as createdAt'])
+      .where('thread_id', '=', threadId)
+      .orderBy('created_at', order)
+      .orderBy('id', order)
+      .limit(1)
+      .executeTakeFirst();
+  const counts = await db
+    .selectFrom('digital_messages')
+    .select(['direction', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('thread_id', '=', threadId)
+    .groupBy('direction')
+    .execute();
+  const count = (direction: string) => Number(counts.find((c) => c.direction === direction)?.n ?? 0);
+  return { first: await edge('asc'), last: await edge('desc'), inbound: count('inbound'), outbound: count('outbound') };
+}
