@@ -28,7 +28,7 @@ export interface ThreadOutcomesDeps {
 }
 
 const ALREADY_CLOSED = 'This conversation is already Closed; nothing was sent twice.';
-const NOT_YOURS_NOW = 'This conversation is no longer yours (transferred, unassigned or dismissed already); nothing was changed.';
+const CHANGED_MEANWHILE = 'This conversation changed meanwhile (Closed, transferred, unassigned or dismissed); nothing was changed.';
 
 /**
  * What the agent decides about a digital conversation (issue 14), from its card: its status, tags and notes;
@@ -61,9 +61,10 @@ export class ThreadOutcomes {
     const at = now.toISOString();
     const agent = await this.deps.unit.repos.agents.find(agentId);
     const queued = await this.deps.unit.run(async (repos) => {
-      if (!(await repos.threadOutcomes.save(thread.id, { status: input.status, tags }))) throw stale(ALREADY_CLOSED);
+      if (!(await repos.threadOutcomes.holdOwnedOpen(interactionId, agentId))) throw stale(closing ? ALREADY_CLOSED : CHANGED_MEANWHILE);
       const change = closing ? { notes, state: 'completed' as const, completedAt: at, endedAt: interaction.endedAt ?? at } : { notes };
-      if (!(await repos.interactions.update(interactionId, 'active', change))) throw stale(ALREADY_CLOSED);
+      await repos.interactions.update(interactionId, 'active', change);
+      if (!(await repos.threadOutcomes.save(thread.id, { status: input.status, tags }))) throw stale(ALREADY_CLOSED);
       if (!closing) return 0;
       return fireDigitalTrigger(repos, {
         thread: { ...thread, status: input.status, tags },
@@ -136,7 +137,7 @@ export class ThreadOutcomes {
     const agent = await this.deps.unit.repos.agents.find(agentId);
     const result = await this.deps.unit.run(async (repos) => {
       const released = await repos.threadOutcomes.release({ threadId: thread.id, interactionId: interaction.id, agentId, assignment: how.assignment, skill: how.skill });
-      if (!released) throw stale(NOT_YOURS_NOW);
+      if (!released) throw stale(CHANGED_MEANWHILE);
       const jobs = await fireDigitalTrigger(repos, {
         thread,
         interaction,

@@ -33,6 +33,22 @@ export async function findThreadOfInteraction(db: Db, interactionId: string): Pr
   return row ? toThread(row) : undefined;
 }
 
+/**
+ * Holds the agent's open interaction for the rest of the transaction (on PostgreSQL, a row lock: a racing
+ * change waits, then finds it moved); false when it is not theirs and open any more. Every change of a
+ * thread's outcome starts here, so all of them lock the interaction before the thread, in that order.
+ */
+export async function holdOwnedOpen(db: Db, interactionId: string, agentId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('interactions')
+    .set((eb) => ({ agent_id: eb.ref('agent_id') }))
+    .where('id', '=', interactionId)
+    .where('agent_id', '=', agentId)
+    .where('state', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** Sets the thread's status and tags unless it is Closed already; false when it was (Closed is final). */
 export async function saveThreadOutcome(db: Db, threadId: string, outcome: { status: ThreadStatus; tags: string[] }): Promise<boolean> {
   const result = await db

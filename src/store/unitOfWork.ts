@@ -35,7 +35,7 @@ import {
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
 import type { Database } from './schema.js';
-import { findThreadOfInteraction, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
+import { findThreadOfInteraction, holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -103,6 +103,7 @@ const aggregates = {
   /** A digital thread's outcome: status and tags, letting it go, the trigger (threadOutcomes.ts). */
   threadOutcomes: {
     threadOf: findThreadOfInteraction,
+    holdOwnedOpen,
     save: saveThreadOutcome,
     markTriggered: markThreadTriggered,
     release: releaseThread,
