@@ -19,6 +19,8 @@ import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
+import { ThreadOutcomes } from './digital/threadOutcomes.js';
+import { QUEUE_ONLY_ROUTER } from './digital/queueOnlyRouter.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
@@ -103,6 +105,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     recordAcwCompleted: outbound.recordAcwCompleted,
   });
   events.onCardChanged(() => outbound.wake());
+  // A digital conversation's outcome and letting it go (issue 14); the router is the threads piece's, at merge.
+  const threads = new ThreadOutcomes({ unit, engine, router: QUEUE_ONLY_ROUTER, cards: services.cards, events, onJobsQueued: () => worker.wake(), logger: logger.child({ part: 'digital' }), clock });
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const contacts = new ContactConvergence({
@@ -121,6 +125,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
+    threads,
     acd,
     events,
     deliveries: new ActivityDeliveries({ db: store.db, clock }),
@@ -149,6 +154,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
+    threads,
     agents,
     events,
     logger: logger.child({ part: 'tab' }),

@@ -16,6 +16,11 @@ export const VERBS = {
   mergeCustomer: 'customerCard.mergeCustomer',
   /** Details of a record an agent found by searching outside a call (no interaction to read it through). */
   lookupDetails: 'search.details',
+  /** A digital conversation's outcome and letting it go (DIGITAL_VERBS below, src/actions/threadActions.ts). */
+  saveOutcome: 'digital.saveOutcome',
+  transfer: 'digital.transfer',
+  unassign: 'digital.unassign',
+  dismiss: 'digital.dismiss',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -51,4 +56,8 @@ export const VERB_PROGRESS: Record<Verb, string> = {
   [VERBS.findDuplicates]: 'Looking for other cards of this customer',
   [VERBS.mergeCustomer]: 'Merging the cards',
   [VERBS.lookupDetails]: 'Reading the record',
+  [VERBS.saveOutcome]: 'Saving the conversation',
+  [VERBS.transfer]: 'Transferring the conversation',
+  [VERBS.unassign]: 'Unassigning the conversation',
+  [VERBS.dismiss]: 'Dismissing the conversation',
 };

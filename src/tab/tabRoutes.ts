@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { SignInUnavailable } from '../auth/ssoToken.js';
 import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabIdentity.js';
+import type { ThreadActions } from '../actions/defineAction.js';
 import { runCardAction } from '../actions/runCardAction.js';
 import { actionDeps } from '../actions/wiring.js';
 import { VERBS } from '../cards/verbs.js';
@@ -19,6 +20,8 @@ import { answerFailure } from '../http/failureAnswer.js';
 export interface TabDeps extends InteractionServices {
   identity: TabIdentity;
   agents: AgentService;
+  /** A digital conversation's outcome and letting it go (src/digital/threadOutcomes.ts). */
+  threads: ThreadActions;
   events: InteractionEvents;
   logger: Logger;
   /** The tab's sources (default: the repository's tabs/). */

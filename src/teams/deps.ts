@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
+import type { ThreadActions } from '../actions/defineAction.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
@@ -10,6 +11,8 @@ import type { InteractionServices } from '../interactions/interactionServices.js
 export interface BotDeps extends InteractionServices {
   agents: AgentService;
   acd: AcdSimulator;
+  /** A digital conversation's outcome and letting it go (src/digital/threadOutcomes.ts). */
+  threads: ThreadActions;
   events: InteractionEvents;
   /** Which activities were delivered already (Teams re-sends after a slow answer). */
   deliveries: ActivityDeliveries;

@@ -6,8 +6,10 @@ import type { CrmConnector } from '../../src/crm/port.js';
 import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
 import { createInteractionServices } from '../../src/interactions/interactionServices.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
+import { ThreadOutcomes } from '../../src/digital/threadOutcomes.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
+import { TableRouter } from '../digital/threadFixture.js';
 import type { TestStore } from './stores.js';
 
 /**
@@ -37,5 +39,7 @@ export async function buildServices(store: TestStore, options: { wrap?: (crm: Cr
     onJobsQueued: () => undefined,
     events,
   });
-  return { logger, engine, events, agents, ...services, embedded };
+  // Digital outcomes over a router double that routes to nobody (a conversation let go waits in the queue).
+  const threads = new ThreadOutcomes({ unit, engine, router: new TableRouter(store.db, []), cards: services.cards, events, onJobsQueued: () => undefined, logger });
+  return { logger, engine, events, agents, ...services, threads, embedded };
 }
