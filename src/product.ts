@@ -79,7 +79,12 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     clock,
     leaseMs: config.jobs.leaseMs,
     heartbeatMs: config.jobs.heartbeatMs,
-    onJobFinished: (job) => events.cardChanged(job.interactionId, job.agentId),
+    // The card of whoever has the interaction now: a conversation may have moved on since its jobs were queued.
+    onJobFinished: (job) =>
+      void unit.repos.interactions.find(job.interactionId).then(
+        (now) => events.cardChanged(job.interactionId, now?.agentId || job.agentId),
+        (error: unknown) => logger.error({ err: error, interactionId: job.interactionId }, 'card update failed'),
+      ),
   });
   // What the ACDs hear of agents' own changes in Teams: queued with the change, delivered by outbox workers.
   const outbound = createAcdOutbound(config, { db: store.db, logger, clock });
