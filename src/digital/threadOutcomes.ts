@@ -116,6 +116,7 @@ export class ThreadOutcomes {
   private async ownedThread(agentId: string, interactionId: string): Promise<{ interaction: Interaction; thread: Thread }> {
     const { interaction } = await this.ownership.owned(agentId, interactionId);
     const thread = await this.deps.unit.repos.threadOutcomes.threadOf(interaction.id);
+    if (!thread && interaction.state === 'completed') throw stale('This interaction is completed; its card is read-only and nothing was changed.');
     if (!thread) throw conflict('This is a call, not a conversation: status, transfer, unassign and dismiss are for chats and messages.');
     return { interaction, thread };
   }

@@ -39,6 +39,8 @@ const TABLES: Array<keyof Database> = [
   'crm_records',
   'crm_record_keys',
   'crm_sequences',
+  'digital_threads',
+  'digital_messages',
 ];
 
 /**
@@ -123,6 +125,10 @@ export function anyData(world: OwnershipWorld, interactionId: unknown, extra: Re
     customerId: world.ids.ownerCustomer,
     disposition: 'Resolved',
     notes: 'pwned',
+    threadStatus: 'Closed',
+    threadTags: 'pwned',
+    threadNotes: 'pwned',
+    transferTo: 'skill:Intruders',
     ...extra,
   };
 }
