@@ -1,6 +1,7 @@
 import { invalidInput } from '../domain/errors.js';
 import type { TranscriptSummary } from '../workflows/interactionData.js';
 import type { Thread } from '../domain/digital.js';
+import { isSkillName } from './digitalConfig.js';
 
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 30;
@@ -41,7 +42,7 @@ export type TransferTarget = { agentId: string } | { skill: string };
 
 export function parseTransferTarget(raw: string): TransferTarget {
   const match = /^(agent|skill):(.+)$/.exec(raw.trim());
-  if (!match || match[2]!.length > 200) throw invalidInput('transferTo: choose an agent ("agent:<id>") or a skill ("skill:<name>").');
+  if (!match || match[2]!.length > 200 || (match[1] === 'skill' && !isSkillName(match[2]!))) throw invalidInput('transferTo: choose an agent ("agent:<id>") or a skill ("skill:<name>").');
   return match[1] === 'agent' ? { agentId: match[2]! } : { skill: match[2]! };
 }
 
