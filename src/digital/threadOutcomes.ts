@@ -52,9 +52,7 @@ export class ThreadOutcomes {
     const tags = parseThreadTags(input.tags);
     const notes = parseThreadNotes(input.notes);
     const { interaction, thread } = await this.ownedThread(agentId, interactionId);
-    if (thread.status === 'Closed' || interaction.state === 'completed') {
-      if (input.status === 'Closed') throw stale(ALREADY_CLOSED);
-    }
+    if (input.status === 'Closed' && (thread.status === 'Closed' || interaction.state === 'completed')) throw stale(ALREADY_CLOSED);
     assertStatusMove(thread.status, input.status);
     const closing = input.status === 'Closed';
     const now = this.clock();
