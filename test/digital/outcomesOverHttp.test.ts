@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
-import { jobsOfSubject } from '../../src/store/jobsRepository.js';
+import { acwJobsFor } from '../../src/interactions/acwJobs.js';
+import { findInteraction, listRecordLinks } from '../../src/store/interactionsRepository.js';
+import { enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
@@ -77,5 +79,25 @@ describe.each(STORE_BACKENDS)('digital outcomes over HTTP ($name)', (backend) =>
     // Nobody owns it now: a second click is refused like an unknown id, and nothing more is queued.
     expect(cardText(await ana.clickCard({ verb: VERBS.unassign, data: { interactionId } }))).toMatch(/not one of your interactions/);
     expect(await jobsOfSubject(store.db, interactionId)).toHaveLength(2);
+  });
+
+  it('a CRM write queued by the agent who let the conversation go updates the card message of the agent who has it now', async () => {
+    const { interactionId } = await seedThread(store.db, {
+      agentId: 'aad-bob',
+      configurationId: 'demo',
+      linked: [{ type: 'contact', id: DEMO.maria.id, label: 'Maria Garcia' }],
+      messages,
+      cardActivityId: 'card-message-of-bob',
+    });
+    // As a transfer from Ana to Bob leaves it: the thread and its card message are Bob's, the trigger's jobs Ana's.
+    const interaction = (await findInteraction(store.db, interactionId))!;
+    const jobs = acwJobsFor(interaction, { id: 'aad-ana', name: 'Ana Agent' }, await listRecordLinks(store.db, interactionId), bot.product.engine.configuration('demo')!, new Date());
+    expect(await enqueueJobs(store.db, jobs, new Date().toISOString())).toBe(2);
+    bot.product.worker.wake();
+    // Done, or superseded (Maria's memorialization by the later conversation above wins): finished either way.
+    await waitFor('the CRM writes to finish', async () => (await jobsOfSubject(store.db, interactionId)).every((j) => j.status === 'done' || j.status === 'superseded'));
+    await bot.updateOf('card-message-of-bob', (card) => /Saved to the CRM/.test(cardText(card)));
+    const updates = bot.recorded.filter((r) => r.kind === 'update' && r.targetId === 'card-message-of-bob');
+    expect(new Set(updates.map((u) => u.conversationId))).toEqual(new Set(['a:personal-bob']));
   });
 });
