@@ -41,7 +41,8 @@ export async function drawCard(
   const configuration = deps.engine.configuration(interaction.configurationId);
   const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
   const agent = held.agent ?? (await deps.repos.agents.find(interaction.agentId));
-  const crmWrites = interaction.state === 'completed' ? await acwWritesOf(deps.repos.jobs, interactionId, links, configuration) : [];
+  // A digital conversation's writes may be queued while it is still open (fired by a transfer): always read.
+  const crmWrites = interaction.state === 'completed' || interaction.channel !== 'voice' ? await acwWritesOf(deps.repos.jobs, interactionId, links, configuration) : [];
   if (configuration && crmWrites.length) {
     // Once memorialization wrote a record, the card shows what the CRM now holds.
     links = withWrittenValues(links, crmWrites, configuration, interaction, { id: interaction.agentId, name: agent?.name ?? interaction.agentId }, now);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
+import type { ThreadActions } from '../actions/defineAction.js';
 import type { DigitalReplies } from '../digital/replies.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { CardMessageSends } from '../interactions/cardMessageSends.js';
@@ -11,6 +12,8 @@ import type { InteractionServices } from '../interactions/interactionServices.js
 export interface BotDeps extends InteractionServices {
   agents: AgentService;
   acd: AcdSimulator;
+  /** A digital conversation's outcome and letting it go (src/digital/threadOutcomes.ts). */
+  threads: ThreadActions;
   events: InteractionEvents;
   /** Agents' replies to digital threads: the card's reply box and "reply <text>". */
   replies: Pick<DigitalReplies, 'reply' | 'replyFromChat'>;
