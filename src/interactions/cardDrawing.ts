@@ -28,6 +28,8 @@ export interface HeldForCard {
   agent?: Agent;
   links?: InteractionRecordLink[];
   customer?: Customer;
+  /** How many interactions the held customer has had (1 for a customer created with this interaction). */
+  interactionCount?: number;
 }
 
 /** The card of an interaction as it stands, with the outcome to show on it and the merge dialog's search. */
@@ -60,7 +62,7 @@ export async function drawCard(
   const digital = await digitalCardView(deps.repos, interaction);
   return buildCustomerCardView({
     interaction,
-    customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery, held.customer),
+    customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery, held.customer, held.interactionCount),
     owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
     links,
     crmWrites: crmWrites.map(({ ref: _ref, ...write }) => write),
