@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CustomerCardView } from '../domain/customerCard.js';
-import { endUserName, MAX_REPLY_CHARS, type EndUserIdentity } from '../domain/digital.js';
+import { endUserName, MAX_REPLY_CHARS, type Thread } from '../domain/digital.js';
 import { invalidInput, stale } from '../domain/errors.js';
 import type { CardChanges } from '../interactions/cardChanges.js';
 import type { Ownership } from '../interactions/ownership.js';
-import type { ReplyThread } from '../store/repliesRepository.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 
 export const REPLY_ON_ITS_WAY = 'Your reply is on its way.';
@@ -57,12 +56,12 @@ export class DigitalReplies {
     const messageId = randomUUID();
     const at = this.clock().toISOString();
     const stored = await this.deps.unit.run(async (repos) => {
-      const thread = await repos.replies.threadOf(interaction.id);
+      const thread = await repos.threads.findOfInteraction(interaction.id);
       assertReplyable(thread);
       return repos.replies.insert({
         id: messageId,
         channelId: thread.channelId,
-        threadId: thread.threadId,
+        threadId: thread.id,
         idOnExternalPlatform: input.replyId,
         text,
         authorName: agent?.name || 'Agent',
@@ -87,11 +86,11 @@ export class DigitalReplies {
    */
   async replyFromChat(agentId: string, text: string): Promise<ChatReplyOutcome> {
     checkedText(text);
-    const threads = await this.deps.unit.repos.replies.assignedThreadsOf(agentId);
+    const threads = await this.deps.unit.repos.threads.assignedTo(agentId);
     const target = threads[0];
     if (!target) throw stale('You have no open digital conversation to reply to.');
     const view = await this.reply(agentId, target.interactionId, { replyId: `${target.interactionId}-${randomUUID().slice(0, 8)}`, text });
-    return { view, endUser: endUserOf(target), threads: threads.length };
+    return { view, endUser: endUserName(target.author), threads: threads.length };
   }
 }
 
@@ -102,16 +101,8 @@ function checkedText(raw: string): string {
   return text;
 }
 
-function assertReplyable(thread: ReplyThread | undefined): asserts thread is ReplyThread {
+function assertReplyable(thread: Thread | undefined): asserts thread is Thread {
   if (!thread) throw invalidInput(NOT_DIGITAL);
   if (thread.status === 'Closed') throw stale(CLOSED);
   if (thread.assignment !== 'assigned') throw stale(NOT_ASSIGNED);
-}
-
-function endUserOf(thread: ReplyThread): string {
-  try {
-    return endUserName(JSON.parse(thread.author) as EndUserIdentity);
-  } catch {
-    return 'the customer';
-  }
 }

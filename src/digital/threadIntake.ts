@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { endUserName, type DigitalChannel, type Thread } from '../domain/digital.js';
 import { AppError } from '../domain/errors.js';
-import type { Interaction } from '../domain/interaction.js';
+import { newInteraction, type Interaction } from '../domain/interaction.js';
 import { runIdentityDip } from '../interactions/dataDipScript.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import { onLinked } from '../interactions/recordHistory.js';
@@ -102,21 +102,15 @@ export function createThreadIntake(deps: ThreadIntakeDeps): MessageIntake {
     const author = messages.find((m) => m.direction === 'inbound')?.author ?? first.author;
     const lookup = endUserLookup(author, deps.config.identityMap, deps.defaultRegion);
     const startedAt = messages.map((m) => m.createdAt).reduce((a, b) => (a < b ? a : b));
-    const interaction: Interaction = {
+    const interaction = newInteraction({
       id: randomUUID(),
       agentId: '',
       channel: channel.kind,
       ani: aniOf(lookup, author),
       state: 'active',
       configurationId,
-      matchState: 'pending',
       startedAt: now,
-      endedAt: null,
-      completedAt: null,
-      disposition: null,
-      notes: null,
-      customerId: null,
-    };
+    });
     const thread: Thread = {
       id: randomUUID(),
       channelId: channel.id,

@@ -32,6 +32,11 @@ export interface Interaction {
 
 export type MatchState = 'pending' | 'single' | 'multiple' | 'none';
 
+/** A new interaction, before its data dip: nothing matched, ended, noted or known of its customer yet. */
+export function newInteraction(start: Pick<Interaction, 'id' | 'agentId' | 'channel' | 'ani' | 'state' | 'configurationId' | 'startedAt'>): Interaction {
+  return { ...start, matchState: 'pending', endedAt: null, completedAt: null, disposition: null, notes: null, customerId: null };
+}
+
 /** Where a record stands on the Customer Card of one interaction. */
 export type RecordOrigin = 'ani' | 'search' | 'created' | 'history';
 

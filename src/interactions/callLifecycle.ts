@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
-import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
+import { describeState, newInteraction, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
 import type { Agent } from '../domain/agentState.js';
 import type { Customer } from '../domain/customer.js';
@@ -38,21 +38,15 @@ export class CallLifecycle {
     const configurationId = engine.defaultConfigurationId;
     if (!configurationId) throw new AppError('config', 'No CRM is configured, so there is no Customer Card to show. Ask your admin.');
     const now = this.context.clock().toISOString();
-    const interaction: Interaction = {
+    const interaction = newInteraction({
       id: randomUUID(),
       agentId,
       channel: 'voice',
       ani,
       state: options.ringing ? 'offered' : 'active',
       configurationId,
-      matchState: 'pending',
       startedAt: now,
-      endedAt: null,
-      completedAt: null,
-      disposition: null,
-      notes: null,
-      customerId: null,
-    };
+    });
     // The data dip and what a linked record brings from the CRM come first, outside any transaction: the
     // call is then routed and written, with its customer, card outcome and records, in one.
     const dip = await runDataDip(engine, interaction);

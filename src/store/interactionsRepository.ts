@@ -182,17 +182,7 @@ export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Pr
     position += 1;
     await db
       .insertInto('interaction_records')
-      .values({
-        interaction_id: link.interactionId,
-        record_type: link.recordType,
-        record_id: link.recordId,
-        linked: link.linked ? 1 : 0,
-        origin: link.origin,
-        label: link.label,
-        snapshot: JSON.stringify(link.fields),
-        position,
-        ...snapshotOf(link),
-      })
+      .values(recordRow(link, position))
       .onConflict((oc) => oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields), ...snapshotOf(link) }))
       .execute();
   }
@@ -206,22 +196,24 @@ export async function putFirstRecordLinks(db: Db, links: InteractionRecordLink[]
   for (let start = 0; start < links.length; start += 100) {
     await db
       .insertInto('interaction_records')
-      .values(
-        links.slice(start, start + 100).map((link, i) => ({
-          interaction_id: link.interactionId,
-          record_type: link.recordType,
-          record_id: link.recordId,
-          linked: link.linked ? 1 : 0,
-          origin: link.origin,
-          label: link.label,
-          snapshot: JSON.stringify(link.fields),
-          position: start + i + 1,
-          activities: JSON.stringify(link.activities ?? []),
-          ...snapshotOf(link),
-        })),
-      )
+      .values(links.slice(start, start + 100).map((link, i) => ({ ...recordRow(link, start + i + 1), activities: JSON.stringify(link.activities ?? []) })))
       .execute();
   }
+}
+
+/** A record's row on a card, at its place. */
+function recordRow(link: InteractionRecordLink, position: number) {
+  return {
+    interaction_id: link.interactionId,
+    record_type: link.recordType,
+    record_id: link.recordId,
+    linked: link.linked ? 1 : 0,
+    origin: link.origin,
+    label: link.label,
+    snapshot: JSON.stringify(link.fields),
+    position,
+    ...snapshotOf(link),
+  };
 }
 
 /** The canonical part of a link's snapshot, as stored (migration 014). */

@@ -1,69 +1,10 @@
-import type { DeliveryStatus, ThreadAssignment, ThreadStatus } from '../domain/digital.js';
+import type { DeliveryStatus } from '../domain/digital.js';
 import type { Db } from './db.js';
 
 /*
  * Agents' replies to digital threads (issue 14): an outbound row of digital_messages is both the transcript's
  * line and its own delivery outbox (migration 019): pending → sent/delivered, or failed with why.
  */
-
-/** The thread an interaction is, as a reply needs it. */
-export interface ReplyThread {
-  threadId: string;
-  channelId: string;
-  interactionId: string;
-  status: ThreadStatus;
-  assignment: ThreadAssignment;
-  /** The end user's identity as stored (JSON), for naming them. */
-  author: string;
-}
-
-export async function replyThreadOf(db: Db, interactionId: string): Promise<ReplyThread | undefined> {
-  const row = await db.selectFrom('digital_threads').select(['id', 'channel_id', 'interaction_id', 'status', 'assignment', 'author']).where('interaction_id', '=', interactionId).executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    threadId: row.id,
-    channelId: row.channel_id,
-    interactionId: row.interaction_id,
-    status: row.status as ThreadStatus,
-    assignment: row.assignment as ThreadAssignment,
-    author: row.author,
-  };
-}
-
-/**
- * The open threads assigned to this agent, the one with the latest inbound message first: where "reply <text>"
- * goes when the agent does not say.
- */
-export async function assignedThreadsOf(db: Db, agentId: string): Promise<Array<ReplyThread & { lastInboundAt: string | null }>> {
-  const rows = await db
-    .selectFrom('digital_threads as t')
-    .innerJoin('interactions as i', 'i.id', 't.interaction_id')
-    .select(['t.id', 't.channel_id', 't.interaction_id', 't.status', 't.assignment', 't.author', 't.created_at'])
-    .select((eb) =>
-      eb
-        .selectFrom('digital_messages as m')
-        .select((m) => m.fn.max('m.created_at').as('at'))
-        .whereRef('m.thread_id', '=', 't.id')
-        .where('m.direction', '=', 'inbound')
-        .as('last_inbound_at'),
-    )
-    .where('i.agent_id', '=', agentId)
-    .where('i.state', '!=', 'completed')
-    .where('t.assignment', '=', 'assigned')
-    .where('t.status', '!=', 'Closed')
-    .execute();
-  return rows
-    .map((row) => ({
-      threadId: row.id,
-      channelId: row.channel_id,
-      interactionId: row.interaction_id,
-      status: row.status as ThreadStatus,
-      assignment: row.assignment as ThreadAssignment,
-      author: row.author,
-      lastInboundAt: (row.last_inbound_at as string | null) ?? null,
-    }))
-    .sort((a, b) => (b.lastInboundAt ?? '').localeCompare(a.lastInboundAt ?? ''));
-}
 
 export interface NewReply {
   id: string;

@@ -52,6 +52,32 @@ export async function findThreadOfInteraction(db: Db, interactionId: string): Pr
   return row ? toThread(row) : undefined;
 }
 
+/**
+ * The open threads assigned to this agent, the one whose end user wrote last first: where "reply <text>" goes
+ * when the agent does not say which.
+ */
+export async function assignedThreadsOf(db: Db, agentId: string): Promise<Thread[]> {
+  const rows = await db
+    .selectFrom('digital_threads as t')
+    .innerJoin('interactions as i', 'i.id', 't.interaction_id')
+    .selectAll('t')
+    .select((eb) =>
+      eb
+        .selectFrom('digital_messages as m')
+        .select((m) => m.fn.max('m.created_at').as('at'))
+        .whereRef('m.thread_id', '=', 't.id')
+        .where('m.direction', '=', 'inbound')
+        .as('last_inbound_at'),
+    )
+    .where('i.agent_id', '=', agentId)
+    .where('i.state', '!=', 'completed')
+    .where('t.assignment', '=', 'assigned')
+    .where('t.status', '!=', 'Closed')
+    .execute();
+  const lastInbound = (row: { last_inbound_at: unknown }) => (row.last_inbound_at as string | null) ?? '';
+  return rows.sort((a, b) => lastInbound(b).localeCompare(lastInbound(a))).map(toThread);
+}
+
 export async function findThreadByExternalId(db: Db, channelId: string, idOnExternalPlatform: string): Promise<Thread | undefined> {
   const row = await db.selectFrom('digital_threads').selectAll().where('channel_id', '=', channelId).where('id_on_external_platform', '=', idOnExternalPlatform).executeTakeFirst();
   return row ? toThread(row) : undefined;

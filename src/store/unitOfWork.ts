@@ -47,9 +47,10 @@ import {
   updateInteraction,
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
-import { assignedThreadsOf, insertReply, replyDelivery, replyIdOf, replyThreadOf } from './repliesRepository.js';
+import { insertReply, replyDelivery, replyIdOf } from './repliesRepository.js';
 import type { Database } from './schema.js';
 import {
+  assignedThreadsOf,
   channelOfThread,
   findThread,
   findThreadByExternalId,
@@ -150,6 +151,7 @@ const aggregates = {
   threads: {
     find: findThread,
     findOfInteraction: findThreadOfInteraction,
+    assignedTo: assignedThreadsOf,
     findByExternalId: findThreadByExternalId,
     insert: insertThread,
     insertMessage,
@@ -167,8 +169,6 @@ const aggregates = {
   },
   /** Agents' replies to digital threads, each its own delivery outbox row (repliesRepository.ts). */
   replies: {
-    threadOf: replyThreadOf,
-    assignedThreadsOf,
     insert: insertReply,
     idOf: replyIdOf,
     delivery: replyDelivery,
