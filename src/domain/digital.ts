@@ -122,3 +122,24 @@ export function endUserName(author: EndUserIdentity): string {
     .trim();
   return full || author.nickname?.trim() || author.idOnExternalPlatform;
 }
+
+/** How many digital interactions there are of each kind (the supervisors' status: per agent, and waiting in the queue). */
+export type DigitalCounts = Record<DigitalKind, number>;
+
+export function noDigitalCounts(): DigitalCounts {
+  return { chat: 0, sms: 0, web: 0 };
+}
+
+export function digitalTotal(counts: DigitalCounts): number {
+  return counts.chat + counts.sms + counts.web;
+}
+
+/** "2 (chat 1, SMS 1)": the total, then the kinds there are any of. */
+export function describeDigitalCounts(counts: DigitalCounts): string {
+  const total = digitalTotal(counts);
+  if (total === 0) return 'none';
+  const label: Record<DigitalKind, string> = { chat: 'chat', sms: 'SMS', web: 'web' };
+  return `${total} (${DIGITAL_KINDS.filter((kind) => counts[kind] > 0)
+    .map((kind) => `${label[kind]} ${counts[kind]}`)
+    .join(', ')})`;
+}

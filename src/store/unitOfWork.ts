@@ -15,6 +15,7 @@ import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone,
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
+import { digitalLoadByAgent, queuedDigitalThreads } from './digitalStatusRepository.js';
 import {
   findCardActivityId,
   findInteraction,
@@ -99,6 +100,8 @@ const aggregates = {
     findWorkerSid,
     enqueueDelivery: enqueueWebhookEvent,
   },
+  /** The supervisors' digital figures: open digital interactions per agent, and threads waiting in the queue. */
+  digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads },
 };
 
 type Aggregates = typeof aggregates;
@@ -112,6 +115,7 @@ export function repositoriesOf(db: Db): Repositories {
     customers: bound(db, aggregates.customers),
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
+    digitalStatus: bound(db, aggregates.digitalStatus),
   };
 }
 
