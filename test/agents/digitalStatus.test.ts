@@ -21,7 +21,7 @@ describe.each(STORE_BACKENDS)("supervisors' status with digital conversations ($
       ['ana', 'Ana Agent'],
       ['bo', 'Bo Agent'],
       ['cy', 'Cy Agent'],
-    ]) {
+    ] as const) {
       await agents.identify(id, name);
       await agents.setAvailable(id);
     }
