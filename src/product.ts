@@ -18,6 +18,9 @@ import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
+import type { IntegrationIssuer } from './digital/chatSimulator.js';
+import { createChatSimulator } from './digital/simulatorSetup.js';
+import { AppError } from './domain/errors.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
@@ -28,7 +31,11 @@ import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
 import { ProactiveCardPoster } from './teams/proactiveCards.js';
+import { proactiveText } from './teams/proactiveText.js';
 import { WorkflowEngine } from './workflows/engine.js';
+
+// TEMPORARY until the ingress piece (src/digital/integrations.ts, Integrations.issue) is merged: the chat simulator then logs that it cannot start.
+const INTEGRATIONS_PENDING_INGRESS: IntegrationIssuer = { issue: () => Promise.reject(new AppError('config', 'The channel API (src/digital/integrations.ts) is not in this build yet.')) };
 
 export interface RunningProduct {
   url: string;
@@ -117,11 +124,20 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
+  const chats = createChatSimulator({
+    config,
+    unit,
+    integrations: INTEGRATIONS_PENDING_INGRESS,
+    tellAgent: proactiveText({ adapter, botAppId: config.bot.appId ?? '', agents }),
+    logger,
+    clock,
+  });
 
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
     acd,
+    chats: chats.simulator,
     events,
     deliveries: new ActivityDeliveries({ db: store.db, clock }),
     logger: logger.child({ part: 'bot' }),
@@ -146,6 +162,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     publicBaseUrl: config.twilio.publicBaseUrl,
     logger: logger.child({ part: 'acd' }),
   });
+  chats.register(server);
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
@@ -164,6 +181,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   outbound.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
+  await chats.start(`http://127.0.0.1:${port}`);
 
   return {
     url: `http://127.0.0.1:${port}`,

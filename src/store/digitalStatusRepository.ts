@@ -45,3 +45,16 @@ export async function queuedDigitalThreads(db: Db): Promise<DigitalCounts> {
   for (const row of rows) addTo(counts, row.kind, row.count);
   return counts;
 }
+
+/** Who has a thread (by its id on the platform) now: the agent ('' while queued or dismissed), and whether it is still open. */
+export async function findThreadHolder(db: Db, channelId: string, threadIdOnExternalPlatform: string): Promise<{ agentId: string; open: boolean } | undefined> {
+  const row = await db
+    .selectFrom('digital_threads as t')
+    .innerJoin('interactions as i', 'i.id', 't.interaction_id')
+    .select(['i.agent_id as agentId', 't.status as status', 't.assignment as assignment'])
+    .where('t.channel_id', '=', channelId)
+    .where('t.id_on_external_platform', '=', threadIdOnExternalPlatform)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { agentId: row.assignment === 'assigned' ? row.agentId : '', open: row.status !== 'Closed' };
+}

@@ -15,7 +15,7 @@ import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone,
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
-import { digitalLoadByAgent, queuedDigitalThreads } from './digitalStatusRepository.js';
+import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
 import {
   findCardActivityId,
   findInteraction,
@@ -101,7 +101,7 @@ const aggregates = {
     enqueueDelivery: enqueueWebhookEvent,
   },
   /** The supervisors' digital figures: open digital interactions per agent, and threads waiting in the queue. */
-  digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads },
+  digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads, threadHolder: findThreadHolder },
 };
 
 type Aggregates = typeof aggregates;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
+import type { ChatSimulator } from '../digital/chatSimulator.js';
 import type { CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
@@ -10,6 +11,8 @@ import type { InteractionServices } from '../interactions/interactionServices.js
 export interface BotDeps extends InteractionServices {
   agents: AgentService;
   acd: AcdSimulator;
+  /** The local chat simulator (`chat …`), on with the call simulator. */
+  chats: Pick<ChatSimulator, 'chat'>;
   events: InteractionEvents;
   /** Which activities were delivered already (Teams re-sends after a slow answer). */
   deliveries: ActivityDeliveries;
