@@ -1,43 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { acdEnvShape, acdSettings, type AcdSettings } from './acd/acdConfig.js';
+import { describeTab, tabEnvShape, tabSettings, type OnBehalfOfConfig, type TabIdentityConfig } from './auth/tabConfig.js';
+import { ConfigError } from './configError.js';
 import { digitalConfigFrom, type DigitalConfig } from './digital/digitalConfig.js';
 import { describeIssues } from './domain/errors.js';
+import { list, wholeNumber, unsetIfEmpty } from './envFields.js';
 import { loadCrmConfigurations, type CrmConfigurations } from './workflows/configuration.js';
 
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    );
-
-/** `KEY=` with nothing after it (what provision leaves for "not set yet") counts as not set. */
-const unsetIfEmpty = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
-/**
- * A whole number from `min` to `max` (`KEY=` is not set: `fallback`). A wrong value is named in plain words with
- * what was given, e.g. PORT: must be a whole number from 0 to 65535 (got "abc").
- */
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const value = raw?.trim() ?? '';
-      if (value === '') return fallback;
-      const number = /^\d+$/.test(value) ? Number(value) : NaN;
-      if (number >= min && number <= max) return number;
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from ${min} to ${max} (got ${JSON.stringify(trimForMessage(value))})` });
-      return z.NEVER;
-    });
-const trimForMessage = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const guid = z.string().regex(GUID, 'must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47');
+export { ConfigError } from './configError.js';
+export type { JsonWebKeySet, OnBehalfOfConfig, TabIdentityConfig } from './auth/tabConfig.js';
 
 const envSchema = z.object({
   PORT: wholeNumber(0, 65535, 3978), // 0: any free port
@@ -64,6 +36,7 @@ const envSchema = z.object({
   SUPERVISOR_IDS: list(''),
   ACD_SIMULATOR: z.enum(['on', 'off', 'auto']).default('auto'),
   ...acdEnvShape, // the contact-center ingress: src/acd/acdConfig.ts
+  ...tabEnvShape, // the personal tab's Entra app: src/auth/tabConfig.ts
   /** What the card message itself shows: the shared read-only view (Teams refreshes the owner's), or the owner's. */
   CARD_MESSAGE_VIEW: z.enum(['shared', 'owner', 'auto']).default('auto'),
   DEFAULT_REGION: z
@@ -79,69 +52,7 @@ const envSchema = z.object({
   /** How often a worker renews the lease of the jobs it runs: less than JOB_LEASE_MS. */
   JOB_HEARTBEAT_MS: wholeNumber(100, 600_000, 3_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** The tab's Entra app (the manifest's webApplicationInfo.id): Teams SSO tokens are issued for it. */
-  AAD_APP_CLIENT_ID: unsetIfEmpty(guid),
-  /** The Entra tenant of that app: its keys sign the tokens, and its agents may use the tab. */
-  AAD_APP_TENANT_ID: unsetIfEmpty(guid),
-  /** Tenants whose agents may use the tab, comma-separated (default: AAD_APP_TENANT_ID). */
-  TAB_ALLOWED_TENANT_IDS: unsetIfEmpty(
-    z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(guid).min(1)),
-  ),
-  /** The host the app is served from (no https://): names the default app ID URI api://<BOT_DOMAIN>/<client id>. */
-  BOT_DOMAIN: unsetIfEmpty(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name without https://, such as customer-card.azurewebsites.net')),
-  /** The app ID URI SSO tokens are issued for (default: api://<BOT_DOMAIN>/<AAD_APP_CLIENT_ID>). */
-  TAB_APP_ID_URI: unsetIfEmpty(z.string().regex(/^api:\/\/\S+$/, 'must be an app ID URI such as api://customer-card.example.com/<client id>')),
-  /** A JSON Web Key Set file to check SSO tokens against, instead of fetching the tenant's keys. */
-  TAB_JWKS_FILE: unsetIfEmpty(z.string()),
-  /** The Entra app's client secret, for the on-behalf-of flow (a token of the server's own, as the agent). */
-  SECRET_AAD_APP_CLIENT_SECRET: unsetIfEmpty(z.string()),
-  /** Where on-behalf-of tokens come from (default: https://login.microsoftonline.com/<AAD_APP_TENANT_ID>). */
-  AAD_APP_OAUTH_AUTHORITY: unsetIfEmpty(
-    z
-      .string()
-      .url('must be an https URL such as https://login.microsoftonline.com/<tenant id>')
-      .regex(/^https:\/\//, 'must be an https URL'),
-  ),
 });
-
-/** A JSON Web Key Set as read from TAB_JWKS_FILE: public keys only. */
-export interface JsonWebKeySet {
-  keys: Array<Record<string, unknown>>;
-}
-
-/**
- * How the personal tab knows who is asking. `sso`: a Teams SSO token, checked against `keys` (the tenant's
- * published keys, or a local key set). `local`: without BOT_ID, the person picks who they are (local use).
- */
-export type TabIdentityConfig =
-  | {
-      mode: 'sso';
-      /** Undefined when BOT_ID is set but the tab's Entra app is not: then the tab lets nobody in. */
-      sso:
-        | {
-            clientId: string;
-            tenantIds: string[];
-            /** What `aud` may be: the app ID URI (v1 tokens) and the client id (v2 tokens). */
-            audiences: string[];
-            keys: { kind: 'remote'; url: string } | { kind: 'local'; jwks: JsonWebKeySet; file: string };
-          }
-        | undefined;
-    }
-  | { mode: 'local' };
-
-export interface OnBehalfOfConfig {
-  clientId: string;
-  clientSecret: string;
-  authority: string;
-}
 
 export interface AppConfig extends AcdSettings {
   port: number;
@@ -193,13 +104,6 @@ export interface HttpConfig {
 /** Where Teams' tokens are checked by default: the Bot Framework channel's published keys. */
 export const BOT_FRAMEWORK_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Reads and validates the whole configuration once, at start. A bad value stops the start, naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
@@ -219,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`environment: JOB_HEARTBEAT_MS: must be less than JOB_LEASE_MS (${e.JOB_LEASE_MS}), or a live job's lease runs out`);
   }
   const crmConfigFile = resolve(e.CRM_CONFIG_FILE);
-  const { tab, onBehalfOf } = tabConfig(e, botId);
+  const { tab, onBehalfOf } = tabSettings(e, botId);
   return {
     port: e.PORT,
     dataDir: resolve(e.DATA_DIR),
@@ -264,58 +168,6 @@ function listenAddress(host: string | undefined, botId: string | undefined): { h
     : { host: '127.0.0.1', hostReason: 'no BOT_ID: activities are anonymous, so only this machine may reach it (set HOST to change)' };
 }
 
-const jwksSchema = z.object({
-  keys: z
-    .array(
-      z
-        .object({ kty: z.string().min(1) })
-        .passthrough()
-        .refine((k) => !('d' in k), 'is a private key: give the public keys only'),
-    )
-    .min(1, 'must hold at least one key'),
-});
-
-function tabConfig(e: z.infer<typeof envSchema>, botId: string | undefined): { tab: TabIdentityConfig; onBehalfOf: OnBehalfOfConfig | undefined } {
-  const clientId = e.AAD_APP_CLIENT_ID;
-  const tenantIds = e.TAB_ALLOWED_TENANT_IDS ?? (e.AAD_APP_TENANT_ID ? [e.AAD_APP_TENANT_ID] : []);
-  if (clientId && tenantIds.length === 0) {
-    throw new ConfigError('environment: AAD_APP_TENANT_ID: required when AAD_APP_CLIENT_ID is set (the tenant whose agents may sign in to the tab)');
-  }
-  if (e.SECRET_AAD_APP_CLIENT_SECRET && !clientId) {
-    throw new ConfigError('environment: AAD_APP_CLIENT_ID: required when SECRET_AAD_APP_CLIENT_SECRET is set');
-  }
-  const appIdUri = e.TAB_APP_ID_URI ?? (clientId && e.BOT_DOMAIN ? `api://${e.BOT_DOMAIN}/${clientId}` : undefined);
-  const keysTenant = e.AAD_APP_TENANT_ID ?? tenantIds[0];
-  const sso =
-    clientId && keysTenant
-      ? {
-          clientId,
-          tenantIds,
-          audiences: [...(appIdUri ? [appIdUri] : []), clientId],
-          keys: e.TAB_JWKS_FILE
-            ? { kind: 'local' as const, jwks: readJwks(e.TAB_JWKS_FILE), file: resolve(e.TAB_JWKS_FILE) }
-            : { kind: 'remote' as const, url: `https://login.microsoftonline.com/${keysTenant}/discovery/v2.0/keys` },
-        }
-      : undefined;
-  const onBehalfOf =
-    clientId && e.SECRET_AAD_APP_CLIENT_SECRET
-      ? { clientId, clientSecret: e.SECRET_AAD_APP_CLIENT_SECRET, authority: e.AAD_APP_OAUTH_AUTHORITY ?? `https://login.microsoftonline.com/${keysTenant}` }
-      : undefined;
-  return { tab: botId ? { mode: 'sso', sso } : { mode: 'local' }, onBehalfOf };
-}
-
-function readJwks(file: string): JsonWebKeySet {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(resolve(file), 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`environment: TAB_JWKS_FILE: cannot read ${file} as JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const parsed = jwksSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`environment: TAB_JWKS_FILE: ${file}: ${describeIssues(parsed.error.issues)}`);
-  return parsed.data as JsonWebKeySet;
-}
-
 /** What is safe to log about the configuration: no password, no secret. */
 export function redactedSummary(config: AppConfig): Record<string, unknown> {
   return {
@@ -332,13 +184,6 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
     tab: describeTab(config.tab),
     onBehalfOf: config.onBehalfOf ? `client ${config.onBehalfOf.clientId} at ${config.onBehalfOf.authority} (secret set)` : '(off: no SECRET_AAD_APP_CLIENT_SECRET)',
   };
-}
-
-function describeTab(tab: TabIdentityConfig): string {
-  if (tab.mode === 'local') return 'local identity picker (no BOT_ID)';
-  if (!tab.sso) return 'off: BOT_ID is set but AAD_APP_CLIENT_ID is not, so every tab request gets 401';
-  const keys = tab.sso.keys.kind === 'local' ? `keys from ${tab.sso.keys.file}` : `keys from ${tab.sso.keys.url}`;
-  return `Teams SSO for ${tab.sso.audiences.join(' or ')}, tenants ${tab.sso.tenantIds.join(', ')}, ${keys}`;
 }
 
 function digitalSettings(env: NodeJS.ProcessEnv): DigitalConfig {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { unsetIfEmpty as optional } from '../envFields.js';
 
-/** `KEY=` with nothing after it counts as not set (as in config.ts); values are trimmed. */
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), schema.optional());
 /** A comma-separated list whose every entry matches `pattern` (unset: empty). */
 const entries = (pattern: RegExp, message: string) =>
   z

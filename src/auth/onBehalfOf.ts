@@ -1,6 +1,6 @@
 import { ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel, type INetworkModule } from '@azure/msal-node';
 import type { Logger } from 'pino';
-import type { OnBehalfOfConfig } from '../config.js';
+import type { OnBehalfOfConfig } from './tabConfig.js';
 
 /** A token the server holds as the agent, for one resource. Never logged. */
 export interface AgentToken {

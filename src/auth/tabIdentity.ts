@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { TabIdentityConfig } from '../config.js';
+import type { TabIdentityConfig } from './tabConfig.js';
 import { createSsoVerifier, TokenRefused, type SsoVerifier } from './ssoToken.js';
 
 /** The header the local identity picker sends. Honoured only when the bot runs without BOT_ID. */

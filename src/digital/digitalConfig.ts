@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../domain/errors.js';
+import { wholeNumber } from '../envFields.js';
 
 /**
  * The digital channels' settings, from the environment:
@@ -36,10 +37,10 @@ const json = <T extends z.ZodTypeAny>(schema: T) =>
     .pipe(schema.optional());
 
 const envSchema = z.object({
-  DIGITAL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  DIGITAL_CONCURRENCY: wholeNumber(1, 50, 3),
   DIGITAL_AGENT_SKILLS: json(z.record(z.string().min(1).max(254), z.array(z.string().regex(SKILL, 'skills are 2 to 30 letters, digits or - _ . :')).max(50))),
   DIGITAL_IDENTITY_MAP: json(z.record(z.string().min(1).max(200), z.string().min(3).max(254))),
-  DIGITAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  DIGITAL_TOKEN_TTL_SECONDS: wholeNumber(60, 86_400, 3600),
   SIMULATOR_CHAT_DOMAIN: z
     .string()
     .trim()
