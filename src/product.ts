@@ -20,6 +20,7 @@ import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import type { IntegrationIssuer } from './digital/chatSimulator.js';
 import { createChatSimulator } from './digital/simulatorSetup.js';
+import { SecretSource } from './digital/simulatorSecrets.js';
 import { AppError } from './domain/errors.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
@@ -124,10 +125,13 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
+  const digitalSecrets = new SecretSource();
   const chats = createChatSimulator({
     config,
     unit,
     integrations: INTEGRATIONS_PENDING_INGRESS,
+    // The replies' delivery reads outbound secrets from this same source (the simulator's box secret first, then the environment).
+    secrets: digitalSecrets,
     tellAgent: proactiveText({ adapter, botAppId: config.bot.appId ?? '', agents }),
     logger,
     clock,

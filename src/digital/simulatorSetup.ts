@@ -4,21 +4,22 @@ import type { AppConfig } from '../config.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 import { ChatSimulator, type IntegrationIssuer } from './chatSimulator.js';
 import { registerSimulatorBoxRoute } from './simulatorBoxRoute.js';
-import { SecretSource } from './simulatorSecrets.js';
+import type { SecretSource } from './simulatorSecrets.js';
 
 /**
- * The chat simulator's parts, for product.ts: the simulator, its box route (only when the simulator is on),
- * and the secret source the replies' delivery reads outbound secrets from (the box secret of this start first).
+ * The chat simulator's parts, for product.ts: the simulator, and its box route (only when the simulator is on).
  */
 export function createChatSimulator(deps: {
   config: AppConfig;
   unit: UnitOfWork;
   integrations: IntegrationIssuer;
+  /** Where outbound secrets are read (the replies' delivery reads the same source): the box secret of this start is held there. */
+  secrets: SecretSource;
   tellAgent: (agentId: string, text: string) => Promise<void>;
   logger: Logger;
   clock: () => Date;
 }) {
-  const secrets = new SecretSource();
+  const { secrets } = deps;
   const logger = deps.logger.child({ part: 'chat simulator' });
   const simulator = new ChatSimulator({
     enabled: deps.config.acdSimulator,
@@ -32,7 +33,6 @@ export function createChatSimulator(deps: {
   });
   return {
     simulator,
-    secrets,
     register(server: Server): void {
       if (deps.config.acdSimulator) registerSimulatorBoxRoute(server, { simulator, logger });
     },
