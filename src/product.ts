@@ -13,15 +13,16 @@ import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
+import { createDigitalThreads, type DigitalThreads } from './digital/digitalThreads.js';
 import { createConnectors } from './crm/registry.js';
 import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
-import type { IntegrationIssuer } from './digital/chatSimulator.js';
 import { createChatSimulator } from './digital/simulatorSetup.js';
 import { SecretSource } from './digital/simulatorSecrets.js';
-import { AppError } from './domain/errors.js';
+import { createDigitalIngress, registerDigitalRoutes, type DigitalIngress } from './digital/digitalRoutes.js';
+import type { MessageIntake } from './digital/ports.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
@@ -35,9 +36,6 @@ import { ProactiveCardPoster } from './teams/proactiveCards.js';
 import { proactiveText } from './teams/proactiveText.js';
 import { WorkflowEngine } from './workflows/engine.js';
 
-// TEMPORARY until the ingress piece (src/digital/integrations.ts, Integrations.issue) is merged: the chat simulator then logs that it cannot start.
-const INTEGRATIONS_PENDING_INGRESS: IntegrationIssuer = { issue: () => Promise.reject(new AppError('config', 'The channel API (src/digital/integrations.ts) is not in this build yet.')) };
-
 export interface RunningProduct {
   url: string;
   port: number;
@@ -46,11 +44,21 @@ export interface RunningProduct {
   worker: JobWorker;
   /** The interaction services: calls, records, merging, cards. */
   services: InteractionServices;
+  /** The digital integrations, their tokens and channels (the channels API's services). */
+  digital: DigitalIngress;
+  /** Digital conversations: the intake the channels API hands messages to, and the router (issue 14). */
+  threads: DigitalThreads;
   stop(): Promise<void>;
 }
 
+export interface ProductOptions {
+  pgSchema?: string;
+  /** Where the channels API hands accepted messages instead of the threads' intake (tests of the API alone). */
+  digitalIntake?: MessageIntake;
+}
+
 /** Builds every part from the configuration and starts serving: store → services → bot → server. */
-export async function startProduct(config: AppConfig, logger: Logger, options: { pgSchema?: string } = {}): Promise<RunningProduct> {
+export async function startProduct(config: AppConfig, logger: Logger, options: ProductOptions = {}): Promise<RunningProduct> {
   const clock = () => new Date();
   let ready = false;
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
@@ -113,23 +121,40 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   events.onCardChanged(() => outbound.wake());
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
+  const poster = new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView });
   const contacts = new ContactConvergence({
     unit,
     calls: services.calls,
     agents,
     events,
-    poster: new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView }),
+    poster,
     dispositions: config.dispositions,
     logger: logger.child({ part: 'acd' }),
     clock,
   });
+  // Digital conversations (issue 14): a thread is an interaction, routed to Available agents by skill.
+  const threads = createDigitalThreads({
+    unit,
+    engine,
+    agents,
+    cards: services.cards,
+    poster,
+    events,
+    config: config.digital,
+    defaultRegion: config.defaultRegion,
+    logger: logger.child({ part: 'digital' }),
+    clock,
+  });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
+  // Outbound secrets (an integration's outbound_secret_env) are read here: the chat simulator's box secret of this
+  // start, then the environment. The replies' delivery worker must read them through it too: secret: (name) => digitalSecrets.get(name).
   const digitalSecrets = new SecretSource();
+  const digital = createDigitalIngress({ unit, clock, tokenTtlSeconds: config.digital.tokenTtlSeconds });
   const chats = createChatSimulator({
     config,
     unit,
-    integrations: INTEGRATIONS_PENDING_INGRESS,
+    integrations: digital.integrations,
     // The replies' delivery reads outbound secrets from this same source (the simulator's box secret first, then the environment).
     secrets: digitalSecrets,
     tellAgent: proactiveText({ adapter, botAppId: config.bot.appId ?? '', agents }),
@@ -167,6 +192,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     logger: logger.child({ part: 'acd' }),
   });
   chats.register(server);
+  registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
@@ -183,6 +209,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
   logger.info({ host: config.http.host, reason: config.http.hostReason }, `listening on ${config.http.host}: ${config.http.hostReason}`);
   worker.start();
   outbound.start();
+  threads.router.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
   await chats.start(`http://127.0.0.1:${port}`);
@@ -194,12 +221,15 @@ export async function startProduct(config: AppConfig, logger: Logger, options: {
     engine,
     worker,
     services,
+    digital,
+    threads,
     async stop() {
       ready = false;
       tab.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await outbound.stop();
+      await threads.router.stop();
       await bus?.close();
       await store.close();
     },

@@ -7,6 +7,7 @@ import type { AdaptiveCard, CardElement } from './schema/adaptiveCard.js';
 import { VERBS } from './verbs.js';
 import type { CardViewer } from './customerCard/cardViewer.js';
 import { crmWrites } from './customerCard/crmWrites.js';
+import { closedLine, digitalActions, digitalLine, fitDigital, threadFacts, transcript } from './customerCard/digital.js';
 import { acwForm, contactForm } from './customerCard/forms.js';
 import { callLine, duration, headerBlock, stateWord } from './customerCard/header.js';
 import { observerCard } from './customerCard/observerCard.js';
@@ -28,6 +29,7 @@ const MAX_LISTED = 15;
 export function customerCard(view: CustomerCardView, viewer: CardViewer = 'owner', options: { refresh?: boolean } = {}): AdaptiveCard {
   const withRefresh = options.refresh ?? true;
   if (viewer === 'observer') return observerCard(view, withRefresh);
+  if (view.digital) return fitDigital((limit, shown) => build(view, viewer, limit, withRefresh, shown), MAX_LISTED, view.digital.messages.length);
   return fitToBudget((limit) => build(view, viewer, limit, withRefresh), MAX_LISTED);
 }
 
@@ -39,15 +41,16 @@ export function customerCardMessage(view: CustomerCardView, messageView: 'shared
   return messageView === 'shared' ? customerCard(view, 'observer') : customerCard(view, 'owner', { refresh: false });
 }
 
-function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRefresh: boolean): AdaptiveCard {
-  const { interaction } = view;
-  const open = interaction.state !== 'completed' && viewer === 'owner';
+/** `shown`: how many of a conversation's latest messages the card shows (a call has none). */
+function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRefresh: boolean, shown = 0): AdaptiveCard {
+  const { interaction, digital } = view;
+  const open = interaction.state !== 'completed' && viewer === 'owner' && digital?.status !== 'Closed';
   const ids = { interactionId: interaction.id };
   const body: CardElement[] = [
     headerBlock(
       [
         heading('Customer Card'),
-        text(callLine(view), { spacing: 'None' }),
+        text(digital ? digitalLine(digital) : callLine(view), { spacing: 'None' }),
         ...(view.customer
           ? [
               text(
@@ -57,7 +60,7 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
             ]
           : []),
         facts([
-          { title: 'State', value: stateWord(view) },
+          ...(digital ? threadFacts(digital) : [{ title: 'State', value: stateWord(view) }]),
           { title: 'Started', value: formatWhen(interaction.startedAt, view.timeZone) },
           ...(interaction.endedAt ? [{ title: 'Duration', value: duration(interaction.durationSeconds) }] : []),
           ...(interaction.disposition ? [{ title: 'Disposition', value: plain(interaction.disposition) }] : []),
@@ -69,6 +72,12 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
   if (view.notice && viewer === 'owner') body.push(noticeBlock(view.notice));
   if (viewer === 'supervisor' && interaction.state !== 'completed') {
     body.push(text(`Read-only: only ${plain(view.owner.name)}, who handles this interaction, can act on this card.`, { isSubtle: true }));
+  }
+  // A conversation's transcript comes before the CRM: it is what the agent answers.
+  if (digital) {
+    body.push(...transcript(digital, view.timeZone, shown));
+    if (open) body.push(digitalActions(view, digital));
+    else if (digital.status === 'Closed' || interaction.state === 'completed') body.push(closedLine());
   }
 
   const current: CardElement[] = [heading(`Current Interaction (${view.current.length})`, 'Medium')];

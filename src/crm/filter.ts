@@ -158,18 +158,42 @@ export function parseFilter(input: string): FilterExpr {
   return expr;
 }
 
-/** Evaluates a filter against one record's fields (the embedded CRM's query, and tests). */
-export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown): boolean {
+/**
+ * How a CRM's fields compare, where it differs from the grammar's defaults: which fields are identifiers
+ * (compared exactly; by default "id" and names ending in "Id"), and which compare in an order of their own
+ * (Zendesk's ticket statuses and priorities) rather than as text.
+ */
+export interface ComparisonRules {
+  isIdentifier?: (field: string) => boolean;
+  orderOf?: (field: string) => readonly string[] | undefined;
+}
+
+const defaultIdentifier = (field: string) => field === 'id' || field.endsWith('Id');
+
+/**
+ * Evaluates a filter against one record's fields: the embedded CRM's query, and the exact check of what a
+ * CRM's looser search answered (Zendesk). Identifiers compare exactly (real CRMs' ids are case-sensitive);
+ * other text without regard to case or accents, as people type it; a number equals its text; null equals
+ * an empty value.
+ */
+export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown, rules: ComparisonRules = {}): boolean {
   if (expr.kind !== 'cmp') {
-    return expr.kind === 'and' ? matchesFilter(expr.left, get) && matchesFilter(expr.right, get) : matchesFilter(expr.left, get) || matchesFilter(expr.right, get);
+    return expr.kind === 'and' ? matchesFilter(expr.left, get, rules) && matchesFilter(expr.right, get, rules) : matchesFilter(expr.left, get, rules) || matchesFilter(expr.right, get, rules);
   }
   const actual = get(expr.field) ?? null;
   const expected = expr.value;
   const text = (v: unknown) => foldText(String(v ?? ''));
-  // Identifiers are exact (real CRMs' ids are case-sensitive); other text compares without regard to case
-  // or accents, as people type it.
-  const exact = expr.field === 'id' || expr.field.endsWith('Id');
-  const equal = () => (typeof expected === 'string' ? (exact ? String(actual ?? '') === expected : text(actual) === text(expected)) : actual === expected);
+  const exact = (rules.isIdentifier ?? defaultIdentifier)(expr.field);
+  const equal = () =>
+    expected === null
+      ? actual === null || actual === ''
+      : typeof expected === 'string'
+        ? exact
+          ? String(actual ?? '') === expected
+          : text(actual) === text(expected)
+        : typeof expected === 'number'
+          ? actual !== null && actual !== '' && Number(actual) === expected
+          : actual === expected || text(actual) === String(expected);
   switch (expr.op) {
     case '=':
       return equal();
@@ -179,16 +203,32 @@ export function matchesFilter(expr: FilterExpr, get: (field: string) => unknown)
       return expected !== null && text(actual).includes(text(expected));
     case 'startswith':
       return expected !== null && text(actual).startsWith(text(expected));
-    default: {
-      if (actual === null || expected === null) return false;
-      const a = typeof expected === 'number' ? Number(actual) : String(actual);
-      const b = expected;
-      if (expr.op === '<') return a < b;
-      if (expr.op === '<=') return a <= b;
-      if (expr.op === '>') return a > b;
-      return a >= b;
-    }
+    default:
+      return ordered(expr.op, actual, expected, rules.orderOf?.(expr.field));
   }
+}
+
+/** <, <=, >, >=: in the field's own order when it has one, as numbers against a number, else as text. */
+function ordered(op: '<' | '<=' | '>' | '>=', actual: unknown, expected: FilterValue, order: readonly string[] | undefined): boolean {
+  if (actual === null || expected === null) return false;
+  let a: number | string;
+  let b: number | string;
+  if (order) {
+    a = order.indexOf(String(actual).toLowerCase());
+    b = order.indexOf(String(expected).toLowerCase());
+    if (a < 0 || b < 0) return false;
+  } else if (typeof expected === 'number') {
+    a = Number(actual);
+    b = expected;
+    if (Number.isNaN(a)) return false;
+  } else {
+    a = String(actual);
+    b = String(expected);
+  }
+  if (op === '<') return a < b;
+  if (op === '<=') return a <= b;
+  if (op === '>') return a > b;
+  return a >= b;
 }
 
 /** The equality comparisons that must all hold for the filter to match (used to pick an index). */

@@ -1,4 +1,5 @@
 import type { FieldValue, RecordRef, RecordRole } from './crmRecord.js';
+import type { DigitalCardView } from './digital.js';
 import { durationSeconds, type Interaction, type InteractionRecordLink, type RecordOrigin } from './interaction.js';
 import { formatWhen } from './timeZone.js';
 
@@ -60,6 +61,8 @@ export interface CustomerCardView {
   timeZone: string | null;
   /** The New case form's priority: the CRM's own choices and default (describe of its case type), when known. */
   casePriority?: { choices: Array<{ value: string; label: string }>; defaultValue?: string };
+  /** A digital interaction's thread: header, transcript, reply and outcome (absent for a call). */
+  digital?: DigitalCardView;
 }
 
 export interface CrmWriteView {
@@ -157,6 +160,7 @@ export function buildCustomerCardView(input: {
   casePriority?: CustomerCardView['casePriority'];
   /** The caller's number as people read it, shown on each of several matches of it. */
   matchedNumber?: string;
+  digital?: DigitalCardView;
 }): CustomerCardView {
   const timeZone = input.timeZone ?? null;
   const views = input.links.map((link) => {
@@ -179,5 +183,6 @@ export function buildCustomerCardView(input: {
     can: input.can,
     timeZone,
     ...(input.casePriority ? { casePriority: input.casePriority } : {}),
+    ...(input.digital ? { digital: input.digital } : {}),
   };
 }

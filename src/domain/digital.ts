@@ -143,3 +143,50 @@ export function describeDigitalCounts(counts: DigitalCounts): string {
     .map((kind) => `${label[kind]} ${counts[kind]}`)
     .join(', ')})`;
 }
+
+/** The card's one-time id of the next reply: a double click (or Teams re-sending the invoke) sends one message. */
+export function replyIdFor(interactionId: string, outboundCount: number): string {
+  return `${interactionId}-${outboundCount}`;
+}
+
+// Scripts written right to left: Hebrew, Arabic (and its supplements and presentation forms), Syriac, Thaana, N'Ko, Samaritan, Mandaic.
+const RTL_LETTER = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u0780-\u07BF\u07C0-\u07FF\u0800-\u085F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
+const ANY_LETTER = /\p{L}/u;
+
+/** Whether a text reads right to left: its first letter (digits, spaces and punctuation are neutral) is of a right-to-left script. */
+export function isRightToLeft(text: string): boolean {
+  for (const char of text.slice(0, 500)) {
+    if (RTL_LETTER.test(char)) return true;
+    if (ANY_LETTER.test(char)) return false;
+  }
+  return false;
+}
+
+/** One message of the transcript as the card shows it. */
+export interface TranscriptMessageView {
+  direction: MessageDirection;
+  authorName: string;
+  /** ISO-8601 UTC: the card shows it in the agent's time zone. */
+  createdAt: string;
+  text: string;
+  /** Outbound only: how its delivery to the platform stands. */
+  delivery: { status: DeliveryStatus; error: string | null } | null;
+}
+
+/** The digital part of a Customer Card (a thread's interaction): drawn above the CRM sections. */
+export interface DigitalCardView {
+  threadId: string;
+  channel: { kind: DigitalKind; name: string };
+  endUserName: string;
+  status: ThreadStatus;
+  assignment: ThreadAssignment;
+  tags: string[];
+  /** The latest messages, oldest first (at most what the card can show). */
+  messages: TranscriptMessageView[];
+  /** Messages of the thread older than those in `messages`. */
+  earlier: number;
+  /** The reply box's one-time id (replyIdFor the outbound messages so far). */
+  replyId: string;
+  /** Where a transfer may go: Available agents other than the owner, and the known skills. */
+  transferTargets: { agents: Array<{ id: string; name: string }>; skills: string[] };
+}

@@ -41,11 +41,12 @@ export function bodyReader(refusals: RefusalLog, options: { maxBytes?: number; p
     const type = checkContentType(req.headers['content-type'], policy);
     if (!type.ok) return refuse(415, type.problem);
 
+    const limit = Math.min(policy.maxBytes ?? maxBytes, maxBytes);
     let raw: Buffer;
     try {
-      raw = await readBoundedBody(req, maxBytes);
+      raw = await readBoundedBody(req, limit);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(413, `the body is larger than ${maxBytes} bytes`);
+      if (error instanceof BodyTooLarge) return refuse(413, `the body is larger than ${limit} bytes`);
       // The client went away (or the request timeout cut it off): there is nobody to answer.
       refusals.refused({ status: 'none', problem: 'the body never arrived whole', method: req.method, path: clip(req.path()), client: req.socket.remoteAddress });
       return false;

@@ -4,6 +4,8 @@ export type BodyFormat = 'application/json' | 'application/x-www-form-urlencoded
 /** What one route takes as a request body. */
 export interface BodyPolicy {
   accepts: readonly BodyFormat[];
+  /** A smaller bound than the server's (MAX_BODY_BYTES), for a route whose bodies are small by nature. */
+  maxBytes?: number;
 }
 
 /**
@@ -19,6 +21,10 @@ export const ROUTE_BODY_POLICIES: ReadonlyArray<{ path: string; policy: BodyPoli
   { path: '/api/simulator/box', policy: { accepts: ['application/json'] } },
   // TaskRouter's Event Callback is a form.
   { path: '/api/acd/twilio/taskrouter', policy: { accepts: ['application/x-www-form-urlencoded'] } },
+  // Digital channels (src/digital): the token request is a form (RFC 6749) or JSON; a channel is a few hundred bytes.
+  { path: '/dfo/3.0/token', policy: { accepts: ['application/x-www-form-urlencoded', 'application/json'], maxBytes: 8 * 1024 } },
+  { path: '/dfo/3.0/channels', policy: { accepts: ['application/json'], maxBytes: 16 * 1024 } },
+  { path: '/dfo/3.0/channels/', policy: { accepts: ['application/json'] } },
 ];
 
 /** The policy of the route a request path belongs to; undefined: the route takes no body. */

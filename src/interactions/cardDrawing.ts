@@ -8,6 +8,7 @@ import { findWorkflow } from '../workflows/configuration.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { acwWritesOf, withWrittenValues } from './acwJobs.js';
 import { customerView } from './customerView.js';
+import { digitalCardView } from './digitalCardQuery.js';
 import { casePriorityOf } from './recordTypes.js';
 
 /**
@@ -55,6 +56,7 @@ export async function drawCard(
   // The New case form offers the CRM's own priorities: read (from the connector's cache) only when it is shown.
   const offersCase = interaction.state !== 'completed' && can.createCase && links.some((l) => l.linked && l.role === 'person');
   const casePriority = offersCase ? await casePriorityOf(deps.engine, interaction.configurationId) : undefined;
+  const digital = await digitalCardView(deps.repos, interaction);
   return buildCustomerCardView({
     interaction,
     customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery, held.customer),
@@ -69,5 +71,6 @@ export async function drawCard(
     timeZone: agent?.timeZone ?? null,
     casePriority,
     matchedNumber: interaction.matchState === 'multiple' ? displayPhone(interaction.ani) : undefined,
+    digital,
   });
 }

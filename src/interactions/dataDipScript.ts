@@ -17,15 +17,26 @@ const ROLE_ORDER: readonly RecordRole[] = ['person', 'organization', 'lead', 'ca
 const rank = (record: CrmRecord) => (ROLE_ORDER.includes(record.role) ? ROLE_ORDER.indexOf(record.role) : ROLE_ORDER.length);
 const byRole = (a: CrmRecord, b: CrmRecord) => rank(a) - rank(b);
 
+/** Who the data dip looks for: the caller's number, or a digital end user's email or phone number. */
+export type DipIdentity = { phoneNumber: string } | { email: string };
+
 /**
  * The default interaction script (SPEC, seed 001): with the ANI already normalized, Search for ANI finds
  * accounts and contacts, then the open cases of those contacts. One match is linked at once; several are
  * offered for the agent to choose, with nothing linked (never guess); none offers a create form.
  */
-export async function runDataDip(engine: WorkflowEngine, interaction: Interaction): Promise<DataDipOutcome> {
+export function runDataDip(engine: WorkflowEngine, interaction: Interaction): Promise<DataDipOutcome> {
+  return runIdentityDip(engine, interaction, { phoneNumber: interaction.ani }, 'call');
+}
+
+/**
+ * The same script for whoever `identity` names (Search for ANI takes a phone number or an email, on every
+ * connector): `what` names the interaction in the card's notice ("linked to this call").
+ */
+export async function runIdentityDip(engine: WorkflowEngine, interaction: Interaction, identity: DipIdentity, what: 'call' | 'conversation'): Promise<DataDipOutcome> {
   let result: SearchResult;
   try {
-    result = await runWorkflow(engine, interaction.configurationId, { kind: 'search', variant: 'ani' }, { phoneNumber: interaction.ani });
+    result = await runWorkflow(engine, interaction.configurationId, { kind: 'search', variant: 'ani' }, identity);
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     return { matchState: 'none', links: [], notice: { kind: 'error', text: `${error.message} You can still search by hand.` } };
@@ -35,13 +46,13 @@ export async function runDataDip(engine: WorkflowEngine, interaction: Interactio
   const matchState: MatchState = matches.length === 0 ? 'none' : matches.length === 1 ? 'single' : 'multiple';
   const toLink = (record: CrmRecord, linked: boolean): InteractionRecordLink => linkOf(record, { interactionId: interaction.id, linked, origin: 'ani' });
   const links = [...matches.map((r) => toLink(r, matchState === 'single')), ...result.related.map((r) => toLink(r, false))];
-  const number = displayPhone(interaction.ani);
+  const shown = 'email' in identity ? identity.email : displayPhone(identity.phoneNumber);
   const notice: Notice =
     matchState === 'single'
-      ? { kind: 'info', text: `${matches[0]!.name} matches ${number} and is linked to this call.` }
+      ? { kind: 'info', text: `${matches[0]!.name} matches ${shown} and is linked to this ${what}.` }
       : matchState === 'multiple'
-        ? { kind: 'warning', text: `Several matches: choose. ${matches.length} records share ${number}; link the caller's, nothing is linked yet.` }
-        : { kind: 'info', text: `No record matches ${number}. Create a contact, or search by name.` };
+        ? { kind: 'warning', text: `Several matches: choose. ${matches.length} records share ${shown}; link the ${what === 'call' ? 'caller' : 'customer'}'s, nothing is linked yet.` }
+        : { kind: 'info', text: `No record matches ${shown}. Create a contact, or search by name.` };
   // What the CRM would not let us read (a missing permission) is said, not silently left out.
   const refused = (result.refused ?? []).map((r) => `${r.type} (${r.reason})`).join('; ');
   if (refused) return { matchState, links, notice: { kind: 'warning', text: `${notice.text} The CRM did not let this app read ${refused}: ask your admin for that permission.` } };

@@ -22,6 +22,7 @@ import * as acdOutboundTargets from './migrations/016_acd_outbound_targets.js';
 import * as jobColumns from './migrations/017_job_columns.js';
 import * as cardRevisions from './migrations/018_card_revisions.js';
 import * as digital from './migrations/019_digital.js';
+import * as digitalThreads from './migrations/021_digital_threads.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '017_job_columns': jobColumns,
   '018_card_revisions': cardRevisions,
   '019_digital': digital,
+  '021_digital_threads': digitalThreads,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

@@ -252,7 +252,15 @@ export async function recordsFromEarlierInteractions(db: Db, ref: RecordRef, exc
   return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
 }
 
+/** The agent's open call: digital interactions (several at once, beside a call) are never it. */
 export async function openInteractionOf(db: Db, agentId: string): Promise<Interaction | undefined> {
-  const row = await db.selectFrom('interactions').selectAll().where('agent_id', '=', agentId).where('state', '!=', 'completed').orderBy('started_at', 'desc').executeTakeFirst();
+  const row = await db
+    .selectFrom('interactions')
+    .selectAll()
+    .where('agent_id', '=', agentId)
+    .where('channel', '=', 'voice')
+    .where('state', '!=', 'completed')
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
   return row ? toInteraction(row) : undefined;
 }

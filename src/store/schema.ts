@@ -26,6 +26,7 @@ export interface Database {
   digital_channels: DigitalChannelsTable;
   digital_threads: DigitalThreadsTable;
   digital_messages: DigitalMessagesTable;
+  digital_routing_cursors: DigitalRoutingCursorsTable;
 }
 
 /** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
@@ -310,4 +311,11 @@ export interface DigitalMessagesTable {
   attempts: Generated<number>;
   next_attempt_at: string | null;
   lease_until: string | null;
+}
+
+/** Per skill ('' for none), the agent who got the last thread routed by it: the round robin's place (migration 021). */
+export interface DigitalRoutingCursorsTable {
+  skill: string;
+  agent_id: string;
+  assigned_at: string;
 }

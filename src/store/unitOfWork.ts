@@ -11,6 +11,18 @@ import {
   waitingContactsOf,
 } from './acdRepository.js';
 import { enqueueWebhookEvent } from './acdWebhookRepository.js';
+import {
+  deleteExpiredTokens,
+  findChannel,
+  findIntegration,
+  findIntegrationCredentials,
+  insertAccessToken,
+  integrationOfToken,
+  listChannelsOf,
+  listIntegrations,
+  putChannel,
+  putIntegration,
+} from './digitalIngressRepository.js';
 import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
@@ -36,6 +48,24 @@ import {
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
 import type { Database } from './schema.js';
+import {
+  channelOfThread,
+  findThread,
+  findThreadByExternalId,
+  findThreadOfInteraction,
+  insertMessage,
+  insertThread,
+  knownSkills,
+  latestMessages,
+  lockRouting,
+  messageCounts,
+  moveRoutingCursor,
+  moveThreadAssignment,
+  queuedThreads,
+  routingCandidates,
+  routingCursor,
+  touchThread,
+} from './threadsRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -102,6 +132,38 @@ const aggregates = {
   },
   /** The supervisors' digital figures: open digital interactions per agent, and threads waiting in the queue. */
   digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads, threadHolder: findThreadHolder },
+  /** The digital integrations, their access tokens and channels (src/digital: the channels API). */
+  digitalIngress: {
+    findIntegration,
+    findCredentials: findIntegrationCredentials,
+    listIntegrations,
+    putIntegration,
+    insertToken: insertAccessToken,
+    integrationOfToken,
+    deleteExpiredTokens,
+    findChannel,
+    listChannelsOf,
+    putChannel,
+  },
+  /** Digital threads and their messages (threadIntake.ts, threadRouting.ts, the digital card). */
+  threads: {
+    find: findThread,
+    findOfInteraction: findThreadOfInteraction,
+    findByExternalId: findThreadByExternalId,
+    insert: insertThread,
+    insertMessage,
+    touch: touchThread,
+    latestMessages,
+    messageCounts,
+    channelOf: channelOfThread,
+    moveAssignment: moveThreadAssignment,
+    queued: queuedThreads,
+    routingCandidates,
+    knownSkills,
+    routingCursor,
+    moveRoutingCursor,
+    lockRouting,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -116,6 +178,8 @@ export function repositoriesOf(db: Db): Repositories {
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
     digitalStatus: bound(db, aggregates.digitalStatus),
+    digitalIngress: bound(db, aggregates.digitalIngress),
+    threads: bound(db, aggregates.threads),
   };
 }
 

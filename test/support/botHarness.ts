@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { startProduct, type RunningProduct } from '../../src/product.js';
+import { startProduct, type ProductOptions, type RunningProduct } from '../../src/product.js';
 import { expect } from 'vitest';
 import { productEnv, type TestStore } from './stores.js';
 import { waitFor } from './waitFor.js';
@@ -184,9 +184,10 @@ export interface BotHarness {
 
 /**
  * Starts the real product (CloudAdapter over HTTP, on a free port) on a test store, with a recorder as
- * serviceUrl. `logger`: the product's logger (a capture of its lines, say); silent otherwise.
+ * serviceUrl. `logger`: the product's logger (a capture of its lines, say); silent otherwise. `options`: the
+ * parts a test plugs in where the product is built (a digital intake, say).
  */
-export async function startBot(store: TestStore, env: Record<string, string> = {}, logger?: Logger): Promise<BotHarness> {
+export async function startBot(store: TestStore, env: Record<string, string> = {}, logger?: Logger, options: Omit<ProductOptions, 'pgSchema'> = {}): Promise<BotHarness> {
   const recorder = await startRecorder();
   const config = loadConfig({
     PORT: '0',
@@ -197,7 +198,7 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
     CARD_MESSAGE_VIEW: 'shared',
     ...env,
   });
-  const product = await startProduct(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { pgSchema: store.productOptions.pgSchema });
+  const product = await startProduct(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { ...options, pgSchema: store.productOptions.pgSchema });
   const harness: BotHarness = {
     url: product.url,
     serviceUrl: recorder.url,

@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import { AppError, stale } from '../domain/errors.js';
+import type { Thread } from '../domain/digital.js';
+import type { CardPoster } from '../interactions/contactEvents.js';
+import type { CardQuery } from '../interactions/cardQuery.js';
+import type { InteractionEvents } from '../interactions/interactionEvents.js';
+import { PollingLoop } from '../jobs/pollingLoop.js';
+import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
+import type { RoutingCandidate } from '../store/threadsRepository.js';
+import type { DigitalConfig } from './digitalConfig.js';
+import type { ThreadRouter } from './ports.js';
+
+export interface ThreadRoutingDeps {
+  unit: UnitOfWork;
+  /** Draws the card an assigned agent gets (the same drawing as every card of the interaction). */
+  cards: Pick<CardQuery, 'currentView'>;
+  /** Posts it into the agent's chat, as ACD-offered calls are (src/teams/proactiveCards.ts). */
+  poster: CardPoster;
+  events: InteractionEvents;
+  config: Pick<DigitalConfig, 'concurrency' | 'agentSkills'>;
+  logger: Logger;
+  clock: () => Date;
+  /** How often the queue is looked at even when nothing woke it (an agent made Available by an ACD, on another instance). */
+  pollMs?: number;
+}
+
+/** What routing runs besides the port: the queue's own loop, woken when an agent may have become free. */
+export interface RunningThreadRouter extends ThreadRouter {
+  start(): void;
+  /** Drains the queue soon (an agent became Available, a digital interaction of theirs ended). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** A queued thread is routed in batches of this many, oldest first. */
+const QUEUE_BATCH = 100;
+
+const NOT_TAKING = 'That agent cannot take this conversation now: they are not Available, or already have as many conversations as they may.';
+
+/**
+ * Who gets a thread (issue 14): round robin among the Available agents who have its skill and fewer open
+ * digital interactions than the concurrency allows, starting after the agent who got the last thread of that
+ * skill (kept in the database, so it holds across restarts and instances). The pick and the assignment are one
+ * transaction under the routing lock, and the assignment only moves a thread still as it was read, so two
+ * instances never both assign one thread nor both fill an agent's last place.
+ */
+export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter {
+  const { unit, config } = deps;
+  const hasSkill = (agent: RoutingCandidate, skill: string | null): boolean => {
+    if (!skill || !config.agentSkills) return true;
+    const own = (agent.email && config.agentSkills.get(agent.email.toLowerCase())) || config.agentSkills.get(agent.id.toLowerCase());
+    return !!own?.some((s) => s.toLowerCase() === skill.toLowerCase());
+  };
+  const hasRoom = (agent: RoutingCandidate) => agent.load < config.concurrency;
+
+  /** The thread and its interaction as they stand inside the routing transaction; none when it is over. */
+  async function openThread(repos: Repositories, threadId: string): Promise<{ thread: Thread; agentId: string } | undefined> {
+    const thread = await repos.threads.find(threadId);
+    if (!thread || thread.status === 'Closed') return undefined;
+    const interaction = await repos.interactions.find(thread.interactionId);
+    if (!interaction || interaction.state === 'completed') return undefined;
+    return { thread, agentId: interaction.agentId };
+  }
+
+  /** Raises the change (tabs, other instances) and posts the card to its new owner. */
+  async function handOver(thread: Pick<Thread, 'interactionId'>, agentId: string): Promise<void> {
+    const view = await deps.cards.currentView(thread.interactionId);
+    deps.events.cardChanged(thread.interactionId, agentId, undefined, { created: true });
+    const posted = await deps.poster.post(agentId, view).catch((error: unknown) => {
+      deps.logger.warn({ err: error, interactionId: thread.interactionId, agentId }, 'the card of a routed conversation could not be posted: the agent gets it with "card" or in the tab');
+      return true;
+    });
+    if (!posted) deps.logger.info({ interactionId: thread.interactionId, agentId }, 'the agent has never opened a chat with the bot: they see the conversation in the tab');
+  }
+
+  async function route(threadId: string, options: { skill?: string | null; excludeAgentId?: string } = {}): Promise<string | null> {
+    const now = deps.clock().toISOString();
+    const assigned = await unit.run(async (repos) => {
+      await repos.threads.lockRouting();
+      const open = await openThread(repos, threadId);
+      if (!open) return null;
+      const { thread, agentId: owner } = open;
+      const skill = options.skill !== undefined ? options.skill : thread.skill;
+      const key = skill?.toLowerCase() ?? '';
+      const candidates = (await repos.threads.routingCandidates()).filter((a) => a.id !== options.excludeAgentId && hasSkill(a, skill) && hasRoom(a));
+      const cursor = await repos.threads.routingCursor(key);
+      const next = candidates.find((a) => cursor !== undefined && a.id > cursor) ?? candidates[0];
+      const from = { assignment: thread.assignment, agentId: owner };
+      if (!next) {
+        // Nobody can take it now: it waits in the queue (under its new skill, if it was transferred to one).
+        if (thread.assignment !== 'queued' || owner !== '' || skill !== thread.skill) await repos.threads.moveAssignment(thread, from, { assignment: 'queued', agentId: '', skill });
+        return null;
+      }
+      if (!(await repos.threads.moveAssignment(thread, from, { assignment: 'assigned', agentId: next.id, skill }))) return null;
+      await repos.threads.moveRoutingCursor(key, next.id, now);
+      return { thread, agentId: next.id };
+    });
+    if (!assigned) return null;
+    deps.logger.info({ threadId, interactionId: assigned.thread.interactionId, agentId: assigned.agentId }, 'conversation assigned');
+    await handOver(assigned.thread, assigned.agentId);
+    return assigned.agentId;
+  }
+
+  async function assignTo(threadId: string, agentId: string): Promise<void> {
+    const thread = await unit.run(async (repos) => {
+      await repos.threads.lockRouting();
+      const open = await openThread(repos, threadId);
+      if (!open) throw stale('This conversation is Closed or over: it cannot be transferred.');
+      const agent = (await repos.threads.routingCandidates()).find((a) => a.id === agentId);
+      if (!agent || !hasRoom(agent)) throw new AppError('conflict', NOT_TAKING);
+      const moved = await repos.threads.moveAssignment(open.thread, { assignment: open.thread.assignment, agentId: open.agentId }, { assignment: 'assigned', agentId });
+      if (!moved) throw stale('This conversation changed meanwhile; nothing was transferred. Look at its card again.');
+      return open.thread;
+    });
+    await handOver(thread, agentId);
+  }
+
+  async function drainQueue(): Promise<number> {
+    const anyRoom = async () => (await unit.repos.threads.routingCandidates()).some(hasRoom);
+    let assigned = 0;
+    for (;;) {
+      if (!(await anyRoom())) return assigned;
+      const queued = await unit.repos.threads.queued(QUEUE_BATCH);
+      let progressed = 0;
+      for (const thread of queued) {
+        if (await route(thread.id)) progressed += 1;
+        else if (!(await anyRoom())) return assigned + progressed;
+      }
+      assigned += progressed;
+      // A full batch that moved: the queue may hold more. One that did not: its threads wait for a skill nobody free has.
+      if (queued.length < QUEUE_BATCH || progressed === 0) return assigned;
+    }
+  }
+
+  const loop = new PollingLoop({ run: drainQueue, pollMs: deps.pollMs ?? 10_000, onError: (error) => deps.logger.error({ err: error }, 'draining the conversation queue failed') });
+  return { route, assignTo, drainQueue, start: () => loop.start(), wake: () => loop.wake(), stop: () => loop.stop() };
+}
