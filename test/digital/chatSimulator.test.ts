@@ -51,7 +51,12 @@ describe.each(STORE_BACKENDS)('the chat simulator ($name)', (backend) => {
     const thread = await store.db.selectFrom('digital_threads').selectAll().where('id', '=', stored[0]!.thread_id).executeTakeFirstOrThrow();
     expect(JSON.parse(thread.author)).toMatchObject({ idOnExternalPlatform: DEMO.peter.email, firstName: 'Peter', lastName: 'Solo' });
 
-    await waitFor('the chat card', () => postedCards(bot, 'sim-ana', from).some((card) => /Hello, can you help me, please\?/.test(JSON.stringify(card))));
+    await waitFor('the chat card', () => postedCards(bot, 'sim-ana', from).length > 0);
+    // The message holds the shared view; Ana sees her own through its refresh, as Teams shows it to her.
+    const card = cardText(await agent.refreshed(postedCards(bot, 'sim-ana', from)[0]));
+    expect(card).toMatch(/Hello, can you help me, please\?/);
+    expect(card).toMatch(/Peter Solo/);
+    expect(card).toMatch(/CS-2001/); // found by his email in the CRM: his open case is on the card
   });
 
   it('writes in the same thread while it is open', async () => {
