@@ -23,6 +23,7 @@ import { createChatSimulator } from './digital/simulatorSetup.js';
 import { SecretSource } from './digital/simulatorSecrets.js';
 import { createDigitalIngress, registerDigitalRoutes, type DigitalIngress } from './digital/digitalRoutes.js';
 import type { MessageIntake } from './digital/ports.js';
+import { createDigitalReplies } from './digital/repliesWiring.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
 import { InteractionEvents } from './interactions/interactionEvents.js';
@@ -119,6 +120,19 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     recordAcwCompleted: outbound.recordAcwCompleted,
   });
   events.onCardChanged(() => outbound.wake());
+  // Outbound secrets (an integration's outbound_secret_env) are read here: the chat simulator's box secret of this start, then the environment.
+  const digitalSecrets = new SecretSource();
+  // Agents' replies to digital threads, delivered to each integration's box URL by their own outbox worker.
+  const digitalReplies = createDigitalReplies({
+    db: store.db,
+    unit,
+    cards: services.cards,
+    events,
+    logger: logger.child({ part: 'digital' }),
+    clock,
+    maxAttempts: config.digital.replyMaxAttempts,
+    secret: (name) => digitalSecrets.get(name),
+  });
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
   const poster = new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView });
@@ -147,9 +161,6 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
-  // Outbound secrets (an integration's outbound_secret_env) are read here: the chat simulator's box secret of this
-  // start, then the environment. The replies' delivery worker must read them through it too: secret: (name) => digitalSecrets.get(name).
-  const digitalSecrets = new SecretSource();
   const digital = createDigitalIngress({ unit, clock, tokenTtlSeconds: config.digital.tokenTtlSeconds });
   const chats = createChatSimulator({
     config,
@@ -165,6 +176,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
+    replies: digitalReplies.replies,
     acd,
     chats: chats.simulator,
     events,
@@ -196,6 +208,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
+    replies: digitalReplies.replies,
     agents,
     events,
     logger: logger.child({ part: 'tab' }),
@@ -210,6 +223,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   worker.start();
   outbound.start();
   threads.router.start();
+  digitalReplies.delivery.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
   await chats.start(`http://127.0.0.1:${port}`);
@@ -230,6 +244,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await worker.stop();
       await outbound.stop();
       await threads.router.stop();
+      await digitalReplies.delivery.stop();
       await bus?.close();
       await store.close();
     },

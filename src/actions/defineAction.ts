@@ -46,11 +46,17 @@ export interface CardReads {
   noteOutcome(interactionId: string, notice: Notice): Promise<void>;
 }
 
+/** A digital thread's reply box (issue 14). */
+export interface ReplyActions {
+  reply(agentId: string, interactionId: string, input: { replyId: string; text: string }): Promise<CustomerCardView>;
+}
+
 export interface ActionServices {
   calls: CallActions;
   records: RecordActions;
   merging: MergeActions;
   cards: CardReads;
+  replies: ReplyActions;
   /** Who is a supervisor (SUPERVISOR_IDS, by Entra object id: the agent id of a Teams user). */
   agents: Pick<AgentService, 'isSupervisor'>;
 }

@@ -16,6 +16,8 @@ export const VERBS = {
   mergeCustomer: 'customerCard.mergeCustomer',
   /** Details of a record an agent found by searching outside a call (no interaction to read it through). */
   lookupDetails: 'search.details',
+  /** The digital card's reply box: the agent's message to the end user (DIGITAL_VERBS.reply). */
+  reply: 'digital.reply',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -51,4 +53,5 @@ export const VERB_PROGRESS: Record<Verb, string> = {
   [VERBS.findDuplicates]: 'Looking for other cards of this customer',
   [VERBS.mergeCustomer]: 'Merging the cards',
   [VERBS.lookupDetails]: 'Reading the record',
+  [VERBS.reply]: 'Sending your reply',
 };

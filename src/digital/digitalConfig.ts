@@ -11,6 +11,8 @@ import { wholeNumber } from '../envFields.js';
  * - DIGITAL_TOKEN_TTL_SECONDS: how long an access token issued to an integration lasts (default 3600);
  * - SIMULATOR_CHAT_DOMAIN: the domain of the chat simulator's end users' emails (`chat Peter Solo …` writes as
  *   peter.solo@<domain>; default tailwind.example, Peter Solo's in the embedded demo CRM).
+ * - DIGITAL_REPLY_MAX_ATTEMPTS: how many times an agent's reply is tried at the integration box URL before it
+ *   is given up as not delivered (default 8).
  */
 export interface DigitalConfig {
   concurrency: number;
@@ -18,6 +20,7 @@ export interface DigitalConfig {
   identityMap: ReadonlyMap<string, string>;
   tokenTtlSeconds: number;
   simulatorChatDomain: string;
+  replyMaxAttempts: number;
 }
 
 const SKILL = /^[A-Za-z0-9\-_.:]{2,30}$/;
@@ -47,6 +50,7 @@ const envSchema = z.object({
     .toLowerCase()
     .regex(/^(?=.{1,200}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain name, for example tailwind.example')
     .default('tailwind.example'),
+  DIGITAL_REPLY_MAX_ATTEMPTS: wholeNumber(1, 50, 8),
 });
 
 export function digitalConfigFrom(env: Record<string, string | undefined>): DigitalConfig {
@@ -59,6 +63,7 @@ export function digitalConfigFrom(env: Record<string, string | undefined>): Digi
     identityMap: new Map(Object.entries(e.DIGITAL_IDENTITY_MAP ?? {})),
     tokenTtlSeconds: e.DIGITAL_TOKEN_TTL_SECONDS,
     simulatorChatDomain: e.SIMULATOR_CHAT_DOMAIN,
+    replyMaxAttempts: e.DIGITAL_REPLY_MAX_ATTEMPTS,
   };
 }
 

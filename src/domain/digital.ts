@@ -190,3 +190,20 @@ export interface DigitalCardView {
   /** Where a transfer may go: Available agents other than the owner, and the known skills. */
   transferTargets: { agents: Array<{ id: string; name: string }>; skills: string[] };
 }
+
+/** The longest reply an agent may send to an end user, from the card or from chat ("reply <text>"). */
+export const MAX_REPLY_CHARS = 2000;
+
+/** How an outbound message's delivery reads on the card: the transcript's line, and the reply's notice. */
+export function deliveryLabel(delivery: { status: DeliveryStatus; error: string | null }): string {
+  switch (delivery.status) {
+    case 'pending':
+      return 'Sending…';
+    case 'sent':
+      return 'Sent';
+    case 'delivered':
+      return 'Delivered';
+    case 'failed':
+      return `Not delivered: ${delivery.error ?? 'the channel refused it'}`;
+  }
+}

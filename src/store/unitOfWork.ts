@@ -47,6 +47,7 @@ import {
   updateInteraction,
 } from './interactionsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
+import { assignedThreadsOf, insertReply, replyDelivery, replyIdOf, replyThreadOf } from './repliesRepository.js';
 import type { Database } from './schema.js';
 import {
   channelOfThread,
@@ -164,6 +165,14 @@ const aggregates = {
     moveRoutingCursor,
     lockRouting,
   },
+  /** Agents' replies to digital threads, each its own delivery outbox row (repliesRepository.ts). */
+  replies: {
+    threadOf: replyThreadOf,
+    assignedThreadsOf,
+    insert: insertReply,
+    idOf: replyIdOf,
+    delivery: replyDelivery,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -180,6 +189,7 @@ export function repositoriesOf(db: Db): Repositories {
     digitalStatus: bound(db, aggregates.digitalStatus),
     digitalIngress: bound(db, aggregates.digitalIngress),
     threads: bound(db, aggregates.threads),
+    replies: bound(db, aggregates.replies),
   };
 }
 

@@ -4,6 +4,7 @@ import type { AgentService } from '../agents/agentService.js';
 import { SignInUnavailable } from '../auth/ssoToken.js';
 import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabIdentity.js';
 import { runCardAction } from '../actions/runCardAction.js';
+import type { ReplyActions } from '../actions/defineAction.js';
 import { actionDeps } from '../actions/wiring.js';
 import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
@@ -20,6 +21,8 @@ export interface TabDeps extends InteractionServices {
   identity: TabIdentity;
   agents: AgentService;
   events: InteractionEvents;
+  /** Agents' replies to digital threads (the card's reply box). */
+  replies: ReplyActions;
   logger: Logger;
   /** The tab's sources (default: the repository's tabs/). */
   tabsDir?: string;

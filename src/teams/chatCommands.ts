@@ -5,6 +5,7 @@ import type { BotDeps } from './deps.js';
 import { becomeAvailable, becomeUnavailable } from './features/agentState.js';
 import { hangUp, showCard, simulateCall } from './features/calls.js';
 import { simulateChat } from './features/chats.js';
+import { replyToEndUser } from './features/digitalReply.js';
 import { searchCrm } from './features/search.js';
 import { showStatus } from './features/supervisor.js';
 import { sendCard } from './replies.js';
@@ -72,6 +73,14 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
     does: 'Show the Customer Card of your open interaction again.',
     menu: 'Show the Customer Card of the current interaction',
     run: showCard,
+  },
+  {
+    word: 'reply',
+    pattern: /^\s*reply(\s+[\s\S]*)?$/i,
+    usage: 'reply <text>',
+    does: 'Answer your digital conversation (the one whose customer wrote last, if you have several).',
+    menu: 'Answer the customer of your digital conversation: reply Thanks, on it',
+    run: replyToEndUser,
   },
   {
     word: 'status',

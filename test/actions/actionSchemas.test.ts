@@ -20,6 +20,8 @@ const FIELDS = {
   duplicateQuery: { valid: 'maria', bad: 'a'.repeat(101), refusal: 'String must contain at most 100 character(s)' },
   customerId: { valid: ID, bad: 'not-a-card', refusal: 'must be a customer card ID' },
   disposition: { valid: 'Resolved', bad: 'a'.repeat(201), refusal: 'String must contain at most 200 character(s)' },
+  replyId: { valid: `${ID}-1a2b3c4d`, bad: `${ID}-<script>`, refusal: "must be the card's reply ID" },
+  replyText: { valid: 'Your order ships today.', bad: 'a'.repeat(2001), refusal: 'String must contain at most 2000 character(s)' },
 } as const;
 type Field = keyof typeof FIELDS;
 
@@ -39,6 +41,7 @@ const REQUIRED: Record<Verb, Field[]> = {
   [VERBS.findDuplicates]: ['interactionId', 'duplicateQuery'],
   [VERBS.mergeCustomer]: ['interactionId', 'customerId'],
   [VERBS.completeAcw]: ['interactionId', 'disposition'],
+  [VERBS.reply]: ['interactionId', 'replyId', 'replyText'],
 };
 
 const validData = (verb: Verb): Record<string, string> => Object.fromEntries(REQUIRED[verb].map((field) => [field, FIELDS[field].valid]));
@@ -67,6 +70,7 @@ describe('card action schemas', () => {
     expect(() => parse(VERBS.findDuplicates, { interactionId: ID, duplicateQuery: 'a' })).toThrow(refusal('duplicateQuery: type at least 2 characters'));
     expect(() => parse(VERBS.completeAcw, { interactionId: ID, disposition: ' ' })).toThrow(refusal('disposition: choose a disposition'));
     expect(() => parse(VERBS.createCustom, { interactionId: ID, entity: 'incident', fields: '' })).toThrow(refusal('fields: give at least one field'));
+    expect(() => parse(VERBS.reply, { interactionId: ID, replyId: `${ID}-1a2b3c4d`, replyText: '   ' })).toThrow(refusal('replyText: type a reply'));
   });
 
   it('checks the optional fields it is given, and turns blank ones into "not given"', () => {

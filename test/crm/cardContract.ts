@@ -11,6 +11,8 @@ import { JobWorker } from '../../src/jobs/worker.js';
 import { listRecordLinks } from '../../src/store/interactionsRepository.js';
 import { parseCrmConfigurations, type CrmConfiguration } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
+import { runIdentityDip } from '../../src/interactions/dataDipScript.js';
+import type { Interaction } from '../../src/domain/interaction.js';
 import { actionsOf, cardText } from '../support/botHarness.js';
 import type { TestStore } from '../support/stores.js';
 import type { ConnectorContractSetup } from './connectorContract.js';
@@ -74,12 +76,13 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
     const m = `cc${Date.now().toString(36)}`;
     let account: CrmRecord;
     let person: CrmRecord;
+    let engine: WorkflowEngine;
 
     beforeAll(async () => {
       crm = await setup();
       const logger = pino({ level: 'silent' });
       const connector: CrmConnector = crm.connector;
-      const engine = new WorkflowEngine({
+      engine = new WorkflowEngine({
         configurations: { integrationsEnabled: true, defaultConfigurationId: crm.configuration.id, configurations: [crm.configuration] },
         connectorFor: () => connector,
         logger,
@@ -97,6 +100,30 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
     afterAll(async () => {
       await worker?.stop();
       await crm?.dispose();
+    });
+
+    it("finds a conversation's end user by email through Search for ANI's email variant, and links the one match", async () => {
+      const email = `chat.${m}@example.com`;
+      const writer = await crm.seed('contact', { firstName: 'Chad', lastName: `Chat${m}`, email });
+      const chat: Interaction = {
+        id: '00000000-0000-4000-8000-000000000001',
+        agentId: '',
+        channel: 'chat',
+        ani: email,
+        state: 'active',
+        configurationId: crm.configuration.id,
+        matchState: 'pending',
+        startedAt: new Date().toISOString(),
+        endedAt: null,
+        completedAt: null,
+        disposition: null,
+        notes: null,
+        customerId: null,
+      };
+      const dip = await runIdentityDip(engine, chat, { email: email.toUpperCase() }, 'conversation');
+      expect(dip.matchState).toBe('single');
+      expect(dip.links.filter((l) => l.linked).map((l) => [l.recordId, l.role])).toEqual([[writer.id, 'person']]);
+      expect(dip.notice.text).toMatch(/linked to this conversation/);
     });
 
     it('runs a call end to end: person first, New case attached to person and organization, Details keeps the organization, timeline dated by the call', async () => {

@@ -7,7 +7,7 @@ import type { DigitalChannel, EndUserIdentity } from '../../src/domain/digital.j
 import { findInteraction, listRecordLinks } from '../../src/store/interactionsRepository.js';
 import { findThreadByExternalId, latestMessages } from '../../src/store/threadsRepository.js';
 import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
-import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
+import { actionOf, actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -87,9 +87,11 @@ describe.each(STORE_BACKENDS)('digital threads are routed ($name)', (backend) =>
       DIGITAL_CONCURRENCY: '2',
       DIGITAL_AGENT_SKILLS: JSON.stringify({ 'aad-a1': ['Chat'], 'AAD-A2': ['chat'], 'aad-a3': ['Chat'], 'aad-a4': ['Billing'] }),
     });
-    [a1, a2, a3] = ['a1', 'a2', 'a3'].map((id) => bot.user(id, `Agent ${id}`)) as [TeamsUser, TeamsUser, TeamsUser];
-    for (const agent of [a1!, a2!, bot.user('a4', 'Billing agent')]) expect(await agent.sayText('available')).toMatch(/You are Available/);
-    await a3!.say('help');
+    a1 = bot.user('a1', 'Agent a1');
+    a2 = bot.user('a2', 'Agent a2');
+    a3 = bot.user('a3', 'Agent a3');
+    for (const agent of [a1, a2, bot.user('a4', 'Billing agent')]) expect(await agent.sayText('available')).toMatch(/You are Available/);
+    await a3.say('help');
     chat = await addChannel(store, 'Chat');
   });
   afterAll(async () => {
@@ -202,6 +204,20 @@ describe.each(STORE_BACKENDS)('the digital card ($name)', (backend) => {
       expect(cardText(await cardOf(thread))).toMatch(/Current Interaction \(1\)[\s\S]*Maria Garcia/);
     }
     expect(cardText(await cardOf('nobody'))).toMatch(/no email or phone number to look them up by/);
+    // Nobody in the CRM has this email: the contact form offered is filled with it, not with a phone number.
+    await intake.receive(chat, [message('new-email', 'Hi', { author: { idOnExternalPlatform: 'New.Person@Example.com' } })]);
+    const unknown = await cardOf('new-email');
+    expect(cardText(unknown)).toMatch(/No record matches new.person@example.com/);
+    const inputs: any[] = [];
+    const walk = (node: any): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      if (node.type === 'Input.Text') inputs.push(node);
+      Object.values(node).forEach(walk);
+    };
+    walk(unknown);
+    expect(inputs.filter((i) => i.id === 'email').map((i) => i.value)).toContain('new.person@example.com');
+    expect(inputs.filter((i) => i.id === 'phone').every((i) => i.value === '')).toBe(true);
   });
 
   it('stays under 28 KB with 500 long messages, says how many earlier ones it left out, and cuts a very long one', async () => {
@@ -234,6 +250,33 @@ describe.each(STORE_BACKENDS)('the digital card ($name)', (backend) => {
     const holding = (words: string) => containers.find((c) => c.items?.some((i: any) => i.type === 'TextBlock' && i.text.includes(words)));
     expect(holding('مرحبا').rtl).toBe(true);
     expect(holding('Hello again').rtl).toBeUndefined();
+  });
+
+  it('updates the card message of an assigned thread when a message comes, routes a dismissed one again, and keeps a Closed one closed', async () => {
+    const intake = bot.product.threads.intake;
+    await intake.receive(chat, [message('life', 'Hello', { seconds: 1 })]);
+    const { interactionId } = await ownerOf(store, chat, 'life');
+    const messageId = (await store.db.selectFrom('interactions').select('card_activity_id').where('id', '=', interactionId).executeTakeFirstOrThrow()).card_activity_id!;
+    const updatesBefore = bot.recorded.filter((r) => r.kind === 'update' && r.targetId === messageId).length;
+    await intake.receive(chat, [message('life', 'Anyone?', { seconds: 2 })]);
+    await waitFor('the card message updated', () => bot.recorded.filter((r) => r.kind === 'update' && r.targetId === messageId).length > updatesBefore);
+    expect(cardText(await agent.currentCard(interactionId))).toMatch(/Anyone\?/);
+
+    // Dismissed (nobody has it): the end user's next message puts it back in the queue, and routing gives it out again.
+    await store.db.updateTable('digital_threads').set({ assignment: 'dismissed' }).where('interaction_id', '=', interactionId).execute();
+    await store.db.updateTable('interactions').set({ agent_id: '' }).where('id', '=', interactionId).execute();
+    await intake.receive(chat, [message('life', 'Still there?', { seconds: 3 })]);
+    expect(await ownerOf(store, chat, 'life')).toMatchObject({ agentId: 'aad-solo', assignment: 'assigned' });
+
+    // Closed is final: a later message joins the transcript, and the card stays read-only.
+    await store.db.updateTable('digital_threads').set({ status: 'Closed' }).where('interaction_id', '=', interactionId).execute();
+    await store.db.updateTable('interactions').set({ state: 'completed' }).where('id', '=', interactionId).execute();
+    expect(await intake.receive(chat, [message('life', 'Thanks, bye', { seconds: 4 })])).toEqual({ stored: 1, duplicates: 0 });
+    const closed = await agent.currentCard(interactionId);
+    expect(cardText(closed)).toMatch(/Thanks, bye/);
+    expect(cardText(closed)).toMatch(/Closed\./);
+    expect(actionsOf(closed).filter((a) => a.verb.startsWith('digital.'))).toEqual([]);
+    expect((await ownerOf(store, chat, 'life')).assignment).toBe('assigned');
   });
 
   it('keeps calls working beside chats: call and hangup act on the call, never on a chat', async () => {

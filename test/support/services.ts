@@ -3,6 +3,7 @@ import { AgentService } from '../../src/agents/agentService.js';
 import { seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import type { CrmConnector } from '../../src/crm/port.js';
+import { createDigitalReplies, type DigitalRepliesParts } from '../../src/digital/repliesWiring.js';
 import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
 import { createInteractionServices } from '../../src/interactions/interactionServices.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
@@ -14,7 +15,10 @@ import type { TestStore } from './stores.js';
  * The product's services over a test store, without Teams: for tests of what a handler calls. `wrap` lets
  * a test put a CRM double around the embedded CRM (a slow one, a failing one).
  */
-export async function buildServices(store: TestStore, options: { wrap?: (crm: CrmConnector) => CrmConnector } = {}) {
+export async function buildServices(
+  store: TestStore,
+  options: { wrap?: (crm: CrmConnector) => CrmConnector; replies?: Partial<Pick<DigitalRepliesParts, 'maxAttempts' | 'delivery' | 'logger'>> } = {},
+) {
   const logger = pino({ level: 'silent' });
   await seedDemoData(store.db, new Date());
   const embedded = new EmbeddedConnector(store.db);
@@ -37,5 +41,17 @@ export async function buildServices(store: TestStore, options: { wrap?: (crm: Cr
     onJobsQueued: () => undefined,
     events,
   });
-  return { logger, engine, events, agents, ...services, embedded };
+  // Agents' digital replies; their delivery worker stays idle (a test drains it, or starts it with its own box).
+  const { replies, delivery: replyDelivery } = createDigitalReplies({
+    db: store.db,
+    unit,
+    cards: services.cards,
+    events,
+    logger: options.replies?.logger ?? logger,
+    clock: () => new Date(),
+    maxAttempts: options.replies?.maxAttempts ?? 8,
+    secret: (name) => process.env[name],
+    delivery: options.replies?.delivery,
+  });
+  return { logger, engine, events, agents, ...services, replies, replyDelivery, embedded };
 }

@@ -32,7 +32,7 @@ describe('the chat commands table', () => {
   it('lists on the help card what this person may use', () => {
     const usages = (simulator: boolean, supervisor: boolean) => contextFor(simulator, supervisor).commands.map((c) => c.usage);
     expect(usages(true, true)).toEqual(CHAT_COMMANDS.map((c) => c.usage));
-    expect(usages(false, false)).toEqual(['available', 'unavailable <reason>', 'search <text>', 'hangup', 'card', 'help']);
+    expect(usages(false, false)).toEqual(['available', 'unavailable <reason>', 'search <text>', 'hangup', 'card', 'reply <text>', 'help']);
     expect(usages(true, false)).toContain('call <number>');
     expect(usages(false, true)).toContain('status');
   });

@@ -1,5 +1,5 @@
 import type { CustomerCardView } from '../../domain/customerCard.js';
-import { isRightToLeft, THREAD_STATUSES, type DigitalCardView, type DigitalKind, type TranscriptMessageView } from '../../domain/digital.js';
+import { deliveryLabel, isRightToLeft, THREAD_STATUSES, type DigitalCardView, type DigitalKind, type TranscriptMessageView } from '../../domain/digital.js';
 import { formatWhen } from '../../domain/timeZone.js';
 import { cardBytes, CARD_BUDGET_BYTES } from '../budget.js';
 import { actionSet, choices, choiceSet, container, execute, heading, input, plain, showCard, text, trimText } from '../elements.js';
@@ -33,18 +33,11 @@ export function threadFacts(digital: DigitalCardView): Array<{ title: string; va
   ];
 }
 
+/** The delivery line of an outbound message (the reason, of the platform's making, cut and made plain). */
 function deliveryWord(delivery: TranscriptMessageView['delivery']): { word: string; failed: boolean } | undefined {
   if (!delivery) return undefined;
-  switch (delivery.status) {
-    case 'pending':
-      return { word: 'Sending…', failed: false };
-    case 'sent':
-      return { word: 'Sent', failed: false };
-    case 'delivered':
-      return { word: 'Delivered', failed: false };
-    case 'failed':
-      return { word: `Not delivered: ${plain(trimText(delivery.error ?? 'the channel refused it', 200))}`, failed: true };
-  }
+  const error = delivery.error === null ? null : plain(trimText(delivery.error, 200));
+  return { word: deliveryLabel({ status: delivery.status, error }), failed: delivery.status === 'failed' };
 }
 
 function messageBlock(message: TranscriptMessageView, timeZone: string | null): Container {

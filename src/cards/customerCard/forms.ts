@@ -10,12 +10,14 @@ import { VERBS } from '../verbs.js';
  * would be checked and sent by every action.
  */
 
+/** `ani`: who the interaction is with, an E.164 number (a call, an SMS) or an email (a conversation): filled in. */
 export function contactForm(ani: string): CardElement[] {
+  const email = ani.includes('@') ? ani : undefined;
   return [
     input('firstName', 'First name', { maxLength: 80 }),
     input('lastName', 'Last name', { isRequired: true, errorMessage: 'Last name is required', maxLength: 80 }),
-    input('phone', 'Phone', { value: displayPhone(ani), style: 'Tel', maxLength: 40 }),
-    input('email', 'Email', { style: 'Email', maxLength: 254 }),
+    input('phone', 'Phone', { value: ani.startsWith('+') ? displayPhone(ani) : '', style: 'Tel', maxLength: 40 }),
+    input('email', 'Email', { style: 'Email', maxLength: 254, ...(email !== undefined && { value: email }) }),
   ];
 }
 
