@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardText, startBot, type BotHarness, type Recorded } from '../support/botHarness.js';
+import { DIGITAL_VERBS } from '../../src/cards/verbs.js';
+import { actionsOf, cardText, startBot, type BotHarness, type Recorded } from '../support/botHarness.js';
 import { SQLITE_STORE, STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -64,6 +65,20 @@ describe.each(STORE_BACKENDS)('the chat simulator ($name)', (backend) => {
     await agent.sayText('chat Peter Solo Are you there?');
     const threads = await store.db.selectFrom('digital_messages').select('thread_id').where('channel_id', '=', 'simulator-web-chat').distinct().execute();
     expect(threads).toHaveLength(1);
+  });
+
+  it("tells the agent what Peter's chat received when their reply reaches its box, once", async () => {
+    const agent = bot.user('sim-ana', 'Ana Agent');
+    const thread = await store.db.selectFrom('digital_threads').select('interaction_id').where('channel_id', '=', 'simulator-web-chat').executeTakeFirstOrThrow();
+    const card = await agent.currentCard(thread.interaction_id);
+    const send = actionsOf(card).find((a) => a.verb === DIGITAL_VERBS.reply)!;
+    const from = bot.recorded.length;
+    expect((await agent.click(send, { replyText: 'Happy to help, Peter.' })).status).toBe(200);
+    expect((await agent.click(send, { replyText: 'Happy to help, Peter.' })).status).toBe(200); // a double click: one message
+    const told = () => textsTo(bot, 'sim-ana', from).filter((t) => t === "Peter Solo's chat received: Happy to help, Peter.");
+    await waitFor('the reply told to the agent', () => told().length > 0);
+    await waitFor('the reply delivered', async () => /Happy to help, Peter\.\nDelivered/.test(cardText(await agent.currentCard(thread.interaction_id))));
+    expect(told()).toHaveLength(1);
   });
 
   it('refuses what it cannot send, saying how to write it', async () => {
