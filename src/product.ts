@@ -94,7 +94,12 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
     leaseMs: config.jobs.leaseMs,
     heartbeatMs: config.jobs.heartbeatMs,
-    onJobFinished: (job) => events.cardChanged(job.interactionId, job.agentId),
+    // The card of whoever has the interaction now: a conversation may have moved on since its jobs were queued.
+    onJobFinished: (job) =>
+      void unit.repos.interactions.find(job.interactionId).then(
+        (now) => events.cardChanged(job.interactionId, now?.agentId || job.agentId),
+        (error: unknown) => logger.error({ err: error, interactionId: job.interactionId }, 'card update failed'),
+      ),
   });
   // What the ACDs hear of agents' own changes in Teams: queued with the change, delivered by outbox workers.
   const outbound = createAcdOutbound(config, { db: store.db, logger, clock });
@@ -149,6 +154,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   // Digital conversations (issue 14): a thread is an interaction, routed to Available agents by skill.
   const threads = createDigitalThreads({
     unit,
+    onJobsQueued: () => worker.wake(),
     engine,
     agents,
     cards: services.cards,
@@ -177,6 +183,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     agents,
     ...services,
     replies: digitalReplies.replies,
+    threads: threads.outcomes,
     acd,
     chats: chats.simulator,
     events,
@@ -209,6 +216,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     identity: createTabIdentity(config.tab),
     ...services,
     replies: digitalReplies.replies,
+    threads: threads.outcomes,
     agents,
     events,
     logger: logger.child({ part: 'tab' }),

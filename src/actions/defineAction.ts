@@ -5,6 +5,7 @@ import type { AdaptiveCard } from '../cards/schema/adaptiveCard.js';
 import type { Verb } from '../cards/verbs.js';
 import type { FieldValue, RecordRef } from '../domain/crmRecord.js';
 import type { CustomerCardView, Notice } from '../domain/customerCard.js';
+import type { ThreadStatus } from '../domain/digital.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
 
 /*
@@ -51,12 +52,21 @@ export interface ReplyActions {
   reply(agentId: string, interactionId: string, input: { replyId: string; text: string }): Promise<CustomerCardView>;
 }
 
+/** A digital conversation's outcome (status, tags, notes) and letting it go: transfer, unassign, dismiss. */
+export interface ThreadActions {
+  saveOutcome(agentId: string, interactionId: string, input: { status: ThreadStatus; tags: string; notes: string }): Promise<CustomerCardView>;
+  transfer(agentId: string, interactionId: string, transferTo: string): Promise<CustomerCardView>;
+  unassign(agentId: string, interactionId: string): Promise<CustomerCardView>;
+  dismiss(agentId: string, interactionId: string): Promise<CustomerCardView>;
+}
+
 export interface ActionServices {
   calls: CallActions;
   records: RecordActions;
   merging: MergeActions;
   cards: CardReads;
   replies: ReplyActions;
+  threads: ThreadActions;
   /** Who is a supervisor (SUPERVISOR_IDS, by Entra object id: the agent id of a Teams user). */
   agents: Pick<AgentService, 'isSupervisor'>;
 }

@@ -5,9 +5,10 @@ import { MERGE_ACTIONS } from './mergeActions.js';
 import { READING_ACTIONS } from './readingActions.js';
 import { RECORD_ACTIONS } from './recordActions.js';
 import { REPLY_ACTIONS } from './replyActions.js';
+import { THREAD_ACTIONS } from './threadActions.js';
 
 /** Every Customer Card action, by feature. Chat and tab both come through here. */
-export const CARD_ACTIONS: readonly CardAction[] = [...READING_ACTIONS, ...RECORD_ACTIONS, ...MERGE_ACTIONS, ...ACW_ACTIONS, ...REPLY_ACTIONS];
+export const CARD_ACTIONS: readonly CardAction[] = [...READING_ACTIONS, ...RECORD_ACTIONS, ...MERGE_ACTIONS, ...ACW_ACTIONS, ...REPLY_ACTIONS, ...THREAD_ACTIONS];
 
 /**
  * The actions by verb. A verb defined twice, or a verb of VERBS with no action, fails here, when the module

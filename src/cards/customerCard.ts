@@ -69,7 +69,8 @@ function build(view: CustomerCardView, viewer: CardViewer, limit: number, withRe
       interaction.state,
     ),
   ];
-  if (view.notice && viewer === 'owner') body.push(noticeBlock(view.notice));
+  // The read-only view shows it too: what an agent who let a conversation go is told happened to it.
+  if (view.notice && viewer !== 'observer') body.push(noticeBlock(view.notice));
   if (viewer === 'supervisor' && interaction.state !== 'completed') {
     body.push(text(`Read-only: only ${plain(view.owner.name)}, who handles this interaction, can act on this card.`, { isSubtle: true }));
   }

@@ -18,6 +18,11 @@ export const VERBS = {
   lookupDetails: 'search.details',
   /** The digital card's reply box: the agent's message to the end user (DIGITAL_VERBS.reply). */
   reply: 'digital.reply',
+  /** A digital conversation's outcome and letting it go (DIGITAL_VERBS below, src/actions/threadActions.ts). */
+  saveOutcome: 'digital.saveOutcome',
+  transfer: 'digital.transfer',
+  unassign: 'digital.unassign',
+  dismiss: 'digital.dismiss',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -54,4 +59,8 @@ export const VERB_PROGRESS: Record<Verb, string> = {
   [VERBS.mergeCustomer]: 'Merging the cards',
   [VERBS.lookupDetails]: 'Reading the record',
   [VERBS.reply]: 'Sending your reply',
+  [VERBS.saveOutcome]: 'Saving the conversation',
+  [VERBS.transfer]: 'Transferring the conversation',
+  [VERBS.unassign]: 'Unassigning the conversation',
+  [VERBS.dismiss]: 'Dismissing the conversation',
 };

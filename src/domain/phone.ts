@@ -8,7 +8,13 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 export function toE164(raw: string, defaultRegion: string): string | null {
   // No phone number is written this long (libphonenumber refuses longer input too): not parsed, not kept.
   if (raw.length > MAX_PHONE_TEXT) return null;
-  return remembered(e164s, `${defaultRegion}\u0000${raw}`, () => parseE164(raw, defaultRegion));
+  return remembered(e164s, `${defaultRegion}\u0000${raw}`, () => {
+    const e164 = parseE164(raw, defaultRegion);
+    // An E.164 number normalizes to itself: the call's own number, normalized again downstream (the data
+    // dip's Search for ANI), is then not parsed a second time.
+    if (e164 && e164 !== raw && e164.length <= MAX_REMEMBERED_KEY) e164s.set(`${defaultRegion}\u0000${e164}`, e164);
+    return e164;
+  });
 }
 
 function parseE164(raw: string, defaultRegion: string): string | null {

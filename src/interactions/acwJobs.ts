@@ -4,7 +4,7 @@ import type { CrmWriteView } from '../domain/customerCard.js';
 import type { NewJob } from '../store/jobsRepository.js';
 import type { Repositories } from '../store/unitOfWork.js';
 import { findWorkflow, type CrmConfiguration } from '../workflows/configuration.js';
-import type { AcwInput, AgentData, InteractionData } from '../workflows/interactionData.js';
+import type { AcwInput, AgentData, InteractionData, TranscriptSummary } from '../workflows/interactionData.js';
 import { memorializationFields } from '../workflows/memorialize.js';
 
 const ACW_KINDS = ['timeline', 'memorialization'] as const;
@@ -12,15 +12,23 @@ const ACW_KINDS = ['timeline', 'memorialization'] as const;
 /**
  * What completing ACW fires (SPEC: timeline and data memorialization): for every linked record, one
  * timeline job and one memorialization job, each keyed by (interaction, workflow, record) so that it is
- * queued once and written once, whatever is clicked or retried.
+ * queued once and written once, whatever is clicked or retried. A digital conversation's jobs carry its
+ * transcript's summary (the timeline activity tells it).
  */
-export function acwJobsFor(interaction: Interaction, agent: Pick<Agent, 'id' | 'name'>, links: InteractionRecordLink[], configuration: CrmConfiguration, now: Date): NewJob[] {
+export function acwJobsFor(
+  interaction: Interaction,
+  agent: Pick<Agent, 'id' | 'name'>,
+  links: InteractionRecordLink[],
+  configuration: CrmConfiguration,
+  now: Date,
+  transcript?: TranscriptSummary,
+): NewJob[] {
   const workflows = ACW_KINDS.map((kind) => ({ kind, workflow: findWorkflow(configuration, { kind }) }));
   const jobs: NewJob[] = [];
   for (const link of links.filter((l) => l.linked)) {
     const input: AcwInput['workflowInput'] = {
       regarding: { entity: link.recordType, id: link.recordId },
-      interaction: interactionDataOf(interaction, now),
+      interaction: { ...interactionDataOf(interaction, now), ...(transcript && { transcript }) },
       agent: { id: agent.id, name: agent.name },
     };
     for (const { kind, workflow } of workflows) {

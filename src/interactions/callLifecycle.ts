@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
-import { describeState, type Interaction } from '../domain/interaction.js';
+import { describeState, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
 import type { Agent } from '../domain/agentState.js';
 import type { Customer } from '../domain/customer.js';
 import { acwJobsFor } from './acwJobs.js';
 import { drawCard } from './cardDrawing.js';
 import { runDataDip } from './dataDipScript.js';
-import { onLinked } from './recordHistory.js';
+import { latestActivities, withHistory } from './recordHistory.js';
+import { isSomeone } from './customerView.js';
 import type { ServiceContext } from './serviceContext.js';
 
 const MAX_NOTES = 4000;
@@ -52,10 +53,19 @@ export class CallLifecycle {
       notes: null,
       customerId: null,
     };
-    let customer: Customer | undefined;
+    // The data dip and what a linked record brings from the CRM come first, outside any transaction: the
+    // call is then routed and written, with its customer, card outcome and records, in one.
+    const dip = await runDataDip(engine, interaction);
+    interaction.matchState = dip.matchState;
+    const notice = { kind: dip.notice.kind, text: dip.notice.text };
+    const linked = dip.links.filter((l) => l.linked);
+    for (const link of linked) link.activities = await latestActivities(this.context, interaction, link);
+    const someone = linked.find(isSomeone);
+    let customer: Customer & { isNew?: true } = { id: '', name: '', identifiers: [] };
+    let links: InteractionRecordLink[] = [];
     await unit.run(async (repos) => {
-      // A card per new contact and per new channel: the caller's number names their customer (SPEC).
-      customer = await repos.customers.customerFor({ kind: 'phone', value: ani }, displayPhone(ani), now);
+      // A card per new contact and per new channel: the caller's number names their customer (SPEC), or the person linked.
+      customer = await repos.customers.customerFor({ kind: 'phone', value: ani }, someone?.label ?? displayPhone(ani), now);
       interaction.customerId = customer.id;
       const routed = await repos.agents.moveState(agentId, 'Available', {
         state: 'Working',
@@ -71,25 +81,16 @@ export class CallLifecycle {
             : 'Calls are routed only to Available agents. Type "available" first.',
         );
       }
-      await repos.interactions.insert(interaction, { acdContactId: options.acdContactId });
+      await repos.interactions.insert(interaction, { acdContactId: options.acdContactId, lastNotice: notice });
+      links = await withHistory(repos, interaction, dip.links.map(asStored), customer.isNew === true);
+      await repos.interactions.putFirstLinks(links);
+      if (someone && customer.name === displayPhone(ani)) {
+        await repos.customers.rename(customer.id, someone.label);
+        customer = { ...customer, name: someone.label };
+      }
     });
-
-    const dip = await runDataDip(engine, interaction);
-    const notice = { kind: dip.notice.kind, text: dip.notice.text };
-    interaction.matchState = dip.matchState;
-    const change = { matchState: dip.matchState, lastNotice: notice };
-    if (dip.links.length) {
-      await unit.run(async (repos) => {
-        await repos.interactions.putLinks(dip.links);
-        await repos.interactions.update(interaction.id, interaction.state, change);
-      });
-    } else {
-      await unit.repos.interactions.update(interaction.id, interaction.state, change);
-    }
-    const linked = dip.links.filter((l) => l.linked);
-    for (const link of linked) await onLinked(this.context, interaction, link);
-    // Drawn from what this call holds: what a link brings (history, a customer named) is read back.
-    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links: dip.links.length ? undefined : [], customer: linked.length ? undefined : customer };
+    // Drawn from what this call holds: nothing is read back.
+    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links, customer, interactionCount: customer.isNew ? 1 : undefined };
     return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 
@@ -149,4 +150,9 @@ export class CallLifecycle {
         : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
     return this.context.changes.done(interaction, { kind: 'info', text });
   }
+}
+
+/** A link as the store gives it back (listLinks), so the first card draws the same as every later one. */
+function asStored(link: InteractionRecordLink): InteractionRecordLink {
+  return { ...link, role: link.role ?? 'other', typeLabel: link.typeLabel ?? undefined, canonical: link.canonical ?? {}, display: link.display ?? {}, activities: link.activities ?? [] };
 }

@@ -28,6 +28,8 @@ export interface HeldForCard {
   agent?: Agent;
   links?: InteractionRecordLink[];
   customer?: Customer;
+  /** How many interactions the held customer has had (1 for a customer created with this interaction). */
+  interactionCount?: number;
 }
 
 /** The card of an interaction as it stands, with the outcome to show on it and the merge dialog's search. */
@@ -41,7 +43,8 @@ export async function drawCard(
   const configuration = deps.engine.configuration(interaction.configurationId);
   const has = (kind: Parameters<typeof findWorkflow>[1]) => !!configuration && !!findWorkflow(configuration, kind);
   const agent = held.agent ?? (await deps.repos.agents.find(interaction.agentId));
-  const crmWrites = interaction.state === 'completed' ? await acwWritesOf(deps.repos.jobs, interactionId, links, configuration) : [];
+  // A digital conversation's writes may be queued while it is still open (fired by a transfer): always read.
+  const crmWrites = interaction.state === 'completed' || interaction.channel !== 'voice' ? await acwWritesOf(deps.repos.jobs, interactionId, links, configuration) : [];
   if (configuration && crmWrites.length) {
     // Once memorialization wrote a record, the card shows what the CRM now holds.
     links = withWrittenValues(links, crmWrites, configuration, interaction, { id: interaction.agentId, name: agent?.name ?? interaction.agentId }, now);
@@ -59,7 +62,7 @@ export async function drawCard(
   const digital = await digitalCardView(deps.repos, interaction);
   return buildCustomerCardView({
     interaction,
-    customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery, held.customer),
+    customer: await customerView(deps.repos.customers, interaction, links, deps.defaultRegion, duplicateQuery, held.customer, held.interactionCount),
     owner: { name: agent?.name ?? 'the agent', teamsUserId: agent?.teamsUserId ?? null },
     links,
     crmWrites: crmWrites.map(({ ref: _ref, ...write }) => write),

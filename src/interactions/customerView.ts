@@ -15,7 +15,7 @@ export function isSomeone(link: Pick<InteractionRecordLink, 'role'>): boolean {
  * The customer behind an interaction as its card shows it: name, identifiers, how many interactions, and
  * the other cards that may be the same person (same name as a linked person, one of their phones or
  * emails, or what the agent searched for), for the merge dialog. `held`: the customer as the caller just
- * read or created it (not read again).
+ * read or created it (not read again), with `heldCount` its interactions when the caller knows it.
  */
 export async function customerView(
   customers: Repositories['customers'],
@@ -24,6 +24,7 @@ export async function customerView(
   defaultRegion: string,
   duplicateQuery?: string,
   held?: Customer,
+  heldCount?: number,
 ): Promise<CustomerView | null> {
   if (!interaction.customerId) return null;
   const customer = held?.id === interaction.customerId ? held : await customers.find(interaction.customerId);
@@ -38,7 +39,7 @@ export async function customerView(
     id: customer.id,
     name: customer.name,
     identifiers: customer.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)),
-    interactions: await customers.interactionCount(customer.id),
+    interactions: customer === held && heldCount !== undefined ? heldCount : await customers.interactionCount(customer.id),
     duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, identifiers: d.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)) })),
     duplicateQuery,
   };

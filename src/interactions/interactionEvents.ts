@@ -16,6 +16,12 @@ export interface CardChange {
   created?: true;
   /** Set on a change heard from another instance: the card revision it announced (see cardChangeBus.ts). */
   revision?: number;
+  /**
+   * A card message the interaction has left (a digital conversation transferred, unassigned or dismissed):
+   * `agentId`'s message, given one last, read-only update (drawn as `view`), apart from the interaction's
+   * current message, which the next agent gets anew.
+   */
+  retiredMessageId?: string;
 }
 
 export type CardChangeListener = (change: CardChange) => void | Promise<void>;
@@ -60,8 +66,8 @@ export class InteractionEvents {
    * drawn from a mark with no change of the interaction since (a change committed while it was drawn may
    * be missing from it, and its own event may already have gone out: the stale view would come last).
    */
-  cardChanged(interactionId: string, agentId: string, view?: CustomerCardView, { created = false }: { created?: boolean } = {}): void {
-    this.tell({ interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }) });
+  cardChanged(interactionId: string, agentId: string, view?: CustomerCardView, { created = false, retiredMessageId }: { created?: boolean; retiredMessageId?: string } = {}): void {
+    this.tell({ interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }), ...(retiredMessageId && { retiredMessageId }) });
     this.bus?.announce({ interactionId, agentId });
   }
 

@@ -20,8 +20,14 @@ const MAX_CARD_ACTIVITIES = 5;
 /** When a record is linked: its latest activities for the card, and what earlier interactions linked with it. */
 export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction, link: InteractionRecordLink): Promise<void> {
   await addHistory(deps, interaction, link);
+  const activities = await latestActivities(deps, interaction, link);
+  if (activities) await deps.repos.interactions.setRecordActivities(interaction.id, { type: link.recordType, id: link.recordId }, activities);
+}
+
+/** A linked record's latest activities, for its card; undefined when the CRM has no search for them or it failed. */
+export async function latestActivities(deps: Omit<RecordHistoryDeps, 'repos'>, interaction: Interaction, link: InteractionRecordLink): Promise<Array<{ subject: string; when: string }> | undefined> {
   const configuration = deps.engine.configuration(interaction.configurationId);
-  if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return;
+  if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return undefined;
   try {
     const { records } = await runWorkflow(
       deps.engine,
@@ -29,12 +35,34 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
       { kind: 'search', variant: 'custom' },
       { activitiesOf: { entity: link.recordType, id: link.recordId }, limit: MAX_CARD_ACTIVITIES },
     );
-    const activities = records.map((a) => ({ subject: a.canonical.subject ?? a.name, when: a.canonical.activityDate ?? '' }));
-    await deps.repos.interactions.setRecordActivities(interaction.id, { type: link.recordType, id: link.recordId }, activities);
+    return records.map((a) => ({ subject: a.canonical.subject ?? a.name, when: a.canonical.activityDate ?? '' }));
   } catch (error) {
     // The card is still right without them; the agent can open Details, which says what failed.
     deps.logger.warn({ err: error, interactionId: interaction.id }, 'activities of a linked record not read');
+    return undefined;
   }
+}
+
+/**
+ * A call's first records (the data dip's, nothing on its card yet) followed by what earlier interactions
+ * linked with its linked ones, as addHistory brings them; `newCustomer`: the customer was created in this
+ * turn, so they have no history to read.
+ */
+export async function withHistory(repos: Repositories, interaction: Interaction, first: InteractionRecordLink[], newCustomer: boolean): Promise<InteractionRecordLink[]> {
+  const known = new Set(first.map((l) => `${l.recordType}:${l.recordId}`));
+  const links = [...first];
+  let customerHistory: Array<InteractionRecordLink & { startedAt: string }> | undefined;
+  for (const link of first.filter((l) => l.linked)) {
+    if (interaction.customerId && !newCustomer) customerHistory ??= await repos.interactions.recordsFromCustomerHistory(interaction.customerId, interaction.id, MAX_HISTORY_RECORDS);
+    const earlier = [...(await repos.interactions.recordsFromEarlierInteractions({ type: link.recordType, id: link.recordId }, interaction.id, MAX_HISTORY_RECORDS)), ...(customerHistory ?? [])];
+    for (const { startedAt: _startedAt, ...e } of earlier) {
+      const key = `${e.recordType}:${e.recordId}`;
+      if (known.has(key)) continue;
+      known.add(key);
+      links.push({ ...e, interactionId: interaction.id, linked: false, origin: 'history', activities: [] });
+    }
+  }
+  return links;
 }
 
 /**

@@ -4,20 +4,26 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './db.js';
 import type { Database } from './schema.js';
 
-/** The customer known by this identifier, created (with that identifier) when there is none yet. */
-export async function customerFor(db: Db, identifier: CustomerIdentifier, name: string, now: string): Promise<Customer> {
-  const known = await db
+/**
+ * The customer known by this identifier, created (with that identifier) when there is none yet (`isNew`).
+ * Known: one read, of the customer with every identifier of theirs.
+ */
+export async function customerFor(db: Db, identifier: CustomerIdentifier, name: string, now: string): Promise<Customer & { isNew?: true }> {
+  const rows = await db
     .selectFrom('customer_identifiers as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .select(['c.id', 'c.name'])
+    .innerJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
+    .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
     .where('i.kind', '=', identifier.kind)
     .where('i.value', '=', identifier.value)
-    .executeTakeFirst();
-  if (known) return { ...known, identifiers: await identifiersOf(db, known.id) };
+    .orderBy('ids.kind')
+    .orderBy('ids.value')
+    .execute();
+  if (rows.length) return { id: rows[0]!.id, name: rows[0]!.name, identifiers: rows.map((r) => ({ kind: r.kind as CustomerIdentifier['kind'], value: r.value })) };
   const id = randomUUID();
   await db.insertInto('customers').values({ id, name, created_at: now }).execute();
   await db.insertInto('customer_identifiers').values({ kind: identifier.kind, value: identifier.value, customer_id: id }).execute();
-  return { id, name, identifiers: [identifier] };
+  return { id, name, identifiers: [identifier], isNew: true };
 }
 
 export async function findCustomer(db: Db, id: string): Promise<Customer | undefined> {

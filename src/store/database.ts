@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration } from 'kysely';
+import { closablePool } from './closablePool.js';
 import { inExclusiveTransaction } from './exclusiveTransaction.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statementCache.js';
@@ -136,6 +137,6 @@ async function openPostgres(url: string, schema?: string): Promise<Store> {
     max: 10,
     ...(safeSchema ? { options: `-c search_path=${safeSchema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: closablePool(pool) }) });
   return { db, dialect: 'postgres', schema: safeSchema, close: () => db.destroy() };
 }

@@ -46,8 +46,11 @@ function toLink(row: LinkRow): InteractionRecordLink {
   };
 }
 
-/** `acdContactId`: the ACD contact it handles, written with it (ContactConvergence finds it by that). */
-export async function insertInteraction(db: Db, interaction: Interaction, { acdContactId }: { acdContactId?: string } = {}): Promise<void> {
+/**
+ * `acdContactId`: the ACD contact it handles, written with it (ContactConvergence finds it by that);
+ * `lastNotice`: the outcome its first card shows, when it is known already (setLastNotice).
+ */
+export async function insertInteraction(db: Db, interaction: Interaction, { acdContactId, lastNotice }: { acdContactId?: string; lastNotice?: StoredNotice } = {}): Promise<void> {
   await db
     .insertInto('interactions')
     .values({
@@ -65,7 +68,7 @@ export async function insertInteraction(db: Db, interaction: Interaction, { acdC
       notes: interaction.notes,
       customer_id: interaction.customerId,
       card_activity_id: null,
-      last_notice: null,
+      last_notice: lastNotice ? JSON.stringify(lastNotice) : null,
       ...(acdContactId && { acd_contact_id: acdContactId }),
     })
     .execute();
@@ -191,6 +194,32 @@ export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Pr
         ...snapshotOf(link),
       })
       .onConflict((oc) => oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields), ...snapshotOf(link) }))
+      .execute();
+  }
+}
+
+/**
+ * The records of an interaction created in this turn, with their activities, in one insert per 100 (its card
+ * holds nothing yet, so there is no place to keep and no row to refresh): what the call's data dip found.
+ */
+export async function putFirstRecordLinks(db: Db, links: InteractionRecordLink[]): Promise<void> {
+  for (let start = 0; start < links.length; start += 100) {
+    await db
+      .insertInto('interaction_records')
+      .values(
+        links.slice(start, start + 100).map((link, i) => ({
+          interaction_id: link.interactionId,
+          record_type: link.recordType,
+          record_id: link.recordId,
+          linked: link.linked ? 1 : 0,
+          origin: link.origin,
+          label: link.label,
+          snapshot: JSON.stringify(link.fields),
+          position: start + i + 1,
+          activities: JSON.stringify(link.activities ?? []),
+          ...snapshotOf(link),
+        })),
+      )
       .execute();
   }
 }

@@ -37,6 +37,7 @@ import {
   insertInteraction,
   listRecordLinks,
   openInteractionOf,
+  putFirstRecordLinks,
   putRecordLinks,
   recordsFromCustomerHistory,
   recordsFromEarlierInteractions,
@@ -67,6 +68,7 @@ import {
   routingCursor,
   touchThread,
 } from './threadsRepository.js';
+import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -93,6 +95,7 @@ const aggregates = {
     listLinks: listRecordLinks,
     findLink: findRecordLink,
     putLinks: putRecordLinks,
+    putFirstLinks: putFirstRecordLinks,
     setLinked,
     recordsFromCustomerHistory,
     recordsFromEarlierInteractions,
@@ -173,6 +176,15 @@ const aggregates = {
     idOf: replyIdOf,
     delivery: replyDelivery,
   },
+  /** A digital thread's outcome: status and tags, letting it go, the trigger (threadOutcomes.ts). */
+  threadOutcomes: {
+    threadOf: findThreadOfInteraction,
+    holdOwnedOpen,
+    save: saveThreadOutcome,
+    markTriggered: markThreadTriggered,
+    release: releaseThread,
+    transcriptCounts: threadTranscriptCounts,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -190,6 +202,7 @@ export function repositoriesOf(db: Db): Repositories {
     digitalIngress: bound(db, aggregates.digitalIngress),
     threads: bound(db, aggregates.threads),
     replies: bound(db, aggregates.replies),
+    threadOutcomes: bound(db, aggregates.threadOutcomes),
   };
 }
 

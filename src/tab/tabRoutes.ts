@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { SignInUnavailable } from '../auth/ssoToken.js';
 import { Unauthenticated, type TabCaller, type TabIdentity } from '../auth/tabIdentity.js';
+import type { ThreadActions } from '../actions/defineAction.js';
 import { runCardAction } from '../actions/runCardAction.js';
 import type { ReplyActions } from '../actions/defineAction.js';
 import { actionDeps } from '../actions/wiring.js';
@@ -20,6 +21,8 @@ import { answerFailure } from '../http/failureAnswer.js';
 export interface TabDeps extends InteractionServices {
   identity: TabIdentity;
   agents: AgentService;
+  /** A digital conversation's outcome and letting it go (src/digital/threadOutcomes.ts). */
+  threads: ThreadActions;
   events: InteractionEvents;
   /** Agents' replies to digital threads (the card's reply box). */
   replies: ReplyActions;

@@ -1,7 +1,7 @@
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
-import { customerCardMessage } from '../cards/customerCard.js';
+import { customerCard, customerCardMessage } from '../cards/customerCard.js';
 import { IN_PROCESS_CARD_SENDS, type CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { CardChange, InteractionEvents } from '../interactions/interactionEvents.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
@@ -62,6 +62,7 @@ export class CardPublisher {
    * done. The update shows the card the latest change drew, or draws it afresh if that change drew none.
    */
   publish(change: CardChange): Promise<void> {
+    if (change.retiredMessageId) return this.retire(change, change.retiredMessageId);
     const { interactionId, agentId } = change;
     this.due.delete(interactionId); // re-inserted: the latest change decides what is drawn, its place stays fair
     // A change that has to wait behind others is kept without its card, drawn afresh when its turn comes: a
@@ -106,6 +107,26 @@ export class CardPublisher {
       }
       await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(((1 - this.allowance) * 1000) / this.perSecond)));
     }
+  }
+
+  /**
+   * The last update of a card message its interaction has left (a conversation transferred, unassigned or
+   * dismissed): read-only, in the chat of the agent it was theirs, once. Apart from the interaction's queue:
+   * its next changes are the next agent's message, never this one.
+   */
+  private async retire({ interactionId, agentId, view }: CardChange, messageId: string): Promise<void> {
+    const { cards, adapter, botAppId, agents, logger } = this.deps;
+    const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
+    if (!reference) return;
+    await this.mayStart();
+    const drawn = view ?? (await cards.currentView(interactionId));
+    // Shared: what anyone but the owner sees; owner: the agent's data, read-only (no action is theirs now).
+    const card = this.deps.messageView === 'shared' ? customerCard(drawn, 'observer', { refresh: false }) : customerCard(drawn, 'supervisor', { refresh: false });
+    await adapter
+      .continueConversationAsync(botAppId, reference, async (context) => {
+        await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
+      })
+      .catch((error: unknown) => logger.error({ err: error, interactionId, messageId }, 'last update of a card message failed'));
   }
 
   private async update({ interactionId, agentId, view, revision, created }: CardChange): Promise<void> {

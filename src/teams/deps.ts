@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AcdSimulator } from '../acd/simulator.js';
 import type { AgentService } from '../agents/agentService.js';
+import type { ThreadActions } from '../actions/defineAction.js';
 import type { DigitalReplies } from '../digital/replies.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { ChatSimulator } from '../digital/chatSimulator.js';
@@ -14,6 +15,8 @@ export interface BotDeps extends InteractionServices {
   acd: AcdSimulator;
   /** The local chat simulator (`chat …`), on with the call simulator. */
   chats: Pick<ChatSimulator, 'chat'>;
+  /** A digital conversation's outcome and letting it go (src/digital/threadOutcomes.ts). */
+  threads: ThreadActions;
   events: InteractionEvents;
   /** Agents' replies to digital threads: the card's reply box and "reply <text>". */
   replies: Pick<DigitalReplies, 'reply' | 'replyFromChat'>;

@@ -3,7 +3,7 @@ import type { CrmRecord } from '../domain/crmRecord.js';
 import { timelineActivityKey } from '../domain/idempotencyKeys.js';
 import { displayPhone } from '../domain/phone.js';
 import type { WorkflowDefinition } from './configuration.js';
-import { acwInputSchema, type AcwInput } from './interactionData.js';
+import { acwInputSchema, type AcwInput, type TranscriptSummary } from './interactionData.js';
 import type { WorkflowKindModule } from './kind.js';
 import { crmRecordSchema } from './recordSchemas.js';
 import { rethrowNotFound } from './notFound.js';
@@ -18,14 +18,13 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
   input: () => acwInputSchema,
   result: z.object({ activity: crmRecordSchema, created: z.boolean() }).passthrough(),
   async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, definition }) {
-    const minutes = Math.floor(interaction.durationSeconds / 60);
-    const seconds = interaction.durationSeconds % 60;
     const description = [
       `Interaction ${interaction.id} (${interaction.channel}) from ${displayPhone(interaction.ani)}`,
       `Agent: ${agent.name}`,
-      `Duration: ${minutes} min ${seconds} s`,
+      `Duration: ${minutesAndSeconds(interaction.durationSeconds)}`,
       `Disposition: ${interaction.disposition ?? 'none'}`,
       interaction.notes ? `Notes: ${interaction.notes}` : 'Notes: none',
+      ...(interaction.transcript ? transcriptLines(interaction.transcript) : []),
     ].join('\n');
     const { record, created } = await connector
       .logActivity(
@@ -51,3 +50,17 @@ export const timeline: WorkflowKindModule<TimelineDefinition, AcwInput, { activi
     return { activity: record, created };
   },
 };
+
+function minutesAndSeconds(total: number): string {
+  return `${Math.floor(total / 60)} min ${total % 60} s`;
+}
+
+/** A digital conversation's transcript in the activity: the same lines on every CRM (each keeps the description). */
+function transcriptLines(t: TranscriptSummary): string[] {
+  return [
+    `Status: ${t.status}${t.tags.length ? ` · Tags: ${t.tags.join(', ')}` : ''}`,
+    `Transcript: ${t.inbound} message${t.inbound === 1 ? '' : 's'} in, ${t.outbound} out, over ${minutesAndSeconds(t.durationSeconds)}`,
+    `First message (${t.first.author}, ${t.first.at}): ${t.first.text}`,
+    `Last message (${t.last.author}, ${t.last.at}): ${t.last.text}`,
+  ];
+}

@@ -22,6 +22,9 @@ const FIELDS = {
   disposition: { valid: 'Resolved', bad: 'a'.repeat(201), refusal: 'String must contain at most 200 character(s)' },
   replyId: { valid: `${ID}-1a2b3c4d`, bad: `${ID}-<script>`, refusal: "must be the card's reply ID" },
   replyText: { valid: 'Your order ships today.', bad: 'a'.repeat(2001), refusal: 'String must contain at most 2000 character(s)' },
+  // A choice list answers a missing status as a wrong one: "choose a status".
+  threadStatus: { valid: 'Pending', bad: 'Reopened', refusal: 'choose a status', missing: 'choose a status' },
+  transferTo: { valid: 'skill:Billing', bad: 'skill:x', refusal: 'choose an agent or a skill' },
 } as const;
 type Field = keyof typeof FIELDS;
 
@@ -42,6 +45,10 @@ const REQUIRED: Record<Verb, Field[]> = {
   [VERBS.mergeCustomer]: ['interactionId', 'customerId'],
   [VERBS.completeAcw]: ['interactionId', 'disposition'],
   [VERBS.reply]: ['interactionId', 'replyId', 'replyText'],
+  [VERBS.saveOutcome]: ['interactionId', 'threadStatus'],
+  [VERBS.transfer]: ['interactionId', 'transferTo'],
+  [VERBS.unassign]: ['interactionId'],
+  [VERBS.dismiss]: ['interactionId'],
 };
 
 const validData = (verb: Verb): Record<string, string> => Object.fromEntries(REQUIRED[verb].map((field) => [field, FIELDS[field].valid]));
@@ -57,7 +64,8 @@ describe('card action schemas', () => {
 
   it.each(cases)('%s: without %s, refused naming the field', (verb, field) => {
     const { [field]: _missing, ...rest } = validData(verb);
-    expect(() => parse(verb, rest)).toThrow(refusal(`${field}: Required`));
+    const missing = 'missing' in FIELDS[field] ? FIELDS[field].missing : 'Required';
+    expect(() => parse(verb, rest)).toThrow(refusal(`${field}: ${missing}`));
   });
 
   it.each(cases)('%s: with %s too long or malformed, refused naming the field', (verb, field) => {
@@ -78,6 +86,11 @@ describe('card action schemas', () => {
     expect(() => parse(VERBS.completeAcw, { ...validData(VERBS.completeAcw), notes: 'a'.repeat(8001) })).toThrow(refusal('notes: String must contain at most 8000 character(s)'));
     expect(parse(VERBS.createContact, { ...validData(VERBS.createContact), firstName: '  ', phone: '' })).toMatchObject({ firstName: undefined, phone: undefined });
     expect(parse(VERBS.completeAcw, validData(VERBS.completeAcw))).toMatchObject({ notes: '' });
+    expect(parse(VERBS.saveOutcome, validData(VERBS.saveOutcome))).toMatchObject({ threadTags: '', threadNotes: '' });
+    expect(() => parse(VERBS.saveOutcome, { ...validData(VERBS.saveOutcome), threadTags: 'a'.repeat(501) })).toThrow(refusal('threadTags: String must contain at most 500 character(s)'));
+    expect(() => parse(VERBS.saveOutcome, { ...validData(VERBS.saveOutcome), threadNotes: 'a'.repeat(4001) })).toThrow(refusal('threadNotes: String must contain at most 4000 character(s)'));
+    expect(parse(VERBS.transfer, { interactionId: ID, transferTo: 'agent:00000000-aaaa' })).toMatchObject({ transferTo: 'agent:00000000-aaaa' });
+    expect(() => parse(VERBS.transfer, { interactionId: ID, transferTo: 'agent:has space' })).toThrow(refusal('transferTo: choose an agent or a skill'));
   });
 });
 

@@ -37,9 +37,9 @@ describe.each(STORE_BACKENDS)('card actions when the CRM is slow ($name)', (back
   }
 
   it('answers the click at once with what is in progress, and the result reaches the card when it is done', async () => {
-    const { calls, records, merging, cards, replies, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(400));
+    const { calls, records, merging, cards, replies, threads, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(400));
     const started = Date.now();
-    const answer = await runCardAction({ calls, records, merging, cards, replies, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Slow' });
+    const answer = await runCardAction({ calls, records, merging, cards, replies, threads, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Slow' });
     expect(Date.now() - started).toBeLessThan(350);
     expect(cardText(answer)).toMatch(/Working: Creating the contact… This card updates itself when it is done\./);
 
@@ -50,8 +50,8 @@ describe.each(STORE_BACKENDS)('card actions when the CRM is slow ($name)', (back
   });
 
   it('keeps a late failure on the card: which workflow, which branch, what to do', async () => {
-    const { calls, records, merging, cards, replies, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(200, true));
-    const answer = await runCardAction({ calls, records, merging, cards, replies, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Doomed' });
+    const { calls, records, merging, cards, replies, threads, agents, logger, interactionId, changes } = await callFromNobody(slowCreates(200, true));
+    const answer = await runCardAction({ calls, records, merging, cards, replies, threads, agents, logger, answerWithinMs: 50 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Doomed' });
     expect(cardText(answer)).toMatch(/Working: Creating the contact/);
     await waitFor('the failure to be kept', () => changes.includes(interactionId));
     const view = await cards.view('a1', interactionId);
@@ -60,8 +60,8 @@ describe.each(STORE_BACKENDS)('card actions when the CRM is slow ($name)', (back
   });
 
   it('answers a fast action with its result directly', async () => {
-    const { calls, records, merging, cards, replies, agents, logger, interactionId } = await callFromNobody((crm) => crm);
-    const answer = await runCardAction({ calls, records, merging, cards, replies, agents, logger, answerWithinMs: 2000 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Quick' });
+    const { calls, records, merging, cards, replies, threads, agents, logger, interactionId } = await callFromNobody((crm) => crm);
+    const answer = await runCardAction({ calls, records, merging, cards, replies, threads, agents, logger, answerWithinMs: 2000 }, 'a1', VERBS.createContact, { interactionId, lastName: 'Quick' });
     expect(cardText(answer)).toMatch(/Created contact Quick and linked it/);
   });
 });

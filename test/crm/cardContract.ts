@@ -13,7 +13,9 @@ import { parseCrmConfigurations, type CrmConfiguration } from '../../src/workflo
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { runIdentityDip } from '../../src/interactions/dataDipScript.js';
 import type { Interaction } from '../../src/domain/interaction.js';
+import { ThreadOutcomes } from '../../src/digital/threadOutcomes.js';
 import { actionsOf, cardText } from '../support/botHarness.js';
+import { seedThread, TableRouter } from '../digital/threadFixture.js';
 import type { TestStore } from '../support/stores.js';
 import type { ConnectorContractSetup } from './connectorContract.js';
 
@@ -29,7 +31,8 @@ import type { ConnectorContractSetup } from './connectorContract.js';
  *
  * Behaviours: the data dip puts the person first; a linked person offers New case; the case it creates is
  * attached to the person and their organization; Details keeps the organization's name; the activity ACW
- * writes is dated by the interaction and shows its date and description on Details.
+ * writes is dated by the interaction and shows its date and description on Details; a digital conversation's
+ * timeline activity (fired by Closed) carries its transcript's summary.
  */
 export interface CardContractSetup extends Omit<ConnectorContractSetup, 'refuseSearchOf'> {
   store: TestStore;
@@ -70,6 +73,7 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
   describe(`Customer Card contract: ${name}`, () => {
     let crm: CardContractSetup;
     let services: InteractionServices;
+    let threads: ThreadOutcomes;
     let agents: AgentService;
     let worker: JobWorker;
     const digits = `206555${String(1000 + Math.floor(Math.random() * 8999)).slice(0, 4)}`;
@@ -93,6 +97,7 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
       agents = new AgentService({ unit, reasonCodes: ['Lunch'], supervisorIds: [], clock: () => new Date() });
       services = createInteractionServices({ unit, engine, logger, defaultRegion: 'US', dispositions: ['Resolved'], onJobsQueued: () => undefined, events });
       worker = new JobWorker({ db: crm.store.db, engine, logger, pollMs: 60_000 });
+      threads = new ThreadOutcomes({ unit, engine, router: new TableRouter(crm.store.db, []), cards: services.cards, events, onJobsQueued: () => undefined, logger });
       // The organization shares the caller's number, so the data dip finds two records: the person comes first.
       account = await crm.seed('account', { name: `Card Org ${m}`, phone: `+1${digits}` });
       person = await crm.seed('contact', { firstName: 'Cara', lastName: `Card${m}`, mobilePhone: `+1${digits}`, accountId: account.id });
@@ -166,6 +171,31 @@ export function describeCardContract(name: string, setup: () => Promise<CardCont
       expect(after.activities).toHaveLength(1);
       expect(after.activities[0]!.when).toMatch(/\d{4}/);
       expect(after.activities[0]!.description).toContain(`Notes ${m}`);
+    });
+
+    it("a digital conversation's Closed writes one timeline activity carrying the transcript's summary", async () => {
+      await agents.identify('agent-digital', 'Dana Digital');
+      const { interactionId } = await seedThread(crm.store.db, {
+        agentId: 'agent-digital',
+        configurationId: crm.configuration.id,
+        linked: [{ type: person.type, id: person.id, label: person.name }],
+        messages: [
+          { direction: 'inbound', text: `Hello, my order ${m} is late`, at: '2026-03-04T10:00:00.000Z', author: 'Peter Solo' },
+          { direction: 'outbound', text: 'Let me check that for you.', at: '2026-03-04T10:01:00.000Z', author: 'Dana Digital' },
+          { direction: 'inbound', text: `Thanks, bye ${m}`, at: '2026-03-04T10:03:05.000Z', author: 'Peter Solo' },
+        ],
+      });
+      await threads.saveOutcome('agent-digital', interactionId, { status: 'Closed', tags: 'Delivery', notes: `Chat notes ${m}` });
+      await expect(threads.saveOutcome('agent-digital', interactionId, { status: 'Closed', tags: '', notes: '' })).rejects.toThrow(/already Closed; nothing was sent twice/);
+      await worker.drain();
+      const activities = await crm.connector.listActivities({ type: person.type, id: person.id }, { ...opts, limit: 10 });
+      const chat = activities.filter((a) => a.canonical.description?.includes(`Chat notes ${m}`));
+      expect(chat, 'one activity for the conversation').toHaveLength(1);
+      const description = chat[0]!.canonical.description!;
+      expect(description).toContain('Transcript: 2 messages in, 1 out, over 3 min 5 s');
+      expect(description).toContain(`First message (Peter Solo, 2026-03-04T10:00:00.000Z): Hello, my order ${m} is late`);
+      expect(description).toContain(`Last message (Peter Solo, 2026-03-04T10:03:05.000Z): Thanks, bye ${m}`);
+      expect(description).toContain('Status: Closed · Tags: Delivery');
     });
   });
 }

@@ -39,6 +39,8 @@ const TABLES: Array<keyof Database> = [
   'crm_records',
   'crm_record_keys',
   'crm_sequences',
+  'digital_threads',
+  'digital_messages',
 ];
 
 /**
@@ -123,6 +125,13 @@ export function anyData(world: OwnershipWorld, interactionId: unknown, extra: Re
     customerId: world.ids.ownerCustomer,
     disposition: 'Resolved',
     notes: 'pwned',
+    threadStatus: 'Closed',
+    threadTags: 'pwned',
+    threadNotes: 'pwned',
+    transferTo: 'skill:Intruders',
+    // A reply's one-time id is the interaction's id and a count (replyIdFor).
+    replyId: typeof interactionId === 'string' && /^[A-Za-z0-9-]{1,50}$/.test(interactionId) ? `${interactionId}-0` : 'not-an-interaction-0',
+    replyText: 'pwned',
     ...extra,
   };
 }

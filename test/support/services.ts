@@ -7,8 +7,10 @@ import { createDigitalReplies, type DigitalRepliesParts } from '../../src/digita
 import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
 import { createInteractionServices } from '../../src/interactions/interactionServices.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
+import { ThreadOutcomes } from '../../src/digital/threadOutcomes.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
+import { TableRouter } from '../digital/threadFixture.js';
 import type { TestStore } from './stores.js';
 
 /**
@@ -53,5 +55,7 @@ export async function buildServices(
     secret: (name) => process.env[name],
     delivery: options.replies?.delivery,
   });
-  return { logger, engine, events, agents, ...services, replies, replyDelivery, embedded };
+  // Digital outcomes over a router double that routes to nobody (a conversation let go waits in the queue).
+  const threads = new ThreadOutcomes({ unit, engine, router: new TableRouter(store.db, []), cards: services.cards, events, onJobsQueued: () => undefined, logger });
+  return { logger, engine, events, agents, ...services, replies, replyDelivery, threads, embedded };
 }

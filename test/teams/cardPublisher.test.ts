@@ -1,5 +1,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { customerCard } from '../../src/cards/customerCard.js';
+import { VERBS } from '../../src/cards/verbs.js';
 import { CardPublisher } from '../../src/teams/cardPublisher.js';
 import { buildServices } from '../support/services.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
@@ -161,5 +163,19 @@ describe.each(STORE_BACKENDS)('the card message publisher ($name)', (backend) =>
     await all;
     expect(teams.updates).toHaveLength(20);
     expect(draws).toBe(12);
+  });
+
+  it("gives a card message its interaction left one last, read-only update, and leaves the interaction's own message alone", async () => {
+    const teams = recordingAdapter();
+    const publisher = new CardPublisher({ adapter: teams.adapter, botAppId: '', agents: services.agents, cards: services.cards, logger: services.logger, messageView: 'owner' });
+    const { agentId, interactionId } = await onACall(7);
+    const owners = JSON.stringify(customerCard(await services.cards.view(agentId, interactionId)));
+    expect(owners).toContain(VERBS.unlink); // the owner's card acts: the last update must not
+    const view = await services.cards.currentView(interactionId, { kind: 'info', text: 'Transferred to Billing: an agent has it now.' });
+    await publisher.publish({ interactionId, agentId, view, retiredMessageId: 'msg-left' });
+    expect(teams.updates.map((u) => u.id)).toEqual(['msg-left']);
+    expect(teams.updates[0]!.text).toContain('Read-only');
+    expect(teams.updates[0]!.text).not.toContain(VERBS.unlink);
+    expect(teams.updates[0]!.text).not.toContain(VERBS.refresh);
   });
 });
