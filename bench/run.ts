@@ -19,6 +19,7 @@ import { acdStorm } from './scenarios/acdStorm.js';
 import { acwInstances } from './scenarios/acwInstances.js';
 import { aniLookup } from './scenarios/aniLookup.js';
 import { cardSize } from './scenarios/cardSize.js';
+import { digital } from './scenarios/digital.js';
 import { bundle, coldStart } from './scenarios/coldStart.js';
 import { echoFloor } from './scenarios/echoFloor.js';
 import { productSession } from './scenarios/productSession.js';
@@ -173,6 +174,8 @@ async function main(): Promise<void> {
   if (wanted(config, 'acd-events')) done(await acdEvents(context));
   if (wanted(config, 'acd-outbound')) done(await acdOutbound(context));
   if (wanted(config, 'acd-storm')) done(await acdStorm(context));
+  // Issue 14: digital conversations through the channels API, replies out to the integration box.
+  if (wanted(config, 'digital')) done(await digital(context));
 
   // Where the idle memory goes, when it is over: what each loaded dependency costs a fresh process.
   const memory = results.find((r) => r.slug === 'memory');

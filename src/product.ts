@@ -19,6 +19,8 @@ import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
+import { createChatSimulator } from './digital/simulatorSetup.js';
+import { SecretSource } from './digital/simulatorSecrets.js';
 import { createDigitalIngress, registerDigitalRoutes, type DigitalIngress } from './digital/digitalRoutes.js';
 import type { MessageIntake } from './digital/ports.js';
 import { createDigitalReplies } from './digital/repliesWiring.js';
@@ -32,6 +34,7 @@ import { registerTabRoutes } from './tab/tabRoutes.js';
 import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
 import { ProactiveCardPoster } from './teams/proactiveCards.js';
+import { proactiveText } from './teams/proactiveText.js';
 import { WorkflowEngine } from './workflows/engine.js';
 
 export interface RunningProduct {
@@ -122,6 +125,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     recordAcwCompleted: outbound.recordAcwCompleted,
   });
   events.onCardChanged(() => outbound.wake());
+  // Outbound secrets (an integration's outbound_secret_env) are read here: the chat simulator's box secret of this start, then the environment.
+  const digitalSecrets = new SecretSource();
   // Agents' replies to digital threads, delivered to each integration's box URL by their own outbox worker.
   const digitalReplies = createDigitalReplies({
     db: store.db,
@@ -131,7 +136,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     logger: logger.child({ part: 'digital' }),
     clock,
     maxAttempts: config.digital.replyMaxAttempts,
-    secret: (name) => process.env[name],
+    secret: (name) => digitalSecrets.get(name),
   });
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
@@ -162,6 +167,17 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   });
   const dispatcher = new AcdDispatcher({ db: store.db, agents, contacts, defaultRegion: config.defaultRegion, logger: logger.child({ part: 'acd' }), clock });
   const acd = new AcdSimulator(config.acdSimulator, dispatcher, clock);
+  const digital = createDigitalIngress({ unit, clock, tokenTtlSeconds: config.digital.tokenTtlSeconds });
+  const chats = createChatSimulator({
+    config,
+    unit,
+    integrations: digital.integrations,
+    // The replies' delivery reads outbound secrets from this same source (the simulator's box secret first, then the environment).
+    secrets: digitalSecrets,
+    tellAgent: proactiveText({ adapter, botAppId: config.bot.appId ?? '', agents }),
+    logger,
+    clock,
+  });
 
   const app = createApplication(adapter, config.bot.appId, {
     agents,
@@ -169,6 +185,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     replies: digitalReplies.replies,
     threads: threads.outcomes,
     acd,
+    chats: chats.simulator,
     events,
     deliveries: new ActivityDeliveries({ db: store.db, clock }),
     logger: logger.child({ part: 'bot' }),
@@ -193,7 +210,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     publicBaseUrl: config.twilio.publicBaseUrl,
     logger: logger.child({ part: 'acd' }),
   });
-  const digital = createDigitalIngress({ unit, clock, tokenTtlSeconds: config.digital.tokenTtlSeconds });
+  chats.register(server);
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
@@ -217,6 +234,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   digitalReplies.delivery.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
+  await chats.start(`http://127.0.0.1:${port}`);
 
   return {
     url: `http://127.0.0.1:${port}`,

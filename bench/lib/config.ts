@@ -40,6 +40,12 @@ export interface BenchConfig {
   /** The event storm: agents, and contacts each of them takes. */
   stormAgents: number;
   stormContacts: number;
+  /** Digital conversations (issue 14): threads open at once, messages in per second through the channels API, measured messages, agents' replies, and the agents. */
+  digitalThreads: number;
+  digitalRate: number;
+  digitalMessages: number;
+  digitalReplies: number;
+  digitalAgents: number;
   /** Take CPU profiles (always for the turn scenarios, else only when a goal is missed). */
   profile: boolean;
   /** Keep an existing seeded database of the right size instead of seeding again. */
@@ -73,6 +79,11 @@ const FULL = {
   outboundChanges: 1000,
   stormAgents: 100,
   stormContacts: 4,
+  digitalThreads: 1000,
+  digitalRate: 50,
+  digitalMessages: 1500,
+  digitalReplies: 500,
+  digitalAgents: 40,
 };
 const QUICK: typeof FULL = {
   contacts: 20_000,
@@ -95,6 +106,11 @@ const QUICK: typeof FULL = {
   outboundChanges: 300,
   stormAgents: 20,
   stormContacts: 3,
+  digitalThreads: 100,
+  digitalRate: 50,
+  digitalMessages: 150,
+  digitalReplies: 100,
+  digitalAgents: 25,
 };
 
 export function loadBenchConfig(argv = process.argv.slice(2), env = process.env): BenchConfig {

@@ -1,4 +1,5 @@
 import { describeAgentState, type Agent, type AgentStatusRow } from '../domain/agentState.js';
+import { noDigitalCounts, type DigitalCounts } from '../domain/digital.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
 
@@ -140,13 +141,17 @@ export class AgentService {
     return !!aadObjectId && this.deps.supervisorIds.some((id) => id.toLowerCase() === aadObjectId.toLowerCase());
   }
 
-  /** Every agent's state for a supervisor. Anyone else is refused without learning anything. */
-  async status(requesterAadObjectId: string | undefined): Promise<AgentStatusRow[]> {
+  private assertSupervisor(requesterAadObjectId: string | undefined): void {
     if (!this.isSupervisor(requesterAadObjectId)) {
       throw forbidden('Agent status is for supervisors. Ask your Teams admin if you should be one.');
     }
+  }
+
+  /** Every agent's state and open digital interactions, for a supervisor. Anyone else is refused without learning anything. */
+  async status(requesterAadObjectId: string | undefined): Promise<AgentStatusRow[]> {
+    this.assertSupervisor(requesterAadObjectId);
     const now = this.deps.clock().getTime();
-    const agents = await this.deps.unit.repos.agents.list();
+    const [agents, digitalLoad] = await Promise.all([this.deps.unit.repos.agents.list(), this.deps.unit.repos.digitalStatus.loadByAgent()]);
     return Promise.all(
       agents.map(async (agent) => {
         const interaction = agent.currentInteractionId ? await this.deps.unit.repos.interactions.find(agent.currentInteractionId) : undefined;
@@ -155,8 +160,15 @@ export class AgentService {
           stateLabel: describeAgentState(agent),
           secondsInState: Math.max(0, Math.round((now - Date.parse(agent.stateSince)) / 1000)),
           interaction: interaction ? { id: interaction.id, channel: interaction.channel, ani: interaction.ani, state: interaction.state } : null,
+          digital: digitalLoad.get(agent.id) ?? noDigitalCounts(),
         };
       }),
     );
+  }
+
+  /** The digital conversations waiting in the queue for an agent, by kind: for a supervisor only. */
+  async digitalQueue(requesterAadObjectId: string | undefined): Promise<DigitalCounts> {
+    this.assertSupervisor(requesterAadObjectId);
+    return this.deps.unit.repos.digitalStatus.queued();
   }
 }

@@ -9,6 +9,8 @@ import { wholeNumber } from '../envFields.js';
  * - DIGITAL_IDENTITY_MAP: JSON {"<end user's idOnExternalPlatform>": "<email or phone>"}: how the data dip finds
  *   a customer whose platform id is neither an email nor a phone number;
  * - DIGITAL_TOKEN_TTL_SECONDS: how long an access token issued to an integration lasts (default 3600);
+ * - SIMULATOR_CHAT_DOMAIN: the domain of the chat simulator's end users' emails (`chat Peter Solo …` writes as
+ *   peter.solo@<domain>; default tailwind.example, Peter Solo's in the embedded demo CRM).
  * - DIGITAL_REPLY_MAX_ATTEMPTS: how many times an agent's reply is tried at the integration box URL before it
  *   is given up as not delivered (default 8).
  */
@@ -17,6 +19,7 @@ export interface DigitalConfig {
   agentSkills: ReadonlyMap<string, readonly string[]> | undefined;
   identityMap: ReadonlyMap<string, string>;
   tokenTtlSeconds: number;
+  simulatorChatDomain: string;
   replyMaxAttempts: number;
 }
 
@@ -41,6 +44,12 @@ const envSchema = z.object({
   DIGITAL_AGENT_SKILLS: json(z.record(z.string().min(1).max(254), z.array(z.string().regex(SKILL, 'skills are 2 to 30 letters, digits or - _ . :')).max(50))),
   DIGITAL_IDENTITY_MAP: json(z.record(z.string().min(1).max(200), z.string().min(3).max(254))),
   DIGITAL_TOKEN_TTL_SECONDS: wholeNumber(60, 86_400, 3600),
+  SIMULATOR_CHAT_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,200}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain name, for example tailwind.example')
+    .default('tailwind.example'),
   DIGITAL_REPLY_MAX_ATTEMPTS: wholeNumber(1, 50, 8),
 });
 
@@ -53,6 +62,7 @@ export function digitalConfigFrom(env: Record<string, string | undefined>): Digi
     agentSkills: e.DIGITAL_AGENT_SKILLS ? new Map(Object.entries(e.DIGITAL_AGENT_SKILLS).map(([agent, skills]) => [agent.toLowerCase(), skills])) : undefined,
     identityMap: new Map(Object.entries(e.DIGITAL_IDENTITY_MAP ?? {})),
     tokenTtlSeconds: e.DIGITAL_TOKEN_TTL_SECONDS,
+    simulatorChatDomain: e.SIMULATOR_CHAT_DOMAIN,
     replyMaxAttempts: e.DIGITAL_REPLY_MAX_ATTEMPTS,
   };
 }

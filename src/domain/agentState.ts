@@ -1,3 +1,4 @@
+import type { DigitalCounts } from './digital.js';
 import type { Interaction } from './interaction.js';
 
 /**
@@ -33,4 +34,6 @@ export interface AgentStatusRow {
   stateLabel: string;
   secondsInState: number;
   interaction: Pick<Interaction, 'id' | 'channel' | 'ani' | 'state'> | null;
+  /** The open digital interactions assigned to them, by kind (absent where digital is not counted). */
+  digital?: DigitalCounts;
 }

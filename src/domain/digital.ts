@@ -123,6 +123,27 @@ export function endUserName(author: EndUserIdentity): string {
   return full || author.nickname?.trim() || author.idOnExternalPlatform;
 }
 
+/** How many digital interactions there are of each kind (the supervisors' status: per agent, and waiting in the queue). */
+export type DigitalCounts = Record<DigitalKind, number>;
+
+export function noDigitalCounts(): DigitalCounts {
+  return { chat: 0, sms: 0, web: 0 };
+}
+
+export function digitalTotal(counts: DigitalCounts): number {
+  return counts.chat + counts.sms + counts.web;
+}
+
+/** "2 (chat 1, SMS 1)": the total, then the kinds there are any of. */
+export function describeDigitalCounts(counts: DigitalCounts): string {
+  const total = digitalTotal(counts);
+  if (total === 0) return 'none';
+  const label: Record<DigitalKind, string> = { chat: 'chat', sms: 'SMS', web: 'web' };
+  return `${total} (${DIGITAL_KINDS.filter((kind) => counts[kind] > 0)
+    .map((kind) => `${label[kind]} ${counts[kind]}`)
+    .join(', ')})`;
+}
+
 /** The card's one-time id of the next reply: a double click (or Teams re-sending the invoke) sends one message. */
 export function replyIdFor(interactionId: string, outboundCount: number): string {
   return `${interactionId}-${outboundCount}`;

@@ -17,6 +17,8 @@ export const ROUTE_BODY_POLICIES: ReadonlyArray<{ path: string; policy: BodyPoli
   { path: '/api/messages', policy: { accepts: ['application/json'] } },
   { path: '/api/tab/', policy: { accepts: ['application/json'] } },
   { path: '/api/acd/events', policy: { accepts: ['application/json'] } },
+  // The chat simulator's integration box: the app's own replies, in the channel format.
+  { path: '/api/simulator/box', policy: { accepts: ['application/json'] } },
   // TaskRouter's Event Callback is a form.
   { path: '/api/acd/twilio/taskrouter', policy: { accepts: ['application/x-www-form-urlencoded'] } },
   // Digital channels (src/digital): the token request is a form (RFC 6749) or JSON; a channel is a few hundred bytes.

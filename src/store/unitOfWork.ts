@@ -27,6 +27,7 @@ import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone,
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
+import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
 import {
   findCardActivityId,
   findInteraction,
@@ -134,6 +135,8 @@ const aggregates = {
     findWorkerSid,
     enqueueDelivery: enqueueWebhookEvent,
   },
+  /** The supervisors' digital figures: open digital interactions per agent, and threads waiting in the queue. */
+  digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads, threadHolder: findThreadHolder },
   /** The digital integrations, their access tokens and channels (src/digital: the channels API). */
   digitalIngress: {
     findIntegration,
@@ -195,6 +198,7 @@ export function repositoriesOf(db: Db): Repositories {
     customers: bound(db, aggregates.customers),
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
+    digitalStatus: bound(db, aggregates.digitalStatus),
     digitalIngress: bound(db, aggregates.digitalIngress),
     threads: bound(db, aggregates.threads),
     replies: bound(db, aggregates.replies),

@@ -4,6 +4,7 @@ import { helpCard, type HelpContext } from '../cards/helpCards.js';
 import type { BotDeps } from './deps.js';
 import { becomeAvailable, becomeUnavailable } from './features/agentState.js';
 import { hangUp, showCard, simulateCall } from './features/calls.js';
+import { simulateChat } from './features/chats.js';
 import { replyToEndUser } from './features/digitalReply.js';
 import { searchCrm } from './features/search.js';
 import { showStatus } from './features/supervisor.js';
@@ -39,6 +40,15 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
     menu: 'Start a call from a number (local simulator): call +1 202 555 0142',
     simulatorOnly: true,
     run: simulateCall,
+  },
+  {
+    word: 'chat',
+    pattern: /^\s*chat(\s+.*)?$/is,
+    usage: 'chat <first name> <last name> <text>',
+    does: 'Simulate a web chat message from that person, sent through the channel API and routed like a real chat (local simulator).',
+    menu: 'Start a web chat as a customer (local simulator): chat Peter Solo Hello',
+    simulatorOnly: true,
+    run: simulateChat,
   },
   {
     word: 'search',

@@ -4,6 +4,7 @@ import type { AgentService } from '../agents/agentService.js';
 import type { ThreadActions } from '../actions/defineAction.js';
 import type { DigitalReplies } from '../digital/replies.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
+import type { ChatSimulator } from '../digital/chatSimulator.js';
 import type { CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
@@ -12,6 +13,8 @@ import type { InteractionServices } from '../interactions/interactionServices.js
 export interface BotDeps extends InteractionServices {
   agents: AgentService;
   acd: AcdSimulator;
+  /** The local chat simulator (`chat …`), on with the call simulator. */
+  chats: Pick<ChatSimulator, 'chat'>;
   /** A digital conversation's outcome and letting it go (src/digital/threadOutcomes.ts). */
   threads: ThreadActions;
   events: InteractionEvents;

@@ -100,6 +100,15 @@ describe.each(STORE_BACKENDS)('EmbeddedConnector on $name', (backend) => {
       });
     });
 
+    it('writes Peter Solo (the digital demo) with his email and phone, at Tailwind Traders, with his open case CS-2001', async () => {
+      expect((await connector.findByEmail('Peter.Solo@Tailwind.example', opts)).map((r) => r.id)).toEqual([DEMO.peter.id]);
+      expect((await connector.findByPhone('+12065550160', opts)).map((r) => r.id)).toEqual([DEMO.peter.id]);
+      const peter = (await connector.get({ type: 'contact', id: DEMO.peter.id }, opts))!;
+      expect(peter).toMatchObject({ role: 'person', canonical: { firstName: 'Peter', lastName: 'Solo', organization: { ref: { type: 'account', id: DEMO.tailwind.id }, name: 'Tailwind Traders' } } });
+      const open = await connector.query('case', parseFilter(`contactId = "${DEMO.peter.id}" and status != "Closed"`), { ...opts, limit: 10 });
+      expect(open.map((r) => [r.id, r.fields.caseNumber])).toEqual([[DEMO.peterCase.id, 'CS-2001']]);
+    });
+
     it('describes its case with priority choices Low, Medium, High and Medium as default', async () => {
       const kase = await connector.describe('case', opts);
       expect(kase.label).toBe('Case');

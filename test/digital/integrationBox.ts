@@ -32,6 +32,8 @@ export interface IntegrationBox {
   tokenUrl: string;
   /** Every message the box accepted (answered 2xx), in order: a message sent twice shows twice. */
   accepted: BoxPost[];
+  /** When each message (by Idempotency-Key) first reached the box, whatever the answer (performance.now()): the bench's reply → POST latency. */
+  firstSeen: Map<string, number>;
   /** Box requests of any outcome, and token requests granted / refused. */
   counts: { boxRequests: number; tokensIssued: number; tokensRefused: number; failed: number };
   /** Fails this fraction of the box's requests from now on (deterministically spread): 503 + Retry-After, or a dropped connection. */
@@ -51,6 +53,7 @@ export async function startIntegrationBox(options: IntegrationBoxOptions): Promi
   const auth = options.auth ?? 'oauth';
   const tokens = new Map<string, number>(); // token → expires at (ms)
   const accepted: BoxPost[] = [];
+  const firstSeen = new Map<string, number>();
   const counts = { boxRequests: 0, tokensIssued: 0, tokensRefused: 0, failed: 0 };
   let failure: { fraction: number; mode: '503' | 'drop' | 'mixed'; retryAfterSeconds: number; seen: number; failed: number } | undefined;
   let refuseNext = false;
@@ -101,6 +104,8 @@ export async function startIntegrationBox(options: IntegrationBoxOptions): Promi
 
   async function box(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     counts.boxRequests++;
+    const seenKey = req.headers['idempotency-key'];
+    if (typeof seenKey === 'string' && !firstSeen.has(seenKey)) firstSeen.set(seenKey, performance.now());
     await pause(options.boxDelayMs);
     const fails = failing();
     if (fails === 'drop') {
@@ -139,6 +144,7 @@ export async function startIntegrationBox(options: IntegrationBoxOptions): Promi
     boxUrl: `${base}/box`,
     tokenUrl: `${base}/oauth/token`,
     accepted,
+    firstSeen,
     counts,
     failFraction: (fraction, how) => {
       failure = { fraction, mode: how.mode, retryAfterSeconds: how.retryAfterSeconds ?? 0, seen: 0, failed: 0 };

@@ -15,6 +15,10 @@ export const DEMO = {
   mariaCase: { id: 'cas-damaged-shipment', caseNumber: 'CS-1001' },
   household: { id: 'acc-doe-household', phone: '+1 206 555 0199', contacts: ['con-chris-doe', 'con-pat-doe'] },
   nobody: '+1 206 555 0000',
+  /** The digital demo's customer: `chat Peter Solo …` writes as peter.solo@tailwind.example (SIMULATOR_CHAT_DOMAIN's default). */
+  peter: { id: 'con-peter-solo', email: 'peter.solo@tailwind.example', mobilePhone: '+1 206 555 0160' },
+  tailwind: { id: 'acc-tailwind-traders', phone: '+1 206 555 0161', domain: 'tailwind.example' },
+  peterCase: { id: 'cas-missing-parcel', caseNumber: 'CS-2001' },
 } as const;
 
 const FIRST = ['James', 'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Sofia', 'Lucas', 'Mia', 'Ethan', 'Amara', 'Yuki', 'Mateo', 'Zara', 'Omar', 'Ingrid', 'Chen', 'Priya', 'Kwame', 'Elena'];
@@ -147,6 +151,21 @@ async function writeDemoData(trx: Kysely<Database>, now: Date, counts: SeedCount
   await put('account', { name: 'Doe Household', industry: 'Consumer', city: 'Tacoma' }, DEMO.household.id);
   await put('contact', { firstName: 'Chris', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'chris.doe@example.com' }, DEMO.household.contacts[0]);
   await put('contact', { firstName: 'Pat', lastName: 'Doe', accountId: DEMO.household.id, homePhone: DEMO.household.phone, email: 'pat.doe@example.com' }, DEMO.household.contacts[1]);
+  await put('account', { name: 'Tailwind Traders', phone: DEMO.tailwind.phone, industry: 'Retail', city: 'Seattle', website: `https://${DEMO.tailwind.domain}` }, DEMO.tailwind.id);
+  await put('contact', { firstName: 'Peter', lastName: 'Solo', title: 'Store manager', accountId: DEMO.tailwind.id, mobilePhone: DEMO.peter.mobilePhone, email: DEMO.peter.email }, DEMO.peter.id);
+  await put(
+    'case',
+    {
+      caseNumber: DEMO.peterCase.caseNumber,
+      subject: 'Parcel not delivered',
+      description: 'Tracking says delivered, the store never received it.',
+      status: 'New',
+      priority: 'Medium',
+      contactId: DEMO.peter.id,
+      accountId: DEMO.tailwind.id,
+    },
+    DEMO.peterCase.id,
+  );
 
   const accounts: string[] = [];
   for (let i = 0; i < counts.accounts; i++) {
