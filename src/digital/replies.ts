@@ -75,9 +75,9 @@ export class DigitalReplies {
       return this.deps.view(agentId, interaction.id);
     }
     this.deps.logger.info({ interactionId, messageId, chars: text.length }, 'digital reply queued');
-    const view = await this.deps.changes.done(interaction, { kind: 'info', text: REPLY_ON_ITS_WAY });
+    // The delivery starts before the card is drawn: the end user waits for the reply, not for our card.
     this.deps.onReplyQueued();
-    return view;
+    return this.deps.changes.done(interaction, { kind: 'info', text: REPLY_ON_ITS_WAY });
   }
 
   /**
