@@ -35,9 +35,11 @@ const BATCH = 10;
  */
 export class ReplyDelivery {
   private readonly loop: PollingLoop;
+  /** The cards told of deliveries, one after the other, behind the sends: a card is drawn after the POSTs, never before. */
+  private cardsTold: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReplyDeliveryOptions) {
-    this.loop = new PollingLoop({ run: () => this.drain(), pollMs: options.pollMs ?? 1_000, onError: (error) => options.logger.error({ err: error }, 'reply delivery loop failed') });
+    this.loop = new PollingLoop({ run: () => this.sendDue(), pollMs: options.pollMs ?? 1_000, onError: (error) => options.logger.error({ err: error }, 'reply delivery loop failed') });
   }
 
   start(): void {
@@ -49,12 +51,19 @@ export class ReplyDelivery {
     this.loop.wake();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.cardsTold;
   }
 
-  /** Attempts every due reply until none is due; how many attempts were made (tests and scripts call it directly). */
+  /** Attempts every due reply until none is due, and tells their cards; how many attempts were made (tests and scripts call it directly). */
   async drain(): Promise<number> {
+    const attempted = await this.sendDue();
+    await this.cardsTold;
+    return attempted;
+  }
+
+  private async sendDue(): Promise<number> {
     let attempted = 0;
     while (!this.loop.stopped) {
       const now = this.options.clock();
@@ -86,11 +95,14 @@ export class ReplyDelivery {
     if (status === 'failed') logger.error({ ...context, error }, 'digital reply given up: not delivered');
     else if (status === 'pending') logger.warn({ ...context, error, retryInMs: waitMs }, 'digital reply not delivered yet: will retry');
     else logger.info({ ...context, status }, 'digital reply delivered to the integration box');
-    try {
-      await this.options.onDeliveryChanged({ interactionId: reply.interactionId, status, error });
-    } catch (thrown) {
-      logger.error({ err: thrown, ...context }, 'the card could not be told of a reply delivery');
-    }
+    this.tellCard({ interactionId: reply.interactionId, status, error }, context);
+  }
+
+  /** Queues the card's update: the next replies' POSTs do not wait for cards to be drawn. */
+  private tellCard(change: { interactionId: string; status: DeliveryStatus; error: string | null }, context: Record<string, unknown>): void {
+    this.cardsTold = this.cardsTold
+      .then(() => this.options.onDeliveryChanged(change))
+      .catch((thrown: unknown) => this.options.logger.error({ err: thrown, ...context }, 'the card could not be told of a reply delivery'));
   }
 }
 
