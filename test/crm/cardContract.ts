@@ -15,7 +15,8 @@ import { runIdentityDip } from '../../src/interactions/dataDipScript.js';
 import type { Interaction } from '../../src/domain/interaction.js';
 import { ThreadOutcomes } from '../../src/digital/threadOutcomes.js';
 import { actionsOf, cardText } from '../support/botHarness.js';
-import { seedThread, TableRouter } from '../digital/threadFixture.js';
+import { seedThread } from '../digital/fixtures.js';
+import { TableRouter } from '../digital/tableRouter.js';
 import type { TestStore } from '../support/stores.js';
 import type { ConnectorContractSetup } from './connectorContract.js';
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EndUserIdentity, ThreadAssignment, ThreadStatus } from '../../src/domain/digital.js';
+import { putRecordLinks } from '../../src/store/interactionsRepository.js';
 import type { Database } from '../../src/store/schema.js';
 
 /*
  * A FIXTURE, not the product's intake: plain inserts of an integration, a channel, a thread with its
- * interaction assigned to an agent, and an inbound message, so the replies can be tested before the channels
- * API and the threads piece create them the real way.
+ * interaction assigned to an agent, its messages and linked records, for the tests of what comes after a
+ * thread exists (replies, outcomes) without going through the channels API and routing each time.
  */
 
 /** The pair the app presents to the test integration box, its secret in the environment as an admin would set it. */
@@ -34,8 +35,15 @@ export interface IntegrationFixture {
 
 export interface ThreadFixture {
   agentId: string;
-  /** An integration to reuse (its id), or the one to create. */
-  integration: string | IntegrationFixture;
+  /** An integration to reuse (its id), or the one to create (default: one whose box nobody listens at). */
+  integration?: string | IntegrationFixture;
+  configurationId?: string;
+  /** Records linked on its card (each gets timeline + memorialization). */
+  linked?: Array<{ type: string; id: string; label?: string }>;
+  /** The transcript, in order (default: one inbound message at lastInboundAt). */
+  messages?: Array<{ direction: 'inbound' | 'outbound'; text: string; at: string; author?: string }>;
+  skill?: string | null;
+  cardActivityId?: string;
   endUser?: EndUserIdentity;
   status?: ThreadStatus;
   assignment?: ThreadAssignment;
@@ -72,8 +80,10 @@ export async function seedIntegration(db: Kysely<Database>, fixture: Integration
 }
 
 export async function seedThread(db: Kysely<Database>, fixture: ThreadFixture): Promise<SeededThread> {
-  const now = new Date().toISOString();
-  const integrationId = typeof fixture.integration === 'string' ? fixture.integration : await seedIntegration(db, fixture.integration);
+  const lastInboundAt = fixture.lastInboundAt ?? new Date().toISOString();
+  const messages = fixture.messages ?? [{ direction: 'inbound' as const, text: 'Hello, can you help me, please?', at: lastInboundAt }];
+  const now = messages[0]!.at;
+  const integrationId = typeof fixture.integration === 'string' ? fixture.integration : await seedIntegration(db, fixture.integration ?? { boxUrl: 'http://127.0.0.1:9/box' });
   const channelId = randomUUID();
   const channelIdOnExternalPlatform = `forum-${channelId.slice(0, 8)}`;
   await db
@@ -88,14 +98,15 @@ export async function seedThread(db: Kysely<Database>, fixture: ThreadFixture): 
       is_private: 1,
       has_tree_structure: 0,
       kind: 'chat',
-      skill: null,
+      skill: fixture.skill ?? null,
       created_at: now,
       updated_at: now,
     })
     .execute();
   const interactionId = randomUUID();
   const assignment = fixture.assignment ?? 'assigned';
-  const status = fixture.status ?? 'Open';
+  const status = fixture.status ?? 'New';
+  const linked = fixture.linked ?? [];
   await db
     .insertInto('interactions')
     .values({
@@ -104,21 +115,20 @@ export async function seedThread(db: Kysely<Database>, fixture: ThreadFixture): 
       channel: 'chat',
       ani: '',
       state: status === 'Closed' ? 'completed' : 'active',
-      configuration_id: 'demo',
-      match_state: 'none',
+      configuration_id: fixture.configurationId ?? 'demo',
+      match_state: linked.length ? 'single' : 'none',
       started_at: now,
       ended_at: null,
       completed_at: status === 'Closed' ? now : null,
       disposition: null,
       notes: null,
-      card_activity_id: null,
+      card_activity_id: fixture.cardActivityId ?? null,
       last_notice: null,
       customer_id: null,
     })
     .execute();
   const threadId = randomUUID();
   const threadIdOnExternalPlatform = `thread-${threadId.slice(0, 8)}`;
-  const lastInboundAt = fixture.lastInboundAt ?? now;
   await db
     .insertInto('digital_threads')
     .values({
@@ -128,33 +138,41 @@ export async function seedThread(db: Kysely<Database>, fixture: ThreadFixture): 
       interaction_id: interactionId,
       status,
       assignment,
-      skill: null,
+      skill: fixture.skill ?? null,
       author: JSON.stringify(fixture.endUser ?? { idOnExternalPlatform: '5459', firstName: 'Peter', lastName: 'Solo', nickname: '@peter007' }),
       triggered_at: null,
       trigger: null,
       created_at: now,
-      last_message_at: lastInboundAt,
+      last_message_at: messages.at(-1)!.at,
     })
     .execute();
   await db
     .insertInto('digital_messages')
-    .values({
-      id: randomUUID(),
-      channel_id: channelId,
-      thread_id: threadId,
-      id_on_external_platform: `comment-${randomUUID()}`,
-      direction: 'inbound',
-      text: 'Hello, can you help me, please?',
-      created_at: lastInboundAt,
-      received_at: lastInboundAt,
-      author_name: 'Peter Solo',
-      agent_id: null,
-      delivery_status: null,
-      delivery_error: null,
-      next_attempt_at: null,
-      lease_until: null,
-    })
+    .values(
+      messages.map((m) => ({
+        id: randomUUID(),
+        channel_id: channelId,
+        thread_id: threadId,
+        id_on_external_platform: `comment-${randomUUID()}`,
+        direction: m.direction,
+        text: m.text,
+        created_at: m.at,
+        received_at: m.at,
+        author_name: m.author ?? (m.direction === 'inbound' ? 'Peter Solo' : 'Agent'),
+        agent_id: m.direction === 'outbound' ? fixture.agentId : null,
+        delivery_status: m.direction === 'outbound' ? 'delivered' : null,
+        delivery_error: null,
+        next_attempt_at: null,
+        lease_until: null,
+      })),
+    )
     .execute();
+  if (linked.length) {
+    await putRecordLinks(
+      db,
+      linked.map((r) => ({ interactionId, recordType: r.type, recordId: r.id, linked: true, origin: 'ani' as const, label: r.label ?? `${r.type} ${r.id}`, fields: {} })),
+    );
+  }
   return { integrationId, channelId, channelIdOnExternalPlatform, threadId, threadIdOnExternalPlatform, interactionId };
 }
 

@@ -8,7 +8,8 @@ import { NOT_YOURS } from '../../src/interactions/ownership.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { buildServices } from '../support/services.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
-import { seedThread, TableRouter, type SeededThread } from './threadFixture.js';
+import { seedThread, type SeededThread } from './fixtures.js';
+import { TableRouter } from './tableRouter.js';
 
 async function refusalOf(work: Promise<unknown>): Promise<AppError> {
   const error = await work.then(

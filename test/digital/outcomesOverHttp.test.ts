@@ -8,7 +8,7 @@ import { enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
-import { seedThread } from './threadFixture.js';
+import { seedThread } from './fixtures.js';
 
 const signal = new AbortController().signal;
 const messages = [

@@ -10,7 +10,7 @@ import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { ThreadOutcomes } from '../../src/digital/threadOutcomes.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
-import { TableRouter } from '../digital/threadFixture.js';
+import { TableRouter } from '../digital/tableRouter.js';
 import type { TestStore } from './stores.js';
 
 /**
