@@ -2,16 +2,18 @@
  * `npm run screenshots`: the README's pictures, taken from the real product. Starts `npm start` (on a free
  * port, with a fresh demo data folder), the Agents Playground against it (`npm run playground -- --headless`),
  * and Debian's Chromium (CHROMIUM_PATH, as the tests use it), then walks the README demo: the Customer Card of
- * the call from Maria Garcia and her Details, in the playground and in the tab (light and dark). The PNGs go
+ * the call from Maria Garcia and her Details, in the playground and in the tab (light and dark); then the call
+ * is finished (hangup, Complete ACW) and the chat walk of issue 14 follows (scripts/screenshots/digitalWalk.ts). The PNGs go
  * to docs/screenshots/ (or the folder given as the first argument). Nothing is fetched from the internet: the
  * playground's web fonts from a CDN are refused, so it draws with the system's fonts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { choose, digitalWalk } from './screenshots/digitalWalk.js';
 
 const OUT = resolve(process.argv[2] ?? 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,19 +68,22 @@ async function waitUntilUp(url: string, what: string, seconds = 120): Promise<vo
   throw new Error(`${what} did not answer at ${url} within ${seconds} s`);
 }
 
-/** A picture of `element` with a margin of the page around it (`extra`: more on the left and top). */
-async function shoot(page: Page, element: Locator, name: string, extra = { left: 0, top: 0 }): Promise<void> {
+/** A picture of `element` (or of all of them) with a margin of the page around it (`extra`: more on the left, top and bottom). */
+async function shoot(page: Page, element: Locator | Locator[], name: string, extra: { left: number; top: number; bottom?: number } = { left: 0, top: 0 }): Promise<void> {
   await page.mouse.move(0, 0); // no hover colours
-  const box = await element.boundingBox();
-  if (!box) throw new Error(`${name}: nothing to photograph`);
+  const boxes = await Promise.all([element].flat().map((e) => e.boundingBox()));
+  if (boxes.some((b) => !b)) throw new Error(`${name}: nothing to photograph`);
+  const [x0, y0] = [Math.min(...boxes.map((b) => b!.x)), Math.min(...boxes.map((b) => b!.y))];
+  const box = { x: x0, y: y0, width: Math.max(...boxes.map((b) => b!.x + b!.width)) - x0, height: Math.max(...boxes.map((b) => b!.y + b!.height)) - y0 };
   const margin = 12;
   const [x, y] = [Math.max(0, box.x - margin - extra.left), Math.max(0, box.y - margin - extra.top)];
   const path = join(OUT, `${name}.png`);
-  await page.screenshot({ path, fullPage: true, clip: { x, y, width: box.x + box.width + margin - x, height: box.y + box.height + margin - y } });
+  await page.screenshot({ path, fullPage: true, clip: { x, y, width: box.x + box.width + margin - x, height: box.y + box.height + margin + (extra.bottom ?? 0) - y } });
   console.log(`wrote ${path}`);
 }
 
-async function playground(browser: Browser, url: string): Promise<void> {
+/** The call walk in the playground; the page stays open for the chat walk. */
+async function playground(browser: Browser, url: string): Promise<{ page: Page; say: (text: string) => Promise<void> }> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1400 }, deviceScaleFactor: 1 });
   await page.route(/^https?:\/\/(?!localhost|127\.0\.0\.1)/, (route) => route.abort());
   await page.goto(url);
@@ -113,16 +118,38 @@ async function playground(browser: Browser, url: string): Promise<void> {
   await shoot(page, details, 'details-playground', BOT_MESSAGE);
   await details.getByRole('button', { name: 'Back to the Customer Card' }).click();
   await page.locator('.ac-adaptiveCard', { hasText: 'Inbound call from' }).last().waitFor();
-  await page.close();
+  return { page, say };
 }
 
-async function tab(browser: Browser, botUrl: string, theme: 'light' | 'dark'): Promise<void> {
+/** Ends the call and completes its After Call Work from the card, so that the tab has no call to show. */
+async function finishCall({ page, say }: { page: Page; say: (text: string) => Promise<void> }): Promise<void> {
+  await say('hangup');
+  const card = page.locator('.ac-adaptiveCard', { hasText: 'After Call Work' }).last();
+  await card.getByText('The call ended').waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1000); // the card updates in place: a form opened before then would close
+  await card.getByRole('button', { name: 'Disposition and notes…' }).click({ timeout: 30_000 });
+  await choose(card);
+  await card.getByRole('button', { name: 'Complete ACW' }).click();
+  await page
+    .getByText(/Saved to the CRM \(([1-9]\d*) of \1\)/)
+    .last()
+    .waitFor({ timeout: 60_000 });
+}
+
+/** The tab as the playground's agent, in a context of its own. */
+async function openTab(browser: Browser, botUrl: string, theme: 'light' | 'dark'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 760, height: 1200 }, colorScheme: theme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   await page.goto(`${botUrl}/tabs/index.html?theme=${theme === 'dark' ? 'dark' : 'default'}`);
   await page.getByRole('heading', { name: /Local identity/ }).waitFor();
   await page.locator('#known-agent').selectOption(PLAYGROUND_AGENT);
   await page.getByRole('button', { name: 'Show the card' }).click();
+  return page;
+}
+
+async function tab(browser: Browser, botUrl: string, theme: 'light' | 'dark'): Promise<void> {
+  const page = await openTab(browser, botUrl, theme);
+  const context = page.context();
   const card = page.locator('#card');
   await card.getByText('Maria Garcia').first().waitFor();
   await shoot(page, page.locator('body'), `card-tab-${theme}`);
@@ -145,13 +172,21 @@ try {
   children.push(start('npm', ['run', 'playground', '--', '--headless', '-p', String(playgroundPort)], env));
   await waitUntilUp(`http://localhost:${playgroundPort}/`, 'the Agents Playground');
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  await playground(browser, `http://localhost:${playgroundPort}/`).catch(async (error: unknown) => {
+  const failed = async (error: unknown) => {
     // What the playground showed when it went wrong, for whoever runs this next (test-results/ is not committed).
     mkdirSync('test-results', { recursive: true });
-    for (const page of browser?.contexts().flatMap((c) => c.pages()) ?? []) await page.screenshot({ path: 'test-results/screenshots-playground-failed.png' });
+    const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: `test-results/screenshots-failed-${i}.png`, fullPage: true });
+      if (process.env.SCREENSHOTS_DEBUG) writeFileSync(`test-results/screenshots-failed-${i}.html`, await page.content());
+    }
     throw error;
-  });
+  };
+  const chat = await playground(browser, `http://localhost:${playgroundPort}/`).catch(failed);
   for (const theme of ['light', 'dark'] as const) await tab(browser, botUrl, theme);
+  await finishCall(chat).catch(failed);
+  const tabPage = await openTab(browser, botUrl, 'light');
+  await digitalWalk({ ...chat, shoot, extra: BOT_MESSAGE, botUrl, agentId: PLAYGROUND_AGENT, dataDir, tab: tabPage }).catch(failed);
 } finally {
   await browser?.close();
   await Promise.all(children.map(stop));
