@@ -50,6 +50,17 @@ export class CardQuery {
     return this.context.repos.interactions.openOf(agentId);
   }
 
+  /**
+   * What the agent is on now, for the tab's first card: their open call, else the open digital conversation
+   * whose end user wrote last (an agent who handles only chats still opens the tab on one).
+   */
+  async currentInteraction(agentId: string): Promise<Interaction | undefined> {
+    const call = await this.openInteraction(agentId);
+    if (call) return call;
+    const [conversation] = await this.context.repos.threads.assignedTo(agentId);
+    return conversation ? this.context.repos.interactions.find(conversation.interactionId) : undefined;
+  }
+
   /** All fields of a record on the card, fresh from the CRM, with its activities newest first (see recordDetails). */
   async details(agentId: string, interactionId: string, ref: RecordRef): Promise<RecordDetails> {
     const { interaction } = await this.context.ownership.owned(agentId, interactionId);

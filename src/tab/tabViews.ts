@@ -20,9 +20,9 @@ export interface TabView {
 
 export const EMPTY_VIEW: TabView = { view: 'empty', interactionId: null, card: null };
 
-/** The agent's current card: their open interaction's, as they see it on the chat card; or the empty state. */
-export async function currentView(cards: Pick<CardQuery, 'openInteraction' | 'view'>, agentId: string): Promise<TabView> {
-  const open = await cards.openInteraction(agentId);
+/** The agent's current card (their open call's, else their latest conversation's), as they see it on the chat card; or the empty state. */
+export async function currentView(cards: Pick<CardQuery, 'currentInteraction' | 'view'>, agentId: string): Promise<TabView> {
+  const open = await cards.currentInteraction(agentId);
   if (!open) return EMPTY_VIEW;
   return { view: 'card', interactionId: open.id, card: customerCard(await cards.view(agentId, open.id)) };
 }

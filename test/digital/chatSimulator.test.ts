@@ -60,6 +60,15 @@ describe.each(STORE_BACKENDS)('the chat simulator ($name)', (backend) => {
     expect(card).toMatch(/CS-2001/); // found by his email in the CRM: his open case is on the card
   });
 
+  it('opens the personal tab on the conversation when the agent has no call', async () => {
+    const tab = await fetch(`${bot.url}/api/tab/card`, { headers: { 'X-Local-Agent-Id': 'aad-sim-ana' } });
+    const body = (await tab.json()) as { view: string; interactionId: string | null; card: unknown };
+    const thread = await store.db.selectFrom('digital_threads').select('interaction_id').executeTakeFirstOrThrow();
+    expect(body.view).toBe('card');
+    expect(body.interactionId).toBe(thread.interaction_id);
+    expect(cardText(body.card)).toMatch(/Chat on Simulator web chat with/);
+  });
+
   it('writes in the same thread while it is open', async () => {
     const agent = bot.user('sim-ana', 'Ana Agent');
     await agent.sayText('chat Peter Solo Are you there?');
