@@ -16,31 +16,19 @@ export const VERBS = {
   mergeCustomer: 'customerCard.mergeCustomer',
   /** Details of a record an agent found by searching outside a call (no interaction to read it through). */
   lookupDetails: 'search.details',
-  /** The digital card's reply box: the agent's message to the end user (DIGITAL_VERBS.reply). */
+  /** The digital card's reply box: {interactionId, replyId (the card's one-time id: a double click sends one message), replyText}. */
   reply: 'digital.reply',
-  /** A digital conversation's outcome and letting it go (DIGITAL_VERBS below, src/actions/threadActions.ts). */
+  /**
+   * A digital conversation's outcome and letting it go (src/actions/threadActions.ts): saveOutcome {interactionId,
+   * threadStatus, threadTags (comma separated), threadNotes}; transfer {interactionId, transferTo ("agent:<id>" or
+   * "skill:<name>")}; unassign and dismiss {interactionId}.
+   */
   saveOutcome: 'digital.saveOutcome',
   transfer: 'digital.transfer',
   unassign: 'digital.unassign',
   dismiss: 'digital.dismiss',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
-
-/**
- * The digital card's verbs (issue 14), with the data each carries (schemas in src/actions/actionData.ts). Each
- * joins VERBS when its action is defined.
- * - reply: {interactionId, replyId (the card's one-time id: a double click sends one message), replyText}
- * - saveOutcome: {interactionId, threadStatus, threadTags (comma separated), threadNotes}
- * - transfer: {interactionId, transferTo ("agent:<id>" or "skill:<name>")}
- * - unassign, dismiss: {interactionId}
- */
-export const DIGITAL_VERBS = {
-  reply: 'digital.reply',
-  saveOutcome: 'digital.saveOutcome',
-  transfer: 'digital.transfer',
-  unassign: 'digital.unassign',
-  dismiss: 'digital.dismiss',
-} as const;
 
 /** What each action is doing, for the card that answers before the action is done. */
 export const VERB_PROGRESS: Record<Verb, string> = {

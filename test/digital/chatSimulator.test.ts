@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { DIGITAL_VERBS } from '../../src/cards/verbs.js';
+import { VERBS } from '../../src/cards/verbs.js';
 import { actionsOf, cardText, startBot, type BotHarness, type Recorded } from '../support/botHarness.js';
 import { SQLITE_STORE, STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
@@ -80,7 +80,7 @@ describe.each(STORE_BACKENDS)('the chat simulator ($name)', (backend) => {
     const agent = bot.user('sim-ana', 'Ana Agent');
     const thread = await store.db.selectFrom('digital_threads').select('interaction_id').where('channel_id', '=', 'simulator-web-chat').executeTakeFirstOrThrow();
     const card = await agent.currentCard(thread.interaction_id);
-    const send = actionsOf(card).find((a) => a.verb === DIGITAL_VERBS.reply)!;
+    const send = actionsOf(card).find((a) => a.verb === VERBS.reply)!;
     const from = bot.recorded.length;
     expect((await agent.click(send, { replyText: 'Happy to help, Peter.' })).status).toBe(200);
     expect((await agent.click(send, { replyText: 'Happy to help, Peter.' })).status).toBe(200); // a double click: one message

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIGITAL_VERBS } from '../../src/cards/verbs.js';
+import { VERBS } from '../../src/cards/verbs.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
@@ -68,7 +68,7 @@ describe.each(STORE_BACKENDS)('Must show: a chat handled from Teams end to end (
     expect([...linked.keys()]).toContain(DEMO.peter.id);
 
     // A reply from the card: the simulator's box gets it, and shows the agent what Peter's chat received.
-    const send = action(card, DIGITAL_VERBS.reply);
+    const send = action(card, VERBS.reply);
     const replied = await agent.click(send, { replyText: 'Hello Peter, I am looking at your parcel now.' });
     expect(replied.status).toBe(200);
     await waitFor('the reply at the box', () =>
@@ -81,7 +81,7 @@ describe.each(STORE_BACKENDS)('Must show: a chat handled from Teams end to end (
     });
 
     // Closed: one timeline activity on each linked record, written by the job worker.
-    const closed = await agent.click(action(card, DIGITAL_VERBS.saveOutcome), { threadStatus: 'Closed', threadTags: 'Parcel', threadNotes: 'Parcel re-sent.' });
+    const closed = await agent.click(action(card, VERBS.saveOutcome), { threadStatus: 'Closed', threadTags: 'Parcel', threadNotes: 'Parcel re-sent.' });
     expect(closed.status).toBe(200);
     await waitFor('one activity on each linked record', async () => [...(await activitiesOnLinked(interactionId)).values()].every((n) => n === 1), 20_000);
     const jobs = async () => (await store.db.selectFrom('jobs').select('id').where('subject', '=', interactionId).execute()).length;
@@ -89,7 +89,7 @@ describe.each(STORE_BACKENDS)('Must show: a chat handled from Teams end to end (
     expect(queued).toBeGreaterThan(0);
 
     // Closed again: refused as final, and nothing more is queued for the CRM.
-    const again = await agent.click({ verb: DIGITAL_VERBS.saveOutcome, data: { interactionId } }, { threadStatus: 'Closed', threadTags: '', threadNotes: '' });
+    const again = await agent.click({ verb: VERBS.saveOutcome, data: { interactionId } }, { threadStatus: 'Closed', threadTags: '', threadNotes: '' });
     expect(JSON.stringify(again.body)).toMatch(/Closed/);
     expect(await jobs()).toBe(queued);
     expect([...(await activitiesOnLinked(interactionId)).values()].every((n) => n === 1)).toBe(true);
@@ -117,7 +117,7 @@ describe.each(STORE_BACKENDS)('Must show: a chat handled from Teams end to end (
       const card = await agent.refreshed(posted(bot, agent, from)[0]);
       expect(cardText(card)).toMatch(/CS-2001/);
 
-      expect((await agent.click(action(card, DIGITAL_VERBS.reply), { replyText: 'On it, Peter.' })).status).toBe(200);
+      expect((await agent.click(action(card, VERBS.reply), { replyText: 'On it, Peter.' })).status).toBe(200);
       await waitFor('the reply at the middleware', () => middleware.repliesIn('thread-must-1').length > 0);
       const [reply, ...more] = middleware.repliesIn('thread-must-1');
       expect(more).toEqual([]);

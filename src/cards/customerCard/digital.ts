@@ -4,7 +4,7 @@ import { formatWhen } from '../../domain/timeZone.js';
 import { cardBytes, CARD_BUDGET_BYTES } from '../budget.js';
 import { actionSet, choices, choiceSet, container, execute, heading, input, plain, showCard, text, trimText } from '../elements.js';
 import type { AdaptiveCard, CardAction, CardElement, Container } from '../schema/adaptiveCard.js';
-import { DIGITAL_VERBS } from '../verbs.js';
+import { VERBS } from '../verbs.js';
 
 /*
  * The digital part of the Customer Card (issue 14): which conversation it is, its transcript (the latest
@@ -73,7 +73,7 @@ export function digitalActions(view: CustomerCardView, digital: DigitalCardView)
     showCard(
       'Reply',
       [input('replyText', `Reply to ${trimText(digital.endUserName, 80)}`, { isMultiline: true, maxLength: 2000, isRequired: true, errorMessage: 'Type a reply', placeholder: 'Your message' })],
-      [execute('Send', DIGITAL_VERBS.reply, { ...ids, replyId: digital.replyId }, { style: 'positive' })],
+      [execute('Send', VERBS.reply, { ...ids, replyId: digital.replyId }, { style: 'positive' })],
     ),
     showCard(
       'Outcome',
@@ -82,17 +82,17 @@ export function digitalActions(view: CustomerCardView, digital: DigitalCardView)
         input('threadTags', 'Tags, comma separated', { value: digital.tags.join(', '), maxLength: 500 }),
         input('threadNotes', 'Notes', { isMultiline: true, maxLength: 4000, value: view.interaction.notes ?? '', placeholder: 'What happened in the conversation' }),
       ],
-      [execute('Save outcome', DIGITAL_VERBS.saveOutcome, ids, { style: 'positive' })],
+      [execute('Save outcome', VERBS.saveOutcome, ids, { style: 'positive' })],
     ),
     showCard(
       'Transfer',
       targets.length
         ? [choiceSet('transferTo', 'Transfer to', targets, { isRequired: true, errorMessage: 'Choose an agent or a skill', placeholder: 'Choose…' })]
         : [text('No other agent is Available and no skill is known: the conversation can be unassigned to wait in the queue.', { isSubtle: true })],
-      targets.length ? [execute('Transfer', DIGITAL_VERBS.transfer, ids)] : [],
+      targets.length ? [execute('Transfer', VERBS.transfer, ids)] : [],
     ),
-    execute('Unassign', DIGITAL_VERBS.unassign, ids, { associatedInputs: 'none', tooltip: 'Put the conversation back in the queue for another agent' }),
-    execute('Dismiss', DIGITAL_VERBS.dismiss, ids, { associatedInputs: 'none', tooltip: 'Let the conversation go until the customer writes again' }),
+    execute('Unassign', VERBS.unassign, ids, { associatedInputs: 'none', tooltip: 'Put the conversation back in the queue for another agent' }),
+    execute('Dismiss', VERBS.dismiss, ids, { associatedInputs: 'none', tooltip: 'Let the conversation go until the customer writes again' }),
   ];
   return actionSet(actions);
 }
