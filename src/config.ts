@@ -4,6 +4,7 @@ import { acdEnvShape, acdSettings, type AcdSettings } from './acd/acdConfig.js';
 import { describeTab, tabEnvShape, tabSettings, type OnBehalfOfConfig, type TabIdentityConfig } from './auth/tabConfig.js';
 import { ConfigError } from './configError.js';
 import { digitalConfigFrom, type DigitalConfig } from './digital/digitalConfig.js';
+import { wfmConfigFrom, type WfmConfig } from './wfm/wfmConfig.js';
 import { describeIssues } from './domain/errors.js';
 import { list, wholeNumber, unsetIfEmpty } from './envFields.js';
 import { loadCrmConfigurations, type CrmConfigurations } from './workflows/configuration.js';
@@ -89,6 +90,8 @@ export interface AppConfig extends AcdSettings {
   onBehalfOf: OnBehalfOfConfig | undefined;
   /** Digital channels: concurrency, agents' skills, identity mapping, token lifetime (src/digital/digitalConfig.ts). */
   digital: DigitalConfig;
+  /** Workforce data: the site's time zone, service level, adherence and alerts (src/wfm/wfmConfig.ts). */
+  wfm: WfmConfig;
 }
 
 export interface HttpConfig {
@@ -145,7 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The simulator places calls from chat; it is on for local runs and off for a real bot unless asked.
     acdSimulator: e.ACD_SIMULATOR === 'on' || (e.ACD_SIMULATOR === 'auto' && !botId),
     ...acdSettings(e),
-    digital: digitalSettings(env),
+    digital: partSettings(digitalConfigFrom, env),
+    wfm: partSettings(wfmConfigFrom, env),
     cardMessageView: e.CARD_MESSAGE_VIEW === 'auto' ? (botId ? 'shared' : 'owner') : e.CARD_MESSAGE_VIEW,
     defaultRegion: e.DEFAULT_REGION,
     crmConfigFile,
@@ -186,9 +190,10 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
   };
 }
 
-function digitalSettings(env: NodeJS.ProcessEnv): DigitalConfig {
+/** A part's own settings (digital, workforce), its message named as the environment's. */
+function partSettings<T>(read: (env: NodeJS.ProcessEnv) => T, env: NodeJS.ProcessEnv): T {
   try {
-    return digitalConfigFrom(env);
+    return read(env);
   } catch (error) {
     throw new ConfigError(`environment: ${(error as Error).message}`);
   }

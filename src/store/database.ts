@@ -24,6 +24,7 @@ import * as jobColumns from './migrations/017_job_columns.js';
 import * as cardRevisions from './migrations/018_card_revisions.js';
 import * as digital from './migrations/019_digital.js';
 import * as digitalThreads from './migrations/021_digital_threads.js';
+import * as wfm from './migrations/022_wfm.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '018_card_revisions': cardRevisions,
   '019_digital': digital,
   '021_digital_threads': digitalThreads,
+  '022_wfm': wfm,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

@@ -27,6 +27,11 @@ export interface Database {
   digital_threads: DigitalThreadsTable;
   digital_messages: DigitalMessagesTable;
   digital_routing_cursors: DigitalRoutingCursorsTable;
+  agent_state_log: AgentStateLogTable;
+  contact_log: ContactLogTable;
+  wfm_api_keys: WfmApiKeysTable;
+  wfm_schedules: WfmSchedulesTable;
+  wfm_alerts: WfmAlertsTable;
 }
 
 /** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
@@ -318,4 +323,63 @@ export interface DigitalRoutingCursorsTable {
   skill: string;
   agent_id: string;
   assigned_at: string;
+}
+
+/** Every state an agent entered (migration 022): append-only; a state lasts until the agent's next entry by time. */
+export interface AgentStateLogTable {
+  id: Generated<number>;
+  agent_id: string;
+  state: string;
+  reason_code: string | null;
+  started_at: string;
+  interaction_id: string | null;
+  /** Who said so: 'teams' (the agent), 'acd', 'simulator' or 'app' (the app's own routing and ACW). */
+  source: string;
+  /** The ACD event it came from ("<source>:<event id>"), so a retried event is recorded once; null otherwise. */
+  event_key: string | null;
+  recorded_at: string;
+}
+
+/** Every step of every contact (migration 022): append-only, at the time its source gave. */
+export interface ContactLogTable {
+  id: Generated<number>;
+  /** One contact's steps share it: "acd:<source>:<contact id>" for an ACD's, "interaction:<id>" otherwise. */
+  contact_key: string;
+  /** offered, answered, ended, acwCompleted, abandoned or transferred. */
+  kind: string;
+  at: string;
+  agent_id: string | null;
+  /** The skill or queue it came through ('' for none). */
+  skill: string;
+  channel: string;
+  source: string;
+  event_key: string | null;
+  recorded_at: string;
+}
+
+/** The WFM systems allowed to read /api/wfm (migration 022): one key per consumer, kept only as a hash. */
+export interface WfmApiKeysTable {
+  id: string;
+  consumer: string;
+  key_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The published schedule (migration 022): what each agent should be doing, from when to when. */
+export interface WfmSchedulesTable {
+  id: Generated<number>;
+  agent_id: string;
+  activity: string;
+  start_at: string;
+  end_at: string;
+  imported_at: string;
+}
+
+/** The supervisors' alerts already sent (migration 022): one per agent, kind and episode. */
+export interface WfmAlertsTable {
+  agent_id: string;
+  kind: string;
+  episode_started_at: string;
+  sent_at: string;
 }

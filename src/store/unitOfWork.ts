@@ -69,6 +69,7 @@ import {
   routingCursor,
   touchThread,
 } from './threadsRepository.js';
+import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -185,6 +186,13 @@ const aggregates = {
     release: releaseThread,
     transcriptCounts: threadTranscriptCounts,
   },
+  /** The workforce logs, append-only: agents' states and contacts' steps (wfmLogRepository.ts, read by src/wfm). */
+  wfmLog: {
+    appendState: appendStateLog,
+    appendContact: appendContactLog,
+    statesBetween: stateLogBetween,
+    contactsOfferedBetween,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -203,6 +211,7 @@ export function repositoriesOf(db: Db): Repositories {
     threads: bound(db, aggregates.threads),
     replies: bound(db, aggregates.replies),
     threadOutcomes: bound(db, aggregates.threadOutcomes),
+    wfmLog: bound(db, aggregates.wfmLog),
   };
 }
 

@@ -1,0 +1,92 @@
+import type { Channel } from '../domain/interaction.js';
+import type { AgentStateName } from '../domain/agentState.js';
+import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../domain/wfm.js';
+import type { Db } from './db.js';
+
+/**
+ * The workforce logs (migration 022): appended to, never updated. An entry with an event key already
+ * recorded is ignored, so an ACD's retry is recorded once.
+ */
+export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: string): Promise<void> {
+  await db
+    .insertInto('agent_state_log')
+    .values({
+      agent_id: entry.agentId,
+      state: entry.state,
+      reason_code: entry.reasonCode,
+      started_at: entry.startedAt,
+      interaction_id: entry.interactionId,
+      source: entry.source,
+      event_key: entry.eventKey ?? null,
+      recorded_at: recordedAt,
+    })
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .execute();
+}
+
+export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedAt: string): Promise<void> {
+  await db
+    .insertInto('contact_log')
+    .values({
+      contact_key: entry.contactKey,
+      kind: entry.step,
+      at: entry.at,
+      agent_id: entry.agentId,
+      skill: entry.skill,
+      channel: entry.channel,
+      source: entry.source,
+      event_key: entry.eventKey ?? null,
+      recorded_at: recordedAt,
+    })
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .execute();
+}
+
+/**
+ * The state entries that matter for [from, to): each agent's last entry before `from` (the state they were in
+ * when it began) and every entry in it, by agent and time.
+ */
+export async function stateLogBetween(db: Db, from: string, to: string): Promise<StateLogEntry[]> {
+  const before = db
+    .selectFrom('agent_state_log as l')
+    .selectAll('l')
+    .where('l.started_at', '<', from)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('agent_state_log as n')
+            .select('n.id')
+            .whereRef('n.agent_id', '=', 'l.agent_id')
+            .where('n.started_at', '<', from)
+            .where((eb) => eb.or([eb('n.started_at', '>', eb.ref('l.started_at')), eb.and([eb('n.started_at', '=', eb.ref('l.started_at')), eb('n.id', '>', eb.ref('l.id'))])])),
+        ),
+      ),
+    );
+  const within = db.selectFrom('agent_state_log').selectAll().where('started_at', '>=', from).where('started_at', '<', to);
+  const rows = await before.unionAll(within).orderBy('agent_id').orderBy('started_at').orderBy('id').execute();
+  return rows.map((row) => ({
+    agentId: row.agent_id,
+    state: row.state as AgentStateName,
+    reasonCode: row.reason_code,
+    startedAt: row.started_at,
+    interactionId: row.interaction_id,
+    source: row.source as StateSource,
+    eventKey: row.event_key,
+  }));
+}
+
+/** Every step of the contacts offered in [from, to), including their steps after `to`, by contact and time. */
+export async function contactsOfferedBetween(db: Db, from: string, to: string): Promise<ContactLogEntry[]> {
+  const offered = db.selectFrom('contact_log').select('contact_key').where('kind', '=', 'offered').where('at', '>=', from).where('at', '<', to);
+  const rows = await db.selectFrom('contact_log').selectAll().where('contact_key', 'in', offered).orderBy('contact_key').orderBy('at').orderBy('id').execute();
+  return rows.map((row) => ({
+    contactKey: row.contact_key,
+    step: row.kind as ContactStep,
+    at: row.at,
+    agentId: row.agent_id,
+    skill: row.skill,
+    channel: row.channel as Channel,
+    source: row.source as StateSource,
+    eventKey: row.event_key,
+  }));
+}
