@@ -3,7 +3,7 @@
  * `npm run bench -- --quick` runs the same at small sizes (about a minute) to check the harness; it writes
  * bench/results/quick/ and leaves BENCHMARKS.md alone. Knobs: bench/lib/config.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { planFor } from '../scripts/seed/generate.js';
@@ -11,6 +11,7 @@ import { REPO } from './lib/child.js';
 import { revision } from './lib/revision.js';
 import { ACD_SLUGS, acdHowMeasured, writeAcdSection } from './lib/acdReport.js';
 import { loadBenchConfig, type BenchConfig } from './lib/config.js';
+import { keptSections, withKeptSections } from './lib/keptSections.js';
 import { moduleCosts } from './lib/moduleCost.js';
 import { type BenchContext, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
 import { acdEvents } from './scenarios/acdEvents.js';
@@ -203,8 +204,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${results.length} scenarios in ${seconds.toFixed(0)} s; results in ${resultsDir}\n`);
   if (config.writeMarkdown && !config.quick && config.only.length === 0) {
-    writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown(machine, config, results, started, seconds));
-    process.stdout.write('BENCHMARKS.md rewritten\n');
+    const file = join(REPO, 'BENCHMARKS.md');
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    writeFileSync(file, withKeptSections(previous, markdown(machine, config, results, started, seconds)));
+    process.stdout.write(`BENCHMARKS.md rewritten (${keptSections(previous).length} hand-written sections kept)\n`);
   } else if (config.writeMarkdown && !config.quick && config.only.every((slug) => ACD_SLUGS.includes(slug))) {
     const run = { started, seconds, revision: machine.revision, loadAtStart: machine.loadAverageAtStart, loadAtEnd: machine.loadAverageAtEnd ?? [], config };
     writeAcdSection(join(REPO, 'BENCHMARKS.md'), results, run, markdownTable);
