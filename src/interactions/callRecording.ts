@@ -50,6 +50,9 @@ export async function logCallStep(repos: Repositories, call: { interactionId: st
 export function callStepEntry(call: { interactionId: string; agentId: string }, step: ContactStep, move: CallMove, now: string): ContactLogEntry | undefined {
   const { contact } = move;
   if (contact.kind === 'loggedByAcd') return undefined;
-  const where = contact.kind === 'acd' ? { contactKey: contact.key, skill: contact.skill, channel: contact.channel } : { contactKey: interactionContactKey(call.interactionId), skill: '', channel: 'voice' as const };
+  const where =
+    contact.kind === 'acd'
+      ? { contactKey: contact.key, skill: contact.skill, channel: contact.channel }
+      : { contactKey: interactionContactKey(call.interactionId), skill: '', channel: 'voice' as const };
   return { ...where, step, at: move.at ?? now, agentId: call.agentId, source: move.source };
 }

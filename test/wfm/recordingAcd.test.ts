@@ -41,7 +41,7 @@ describe.each(STORE_BACKENDS)("an ACD's day on the workforce logs ($name)", (bac
   const interactionOf = async (contactId: string, user: TeamsUser) =>
     (await store.db.selectFrom('interactions').select('id').where('acd_contact_id', '=', contactId).where('agent_id', '=', user.aadObjectId).executeTakeFirstOrThrow()).id;
 
-  it('logs each state at the ACD\'s time with its key: a retry once, a late state in its place (the current one kept), a held one when it applies', async () => {
+  it("logs each state at the ACD's time with its key: a retry once, a late state in its place (the current one kept), a held one when it applies", async () => {
     const agent = await newAgent();
     const contactId = uniqueId('wfm-call');
     const available = stateEvent(agent, 0, 'Available');
@@ -116,7 +116,7 @@ describe.each(STORE_BACKENDS)("an ACD's day on the workforce logs ($name)", (bac
     ]);
   });
 
-  it('logs a transfer as the new agent\'s, and an abandon as the ACD said it; each agent\'s states follow', async () => {
+  it("logs a transfer as the new agent's, and an abandon as the ACD said it; each agent's states follow", async () => {
     const first = await newAgent();
     const second = await newAgent();
     await send(['applied'], stateEvent(first, 290, 'Available'));

@@ -87,7 +87,16 @@ describe.each(STORE_BACKENDS)('a change that fails logs nothing ($name)', (backe
 
   it('After Call Work whose transaction fails: the agent stays in ACW with no Available entry and no acwCompleted step; done again, both', async () => {
     const { agents, engine, events, logger, calls } = await buildServices(store);
-    const broken = createInteractionServices({ unit: new UnitOfWork(store.db), engine, logger, defaultRegion: 'US', dispositions: ['Resolved'], onJobsQueued: () => undefined, events, recordAcwCompleted: failing });
+    const broken = createInteractionServices({
+      unit: new UnitOfWork(store.db),
+      engine,
+      logger,
+      defaultRegion: 'US',
+      dispositions: ['Resolved'],
+      onJobsQueued: () => undefined,
+      events,
+      recordAcwCompleted: failing,
+    });
     await agents.identify('bo', 'Bo');
     await agents.setAvailable('bo');
     const { interaction } = await calls.offerCall('bo', '+1 206 555 0142');

@@ -27,10 +27,34 @@ describe.each(STORE_BACKENDS)('digital threads on the contact log ($name)', (bac
     for (const id of ['d1', 'd2', 'd3']) expect(await bot.user(id, `Agent ${id}`).sayText('available')).toMatch(/You are Available/);
     // A channel as the channels API registers it (that API is another piece: the row is written as it writes it).
     const now = new Date().toISOString();
-    sms = { id: randomUUID(), integrationId: 'integration-1', idOnExternalPlatform: 'sms-line', channelIntegrationId: 'integration-1', realExternalPlatformId: 'sms', name: 'Texts', isPrivate: true, hasTreeStructure: false, kind: 'sms', skill: 'Texts' };
+    sms = {
+      id: randomUUID(),
+      integrationId: 'integration-1',
+      idOnExternalPlatform: 'sms-line',
+      channelIntegrationId: 'integration-1',
+      realExternalPlatformId: 'sms',
+      name: 'Texts',
+      isPrivate: true,
+      hasTreeStructure: false,
+      kind: 'sms',
+      skill: 'Texts',
+    };
     await store.db
       .insertInto('digital_channels')
-      .values({ id: sms.id, integration_id: sms.integrationId, id_on_external_platform: sms.idOnExternalPlatform, channel_integration_id: sms.channelIntegrationId, real_external_platform_id: 'sms', name: sms.name, is_private: 1, has_tree_structure: 0, kind: 'sms', skill: 'Texts', created_at: now, updated_at: now })
+      .values({
+        id: sms.id,
+        integration_id: sms.integrationId,
+        id_on_external_platform: sms.idOnExternalPlatform,
+        channel_integration_id: sms.channelIntegrationId,
+        real_external_platform_id: 'sms',
+        name: sms.name,
+        is_private: 1,
+        has_tree_structure: 0,
+        kind: 'sms',
+        skill: 'Texts',
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   });
   afterAll(async () => {
@@ -74,7 +98,7 @@ describe.each(STORE_BACKENDS)('digital threads on the contact log ($name)', (bac
     expect(rows.every((r) => r.event_key === null)).toBe(true);
   });
 
-  it('logs unassign and dismiss as the end of that agent\'s part, and changes no agent\'s state', async () => {
+  it("logs unassign and dismiss as the end of that agent's part, and changes no agent's state", async () => {
     const { threads } = bot.product;
     const statesBefore = await Promise.all(['aad-d1', 'aad-d2'].map((id) => stateRows(store.db, id)));
     await threads.intake.receive(sms, [message('w2', 'Hello?')]);
