@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CONTACT_EVENT_TYPES } from '../acd/eventSchema.js';
 import type { AgentService } from '../agents/agentService.js';
 import { stateEntry } from '../agents/stateLogEntries.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
@@ -16,7 +17,7 @@ export interface CardPoster {
 
 /** An event of the contact just received from its ACD (recorded, not a retry): the state changes it drives are logged at its time, with its key. */
 export interface ContactEventSaid {
-  type: 'contact.offered' | 'contact.answered' | 'contact.ended' | 'contact.transferred' | 'contact.acwCompleted' | 'contact.abandoned';
+  type: (typeof CONTACT_EVENT_TYPES)[number];
   at: string;
   /** "<source>:<event id>" */
   key: string;

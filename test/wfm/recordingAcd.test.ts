@@ -53,6 +53,8 @@ describe.each(STORE_BACKENDS)("an ACD's day on the workforce logs ($name)", (bac
     const late = stateEvent(agent, 110, 'Unavailable', 'LUNCH');
 
     await send(['applied'], available);
+    // The same state again: applied, and nothing to log.
+    await send(['applied'], stateEvent(agent, 5, 'Available'));
     await send(['applied', 'applied'], offered, answered);
     await send(['applied'], ended);
     // Said while the agent is in ACW: held, and logged only when it applies (once the contact is done).
