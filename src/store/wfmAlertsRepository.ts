@@ -25,7 +25,11 @@ export async function claimAlert(db: Db, alert: { agentId: string; kind: string;
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return 'alreadySent';
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-  const { count } = await db.selectFrom('wfm_alerts').select((eb) => eb.fn.countAll<number | string>().as('count')).where('sent_at', '>', hourAgo).executeTakeFirstOrThrow();
+  const { count } = await db
+    .selectFrom('wfm_alerts')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('sent_at', '>', hourAgo)
+    .executeTakeFirstOrThrow();
   // The count includes the row just claimed: over the limit, it goes again and nothing is sent.
   if (Number(count) <= maxPerHour) return 'claimed';
   await db.deleteFrom('wfm_alerts').where('agent_id', '=', alert.agentId).where('kind', '=', alert.kind).where('episode_started_at', '=', alert.episodeStartedAt).execute();

@@ -14,15 +14,7 @@ export async function scheduleBetween(db: Db, from: string, to: string): Promise
 
 /** One agent's entries overlapping [from, to), by start. */
 export async function scheduleOfAgent(db: Db, agentId: string, from: string, to: string): Promise<ScheduledActivity[]> {
-  const rows = await db
-    .selectFrom('wfm_schedules')
-    .selectAll()
-    .where('agent_id', '=', agentId)
-    .where('start_at', '<', to)
-    .where('end_at', '>', from)
-    .orderBy('start_at')
-    .orderBy('id')
-    .execute();
+  const rows = await db.selectFrom('wfm_schedules').selectAll().where('agent_id', '=', agentId).where('start_at', '<', to).where('end_at', '>', from).orderBy('start_at').orderBy('id').execute();
   return rows.map(toActivity);
 }
 

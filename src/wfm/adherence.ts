@@ -96,7 +96,7 @@ export function tallyAdherence(input: AdherenceInput): { agents: AdherenceTally[
   const intervals: IntervalTally[] = [];
   for (let start = first; start < last; start += QUARTER_HOUR_SECONDS) intervals.push({ start: isoOfSecond(start), scheduledSeconds: 0, inAdherenceSeconds: 0 });
   const addToIntervals = (a: number, b: number, field: 'scheduledSeconds' | 'inAdherenceSeconds') => {
-    for (let at = a; at < b; ) {
+    for (let at = a; at < b;) {
       const index = Math.floor((at - first) / QUARTER_HOUR_SECONDS);
       const boundary = Math.min(b, first + (index + 1) * QUARTER_HOUR_SECONDS);
       intervals[index]![field] += boundary - at;

@@ -50,7 +50,14 @@ describe('adherence arithmetic', () => {
       [600, 300],
       [300, 0],
     ]);
-    expect(agentAdherenceOf(result.agents[0]!, 'Ann Lee')).toEqual({ agentId: 'ann', agentName: 'Ann Lee', scheduledSeconds: 900, inAdherenceSeconds: 300, outOfAdherenceMinutes: 10, adherencePercent: 33.3 });
+    expect(agentAdherenceOf(result.agents[0]!, 'Ann Lee')).toEqual({
+      agentId: 'ann',
+      agentName: 'Ann Lee',
+      scheduledSeconds: 900,
+      inAdherenceSeconds: 300,
+      outOfAdherenceMinutes: 10,
+      adherencePercent: 33.3,
+    });
   });
 
   it('carries a state across midnight, and a day counts only its own side of it', () => {

@@ -91,10 +91,15 @@ describe.each(STORE_BACKENDS)('adherence alerts to supervisors ($name)', (backen
     expect(await alerts().check()).toBe(0);
     now = at('12:07:30');
     expect(await alerts().check()).toBe(1);
-    expect(told.map(([, text]) => text)).toEqual(['Ann Lee has been out of adherence for 7 min: scheduled Lunch, is Available.', 'Ann Lee has been out of adherence for 7 min: scheduled Lunch, is Available.']);
+    expect(told.map(([, text]) => text)).toEqual([
+      'Ann Lee has been out of adherence for 7 min: scheduled Lunch, is Available.',
+      'Ann Lee has been out of adherence for 7 min: scheduled Lunch, is Available.',
+    ]);
     now = at('12:30:00');
     expect(await alerts().check()).toBe(0);
-    expect(await store.db.selectFrom('wfm_alerts').selectAll().execute()).toEqual([{ agent_id: 'ann', kind: 'adherence', episode_started_at: '2026-12-07T12:00:00.000Z', sent_at: '2026-12-07T12:07:30.000Z' }]);
+    expect(await store.db.selectFrom('wfm_alerts').selectAll().execute()).toEqual([
+      { agent_id: 'ann', kind: 'adherence', episode_started_at: '2026-12-07T12:00:00.000Z', sent_at: '2026-12-07T12:07:30.000Z' },
+    ]);
   });
 
   it('sends at most the hourly limit, warns once, and sends the rest when the hour allows', async () => {
@@ -112,10 +117,7 @@ describe.each(STORE_BACKENDS)('adherence alerts to supervisors ($name)', (backen
   });
 
   it('sends nothing for agents in adherence or under their limits, nor with no supervisor', async () => {
-    await scheduleImporter({ unit, clock: () => now }).importSchedule(
-      JSON.stringify([{ agent: 'ann', activity: 'Phone', start: '2026-12-07T08:00:00Z', end: '2026-12-07T17:00:00Z' }]),
-      'json',
-    );
+    await scheduleImporter({ unit, clock: () => now }).importSchedule(JSON.stringify([{ agent: 'ann', activity: 'Phone', start: '2026-12-07T08:00:00Z', end: '2026-12-07T17:00:00Z' }]), 'json');
     await enter('bo', '10:00:00', 'ACW');
     now = at('10:04:00');
     expect(await alerts().check()).toBe(0);

@@ -57,7 +57,9 @@ describe('the schedule commands', () => {
     expect(await showScheduleCommand(['ann.lee@contoso.example', '2026-12-07'], { unit, siteTimeZone: 'Europe/Paris' })).toBe(
       ['Ann Lee on 2026-12-07 (Europe/Paris):', '  09:00–12:00  Phone', '  12:00–13:00  Lunch', '  23:00–01:00 (the day after)  Phone'].join('\n'),
     );
-    expect(await showScheduleCommand(['aad-ann', '2026-12-08'], { unit, siteTimeZone: 'Europe/Paris' })).toBe(['Ann Lee on 2026-12-08 (Europe/Paris):', '  23:00 (the day before)–01:00  Phone'].join('\n'));
+    expect(await showScheduleCommand(['aad-ann', '2026-12-08'], { unit, siteTimeZone: 'Europe/Paris' })).toBe(
+      ['Ann Lee on 2026-12-08 (Europe/Paris):', '  23:00 (the day before)–01:00  Phone'].join('\n'),
+    );
     expect(await showScheduleCommand(['aad-ann', '2026-12-09'], { unit, siteTimeZone: 'Europe/Paris' })).toBe('Ann Lee on 2026-12-09 (Europe/Paris): nothing scheduled.');
     expect(await showScheduleCommand(['zed@contoso.example', '2026-12-09'], { unit, siteTimeZone: 'UTC' })).toBe('No agent known by "zed@contoso.example" (an email or Entra object id).');
   });

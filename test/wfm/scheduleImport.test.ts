@@ -67,7 +67,15 @@ describe.each(STORE_BACKENDS)('publishing schedules ($name)', (backend) => {
   it('loads JSON, as a list or {"activities": [...]}', async () => {
     const entry = { agent: 'aad-bo', activity: 'Phone', start: '2026-12-07T09:00:00Z', end: '2026-12-07T17:00:00Z' };
     expect(await schedules.importSchedule(JSON.stringify([entry]), 'json')).toEqual({ imported: 1, agents: 1, rejected: [] });
-    const second = await schedules.importSchedule(JSON.stringify({ activities: [{ ...entry, agent: 'ann.lee@contoso.example' }, { ...entry, end: 'later' }] }), 'json');
+    const second = await schedules.importSchedule(
+      JSON.stringify({
+        activities: [
+          { ...entry, agent: 'ann.lee@contoso.example' },
+          { ...entry, end: 'later' },
+        ],
+      }),
+      'json',
+    );
     expect(second).toEqual({ imported: 1, agents: 1, rejected: [{ line: 2, reason: 'end: not an ISO-8601 time with an offset, such as 2026-12-07T17:00:00+01:00 ("later")' }] });
     expect(await stored()).toEqual(['aad-ann Phone 2026-12-07T09:00:00.000Z 2026-12-07T17:00:00.000Z', 'aad-bo Phone 2026-12-07T09:00:00.000Z 2026-12-07T17:00:00.000Z']);
   });
@@ -113,7 +121,10 @@ describe.each(STORE_BACKENDS)('publishing schedules ($name)', (backend) => {
       return `aad-bo,Phone,${date}Z,${end}Z`;
     });
     expect(await schedules.importSchedule(csv(...rows), 'csv')).toEqual({ imported: 2_000, agents: 1, rejected: [] });
-    const { n } = await store.db.selectFrom('wfm_schedules').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await store.db
+      .selectFrom('wfm_schedules')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(2_000);
     expect((await schedules.scheduleBetween(new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'))).length).toBe(2_000);
   });
