@@ -17,6 +17,13 @@ import { epochSecond, isoOfSecond, QUARTER_HOUR_SECONDS, quarterHourCeil, quarte
  */
 export type ActivityStates = ReadonlyMap<string, readonly string[]>;
 
+/** One agent's state entries as back-to-back segments: segment i is entries[i] from starts[i] to ends[i] (seconds). */
+interface Timeline {
+  starts: Float64Array;
+  ends: Float64Array;
+  entries: StateLogEntry[];
+}
+
 interface Segment {
   start: number;
   end: number;
@@ -48,42 +55,81 @@ export interface AdherenceInput {
 
 /** Whether an agent in `state` (with `reasonCode`) keeps to `activity`. */
 export function keepsTo(activity: string, state: AgentStateName, reasonCode: string | null, activityStates: ActivityStates): boolean {
-  const wanted = activity.toLowerCase();
-  const allowed = [...activityStates].find(([name]) => name.toLowerCase() === wanted)?.[1] ?? [`Unavailable:${activity}`];
-  const reason = reasonCode?.toLowerCase() ?? null;
-  return allowed.some((entry) => {
-    const colon = entry.indexOf(':');
-    if (colon < 0) return entry === state;
-    return entry.slice(0, colon) === state && entry.slice(colon + 1).toLowerCase() === reason;
-  });
+  return adherenceRule(activityStates)(activity, state, reasonCode);
 }
 
-/** Each agent's timeline: their entries as back-to-back segments, the latest up to `nowSecond`. */
-function timelines(states: readonly StateLogEntry[], nowSecond: number): Map<string, Segment[]> {
-  const byAgent = new Map<string, Segment[]>();
-  const sorted = [...states].sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0) || epochSecond(a.startedAt) - epochSecond(b.startedAt));
-  for (const [index, entry] of sorted.entries()) {
-    const next = sorted[index + 1];
-    const start = epochSecond(entry.startedAt);
-    const end = Math.min(next && next.agentId === entry.agentId ? epochSecond(next.startedAt) : nowSecond, nowSecond);
-    if (end <= start) continue;
-    let segments = byAgent.get(entry.agentId);
-    if (!segments) byAgent.set(entry.agentId, (segments = []));
-    segments.push({ start, end, state: entry.state, reasonCode: entry.reasonCode });
+type Rule = (activity: string, state: AgentStateName, reasonCode: string | null) => boolean;
+
+/** keepsTo with the map read once: what a tally over many state entries asks. */
+export function adherenceRule(activityStates: ActivityStates): Rule {
+  const parse = (entry: string) => {
+    const colon = entry.indexOf(':');
+    return colon < 0 ? { state: entry, reason: undefined } : { state: entry.slice(0, colon), reason: entry.slice(colon + 1).toLowerCase() };
+  };
+  const byName = new Map([...activityStates].map(([name, allowed]) => [name.toLowerCase(), allowed.map(parse)]));
+  return (activity, state, reasonCode) => {
+    const name = activity.toLowerCase();
+    const allowed = byName.get(name) ?? [{ state: 'Unavailable', reason: name }];
+    const reason = reasonCode?.toLowerCase() ?? null;
+    return allowed.some((entry) => entry.state === state && (entry.reason === undefined || entry.reason === reason));
+  };
+}
+
+/**
+ * Each agent's timeline, the latest entry up to `nowSecond`; entries of no length (a later one in the same
+ * second) are dropped. Typed arrays, not an object per entry: a day of a large site is millions of entries.
+ */
+function timelines(states: readonly StateLogEntry[], nowSecond: number): Map<string, Timeline> {
+  const count = states.length;
+  const ms = new Float64Array(count);
+  for (let index = 0; index < count; index += 1) ms[index] = Date.parse(states[index]!.startedAt);
+  const before = (a: number, b: number) => {
+    const agentA = states[a]!.agentId;
+    const agentB = states[b]!.agentId;
+    return agentA < agentB ? -1 : agentA > agentB ? 1 : ms[a]! - ms[b]! || a - b;
+  };
+  // The log is read in order already; sorting is for a caller that gives it otherwise (equal times keep their order).
+  let order: number[] | undefined;
+  for (let index = 1; index < count && !order; index += 1) if (before(index - 1, index) > 0) order = Array.from({ length: count }, (_, i) => i).sort(before);
+  const at = (k: number) => (order ? order[k]! : k);
+  const byAgent = new Map<string, Timeline>();
+  for (let first = 0; first < count;) {
+    const agentId = states[at(first)]!.agentId;
+    let last = first;
+    while (last < count && states[at(last)]!.agentId === agentId) last += 1;
+    const timeline: Timeline = { starts: new Float64Array(last - first), ends: new Float64Array(last - first), entries: [] };
+    for (let k = first; k < last; k += 1) {
+      const start = Math.floor(ms[at(k)]! / 1000);
+      const end = Math.min(k + 1 < last ? Math.floor(ms[at(k + 1)]! / 1000) : nowSecond, nowSecond);
+      if (end <= start) continue;
+      timeline.starts[timeline.entries.length] = start;
+      timeline.ends[timeline.entries.length] = end;
+      timeline.entries.push(states[at(k)]!);
+    }
+    const length = timeline.entries.length;
+    if (length > 0) byAgent.set(agentId, { starts: timeline.starts.subarray(0, length), ends: timeline.ends.subarray(0, length), entries: timeline.entries });
+    first = last;
   }
   return byAgent;
 }
 
+const EMPTY: Timeline = { starts: new Float64Array(0), ends: new Float64Array(0), entries: [] };
+
 /** The first segment ending after `second` (segments are sorted and do not overlap). */
-function firstEndingAfter(segments: readonly Segment[], second: number): number {
+function firstEndingAfter(timeline: Timeline, second: number): number {
   let low = 0;
-  let high = segments.length;
+  let high = timeline.entries.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (segments[mid]!.end <= second) low = mid + 1;
+    if (timeline.ends[mid]! <= second) low = mid + 1;
     else high = mid;
   }
   return low;
+}
+
+function segmentOf(timeline: Timeline, index: number): Segment {
+  const entry = timeline.entries[index]!;
+  return { start: timeline.starts[index]!, end: timeline.ends[index]!, state: entry.state, reasonCode: entry.reasonCode };
 }
 
 /** Scheduled and in-adherence seconds per agent (in the order first scheduled) and per 15-minute interval of [from, to). */
@@ -105,6 +151,7 @@ export function tallyAdherence(input: AdherenceInput): { agents: AdherenceTally[
   };
 
   const lines = timelines(input.states, nowSecond);
+  const keeps = adherenceRule(input.activityStates);
   const tallies = new Map<string, AdherenceTally>();
   for (const entry of input.schedule) {
     const a = Math.max(epochSecond(entry.start), from);
@@ -114,12 +161,12 @@ export function tallyAdherence(input: AdherenceInput): { agents: AdherenceTally[
     if (b <= a) continue;
     tally.scheduledSeconds += b - a;
     addToIntervals(a, b, 'scheduledSeconds');
-    const segments = lines.get(entry.agentId) ?? [];
-    for (let index = firstEndingAfter(segments, a); index < segments.length && segments[index]!.start < b; index += 1) {
-      const segment = segments[index]!;
-      if (!keepsTo(entry.activity, segment.state, segment.reasonCode, input.activityStates)) continue;
-      const inStart = Math.max(a, segment.start);
-      const inEnd = Math.min(b, segment.end);
+    const timeline = lines.get(entry.agentId) ?? EMPTY;
+    for (let index = firstEndingAfter(timeline, a); index < timeline.entries.length && timeline.starts[index]! < b; index += 1) {
+      const state = timeline.entries[index]!;
+      if (!keeps(entry.activity, state.state, state.reasonCode)) continue;
+      const inStart = Math.max(a, timeline.starts[index]!);
+      const inEnd = Math.min(b, timeline.ends[index]!);
       tally.inAdherenceSeconds += inEnd - inStart;
       addToIntervals(inStart, inEnd, 'inAdherenceSeconds');
     }
@@ -176,18 +223,19 @@ export function currentOutOfAdherence(schedule: readonly ScheduledActivity[], st
   const nowSecond = epochSecond(now);
   const floor = epochSecond(lookbackFrom);
   if (!schedule.some((line) => epochSecond(line.start) <= nowSecond && nowSecond < epochSecond(line.end))) return null;
-  const segments = [...timelines(states, nowSecond).values()][0] ?? [];
+  const timeline = [...timelines(states, nowSecond).values()][0] ?? EMPTY;
+  const keeps = adherenceRule(activityStates);
   const pieces: Piece[] = [];
   for (const line of schedule) {
     const a = Math.max(epochSecond(line.start), floor);
     const b = Math.min(epochSecond(line.end), nowSecond);
     let cursor = a;
-    for (let index = firstEndingAfter(segments, a); index < segments.length && segments[index]!.start < b; index += 1) {
-      const segment = segments[index]!;
+    for (let index = firstEndingAfter(timeline, a); index < timeline.entries.length && timeline.starts[index]! < b; index += 1) {
+      const segment = segmentOf(timeline, index);
       // Before the agent's first entry no state is known: out of adherence.
       if (segment.start > cursor) pieces.push({ start: cursor, end: segment.start, out: true, activity: line.activity, segment: undefined });
       const end = Math.min(b, segment.end);
-      pieces.push({ start: Math.max(cursor, segment.start), end, out: !keepsTo(line.activity, segment.state, segment.reasonCode, activityStates), activity: line.activity, segment });
+      pieces.push({ start: Math.max(cursor, segment.start), end, out: !keeps(line.activity, segment.state, segment.reasonCode), activity: line.activity, segment });
       cursor = end;
     }
     if (cursor < b) pieces.push({ start: cursor, end: b, out: true, activity: line.activity, segment: undefined });
