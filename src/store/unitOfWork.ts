@@ -70,6 +70,8 @@ import {
   touchThread,
 } from './threadsRepository.js';
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
+import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
+import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -193,6 +195,18 @@ const aggregates = {
     statesBetween: stateLogBetween,
     contactsOfferedBetween,
   },
+  /** The published schedules (wfmSchedulesRepository.ts, src/wfm/scheduleImport.ts). */
+  schedules: {
+    between: scheduleBetween,
+    ofAgent: scheduleOfAgent,
+    replace: replaceSchedule,
+    agentsByRefs,
+  },
+  /** The supervisors' adherence alerts, one per agent and episode, and one agent's states (src/wfm/adherenceAlerts.ts). */
+  wfmAlerts: {
+    claim: claimAlert,
+    statesOfAgent,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -212,6 +226,8 @@ export function repositoriesOf(db: Db): Repositories {
     replies: bound(db, aggregates.replies),
     threadOutcomes: bound(db, aggregates.threadOutcomes),
     wfmLog: bound(db, aggregates.wfmLog),
+    schedules: bound(db, aggregates.schedules),
+    wfmAlerts: bound(db, aggregates.wfmAlerts),
   };
 }
 
