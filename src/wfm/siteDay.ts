@@ -22,7 +22,11 @@ function partsFormat(zone: string): Intl.DateTimeFormat {
 
 /** The wall-clock fields of an instant in a zone, read as if they were UTC (ms). */
 function wallClock(instantMs: number, zone: string): number {
-  const parts = Object.fromEntries(partsFormat(zone).formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    partsFormat(zone)
+      .formatToParts(new Date(instantMs))
+      .map((p) => [p.type, p.value]),
+  );
   return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
 }
 

@@ -134,7 +134,11 @@ describe('SiteDayReports', () => {
   });
 
   it('asks for one skill when given, and says nobody was scheduled when nobody was', async () => {
-    const { intervals, adherence, asked } = fakes({ [at('08:00')]: [row('Billing', { offered: 2, handled: 2, averageSpeedOfAnswerSeconds: 4, serviceLevelPercent: 100 }), row('Sales', { offered: 9 })] }, {}, []);
+    const { intervals, adherence, asked } = fakes(
+      { [at('08:00')]: [row('Billing', { offered: 2, handled: 2, averageSpeedOfAnswerSeconds: 4, serviceLevelPercent: 100 }), row('Sales', { offered: 9 })] },
+      {},
+      [],
+    );
     const report = await new SiteDayReports({ intervals, adherence, siteTimeZone: 'Europe/Paris' }).day(day, 'Billing');
     expect(asked[0]).toEqual({ from: '2026-12-06T23:00:00.000Z', to: '2026-12-07T23:00:00.000Z', skill: 'Billing' });
     expect(report.totals).toMatchObject({ offered: 2, handled: 2, averageSpeedOfAnswerSeconds: 4, averageHandleTimeSeconds: null, serviceLevelPercent: 100, adherencePercent: null });

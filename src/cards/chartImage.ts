@@ -1,0 +1,56 @@
+// The PNG encoder the app icons are made with (node:zlib, no dependency): one encoder in the repository.
+import { encodePng } from '../../scripts/appPackage/png.js';
+
+/** One bar of the picture: its whole height, the part drawn dark, and whether an hour starts with it. */
+export interface ChartBar {
+  total: number;
+  /** The part of `total` drawn in the dark colour (contacts answered, of those offered). */
+  dark: number;
+  /** A tick under the bar: an hour starts here ('hour'), or six hours do ('quarterDay'). */
+  tick?: 'hour' | 'quarterDay';
+}
+
+type Rgba = readonly [number, number, number, number];
+const BACKGROUND: Rgba = [255, 255, 255, 255];
+const DARK: Rgba = [70, 79, 235, 255];
+const LIGHT: Rgba = [232, 160, 48, 255];
+const AXIS: Rgba = [150, 150, 150, 255];
+
+const BAR_WIDTH = 4;
+const GAP = 1;
+const PAD = 6;
+const PLOT_HEIGHT = 96;
+const TICK_ROOM = 8;
+
+/**
+ * A bar chart as a PNG, for hosts that do not draw Teams' chart elements (our tab's renderer, older clients):
+ * one bar per interval, its answered part dark and the rest light, hour ticks under the axis. It has no text
+ * (no font here): the card's image altText and the table beside it say the numbers. About 2 KB for a day.
+ */
+export function barChartPng(bars: readonly ChartBar[]): Buffer {
+  const width = PAD * 2 + Math.max(1, bars.length) * (BAR_WIDTH + GAP);
+  const height = PAD + PLOT_HEIGHT + 1 + TICK_ROOM;
+  const rgba = new Uint8Array(width * height * 4);
+  const fill = (x0: number, y0: number, w: number, h: number, color: Rgba): void => {
+    for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++) for (let x = Math.max(0, x0); x < Math.min(width, x0 + w); x++) rgba.set(color, (y * width + x) * 4);
+  };
+  fill(0, 0, width, height, BACKGROUND);
+  const baseline = PAD + PLOT_HEIGHT;
+  const max = Math.max(1, ...bars.map((b) => b.total));
+  const scaled = (value: number) => (value <= 0 ? 0 : Math.max(1, Math.round((value / max) * PLOT_HEIGHT)));
+  bars.forEach((bar, i) => {
+    const x = PAD + i * (BAR_WIDTH + GAP);
+    const total = scaled(bar.total);
+    const dark = Math.min(total, scaled(Math.min(bar.dark, bar.total)));
+    fill(x, baseline - total, BAR_WIDTH, total - dark, LIGHT);
+    fill(x, baseline - dark, BAR_WIDTH, dark, DARK);
+    if (bar.tick) fill(x, baseline + 1, 1, bar.tick === 'quarterDay' ? TICK_ROOM : TICK_ROOM / 2, AXIS);
+  });
+  fill(PAD - 1, baseline, width - 2 * PAD + 2, 1, AXIS);
+  return encodePng({ width, height, rgba });
+}
+
+/** The picture as a data: URI, which an Adaptive Card Image takes as its url (schema 1.2 and later). */
+export function pngDataUri(png: Buffer): string {
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
