@@ -31,8 +31,12 @@ export function barChartPng(bars: readonly ChartBar[]): Buffer {
   const width = PAD * 2 + Math.max(1, bars.length) * (BAR_WIDTH + GAP);
   const height = PAD + PLOT_HEIGHT + 1 + TICK_ROOM;
   const rgba = new Uint8Array(width * height * 4);
+  // One 32-bit word per pixel, so a run of a row is one fill (the colour's bytes in the platform's own order).
+  const pixels = new Uint32Array(rgba.buffer);
   const fill = (x0: number, y0: number, w: number, h: number, color: Rgba): void => {
-    for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++) for (let x = Math.max(0, x0); x < Math.min(width, x0 + w); x++) rgba.set(color, (y * width + x) * 4);
+    const word = new Uint32Array(Uint8Array.from(color).buffer)[0]!;
+    const [left, right] = [Math.max(0, x0), Math.min(width, x0 + w)];
+    for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++) pixels.fill(word, y * width + left, y * width + right);
   };
   fill(0, 0, width, height, BACKGROUND);
   const baseline = PAD + PLOT_HEIGHT;
