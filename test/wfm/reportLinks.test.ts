@@ -1,7 +1,10 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DayReport } from '../../src/domain/wfm.js';
 import { parseReportArgument } from '../../src/wfm/reportCommand.js';
 import { dayReportCsv, dayReportFileName } from '../../src/wfm/reportCsv.js';
+import { createReportFeature } from '../../src/wfm/reportFeature.js';
 import { REPORT_LINK_TTL_MS, ReportLinks, reportLinkSecret } from '../../src/wfm/reportLinks.js';
 import { wfmConfigFrom } from '../../src/wfm/wfmConfig.js';
 
@@ -122,5 +125,32 @@ describe('the report CSV', () => {
   it('names its file after the date and a tame form of the skill', () => {
     expect(dayReportFileName({ date: '2026-12-07', skill: null })).toBe('report-2026-12-07.csv');
     expect(dayReportFileName({ date: '2026-12-07', skill: 'Billing "VIP"/..\\x' })).toBe('report-2026-12-07-Billing_VIP_x.csv');
+  });
+});
+
+describe('the report feature at start', () => {
+  const ports = {
+    intervals: { skillIntervals: async () => [], agentActivity: async () => [] },
+    adherence: { agentAdherence: async () => [], intervalAdherence: async () => [] },
+  };
+  function started(env: Record<string, string>, localAddressInTeams: boolean): string[] {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(String((JSON.parse(chunk.toString()) as { msg: string }).msg));
+          done();
+        },
+      }),
+    );
+    createReportFeature({ ...ports, config: wfmConfigFrom(env), clock: () => made, logger, baseUrl: () => 'http://localhost:3978', localAddressInTeams });
+    return lines;
+  }
+
+  it('warns when links are signed with a secret of this process, or would name a local address in Teams', () => {
+    expect(started({}, false)).toEqual([expect.stringMatching(/^WFM_LINK_SECRET is not set/)]);
+    expect(started({ WFM_LINK_SECRET: SECRET }, true)).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL is not set/)]);
+    expect(started({ WFM_LINK_SECRET: SECRET }, false)).toEqual([]);
   });
 });
