@@ -63,7 +63,12 @@ function busiestTable(rows: Array<{ label: string; interval: DayReportInterval }
  * (a data: URI: no route to serve, nothing to authorize, and about 3 KB for a day of 100 intervals).
  */
 function offeredChart(report: DayReport, names: readonly string[], top: { label: string; interval: DayReportInterval } | undefined): VerticalBarChart {
-  const png = barChartPng(report.intervals.map((i) => ({ total: i.offered, dark: i.handled, tick: tickOf(i) })));
+  const png = barChartPng(
+    report.intervals.map((i) => {
+      const tick = tickOf(i);
+      return { total: i.offered, dark: i.handled, tick, ...(tick === 'quarterDay' ? { label: i.localStart.slice(11, 13) } : {}) };
+    }),
+  );
   const fallback: Image = {
     type: 'Image',
     url: pngDataUri(png),

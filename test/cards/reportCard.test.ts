@@ -118,13 +118,15 @@ describe('the report card', () => {
       ]),
     );
     const at = (x: number, y: number) => Array.from(png.rgba.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)).join(',');
-    const baseline = png.height - 9;
-    const x0 = 6;
+    const baseline = 6 + 96; // the top padding and the plot's height
+    const x0 = 6 + 3 * 8 + 4; // the left padding and the scale's three digits
     expect(at(x0, baseline - 1)).toBe('70,79,235'); // the answered half, at the bottom
     expect(at(x0, baseline - 96)).toBe('232,160,48'); // the rest, up to the top
     expect(at(x0 + 5, baseline - 1)).toBe('255,255,255'); // nothing offered, no bar
     expect(at(x0 + 10, baseline - 48)).toBe('70,79,235'); // half the height, all answered
     expect(at(x0 + 10, baseline - 49)).toBe('255,255,255');
     expect(at(x0 + 10, baseline + 2)).toBe('150,150,150'); // an hour's tick
+    const scale = Array.from({ length: 10 }, (_, y) => Array.from({ length: x0 }, (_, x) => at(x, 6 + y))).flat();
+    expect(scale).toContain('150,150,150'); // "10", the tallest bar, left of the plot
   });
 });
