@@ -4,6 +4,9 @@ import { barChartPng, pngDataUri, type ChartBar } from './chartImage.js';
 import { card, facts, heading, plain, text, trimText } from './elements.js';
 import type { AdaptiveCard, CardElement, Image, Table, TableCell, VerticalBarChart } from './schema/adaptiveCard.js';
 
+/** A day of bars needs the room: Teams draws the card across the chat, not in a bubble. */
+const FULL_WIDTH = { msteams: { width: 'Full' as const } };
+
 /** How many of the day's busiest intervals the table lists. */
 export const BUSIEST_SHOWN = 6;
 
@@ -103,7 +106,7 @@ export function reportCard(report: DayReport, csvUrl: string): AdaptiveCard {
 
   if (isEmptyDay(report)) {
     body.push(text(`No contacts${skill ? ` for ${skill}` : ''} and no schedules on record for ${day}. Check that the ACD sends events (README "Real calls") and that schedules are published.`));
-    return card(body, actions);
+    return card(body, actions, FULL_WIDTH);
   }
 
   const t = report.totals;
@@ -132,5 +135,5 @@ export function reportCard(report: DayReport, csvUrl: string): AdaptiveCard {
   body.push(offeredChart(report, names, top[0]));
   if (top.length) body.push(text('Busiest intervals', { weight: 'Bolder', separator: true }), busiestTable(top));
   else body.push(text('No contact was offered that day.', { isSubtle: true }));
-  return card(body, actions);
+  return card(body, actions, FULL_WIDTH);
 }

@@ -73,6 +73,7 @@ describe('the report card', () => {
     expect(chart?.type === 'Chart.VerticalBar' && chart.data).toHaveLength(96);
     expect(chart?.type === 'Chart.VerticalBar' && chart.data[33]).toEqual({ x: '08:15', y: 10 + ((33 * 7) % 23) });
     expect(card.actions).toEqual([expect.objectContaining({ type: 'Action.OpenUrl', title: 'Open CSV', url: CSV_URL })]);
+    expect(card.msteams).toEqual({ width: 'Full' });
   });
 
   it('lists the busiest intervals, most offered first', () => {
