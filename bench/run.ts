@@ -20,6 +20,7 @@ import { acdStorm } from './scenarios/acdStorm.js';
 import { acwInstances } from './scenarios/acwInstances.js';
 import { aniLookup } from './scenarios/aniLookup.js';
 import { cardSize } from './scenarios/cardSize.js';
+import { reportCardScenario } from './scenarios/reportCard.js';
 import { digital } from './scenarios/digital.js';
 import { bundle, coldStart } from './scenarios/coldStart.js';
 import { echoFloor } from './scenarios/echoFloor.js';
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
   if (wanted(config, 'acd-storm')) done(await acdStorm(context));
   // Issue 14: digital conversations through the channels API, replies out to the integration box.
   if (wanted(config, 'digital')) done(await digital(context));
+  // Issue 15: the supervisors' report card (the day's store read is the WFM scenario's).
+  if (wanted(config, 'report-card')) done(await reportCardScenario(context));
 
   // Where the idle memory goes, when it is over: what each loaded dependency costs a fresh process.
   const memory = results.find((r) => r.slug === 'memory');

@@ -13,7 +13,7 @@ import { bundledSchemaVersions, validateManifest } from '../../scripts/appPackag
 import { readZip } from '../../scripts/appPackage/zip.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COMMANDS = ['help', 'available', 'unavailable', 'call', 'chat', 'search', 'hangup', 'card', 'reply', 'status'];
+const COMMANDS = ['help', 'available', 'unavailable', 'call', 'chat', 'search', 'hangup', 'card', 'reply', 'status', 'report'];
 
 type Json = Record<string, unknown> & { bots: Array<Record<string, unknown>>; developer: Record<string, unknown> };
 
