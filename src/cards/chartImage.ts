@@ -1,5 +1,5 @@
 // The PNG encoder the app icons are made with (node:zlib, no dependency): one encoder in the repository.
-import { encodePng } from '../../scripts/appPackage/png.js';
+import { encodePng } from './png.js';
 
 /** One bar of the picture: its whole height, the part drawn dark, and whether an hour starts with it. */
 export interface ChartBar {

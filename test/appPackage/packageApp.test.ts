@@ -8,7 +8,7 @@ import { loadEnv, parseEnvFile, whereToSet } from '../../scripts/appPackage/envF
 import { checkColorIcon, checkOutlineIcon } from '../../scripts/appPackage/icons.js';
 import { buildAppPackage, PackageAppError, packageApp } from '../../scripts/appPackage/packageApp.js';
 import { fillPlaceholders, findPlaceholders, MissingVariablesError } from '../../scripts/appPackage/placeholders.js';
-import { crc32, decodePng, encodePng, readPngInfo, type RgbaImage } from '../../scripts/appPackage/png.js';
+import { crc32, decodePng, encodePng, readPngInfo, type RgbaImage } from '../../src/cards/png.js';
 import { bundledSchemaVersions, validateManifest } from '../../scripts/appPackage/validateManifest.js';
 import { readZip } from '../../scripts/appPackage/zip.js';
 

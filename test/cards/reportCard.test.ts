@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { decodePng } from '../../scripts/appPackage/png.js';
+import { decodePng } from '../../src/cards/png.js';
 import { CARD_BUDGET_BYTES, cardBytes } from '../../src/cards/budget.js';
 import { barChartPng } from '../../src/cards/chartImage.js';
 import { BUSIEST_SHOWN, reportCard } from '../../src/cards/reportCard.js';
