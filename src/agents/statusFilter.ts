@@ -55,6 +55,7 @@ export function parseStatusFilter(argument: string, reasonCodes: readonly string
   let rest = argument.trim();
   if (rest.length > MAX_MESSAGE_LENGTH) return { ok: false, problem: `That is too long for a status filter (at most ${MAX_MESSAGE_LENGTH} characters).` };
   if (/^all$/i.test(rest)) return { ok: true, filter };
+  if (/^(help|\?)$/i.test(rest)) return { ok: false, problem: 'Narrow the status down with these filters.' };
   while (rest) {
     const [word = '', ...others] = rest.split(/\s+/);
     const lower = word.toLowerCase();
