@@ -11,6 +11,7 @@ import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
 import { CardStreams, type CardStream } from './cardStreams.js';
+import { openEventStream } from './eventStream.js';
 import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
@@ -196,45 +197,18 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   server.get(
     '/api/tab/events',
     forCaller(async (req, res, caller) => {
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
-      res.write(': live\n\n');
-      let closed = false;
-      const timers: NodeJS.Timeout[] = [];
+      let remove: () => void = () => undefined;
+      const live = openEventStream(req, res, caller, { event: 'card', heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS, maxMs: MAX_STREAM_MS, onClose: () => remove() });
       const stream: CardStream = {
         agentId: caller.agentId,
         session: sessionOf(req.headers[SESSION_HEADER]),
         get closed() {
-          return closed;
+          return live.closed;
         },
-        send(view) {
-          if (!closed) res.write(`event: card\ndata: ${JSON.stringify(view)}\n\n`);
-        },
-        close() {
-          if (closed) return;
-          closed = true;
-          timers.forEach(clearTimeout);
-          remove();
-          res.end();
-        },
+        send: (view) => live.send(view),
+        close: () => live.close(),
       };
-      const remove = streams.add(stream);
-      const heartbeat = setInterval(() => {
-        if (!closed) res.write(': keep-alive\n\n');
-      }, deps.heartbeatMs ?? HEARTBEAT_MS);
-      heartbeat.unref();
-      timers.push(heartbeat);
-      // Ends with the token that opened it, so that a stream never outlives its proof of identity.
-      const lifetime = Math.min(MAX_STREAM_MS, caller.expiresAt ? caller.expiresAt.getTime() - Date.now() : MAX_STREAM_MS);
-      const expiry = setTimeout(() => stream.close(), Math.max(0, lifetime));
-      expiry.unref();
-      timers.push(expiry);
-      req.once('close', () => stream.close());
-      res.once('close', () => stream.close());
+      remove = streams.add(stream);
     }),
   );
 
