@@ -12,6 +12,8 @@ import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
 import { CardStreams, type CardStream } from './cardStreams.js';
 import { openEventStream } from './eventStream.js';
+import { registerWallboardRoutes } from './wallboardRoutes.js';
+import type { IntervalReports } from '../wfm/ports.js';
 import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
@@ -34,6 +36,10 @@ export interface TabDeps extends InteractionServices {
   tabCacheDir?: string;
   /** How often a live connection gets a keep-alive comment. */
   heartbeatMs?: number;
+  /** The workforce interval reports, for the supervisors' wallboard (its current interval); absent: states and queues only. */
+  intervals?: Pick<IntervalReports, 'skillIntervals'>;
+  /** How often an open wallboard is drawn anew for its clocks (15 s unless told). */
+  wallboardTickMs?: number;
 }
 
 export interface TabRoutes {
@@ -172,7 +178,8 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       const revision = streams.revision();
       const view = await currentView(cards, caller.agentId);
       const name = caller.name ?? (await deps.agents.find(caller.agentId))?.name ?? null;
-      res.send(200, { agent: { id: caller.agentId, name }, ...view, revision });
+      // `supervisor`: whether the tab offers the wallboard (its routes check again).
+      res.send(200, { agent: { id: caller.agentId, name }, supervisor: deps.agents.isSupervisor(caller.agentId), ...view, revision });
     }),
   );
 
@@ -212,11 +219,22 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
     }),
   );
 
+  const wallboard = registerWallboardRoutes(server, forCaller, {
+    agents: deps.agents,
+    events: deps.events,
+    intervals: deps.intervals,
+    logger,
+    heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+    maxStreamMs: MAX_STREAM_MS,
+    tickMs: deps.wallboardTickMs,
+  });
+
   return {
     ready,
     close() {
       stopListening();
       streams.closeAll();
+      wallboard.close();
     },
   };
 }
