@@ -107,7 +107,7 @@ describe.each(STORE_BACKENDS)("the supervisors' status and wallboard ($name)", (
   });
 
   it('keeps at most four live wallboards per supervisor: a fifth closes the oldest', async () => {
-    const streams = [];
+    const streams: Array<Awaited<ReturnType<typeof openEvents>>> = [];
     for (let i = 0; i < 5; i++) {
       const stream = await openEvents(`${bot.url}/api/tab/wallboard/events`, SUPERVISOR, 'wallboard');
       await waitFor(`wallboard ${i + 1}'s first view`, () => stream.events.length >= 1);
