@@ -178,8 +178,9 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       const revision = streams.revision();
       const view = await currentView(cards, caller.agentId);
       const name = caller.name ?? (await deps.agents.find(caller.agentId))?.name ?? null;
-      // `supervisor`: whether the tab offers the wallboard (its routes check again).
-      res.send(200, { agent: { id: caller.agentId, name }, supervisor: deps.agents.isSupervisor(caller.agentId), ...view, revision });
+      // `supervisor: true` (said to supervisors only): the tab offers the wallboard (its routes check again).
+      const supervisor = deps.agents.isSupervisor(caller.agentId) ? { supervisor: true } : {};
+      res.send(200, { agent: { id: caller.agentId, name }, ...supervisor, ...view, revision });
     }),
   );
 
