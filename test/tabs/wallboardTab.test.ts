@@ -79,6 +79,52 @@ describe.skipIf(!browserAvailable(import.meta.url))('the wallboard in the person
     await page.context().close();
   });
 
+  it('draws the queues and the interval so far with its totals, and data only ever as text', async () => {
+    const view = {
+      asOf: '2026-12-06T10:37:12.000Z',
+      agents: [
+        {
+          id: 'x',
+          name: '<img src=x onerror="document.body.dataset.hacked=1">',
+          state: 'ACW',
+          reasonCode: null,
+          stateLabel: 'ACW',
+          since: '2026-12-06T10:30:00.000Z',
+          secondsInState: 432,
+          interaction: { channel: 'chat', state: 'acw' },
+          customer: '<b>Contoso</b>',
+          digital: 2,
+        },
+      ],
+      queues: { acd: [{ skill: 'Billing', channel: 'voice', count: 3, longestWaitSeconds: 95 }], digital: [{ kind: 'sms', skill: null, count: 1, longestWaitSeconds: 20 }] },
+      interval: {
+        start: '2026-12-06T10:30:00.000Z',
+        end: '2026-12-06T10:45:00.000Z',
+        rows: [{ skill: 'Billing', channel: 'voice', offered: 10, handled: 8, abandoned: 2, averageSpeedOfAnswerSeconds: 12, averageHandleTimeSeconds: 300, serviceLevelPercent: 70 }],
+        totals: { offered: 10, handled: 8, abandoned: 2, serviceLevelPercent: 70 },
+      },
+      intervalProblem: null,
+    };
+    const context = await browser.newContext({ viewport: { width: 900, height: 720 }, reducedMotion: 'reduce' });
+    // The server's stream, as it would send this board (the interval reports are not wired in the test product).
+    await context.route('**/api/tab/wallboard/events', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/event-stream', body: `: live\n\nevent: wallboard\ndata: ${JSON.stringify(view)}\n\n` }),
+    );
+    const page = await context.newPage();
+    await page.goto(`${bot.url}/tabs/index.html#wallboard`);
+    await pickLocalIdentity(page, 'aad-supervisor');
+    await page.getByRole('table', { name: 'Agents (1)' }).waitFor();
+    expect((await agentRows(page))[0]).toEqual([view.agents[0]!.name, 'ACW', '7 min 12 s', 'Chat, After Call Work', '<b>Contoso</b>', '2']);
+    expect(await page.evaluate(() => document.body.dataset.hacked)).toBeUndefined();
+    expect(await textOf(page, '#wallboard-queues tbody')).toBe('Billing Voice (contact center) 3 1 min 35 s No skill SMS (digital) 1 20 s');
+    expect(await textOf(page, '#wallboard-interval-title')).toBe('This interval so far (10:30–10:45 UTC)');
+    expect(await textOf(page, '#wallboard-interval tbody')).toBe('Billing Voice 10 8 2 70%');
+    expect(await textOf(page, '#wallboard-interval tfoot')).toBe('All skills 10 8 2 70%');
+    expect(await page.locator('#wallboard-interval-problem').isHidden()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it.each(['default', 'dark', 'contrast'])(
     'has no WCAG 2.1 AA violation in the %s theme (opened from #wallboard)',
     async (theme) => {
