@@ -218,6 +218,18 @@ describe.each(STORE_BACKENDS)("supervisors' status filters and queues ($name)", 
     ]);
   });
 
+  it("tells its listeners (the wallboard) of every state change it makes: the agent's own and the ACD's, not a busy agent's deferred one", async () => {
+    const told: string[] = [];
+    const stop = agents.onStateChanged((agentId) => told.push(agentId));
+    await agents.setUnavailable('ana', 'lunch');
+    await agents.applyAcdState('cy', 'Available', null, at(0));
+    expect(await agents.applyAcdState('di', 'Unavailable', 'Break', at(0))).toBe('busy');
+    expect(told).toEqual(['ana', 'cy']);
+    stop();
+    await agents.setAvailable('ana');
+    expect(told).toEqual(['ana', 'cy']);
+  });
+
   it('refuses anyone but a supervisor, whatever they ask', async () => {
     await expect(agents.status('aad-ana', { with: 'Maria' })).rejects.toThrow(/for supervisors/);
     await expect(agents.queues('aad-ana')).rejects.toThrow(/for supervisors/);
