@@ -45,7 +45,10 @@ export interface OpenRecordRow {
   canonical: CanonicalFields;
 }
 
-/** The linked records and the data dip's matches (not related history) of every open interaction. */
+/**
+ * The records each open interaction is with: those the agent linked, and the people, organizations and leads
+ * the data dip matched (not the related cases or history it found with them). Linked first, in card order.
+ */
 export async function recordsOfOpenInteractions(db: Db): Promise<OpenRecordRow[]> {
   const rows = await db
     .selectFrom('interaction_records as r')
@@ -54,8 +57,11 @@ export async function recordsOfOpenInteractions(db: Db): Promise<OpenRecordRow[]
     .select(['i.agent_id as agentId', 'r.interaction_id as interactionId', 'r.label as label', 'r.canonical as canonical'])
     .where('i.state', '!=', 'completed')
     .where('i.agent_id', '!=', '')
-    .where((eb) => eb.or([eb('r.linked', '=', 1), eb('r.origin', 'in', ['ani', 'created'])]))
+    .where((eb) => eb.or([eb('r.linked', '=', 1), eb.and([eb('r.origin', '=', 'ani'), eb('r.role', 'in', ['person', 'organization', 'lead', 'other'])])]))
     .where((eb) => eb.or([eb('t.id', 'is', null), eb('t.assignment', '=', 'assigned')]))
+    .orderBy('r.interaction_id')
+    .orderBy('r.linked', 'desc')
+    .orderBy('r.position')
     .limit(MAX_ROWS)
     .execute();
   return rows.map((r) => ({ agentId: r.agentId, interactionId: r.interactionId, label: r.label, canonical: parseCanonical(r.canonical) }));

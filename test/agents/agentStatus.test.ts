@@ -49,6 +49,7 @@ describe.each(STORE_BACKENDS)("supervisors' status filters and queues ($name)", 
     await setState('di', 'Working', null, 6, 'int-di');
     await record('int-di', 'Maria Garcia', { organization: { ref: { type: 'account', id: 'acc-1' }, name: 'Contoso Pharmaceuticals' } }, { linked: 0, origin: 'ani' });
     await record('int-di', 'CS-9 Old case', {}, { linked: 0, origin: 'history' }); // related history: not whom the call is with
+    await record('int-di', 'CS-7 Open case', { organization: { ref: { type: 'account', id: 'acc-1' }, name: 'Contoso Pharmaceuticals' } }, { linked: 0, origin: 'ani', role: 'case' }); // found with the caller: related
     await interaction('int-ed', 'ed', 'chat', { thread: { skill: 'Claims', assignment: 'assigned' } });
     await record('int-ed', 'Jörg Müller', {}, { linked: 1, origin: 'search' });
   });
@@ -134,7 +135,7 @@ describe.each(STORE_BACKENDS)("supervisors' status filters and queues ($name)", 
       .execute();
   }
 
-  async function record(interactionId: string, label: string, canonical: CanonicalFields, place: { linked: number; origin: string }) {
+  async function record(interactionId: string, label: string, canonical: CanonicalFields, place: { linked: number; origin: string; role?: string }) {
     await store.db
       .insertInto('interaction_records')
       .values({
@@ -192,6 +193,7 @@ describe.each(STORE_BACKENDS)("supervisors' status filters and queues ($name)", 
     expect(await names('status with CONTOSO pharma')).toEqual(['Di Agent']);
     expect(await names('status with jorg muller')).toEqual(['Ed Agent']);
     expect(await names('status with old case')).toEqual([]); // only related history
+    expect(await names('status with open case')).toEqual([]); // a case found with the caller, not linked
     expect(await names('status working with Jörg')).toEqual([]);
     // Done: a completed interaction is nobody's call any more.
     await store.db.updateTable('interactions').set({ state: 'completed' }).where('id', '=', 'int-di').execute();
