@@ -23,7 +23,7 @@ export interface WallboardStreamsDeps {
 
 const MAX_PER_SUPERVISOR = 4;
 const TICK_MS = 15_000;
-const SETTLE_MS = 250;
+const SETTLE_MS = 1000;
 
 /**
  * The open wallboards. Each gets the wallboard when it connects, again shortly after any agent's state or
