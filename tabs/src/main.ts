@@ -7,7 +7,7 @@ import { followCard, type LiveState } from './liveUpdates.js';
 import { ApiError, TabApi, type Credentials, type TabView } from './tabApi.js';
 import { connectToTeams } from './teamsHost.js';
 import { themeOf, type Theme } from './themes.js';
-import { Wallboard } from './wallboard.js';
+import { SupervisorViews, type SupervisorViewsUi } from './supervisorViews.js';
 
 /**
  * The personal tab: the agent's current Customer Card, drawn from the same card JSON as the chat, acting
@@ -22,16 +22,14 @@ class CustomerCardTab {
   private busy = false;
   private liveState: LiveState = { kind: 'connecting' };
   private readonly card: CardView;
-  private readonly wallboard: Wallboard;
+  private readonly supervisorViews: SupervisorViews;
 
   constructor(
     private readonly ui: Ui,
     theme: Theme,
   ) {
     this.card = new CardView(ui.card, theme, (click) => void this.act(click));
-    this.wallboard = new Wallboard(ui.wallboard);
-    ui.showWallboard.addEventListener('click', () => this.openWallboard());
-    ui.showCard.addEventListener('click', () => this.leaveWallboard());
+    this.supervisorViews = new SupervisorViews(ui);
     ui.showLatest.addEventListener('click', () => {
       if (!this.held) return;
       this.show(this.held);
@@ -56,7 +54,7 @@ class CustomerCardTab {
     if (api !== this.api) return;
     this.ui.who.textContent = describe(answer.agent.name);
     this.show(answer);
-    this.offerWallboard(answer.supervisor === true);
+    this.supervisorViews.offer(answer.supervisor === true ? api : undefined);
     this.live = followCard(
       api,
       (view) => this.onLiveView(view),
@@ -65,37 +63,10 @@ class CustomerCardTab {
   }
 
   stop(): void {
-    this.offerWallboard(false);
+    this.supervisorViews.offer(undefined);
     this.live?.stop();
     this.live = undefined;
     this.api = undefined;
-  }
-
-  /** Supervisors may switch to the wallboard (#wallboard opens on it); anyone else never sees a trace of it. */
-  private offerWallboard(supervisor: boolean): void {
-    this.ui.views.hidden = !supervisor;
-    if (!supervisor) this.leaveWallboard();
-    else if (window.location.hash === '#wallboard') this.openWallboard();
-  }
-
-  private openWallboard(): void {
-    if (!this.api || this.ui.views.hidden) return;
-    document.body.classList.add('on-wallboard');
-    this.ui.wallboard.hidden = false;
-    this.ui.showWallboard.setAttribute('aria-pressed', 'true');
-    this.ui.showCard.setAttribute('aria-pressed', 'false');
-    this.wallboard.start(this.api);
-    window.history.replaceState(null, '', '#wallboard');
-  }
-
-  private leaveWallboard(): void {
-    const wasOpen = !this.ui.wallboard.hidden;
-    this.wallboard.stop();
-    document.body.classList.remove('on-wallboard');
-    this.ui.wallboard.hidden = true;
-    this.ui.showWallboard.setAttribute('aria-pressed', 'false');
-    this.ui.showCard.setAttribute('aria-pressed', 'true');
-    if (wasOpen) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }
 
   private onLiveView(view: TabView): void {
@@ -206,7 +177,7 @@ class CustomerCardTab {
   }
 }
 
-interface Ui {
+interface Ui extends SupervisorViewsUi {
   who: HTMLElement;
   status: HTMLElement;
   announcer: HTMLElement;
@@ -218,10 +189,6 @@ interface Ui {
   empty: HTMLElement;
   emptyLocalHint: HTMLElement;
   switchIdentity: HTMLButtonElement;
-  views: HTMLElement;
-  showCard: HTMLButtonElement;
-  showWallboard: HTMLButtonElement;
-  wallboard: HTMLElement;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
