@@ -28,6 +28,7 @@ import { findConversationRef, saveConversationRef } from './conversationRefsRepo
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
 import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
+import { agentEmails, openInteractionsOfAgents, recordsOfOpenInteractions, waitingInQueues } from './supervisionRepository.js';
 import {
   findCardActivityId,
   findInteraction,
@@ -140,6 +141,8 @@ const aggregates = {
   },
   /** The supervisors' digital figures: open digital interactions per agent, and threads waiting in the queue. */
   digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads, threadHolder: findThreadHolder },
+  /** The supervisors' status filters and wallboard: every agent's open interactions and their records, the queues (supervisionRepository.ts). */
+  supervision: { openInteractions: openInteractionsOfAgents, openRecords: recordsOfOpenInteractions, agentEmails, waiting: waitingInQueues },
   /** The digital integrations, their access tokens and channels (src/digital: the channels API). */
   digitalIngress: {
     findIntegration,
@@ -221,6 +224,7 @@ export function repositoriesOf(db: Db): Repositories {
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
     digitalStatus: bound(db, aggregates.digitalStatus),
+    supervision: bound(db, aggregates.supervision),
     digitalIngress: bound(db, aggregates.digitalIngress),
     threads: bound(db, aggregates.threads),
     replies: bound(db, aggregates.replies),
