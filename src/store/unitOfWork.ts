@@ -70,6 +70,7 @@ import {
   touchThread,
 } from './threadsRepository.js';
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
+import { agentContactsBetween, agentNames, agentStateMsBetween, openSpansBefore, skillTotalsBetween } from './wfmRollupReads.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -193,6 +194,14 @@ const aggregates = {
     statesBetween: stateLogBetween,
     contactsOfferedBetween,
   },
+  /** The interval reports' rollups, kept by the log appends (wfmRollupReads.ts, read by src/wfm/intervalReports.ts). */
+  wfmRollups: {
+    skillTotalsBetween,
+    agentStateMsBetween,
+    openSpansBefore,
+    agentContactsBetween,
+    agentNames,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -212,6 +221,7 @@ export function repositoriesOf(db: Db): Repositories {
     replies: bound(db, aggregates.replies),
     threadOutcomes: bound(db, aggregates.threadOutcomes),
     wfmLog: bound(db, aggregates.wfmLog),
+    wfmRollups: bound(db, aggregates.wfmRollups),
   };
 }
 

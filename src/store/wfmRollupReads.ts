@@ -1,0 +1,96 @@
+import type { AgentStateName } from '../domain/agentState.js';
+import type { Channel } from '../domain/interaction.js';
+import type { AgentContacts, AgentStateMs } from '../wfm/agentActivity.js';
+import type { SkillTotals } from '../wfm/skillIntervals.js';
+import type { Db } from './db.js';
+
+/**
+ * Reads of the workforce rollups (migration 023, kept by wfmRollupRepository.ts) for [from, to), both ISO
+ * instants on interval boundaries. A day is a few hundred rows per skill and a few thousand per agent: no raw
+ * log row is read. PostgreSQL gives bigint counters as text, hence Number().
+ */
+
+/** Per (interval, skill, channel) offered in [from, to) (only `skill` when given), with those answered within `serviceLevelSeconds`. */
+export async function skillTotalsBetween(db: Db, from: string, to: string, serviceLevelSeconds: number, skill?: string): Promise<SkillTotals[]> {
+  const totals = await db
+    .selectFrom('wfm_skill_interval_totals')
+    .selectAll()
+    .where('interval_start', '>=', from)
+    .where('interval_start', '<', to)
+    .where('offered', '>', 0)
+    .$if(skill !== undefined, (q) => q.where('skill', '=', skill!))
+    .execute();
+  const within = await db
+    .selectFrom('wfm_skill_interval_waits')
+    .select(['interval_start', 'skill', 'channel', (eb) => eb.fn.sum<number | string>('answered').as('answered')])
+    .where('interval_start', '>=', from)
+    .where('interval_start', '<', to)
+    .where('wait_seconds', '<=', serviceLevelSeconds)
+    .$if(skill !== undefined, (q) => q.where('skill', '=', skill!))
+    .groupBy(['interval_start', 'skill', 'channel'])
+    .execute();
+  const key = (row: { interval_start: string; skill: string; channel: string }) => `${row.interval_start}\u0000${row.skill}\u0000${row.channel}`;
+  const withinByKey = new Map(within.map((row) => [key(row), Number(row.answered)]));
+  return totals.map((row) => ({
+    intervalStart: Date.parse(row.interval_start),
+    skill: row.skill,
+    channel: row.channel as Channel,
+    offered: Number(row.offered),
+    handled: Number(row.handled),
+    abandoned: Number(row.abandoned),
+    answerMs: Number(row.answer_ms),
+    handleMs: Number(row.handle_ms),
+    handleCount: Number(row.handle_count),
+    withinServiceLevel: withinByKey.get(key(row)) ?? 0,
+  }));
+}
+
+/** Milliseconds of closed spans per (interval, agent, state, reason code) in [from, to). */
+export async function agentStateMsBetween(db: Db, from: string, to: string): Promise<AgentStateMs[]> {
+  const rows = await db
+    .selectFrom('wfm_agent_interval_states')
+    .select(['interval_start', 'agent_id', 'state', 'reason_code', 'ms'])
+    .where('interval_start', '>=', from)
+    .where('interval_start', '<', to)
+    .where('ms', '>', 0)
+    .execute();
+  return rows.map((row) => ({
+    intervalStart: Date.parse(row.interval_start),
+    agentId: row.agent_id,
+    state: row.state as AgentStateName,
+    reasonCode: row.reason_code === '' ? null : row.reason_code,
+    ms: Number(row.ms),
+  }));
+}
+
+/** Each agent's latest entry that began before `before`: their open span starts there. */
+export async function openSpansBefore(db: Db, before: string): Promise<Array<{ agentId: string; state: AgentStateName; reasonCode: string | null; startedAt: number }>> {
+  const rows = await db.selectFrom('wfm_agent_latest').select(['agent_id', 'state', 'reason_code', 'started_at']).where('started_at', '<', before).execute();
+  return rows.map((row) => ({ agentId: row.agent_id, state: row.state as AgentStateName, reasonCode: row.reason_code, startedAt: Date.parse(row.started_at) }));
+}
+
+/** Contacts answered per (interval, agent) in [from, to), with their handle time. */
+export async function agentContactsBetween(db: Db, from: string, to: string): Promise<AgentContacts[]> {
+  const rows = await db
+    .selectFrom('wfm_agent_interval_contacts')
+    .selectAll()
+    .where('interval_start', '>=', from)
+    .where('interval_start', '<', to)
+    .where('contacts', '>', 0)
+    .execute();
+  return rows.map((row) => ({ intervalStart: Date.parse(row.interval_start), agentId: row.agent_id, contacts: Number(row.contacts), handleMs: Number(row.handle_ms) }));
+}
+
+/** The names of the agents with these ids (an id the agents table does not know is left out). */
+export async function agentNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('agents')
+      .select(['id', 'name'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
+}
