@@ -24,6 +24,7 @@ import { bundle, coldStart } from './scenarios/coldStart.js';
 import { echoFloor } from './scenarios/echoFloor.js';
 import { productSession } from './scenarios/productSession.js';
 import { seed } from './scenarios/seed.js';
+import { wfm } from './scenarios/wfm.js';
 
 interface Machine {
   cores: number;
@@ -176,6 +177,8 @@ async function main(): Promise<void> {
   if (wanted(config, 'acd-storm')) done(await acdStorm(context));
   // Issue 14: digital conversations through the channels API, replies out to the integration box.
   if (wanted(config, 'digital')) done(await digital(context));
+  // Issue 15: workforce data: the log appends with their rollups, and a day's interval reports read from them.
+  if (wanted(config, 'wfm')) done(await wfm(context));
 
   // Where the idle memory goes, when it is over: what each loaded dependency costs a fresh process.
   const memory = results.find((r) => r.slug === 'memory');

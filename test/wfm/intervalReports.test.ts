@@ -62,4 +62,24 @@ describe.each(STORE_BACKENDS)('the interval reports service ($name)', (backend) 
       [],
     ]);
   });
+
+  it('gives back a reason code with tabs, line breaks and backslashes as it was sent', async () => {
+    const unit = new UnitOfWork(store.db);
+    const reasonCode = 'Tab\there\\n\nnext \\ line';
+    await unit.repos.wfmLog.appendState({ agentId: 'cy', state: 'Unavailable', reasonCode, startedAt: '2026-10-25T19:00:00.000Z', interactionId: null, source: 'acd' }, '2026-10-25T19:00:00.000Z');
+    await unit.repos.wfmLog.appendState({ agentId: 'cy', state: 'Available', reasonCode: null, startedAt: '2026-10-25T19:10:00.000Z', interactionId: null, source: 'acd' }, '2026-10-25T19:10:00.000Z');
+    const intervals = await reports.agentActivity(new Date('2026-10-25T19:00:00Z'), new Date('2026-10-25T19:15:00Z'));
+    expect(intervals[0]!.rows).toEqual([
+      {
+        agentId: 'cy',
+        agentName: 'cy',
+        states: [
+          { state: 'Available', reasonCode: null, seconds: 300 },
+          { state: 'Unavailable', reasonCode, seconds: 600 },
+        ],
+        contactsHandled: 0,
+        handleTimeSeconds: 0,
+      },
+    ]);
+  });
 });
