@@ -19,7 +19,7 @@ export interface WfmDay {
 export const SKILLS = ['Billing', 'Sales', 'Support', 'Tech', 'Retention'];
 const CHANNELS: Channel[] = ['voice', 'voice', 'voice', 'voice', 'voice', 'voice', 'chat', 'chat', 'sms', 'web'];
 /** Weights: on a contact half the time, ACW a fifth, Available a quarter, the rest on a break or lunch. */
-const STATES: Array<[AgentStateName, string | null]> = [
+export const STATES: Array<[AgentStateName, string | null]> = [
   ...Array<[AgentStateName, null]>(10).fill(['Working', null]),
   ...Array<[AgentStateName, null]>(4).fill(['ACW', null]),
   ...Array<[AgentStateName, null]>(5).fill(['Available', null]),
@@ -39,13 +39,17 @@ function generator(seed: number, second: number) {
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
 
-/** The state changes of simulated second `s` (the agents whose turn it is: one in ten each second). */
-export function statesAt(day: WfmDay, s: number): StateLogEntry[] {
+/** The state changes of simulated second `s` (the agents whose turn it is: one in ten each second), as `visit(agent, at, state index in STATES)`. */
+export function drawStates(day: WfmDay, s: number, visit: (agent: number, at: number, state: number) => void): void {
   const r = generator(day.seed, s);
+  for (let i = s % 10; i < day.agents; i += 10) visit(i, day.dayStart + s * 1000 + ((i * 37) % 1000), r.int(STATES.length));
+}
+
+/** The same state changes as the ACD sends them (the append phase). */
+export function statesAt(day: WfmDay, s: number): StateLogEntry[] {
   const entries: StateLogEntry[] = [];
-  for (let i = s % 10; i < day.agents; i += 10) {
-    const [state, reasonCode] = STATES[r.int(STATES.length)]!;
-    const at = day.dayStart + s * 1000 + ((i * 37) % 1000);
+  drawStates(day, s, (i, at, index) => {
+    const [state, reasonCode] = STATES[index]!;
     entries.push({
       agentId: agentId(i),
       state,
@@ -55,7 +59,7 @@ export function statesAt(day: WfmDay, s: number): StateLogEntry[] {
       source: 'acd',
       eventKey: `acd:bench:state-${s}-${i}`,
     });
-  }
+  });
   return entries;
 }
 
@@ -78,14 +82,17 @@ export function contactsAt(day: WfmDay, s: number): DrawnContact[] {
   const contacts: DrawnContact[] = [];
   for (let c = 0; c < day.contactsPerSecond; c++) {
     const offered = day.dayStart + s * 1000 + r.int(1000);
-    const base = { contactKey: `acd:bench:${s}-${c}`, skill: SKILLS[r.int(SKILLS.length)]!, channel: CHANNELS[r.int(CHANNELS.length)]!, agentId: agentId(r.int(day.agents)), offered };
+    const contactKey = `acd:bench:${s}-${c}`;
+    const skill = SKILLS[r.int(SKILLS.length)]!;
+    const channel = CHANNELS[r.int(CHANNELS.length)]!;
+    const agent = agentId(r.int(day.agents));
     if (r.int(20) === 0) {
-      contacts.push({ ...base, answered: null, ended: null, acwCompleted: null, abandoned: offered + 5000 + r.int(60_000) });
+      contacts.push({ contactKey, skill, channel, agentId: agent, offered, answered: null, ended: null, acwCompleted: null, abandoned: offered + 5000 + r.int(60_000) });
       continue;
     }
     const answered = offered + r.int(45_000);
     const ended = answered + 60_000 + r.int(300_000);
-    contacts.push({ ...base, answered, ended, acwCompleted: ended + 10_000 + r.int(90_000), abandoned: null });
+    contacts.push({ contactKey, skill, channel, agentId: agent, offered, answered, ended, acwCompleted: ended + 10_000 + r.int(90_000), abandoned: null });
   }
   return contacts;
 }
@@ -119,6 +126,10 @@ export function stepsOf(contact: DrawnContact): ContactLogEntry[] {
  * would make them (each step once, so the first time is the only time); null when no step is before it.
  */
 export function factsBefore(contact: DrawnContact, before = Infinity): ContactFacts | null {
+  if (before === Infinity) {
+    const { skill, channel, offered, answered, agentId, ended, acwCompleted, abandoned } = contact;
+    return { skill, channel, offeredAt: offered, answeredAt: answered, answeredBy: answered === null ? null : agentId, endedAt: ended, acwCompletedAt: acwCompleted, abandonedAt: abandoned };
+  }
   const known = (at: number | null) => (at !== null && at < before ? at : null);
   if (contact.offered >= before && [contact.answered, contact.ended, contact.acwCompleted, contact.abandoned].every((at) => known(at) === null)) return null;
   const answeredAt = known(contact.answered);

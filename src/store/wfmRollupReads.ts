@@ -49,11 +49,13 @@ export async function skillTotalsBetween(db: Db, from: string, to: string, servi
 const TAB = '\t';
 const NL = '\n';
 /** Interval starts repeat thousands of times a read: each parsed once. */
-const parsedStarts = (cache = new Map<string, number>()) => (text: string) => {
-  let ms = cache.get(text);
-  if (ms === undefined) cache.set(text, (ms = Date.parse(text)));
-  return ms;
-};
+const parsedStarts =
+  (cache = new Map<string, number>()) =>
+  (text: string) => {
+    let ms = cache.get(text);
+    if (ms === undefined) cache.set(text, (ms = Date.parse(text)));
+    return ms;
+  };
 
 /**
  * Milliseconds of closed spans per (interval, agent, state, reason code) in [from, to). A busy day is ~200,000

@@ -51,11 +51,7 @@ export async function rollUpStateEntry(db: Db, entry: StateLogEntry, logId: numb
   const latestAt = Date.parse(latest.started_at);
   if (at > latestAt || (at === latestAt && logId > latest.log_id)) {
     await addStateMs(db, spanPieces(entry.agentId, latest.state as AgentStateName, latest.reason_code, latestAt, at), 1);
-    await db
-      .updateTable('wfm_agent_latest')
-      .set({ log_id: logId, started_at: entry.startedAt, state: entry.state, reason_code: entry.reasonCode })
-      .where('agent_id', '=', entry.agentId)
-      .execute();
+    await db.updateTable('wfm_agent_latest').set({ log_id: logId, started_at: entry.startedAt, state: entry.state, reason_code: entry.reasonCode }).where('agent_id', '=', entry.agentId).execute();
     return;
   }
   // A late entry: the latest is after it, so there is a next one, and the state before it (if any) gave way earlier.
@@ -83,9 +79,7 @@ async function neighbour(db: Db, entry: StateLogEntry, logId: number, side: 'bef
     .selectFrom('agent_state_log')
     .select(['started_at', 'state', 'reason_code'])
     .where('agent_id', '=', entry.agentId)
-    .where((eb) =>
-      eb.or([eb('started_at', before ? '<' : '>', entry.startedAt), eb.and([eb('started_at', '=', entry.startedAt), eb('id', before ? '<' : '>', logId)])]),
-    )
+    .where((eb) => eb.or([eb('started_at', before ? '<' : '>', entry.startedAt), eb.and([eb('started_at', '=', entry.startedAt), eb('id', before ? '<' : '>', logId)])]))
     .orderBy('started_at', before ? 'desc' : 'asc')
     .orderBy('id', before ? 'desc' : 'asc')
     .limit(1)
@@ -94,9 +88,7 @@ async function neighbour(db: Db, entry: StateLogEntry, logId: number, side: 'bef
 
 /** Adds (sign 1) or takes back (sign -1) the pieces' milliseconds, one upsert per chunk of distinct keys. */
 async function addStateMs(db: Db, pieces: AgentStateMs[], sign: 1 | -1): Promise<void> {
-  const rows = pieces
-    .filter((p) => p.ms > 0)
-    .map((p) => ({ interval_start: iso(p.intervalStart), agent_id: p.agentId, state: p.state, reason_code: p.reasonCode ?? '', ms: sign * p.ms }));
+  const rows = pieces.filter((p) => p.ms > 0).map((p) => ({ interval_start: iso(p.intervalStart), agent_id: p.agentId, state: p.state, reason_code: p.reasonCode ?? '', ms: sign * p.ms }));
   for (const chunk of chunks(rows)) {
     await db
       .insertInto('wfm_agent_interval_states')
@@ -132,16 +124,28 @@ const factsOf = (row: WfmContactFactsTable): ContactFacts => ({
 
 /** Rolls up a contact step just inserted into the log. */
 export async function rollUpContactEntry(db: Db, entry: ContactLogEntry): Promise<void> {
-  // Most steps are a new contact's offer: try to create its facts first (one statement), else lock them.
+  // An offer is most often a new contact's first step: try to create its facts (one statement), else lock them.
   const fresh = factsWith(null, entry);
-  const created = await db.insertInto('wfm_contact_facts').values(factsRow(entry.contactKey, fresh)).onConflict((oc) => oc.column('contact_key').doNothing()).returning('contact_key').executeTakeFirst();
-  if (created) return applyContactDelta(db, null, fresh);
-  const row = await db
-    .selectFrom('wfm_contact_facts')
-    .selectAll()
-    .where('contact_key', '=', entry.contactKey)
-    .$if(isPostgres(db), (q) => q.forUpdate())
-    .executeTakeFirstOrThrow();
+  const create = () =>
+    db
+      .insertInto('wfm_contact_facts')
+      .values(factsRow(entry.contactKey, fresh))
+      .onConflict((oc) => oc.column('contact_key').doNothing())
+      .returning('contact_key')
+      .executeTakeFirst();
+  const lock = () =>
+    db
+      .selectFrom('wfm_contact_facts')
+      .selectAll()
+      .where('contact_key', '=', entry.contactKey)
+      .$if(isPostgres(db), (q) => q.forUpdate())
+      .executeTakeFirst();
+  let row = entry.step === 'offered' ? undefined : await lock();
+  if (!row) {
+    if (await create()) return applyContactDelta(db, null, fresh);
+    row = await lock();
+    if (!row) throw new Error('wfm_contact_facts: the row just found conflicting is gone');
+  }
   const before = factsOf(row);
   const after = factsWith(before, entry);
   if (after === before) return;
@@ -150,9 +154,14 @@ export async function rollUpContactEntry(db: Db, entry: ContactLogEntry): Promis
   await applyContactDelta(db, before, after);
 }
 
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Takes back what the contact counted as `before` and adds what it counts as `after`, key by key. */
 async function applyContactDelta(db: Db, before: ContactFacts | null, after: ContactFacts): Promise<void> {
-  const skill = new Map<string, { interval_start: string; skill: string; channel: string; offered: number; handled: number; abandoned: number; answer_ms: number; handle_ms: number; handle_count: number }>();
+  const skill = new Map<
+    string,
+    { interval_start: string; skill: string; channel: string; offered: number; handled: number; abandoned: number; answer_ms: number; handle_ms: number; handle_count: number }
+  >();
   const waits = new Map<string, { interval_start: string; skill: string; channel: string; wait_seconds: number; answered: number }>();
   const agents = new Map<string, { interval_start: string; agent_id: string; contacts: number; handle_ms: number }>();
   for (const [facts, sign] of [
@@ -188,7 +197,11 @@ async function applyContactDelta(db: Db, before: ContactFacts | null, after: Con
     }
   }
   // A contribution taken back and added again under the same key, unchanged, is no change.
-  const skillRows = [...skill.values()].filter((r) => r.offered || r.handled || r.abandoned || r.answer_ms || r.handle_ms || r.handle_count);
+  // Rows in key order: two contacts moving between the same two intervals at once lock them in the same order (no deadlock).
+  const skillRows = [...skill]
+    .sort(byKey)
+    .map(([, row]) => row)
+    .filter((r) => r.offered || r.handled || r.abandoned || r.answer_ms || r.handle_ms || r.handle_count);
   if (skillRows.length) {
     await db
       .insertInto('wfm_skill_interval_totals')
@@ -205,7 +218,10 @@ async function applyContactDelta(db: Db, before: ContactFacts | null, after: Con
       )
       .execute();
   }
-  const waitRows = [...waits.values()].filter((row) => row.answered !== 0);
+  const waitRows = [...waits]
+    .sort(byKey)
+    .map(([, row]) => row)
+    .filter((row) => row.answered !== 0);
   if (waitRows.length) {
     await db
       .insertInto('wfm_skill_interval_waits')
@@ -215,7 +231,10 @@ async function applyContactDelta(db: Db, before: ContactFacts | null, after: Con
       )
       .execute();
   }
-  const agentRows = [...agents.values()].filter((r) => r.contacts || r.handle_ms);
+  const agentRows = [...agents]
+    .sort(byKey)
+    .map(([, row]) => row)
+    .filter((r) => r.contacts || r.handle_ms);
   if (agentRows.length) {
     await db
       .insertInto('wfm_agent_interval_contacts')

@@ -27,7 +27,7 @@ export function intervalStarts(from: number, to: number): number[] {
 /** How long a span [start, end) lasts in each interval it touches, in order; none when it is empty. */
 export function clipToIntervals(start: number, end: number): Array<{ start: number; ms: number }> {
   const pieces: Array<{ start: number; ms: number }> = [];
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const intervalStart = alignDown(at);
     const until = Math.min(end, intervalStart + INTERVAL_MS);
     pieces.push({ start: intervalStart, ms: until - at });

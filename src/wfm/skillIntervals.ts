@@ -66,7 +66,18 @@ export function skillIntervalsOfLog(
     const c = skillContribution(facts);
     if (!c || (options.skill !== undefined && c.skill !== options.skill)) continue;
     const key = JSON.stringify([c.intervalStart, c.skill, c.channel]);
-    const t = totals.get(key) ?? { intervalStart: c.intervalStart, skill: c.skill, channel: c.channel, offered: 0, handled: 0, abandoned: 0, answerMs: 0, handleMs: 0, handleCount: 0, withinServiceLevel: 0 };
+    const t = totals.get(key) ?? {
+      intervalStart: c.intervalStart,
+      skill: c.skill,
+      channel: c.channel,
+      offered: 0,
+      handled: 0,
+      abandoned: 0,
+      answerMs: 0,
+      handleMs: 0,
+      handleCount: 0,
+      withinServiceLevel: 0,
+    };
     t.offered += c.offered;
     t.handled += c.handled;
     t.abandoned += c.abandoned;

@@ -10,7 +10,15 @@ const state = (agentId: string, s: StateLogEntry['state'], startedAt: string, re
   interactionId: null,
   source: 'acd',
 });
-const contact = (contactKey: string, step: ContactLogEntry['step'], at: string, agentId: string | null): ContactLogEntry => ({ contactKey, step, at, agentId, skill: '', channel: 'voice', source: 'acd' });
+const contact = (contactKey: string, step: ContactLogEntry['step'], at: string, agentId: string | null): ContactLogEntry => ({
+  contactKey,
+  step,
+  at,
+  agentId,
+  skill: '',
+  channel: 'voice',
+  source: 'acd',
+});
 const names = new Map([
   ['ann', 'Ann Lee'],
   ['bob', 'Bob Day'],
@@ -56,7 +64,12 @@ describe('agent activity from the state log', () => {
   it('slots a late entry in by time, and gives 0 s to an entry followed by another at the same instant', () => {
     const options = { from: t('2026-12-07T10:00:00Z'), to: t('2026-12-07T10:15:00Z'), zone: 'UTC', now: t('2026-12-07T10:15:00Z'), names };
     const late = agentActivityOfLog(
-      [state('ann', 'Available', '2026-12-07T10:00:00Z'), state('ann', 'ACW', '2026-12-07T10:10:00Z'), state('ann', 'Working', '2026-12-07T10:04:00Z'), state('ann', 'Unavailable', '2026-12-07T10:10:00Z', 'Lunch')],
+      [
+        state('ann', 'Available', '2026-12-07T10:00:00Z'),
+        state('ann', 'ACW', '2026-12-07T10:10:00Z'),
+        state('ann', 'Working', '2026-12-07T10:04:00Z'),
+        state('ann', 'Unavailable', '2026-12-07T10:10:00Z', 'Lunch'),
+      ],
       [],
       options,
     );

@@ -29,8 +29,14 @@ describe.each(STORE_BACKENDS)('the interval reports service ($name)', (backend) 
 
   it('refuses a range off the boundaries, backwards, empty or longer than 31 days, naming the field', async () => {
     const at = (text: string) => new Date(text);
-    expect(await refusal(reports.skillIntervals(at('2026-10-25T10:07:00Z'), at('2026-10-25T11:00:00Z')))).toEqual({ code: 'invalid_input', message: expect.stringMatching(/^from: must be on a 15-minute boundary/) });
-    expect(await refusal(reports.agentActivity(at('2026-10-25T10:00:00Z'), at('2026-10-25T11:00:00.001Z')))).toEqual({ code: 'invalid_input', message: expect.stringMatching(/^to: must be on a 15-minute boundary/) });
+    expect(await refusal(reports.skillIntervals(at('2026-10-25T10:07:00Z'), at('2026-10-25T11:00:00Z')))).toEqual({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^from: must be on a 15-minute boundary/),
+    });
+    expect(await refusal(reports.agentActivity(at('2026-10-25T10:00:00Z'), at('2026-10-25T11:00:00.001Z')))).toEqual({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^to: must be on a 15-minute boundary/),
+    });
     expect(await refusal(reports.skillIntervals(at('2026-10-25T11:00:00Z'), at('2026-10-25T10:00:00Z')))).toEqual({ code: 'invalid_input', message: 'to: must be after from' });
     expect(await refusal(reports.skillIntervals(at('2026-10-25T11:00:00Z'), at('2026-10-25T11:00:00Z')))).toEqual({ code: 'invalid_input', message: 'to: must be after from' });
     expect(await refusal(reports.agentActivity(at('2026-10-01T00:00:00Z'), at('2026-11-01T00:15:00Z')))).toEqual({ code: 'invalid_input', message: 'to: at most 31 days after from' });
@@ -53,7 +59,10 @@ describe.each(STORE_BACKENDS)('the interval reports service ($name)', (backend) 
   it("counts an agent's current state up to now, and not in the intervals after it", async () => {
     const unit = new UnitOfWork(store.db);
     await unit.repos.agents.upsert('ann', 'Ann Lee', '2026-10-25T19:00:00.000Z');
-    await unit.repos.wfmLog.appendState({ agentId: 'ann', state: 'Available', reasonCode: null, startedAt: '2026-10-25T19:40:00.000Z', interactionId: null, source: 'teams' }, '2026-10-25T19:40:00.000Z');
+    await unit.repos.wfmLog.appendState(
+      { agentId: 'ann', state: 'Available', reasonCode: null, startedAt: '2026-10-25T19:40:00.000Z', interactionId: null, source: 'teams' },
+      '2026-10-25T19:40:00.000Z',
+    );
     const intervals = await reports.agentActivity(new Date('2026-10-25T19:30:00Z'), new Date('2026-10-25T20:30:00Z'));
     expect(intervals.map((i) => i.rows.map((r) => [r.agentName, r.states]))).toEqual([
       [['Ann Lee', [{ state: 'Available', reasonCode: null, seconds: 300 }]]],

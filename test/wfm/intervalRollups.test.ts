@@ -79,7 +79,16 @@ function stream(seed: number, distinctTimes: boolean): Append[] {
     let t = offered;
     for (const step of STEPS) {
       if (step !== 'offered' && r.int(4) === 0) continue;
-      const entry: ContactLogEntry = { contactKey, step, at: at(t), agentId: step === 'offered' ? null : agentId, skill, channel, source: 'acd', eventKey: r.int(2) ? `acd:c-${contactKey}-${step}` : null };
+      const entry: ContactLogEntry = {
+        contactKey,
+        step,
+        at: at(t),
+        agentId: step === 'offered' ? null : agentId,
+        skill,
+        channel,
+        source: 'acd',
+        eventKey: r.int(2) ? `acd:c-${contactKey}-${step}` : null,
+      };
       appends.push({ kind: 'contact', entry });
       if (r.int(4) === 0) appends.push({ kind: 'contact', entry: entry.eventKey && r.int(2) ? { ...entry, at: at(t - 5000) } : { ...entry, eventKey: null } });
       if (!distinctTimes && r.int(6) === 0) appends.push({ kind: 'contact', entry: { ...entry, at: at(t - r.int(60_000)), eventKey: null } });
@@ -122,8 +131,23 @@ describe.each(STORE_BACKENDS)('workforce rollups = the raw log ($name)', (backen
   async function expectRollupsEqualTheLog(): Promise<void> {
     const states = await store.db.selectFrom('agent_state_log').selectAll().orderBy('id').execute();
     const steps = await store.db.selectFrom('contact_log').selectAll().orderBy('id').execute();
-    const stateEntries = states.map((s) => ({ agentId: s.agent_id, state: s.state as AgentStateName, reasonCode: s.reason_code, startedAt: s.started_at, interactionId: null, source: s.source as StateSource }));
-    const contactEntries = steps.map((s) => ({ contactKey: s.contact_key, step: s.kind as ContactStep, at: s.at, agentId: s.agent_id, skill: s.skill, channel: s.channel as Channel, source: s.source as StateSource }));
+    const stateEntries = states.map((s) => ({
+      agentId: s.agent_id,
+      state: s.state as AgentStateName,
+      reasonCode: s.reason_code,
+      startedAt: s.started_at,
+      interactionId: null,
+      source: s.source as StateSource,
+    }));
+    const contactEntries = steps.map((s) => ({
+      contactKey: s.contact_key,
+      step: s.kind as ContactStep,
+      at: s.at,
+      agentId: s.agent_id,
+      skill: s.skill,
+      channel: s.channel as Channel,
+      source: s.source as StateSource,
+    }));
     const range = { from: FROM.getTime(), to: TO.getTime(), zone: ZONE };
     expect(await reports.skillIntervals(FROM, TO)).toEqual(skillIntervalsOfLog(contactEntries, { ...range, serviceLevelSeconds: SERVICE_LEVEL }));
     expect(await reports.skillIntervals(FROM, TO, 'Sales')).toEqual(skillIntervalsOfLog(contactEntries, { ...range, serviceLevelSeconds: SERVICE_LEVEL, skill: 'Sales' }));

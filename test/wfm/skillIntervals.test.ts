@@ -17,7 +17,13 @@ const range = { from: Date.parse('2026-12-07T10:00:00Z'), to: Date.parse('2026-1
 describe('skill intervals from the contact log', () => {
   it('counts a contact in the interval of its offer, an offer exactly on a boundary in the interval it starts', () => {
     const intervals = skillIntervalsOfLog(
-      [step('a', 'offered', '10:14:59.999'), step('b', 'offered', '10:15:00.000'), step('b', 'answered', '10:15:10.000'), step('b', 'ended', '10:20:10.000'), step('b', 'acwCompleted', '10:21:10.000')],
+      [
+        step('a', 'offered', '10:14:59.999'),
+        step('b', 'offered', '10:15:00.000'),
+        step('b', 'answered', '10:15:10.000'),
+        step('b', 'ended', '10:20:10.000'),
+        step('b', 'acwCompleted', '10:21:10.000'),
+      ],
       range,
     );
     expect(intervals.map((i) => i.rows.map((r) => r.offered))).toEqual([[1], [1], [], []]);
@@ -68,7 +74,9 @@ describe('skill intervals from the contact log', () => {
       ],
       range,
     );
-    expect(intervals[0]!.rows).toEqual([{ skill: 'Billing', channel: 'voice', offered: 2, handled: 1, abandoned: 1, averageSpeedOfAnswerSeconds: 20, averageHandleTimeSeconds: null, serviceLevelPercent: 50 }]);
+    expect(intervals[0]!.rows).toEqual([
+      { skill: 'Billing', channel: 'voice', offered: 2, handled: 1, abandoned: 1, averageSpeedOfAnswerSeconds: 20, averageHandleTimeSeconds: null, serviceLevelPercent: 50 },
+    ]);
   });
 
   it('ends handle time at the ACW completion, else at the end; an answer within the threshold, to the millisecond, meets the service level', () => {
@@ -87,7 +95,9 @@ describe('skill intervals from the contact log', () => {
       range,
     );
     // AHT over the two finished (600 s and 120 s); ASA over the three answered ((20 + 20.001 + 5) / 3); SL 2 of 3.
-    expect(intervals[0]!.rows).toEqual([{ skill: 'Billing', channel: 'chat', offered: 3, handled: 3, abandoned: 0, averageSpeedOfAnswerSeconds: 15, averageHandleTimeSeconds: 360, serviceLevelPercent: 66.7 }]);
+    expect(intervals[0]!.rows).toEqual([
+      { skill: 'Billing', channel: 'chat', offered: 3, handled: 3, abandoned: 0, averageSpeedOfAnswerSeconds: 15, averageHandleTimeSeconds: 360, serviceLevelPercent: 66.7 },
+    ]);
   });
 
   it('sorts rows by skill, then channel, and keeps only the skill asked for', () => {
