@@ -10,8 +10,9 @@ import { rollUpContactEntry, rollUpStateEntry } from './wfmRollupRepository.js';
  * interval reports read (wfmRollupRepository.ts) in the same transaction: the caller's, or one of its own when
  * called outside a transaction, so the log and the rollups never disagree.
  */
-export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: string): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => appendStateLog(trx, entry, recordedAt));
+export async function appendStateLog(db: Db, given: StateLogEntry, recordedAt: string): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendStateLog(trx, given, recordedAt));
+  const entry = { ...given, startedAt: storedTime(given.startedAt, 'startedAt') };
   const inserted = await db
     .insertInto('agent_state_log')
     .values({
@@ -30,8 +31,9 @@ export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: s
   if (inserted) await rollUpStateEntry(db, entry, inserted.id);
 }
 
-export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedAt: string): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => appendContactLog(trx, entry, recordedAt));
+export async function appendContactLog(db: Db, given: ContactLogEntry, recordedAt: string): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendContactLog(trx, given, recordedAt));
+  const entry = { ...given, at: storedTime(given.at, 'at') };
   const inserted = await db
     .insertInto('contact_log')
     .values({
@@ -49,6 +51,13 @@ export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedA
     .returning('id')
     .executeTakeFirst();
   if (inserted) await rollUpContactEntry(db, entry);
+}
+
+/** Times are compared as text in the store: always UTC with milliseconds ("2026-12-07T10:00:00.000Z"), whatever form they came in. */
+function storedTime(text: string, field: string): string {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`workforce log: ${field} is not a time`);
+  return new Date(ms).toISOString();
 }
 
 /**

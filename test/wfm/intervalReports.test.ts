@@ -60,9 +60,11 @@ describe.each(STORE_BACKENDS)('the interval reports service ($name)', (backend) 
     const unit = new UnitOfWork(store.db);
     await unit.repos.agents.upsert('ann', 'Ann Lee', '2026-10-25T19:00:00.000Z');
     await unit.repos.wfmLog.appendState(
-      { agentId: 'ann', state: 'Available', reasonCode: null, startedAt: '2026-10-25T19:40:00.000Z', interactionId: null, source: 'teams' },
+      { agentId: 'ann', state: 'Available', reasonCode: null, startedAt: '2026-10-25T20:40:00+01:00', interactionId: null, source: 'teams' },
       '2026-10-25T19:40:00.000Z',
     );
+    // Kept as UTC with milliseconds whatever form it came in: the store compares times as text.
+    expect(await store.db.selectFrom('agent_state_log').select('started_at').execute()).toEqual([{ started_at: '2026-10-25T19:40:00.000Z' }]);
     const intervals = await reports.agentActivity(new Date('2026-10-25T19:30:00Z'), new Date('2026-10-25T20:30:00Z'));
     expect(intervals.map((i) => i.rows.map((r) => [r.agentName, r.states]))).toEqual([
       [['Ann Lee', [{ state: 'Available', reasonCode: null, seconds: 300 }]]],
