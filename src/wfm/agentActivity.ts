@@ -59,8 +59,9 @@ export function agentActivityFrom(
     const i = slot.get(s.intervalStart);
     if (s.ms <= 0 || i === undefined) continue;
     const states = rowOf(i, s.agentId).states;
-    const known = states.find((k) => k.state === s.state && k.reasonCode === s.reasonCode);
-    if (known) known.seconds += s.ms;
+    let k = 0;
+    while (k < states.length && (states[k]!.state !== s.state || states[k]!.reasonCode !== s.reasonCode)) k++;
+    if (k < states.length) states[k]!.seconds += s.ms;
     else states.push({ state: s.state, reasonCode: s.reasonCode, seconds: s.ms });
   }
   for (const c of contacts) {

@@ -41,10 +41,14 @@ export class IntervalReportsService implements IntervalReports {
       rollups.openSpansBefore(iso(Math.min(range.to, now))),
       rollups.agentContactsBetween(iso(range.from), iso(range.to)),
     ]);
-    const openPieces: AgentStateMs[] = open.flatMap((span) => spanPieces(span.agentId, span.state, span.reasonCode, Math.max(span.startedAt, range.from), Math.min(now, range.to)));
-    const agentIds = new Set<string>([...closed, ...openPieces, ...contacts].map((row) => row.agentId));
+    // A day is ~200,000 pieces: added to in place, and read once for the agents' ids (no copies of the arrays).
+    const pieces: AgentStateMs[] = closed;
+    for (const span of open) pieces.push(...spanPieces(span.agentId, span.state, span.reasonCode, Math.max(span.startedAt, range.from), Math.min(now, range.to)));
+    const agentIds = new Set<string>();
+    for (const piece of pieces) agentIds.add(piece.agentId);
+    for (const counted of contacts) agentIds.add(counted.agentId);
     const names = await rollups.agentNames([...agentIds]);
-    return agentActivityFrom([...closed, ...openPieces], contacts, names, { ...range, zone: this.config.siteTimeZone });
+    return agentActivityFrom(pieces, contacts, names, { ...range, zone: this.config.siteTimeZone });
   }
 }
 
