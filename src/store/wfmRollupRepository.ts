@@ -1,11 +1,11 @@
-import { PostgresAdapter } from 'kysely';
+import { PostgresAdapter, type QueryCreator } from 'kysely';
 import type { AgentStateName } from '../domain/agentState.js';
 import type { Channel } from '../domain/interaction.js';
 import type { ContactLogEntry, StateLogEntry } from '../domain/wfm.js';
 import { spanPieces, type AgentStateMs } from '../wfm/agentActivity.js';
 import { agentContactContribution, factsWith, skillContribution, type ContactFacts } from '../wfm/contactFacts.js';
 import type { Db } from './db.js';
-import type { WfmContactFactsTable } from './schema.js';
+import type { Database, WfmContactFactsTable } from './schema.js';
 
 /**
  * Keeps the workforce rollups (migration 023) equal to what the logs say, by deltas, as each log entry is
@@ -50,8 +50,10 @@ export async function rollUpStateEntry(db: Db, entry: StateLogEntry, logId: numb
   }
   const latestAt = Date.parse(latest.started_at);
   if (at > latestAt || (at === latestAt && logId > latest.log_id)) {
-    await addStateMs(db, spanPieces(entry.agentId, latest.state as AgentStateName, latest.reason_code, latestAt, at), 1);
-    await db.updateTable('wfm_agent_latest').set({ log_id: logId, started_at: entry.startedAt, state: entry.state, reason_code: entry.reasonCode }).where('agent_id', '=', entry.agentId).execute();
+    await runWrites(db, [
+      ...stateMsWrites(spanPieces(entry.agentId, latest.state as AgentStateName, latest.reason_code, latestAt, at), 1),
+      (qc) => qc.updateTable('wfm_agent_latest').set({ log_id: logId, started_at: entry.startedAt, state: entry.state, reason_code: entry.reasonCode }).where('agent_id', '=', entry.agentId),
+    ]);
     return;
   }
   // A late entry: the latest is after it, so there is a next one, and the state before it (if any) gave way earlier.
@@ -59,8 +61,9 @@ export async function rollUpStateEntry(db: Db, entry: StateLogEntry, logId: numb
   const next = await neighbour(db, entry, logId, 'after');
   if (!next) throw new Error('agent_state_log: a late entry has no next entry');
   const end = Date.parse(next.started_at);
-  if (previous) await addStateMs(db, spanPieces(entry.agentId, previous.state as AgentStateName, previous.reason_code, at, end), -1);
-  await addStateMs(db, spanPieces(entry.agentId, entry.state, entry.reasonCode, at, end), 1);
+  // Two statements: both may touch the same rows (the same state before and after), which one statement may not.
+  if (previous) await runWrites(db, stateMsWrites(spanPieces(entry.agentId, previous.state as AgentStateName, previous.reason_code, at, end), -1));
+  await runWrites(db, stateMsWrites(spanPieces(entry.agentId, entry.state, entry.reasonCode, at, end), 1));
 }
 
 async function lockLatest(db: Db, agentId: string) {
@@ -86,16 +89,16 @@ async function neighbour(db: Db, entry: StateLogEntry, logId: number, side: 'bef
     .executeTakeFirst();
 }
 
-/** Adds (sign 1) or takes back (sign -1) the pieces' milliseconds, one upsert per chunk of distinct keys. */
-async function addStateMs(db: Db, pieces: AgentStateMs[], sign: 1 | -1): Promise<void> {
+/** Adds (sign 1) or takes back (sign -1) the pieces' milliseconds: one upsert per chunk of distinct keys. */
+function stateMsWrites(pieces: AgentStateMs[], sign: 1 | -1): Write[] {
   const rows = pieces.filter((p) => p.ms > 0).map((p) => ({ interval_start: iso(p.intervalStart), agent_id: p.agentId, state: p.state, reason_code: p.reasonCode ?? '', ms: sign * p.ms }));
-  for (const chunk of chunks(rows)) {
-    await db
-      .insertInto('wfm_agent_interval_states')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['interval_start', 'agent_id', 'state', 'reason_code']).doUpdateSet((eb) => ({ ms: eb(eb.ref('wfm_agent_interval_states.ms'), '+', eb.ref('excluded.ms')) })))
-      .execute();
-  }
+  return chunks(rows).map(
+    (chunk) => (qc) =>
+      qc
+        .insertInto('wfm_agent_interval_states')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['interval_start', 'agent_id', 'state', 'reason_code']).doUpdateSet((eb) => ({ ms: eb(eb.ref('wfm_agent_interval_states.ms'), '+', eb.ref('excluded.ms')) }))),
+  );
 }
 
 const factsRow = (key: string, f: ContactFacts): WfmContactFactsTable => ({
@@ -150,14 +153,13 @@ export async function rollUpContactEntry(db: Db, entry: ContactLogEntry): Promis
   const after = factsWith(before, entry);
   if (after === before) return;
   const { contact_key: _key, ...changed } = factsRow(entry.contactKey, after);
-  await db.updateTable('wfm_contact_facts').set(changed).where('contact_key', '=', entry.contactKey).execute();
-  await applyContactDelta(db, before, after);
+  await applyContactDelta(db, before, after, [(qc) => qc.updateTable('wfm_contact_facts').set(changed).where('contact_key', '=', entry.contactKey)]);
 }
 
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Takes back what the contact counted as `before` and adds what it counts as `after`, key by key. */
-async function applyContactDelta(db: Db, before: ContactFacts | null, after: ContactFacts): Promise<void> {
+async function applyContactDelta(db: Db, before: ContactFacts | null, after: ContactFacts, writes: Write[] = []): Promise<void> {
   const skill = new Map<
     string,
     { interval_start: string; skill: string; channel: string; offered: number; handled: number; abandoned: number; answer_ms: number; handle_ms: number; handle_count: number }
@@ -203,48 +205,70 @@ async function applyContactDelta(db: Db, before: ContactFacts | null, after: Con
     .map(([, row]) => row)
     .filter((r) => r.offered || r.handled || r.abandoned || r.answer_ms || r.handle_ms || r.handle_count);
   if (skillRows.length) {
-    await db
-      .insertInto('wfm_skill_interval_totals')
-      .values(skillRows)
-      .onConflict((oc) =>
-        oc.columns(['interval_start', 'skill', 'channel']).doUpdateSet((eb) => ({
-          offered: eb(eb.ref('wfm_skill_interval_totals.offered'), '+', eb.ref('excluded.offered')),
-          handled: eb(eb.ref('wfm_skill_interval_totals.handled'), '+', eb.ref('excluded.handled')),
-          abandoned: eb(eb.ref('wfm_skill_interval_totals.abandoned'), '+', eb.ref('excluded.abandoned')),
-          answer_ms: eb(eb.ref('wfm_skill_interval_totals.answer_ms'), '+', eb.ref('excluded.answer_ms')),
-          handle_ms: eb(eb.ref('wfm_skill_interval_totals.handle_ms'), '+', eb.ref('excluded.handle_ms')),
-          handle_count: eb(eb.ref('wfm_skill_interval_totals.handle_count'), '+', eb.ref('excluded.handle_count')),
-        })),
-      )
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('wfm_skill_interval_totals')
+        .values(skillRows)
+        .onConflict((oc) =>
+          oc.columns(['interval_start', 'skill', 'channel']).doUpdateSet((eb) => ({
+            offered: eb(eb.ref('wfm_skill_interval_totals.offered'), '+', eb.ref('excluded.offered')),
+            handled: eb(eb.ref('wfm_skill_interval_totals.handled'), '+', eb.ref('excluded.handled')),
+            abandoned: eb(eb.ref('wfm_skill_interval_totals.abandoned'), '+', eb.ref('excluded.abandoned')),
+            answer_ms: eb(eb.ref('wfm_skill_interval_totals.answer_ms'), '+', eb.ref('excluded.answer_ms')),
+            handle_ms: eb(eb.ref('wfm_skill_interval_totals.handle_ms'), '+', eb.ref('excluded.handle_ms')),
+            handle_count: eb(eb.ref('wfm_skill_interval_totals.handle_count'), '+', eb.ref('excluded.handle_count')),
+          })),
+        ),
+    );
   }
   const waitRows = [...waits]
     .sort(byKey)
     .map(([, row]) => row)
     .filter((row) => row.answered !== 0);
   if (waitRows.length) {
-    await db
-      .insertInto('wfm_skill_interval_waits')
-      .values(waitRows)
-      .onConflict((oc) =>
-        oc.columns(['interval_start', 'skill', 'channel', 'wait_seconds']).doUpdateSet((eb) => ({ answered: eb(eb.ref('wfm_skill_interval_waits.answered'), '+', eb.ref('excluded.answered')) })),
-      )
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('wfm_skill_interval_waits')
+        .values(waitRows)
+        .onConflict((oc) =>
+          oc.columns(['interval_start', 'skill', 'channel', 'wait_seconds']).doUpdateSet((eb) => ({ answered: eb(eb.ref('wfm_skill_interval_waits.answered'), '+', eb.ref('excluded.answered')) })),
+        ),
+    );
   }
   const agentRows = [...agents]
     .sort(byKey)
     .map(([, row]) => row)
     .filter((r) => r.contacts || r.handle_ms);
   if (agentRows.length) {
-    await db
-      .insertInto('wfm_agent_interval_contacts')
-      .values(agentRows)
-      .onConflict((oc) =>
-        oc.columns(['interval_start', 'agent_id']).doUpdateSet((eb) => ({
-          contacts: eb(eb.ref('wfm_agent_interval_contacts.contacts'), '+', eb.ref('excluded.contacts')),
-          handle_ms: eb(eb.ref('wfm_agent_interval_contacts.handle_ms'), '+', eb.ref('excluded.handle_ms')),
-        })),
-      )
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('wfm_agent_interval_contacts')
+        .values(agentRows)
+        .onConflict((oc) =>
+          oc.columns(['interval_start', 'agent_id']).doUpdateSet((eb) => ({
+            contacts: eb(eb.ref('wfm_agent_interval_contacts.contacts'), '+', eb.ref('excluded.contacts')),
+            handle_ms: eb(eb.ref('wfm_agent_interval_contacts.handle_ms'), '+', eb.ref('excluded.handle_ms')),
+          })),
+        ),
+    );
   }
+  await runWrites(db, writes);
+}
+
+/** One write of a rollup: an upsert or an update, built on whatever runs it. */
+type Write = (qc: QueryCreator<Database>) => { execute(): Promise<unknown> };
+
+/**
+ * Runs the writes in order. On PostgreSQL, as one statement (the first ones as data-modifying WITH clauses, on
+ * different tables, each run once and to completion): an append's round trips are most of its cost.
+ */
+async function runWrites(db: Db, writes: Write[]): Promise<void> {
+  if (!isPostgres(db) || writes.length < 2) {
+    for (const write of writes) await write(db).execute();
+    return;
+  }
+  let creator: QueryCreator<Database> = db;
+  // The WITH clauses' names are never read: each is there for its write alone.
+  for (const [i, write] of writes.slice(0, -1).entries()) creator = creator.with(`w${i}`, (qc) => write(qc as QueryCreator<Database>) as never) as unknown as QueryCreator<Database>;
+  await writes.at(-1)!(creator).execute();
 }
