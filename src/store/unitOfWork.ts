@@ -73,6 +73,7 @@ import {
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
 import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
 import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
+import { agentContactsBetween, agentNames, agentStateMsBetween, openSpansBefore, skillTotalsBetween } from './wfmRollupReads.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -210,6 +211,14 @@ const aggregates = {
     claim: claimAlert,
     statesOfAgent,
   },
+  /** The interval reports' rollups, kept by the log appends (wfmRollupReads.ts, read by src/wfm/intervalReports.ts). */
+  wfmRollups: {
+    skillTotalsBetween,
+    agentStateMsBetween,
+    openSpansBefore,
+    agentContactsBetween,
+    agentNames,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -232,6 +241,7 @@ export function repositoriesOf(db: Db): Repositories {
     wfmLog: bound(db, aggregates.wfmLog),
     schedules: bound(db, aggregates.schedules),
     wfmAlerts: bound(db, aggregates.wfmAlerts),
+    wfmRollups: bound(db, aggregates.wfmRollups),
   };
 }
 
