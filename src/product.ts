@@ -37,6 +37,8 @@ import { ProactiveCardPoster } from './teams/proactiveCards.js';
 import { proactiveText } from './teams/proactiveText.js';
 import { WorkflowEngine } from './workflows/engine.js';
 import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
+import { createAdherence } from './wfm/createAdherence.js';
+import { IntervalReportsService } from './wfm/intervalReports.js';
 import { createReportFeature } from './wfm/reportFeature.js';
 
 export interface RunningProduct {
@@ -58,7 +60,7 @@ export interface ProductOptions {
   pgSchema?: string;
   /** Where the channels API hands accepted messages instead of the threads' intake (tests of the API alone). */
   digitalIntake?: MessageIntake;
-  /** The interval and adherence reports the supervisors' `report` reads (tests plug fakes in); without them `report` says it is not set up. */
+  /** The interval and adherence reports the supervisors read (`report`, the wallboard, /api/wfm): tests plug fakes in; by default the services over the store. */
   wfmPorts?: { intervals: IntervalReports; adherence: AdherenceReports };
 }
 
@@ -115,6 +117,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
     // The ACDs hear the agent's own changes through the outbox (the ACD's own are never sent back).
     recordOwnStateChange: outbound.recordOwnStateChange,
+    // `status skill Billing` knows the skills agents are given for digital routing.
+    agentSkills: config.digital.agentSkills,
   });
   agents.onStateSetByAgent(() => outbound.wake());
   const services = createInteractionServices({
@@ -183,19 +187,27 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
   });
 
-  // The supervisors' day report (issue 15): its card's CSV link names the public address, else this server's own.
+  // Workforce data (issue 15): schedules, adherence and its alerts to supervisors, the interval reports read from
+  // the rollups the state and contact logs keep; the supervisors' day report, whose card's CSV link names the
+  // public address, else this server's own.
+  const adherence = createAdherence({
+    unit,
+    wfm: config.wfm,
+    supervisorIds: config.supervisorIds,
+    tell: proactiveText({ adapter, botAppId: config.bot.appId ?? '', agents }),
+    logger: logger.child({ part: 'wfm' }),
+    clock,
+  });
+  const wfmPorts = options.wfmPorts ?? { intervals: new IntervalReportsService(unit, config.wfm, clock), adherence: adherence.reports };
   let listeningPort = 0;
-  const wfmPorts = options.wfmPorts;
-  const report = wfmPorts
-    ? createReportFeature({
-        ...wfmPorts,
-        config: config.wfm,
-        clock,
-        logger: logger.child({ part: 'wfm' }),
-        baseUrl: () => config.twilio.publicBaseUrl ?? `http://localhost:${listeningPort}`,
-        localAddressInTeams: !!config.bot.appId && !config.twilio.publicBaseUrl,
-      })
-    : undefined;
+  const report = createReportFeature({
+    ...wfmPorts,
+    config: config.wfm,
+    clock,
+    logger: logger.child({ part: 'wfm' }),
+    baseUrl: () => config.twilio.publicBaseUrl ?? `http://localhost:${listeningPort}`,
+    localAddressInTeams: !!config.bot.appId && !config.twilio.publicBaseUrl,
+  });
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
@@ -209,7 +221,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
     cardMessageView: config.cardMessageView,
     cardSends,
-    wfm: report?.bot,
+    wfm: report.bot,
   });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
@@ -230,7 +242,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   });
   chats.register(server);
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
-  report?.register(server);
+  report.register(server);
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
@@ -240,6 +252,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     events,
     logger: logger.child({ part: 'tab' }),
     tabCacheDir: join(config.dataDir, 'cache'),
+    intervals: wfmPorts.intervals,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -251,6 +264,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   outbound.start();
   threads.router.start();
   digitalReplies.delivery.start();
+  adherence.alerts.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
   listeningPort = port;
@@ -273,6 +287,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await outbound.stop();
       await threads.router.stop();
       await digitalReplies.delivery.stop();
+      await adherence.alerts.stop();
       await bus?.close();
       await store.close();
     },

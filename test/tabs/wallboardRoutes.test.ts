@@ -49,7 +49,7 @@ describe.each(STORE_BACKENDS)("the supervisors' status and wallboard ($name)", (
     expect(await cardOf('aad-supervisor')).toBe(true);
   });
 
-  it("gives a supervisor every agent's state in words, the queues and (without interval reports here) says the interval is not available", async () => {
+  it("gives a supervisor every agent's state in words, the queues and the interval so far (nothing yet)", async () => {
     const answer = await fetch(`${bot.url}/api/tab/wallboard`, { headers: SUPERVISOR });
     expect(answer.status).toBe(200);
     const board = (await answer.json()) as any;
@@ -58,8 +58,9 @@ describe.each(STORE_BACKENDS)("the supervisors' status and wallboard ($name)", (
       ['Sue Supervisor', 'Unavailable'],
     ]);
     expect(board.queues).toEqual({ digital: [], acd: [] });
-    expect(board.interval).toBeNull();
-    expect(board.intervalProblem).toBe('Interval figures are not available on this server.');
+    expect(board.interval).toMatchObject({ rows: [], totals: { offered: 0, handled: 0, abandoned: 0, serviceLevelPercent: null } });
+    expect(Date.parse(board.interval.end) - Date.parse(board.interval.start)).toBe(15 * 60_000);
+    expect(board.intervalProblem).toBeNull();
   });
 
   it('streams the board on connect, then again when an agent changes state and when a call arrives', async () => {
@@ -77,6 +78,9 @@ describe.each(STORE_BACKENDS)("the supervisors' status and wallboard ($name)", (
 
     await agent.sayForCard('call (206) 555-0142');
     await waitFor('a push after the call arrived', () => ana(stream.events.length - 1)?.state === 'Working');
+    // The call is in the interval so far: offered and answered at once (the simulator does not ring), no skill.
+    await waitFor('the call counted in the interval', () => stream.events.at(-1)?.interval?.totals.offered === 1);
+    expect(stream.events.at(-1).interval.rows).toMatchObject([{ skill: '', channel: 'voice', offered: 1, handled: 1, abandoned: 0 }]);
     expect(ana(stream.events.length - 1)).toMatchObject({ stateLabel: 'Working', interaction: { channel: 'voice', state: 'active' }, customer: 'Maria Garcia (Contoso Pharmaceuticals)' });
     await stream.close();
   });
