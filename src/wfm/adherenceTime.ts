@@ -1,6 +1,8 @@
+import { localDay } from './intervalMath.js';
+
 /**
- * The little time arithmetic adherence needs, kept private to it (src/wfm/intervalMath.ts may absorb it):
- * whole seconds, 15-minute alignment, a site's local midnight and clock time.
+ * The time arithmetic adherence counts in: whole seconds, 15-minute alignment in seconds, a site's local
+ * midnight (intervalMath.ts's) and clock time.
  */
 export const QUARTER_HOUR_SECONDS = 15 * 60;
 
@@ -21,33 +23,9 @@ export function quarterHourCeil(second: number): number {
 
 export const isoOfSecond = (second: number): string => new Date(second * 1000).toISOString();
 
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `zone`'s wall clock is ahead of UTC at `ms`, in milliseconds. */
-function offsetAt(zone: string, ms: number): number {
-  let format = partsFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    partsFormats.set(zone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((part) => [part.type, Number(part.value)]));
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return wall - Math.floor(ms / 1000) * 1000;
-}
-
 /** The instant the site's day `date` (YYYY-MM-DD) begins: its local midnight (or the first instant after it, when a DST change skips midnight). */
 export function localDayStart(date: string, zone: string): Date {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const wallMidnight = Date.UTC(year, month - 1, day);
-  let guess = wallMidnight - offsetAt(zone, wallMidnight);
-  guess = wallMidnight - offsetAt(zone, guess);
-  return new Date(guess);
-}
-
-/** The day after `date` (YYYY-MM-DD). */
-export function nextDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+  return new Date(localDay(date, zone).start);
 }
 
 const clockFormats = new Map<string, Intl.DateTimeFormat>();

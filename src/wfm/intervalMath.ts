@@ -78,17 +78,21 @@ export function intervalAt(start: number, zone: string): { start: string; end: s
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Whether the text is a real calendar date YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
+  const match = DATE.exec(text);
+  if (!match) return false;
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))).toISOString().slice(0, 10) === text;
+}
+
 /**
  * The site-local day `date` (YYYY-MM-DD) as [start, end): from its local midnight to the next day's. On a DST
  * change the day is 23 or 25 hours long (92 or 100 intervals). In a zone whose clocks jump at midnight, the day
  * starts at the first instant of that date. Throws invalidInput naming `field` for a date that does not exist.
  */
 export function localDay(date: string, zone: string, field = 'date'): { start: number; end: number } {
-  const match = DATE.exec(date);
-  const midnightUtc = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(midnightUtc) || new Date(midnightUtc).toISOString().slice(0, 10) !== date) {
-    throw invalidInput(`${field}: expected a date as YYYY-MM-DD`, { field });
-  }
+  if (!isCalendarDate(date)) throw invalidInput(`${field}: expected a date as YYYY-MM-DD`, { field });
+  const midnightUtc = Date.parse(`${date}T00:00:00.000Z`);
   return { start: localMidnight(midnightUtc, zone), end: localMidnight(midnightUtc + 86_400_000, zone) };
 }
 

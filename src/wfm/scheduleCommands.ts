@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { UnitOfWork } from '../store/unitOfWork.js';
-import { clockTime, localDayStart, nextDate } from './adherenceTime.js';
+import { clockTime, localDayStart } from './adherenceTime.js';
+import { addDays } from './siteDay.js';
 import type { ScheduleImporter, ScheduleImportResult } from './ports.js';
 import { excerpt, SCHEDULE_MAX_BYTES } from './scheduleLines.js';
 
@@ -62,7 +63,7 @@ export async function showScheduleCommand(args: readonly string[], deps: { unit:
   const agent = (await deps.unit.repos.schedules.agentsByRefs([ref]))[0];
   if (!agent) return `No agent known by ${excerpt(ref)} (an email or Entra object id).`;
   const from = localDayStart(date, zone);
-  const to = localDayStart(nextDate(date), zone);
+  const to = localDayStart(addDays(date, 1), zone);
   const lines = await deps.unit.repos.schedules.ofAgent(agent.id, from.toISOString(), to.toISOString());
   const title = `${agent.name} on ${date} (${zone})`;
   if (lines.length === 0) return `${title}: nothing scheduled.`;
