@@ -69,6 +69,7 @@ import {
   routingCursor,
   touchThread,
 } from './threadsRepository.js';
+import { findWfmApiKey, listWfmApiKeys, putWfmApiKey, revokeWfmApiKey } from './wfmApiKeysRepository.js';
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
@@ -193,6 +194,8 @@ const aggregates = {
     statesBetween: stateLogBetween,
     contactsOfferedBetween,
   },
+  /** The WFM systems' API keys, hashed (wfmApiKeysRepository.ts, src/wfm/apiKeys.ts). */
+  wfmKeys: { put: putWfmApiKey, find: findWfmApiKey, revoke: revokeWfmApiKey, list: listWfmApiKeys },
 };
 
 type Aggregates = typeof aggregates;
@@ -212,6 +215,7 @@ export function repositoriesOf(db: Db): Repositories {
     replies: bound(db, aggregates.replies),
     threadOutcomes: bound(db, aggregates.threadOutcomes),
     wfmLog: bound(db, aggregates.wfmLog),
+    wfmKeys: bound(db, aggregates.wfmKeys),
   };
 }
 
