@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { describeIssues, invalidInput } from '../domain/errors.js';
-import { hashSecret, randomSecret, secretMatches, unknownClientHash } from '../digital/secrets.js';
+import { hashSecret, randomSecret, secretMatches, tokenHash, unknownClientHash } from '../digital/secrets.js';
 import type { WfmApiKeyInfo } from '../store/wfmApiKeysRepository.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 
@@ -16,6 +16,9 @@ export const consumerSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}
  */
 const KEY_SHAPE = /^wfm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
+/** Consumers are a handful of WFM systems: the cache of proven keys never needs to be large. */
+const MAX_PROVEN = 1000;
+
 export interface IssuedWfmKey {
   consumer: string;
   /** Shown once: only its hash is kept. */
@@ -27,6 +30,13 @@ export interface IssuedWfmKey {
  * digital integrations' client secrets are (src/digital/secrets.ts).
  */
 export class WfmApiKeys {
+  /**
+   * Keys already proven this process (by SHA-256 of the key) → the stored hash they matched. A WFM system
+   * polls every few minutes: each request still reads its row (a revoked or replaced key fails at once), but
+   * pays the scrypt only the first time.
+   */
+  private readonly proven = new Map<string, string>();
+
   constructor(private readonly deps: { unit: UnitOfWork; clock: () => Date }) {}
 
   /** Issues the consumer a new key; one they had stops working. */
@@ -47,8 +57,13 @@ export class WfmApiKeys {
     const dummy = await unknownClientHash();
     const parts = KEY_SHAPE.exec(key);
     const found = parts ? await this.deps.unit.repos.wfmKeys.find(parts[1]!) : undefined;
+    const fingerprint = tokenHash(key);
+    if (found && !found.revokedAt && this.proven.get(fingerprint) === found.keyHash) return found.consumer;
     const matches = await secretMatches(parts?.[2] ?? key.slice(0, 64), found?.keyHash ?? dummy);
-    return found && matches && !found.revokedAt ? found.consumer : null;
+    if (!found || !matches || found.revokedAt) return null;
+    if (this.proven.size >= MAX_PROVEN) this.proven.clear();
+    this.proven.set(fingerprint, found.keyHash);
+    return found.consumer;
   }
 
   /** Revokes the consumer's key; false when they have none in force. */

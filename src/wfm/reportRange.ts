@@ -75,5 +75,8 @@ function offsetMs(zone: string, at: number): number {
 export function siteDayStart(year: number, monthIndex: number, day: number, zone: string): number {
   const localMidnight = Date.UTC(year, monthIndex, day);
   const first = localMidnight - offsetMs(zone, localMidnight);
-  return localMidnight - offsetMs(zone, first);
+  const start = localMidnight - offsetMs(zone, first);
+  // Midnight skipped: `start` is still the day before (by the old offset), which runs on until the change.
+  const local = start + offsetMs(zone, start);
+  return local < localMidnight ? start + (localMidnight - local) : start;
 }

@@ -56,11 +56,12 @@ export function registerWfmRoutes(server: Server, deps: WfmRouteDeps): void {
     const { query } = read;
     try {
       const report = await answer(query);
-      if (query.format === 'json') return res.send(200, report.json);
-      res.sendRaw(200, report.csv(), {
-        'Content-Type': 'text/csv; charset=utf-8; header=present',
-        'Content-Disposition': `attachment; filename="wfm-${name}-${fileStamp(query.from)}-${fileStamp(query.to)}.csv"`,
-      });
+      if (query.format === 'json') res.send(200, report.json);
+      else
+        res.sendRaw(200, report.csv(), {
+          'Content-Type': 'text/csv; charset=utf-8; header=present',
+          'Content-Disposition': `attachment; filename="wfm-${name}-${fileStamp(query.from)}-${fileStamp(query.to)}.csv"`,
+        });
     } catch (error) {
       answerFailure(res, error, deps.logger, { route: `wfm ${name}`, consumer });
     }
