@@ -1,24 +1,23 @@
 import type { IssuedWfmKey, WfmApiKeyInfo, WfmApiKeys } from './apiKeys.js';
 
 /**
- * The workforce admin's commands (`npm run wfm -- …`, scripts/wfm.ts). Each is one entry of COMMANDS: how it
- * reads its arguments and what it does, so a new one (say `import-schedule <file>`) is one more entry.
+ * The workforce admin's commands (`npm run wfm -- …`, scripts/wfm.ts). Each is one entry of WFM_COMMANDS:
+ * its usage, a check of its arguments (before the database is opened) and what it does, so a new command
+ * (`import-schedule <file>`, say) is one more entry and one more field of WfmCommandDeps.
  */
-export type WfmCommand = { command: 'add-key'; consumer: string } | { command: 'revoke-key'; consumer: string } | { command: 'list-keys' } | { command: 'help' };
 
 /** What the commands act on; the script builds it on the app's database. */
 export interface WfmCommandDeps {
   keys: WfmApiKeys;
 }
 
-export const WFM_USAGE = `Usage:
-  npm run wfm -- add-key <consumer>
-      Issues an API key for a WFM system (a consumer: letters, digits and . _ -) and prints it once.
-      A consumer that already has one gets a new one, and the old one stops working.
-  npm run wfm -- revoke-key <consumer>
-      Revokes the consumer's key: /api/wfm answers it 401 from now on.
-  npm run wfm -- list-keys
-      Lists the consumers, when their key was issued and whether it is revoked (never a key).`;
+interface WfmCommandSpec {
+  usage: string;
+  /** Throws WfmUsageError when the arguments are not the command's. */
+  check(args: readonly string[]): void;
+  /** Returns what to print. */
+  run(args: readonly string[], deps: WfmCommandDeps): Promise<string>;
+}
 
 export class WfmUsageError extends Error {
   override readonly name = 'WfmUsageError';
@@ -26,41 +25,56 @@ export class WfmUsageError extends Error {
 
 const clipArg = (value: string) => (value.length > 50 ? `${value.slice(0, 50)}…` : value);
 
+/** One argument, the consumer's name (checked by the keys themselves). */
+const oneConsumer = (name: string) => (args: readonly string[]) => {
+  if (!args[0]) throw new WfmUsageError(`${name} needs the consumer's name`);
+  if (args.length > 1) throw new WfmUsageError(`unexpected argument: ${clipArg(args[1]!)}`);
+};
+
+export const WFM_COMMANDS: Readonly<Record<string, WfmCommandSpec>> = {
+  'add-key': {
+    usage: `  npm run wfm -- add-key <consumer>
+      Issues an API key for a WFM system (a consumer: letters, digits and . _ -) and prints it once.
+      A consumer that already has one gets a new one, and the old one stops working.`,
+    check: oneConsumer('add-key'),
+    run: async ([consumer], { keys }) => describeIssuedKey(await keys.issue(consumer!)),
+  },
+  'revoke-key': {
+    usage: `  npm run wfm -- revoke-key <consumer>
+      Revokes the consumer's key: /api/wfm answers it 401 from now on.`,
+    check: oneConsumer('revoke-key'),
+    run: async ([consumer], { keys }) => ((await keys.revoke(consumer!)) ? `The key of ${consumer} is revoked.` : `${consumer} has no key in force: nothing to revoke.`),
+  },
+  'list-keys': {
+    usage: `  npm run wfm -- list-keys
+      Lists the consumers, when their key was issued and whether it is revoked (never a key).`,
+    check: (args) => {
+      if (args.length) throw new WfmUsageError(`unexpected argument: ${clipArg(args[0]!)}`);
+    },
+    run: async (_args, { keys }) => describeKeys(await keys.list()),
+  },
+};
+
+export const WFM_USAGE = `Usage:\n${Object.values(WFM_COMMANDS)
+  .map((c) => c.usage)
+  .join('\n')}`;
+
+export type WfmCommand = { command: 'help' } | { command: string; args: readonly string[] };
+
 /** Reads the command line; a mistake throws WfmUsageError saying what is wrong. */
-export function parseWfmCommand(argv: string[]): WfmCommand {
+export function parseWfmCommand(argv: readonly string[]): WfmCommand {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') return { command: 'help' };
-  const extra = (allowed: number) => {
-    if (args.length > allowed) throw new WfmUsageError(`unexpected argument: ${clipArg(args[allowed]!)}`);
-  };
-  switch (name) {
-    case 'add-key':
-    case 'revoke-key': {
-      extra(1);
-      const consumer = args[0];
-      if (!consumer) throw new WfmUsageError(`${name} needs the consumer's name`);
-      return { command: name, consumer };
-    }
-    case 'list-keys':
-      extra(0);
-      return { command: 'list-keys' };
-    default:
-      throw new WfmUsageError(`unknown command: ${clipArg(name)} (add-key, revoke-key or list-keys)`);
-  }
+  const spec = Object.hasOwn(WFM_COMMANDS, name) ? WFM_COMMANDS[name] : undefined;
+  if (!spec) throw new WfmUsageError(`unknown command: ${clipArg(name)} (${Object.keys(WFM_COMMANDS).join(', ')})`);
+  spec.check(args);
+  return { command: name, args };
 }
 
-/** Runs a command and returns what to print. */
+/** Runs a command read by parseWfmCommand and returns what to print. */
 export async function runWfmCommand(command: WfmCommand, deps: WfmCommandDeps): Promise<string> {
-  switch (command.command) {
-    case 'help':
-      return WFM_USAGE;
-    case 'add-key':
-      return describeIssuedKey(await deps.keys.issue(command.consumer));
-    case 'revoke-key':
-      return (await deps.keys.revoke(command.consumer)) ? `The key of ${command.consumer} is revoked.` : `${command.consumer} has no key in force: nothing to revoke.`;
-    case 'list-keys':
-      return describeKeys(await deps.keys.list());
-  }
+  if (!('args' in command)) return WFM_USAGE;
+  return WFM_COMMANDS[command.command]!.run(command.args, deps);
 }
 
 /** What the admin is shown once: the key and how a WFM system uses it. */

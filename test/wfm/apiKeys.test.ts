@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { WfmApiKeys } from '../../src/wfm/apiKeys.js';
-import { parseWfmCommand, runWfmCommand, WfmUsageError } from '../../src/wfm/wfmCommands.js';
+import { parseWfmCommand, runWfmCommand, WFM_USAGE, WfmUsageError } from '../../src/wfm/wfmCommands.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const refusal = (argv: string[]) => {
@@ -16,11 +16,16 @@ const refusal = (argv: string[]) => {
 
 describe('the wfm admin command line', () => {
   it('reads add-key, revoke-key, list-keys and help', () => {
-    expect(parseWfmCommand(['add-key', 'nice-wfm'])).toEqual({ command: 'add-key', consumer: 'nice-wfm' });
-    expect(parseWfmCommand(['revoke-key', 'nice-wfm'])).toEqual({ command: 'revoke-key', consumer: 'nice-wfm' });
-    expect(parseWfmCommand(['list-keys'])).toEqual({ command: 'list-keys' });
+    expect(parseWfmCommand(['add-key', 'nice-wfm'])).toEqual({ command: 'add-key', args: ['nice-wfm'] });
+    expect(parseWfmCommand(['revoke-key', 'nice-wfm'])).toEqual({ command: 'revoke-key', args: ['nice-wfm'] });
+    expect(parseWfmCommand(['list-keys'])).toEqual({ command: 'list-keys', args: [] });
     expect(parseWfmCommand([])).toEqual({ command: 'help' });
     expect(parseWfmCommand(['--help'])).toEqual({ command: 'help' });
+  });
+
+  it('lists every command in its usage', async () => {
+    for (const name of ['add-key <consumer>', 'revoke-key <consumer>', 'list-keys']) expect(WFM_USAGE).toContain(`npm run wfm -- ${name}`);
+    expect(await runWfmCommand({ command: 'help' }, { keys: undefined as never })).toBe(WFM_USAGE);
   });
 
   it.each([
@@ -28,7 +33,8 @@ describe('the wfm admin command line', () => {
     ['revoke-key without a consumer', ['revoke-key'], "revoke-key needs the consumer's name"],
     ['a stray argument', ['add-key', 'a', 'b'], 'unexpected argument: b'],
     ['arguments to list-keys', ['list-keys', 'x'], 'unexpected argument: x'],
-    ['an unknown command', ['drop-keys'], 'unknown command: drop-keys'],
+    ['an unknown command', ['drop-keys'], 'unknown command: drop-keys (add-key, revoke-key, list-keys)'],
+    ['a name of the prototype', ['constructor'], 'unknown command: constructor'],
     ['a long unknown command, clipped', ['x'.repeat(500)], `unknown command: ${'x'.repeat(50)}…`],
   ])('refuses %s', (_what, argv, problem) => {
     expect(refusal(argv)).toContain(problem);
