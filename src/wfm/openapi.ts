@@ -1,5 +1,5 @@
 import { INTERVAL_MINUTES } from '../domain/wfm.js';
-import { AGENT_ACTIVITY_COLUMNS, SKILL_INTERVAL_COLUMNS } from './reportCsv.js';
+import { AGENT_ACTIVITY_COLUMNS, SKILL_INTERVAL_COLUMNS } from './intervalCsv.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });

@@ -6,7 +6,7 @@ import { RefusalLog } from '../http/refusalLog.js';
 import type { WfmApiKeys } from './apiKeys.js';
 import { wfmOpenApiDocument } from './openapi.js';
 import type { IntervalReports, ScheduleImporter } from './ports.js';
-import { agentActivityCsv, skillIntervalsCsv } from './reportCsv.js';
+import { agentActivityCsv, skillIntervalsCsv } from './intervalCsv.js';
 import type { WfmConfig } from './wfmConfig.js';
 import { authenticatedConsumer } from './wfmAuth.js';
 import { readReportQuery, type ReportQuery } from './wfmQuery.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/wfm/csv.js';
-import { agentActivityCsv, skillIntervalsCsv } from '../../src/wfm/reportCsv.js';
+import { agentActivityCsv, skillIntervalsCsv } from '../../src/wfm/intervalCsv.js';
 
 describe('toCsv (RFC 4180)', () => {
   it('writes a header line and one CRLF-ended line per row', () => {
