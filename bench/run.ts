@@ -3,7 +3,7 @@
  * `npm run bench -- --quick` runs the same at small sizes (about a minute) to check the harness; it writes
  * bench/results/quick/ and leaves BENCHMARKS.md alone. Knobs: bench/lib/config.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { planFor } from '../scripts/seed/generate.js';
@@ -11,6 +11,7 @@ import { REPO } from './lib/child.js';
 import { revision } from './lib/revision.js';
 import { ACD_SLUGS, acdHowMeasured, writeAcdSection } from './lib/acdReport.js';
 import { loadBenchConfig, type BenchConfig } from './lib/config.js';
+import { keptSections, withKeptSections } from './lib/keptSections.js';
 import { moduleCosts } from './lib/moduleCost.js';
 import { type BenchContext, type Row, type ScenarioResult, writeResult } from './lib/scenario.js';
 import { acdEvents } from './scenarios/acdEvents.js';
@@ -19,6 +20,7 @@ import { acdStorm } from './scenarios/acdStorm.js';
 import { acwInstances } from './scenarios/acwInstances.js';
 import { aniLookup } from './scenarios/aniLookup.js';
 import { cardSize } from './scenarios/cardSize.js';
+import { reportCardScenario } from './scenarios/reportCard.js';
 import { digital } from './scenarios/digital.js';
 import { bundle, coldStart } from './scenarios/coldStart.js';
 import { echoFloor } from './scenarios/echoFloor.js';
@@ -176,6 +178,8 @@ async function main(): Promise<void> {
   if (wanted(config, 'acd-storm')) done(await acdStorm(context));
   // Issue 14: digital conversations through the channels API, replies out to the integration box.
   if (wanted(config, 'digital')) done(await digital(context));
+  // Issue 15: the supervisors' report card (the day's store read is the WFM scenario's).
+  if (wanted(config, 'report-card')) done(await reportCardScenario(context));
 
   // Where the idle memory goes, when it is over: what each loaded dependency costs a fresh process.
   const memory = results.find((r) => r.slug === 'memory');
@@ -203,8 +207,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${results.length} scenarios in ${seconds.toFixed(0)} s; results in ${resultsDir}\n`);
   if (config.writeMarkdown && !config.quick && config.only.length === 0) {
-    writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown(machine, config, results, started, seconds));
-    process.stdout.write('BENCHMARKS.md rewritten\n');
+    const file = join(REPO, 'BENCHMARKS.md');
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    writeFileSync(file, withKeptSections(previous, markdown(machine, config, results, started, seconds)));
+    process.stdout.write(`BENCHMARKS.md rewritten (${keptSections(previous).length} hand-written sections kept)\n`);
   } else if (config.writeMarkdown && !config.quick && config.only.every((slug) => ACD_SLUGS.includes(slug))) {
     const run = { started, seconds, revision: machine.revision, loadAtStart: machine.loadAverageAtStart, loadAtEnd: machine.loadAverageAtEnd ?? [], config };
     writeAcdSection(join(REPO, 'BENCHMARKS.md'), results, run, markdownTable);

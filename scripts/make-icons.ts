@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodePng, type RgbaImage } from './appPackage/png.js';
+import { encodePng, type RgbaImage } from '../src/cards/png.js';
 import { checkColorIcon, checkOutlineIcon, COLOR_ICON_SIZE, OUTLINE_ICON_SIZE } from './appPackage/icons.js';
 
 /** Signed distance from (x, y) to a shape: negative inside. */

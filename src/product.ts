@@ -36,6 +36,8 @@ import { createApplication } from './teams/application.js';
 import { ProactiveCardPoster } from './teams/proactiveCards.js';
 import { proactiveText } from './teams/proactiveText.js';
 import { WorkflowEngine } from './workflows/engine.js';
+import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
+import { createReportFeature } from './wfm/reportFeature.js';
 
 export interface RunningProduct {
   url: string;
@@ -56,6 +58,8 @@ export interface ProductOptions {
   pgSchema?: string;
   /** Where the channels API hands accepted messages instead of the threads' intake (tests of the API alone). */
   digitalIntake?: MessageIntake;
+  /** The interval and adherence reports the supervisors' `report` reads (tests plug fakes in); without them `report` says it is not set up. */
+  wfmPorts?: { intervals: IntervalReports; adherence: AdherenceReports };
 }
 
 /** Builds every part from the configuration and starts serving: store → services → bot → server. */
@@ -179,6 +183,19 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
   });
 
+  // The supervisors' day report (issue 15): its card's CSV link names the public address, else this server's own.
+  let listeningPort = 0;
+  const wfmPorts = options.wfmPorts;
+  const report = wfmPorts
+    ? createReportFeature({
+        ...wfmPorts,
+        config: config.wfm,
+        clock,
+        logger: logger.child({ part: 'wfm' }),
+        baseUrl: () => config.twilio.publicBaseUrl ?? `http://localhost:${listeningPort}`,
+        localAddressInTeams: !!config.bot.appId && !config.twilio.publicBaseUrl,
+      })
+    : undefined;
   const app = createApplication(adapter, config.bot.appId, {
     agents,
     ...services,
@@ -192,6 +209,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
     cardMessageView: config.cardMessageView,
     cardSends,
+    wfm: report?.bot,
   });
   const server = createServer({
     logger: logger.child({ part: 'http' }),
@@ -212,6 +230,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   });
   chats.register(server);
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
+  report?.register(server);
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
@@ -234,6 +253,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   digitalReplies.delivery.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   await chats.start(`http://127.0.0.1:${port}`);
 
   return {

@@ -2,7 +2,7 @@
  * Teams' rules for the two app icons: color 192×192 PNG (full colour); outline 32×32 PNG that is
  * white on a transparent background (every pixel either fully transparent or white, with some alpha).
  */
-import { decodePng, readPngInfo } from './png.js';
+import { decodePng, readPngInfo } from '../../src/cards/png.js';
 
 export const COLOR_ICON_SIZE = 192;
 export const OUTLINE_ICON_SIZE = 32;

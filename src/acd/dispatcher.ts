@@ -4,9 +4,12 @@ import type { AgentService } from '../agents/agentService.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import { AppError } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
-import { PHASE_RANK, type ContactConvergence } from '../interactions/contactEvents.js';
+import { PHASE_RANK, type ContactConvergence, type ContactEventSaid } from '../interactions/contactEvents.js';
+import { acdReasonCode } from '../agents/stateLogEntries.js';
 import { findAcdContact, findAgentIdByRef, putAcdAgentState, putAcdContact, recordAcdEvents, type AcdContactRow } from '../store/acdRepository.js';
 import type { Database } from '../store/schema.js';
+import { appendStateLog } from '../store/wfmLogRepository.js';
+import { logAcdContactSteps } from './contactSteps.js';
 import { stepsOf, type AcdAgentStateEvent, type Placed } from './eventGroups.js';
 import type { AcdContactEvent, AcdEvent } from './eventSchema.js';
 
@@ -85,22 +88,30 @@ export class AcdDispatcher {
 
   private async applyAgentState({ event, agentId }: Placed<AcdAgentStateEvent>, options: DispatchOptions): Promise<EventOutcome> {
     const now = this.deps.clock().toISOString();
+    const key = `${options.source}:${event.id}`;
     let fresh = false;
     let latest = false;
     await this.deps.db.transaction().execute(async (trx) => {
-      fresh = (await recordAcdEvents(trx, [{ key: `${options.source}:${event.id}`, type: event.type, at: event.at }], now)).size === 1;
+      fresh = (await recordAcdEvents(trx, [{ key, type: event.type, at: event.at }], now)).size === 1;
       if (fresh) latest = await putAcdAgentState(trx, { agent_id: agentId, state: event.state, reason_code: event.reasonCode ?? null, at: event.at });
+      // Late: still the ACD's word about that moment. The log is read by time, so it slots into its place there;
+      // the agent's current state, newer, stays.
+      if (fresh && !latest) {
+        const reasonCode = acdReasonCode(this.deps.agents.reasonCodes, event.state, event.reasonCode ?? null);
+        await appendStateLog(trx, { agentId, state: event.state, reasonCode, startedAt: event.at, interactionId: null, source: 'acd', eventKey: key }, now);
+      }
     });
     if (!fresh) return { id: event.id, outcome: 'duplicate' };
     if (!latest) return { id: event.id, outcome: 'superseded' };
-    const applied = await this.deps.agents.applyAcdState(agentId, event.state, event.reasonCode ?? null, event.at);
+    const applied = await this.deps.agents.applyAcdState(agentId, event.state, event.reasonCode ?? null, event.at, key);
     // Held: the agent is on a contact; the state applies when that contact is done (ContactConvergence).
     return { id: event.id, outcome: applied === 'applied' ? 'applied' : 'held' };
   }
 
   /**
    * One contact's events of a request: recorded by id and merged, in order, in one transaction (one insert
-   * of their keys, one read, one write), then the contact converged once to the merged truth.
+   * of their keys, one read, one write, and each new event's step in the contact log, at its own time, even
+   * one that moves the contact no further), then the contact converged once to the merged truth.
    */
   private async applyContact(contactId: string, items: ReadonlyArray<Placed<AcdContactEvent>>, options: DispatchOptions, created: CustomerCardView[]): Promise<Array<[number, EventOutcome]>> {
     const now = this.deps.clock().toISOString();
@@ -108,6 +119,7 @@ export class AcdDispatcher {
     const outcomes: Array<[number, EventOutcome]> = [];
     let contact: AcdContactRow | undefined;
     let known: AcdContactRow | undefined;
+    const said: Array<Placed<AcdContactEvent> & ContactEventSaid> = [];
     await this.deps.db.transaction().execute(async (trx) => {
       const fresh = await recordAcdEvents(
         trx,
@@ -125,13 +137,15 @@ export class AcdDispatcher {
         const merged = mergeContact(contact, event, agentId, options.source);
         outcomes.push([index, { id: event.id, outcome: merged !== contact ? 'applied' : 'superseded' }]);
         contact = merged;
+        said.push({ index, event, agentId, type: event.type, at: event.at, key: keyOf(event) });
       }
       if (contact && contact !== known) await putAcdContact(trx, contact);
+      if (contact) await logAcdContactSteps(trx, contact, said, options.source, now);
     });
     if (!contact) return outcomes;
     // A retry converges too: it finishes whatever a failure left undone after the event was recorded.
     try {
-      const view = await this.deps.contacts.converge(contact, options, { noInteractionYet: !known });
+      const view = await this.deps.contacts.converge(contact, options, { noInteractionYet: !known, events: said });
       if (view) created.push(view);
     } catch (error) {
       if (options.strict || !(error instanceof AppError)) throw error;

@@ -2,6 +2,7 @@ import { describeAgentState, type Agent, type AgentStatusRow } from '../domain/a
 import { noDigitalCounts, type DigitalCounts } from '../domain/digital.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
+import { acdReasonCode, stateEntry } from './stateLogEntries.js';
 
 /** How many agents' last contact is remembered in memory, and for how long (another instance may write meanwhile). */
 const CONTACTS_REMEMBERED = 10_000;
@@ -32,7 +33,18 @@ export class AgentService {
 
   /** The agent behind a Teams user, created on first contact. */
   async identify(id: string, name: string, teamsUserId?: string): Promise<Agent> {
-    return this.deps.unit.repos.agents.upsert(id, name || 'Agent', this.deps.clock().toISOString(), teamsUserId ?? null);
+    const now = this.deps.clock().toISOString();
+    return this.deps.unit.run(async (repos) => {
+      const { isNew: _isNew, ...agent } = await this.upsertLogged(repos, id, name, now, teamsUserId ?? null);
+      return agent;
+    });
+  }
+
+  /** Creates or refreshes the agent; one created now enters the state log in their first state (Unavailable), with it. */
+  private async upsertLogged(repos: Repositories, id: string, name: string, now: string, teamsUserId: string | null): Promise<Agent & { isNew?: true }> {
+    const agent = await repos.agents.upsert(id, name || 'Agent', now, teamsUserId);
+    if (agent.isNew) await repos.wfmLog.appendState(stateEntry(id, { state: agent.state, reasonCode: agent.reasonCode, interactionId: null }, { source: 'app', at: agent.stateSince }, now), now);
+    return agent;
   }
 
   /**
@@ -48,7 +60,7 @@ export class AgentService {
     const known = this.contacts.get(id);
     if (known?.written === written && now.getTime() - known.at < CONTACT_MEMORY_MS) return;
     await this.deps.unit.run(async (repos) => {
-      await repos.agents.upsert(id, name || 'Agent', now.toISOString(), teamsUserId);
+      await this.upsertLogged(repos, id, name, now.toISOString(), teamsUserId);
       await repos.agents.saveConversationRef(id, chat, now.toISOString());
     });
     this.contacts.delete(id);
@@ -106,15 +118,21 @@ export class AgentService {
   /**
    * The ACD sets the agent's state (it is the source of truth for it): any reason code it names is kept, in
    * our spelling when it is one of ours. An agent on a contact (Working, ACW) is 'busy': their contacts
-   * move them, and the caller applies this state again once the contact is done.
+   * move them, and the caller applies this state again once the contact is done. A change is logged at `at`
+   * (the ACD's time, with its event's key when one event set it), in the change's transaction; the same
+   * state again changes and logs nothing.
    */
-  async applyAcdState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string): Promise<'applied' | 'busy'> {
+  async applyAcdState(agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string, eventKey: string | null = null): Promise<'applied' | 'busy'> {
     const agent = await this.deps.unit.repos.agents.find(agentId);
     if (!agent) throw invalidInput(`agent: ${agentId} is not known here`);
     if (agent.state === 'Working' || agent.state === 'ACW') return 'busy';
-    const code = state === 'Unavailable' && reasonCode ? (this.deps.reasonCodes.find((c) => c.toLowerCase() === reasonCode.toLowerCase()) ?? reasonCode) : null;
-    const since = agent.state === state && agent.reasonCode === code ? agent.stateSince : at;
-    await this.deps.unit.repos.agents.setState(agentId, { state, reasonCode: code, since, currentInteractionId: null });
+    const code = acdReasonCode(this.deps.reasonCodes, state, reasonCode);
+    if (agent.state === state && agent.reasonCode === code) return 'applied';
+    const now = this.deps.clock().toISOString();
+    await this.deps.unit.run(async (repos) => {
+      await repos.agents.setState(agentId, { state, reasonCode: code, since: at, currentInteractionId: null });
+      await repos.wfmLog.appendState(stateEntry(agentId, { state, reasonCode: code, interactionId: null }, { source: 'acd', at, eventKey }, now), now);
+    });
     return 'applied';
   }
 
@@ -124,11 +142,13 @@ export class AgentService {
     if (agent.state === 'Working' || agent.state === 'ACW') {
       throw conflict(agent.state === 'Working' ? 'You are on a call. Type "hangup" to end it, then complete After Call Work.' : 'Complete After Call Work on the Customer Card first.');
     }
-    // Re-stating the same state keeps its start time, so "time in state" stays honest.
-    const since = agent.state === state && agent.reasonCode === reasonCode ? agent.stateSince : this.deps.clock().toISOString();
+    // Re-stating the same state keeps its start time, so "time in state" stays honest (and logs nothing).
+    const same = agent.state === state && agent.reasonCode === reasonCode;
     const now = this.deps.clock().toISOString();
+    const since = same ? agent.stateSince : now;
     await this.deps.unit.run(async (repos) => {
       await repos.agents.setState(agentId, { state, reasonCode, since, currentInteractionId: null });
+      if (!same) await repos.wfmLog.appendState(stateEntry(agentId, { state, reasonCode, interactionId: null }, { source: 'teams' }, now), now);
       // The agent's own word is the latest: an ACD's state change sent before it arrives too late to undo it.
       await repos.acd.putAgentState({ agent_id: agentId, state, reason_code: reasonCode, at: now });
       await this.deps.recordOwnStateChange?.(repos, agentId, state, reasonCode, now);

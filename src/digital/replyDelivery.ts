@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DeliveryStatus } from '../domain/digital.js';
 import { backoffMs } from '../http/backoff.js';
 import { PollingLoop } from '../jobs/pollingLoop.js';
-import { claimReply, dueReplyIds, recordReplyAttempt, replyToSend } from '../store/repliesRepository.js';
+import { claimDueReplies, recordReplyAttempt, replyToSend } from '../store/repliesRepository.js';
 import type { Database } from '../store/schema.js';
 import type { BoxAnswer, BoxClient } from './boxClient.js';
 
@@ -24,14 +24,16 @@ export interface ReplyDeliveryOptions {
   leaseMs?: number;
 }
 
-const BATCH = 10;
+/** Attempts in flight at once, per instance: enough that a slow or dropping box does not hold the next reply up. */
+const IN_FLIGHT = 16;
 
 /**
  * Sends agents' replies (the pending outbound rows of digital_messages) to their integration's box URL: each
  * attempt claimed under a lease first (two instances never send one reply at once), retried with exponential
  * backoff and jitter (Retry-After honoured) while the box is unreachable or busy, and given up as failed, with
- * why, after maxAttempts or at an answer that asking again will not change. Replies of a batch go out
- * together, so one slow box does not hold the others up for long.
+ * why, after maxAttempts or at an answer that asking again will not change. Attempts run side by side, up
+ * to IN_FLIGHT, each on its own: a reply stored meanwhile is claimed at once (its wake) instead of waiting for
+ * the slowest attempt of a batch, which is what kept the slowest replies waiting (issue 14's bench).
  */
 export class ReplyDelivery {
   private readonly loop: PollingLoop;
@@ -46,8 +48,9 @@ export class ReplyDelivery {
     this.loop.start();
   }
 
-  /** A reply was just stored: look now instead of at the next poll. */
+  /** A reply was just stored: look now instead of at the next poll (or when an attempt in flight ends). */
   wake(): void {
+    this.nudge?.();
     this.loop.wake();
   }
 
@@ -63,19 +66,33 @@ export class ReplyDelivery {
     return attempted;
   }
 
+  private readonly inFlight = new Set<Promise<void>>();
+  private nudge: (() => void) | undefined;
+
   private async sendDue(): Promise<number> {
     let attempted = 0;
     while (!this.loop.stopped) {
+      const room = IN_FLIGHT - this.inFlight.size;
       const now = this.options.clock();
-      const due = await dueReplyIds(this.options.db, now.toISOString(), BATCH);
       const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString();
-      const claimed: string[] = [];
-      for (const id of due) if (await claimReply(this.options.db, id, now.toISOString(), leaseUntil)) claimed.push(id);
-      if (claimed.length === 0) break;
-      await Promise.all(claimed.map((id) => this.attempt(id, leaseUntil)));
+      const claimed = room > 0 ? await claimDueReplies(this.options.db, now.toISOString(), leaseUntil, room) : [];
+      for (const id of claimed) this.launch(id, leaseUntil);
       attempted += claimed.length;
+      if (this.inFlight.size === 0) break;
+      // Look again when an attempt ends (room, or a retry now due) or a reply is stored, whichever comes first.
+      const woken = new Promise<void>((resolve) => (this.nudge = resolve));
+      await Promise.race([...this.inFlight, woken]);
+      this.nudge = undefined;
     }
+    await Promise.all(this.inFlight);
     return attempted;
+  }
+
+  private launch(id: string, leaseUntil: string): void {
+    const attempt: Promise<void> = this.attempt(id, leaseUntil)
+      .catch((error: unknown) => this.options.logger.error({ err: error, messageId: id }, 'digital reply attempt failed before its outcome was recorded: retried when its lease ends'))
+      .finally(() => this.inFlight.delete(attempt));
+    this.inFlight.add(attempt);
   }
 
   private async attempt(id: string, leaseUntil: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { WorkflowEngine } from '../workflows/engine.js';
 import type { DigitalConfig } from './digitalConfig.js';
 import { aniOf, customerIdentifierOf, endUserLookup } from './endUserLookup.js';
 import type { InboundMessage, IntakeResult, MessageIntake, ThreadRouter } from './ports.js';
+import { threadStep } from './threadSteps.js';
 
 export interface ThreadIntakeDeps {
   unit: UnitOfWork;
@@ -57,6 +58,7 @@ export function createThreadIntake(deps: ThreadIntakeDeps): MessageIntake {
         const customer = await repos.customers.customerFor(customerIdentifierOf(opened.lookup, channel.id, opened.thread.author), endUserName(opened.thread.author), now);
         opened.interaction.customerId = customer.id;
         await repos.interactions.insert(opened.interaction);
+        await repos.wfmLog.appendContact(threadStep(opened.interaction, 'offered', { agentId: null, skill: opened.thread.skill, at: now }), now);
         thread = opened.thread;
         interaction = opened.interaction;
       } else {

@@ -11,6 +11,7 @@ import type { UnitOfWork } from '../store/unitOfWork.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import { parseThreadNotes, parseThreadTags, parseTransferTarget, type TransferTarget } from './outcomeInput.js';
 import type { ThreadRouter } from './ports.js';
+import { threadStep } from './threadSteps.js';
 import { fireDigitalTrigger } from './threadTrigger.js';
 
 export interface ThreadOutcomesDeps {
@@ -64,6 +65,7 @@ export class ThreadOutcomes {
       await repos.interactions.update(interactionId, 'active', change);
       if (!(await repos.threadOutcomes.save(thread.id, { status: input.status, tags }))) throw stale(ALREADY_CLOSED);
       if (!closing) return 0;
+      await repos.wfmLog.appendContact(threadStep(interaction, 'ended', { agentId, skill: thread.skill, at }), at);
       return fireDigitalTrigger(repos, {
         thread: { ...thread, status: input.status, tags },
         interaction: { ...interaction, ...change },
@@ -88,7 +90,8 @@ export class ThreadOutcomes {
       throw invalidInput('transferTo: no agent by that id can take conversations; choose another agent or a skill.');
     }
     const skill = 'skill' in target ? target.skill : thread.skill;
-    const queued = await this.letGo(agentId, interaction, thread, { trigger: 'transfer', assignment: 'queued', skill });
+    const to = 'agentId' in target ? target.agentId : null;
+    const queued = await this.letGo(agentId, interaction, thread, { trigger: 'transfer', assignment: 'queued', skill, step: { step: 'transferred', agentId: to } });
     const text = `${await this.routeTransfer(thread.id, agentId, target)}${this.savedText(queued.jobs)}`;
     return this.retired(agentId, interaction, queued.cardMessageId, text);
   }
@@ -96,7 +99,7 @@ export class ThreadOutcomes {
   /** Back to the queue, for someone else with the thread's skill (not this agent). */
   async unassign(agentId: string, interactionId: string): Promise<CustomerCardView> {
     const { interaction, thread } = await this.ownedOpenThread(agentId, interactionId);
-    const queued = await this.letGo(agentId, interaction, thread, { trigger: 'unassign', assignment: 'queued', skill: thread.skill });
+    const queued = await this.letGo(agentId, interaction, thread, { trigger: 'unassign', assignment: 'queued', skill: thread.skill, step: { step: 'ended', agentId } });
     const next = await this.routed(thread.id, () => this.deps.router.route(thread.id, { skill: thread.skill, excludeAgentId: agentId }));
     const text = `Unassigned: ${next ? 'another agent has it now.' : 'nobody else is free now, so it waits in the queue.'}${this.savedText(queued.jobs)}`;
     return this.retired(agentId, interaction, queued.cardMessageId, text);
@@ -105,7 +108,7 @@ export class ThreadOutcomes {
   /** Nobody's until the end user writes again (then it is routed anew). */
   async dismiss(agentId: string, interactionId: string): Promise<CustomerCardView> {
     const { interaction, thread } = await this.ownedOpenThread(agentId, interactionId);
-    const queued = await this.letGo(agentId, interaction, thread, { trigger: 'dismiss', assignment: 'dismissed', skill: thread.skill });
+    const queued = await this.letGo(agentId, interaction, thread, { trigger: 'dismiss', assignment: 'dismissed', skill: thread.skill, step: { step: 'ended', agentId } });
     await this.drainQueue();
     return this.retired(agentId, interaction, queued.cardMessageId, `Dismissed: it comes back when the customer writes again.${this.savedText(queued.jobs)}`);
   }
@@ -125,18 +128,23 @@ export class ThreadOutcomes {
     return owned;
   }
 
-  /** Takes the thread from the agent and fires the trigger, in one transaction; the jobs queued and the card message it had. */
+  /**
+   * Takes the thread from the agent and fires the trigger, in one transaction with its step in the contact log
+   * (ended; transferred, to the agent chosen or null for a skill); the jobs queued and the card message it had.
+   */
   private async letGo(
     agentId: string,
     interaction: Interaction,
     thread: Thread,
-    how: { trigger: Exclude<DigitalTrigger, 'closed'>; assignment: 'queued' | 'dismissed'; skill: string | null },
+    how: { trigger: Exclude<DigitalTrigger, 'closed'>; assignment: 'queued' | 'dismissed'; skill: string | null; step: { step: 'ended' | 'transferred'; agentId: string | null } },
   ): Promise<{ jobs: number; cardMessageId: string | null }> {
     const now = this.clock();
     const agent = await this.deps.unit.repos.agents.find(agentId);
     const result = await this.deps.unit.run(async (repos) => {
       const released = await repos.threadOutcomes.release({ threadId: thread.id, interactionId: interaction.id, agentId, assignment: how.assignment, skill: how.skill });
       if (!released) throw stale(CHANGED_MEANWHILE);
+      const at = now.toISOString();
+      await repos.wfmLog.appendContact(threadStep(interaction, how.step.step, { agentId: how.step.agentId, skill: how.skill, at }), at);
       const jobs = await fireDigitalTrigger(repos, {
         thread,
         interaction,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError, stale } from '../domain/errors.js';
 import type { Thread } from '../domain/digital.js';
+import type { Interaction } from '../domain/interaction.js';
 import type { CardPoster } from '../interactions/contactEvents.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
@@ -9,6 +10,7 @@ import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
 import type { RoutingCandidate } from '../store/threadsRepository.js';
 import type { DigitalConfig } from './digitalConfig.js';
 import type { ThreadRouter } from './ports.js';
+import { threadStep } from './threadSteps.js';
 
 export interface ThreadRoutingDeps {
   unit: UnitOfWork;
@@ -54,12 +56,12 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
   const hasRoom = (agent: RoutingCandidate) => agent.load < config.concurrency;
 
   /** The thread and its interaction as they stand inside the routing transaction; none when it is over. */
-  async function openThread(repos: Repositories, threadId: string): Promise<{ thread: Thread; agentId: string } | undefined> {
+  async function openThread(repos: Repositories, threadId: string): Promise<{ thread: Thread; agentId: string; interaction: Interaction } | undefined> {
     const thread = await repos.threads.find(threadId);
     if (!thread || thread.status === 'Closed') return undefined;
     const interaction = await repos.interactions.find(thread.interactionId);
     if (!interaction || interaction.state === 'completed') return undefined;
-    return { thread, agentId: interaction.agentId };
+    return { thread, agentId: interaction.agentId, interaction };
   }
 
   /** Raises the change (tabs, other instances) and posts the card to its new owner. */
@@ -79,7 +81,7 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
       await repos.threads.lockRouting();
       const open = await openThread(repos, threadId);
       if (!open) return null;
-      const { thread, agentId: owner } = open;
+      const { thread, agentId: owner, interaction } = open;
       const skill = options.skill !== undefined ? options.skill : thread.skill;
       const key = skill?.toLowerCase() ?? '';
       const candidates = (await repos.threads.routingCandidates()).filter((a) => a.id !== options.excludeAgentId && hasSkill(a, skill) && hasRoom(a));
@@ -93,6 +95,7 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
       }
       if (!(await repos.threads.moveAssignment(thread, from, { assignment: 'assigned', agentId: next.id, skill }))) return null;
       await repos.threads.moveRoutingCursor(key, next.id, now);
+      await repos.wfmLog.appendContact(threadStep(interaction, 'answered', { agentId: next.id, skill, at: now }), now);
       return { thread, agentId: next.id };
     });
     if (!assigned) return null;
@@ -102,6 +105,7 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
   }
 
   async function assignTo(threadId: string, agentId: string): Promise<void> {
+    const now = deps.clock().toISOString();
     const thread = await unit.run(async (repos) => {
       await repos.threads.lockRouting();
       const open = await openThread(repos, threadId);
@@ -110,6 +114,7 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
       if (!agent || !hasRoom(agent)) throw new AppError('conflict', NOT_TAKING);
       const moved = await repos.threads.moveAssignment(open.thread, { assignment: open.thread.assignment, agentId: open.agentId }, { assignment: 'assigned', agentId });
       if (!moved) throw stale('This conversation changed meanwhile; nothing was transferred. Look at its card again.');
+      await repos.wfmLog.appendContact(threadStep(open.interaction, 'answered', { agentId, skill: open.thread.skill, at: now }), now);
       return open.thread;
     });
     await handOver(thread, agentId);

@@ -5,7 +5,9 @@ import { describeState, newInteraction, type Interaction, type InteractionRecord
 import { displayPhone, toE164 } from '../domain/phone.js';
 import type { Agent } from '../domain/agentState.js';
 import type { Customer } from '../domain/customer.js';
+import { stateEntry } from '../agents/stateLogEntries.js';
 import { acwJobsFor } from './acwJobs.js';
+import { agentMoveOf, APP_MOVE, logCallStep, type CallMove } from './callRecording.js';
 import { drawCard } from './cardDrawing.js';
 import { runDataDip } from './dataDipScript.js';
 import { latestActivities, withHistory } from './recordHistory.js';
@@ -17,7 +19,9 @@ const MAX_NOTES = 4000;
 /**
  * A call's life on the card: it is routed to an Available agent and the data dip runs, it ends (After Call
  * Work), and ACW completes, queueing timeline and memorialization. Each state move of the interaction and
- * its agent is one transaction; an interaction id from a caller goes through Ownership first.
+ * its agent is one transaction, with its entries in the workforce logs (the agent's state, the contact's
+ * step; a `CallMove` says who moved it, when, and whose contact it is); an interaction id from a caller goes
+ * through Ownership first.
  */
 export class CallLifecycle {
   constructor(private readonly context: ServiceContext) {}
@@ -28,8 +32,9 @@ export class CallLifecycle {
    * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
    * theirs, reserved). Otherwise it is answered at once. `acdContactId`: the ACD contact it handles;
    * `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
+   * `move`: who routed it (the app itself when absent).
    */
-  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean; acdContactId?: string; agent?: Agent } = {}): Promise<CustomerCardView> {
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean; acdContactId?: string; agent?: Agent; move?: CallMove } = {}): Promise<CustomerCardView> {
     const { engine, unit } = this.context;
     const ani = toE164(rawNumber, this.context.defaultRegion);
     if (!ani) {
@@ -76,6 +81,12 @@ export class CallLifecycle {
         );
       }
       await repos.interactions.insert(interaction, { acdContactId: options.acdContactId, lastNotice: notice });
+      const move = options.move ?? APP_MOVE;
+      await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Working', reasonCode: null, interactionId: interaction.id }, move, now), now);
+      const call = { interactionId: interaction.id, agentId };
+      await logCallStep(repos, call, 'offered', move, now);
+      // Picked up as it rings (the simulator, a call with no ACD): offered and answered at one instant.
+      if (!options.ringing) await logCallStep(repos, call, 'answered', move, now);
       links = await withHistory(repos, interaction, dip.links.map(asStored), customer.isNew === true);
       await repos.interactions.putFirstLinks(links);
       if (someone && customer.name === displayPhone(ani)) {
@@ -88,19 +99,23 @@ export class CallLifecycle {
     return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 
-  /** The call ends: the interaction enters After Call Work and the card shows the ACW form. */
-  async hangup(agentId: string): Promise<CustomerCardView> {
+  /** The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's, else the agent's own. */
+  async hangup(agentId: string, move?: CallMove): Promise<CustomerCardView> {
     const open = await this.context.repos.interactions.openOf(agentId);
     if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
     if (open.state === 'offered') throw conflict('Your call is still ringing: answer it in your contact center first.');
     if (open.state !== 'active') {
       throw conflict(`Your interaction is ${describeState(open.state)}. Complete After Call Work on its card.`);
     }
+    const how = move ?? (await agentMoveOf(this.context.repos, open.id));
     const now = this.context.clock().toISOString();
     await this.context.unit.run(async (repos) => {
       const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now });
       if (!moved) throw stale('This call has already ended.');
-      await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id });
+      if (await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id })) {
+        await repos.wfmLog.appendState(stateEntry(agentId, { state: 'ACW', reasonCode: null, interactionId: open.id }, how, now), now);
+      }
+      await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
     });
     return this.context.changes.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
   }
@@ -108,8 +123,9 @@ export class CallLifecycle {
   /**
    * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
    * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
+   * `move`: the ACD's, else the agent's own.
    */
-  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }): Promise<CustomerCardView> {
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove): Promise<CustomerCardView> {
     const { dispositions, engine, deps } = this.context;
     const { interaction } = await this.context.ownership.owned(agentId, interactionId);
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
@@ -120,6 +136,7 @@ export class CallLifecycle {
     if (input.notes.length > MAX_NOTES) throw invalidInput(`Notes are limited to ${MAX_NOTES} characters (these have ${input.notes.length}).`);
     const agent = await this.context.repos.agents.find(agentId);
     const configuration = engine.configuration(interaction.configurationId);
+    const how = move ?? (await agentMoveOf(this.context.repos, interactionId));
     const now = this.context.clock();
     let queued = 0;
     let linkedCount = 0;
@@ -133,7 +150,10 @@ export class CallLifecycle {
       if (configuration) {
         queued = await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
       }
-      await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null });
+      if (await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null })) {
+        await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Available', reasonCode: null, interactionId: null }, how, now.toISOString()), now.toISOString());
+      }
+      await logCallStep(repos, { interactionId, agentId }, 'acwCompleted', how, now.toISOString());
       await deps.recordAcwCompleted?.(repos, done, now.toISOString());
     });
     if (queued > 0) deps.onJobsQueued();

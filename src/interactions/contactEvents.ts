@@ -1,15 +1,26 @@
 import type { Logger } from 'pino';
+import type { CONTACT_EVENT_TYPES } from '../acd/eventSchema.js';
 import type { AgentService } from '../agents/agentService.js';
+import { stateEntry } from '../agents/stateLogEntries.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import type { AcdContactRow } from '../store/acdRepository.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import type { InteractionServices } from './interactionServices.js';
+import type { CallMove } from './callRecording.js';
 
 /** Posts a contact's Customer Card to the agent outside any turn of theirs (src/teams/proactiveCards.ts). */
 export interface CardPoster {
   /** True when posted; false when the agent has no chat with the bot yet (they get it with "card"). */
   post(agentId: string, view: CustomerCardView): Promise<boolean>;
+}
+
+/** An event of the contact just received from its ACD (recorded, not a retry): the state changes it drives are logged at its time, with its key. */
+export interface ContactEventSaid {
+  type: (typeof CONTACT_EVENT_TYPES)[number];
+  at: string;
+  /** "<source>:<event id>" */
+  key: string;
 }
 
 /** How far a contact has gone, in the order an ACD moves it; abandoned ends it from any point. */
@@ -47,24 +58,33 @@ export class ContactConvergence {
    * Converges one contact to its row as just merged (AcdDispatcher) or read; returns the card of an
    * interaction it created, as it stands after this step (the simulator's turn shows it).
    * `noInteractionYet`: the caller knows none handles this contact yet (its row was just created), so
-   * they are not looked for.
+   * they are not looked for. `events`: the contact's events just received, whose times and keys the state
+   * changes they drive are logged with (none: a contact converged later, by the app).
    */
-  async converge(contact: AcdContactRow, options: ConvergeOptions, { noInteractionYet = false }: { noInteractionYet?: boolean } = {}): Promise<CustomerCardView | undefined> {
+  async converge(
+    contact: AcdContactRow,
+    options: ConvergeOptions,
+    { noInteractionYet = false, events = [] }: { noInteractionYet?: boolean; events?: readonly ContactEventSaid[] } = {},
+  ): Promise<CustomerCardView | undefined> {
     const handled = noInteractionYet ? [] : await this.deps.unit.repos.acd.interactionsOfContact(contact.contact_id);
+    const moveBy = (types: ReadonlyArray<ContactEventSaid['type']>, keyed = true) => moveOf(contact, events, types, keyed);
     // Transferred away: the earlier agent's part ends (nothing written to the CRM: the new agent's ACW does).
+    // The transfer's key goes with the new agent's entry: one entry per key.
     for (const other of handled.filter((i) => i.agentId !== contact.agent_id && i.state !== 'completed')) {
-      await this.endWithoutWrites(other.id, other.agentId, 'The contact center transferred this contact to another agent.');
+      await this.endWithoutWrites(other.id, other.agentId, 'The contact center transferred this contact to another agent.', moveBy(['contact.transferred'], false));
     }
     let current = handled.find((i) => i.agentId === contact.agent_id);
     if (contact.phase === 'abandoned') {
-      if (current && current.state !== 'completed') await this.endWithoutWrites(current.id, current.agentId, 'The caller hung up before the contact was handled. Nothing was written to the CRM.');
+      if (current && current.state !== 'completed') {
+        await this.endWithoutWrites(current.id, current.agentId, 'The caller hung up before the contact was handled. Nothing was written to the CRM.', moveBy(['contact.abandoned']));
+      }
       await this.afterContact(contact);
       return undefined;
     }
 
     let created: CustomerCardView | undefined;
     if (!current) {
-      created = await this.offer(contact, options);
+      created = await this.offer(contact, options, moveBy(['contact.offered', 'contact.transferred']));
       if (!created) return undefined;
       // Offered already answered (or further) comes in active: no ringing card drawn only to be replaced.
       current = { id: created.interaction.id, agentId: contact.agent_id, state: created.interaction.state };
@@ -75,11 +95,11 @@ export class ContactConvergence {
       current.state = 'active';
     }
     if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
-      await this.deps.calls.hangup(contact.agent_id);
+      await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']));
       current.state = 'acw';
     }
     if (contact.phase === 'acwCompleted' && current.state === 'acw') {
-      await this.deps.calls.completeAcw(contact.agent_id, current.id, this.acwInput(contact));
+      await this.deps.calls.completeAcw(contact.agent_id, current.id, this.acwInput(contact), moveBy(['contact.acwCompleted']));
       current.state = 'completed';
     }
     if (current.state === 'completed') await this.afterContact(contact);
@@ -87,7 +107,7 @@ export class ContactConvergence {
   }
 
   /** Routes the contact to its agent: the call is offered, the data dip runs, the card goes to the agent. */
-  private async offer(contact: AcdContactRow, options: ConvergeOptions): Promise<CustomerCardView | undefined> {
+  private async offer(contact: AcdContactRow, options: ConvergeOptions, move: CallMove): Promise<CustomerCardView | undefined> {
     const { calls, agents, logger, unit } = this.deps;
     if (!contact.ani) return undefined; // an event that came before its offer: the offer brings the number
     const agent = await unit.repos.agents.find(contact.agent_id);
@@ -98,13 +118,13 @@ export class ContactConvergence {
         return undefined;
       }
       // The ACD routed it to them: it knows they are taking contacts, whatever we last heard.
-      if (agent.state !== 'Available') await agents.applyAcdState(agent.id, 'Available', null, this.deps.clock().toISOString());
+      if (agent.state !== 'Available') await agents.applyAcdState(agent.id, 'Available', null, move.at ?? this.deps.clock().toISOString());
     }
     let view: CustomerCardView;
     try {
       // It rings until the contact is answered (converge answers it next when that comes); answered already, it is active at once.
       const ringing = PHASE_RANK[contact.phase]! < PHASE_RANK.answered!;
-      view = await calls.offerCall(agent.id, contact.ani, { ringing, acdContactId: contact.contact_id, agent });
+      view = await calls.offerCall(agent.id, contact.ani, { ringing, acdContactId: contact.contact_id, agent, move });
     } catch (error) {
       // Refused outright (strict): the contact must not wait and reach the agent later.
       if (options.strict) await unit.repos.acd.putContact({ ...contact, phase: 'abandoned', phase_at: contact.agent_at });
@@ -133,7 +153,7 @@ export class ContactConvergence {
   }
 
   /** Ends an open interaction with no CRM writes: the agent is Available again and the card says why. */
-  private async endWithoutWrites(interactionId: string, agentId: string, text: string): Promise<void> {
+  private async endWithoutWrites(interactionId: string, agentId: string, text: string, move: CallMove): Promise<void> {
     const now = this.deps.clock().toISOString();
     const interaction = await this.deps.unit.repos.interactions.find(interactionId);
     if (!interaction || interaction.state === 'completed') return;
@@ -143,7 +163,9 @@ export class ContactConvergence {
       await repos.interactions.setLastNotice(interactionId, { kind: 'info', text });
       const agent = await repos.agents.find(agentId);
       if (agent && agent.currentInteractionId === interactionId) {
-        await repos.agents.moveState(agentId, agent.state, { state: 'Available', reasonCode: null, since: now, currentInteractionId: null });
+        if (await repos.agents.moveState(agentId, agent.state, { state: 'Available', reasonCode: null, since: now, currentInteractionId: null })) {
+          await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Available', reasonCode: null, interactionId: null }, move, now), now);
+        }
       }
     });
     this.deps.events.cardChanged(interactionId, agentId);
@@ -171,4 +193,20 @@ export class ContactConvergence {
       if (agent?.state === 'Working' || agent?.state === 'ACW') return;
     }
   }
+}
+
+/**
+ * How a step of the contact is logged: at the time, and with the key, of the latest of its events of `types`
+ * just received; else at the time of the latest event received (it drove this step too: an acwCompleted with
+ * no ended ends the call first); with none, it is the app's doing, now (a waiting contact routed once its agent
+ * is free). The ACD dispatcher logs the contact's own steps; the simulator's are logged as its calls'.
+ */
+function moveOf(contact: AcdContactRow, events: readonly ContactEventSaid[], types: ReadonlyArray<ContactEventSaid['type']>, keyed: boolean): CallMove {
+  const simulator = contact.source === 'simulator';
+  const latest = (list: readonly ContactEventSaid[]) => list.reduce<ContactEventSaid | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
+  const exact = latest(events.filter((e) => types.includes(e.type)));
+  const driver = exact ?? latest(events);
+  const moveContact = simulator ? ({ kind: 'own' } as const) : ({ kind: 'loggedByAcd' } as const);
+  if (!driver) return { source: simulator ? 'simulator' : 'app', contact: moveContact };
+  return { source: simulator ? 'simulator' : 'acd', at: driver.at, eventKey: exact && keyed ? exact.key : null, contact: moveContact };
 }

@@ -30,14 +30,24 @@ export async function findAgent(db: Db, id: string): Promise<Agent | undefined> 
   return row ? toAgent(row) : undefined;
 }
 
-/** Creates the agent on first contact (Unavailable until they say otherwise); refreshes name and Teams id. */
-export async function upsertAgent(db: Db, id: string, name: string, now: string, teamsUserId: string | null = null): Promise<Agent> {
-  await db
+/**
+ * Creates the agent on first contact (Unavailable until they say otherwise), `isNew` then (their first state
+ * is to be logged); refreshes name and Teams id. Two statements either way: the insert, then the read or the update.
+ */
+export async function upsertAgent(db: Db, id: string, name: string, now: string, teamsUserId: string | null = null): Promise<Agent & { isNew?: true }> {
+  const inserted = await db
     .insertInto('agents')
     .values({ id, name, state: 'Unavailable', reason_code: null, state_since: now, current_interaction_id: null, teams_user_id: teamsUserId })
-    .onConflict((oc) => oc.column('id').doUpdateSet(teamsUserId ? { name, teams_user_id: teamsUserId } : { name }))
-    .execute();
-  return (await findAgent(db, id))!;
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { ...(await findAgent(db, id))!, isNew: true };
+  const row = await db
+    .updateTable('agents')
+    .set(teamsUserId ? { name, teams_user_id: teamsUserId } : { name })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAgent(row);
 }
 
 export async function setAgentState(db: Db, id: string, change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null }): Promise<void> {

@@ -1,5 +1,7 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { DeliveryStatus } from '../domain/digital.js';
 import type { Db } from './db.js';
+import type { Database } from './schema.js';
 
 /*
  * Agents' replies to digital threads (issue 14): an outbound row of digital_messages is both the transcript's
@@ -45,34 +47,17 @@ export async function insertReply(db: Db, reply: NewReply): Promise<boolean> {
 }
 
 /** The replies due for an attempt by `now` and held by no worker, oldest first. */
-export async function dueReplyIds(db: Db, now: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('digital_messages')
-    .select('id')
-    .where('delivery_status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-    .orderBy('next_attempt_at')
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.id);
-}
-
 /**
- * Takes a due reply for one attempt, until `leaseUntil`, only if no worker holds it (another instance, an
- * earlier pass): one conditional update, so two workers never attempt one reply at once.
+ * Takes up to `limit` due replies for one attempt each, until `leaseUntil`, oldest due first, skipping any a
+ * worker holds (another instance, an attempt still in flight): one conditional update, whose conditions are
+ * checked again on each row it takes, so two workers never attempt one reply at once.
  */
-export async function claimReply(db: Db, id: string, now: string, leaseUntil: string): Promise<boolean> {
-  const result = await db
-    .updateTable('digital_messages')
-    .set({ lease_until: leaseUntil })
-    .where('id', '=', id)
-    .where('delivery_status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export async function claimDueReplies(db: Db, now: string, leaseUntil: string, limit: number): Promise<string[]> {
+  const claimable = (eb: ExpressionBuilder<Database, 'digital_messages'>) =>
+    eb.and([eb('delivery_status', '=', 'pending'), eb('next_attempt_at', '<=', now), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)])]);
+  const due = db.selectFrom('digital_messages').select('id').where(claimable).orderBy('next_attempt_at').orderBy('created_at').limit(limit);
+  const rows = await db.updateTable('digital_messages').set({ lease_until: leaseUntil }).where('id', 'in', due).where(claimable).returning('id').execute();
+  return rows.map((row) => row.id);
 }
 
 /** A claimed reply with where it goes: its thread and channel on the platform, and the integration's box. */

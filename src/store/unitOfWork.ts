@@ -71,6 +71,8 @@ import {
 } from './threadsRepository.js';
 import { findWfmApiKey, listWfmApiKeys, putWfmApiKey, revokeWfmApiKey } from './wfmApiKeysRepository.js';
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
+import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
+import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -196,6 +198,18 @@ const aggregates = {
   },
   /** The WFM systems' API keys, hashed (wfmApiKeysRepository.ts, src/wfm/apiKeys.ts). */
   wfmKeys: { put: putWfmApiKey, find: findWfmApiKey, revoke: revokeWfmApiKey, list: listWfmApiKeys },
+  /** The published schedules (wfmSchedulesRepository.ts, src/wfm/scheduleImport.ts). */
+  schedules: {
+    between: scheduleBetween,
+    ofAgent: scheduleOfAgent,
+    replace: replaceSchedule,
+    agentsByRefs,
+  },
+  /** The supervisors' adherence alerts, one per agent and episode, and one agent's states (src/wfm/adherenceAlerts.ts). */
+  wfmAlerts: {
+    claim: claimAlert,
+    statesOfAgent,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -216,6 +230,8 @@ export function repositoriesOf(db: Db): Repositories {
     threadOutcomes: bound(db, aggregates.threadOutcomes),
     wfmLog: bound(db, aggregates.wfmLog),
     wfmKeys: bound(db, aggregates.wfmKeys),
+    schedules: bound(db, aggregates.schedules),
+    wfmAlerts: bound(db, aggregates.wfmAlerts),
   };
 }
 

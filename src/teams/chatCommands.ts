@@ -6,6 +6,7 @@ import { becomeAvailable, becomeUnavailable } from './features/agentState.js';
 import { hangUp, showCard, simulateCall } from './features/calls.js';
 import { simulateChat } from './features/chats.js';
 import { replyToEndUser } from './features/digitalReply.js';
+import { showReport } from './features/report.js';
 import { searchCrm } from './features/search.js';
 import { showStatus } from './features/supervisor.js';
 import { sendCard } from './replies.js';
@@ -90,6 +91,15 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
     menu: 'Supervisors: show the status of your agents',
     supervisorsOnly: true,
     run: showStatus,
+  },
+  {
+    word: 'report',
+    pattern: /^\s*report(\s+.*)?$/i,
+    usage: 'report today|yesterday|<date> [skill]',
+    does: "A day's 15-minute intervals (offered, handled, abandoned, service level, ASA, AHT), totals and lowest adherence, with a CSV: report today, report 2026-12-07 Billing.",
+    menu: "Supervisors: a day's interval report and its CSV: report today",
+    supervisorsOnly: true,
+    run: showReport,
   },
   {
     word: 'help',

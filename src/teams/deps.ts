@@ -8,6 +8,8 @@ import type { ChatSimulator } from '../digital/chatSimulator.js';
 import type { CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
+import type { DayReports } from '../wfm/ports.js';
+import type { ReportLinkTarget } from '../wfm/reportLinks.js';
 
 /** What the bot's features need: the services (which know nothing of Teams) and a logger. */
 export interface BotDeps extends InteractionServices {
@@ -28,4 +30,6 @@ export interface BotDeps extends InteractionServices {
   clock: () => Date;
   /** How card message updates are ordered against other instances' (absent: this process alone). */
   cardSends?: CardMessageSends;
+  /** Workforce reports for supervisors (`report …`): the day reports, the site's zone and the CSV's signed link (absent: not set up). */
+  wfm?: { dayReports: DayReports; siteTimeZone: string; reportLink(target: ReportLinkTarget): string };
 }

@@ -14,6 +14,8 @@ import { wholeNumber } from '../envFields.js';
  * - WFM_ALERT_OUT_OF_ADHERENCE_MINUTES: an agent out of adherence this long raises one alert to supervisors (default 5);
  * - WFM_ALERT_STATE_MINUTES: JSON {"<state>": minutes}: an agent in that state this long raises one alert (default {"ACW": 5});
  * - WFM_ALERT_MAX_PER_HOUR: at most this many alerts reach supervisors in an hour, whatever happens (default 30).
+ * - WFM_LINK_SECRET: signs the `report` card's CSV links (HMAC-SHA256), shared by every instance; unset, each
+ *   process makes its own, and a link then opens only on the instance that made it (a start-up warning says so).
  */
 export interface WfmConfig {
   siteTimeZone: string;
@@ -22,6 +24,8 @@ export interface WfmConfig {
   alertOutOfAdherenceMinutes: number;
   alertStateMinutes: ReadonlyMap<string, number>;
   alertMaxPerHour: number;
+  /** WFM_LINK_SECRET; undefined when unset. */
+  linkSecret?: string;
 }
 
 export const DEFAULT_ACTIVITY_STATES: Readonly<Record<string, readonly string[]>> = {
@@ -65,6 +69,11 @@ const envSchema = z.object({
   WFM_ALERT_OUT_OF_ADHERENCE_MINUTES: wholeNumber(1, 600, 5),
   WFM_ALERT_STATE_MINUTES: json(z.record(z.enum(['Available', 'Unavailable', 'Working', 'ACW']), z.number().int().min(1).max(1440))),
   WFM_ALERT_MAX_PER_HOUR: wholeNumber(1, 10_000, 30),
+  WFM_LINK_SECRET: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || undefined)
+    .pipe(z.string().min(32, 'must be at least 32 characters (a random secret shared by every instance)').optional()),
 });
 
 export function wfmConfigFrom(env: Record<string, string | undefined>): WfmConfig {
@@ -78,5 +87,6 @@ export function wfmConfigFrom(env: Record<string, string | undefined>): WfmConfi
     alertOutOfAdherenceMinutes: e.WFM_ALERT_OUT_OF_ADHERENCE_MINUTES,
     alertStateMinutes: new Map(Object.entries(e.WFM_ALERT_STATE_MINUTES ?? { ACW: 5 })),
     alertMaxPerHour: e.WFM_ALERT_MAX_PER_HOUR,
+    ...(e.WFM_LINK_SECRET ? { linkSecret: e.WFM_LINK_SECRET } : {}),
   };
 }

@@ -8,12 +8,12 @@ import { loadEnv, parseEnvFile, whereToSet } from '../../scripts/appPackage/envF
 import { checkColorIcon, checkOutlineIcon } from '../../scripts/appPackage/icons.js';
 import { buildAppPackage, PackageAppError, packageApp } from '../../scripts/appPackage/packageApp.js';
 import { fillPlaceholders, findPlaceholders, MissingVariablesError } from '../../scripts/appPackage/placeholders.js';
-import { crc32, decodePng, encodePng, readPngInfo, type RgbaImage } from '../../scripts/appPackage/png.js';
+import { crc32, decodePng, encodePng, readPngInfo, type RgbaImage } from '../../src/cards/png.js';
 import { bundledSchemaVersions, validateManifest } from '../../scripts/appPackage/validateManifest.js';
 import { readZip } from '../../scripts/appPackage/zip.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COMMANDS = ['help', 'available', 'unavailable', 'call', 'chat', 'search', 'hangup', 'card', 'reply', 'status'];
+const COMMANDS = ['help', 'available', 'unavailable', 'call', 'chat', 'search', 'hangup', 'card', 'reply', 'status', 'report'];
 
 type Json = Record<string, unknown> & { bots: Array<Record<string, unknown>>; developer: Record<string, unknown> };
 

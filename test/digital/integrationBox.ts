@@ -46,6 +46,8 @@ export interface IntegrationBox {
   answerWith(answer: { status: number; body?: unknown; retryAfter?: string } | undefined): void;
   /** 2xx answers say {status: "delivered"}. */
   answerDelivered(yes: boolean): void;
+  /** The next box request is answered only after `ms` more (a slow box, for one request). */
+  slowNext(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startIntegrationBox(options: IntegrationBoxOptions): Promi
   const counts = { boxRequests: 0, tokensIssued: 0, tokensRefused: 0, failed: 0 };
   let failure: { fraction: number; mode: '503' | 'drop' | 'mixed'; retryAfterSeconds: number; seen: number; failed: number } | undefined;
   let refuseNext = false;
+  let slowNextMs = 0;
   let fixed: { status: number; body?: unknown; retryAfter?: string } | undefined;
   let delivered = false;
   const basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
@@ -107,6 +110,11 @@ export async function startIntegrationBox(options: IntegrationBoxOptions): Promi
     const seenKey = req.headers['idempotency-key'];
     if (typeof seenKey === 'string' && !firstSeen.has(seenKey)) firstSeen.set(seenKey, performance.now());
     await pause(options.boxDelayMs);
+    if (slowNextMs) {
+      const ms = slowNextMs;
+      slowNextMs = 0;
+      await pause(ms);
+    }
     const fails = failing();
     if (fails === 'drop') {
       counts.failed++;
@@ -158,6 +166,9 @@ export async function startIntegrationBox(options: IntegrationBoxOptions): Promi
     },
     answerDelivered: (yes) => {
       delivered = yes;
+    },
+    slowNext: (ms) => {
+      slowNextMs = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -56,6 +56,26 @@ describe.each(STORE_BACKENDS)('replies delivered to the integration box ($name)'
     for (const thread of threads) await waitFor('its card to say Sent', async () => (await s.cards.view('a1', thread.interactionId)).notice?.text === 'Your reply: Sent.');
   });
 
+  it('sends a reply stored while another is held up at a slow box at once, not after it', async () => {
+    const s = await services();
+    const integration = await seedIntegration(store.db, oauth(box));
+    const [first, second] = await Promise.all([1, 2].map(() => seedThread(store.db, { agentId: 'a1', integration })));
+    s.replyDelivery.start();
+    box.slowNext(3_000);
+    await s.replies.reply('a1', first!.interactionId, { replyId: replyIdFor(first!.interactionId), text: 'Held up' });
+    s.replyDelivery.wake();
+    const [held] = await repliesOf(store.db, first!.threadId);
+    await waitFor('the first reply to reach the slow box', async () => box.firstSeen.has(held!.id));
+
+    await s.replies.reply('a1', second!.interactionId, { replyId: replyIdFor(second!.interactionId), text: 'Not held up' });
+    s.replyDelivery.wake();
+    const [next] = await repliesOf(store.db, second!.threadId);
+    await waitFor('the second reply to be sent', async () => (await replyDelivery(store.db, next!.id))?.status === 'sent');
+    // The first is still waiting for its answer: the second did not wait for it.
+    expect(box.accepted.map((post) => post.idempotencyKey)).toEqual([next!.id]);
+    await waitFor('the first reply to be sent too', async () => (await replyDelivery(store.db, held!.id))?.status === 'sent');
+  });
+
   it('gives a reply up at a permanent 400 at once, and the card says Not delivered and why', async () => {
     const s = await services();
     box.answerWith({ status: 400, body: { error: 'thread-1001 is archived', detail: 'x'.repeat(5000) } });

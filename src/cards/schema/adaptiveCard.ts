@@ -2,6 +2,7 @@ import type { ActionData, ActionMode, ActionStyle, AssociatedInputs, Authenticat
 import type { Choice, ChoiceInputStyle, ContainerStyle, Fact, FallbackOption, FontSize, FontType, FontWeight, HorizontalAlignment } from './vocabulary.js';
 import type { ImageSize, ImageStyle, MarkdownText, Requires, Spacing, TargetElement, TeamsCardProperties } from './vocabulary.js';
 import type { TextBlockStyle, TextColor, TextInputStyle, VerticalAlignment } from './vocabulary.js';
+import type { LineChartProperties, VerticalBarChartProperties } from './charts.js';
 
 /*
  * The Adaptive Card schema 1.5 as TypeScript: one interface per element and action, told apart by `type`, so
@@ -136,6 +137,15 @@ export interface Table extends ElementBase {
   verticalCellContentAlignment?: VerticalAlignment;
 }
 
+/** Teams' bar chart (charts.ts); a host without charts shows its fallback. */
+export interface VerticalBarChart extends ElementBase, VerticalBarChartProperties {
+  type: 'Chart.VerticalBar';
+}
+
+export interface LineChart extends ElementBase, LineChartProperties {
+  type: 'Chart.Line';
+}
+
 export interface ActionSet extends ElementBase {
   type: 'ActionSet';
   actions: CardAction[];
@@ -211,7 +221,7 @@ export interface ChoiceSetInput extends InputBase {
 export type InputElement = TextInput | NumberInput | DateInput | TimeInput | ToggleInput | ChoiceSetInput;
 
 /** Every element a card's body (or a container's items) may hold. */
-export type CardElement = TextBlock | RichTextBlock | Image | ImageSet | FactSet | Container | ColumnSet | Table | ActionSet | InputElement;
+export type CardElement = TextBlock | RichTextBlock | Image | ImageSet | FactSet | Container | ColumnSet | Table | ActionSet | InputElement | VerticalBarChart | LineChart;
 
 /** What every action may carry. */
 interface ActionBase {

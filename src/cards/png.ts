@@ -1,5 +1,5 @@
 /**
- * Minimal PNG writer and reader with node:zlib, enough for the app icons: it writes 8-bit RGBA and
+ * Minimal PNG writer and reader with node:zlib, enough for the app icons and the report card's chart image: it writes 8-bit RGBA and
  * reads non-interlaced 8-bit greyscale, RGB, palette, grey+alpha and RGBA images (what icon tools
  * produce). Anything else is reported as unsupported rather than guessed at.
  */
