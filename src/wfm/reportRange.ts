@@ -1,4 +1,5 @@
 import { INTERVAL_MS } from '../domain/wfm.js';
+import { isCalendarDate, siteDayRange } from './siteDay.js';
 
 /**
  * The span a WFM system asks for (`from`, `to` of /api/wfm/intervals and /api/wfm/agent-activity). Each is
@@ -16,7 +17,7 @@ export const MAX_RANGE_MS = 31 * 24 * 3_600_000 + 3_600_000;
 export type ReportRange = { ok: true; from: Date; to: Date } | { ok: false; field: 'from' | 'to'; problem: string };
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+\- ]\d{2}:\d{2})$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads `from` and `to` (absent: undefined) into the instants [from, to), or the first problem, naming its field. */
 export function readReportRange(fromText: string | undefined, toText: string | undefined, siteTimeZone: string): ReportRange {
@@ -35,13 +36,11 @@ function readBound(field: 'from' | 'to', text: string | undefined, zone: string)
   const refuse = (problem: string): Bound => ({ ok: false, field, problem });
   if (text === undefined || text === '') return refuse('required: an ISO 8601 instant with its offset on a 15-minute boundary, or a date YYYY-MM-DD');
   if (text.length > 40) return refuse('must be an ISO 8601 instant or a date YYYY-MM-DD');
-  const date = DATE.exec(text);
-  if (date) {
-    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    const utc = new Date(Date.UTC(year, month - 1, day));
-    if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day || year < 1970) return refuse('is not a calendar date');
+  if (DATE.test(text)) {
+    if (!isCalendarDate(text)) return refuse('is not a calendar date');
     // A date as `to` is included: its span ends where the next day starts.
-    return { ok: true, at: siteDayStart(year, month - 1, day + (field === 'to' ? 1 : 0), zone) };
+    const day = siteDayRange(text, zone);
+    return { ok: true, at: (field === 'to' ? day.end : day.start).getTime() };
   }
   const instant = INSTANT.exec(text);
   if (!instant) return refuse('must be an ISO 8601 instant with its offset (Z or ±hh:mm) or a date YYYY-MM-DD');
@@ -49,34 +48,4 @@ function readBound(field: 'from' | 'to', text: string | undefined, zone: string)
   if (Number.isNaN(at)) return refuse('is not a valid instant');
   if (at % INTERVAL_MS !== 0) return refuse('must be on a 15-minute interval boundary (:00, :15, :30 or :45, no seconds)');
   return { ok: true, at };
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds (local minus UTC). */
-function offsetMs(zone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(at));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  return local - Math.floor(at / 1000) * 1000;
-}
-
-/**
- * The first instant of a local day in the zone: its midnight, or where the day begins when a DST change
- * skips midnight. Two passes: the offset at the first guess may be the other side of a change.
- */
-export function siteDayStart(year: number, monthIndex: number, day: number, zone: string): number {
-  const localMidnight = Date.UTC(year, monthIndex, day);
-  const first = localMidnight - offsetMs(zone, localMidnight);
-  const start = localMidnight - offsetMs(zone, first);
-  // Midnight skipped: `start` is still the day before (by the old offset), which runs on until the change.
-  const local = start + offsetMs(zone, start);
-  return local < localMidnight ? start + (localMidnight - local) : start;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readReportRange, siteDayStart } from '../../src/wfm/reportRange.js';
+import { readReportRange } from '../../src/wfm/reportRange.js';
 import { preferredFormat } from '../../src/wfm/wfmQuery.js';
 
 const range = (from: string | undefined, to: string | undefined, zone = 'Europe/Paris') => {
@@ -33,7 +33,7 @@ describe('the span a report asks for', () => {
 
   it('starts a day whose midnight a DST change skips where it begins', () => {
     // America/Santiago springs forward at local midnight: 2026-09-06 begins at 01:00 -03:00.
-    expect(new Date(siteDayStart(2026, 8, 6, 'America/Santiago')).toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(range('2026-09-06', '2026-09-06', 'America/Santiago')).toEqual({ from: '2026-09-06T04:00:00.000Z', to: '2026-09-07T03:00:00.000Z' });
   });
 
   it.each([
