@@ -38,6 +38,9 @@ import { proactiveText } from './teams/proactiveText.js';
 import { WorkflowEngine } from './workflows/engine.js';
 import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
 import { createReportFeature } from './wfm/reportFeature.js';
+import { WfmApiKeys } from './wfm/apiKeys.js';
+import { scheduleImporter } from './wfm/scheduleImport.js';
+import { registerWfmRoutes } from './wfm/wfmRoutes.js';
 
 export interface RunningProduct {
   url: string;
@@ -231,6 +234,15 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   chats.register(server);
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   report?.register(server);
+  // The WFM systems' API (issue 15): interval reports, agent activity and publishing schedules, behind an API key per consumer.
+  if (wfmPorts)
+    registerWfmRoutes(server, {
+      keys: new WfmApiKeys({ unit, clock }),
+      reports: wfmPorts.intervals,
+      schedules: scheduleImporter({ unit, clock }),
+      config: config.wfm,
+      logger: logger.child({ part: 'wfm' }),
+    });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,
