@@ -26,6 +26,7 @@ import { bundle, coldStart } from './scenarios/coldStart.js';
 import { echoFloor } from './scenarios/echoFloor.js';
 import { productSession } from './scenarios/productSession.js';
 import { seed } from './scenarios/seed.js';
+import { wfm } from './scenarios/wfm.js';
 
 interface Machine {
   cores: number;
@@ -180,6 +181,8 @@ async function main(): Promise<void> {
   if (wanted(config, 'digital')) done(await digital(context));
   // Issue 15: the supervisors' report card (the day's store read is the WFM scenario's).
   if (wanted(config, 'report-card')) done(await reportCardScenario(context));
+  // Issue 15: workforce data: the log appends with their rollups, and a day's interval reports read from them.
+  if (wanted(config, 'wfm')) done(await wfm(context));
 
   // Where the idle memory goes, when it is over: what each loaded dependency costs a fresh process.
   const memory = results.find((r) => r.slug === 'memory');

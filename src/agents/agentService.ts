@@ -1,8 +1,10 @@
-import { describeAgentState, type Agent, type AgentStatusRow } from '../domain/agentState.js';
-import { noDigitalCounts, type DigitalCounts } from '../domain/digital.js';
+import type { Agent } from '../domain/agentState.js';
+import type { DigitalCounts } from '../domain/digital.js';
 import { conflict, forbidden, invalidInput } from '../domain/errors.js';
 import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
+import { supervisedRows, waitingQueues, type AgentSkills, type QueueSnapshot, type SupervisedAgentRow } from './agentStatus.js';
 import { acdReasonCode, stateEntry } from './stateLogEntries.js';
+import type { StatusFilter } from './statusFilter.js';
 
 /** How many agents' last contact is remembered in memory, and for how long (another instance may write meanwhile). */
 const CONTACTS_REMEMBERED = 10_000;
@@ -21,6 +23,8 @@ export class AgentService {
       clock: () => Date;
       /** Written in the same transaction as the agent's own state change (the ACD webhook's outbox): both or neither. */
       recordOwnStateChange?: (repos: Repositories, agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null, at: string) => Promise<void>;
+      /** DIGITAL_AGENT_SKILLS (the supervisors' `status skill …`); none: only the skills of agents' contacts count. */
+      agentSkills?: AgentSkills;
     },
   ) {}
 
@@ -29,6 +33,14 @@ export class AgentService {
   /** Told after the agent sets their own state (in Teams or the tab), not after the ACD sets it: so the ACD hears it, with no echo. */
   onStateSetByAgent(listener: (agentId: string, state: 'Available' | 'Unavailable', reasonCode: string | null) => void): void {
     this.stateListeners.add(listener);
+  }
+
+  private readonly changeListeners = new Set<(agentId: string) => void>();
+
+  /** Told after any state change made here, the agent's own or the ACD's (the supervisors' wallboard). Returns how to stop. */
+  onStateChanged(listener: (agentId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** The agent behind a Teams user, created on first contact. */
@@ -133,6 +145,7 @@ export class AgentService {
       await repos.agents.setState(agentId, { state, reasonCode: code, since: at, currentInteractionId: null });
       await repos.wfmLog.appendState(stateEntry(agentId, { state, reasonCode: code, interactionId: null }, { source: 'acd', at, eventKey }, now), now);
     });
+    for (const listener of this.changeListeners) listener(agentId);
     return 'applied';
   }
 
@@ -154,6 +167,7 @@ export class AgentService {
       await this.deps.recordOwnStateChange?.(repos, agentId, state, reasonCode, now);
     });
     for (const listener of this.stateListeners) listener(agentId, state, reasonCode);
+    for (const listener of this.changeListeners) listener(agentId);
     return { ...agent, state, reasonCode, stateSince: since };
   }
 
@@ -161,29 +175,26 @@ export class AgentService {
     return !!aadObjectId && this.deps.supervisorIds.some((id) => id.toLowerCase() === aadObjectId.toLowerCase());
   }
 
-  private assertSupervisor(requesterAadObjectId: string | undefined): void {
+  /** Throws the refusal a non-supervisor gets (the same whatever they asked). */
+  assertSupervisor(requesterAadObjectId: string | undefined): void {
     if (!this.isSupervisor(requesterAadObjectId)) {
       throw forbidden('Agent status is for supervisors. Ask your Teams admin if you should be one.');
     }
   }
 
-  /** Every agent's state and open digital interactions, for a supervisor. Anyone else is refused without learning anything. */
-  async status(requesterAadObjectId: string | undefined): Promise<AgentStatusRow[]> {
+  /**
+   * Every agent's state and open interactions, narrowed by a `status` filter (agentStatus.ts), for a
+   * supervisor. Anyone else is refused without learning anything.
+   */
+  async status(requesterAadObjectId: string | undefined, filter: StatusFilter = {}): Promise<SupervisedAgentRow[]> {
     this.assertSupervisor(requesterAadObjectId);
-    const now = this.deps.clock().getTime();
-    const [agents, digitalLoad] = await Promise.all([this.deps.unit.repos.agents.list(), this.deps.unit.repos.digitalStatus.loadByAgent()]);
-    return Promise.all(
-      agents.map(async (agent) => {
-        const interaction = agent.currentInteractionId ? await this.deps.unit.repos.interactions.find(agent.currentInteractionId) : undefined;
-        return {
-          agent,
-          stateLabel: describeAgentState(agent),
-          secondsInState: Math.max(0, Math.round((now - Date.parse(agent.stateSince)) / 1000)),
-          interaction: interaction ? { id: interaction.id, channel: interaction.channel, ani: interaction.ani, state: interaction.state } : null,
-          digital: digitalLoad.get(agent.id) ?? noDigitalCounts(),
-        };
-      }),
-    );
+    return supervisedRows(this.deps.unit.repos, this.deps.clock(), filter, this.deps.agentSkills);
+  }
+
+  /** What waits for an agent, by skill: digital threads in the queue, ACD contacts offered and not answered. For a supervisor only. */
+  async queues(requesterAadObjectId: string | undefined): Promise<QueueSnapshot> {
+    this.assertSupervisor(requesterAadObjectId);
+    return waitingQueues(this.deps.unit.repos, this.deps.clock());
   }
 
   /** The digital conversations waiting in the queue for an agent, by kind: for a supervisor only. */

@@ -25,6 +25,7 @@ import * as cardRevisions from './migrations/018_card_revisions.js';
 import * as digital from './migrations/019_digital.js';
 import * as digitalThreads from './migrations/021_digital_threads.js';
 import * as wfm from './migrations/022_wfm.js';
+import * as wfmRollups from './migrations/023_wfm_rollups.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '019_digital': digital,
   '021_digital_threads': digitalThreads,
   '022_wfm': wfm,
+  '023_wfm_rollups': wfmRollups,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

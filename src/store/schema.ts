@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Tables, as Kysely sees them. Types are chosen to mean the same in SQLite and Postgres: timestamps are
@@ -32,6 +32,12 @@ export interface Database {
   wfm_api_keys: WfmApiKeysTable;
   wfm_schedules: WfmSchedulesTable;
   wfm_alerts: WfmAlertsTable;
+  wfm_contact_facts: WfmContactFactsTable;
+  wfm_skill_interval_totals: WfmSkillIntervalTotalsTable;
+  wfm_skill_interval_waits: WfmSkillIntervalWaitsTable;
+  wfm_agent_latest: WfmAgentLatestTable;
+  wfm_agent_interval_states: WfmAgentIntervalStatesTable;
+  wfm_agent_interval_contacts: WfmAgentIntervalContactsTable;
 }
 
 /** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
@@ -382,4 +388,69 @@ export interface WfmAlertsTable {
   kind: string;
   episode_started_at: string;
   sent_at: string;
+}
+
+/** A bigint counter on PostgreSQL (the driver reads it as text), an integer on SQLite: written as a number, read with Number(). */
+export type Counter = ColumnType<number | string, number, number>;
+
+/** Per contact: the first time of each step (migration 023), what its rollup contribution is computed from. */
+export interface WfmContactFactsTable {
+  contact_key: string;
+  /** The first offer's skill and channel (the first step's until offered). */
+  skill: string;
+  channel: string;
+  offered_at: string | null;
+  answered_at: string | null;
+  answered_by: string | null;
+  ended_at: string | null;
+  acw_completed_at: string | null;
+  abandoned_at: string | null;
+}
+
+/** Per (interval offered in, skill, channel): the skill report's counters and sums (migration 023). */
+export interface WfmSkillIntervalTotalsTable {
+  interval_start: string;
+  skill: string;
+  channel: string;
+  offered: Counter;
+  handled: Counter;
+  abandoned: Counter;
+  answer_ms: Counter;
+  handle_ms: Counter;
+  handle_count: Counter;
+}
+
+/** Per (interval, skill, channel, whole seconds waited, rounded up): contacts answered after that wait. */
+export interface WfmSkillIntervalWaitsTable {
+  interval_start: string;
+  skill: string;
+  channel: string;
+  wait_seconds: number;
+  answered: Counter;
+}
+
+/** Each agent's latest state entry: its open span (to now), added at read time. */
+export interface WfmAgentLatestTable {
+  agent_id: string;
+  log_id: number;
+  started_at: string;
+  state: string;
+  reason_code: string | null;
+}
+
+/** Per (interval, agent, state, reason code or ''): milliseconds of closed spans. */
+export interface WfmAgentIntervalStatesTable {
+  interval_start: string;
+  agent_id: string;
+  state: string;
+  reason_code: string;
+  ms: Counter;
+}
+
+/** Per (interval answered in, agent): contacts answered and their handle time. */
+export interface WfmAgentIntervalContactsTable {
+  interval_start: string;
+  agent_id: string;
+  contacts: Counter;
+  handle_ms: Counter;
 }

@@ -28,6 +28,7 @@ import { findConversationRef, saveConversationRef } from './conversationRefsRepo
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
 import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
+import { agentEmails, openInteractionsOfAgents, recordsOfOpenInteractions, waitingInQueues } from './supervisionRepository.js';
 import {
   findCardActivityId,
   findInteraction,
@@ -73,6 +74,7 @@ import { findWfmApiKey, listWfmApiKeys, putWfmApiKey, revokeWfmApiKey } from './
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
 import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
 import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
+import { agentContactsBetween, agentNames, agentStateMsBetween, openSpansBefore, skillTotalsBetween } from './wfmRollupReads.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -141,6 +143,8 @@ const aggregates = {
   },
   /** The supervisors' digital figures: open digital interactions per agent, and threads waiting in the queue. */
   digitalStatus: { loadByAgent: digitalLoadByAgent, queued: queuedDigitalThreads, threadHolder: findThreadHolder },
+  /** The supervisors' status filters and wallboard: every agent's open interactions and their records, the queues (supervisionRepository.ts). */
+  supervision: { openInteractions: openInteractionsOfAgents, openRecords: recordsOfOpenInteractions, agentEmails, waiting: waitingInQueues },
   /** The digital integrations, their access tokens and channels (src/digital: the channels API). */
   digitalIngress: {
     findIntegration,
@@ -210,6 +214,14 @@ const aggregates = {
     claim: claimAlert,
     statesOfAgent,
   },
+  /** The interval reports' rollups, kept by the log appends (wfmRollupReads.ts, read by src/wfm/intervalReports.ts). */
+  wfmRollups: {
+    skillTotalsBetween,
+    agentStateMsBetween,
+    openSpansBefore,
+    agentContactsBetween,
+    agentNames,
+  },
 };
 
 type Aggregates = typeof aggregates;
@@ -224,6 +236,7 @@ export function repositoriesOf(db: Db): Repositories {
     jobs: bound(db, aggregates.jobs),
     acd: bound(db, aggregates.acd),
     digitalStatus: bound(db, aggregates.digitalStatus),
+    supervision: bound(db, aggregates.supervision),
     digitalIngress: bound(db, aggregates.digitalIngress),
     threads: bound(db, aggregates.threads),
     replies: bound(db, aggregates.replies),
@@ -232,6 +245,7 @@ export function repositoriesOf(db: Db): Repositories {
     wfmKeys: bound(db, aggregates.wfmKeys),
     schedules: bound(db, aggregates.schedules),
     wfmAlerts: bound(db, aggregates.wfmAlerts),
+    wfmRollups: bound(db, aggregates.wfmRollups),
   };
 }
 

@@ -2,13 +2,18 @@ import type { Channel } from '../domain/interaction.js';
 import type { AgentStateName } from '../domain/agentState.js';
 import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../domain/wfm.js';
 import type { Db } from './db.js';
+import { rollUpContactEntry, rollUpStateEntry } from './wfmRollupRepository.js';
 
 /**
  * The workforce logs (migration 022): appended to, never updated. An entry with an event key already
- * recorded is ignored, so an ACD's retry is recorded once.
+ * recorded is ignored, so an ACD's retry is recorded once. Each entry recorded also updates the rollups the
+ * interval reports read (wfmRollupRepository.ts) in the same transaction: the caller's, or one of its own when
+ * called outside a transaction, so the log and the rollups never disagree.
  */
-export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: string): Promise<void> {
-  await db
+export async function appendStateLog(db: Db, given: StateLogEntry, recordedAt: string): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendStateLog(trx, given, recordedAt));
+  const entry = { ...given, startedAt: storedTime(given.startedAt, 'startedAt') };
+  const inserted = await db
     .insertInto('agent_state_log')
     .values({
       agent_id: entry.agentId,
@@ -21,11 +26,15 @@ export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: s
       recorded_at: recordedAt,
     })
     .onConflict((oc) => oc.column('event_key').doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) await rollUpStateEntry(db, entry, inserted.id);
 }
 
-export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedAt: string): Promise<void> {
-  await db
+export async function appendContactLog(db: Db, given: ContactLogEntry, recordedAt: string): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendContactLog(trx, given, recordedAt));
+  const entry = { ...given, at: storedTime(given.at, 'at') };
+  const inserted = await db
     .insertInto('contact_log')
     .values({
       contact_key: entry.contactKey,
@@ -39,7 +48,16 @@ export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedA
       recorded_at: recordedAt,
     })
     .onConflict((oc) => oc.column('event_key').doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) await rollUpContactEntry(db, entry);
+}
+
+/** Times are compared as text in the store: always UTC with milliseconds ("2026-12-07T10:00:00.000Z"), whatever form they came in. */
+function storedTime(text: string, field: string): string {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`workforce log: ${field} is not a time`);
+  return new Date(ms).toISOString();
 }
 
 /**

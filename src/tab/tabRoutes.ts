@@ -11,6 +11,9 @@ import { VERBS } from '../cards/verbs.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
 import { CardStreams, type CardStream } from './cardStreams.js';
+import { openEventStream } from './eventStream.js';
+import { registerWallboardRoutes } from './wallboardRoutes.js';
+import type { IntervalReports } from '../wfm/ports.js';
 import { loadTabAssets, type TabAsset } from './tabAssets.js';
 import { parseTabAction, sessionOf } from './tabRequests.js';
 import { changedView, currentView, type TabView } from './tabViews.js';
@@ -33,6 +36,10 @@ export interface TabDeps extends InteractionServices {
   tabCacheDir?: string;
   /** How often a live connection gets a keep-alive comment. */
   heartbeatMs?: number;
+  /** The workforce interval reports, for the supervisors' wallboard (its current interval); absent: states and queues only. */
+  intervals?: Pick<IntervalReports, 'skillIntervals'>;
+  /** How often an open wallboard is drawn anew for its clocks (15 s unless told). */
+  wallboardTickMs?: number;
 }
 
 export interface TabRoutes {
@@ -171,7 +178,9 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
       const revision = streams.revision();
       const view = await currentView(cards, caller.agentId);
       const name = caller.name ?? (await deps.agents.find(caller.agentId))?.name ?? null;
-      res.send(200, { agent: { id: caller.agentId, name }, ...view, revision });
+      // `supervisor: true` (said to supervisors only): the tab offers the wallboard (its routes check again).
+      const supervisor = deps.agents.isSupervisor(caller.agentId) ? { supervisor: true } : {};
+      res.send(200, { agent: { id: caller.agentId, name }, ...supervisor, ...view, revision });
     }),
   );
 
@@ -196,53 +205,37 @@ export function registerTabRoutes(server: Server, deps: TabDeps): TabRoutes {
   server.get(
     '/api/tab/events',
     forCaller(async (req, res, caller) => {
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
-      res.write(': live\n\n');
-      let closed = false;
-      const timers: NodeJS.Timeout[] = [];
+      let remove: () => void = () => undefined;
+      const live = openEventStream(req, res, caller, { event: 'card', heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS, maxMs: MAX_STREAM_MS, onClose: () => remove() });
       const stream: CardStream = {
         agentId: caller.agentId,
         session: sessionOf(req.headers[SESSION_HEADER]),
         get closed() {
-          return closed;
+          return live.closed;
         },
-        send(view) {
-          if (!closed) res.write(`event: card\ndata: ${JSON.stringify(view)}\n\n`);
-        },
-        close() {
-          if (closed) return;
-          closed = true;
-          timers.forEach(clearTimeout);
-          remove();
-          res.end();
-        },
+        send: (view) => live.send(view),
+        close: () => live.close(),
       };
-      const remove = streams.add(stream);
-      const heartbeat = setInterval(() => {
-        if (!closed) res.write(': keep-alive\n\n');
-      }, deps.heartbeatMs ?? HEARTBEAT_MS);
-      heartbeat.unref();
-      timers.push(heartbeat);
-      // Ends with the token that opened it, so that a stream never outlives its proof of identity.
-      const lifetime = Math.min(MAX_STREAM_MS, caller.expiresAt ? caller.expiresAt.getTime() - Date.now() : MAX_STREAM_MS);
-      const expiry = setTimeout(() => stream.close(), Math.max(0, lifetime));
-      expiry.unref();
-      timers.push(expiry);
-      req.once('close', () => stream.close());
-      res.once('close', () => stream.close());
+      remove = streams.add(stream);
     }),
   );
+
+  const wallboard = registerWallboardRoutes(server, forCaller, {
+    agents: deps.agents,
+    events: deps.events,
+    intervals: deps.intervals,
+    logger,
+    heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+    maxStreamMs: MAX_STREAM_MS,
+    tickMs: deps.wallboardTickMs,
+  });
 
   return {
     ready,
     close() {
       stopListening();
       streams.closeAll();
+      wallboard.close();
     },
   };
 }

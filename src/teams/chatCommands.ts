@@ -85,10 +85,11 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   },
   {
     word: 'status',
-    pattern: /^\s*status\s*$/i,
+    // "who is on a call with <name>" is the status filter "with <name>" asked in words.
+    pattern: /^\s*(?:status(?:\s+[\s\S]*)?|who(?:'s|’s|\s+is)\s+on\s+a\s+call\s+with(?:\s+[\s\S]*)?)$/i,
     usage: 'status',
-    does: "Every agent's state, reason code, time in state and interaction.",
-    menu: 'Supervisors: show the status of your agents',
+    does: 'Every agent\'s state, reason code, time in state and interaction. Filters: "status acw", "status lunch", "status skill Billing", "status over 5m", combined ("status acw over 5m"), and "who is on a call with <customer or account>". "status help" lists them.',
+    menu: 'Supervisors: agents by state, skill, time in state: status acw over 5m',
     supervisorsOnly: true,
     run: showStatus,
   },

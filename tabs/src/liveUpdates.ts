@@ -13,6 +13,11 @@ const MAX_BACKOFF_MS = 30_000;
  * current card, so nothing is missed while disconnected.
  */
 export function followCard(api: TabApi, onView: (view: TabView) => void, onState: (state: LiveState) => void): { stop(): void } {
+  return followEvents(api, { path: '/api/tab/events', event: 'card' }, (data) => onView(JSON.parse(data) as TabView), onState);
+}
+
+/** Follows one server-sent events route of the tab (the card's, the wallboard's): each `event` as it comes, reconnecting as followCard says. */
+export function followEvents(api: TabApi, route: { path: string; event: string }, onData: (data: string) => void, onState: (state: LiveState) => void): { stop(): void } {
   let stopped = false;
   let current: AbortController | undefined;
   let retryTimer: number | undefined;
@@ -29,7 +34,7 @@ export function followCard(api: TabApi, onView: (view: TabView) => void, onState
     };
     let why = 'the connection ended';
     try {
-      const response = await window.fetch('/api/tab/events', { headers: await api.headers(), signal: abort.signal, cache: 'no-store' });
+      const response = await window.fetch(route.path, { headers: await api.headers(), signal: abort.signal, cache: 'no-store' });
       if (response.status === 401 || response.status === 403) {
         const body = (await response.json().catch(() => ({}))) as { reason?: string };
         why = body.reason ?? 'not signed in';
@@ -45,7 +50,7 @@ export function followCard(api: TabApi, onView: (view: TabView) => void, onState
         failures = 0;
         await readEvents(response.body, (event, data) => {
           feed();
-          if (event === 'card' && data) onView(JSON.parse(data) as TabView);
+          if (event === route.event && data) onData(data);
         });
       }
     } catch {

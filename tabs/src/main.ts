@@ -7,6 +7,7 @@ import { followCard, type LiveState } from './liveUpdates.js';
 import { ApiError, TabApi, type Credentials, type TabView } from './tabApi.js';
 import { connectToTeams } from './teamsHost.js';
 import { themeOf, type Theme } from './themes.js';
+import { SupervisorViews, type SupervisorViewsUi } from './supervisorViews.js';
 
 /**
  * The personal tab: the agent's current Customer Card, drawn from the same card JSON as the chat, acting
@@ -21,12 +22,14 @@ class CustomerCardTab {
   private busy = false;
   private liveState: LiveState = { kind: 'connecting' };
   private readonly card: CardView;
+  private readonly supervisorViews: SupervisorViews;
 
   constructor(
     private readonly ui: Ui,
     theme: Theme,
   ) {
     this.card = new CardView(ui.card, theme, (click) => void this.act(click));
+    this.supervisorViews = new SupervisorViews(ui);
     ui.showLatest.addEventListener('click', () => {
       if (!this.held) return;
       this.show(this.held);
@@ -51,6 +54,7 @@ class CustomerCardTab {
     if (api !== this.api) return;
     this.ui.who.textContent = describe(answer.agent.name);
     this.show(answer);
+    this.supervisorViews.offer(answer.supervisor === true ? api : undefined);
     this.live = followCard(
       api,
       (view) => this.onLiveView(view),
@@ -59,6 +63,7 @@ class CustomerCardTab {
   }
 
   stop(): void {
+    this.supervisorViews.offer(undefined);
     this.live?.stop();
     this.live = undefined;
     this.api = undefined;
@@ -172,7 +177,7 @@ class CustomerCardTab {
   }
 }
 
-interface Ui {
+interface Ui extends SupervisorViewsUi {
   who: HTMLElement;
   status: HTMLElement;
   announcer: HTMLElement;
@@ -215,6 +220,10 @@ async function main(): Promise<void> {
     empty: byId('empty'),
     emptyLocalHint: byId('empty-local-hint'),
     switchIdentity: byId('switch-identity'),
+    views: byId('views'),
+    showCard: byId('show-card'),
+    showWallboard: byId('show-wallboard'),
+    wallboard: byId('wallboard'),
   };
   const teams = await connectToTeams();
   // Outside Teams: ?theme=dark|contrast|default, else the browser's own preference.

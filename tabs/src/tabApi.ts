@@ -7,6 +7,8 @@ export type Credentials = { kind: 'sso'; token: () => Promise<string> } | { kind
 
 export interface CardAnswer extends TabView {
   agent: { id: string; name: string | null };
+  /** Whether this person is a supervisor: the tab then offers the wallboard. */
+  supervisor?: boolean;
 }
 
 export interface KnownAgent {

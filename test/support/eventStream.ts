@@ -1,5 +1,5 @@
-/** Reads a server-sent event stream (the tab's /api/tab/events): its card events as they come, and whether the server ended it. */
-export async function openEvents(url: string, headers: Record<string, string>) {
+/** Reads a server-sent event stream (the tab's /api/tab/events): its events of one name (card) as they come, and whether the server ended it. */
+export async function openEvents(url: string, headers: Record<string, string>, event = 'card') {
   const controller = new AbortController();
   const response = await fetch(url, { headers, signal: controller.signal });
   const events: any[] = [];
@@ -19,7 +19,7 @@ export async function openEvents(url: string, headers: Record<string, string>) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (/^event: card$/m.test(block) && data) events.push(JSON.parse(data.slice(6)));
+          if (block.split('\n').includes(`event: ${event}`) && data) events.push(JSON.parse(data.slice(6)));
         }
       }
       ended = true;

@@ -1,0 +1,132 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { AgentStateName } from '../domain/agentState.js';
+import type { Channel } from '../domain/interaction.js';
+import type { AgentContacts, AgentStateMs } from '../wfm/agentActivity.js';
+import type { SkillTotals } from '../wfm/skillIntervals.js';
+import type { Db } from './db.js';
+
+/**
+ * Reads of the workforce rollups (migration 023, kept by wfmRollupRepository.ts) for [from, to), both ISO
+ * instants on interval boundaries. A day is a few hundred rows per skill and a few thousand per agent: no raw
+ * log row is read. PostgreSQL gives bigint counters as text, hence Number().
+ */
+
+/** Per (interval, skill, channel) offered in [from, to) (only `skill` when given), with those answered within `serviceLevelSeconds`. */
+export async function skillTotalsBetween(db: Db, from: string, to: string, serviceLevelSeconds: number, skill?: string): Promise<SkillTotals[]> {
+  const totals = await db
+    .selectFrom('wfm_skill_interval_totals')
+    .selectAll()
+    .where('interval_start', '>=', from)
+    .where('interval_start', '<', to)
+    .where('offered', '>', 0)
+    .$if(skill !== undefined, (q) => q.where('skill', '=', skill!))
+    .execute();
+  const within = await db
+    .selectFrom('wfm_skill_interval_waits')
+    .select(['interval_start', 'skill', 'channel', (eb) => eb.fn.sum<number | string>('answered').as('answered')])
+    .where('interval_start', '>=', from)
+    .where('interval_start', '<', to)
+    .where('wait_seconds', '<=', serviceLevelSeconds)
+    .$if(skill !== undefined, (q) => q.where('skill', '=', skill!))
+    .groupBy(['interval_start', 'skill', 'channel'])
+    .execute();
+  const key = (row: { interval_start: string; skill: string; channel: string }) => `${row.interval_start}\u0000${row.skill}\u0000${row.channel}`;
+  const withinByKey = new Map(within.map((row) => [key(row), Number(row.answered)]));
+  return totals.map((row) => ({
+    intervalStart: Date.parse(row.interval_start),
+    skill: row.skill,
+    channel: row.channel as Channel,
+    offered: Number(row.offered),
+    handled: Number(row.handled),
+    abandoned: Number(row.abandoned),
+    answerMs: Number(row.answer_ms),
+    handleMs: Number(row.handle_ms),
+    handleCount: Number(row.handle_count),
+    withinServiceLevel: withinByKey.get(key(row)) ?? 0,
+  }));
+}
+
+const TAB = '\t';
+const NL = '\n';
+/** Interval starts repeat thousands of times a read: each parsed once. */
+const parsedStarts =
+  (cache = new Map<string, number>()) =>
+  (text: string) => {
+    let ms = cache.get(text);
+    if (ms === undefined) cache.set(text, (ms = Date.parse(text)));
+    return ms;
+  };
+
+/**
+ * Milliseconds of closed spans per (interval, agent, state, reason code) in [from, to). A busy day is ~200,000
+ * rows: the driver would make an object of each, which costs more than the query, so the database gives one
+ * text per agent (a line per row, tab-separated, the reason code escaped: an ACD's may hold any character).
+ */
+export async function agentStateMsBetween(db: Db, from: string, to: string): Promise<AgentStateMs[]> {
+  const concat = sql.raw(db.getExecutor().adapter instanceof PostgresAdapter ? 'string_agg' : 'group_concat');
+  const reason = sql`replace(replace(replace(reason_code, ${'\\'}, ${'\\\\'}), ${TAB}, ${'\\t'}), ${NL}, ${'\\n'})`;
+  const { rows } = await sql<{ agent_id: string; lines: string }>`
+    select agent_id, ${concat}(interval_start || ${TAB} || state || ${TAB} || cast(ms as text) || ${TAB} || ${reason}, ${NL}) as lines
+    from wfm_agent_interval_states
+    where interval_start >= ${from} and interval_start < ${to} and ms > 0
+    group by agent_id`.execute(db);
+  const startOf = parsedStarts();
+  const pieces: AgentStateMs[] = [];
+  for (const { agent_id: agentId, lines } of rows) {
+    // Fields found by position, not split: no array per line (a day is ~200,000 lines).
+    for (let at = 0; at < lines.length;) {
+      const newline = lines.indexOf(NL, at);
+      const end = newline === -1 ? lines.length : newline;
+      const tab1 = lines.indexOf(TAB, at);
+      const tab2 = lines.indexOf(TAB, tab1 + 1);
+      const tab3 = lines.indexOf(TAB, tab2 + 1);
+      const reasonCode = tab3 + 1 === end ? null : unescapeReason(lines.slice(tab3 + 1, end));
+      pieces.push({ intervalStart: startOf(lines.slice(at, tab1)), agentId, state: lines.slice(tab1 + 1, tab2) as AgentStateName, reasonCode, ms: Number(lines.slice(tab2 + 1, tab3)) });
+      at = end + 1;
+    }
+  }
+  return pieces;
+}
+
+function unescapeReason(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([\\tn])/g, (_, c: string) => (c === 't' ? TAB : c === 'n' ? NL : '\\')) : text;
+}
+
+/** Each agent's latest entry that began before `before`: their open span starts there. */
+export async function openSpansBefore(db: Db, before: string): Promise<Array<{ agentId: string; state: AgentStateName; reasonCode: string | null; startedAt: number }>> {
+  const rows = await db.selectFrom('wfm_agent_latest').select(['agent_id', 'state', 'reason_code', 'started_at']).where('started_at', '<', before).execute();
+  return rows.map((row) => ({ agentId: row.agent_id, state: row.state as AgentStateName, reasonCode: row.reason_code, startedAt: Date.parse(row.started_at) }));
+}
+
+/** Contacts answered per (interval, agent) in [from, to), with their handle time (one text per agent, as above). */
+export async function agentContactsBetween(db: Db, from: string, to: string): Promise<AgentContacts[]> {
+  const concat = sql.raw(db.getExecutor().adapter instanceof PostgresAdapter ? 'string_agg' : 'group_concat');
+  const { rows } = await sql<{ agent_id: string; lines: string }>`
+    select agent_id, ${concat}(interval_start || ${TAB} || cast(contacts as text) || ${TAB} || cast(handle_ms as text), ${NL}) as lines
+    from wfm_agent_interval_contacts
+    where interval_start >= ${from} and interval_start < ${to} and contacts > 0
+    group by agent_id`.execute(db);
+  const startOf = parsedStarts();
+  const counted: AgentContacts[] = [];
+  for (const row of rows) {
+    for (const line of row.lines.split(NL)) {
+      const [start, contacts, handleMs] = line.split(TAB) as [string, string, string];
+      counted.push({ intervalStart: startOf(start), agentId: row.agent_id, contacts: Number(contacts), handleMs: Number(handleMs) });
+    }
+  }
+  return counted;
+}
+
+/** The names of the agents with these ids (an id the agents table does not know is left out). */
+export async function agentNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('agents')
+      .select(['id', 'name'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { ContactLogEntry, StateLogEntry } from '../../src/domain/wfm.js';
+import { agentActivityOfLog } from '../../src/wfm/agentActivity.js';
+
+const state = (agentId: string, s: StateLogEntry['state'], startedAt: string, reasonCode: string | null = null): StateLogEntry => ({
+  agentId,
+  state: s,
+  reasonCode,
+  startedAt,
+  interactionId: null,
+  source: 'acd',
+});
+const contact = (contactKey: string, step: ContactLogEntry['step'], at: string, agentId: string | null): ContactLogEntry => ({
+  contactKey,
+  step,
+  at,
+  agentId,
+  skill: '',
+  channel: 'voice',
+  source: 'acd',
+});
+const names = new Map([
+  ['ann', 'Ann Lee'],
+  ['bob', 'Bob Day'],
+]);
+const t = (text: string) => Date.parse(text);
+
+describe('agent activity from the state log', () => {
+  it('splits a state spanning several intervals and midnight, in the site zone too', () => {
+    const intervals = agentActivityOfLog([state('ann', 'Unavailable', '2026-12-07T22:50:00Z', 'Break'), state('ann', 'Available', '2026-12-07T23:20:30Z')], [], {
+      from: t('2026-12-07T22:45:00Z'),
+      to: t('2026-12-07T23:30:00Z'),
+      zone: 'Europe/Paris',
+      now: t('2026-12-07T23:25:00Z'),
+      names,
+    });
+    expect(intervals.map((i) => [i.localStart, i.rows.map((r) => r.states)])).toEqual([
+      ['2026-12-07T23:45:00+01:00', [[{ state: 'Unavailable', reasonCode: 'Break', seconds: 600 }]]],
+      ['2026-12-08T00:00:00+01:00', [[{ state: 'Unavailable', reasonCode: 'Break', seconds: 900 }]]],
+      [
+        '2026-12-08T00:15:00+01:00',
+        [
+          [
+            // The latest entry lasts until now (23:25), not to the interval's end.
+            { state: 'Available', reasonCode: null, seconds: 270 },
+            { state: 'Unavailable', reasonCode: 'Break', seconds: 330 },
+          ],
+        ],
+      ],
+    ]);
+  });
+
+  it('never counts past now, leaves out agents with nothing in an interval, and an interval with nobody has no rows', () => {
+    const intervals = agentActivityOfLog([state('bob', 'Available', '2026-12-07T10:05:00Z')], [], {
+      from: t('2026-12-07T10:00:00Z'),
+      to: t('2026-12-07T11:00:00Z'),
+      zone: 'UTC',
+      now: t('2026-12-07T10:20:00Z'),
+      names,
+    });
+    expect(intervals.map((i) => i.rows.map((r) => [r.agentName, r.states.map((s) => s.seconds)]))).toEqual([[['Bob Day', [600]]], [['Bob Day', [300]]], [], []]);
+  });
+
+  it('slots a late entry in by time, and gives 0 s to an entry followed by another at the same instant', () => {
+    const options = { from: t('2026-12-07T10:00:00Z'), to: t('2026-12-07T10:15:00Z'), zone: 'UTC', now: t('2026-12-07T10:15:00Z'), names };
+    const late = agentActivityOfLog(
+      [
+        state('ann', 'Available', '2026-12-07T10:00:00Z'),
+        state('ann', 'ACW', '2026-12-07T10:10:00Z'),
+        state('ann', 'Working', '2026-12-07T10:04:00Z'),
+        state('ann', 'Unavailable', '2026-12-07T10:10:00Z', 'Lunch'),
+      ],
+      [],
+      options,
+    );
+    expect(late[0]!.rows[0]!.states).toEqual([
+      { state: 'Available', reasonCode: null, seconds: 240 },
+      { state: 'Unavailable', reasonCode: 'Lunch', seconds: 300 },
+      { state: 'Working', reasonCode: null, seconds: 360 },
+    ]);
+  });
+
+  it('gives each agent the contacts they answered in the interval of the answer, with their whole talk and ACW', () => {
+    const intervals = agentActivityOfLog(
+      [state('ann', 'Available', '2026-12-07T09:00:00Z'), state('bob', 'Available', '2026-12-07T09:00:00Z')],
+      [
+        contact('x', 'offered', '2026-12-07T10:13:00Z', null),
+        contact('x', 'answered', '2026-12-07T10:14:00Z', 'ann'),
+        contact('x', 'ended', '2026-12-07T10:24:00Z', 'ann'),
+        contact('x', 'acwCompleted', '2026-12-07T10:25:30Z', 'ann'),
+        contact('y', 'answered', '2026-12-07T10:16:00Z', 'bob'),
+        contact('z', 'offered', '2026-12-07T10:16:00Z', null),
+        contact('z', 'abandoned', '2026-12-07T10:17:00Z', null),
+      ],
+      { from: t('2026-12-07T10:00:00Z'), to: t('2026-12-07T10:30:00Z'), zone: 'UTC', now: t('2026-12-07T10:30:00Z'), names },
+    );
+    expect(intervals.map((i) => i.rows.map((r) => [r.agentName, r.contactsHandled, r.handleTimeSeconds]))).toEqual([
+      [
+        ['Ann Lee', 1, 690],
+        ['Bob Day', 0, 0],
+      ],
+      [
+        ['Ann Lee', 0, 0],
+        ['Bob Day', 1, 0],
+      ],
+    ]);
+  });
+});
