@@ -39,6 +39,7 @@ import { WorkflowEngine } from './workflows/engine.js';
 import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
 import { createReportFeature } from './wfm/reportFeature.js';
 import { WfmApiKeys } from './wfm/apiKeys.js';
+import { IntervalReportsService } from './wfm/intervalReports.js';
 import { scheduleImporter } from './wfm/scheduleImport.js';
 import { registerWfmRoutes } from './wfm/wfmRoutes.js';
 
@@ -235,14 +236,13 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   report?.register(server);
   // The WFM systems' API (issue 15): interval reports, agent activity and publishing schedules, behind an API key per consumer.
-  if (wfmPorts)
-    registerWfmRoutes(server, {
-      keys: new WfmApiKeys({ unit, clock }),
-      reports: wfmPorts.intervals,
-      schedules: scheduleImporter({ unit, clock }),
-      config: config.wfm,
-      logger: logger.child({ part: 'wfm' }),
-    });
+  registerWfmRoutes(server, {
+    keys: new WfmApiKeys({ unit, clock }),
+    reports: wfmPorts?.intervals ?? new IntervalReportsService(unit, config.wfm, clock),
+    schedules: scheduleImporter({ unit, clock }),
+    config: config.wfm,
+    logger: logger.child({ part: 'wfm' }),
+  });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,

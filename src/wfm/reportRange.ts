@@ -1,4 +1,4 @@
-import { INTERVAL_MS } from '../domain/wfm.js';
+import { isBoundary } from './intervalMath.js';
 import { isCalendarDate, siteDayRange } from './siteDay.js';
 
 /**
@@ -46,6 +46,6 @@ function readBound(field: 'from' | 'to', text: string | undefined, zone: string)
   if (!instant) return refuse('must be an ISO 8601 instant with its offset (Z or ±hh:mm) or a date YYYY-MM-DD');
   const at = Date.parse(`${instant[1]}${instant[2]!.replace(' ', '+')}`);
   if (Number.isNaN(at)) return refuse('is not a valid instant');
-  if (at % INTERVAL_MS !== 0) return refuse('must be on a 15-minute interval boundary (:00, :15, :30 or :45, no seconds)');
+  if (!isBoundary(at)) return refuse('must be on a 15-minute interval boundary (:00, :15, :30 or :45, no seconds)');
   return { ok: true, at };
 }
