@@ -79,6 +79,21 @@ describe.each(STORE_BACKENDS)('a scripted day read back from /api/wfm ($name)', 
     expect(answer.text).toBe(EXPECTED.intervalsCsv.map((line: string) => `${line}\r\n`).join(''));
   });
 
+  it("publishes a WFM system's schedule through the real importer: good lines kept, others refused by number", async () => {
+    const csv = [
+      'agent,activity,start,end',
+      'ann.lee@contoso.example,Open,2026-12-01T08:00:00+01:00,2026-12-01T12:00:00+01:00',
+      'nobody@contoso.example,Open,2026-12-01T08:00:00+01:00,2026-12-01T12:00:00+01:00',
+      'aad-sd-ben,Lunch,2026-12-01T12:00:00+01:00,2026-12-01T11:00:00+01:00',
+    ].join('\r\n');
+    const response = await fetch(`${bot.url}/api/wfm/schedules`, { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, body: csv });
+    const answer = (await response.json()) as any;
+    expect(response.status).toBe(200);
+    expect([answer.imported, answer.agents, answer.rejected.map((r: { line: number }) => r.line)]).toEqual([1, 1, [3, 4]]);
+    const stored = await store.db.selectFrom('wfm_schedules').select(['agent_id', 'activity', 'start_at', 'end_at']).execute();
+    expect(stored).toEqual([{ agent_id: 'aad-sd-ann', activity: 'Open', start_at: '2026-12-01T07:00:00.000Z', end_at: '2026-12-01T11:00:00.000Z' }]);
+  });
+
   it('answers the whole site day asked as a date: 96 intervals, the script in the middle', async () => {
     const day = EXPECTED.wholeDay;
     const [skills, agents] = await Promise.all([get(`/api/wfm/intervals?${query(day.query)}`), get(`/api/wfm/agent-activity?${query(day.query)}`)]);
