@@ -40,6 +40,8 @@ import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
 import { createAdherence } from './wfm/createAdherence.js';
 import { IntervalReportsService } from './wfm/intervalReports.js';
 import { createReportFeature } from './wfm/reportFeature.js';
+import { WfmApiKeys } from './wfm/apiKeys.js';
+import { registerWfmRoutes } from './wfm/wfmRoutes.js';
 
 export interface RunningProduct {
   url: string;
@@ -243,6 +245,14 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   chats.register(server);
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   report.register(server);
+  // The WFM systems' API (issue 15): interval reports, agent activity and publishing schedules, behind an API key per consumer.
+  registerWfmRoutes(server, {
+    keys: new WfmApiKeys({ unit, clock }),
+    reports: wfmPorts.intervals,
+    schedules: adherence.schedules,
+    config: config.wfm,
+    logger: logger.child({ part: 'wfm' }),
+  });
   const tab = registerTabRoutes(server, {
     identity: createTabIdentity(config.tab),
     ...services,

@@ -1,5 +1,5 @@
 /** The body formats the server can read. */
-export type BodyFormat = 'application/json' | 'application/x-www-form-urlencoded';
+export type BodyFormat = 'application/json' | 'application/x-www-form-urlencoded' | 'text/csv';
 
 /** What one route takes as a request body. */
 export interface BodyPolicy {
@@ -25,6 +25,8 @@ export const ROUTE_BODY_POLICIES: ReadonlyArray<{ path: string; policy: BodyPoli
   { path: '/dfo/3.0/token', policy: { accepts: ['application/x-www-form-urlencoded', 'application/json'], maxBytes: 8 * 1024 } },
   { path: '/dfo/3.0/channels', policy: { accepts: ['application/json'], maxBytes: 16 * 1024 } },
   { path: '/dfo/3.0/channels/', policy: { accepts: ['application/json'] } },
+  // A published schedule (src/wfm): CSV lines or JSON, up to the server's bound.
+  { path: '/api/wfm/schedules', policy: { accepts: ['text/csv', 'application/json'] } },
 ];
 
 /** The policy of the route a request path belongs to; undefined: the route takes no body. */

@@ -70,6 +70,7 @@ import {
   routingCursor,
   touchThread,
 } from './threadsRepository.js';
+import { findWfmApiKey, listWfmApiKeys, putWfmApiKey, revokeWfmApiKey } from './wfmApiKeysRepository.js';
 import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
 import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
 import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
@@ -199,6 +200,8 @@ const aggregates = {
     statesBetween: stateLogBetween,
     contactsOfferedBetween,
   },
+  /** The WFM systems' API keys, hashed (wfmApiKeysRepository.ts, src/wfm/apiKeys.ts). */
+  wfmKeys: { put: putWfmApiKey, find: findWfmApiKey, revoke: revokeWfmApiKey, list: listWfmApiKeys },
   /** The published schedules (wfmSchedulesRepository.ts, src/wfm/scheduleImport.ts). */
   schedules: {
     between: scheduleBetween,
@@ -239,6 +242,7 @@ export function repositoriesOf(db: Db): Repositories {
     replies: bound(db, aggregates.replies),
     threadOutcomes: bound(db, aggregates.threadOutcomes),
     wfmLog: bound(db, aggregates.wfmLog),
+    wfmKeys: bound(db, aggregates.wfmKeys),
     schedules: bound(db, aggregates.schedules),
     wfmAlerts: bound(db, aggregates.wfmAlerts),
     wfmRollups: bound(db, aggregates.wfmRollups),
