@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 import { clockTime, localDayStart } from './adherenceTime.js';
+import { isCalendarDate } from './intervalMath.js';
 import { addDays } from './siteDay.js';
 import type { ScheduleImporter, ScheduleImportResult } from './ports.js';
 import { excerpt, SCHEDULE_MAX_BYTES } from './scheduleLines.js';
@@ -13,13 +14,6 @@ import { excerpt, SCHEDULE_MAX_BYTES } from './scheduleLines.js';
  * Each takes its arguments and returns the text to print; a mistake in the arguments throws
  * ScheduleUsageError (exit 2), a schedule that cannot be read at all an invalid_input AppError (exit 1).
  */
-export const SCHEDULE_USAGE = `  npm run wfm -- import-schedule <file.csv|file.json>
-      Publishes a schedule: CSV with the header agent,activity,start,end (agent: email or Entra object id;
-      start and end ISO-8601 with an offset), or JSON [{agent, activity, start, end}]. Each agent's schedule
-      over the span their lines cover is replaced; refused lines are listed with their number and why.
-  npm run wfm -- show-schedule <agent email or id> <YYYY-MM-DD>
-      An agent's schedule on that day of the site (WFM_SITE_TIME_ZONE).`;
-
 export class ScheduleUsageError extends Error {
   override readonly name = 'ScheduleUsageError';
 }
@@ -55,9 +49,7 @@ export function describeImport(result: ScheduleImportResult): string {
 export async function showScheduleCommand(args: readonly string[], deps: { unit: UnitOfWork; siteTimeZone: string }): Promise<string> {
   if (args.length !== 2) throw new ScheduleUsageError('show-schedule takes an agent and a date: show-schedule <agent email or id> <YYYY-MM-DD>');
   const [ref, date] = args as [string, string];
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-    throw new ScheduleUsageError(`show-schedule: the date must be YYYY-MM-DD (${excerpt(date)})`);
-  }
+  if (!isCalendarDate(date)) throw new ScheduleUsageError(`show-schedule: the date must be YYYY-MM-DD (${excerpt(date)})`);
   if (ref.length > 320) throw new ScheduleUsageError('show-schedule: the agent is over 320 characters');
   const zone = deps.siteTimeZone;
   const agent = (await deps.unit.repos.schedules.agentsByRefs([ref]))[0];

@@ -1,14 +1,20 @@
+import type { UnitOfWork } from '../store/unitOfWork.js';
 import type { IssuedWfmKey, WfmApiKeyInfo, WfmApiKeys } from './apiKeys.js';
+import type { ScheduleImporter } from './ports.js';
+import { importScheduleCommand, showScheduleCommand } from './scheduleCommands.js';
 
 /**
  * The workforce admin's commands (`npm run wfm -- …`, scripts/wfm.ts). Each is one entry of WFM_COMMANDS:
- * its usage, a check of its arguments (before the database is opened) and what it does, so a new command
- * (`import-schedule <file>`, say) is one more entry and one more field of WfmCommandDeps.
+ * its usage, a check of its arguments (before the database is opened) and what it does, so a new command is
+ * one more entry (and what it acts on, one more field of WfmCommandDeps).
  */
 
 /** What the commands act on; the script builds it on the app's database. */
 export interface WfmCommandDeps {
   keys: WfmApiKeys;
+  schedules: ScheduleImporter;
+  unit: UnitOfWork;
+  siteTimeZone: string;
 }
 
 interface WfmCommandSpec {
@@ -52,6 +58,24 @@ export const WFM_COMMANDS: Readonly<Record<string, WfmCommandSpec>> = {
       if (args.length) throw new WfmUsageError(`unexpected argument: ${clipArg(args[0]!)}`);
     },
     run: async (_args, { keys }) => describeKeys(await keys.list()),
+  },
+  'import-schedule': {
+    usage: `  npm run wfm -- import-schedule <file.csv|file.json>
+      Publishes a schedule: CSV with the header agent,activity,start,end (agent: email or Entra object id;
+      start and end ISO-8601 with an offset), or JSON [{agent, activity, start, end}]. Each agent's schedule
+      over the span their lines cover is replaced; refused lines are listed with their number and why.`,
+    check: (args) => {
+      if (args.length !== 1) throw new WfmUsageError('import-schedule takes one file: import-schedule <file.csv|file.json>');
+    },
+    run: (args, { schedules }) => importScheduleCommand(args, { schedules }),
+  },
+  'show-schedule': {
+    usage: `  npm run wfm -- show-schedule <agent email or id> <YYYY-MM-DD>
+      An agent's schedule on that day of the site (WFM_SITE_TIME_ZONE).`,
+    check: (args) => {
+      if (args.length !== 2) throw new WfmUsageError('show-schedule takes an agent and a date: show-schedule <agent email or id> <YYYY-MM-DD>');
+    },
+    run: (args, { unit, siteTimeZone }) => showScheduleCommand(args, { unit, siteTimeZone }),
   },
 };
 

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { WfmApiKeys } from '../../src/wfm/apiKeys.js';
+import { scheduleImporter } from '../../src/wfm/scheduleImport.js';
 import { parseWfmCommand, runWfmCommand, WFM_USAGE, WfmUsageError } from '../../src/wfm/wfmCommands.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
@@ -24,8 +28,10 @@ describe('the wfm admin command line', () => {
   });
 
   it('lists every command in its usage', async () => {
-    for (const name of ['add-key <consumer>', 'revoke-key <consumer>', 'list-keys']) expect(WFM_USAGE).toContain(`npm run wfm -- ${name}`);
-    expect(await runWfmCommand({ command: 'help' }, { keys: undefined as never })).toBe(WFM_USAGE);
+    for (const name of ['add-key <consumer>', 'revoke-key <consumer>', 'list-keys', 'import-schedule <file.csv|file.json>', 'show-schedule <agent email or id> <YYYY-MM-DD>']) {
+      expect(WFM_USAGE).toContain(`npm run wfm -- ${name}`);
+    }
+    expect(await runWfmCommand({ command: 'help' }, undefined as never)).toBe(WFM_USAGE);
   });
 
   it.each([
@@ -33,7 +39,9 @@ describe('the wfm admin command line', () => {
     ['revoke-key without a consumer', ['revoke-key'], "revoke-key needs the consumer's name"],
     ['a stray argument', ['add-key', 'a', 'b'], 'unexpected argument: b'],
     ['arguments to list-keys', ['list-keys', 'x'], 'unexpected argument: x'],
-    ['an unknown command', ['drop-keys'], 'unknown command: drop-keys (add-key, revoke-key, list-keys)'],
+    ['an unknown command', ['drop-keys'], 'unknown command: drop-keys (add-key, revoke-key, list-keys, import-schedule, show-schedule)'],
+    ['import-schedule without a file', ['import-schedule'], 'import-schedule takes one file'],
+    ['show-schedule without a date', ['show-schedule', 'ann@contoso.example'], 'show-schedule takes an agent and a date'],
     ['a name of the prototype', ['constructor'], 'unknown command: constructor'],
     ['a long unknown command, clipped', ['x'.repeat(500)], `unknown command: ${'x'.repeat(50)}…`],
   ])('refuses %s', (_what, argv, problem) => {
@@ -44,12 +52,34 @@ describe('the wfm admin command line', () => {
 describe.each(STORE_BACKENDS)('WFM API keys on $name', (backend) => {
   let store: TestStore;
   let keys: WfmApiKeys;
+  let unit: UnitOfWork;
   let now = Date.parse('2026-12-01T09:00:00.000Z');
-  const run = (...argv: string[]) => runWfmCommand(parseWfmCommand(argv), { keys });
+  const clock = () => new Date((now += 1000));
+  const run = (...argv: string[]) => runWfmCommand(parseWfmCommand(argv), { keys, unit, schedules: scheduleImporter({ unit, clock }), siteTimeZone: 'Europe/Paris' });
 
   beforeAll(async () => {
     store = await backend.open();
-    keys = new WfmApiKeys({ unit: new UnitOfWork(store.db), clock: () => new Date((now += 1000)) });
+    unit = new UnitOfWork(store.db);
+    keys = new WfmApiKeys({ unit, clock });
+  });
+
+  it("publishes a schedule file and shows an agent's day through the same command table", async () => {
+    await unit.repos.agents.upsert('aad-ann', 'Ann Lee', new Date(now).toISOString());
+    await store.db.updateTable('agents').set({ email: 'ann.lee@contoso.example' }).where('id', '=', 'aad-ann').execute();
+    const dir = mkdtempSync(join(tmpdir(), 'wfm-cli-'));
+    try {
+      const file = join(dir, 'week.csv');
+      writeFileSync(
+        file,
+        'agent,activity,start,end\nann.lee@contoso.example,Open,2026-12-07T08:00:00+01:00,2026-12-07T12:00:00+01:00\nnobody@contoso.example,Open,2026-12-07T08:00:00+01:00,2026-12-07T12:00:00+01:00\n',
+      );
+      expect(await run('import-schedule', file)).toBe(
+        'Published 1 schedule line for 1 agent.\nRefused 1 line:\n  line 3: agent: no agent known by this email or Entra object id ("nobody@contoso.example")',
+      );
+      expect(await run('show-schedule', 'ann.lee@contoso.example', '2026-12-07')).toBe('Ann Lee on 2026-12-07 (Europe/Paris):\n  08:00–12:00  Open');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   afterAll(async () => {
     await store.dispose();
