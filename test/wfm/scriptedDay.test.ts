@@ -6,6 +6,8 @@ import { ACD_SECRET, postAcd } from '../acd/acdClient.js';
 import { startBot, type BotHarness } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { wfmGet } from './wfmApiServer.js';
+import { cardProblems } from '../support/adaptiveCards.js';
+import { cardText } from '../support/botHarness.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 const SCRIPT = fixture('scripted-day.json');
@@ -113,5 +115,28 @@ describe.each(STORE_BACKENDS)('a scripted day read back from /api/wfm ($name)', 
     for (const interval of before.agents) expect(interval.agents).toEqual(day.before.agents);
     for (const interval of after.skills) expect(interval.skills).toEqual(day.after.skills);
     for (const interval of after.agents) expect(interval.agents, interval.start).toEqual(day.after.agents);
+  });
+
+  it("gives a supervisor's `report <date>` card of the same day: it renders within 28 KB, its totals are the hand-computed ones, its CSV downloads", async () => {
+    const rows = EXPECTED.intervals.intervals.flatMap((interval: any) => interval.skills);
+    const total = (field: string) => rows.reduce((sum: number, row: any) => sum + row[field], 0);
+    const [offered, handled, abandoned] = [total('offered'), total('handled'), total('abandoned')];
+    expect(offered).toBeGreaterThan(0);
+
+    const card = await bot.user('boss', 'Sam Supervisor', 'aad-supervisor').sayCard(`report ${SCRIPT.date}`);
+    expect(cardProblems(card)).toEqual(['Unknown element type "Chart.VerticalBar". Fallback will be used if present.']);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(28 * 1024);
+    const words = cardText(card);
+    expect(words).toContain(`Offered: ${offered}`);
+    expect(words).toContain(`Handled: ${handled}`);
+    expect(words).toContain(`Abandoned: ${abandoned}`);
+
+    const link = card.actions.find((action: any) => action.title === 'Open CSV').url as string;
+    const response = await fetch(link);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="report-${SCRIPT.date}.csv"`);
+    const lines = (await response.text()).split('\r\n');
+    expect(lines).toHaveLength(1 + EXPECTED.wholeDay.intervalCount + 1 + 1); // header, every interval, the total, nothing after the last CRLF
+    expect(lines.at(-2)!.startsWith(`total,${SCRIPT.date},all,${offered},${handled},${abandoned},`)).toBe(true);
   });
 });
