@@ -8,7 +8,9 @@ import { skillIntervalsFrom } from './skillIntervals.js';
 import type { WfmConfig } from './wfmConfig.js';
 
 /** The longest span one request may ask for: a month of intervals (2,976 of them, 3,000 with DST). */
+/** A month of intervals at most: 31 days, and the hour a DST change adds to one of them (a month of site days asked as dates). */
 export const MAX_RANGE_DAYS = 31;
+export const MAX_RANGE_MS = MAX_RANGE_DAYS * 86_400_000 + 3_600_000;
 const MAX_SKILL_LENGTH = 200;
 
 /**
@@ -63,6 +65,6 @@ export function checkedRange(from: Date, to: Date): { from: number; to: number }
   if (!isBoundary(start)) throw invalidInput('from: must be on a 15-minute boundary (:00, :15, :30 or :45, no seconds)', { field: 'from' });
   if (!isBoundary(end)) throw invalidInput('to: must be on a 15-minute boundary (:00, :15, :30 or :45, no seconds)', { field: 'to' });
   if (end <= start) throw invalidInput('to: must be after from', { field: 'to' });
-  if (end - start > MAX_RANGE_DAYS * 86_400_000) throw invalidInput(`to: at most ${MAX_RANGE_DAYS} days after from`, { field: 'to' });
+  if (end - start > MAX_RANGE_MS) throw invalidInput(`to: at most ${MAX_RANGE_DAYS} days after from`, { field: 'to' });
   return { from: start, to: end };
 }

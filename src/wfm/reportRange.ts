@@ -1,4 +1,5 @@
 import { isBoundary } from './intervalMath.js';
+import { MAX_RANGE_DAYS, MAX_RANGE_MS } from './intervalReports.js';
 import { isCalendarDate, siteDayRange } from './siteDay.js';
 
 /**
@@ -10,9 +11,6 @@ import { isCalendarDate, siteDayRange } from './siteDay.js';
  *   day's local midnight (the day is included). `from=2026-11-30&to=2026-11-30` is that whole site day.
  * A `+` sent unencoded in a query arrives as a space: `08:15:00 01:00` is read as `08:15:00+01:00`.
  */
-
-/** A month of intervals at most: 31 days, and the hour a DST change adds to one of them. */
-export const MAX_RANGE_MS = 31 * 24 * 3_600_000 + 3_600_000;
 
 export type ReportRange = { ok: true; from: Date; to: Date } | { ok: false; field: 'from' | 'to'; problem: string };
 
@@ -26,7 +24,7 @@ export function readReportRange(fromText: string | undefined, toText: string | u
   const to = readBound('to', toText, siteTimeZone);
   if (!to.ok) return to;
   if (to.at <= from.at) return { ok: false, field: 'to', problem: 'must be after from' };
-  if (to.at - from.at > MAX_RANGE_MS) return { ok: false, field: 'to', problem: 'the range is at most 31 days' };
+  if (to.at - from.at > MAX_RANGE_MS) return { ok: false, field: 'to', problem: `the range is at most ${MAX_RANGE_DAYS} days` };
   return { ok: true, from: new Date(from.at), to: new Date(to.at) };
 }
 

@@ -39,11 +39,12 @@ describe.each(STORE_BACKENDS)('the interval reports service ($name)', (backend) 
     });
     expect(await refusal(reports.skillIntervals(at('2026-10-25T11:00:00Z'), at('2026-10-25T10:00:00Z')))).toEqual({ code: 'invalid_input', message: 'to: must be after from' });
     expect(await refusal(reports.skillIntervals(at('2026-10-25T11:00:00Z'), at('2026-10-25T11:00:00Z')))).toEqual({ code: 'invalid_input', message: 'to: must be after from' });
-    expect(await refusal(reports.agentActivity(at('2026-10-01T00:00:00Z'), at('2026-11-01T00:15:00Z')))).toEqual({ code: 'invalid_input', message: 'to: at most 31 days after from' });
+    expect(await refusal(reports.agentActivity(at('2026-10-01T00:00:00Z'), at('2026-11-01T01:15:00Z')))).toEqual({ code: 'invalid_input', message: 'to: at most 31 days after from' });
     expect(await refusal(reports.agentActivity(new Date(NaN), at('2026-10-25T11:00:00Z')))).toEqual({ code: 'invalid_input', message: 'from: expected an instant' });
     expect(await refusal(reports.skillIntervals(at('2026-10-25T10:00:00Z'), at('2026-10-25T11:00:00Z'), 'x'.repeat(201)))).toEqual({ code: 'invalid_input', message: 'skill: at most 200 characters' });
-    // 31 days exactly is allowed.
+    // 31 days is allowed, and the hour a DST change adds to one of them (October in Paris asked as dates).
     expect(await reports.skillIntervals(at('2026-10-01T00:00:00Z'), at('2026-11-01T00:00:00Z'))).toHaveLength(31 * 96);
+    expect(await reports.skillIntervals(at('2026-09-30T22:00:00Z'), at('2026-10-31T23:00:00Z'))).toHaveLength(31 * 96 + 4);
   });
 
   it('gives every interval of a DST day with nothing on record, each with no rows and its local label', async () => {
