@@ -1,7 +1,7 @@
 import { SqliteAdapter, sql } from 'kysely';
-import type { AgentStateName } from '../domain/agentState.js';
-import type { StateLogEntry, StateSource } from '../domain/wfm.js';
+import type { StateLogEntry } from '../domain/wfm.js';
 import type { Db } from './db.js';
+import { toStateLogEntry } from './wfmLogRepository.js';
 
 /**
  * The supervisors' adherence alerts (wfm_alerts, migration 022) and what the alert loop reads of the state log.
@@ -41,13 +41,5 @@ export async function statesOfAgent(db: Db, agentId: string, from: string, to: s
   const before = db.selectFrom('agent_state_log').selectAll().where('agent_id', '=', agentId).where('started_at', '<', from).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1);
   const within = db.selectFrom('agent_state_log').selectAll().where('agent_id', '=', agentId).where('started_at', '>=', from).where('started_at', '<', to).orderBy('started_at').orderBy('id');
   const rows = [...(await before.execute()), ...(await within.execute())];
-  return rows.map((row) => ({
-    agentId: row.agent_id,
-    state: row.state as AgentStateName,
-    reasonCode: row.reason_code,
-    startedAt: row.started_at,
-    interactionId: row.interaction_id,
-    source: row.source as StateSource,
-    eventKey: row.event_key,
-  }));
+  return rows.map(toStateLogEntry);
 }

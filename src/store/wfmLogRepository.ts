@@ -1,7 +1,9 @@
 import type { Channel } from '../domain/interaction.js';
 import type { AgentStateName } from '../domain/agentState.js';
 import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../domain/wfm.js';
+import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
+import type { AgentStateLogTable } from './schema.js';
 import { rollUpContactEntry, rollUpStateEntry } from './wfmRollupRepository.js';
 
 /**
@@ -82,7 +84,12 @@ export async function stateLogBetween(db: Db, from: string, to: string): Promise
     );
   const within = db.selectFrom('agent_state_log').selectAll().where('started_at', '>=', from).where('started_at', '<', to);
   const rows = await before.unionAll(within).orderBy('agent_id').orderBy('started_at').orderBy('id').execute();
-  return rows.map((row) => ({
+  return rows.map(toStateLogEntry);
+}
+
+/** A state log row as the domain reads it. */
+export function toStateLogEntry(row: Selectable<AgentStateLogTable>): StateLogEntry {
+  return {
     agentId: row.agent_id,
     state: row.state as AgentStateName,
     reasonCode: row.reason_code,
@@ -90,7 +97,7 @@ export async function stateLogBetween(db: Db, from: string, to: string): Promise
     interactionId: row.interaction_id,
     source: row.source as StateSource,
     eventKey: row.event_key,
-  }));
+  };
 }
 
 /** Every step of the contacts offered in [from, to), including their steps after `to`, by contact and time. */

@@ -2,7 +2,7 @@ import { PostgresAdapter, sql } from 'kysely';
 import type { AgentStateName } from '../domain/agentState.js';
 import type { Channel } from '../domain/interaction.js';
 import type { AgentContacts, AgentStateMs } from '../wfm/agentActivity.js';
-import type { SkillTotals } from '../wfm/skillIntervals.js';
+import type { SkillTotals } from '../wfm/contactFacts.js';
 import type { Db } from './db.js';
 
 /**

@@ -71,8 +71,8 @@ export function handleMs(facts: ContactFacts): number | null {
   return Math.max(0, finished - facts.answeredAt!);
 }
 
-/** What one contact adds to its skill's interval: the interval it was offered in. */
-export interface SkillContribution {
+/** The sums of one (interval, skill, channel), as the rollup keeps them. */
+export interface SkillTotals {
   intervalStart: number;
   skill: string;
   channel: Channel;
@@ -82,6 +82,12 @@ export interface SkillContribution {
   answerMs: number;
   handleMs: number;
   handleCount: number;
+  /** Answered within the service level threshold. */
+  withinServiceLevel: number;
+}
+
+/** What one contact adds to its skill's interval (the interval it was offered in): the sums it counts in, and how long it waited. */
+export interface SkillContribution extends Omit<SkillTotals, 'withinServiceLevel'> {
   /** Whole seconds (rounded up) it waited to be answered, capped at WAIT_CAP_SECONDS; null when not answered. */
   waitSeconds: number | null;
 }

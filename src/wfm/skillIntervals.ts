@@ -1,27 +1,11 @@
-import type { Channel } from '../domain/interaction.js';
 import type { ContactLogEntry, Interval, SkillIntervalRow } from '../domain/wfm.js';
-import { factsOfLog, skillContribution } from './contactFacts.js';
+import { factsOfLog, skillContribution, type SkillTotals } from './contactFacts.js';
 import { intervalAt, intervalStarts } from './intervalMath.js';
 
 /**
  * Skill intervals (per skill and channel, per 15 minutes): the sums they are made of, the rows made from the
  * sums, and the reference computation straight from the contact log, which the rollups must equal.
  */
-
-/** The sums of one (interval, skill, channel), as the rollup keeps them. */
-export interface SkillTotals {
-  intervalStart: number;
-  skill: string;
-  channel: Channel;
-  offered: number;
-  handled: number;
-  abandoned: number;
-  answerMs: number;
-  handleMs: number;
-  handleCount: number;
-  /** Answered within the service level threshold. */
-  withinServiceLevel: number;
-}
 
 /** To one decimal, as every average and percentage of the reports. */
 export const tenth = (value: number) => Math.round(value * 10) / 10;
