@@ -10,17 +10,10 @@ import { toCsv, type CsvCell } from './csv.js';
 const TIMES = ['interval_start', 'interval_end', 'local_start'] as const;
 const timesOf = (interval: Interval<unknown>): CsvCell[] => [interval.start, interval.end, interval.localStart];
 
-export const SKILL_INTERVAL_COLUMNS = [
-  ...TIMES,
-  'skill',
-  'channel',
-  'offered',
-  'handled',
-  'abandoned',
-  'average_speed_of_answer_seconds',
-  'average_handle_time_seconds',
-  'service_level_percent',
-] as const;
+/** The contact figures' columns, in the order of SkillIntervalRow (the report card's CSV uses them too). */
+export const CONTACT_FIGURE_COLUMNS = ['offered', 'handled', 'abandoned', 'average_speed_of_answer_seconds', 'average_handle_time_seconds', 'service_level_percent'] as const;
+
+export const SKILL_INTERVAL_COLUMNS = [...TIMES, 'skill', 'channel', ...CONTACT_FIGURE_COLUMNS] as const;
 
 export function skillIntervalsCsv(intervals: ReadonlyArray<Interval<SkillIntervalRow>>): string {
   const lines = intervals.flatMap((interval): CsvCell[][] =>

@@ -1,20 +1,10 @@
 import type { DayReport, DayReportInterval } from '../domain/wfm.js';
 import { toCsv, type CsvCell } from './csv.js';
+import { CONTACT_FIGURE_COLUMNS } from './intervalCsv.js';
 
 /** The `report` card's CSV (written by csv.ts, the WFM API's writer: RFC 4180, formulas defused). */
 
-const HEADER = [
-  'interval_start_utc',
-  'interval_start_local',
-  'skill',
-  'offered',
-  'handled',
-  'abandoned',
-  'average_speed_of_answer_seconds',
-  'average_handle_time_seconds',
-  'service_level_percent',
-  'adherence_percent',
-];
+const HEADER = ['interval_start_utc', 'interval_start_local', 'skill', ...CONTACT_FIGURE_COLUMNS, 'adherence_percent'];
 
 const figures = (i: Omit<DayReportInterval, 'start' | 'localStart'>): CsvCell[] => [
   i.offered,
