@@ -1,16 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../src/store/database.js';
+import { openStore } from '../../src/store/database.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
-import { agentContactContribution, factsWith, skillContribution, type ContactFacts } from '../../src/wfm/contactFacts.js';
-import { clipToIntervals, localDay } from '../../src/wfm/intervalMath.js';
+import { localDay } from '../../src/wfm/intervalMath.js';
+import { adherenceReports } from '../../src/wfm/adherenceReports.js';
+import { SiteDayReports } from '../../src/wfm/dayReports.js';
 import { IntervalReportsService } from '../../src/wfm/intervalReports.js';
+import { wfmConfigFrom } from '../../src/wfm/wfmConfig.js';
 import { byHowMuch, fmt, verdict, type BenchContext, type Miss, type Row, type ScenarioResult } from '../lib/scenario.js';
 import { distribution, pool, round } from '../lib/stats.js';
-import { agentId, contactsAt, drawStates, factsBefore, SKILLS, STATES, statesAt, stepsOf, type WfmDay } from '../lib/wfmDay.js';
+import { REPORT_CARD_P99_GOAL_MS, timeReportCards } from './reportCard.js';
+import { checkFactsBefore, fillRestOfDay, insertChunked } from '../lib/wfmBulkFill.js';
+import { agentId, contactsAt, statesAt, stepsOf, type WfmDay } from '../lib/wfmDay.js';
 
 /** Where the scenario's schema is made (dropped after it). */
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -19,8 +22,6 @@ const READ_GOAL_MS = 1000;
 const SITE_ZONE = 'Europe/Paris';
 const DATE = '2026-12-07';
 const LANES = 16;
-/** A contact's steps span at most ~8.5 minutes (45 s wait, 6 min talk, 100 s ACW): contacts offered this long before the cut may straddle it. */
-const STRADDLE_SECONDS = 600;
 
 /**
  * Workforce data (issue 15) on PostgreSQL: 500 agents changing state every 10 s and 200 contacts/s (4 steps
@@ -154,6 +155,15 @@ export async function wfm(context: BenchContext): Promise<ScenarioResult> {
     const both = distribution(bothMs);
     context.log(`wfm: day read p50 ${fmt(both.p50)} ms, p99 ${fmt(both.p99)} ms (skill ${fmt(skills.p99)}, agents ${fmt(agents.p99)})`);
 
+    // (5) A supervisor's `report` of that day over this store: its reads (skill intervals, adherence), sums and card.
+    const settings = wfmConfigFrom({ WFM_SITE_TIME_ZONE: SITE_ZONE });
+    const dayClock = () => new Date(dayEnd);
+    const dayReports = new SiteDayReports({ intervals: reports, adherence: adherenceReports({ unit, activityStates: settings.activityStates, clock: dayClock }), siteTimeZone: SITE_ZONE });
+    await timeReportCards(dayReports, DATE, 2); // warm-up
+    const reportCards = await timeReportCards(dayReports, DATE, readRuns);
+    const reportVerdict = verdict(reportCards.times.p99, REPORT_CARD_P99_GOAL_MS);
+    context.log(`wfm: report card p99 ${fmt(reportCards.times.p99)} ms, ${fmt(reportCards.cardBytes / 1024, 1)} KB`);
+
     const appendVerdict = verdict(appendsPerSecond, APPENDS_PER_SECOND_GOAL, 'min');
     const readVerdict = verdict(both.p99, READ_GOAL_MS);
     const rows: Row[] = [
@@ -175,6 +185,13 @@ export async function wfm(context: BenchContext): Promise<ScenarioResult> {
       { scenario, figure: 'of which skill intervals / agent activity', value: `p99 ${fmt(skills.p99)} / ${fmt(agents.p99)} ms`, goal: '', verdict: 'info' },
       {
         scenario,
+        figure: `\`report\` card of that day over this store: reads, sums, card (${readRuns} runs; no schedule published)`,
+        value: `p99 ${fmt(reportCards.times.p99)} ms (p50 ${fmt(reportCards.times.p50)}), ${fmt(reportCards.cardBytes / 1024, 1)} KB`,
+        goal: `p99 ≤ ${REPORT_CARD_P99_GOAL_MS} ms`,
+        verdict: reportVerdict,
+      },
+      {
+        scenario,
         figure: 'state log per agent-day (table + indexes ÷ rows × 8,640)',
         value: `${fmt(bytesPerAgentDay / 1024, 0)} KB (${fmt(bytesPerRow, 0)} B/entry)`,
         goal: '(stated)',
@@ -189,6 +206,14 @@ export async function wfm(context: BenchContext): Promise<ScenarioResult> {
         by: byHowMuch(appendsPerSecond, APPENDS_PER_SECOND_GOAL, 'min', '/s'),
         dominates:
           'round trips: each append is one transaction of 4–6 statements (log insert, the lock of the agent’s or contact’s rollup row, 1–3 upserts) on one 2-core machine shared with the load; not profiled',
+      });
+    }
+    if (reportVerdict === 'missed') {
+      misses.push({
+        scenario,
+        figure: 'report card',
+        by: byHowMuch(reportCards.times.p99, REPORT_CARD_P99_GOAL_MS, 'max', 'ms'),
+        dominates: 'the skill intervals read (see the day read above); not profiled',
       });
     }
     if (readVerdict === 'missed')
@@ -208,6 +233,7 @@ export async function wfm(context: BenchContext): Promise<ScenarioResult> {
         append: { appended, seconds: round(appendSeconds), appendsPerSecond: round(appendsPerSecond), simulatedSeconds: second, lanes: LANES },
         bulk: { ...bulk, seconds: round(bulkSeconds) },
         read: { skills, agents, both, offeredCounted, offeredExpected: day.contactsPerSecond * daySeconds, agentRows, stateSecondsCounted, stateSecondsExpected },
+        report: { ...reportCards.times, cardBytes: reportCards.cardBytes },
         stateLog: { bytes: Number(size.bytes), rows: Number(size.rows), bytesPerRow: round(bytesPerRow), bytesPerAgentDay: Math.round(bytesPerAgentDay) },
       },
       notes: [
@@ -222,137 +248,5 @@ export async function wfm(context: BenchContext): Promise<ScenarioResult> {
     await sql.raw(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`).execute(store.db);
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** factsBefore (the bulk fill's shortcut) gives what folding the steps through factsWith gives: checked on a sample, or the figures would be wrong. */
-function checkFactsBefore(day: WfmDay): void {
-  for (const contact of contactsAt(day, 0)) {
-    for (const before of [Infinity, contact.offered + 30_000, contact.offered]) {
-      const folded = stepsOf(contact)
-        .filter((step) => Date.parse(step.at) < before)
-        .reduce<ContactFacts | null>((facts, step) => factsWith(facts, step), null);
-      if (!isDeepStrictEqual(folded, factsBefore(contact, before))) throw new Error(`wfm bench: factsBefore disagrees with factsWith for ${contact.contactKey}`);
-    }
-  }
-}
-
-type Sums = Map<number, Record<string, string | number>>;
-
-/**
- * The rollups of simulated seconds [fromSecond, daySeconds), added to those the append path left at `cut`:
- * contacts through skillContribution / agentContactContribution (contactFacts.ts), states as spans between each
- * agent's consecutive entries split by clipToIntervals (what the append path's deltas add up to). Keys are
- * numbers (interval index, skill, channel, agent): millions of contacts go through here.
- */
-async function fillRestOfDay(store: Store, day: WfmDay, fromSecond: number, daySeconds: number, cut: number) {
-  const skill: Sums = new Map();
-  const waits: Sums = new Map();
-  const contacts: Sums = new Map();
-  const states: Sums = new Map();
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const slot = (intervalStart: number) => Math.round((intervalStart - day.dayStart) / 900_000) + 200; // ≥ 0 for the straddling hours before
-  const skillIndex = new Map(SKILLS.map((name, i) => [name, i]));
-  const channelIndex = new Map(['voice', 'chat', 'sms', 'web'].map((name, i) => [name, i]));
-  const agentIndex = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
-  // STATES repeats pairs (its weights): one index per (state, reason code), so one rollup row each.
-  const canonical = STATES.map(([state, reason]) => STATES.findIndex(([s, r]) => s === state && r === reason));
-  const contribute = (facts: ContactFacts | null, sign: 1 | -1) => {
-    if (!facts) return;
-    const c = skillContribution(facts);
-    if (c) {
-      const key = (slot(c.intervalStart) * 8 + skillIndex.get(c.skill)!) * 4 + channelIndex.get(c.channel)!;
-      let row = skill.get(key);
-      if (!row) skill.set(key, (row = { interval_start: iso(c.intervalStart), skill: c.skill, channel: c.channel, offered: 0, handled: 0, abandoned: 0, answer_ms: 0, handle_ms: 0, handle_count: 0 }));
-      (row.offered as number) += sign;
-      (row.handled as number) += sign * c.handled;
-      (row.abandoned as number) += sign * c.abandoned;
-      (row.answer_ms as number) += sign * c.answerMs;
-      (row.handle_ms as number) += sign * c.handleMs;
-      (row.handle_count as number) += sign * c.handleCount;
-      if (c.waitSeconds !== null) {
-        let wait = waits.get(key * 4000 + c.waitSeconds);
-        if (!wait) waits.set(key * 4000 + c.waitSeconds, (wait = { interval_start: iso(c.intervalStart), skill: c.skill, channel: c.channel, wait_seconds: c.waitSeconds, answered: 0 }));
-        (wait.answered as number) += sign;
-      }
-    }
-    const a = agentContactContribution(facts);
-    if (a) {
-      const key = slot(a.intervalStart) * 10_000 + agentIndex(a.agentId);
-      let row = contacts.get(key);
-      if (!row) contacts.set(key, (row = { interval_start: iso(a.intervalStart), agent_id: a.agentId, contacts: 0, handle_ms: 0 }));
-      (row.contacts as number) += sign * a.contacts;
-      (row.handle_ms as number) += sign * a.handleMs;
-    }
-  };
-  let contactCount = 0;
-  let straddling = 0;
-  for (let s = Math.max(0, fromSecond - STRADDLE_SECONDS); s < fromSecond; s++) {
-    for (const contact of contactsAt(day, s)) {
-      const before = factsBefore(contact, cut);
-      const after = factsBefore(contact);
-      if (isDeepStrictEqual(before, after)) continue;
-      straddling++;
-      contribute(before, -1);
-      contribute(after, 1);
-    }
-  }
-  // Each agent's latest entry, where the append path left them: [at, state index in STATES].
-  const latest = new Map<number, [number, number]>();
-  for (const row of await store.db.selectFrom('wfm_agent_latest').selectAll().execute()) {
-    latest.set(agentIndex(row.agent_id), [Date.parse(row.started_at), STATES.findIndex(([state, reason]) => state === row.state && reason === row.reason_code)]);
-  }
-  let stateCount = 0;
-  for (let s = fromSecond; s < daySeconds; s++) {
-    for (const contact of contactsAt(day, s)) {
-      contactCount++;
-      contribute(factsBefore(contact), 1);
-    }
-    drawStates(day, s, (agent, at, state) => {
-      stateCount++;
-      const previous = latest.get(agent);
-      if (previous) {
-        const [since, drawn] = previous;
-        const was = canonical[drawn]!;
-        for (const piece of clipToIntervals(since, at)) {
-          const key = (slot(piece.start) * 10_000 + agent) * 32 + was;
-          let row = states.get(key);
-          if (!row) states.set(key, (row = { interval_start: iso(piece.start), agent_id: agentId(agent), state: STATES[was]![0], reason_code: STATES[was]![1] ?? '', ms: 0 }));
-          (row.ms as number) += piece.ms;
-        }
-      }
-      latest.set(agent, [at, state]);
-    });
-  }
-  const stateRows = [...states.values()];
-  await upsertAdding(store, 'wfm_skill_interval_totals', ['interval_start', 'skill', 'channel'], [...skill.values()]);
-  await upsertAdding(store, 'wfm_skill_interval_waits', ['interval_start', 'skill', 'channel', 'wait_seconds'], [...waits.values()]);
-  await upsertAdding(store, 'wfm_agent_interval_contacts', ['interval_start', 'agent_id'], [...contacts.values()]);
-  await upsertAdding(store, 'wfm_agent_interval_states', ['interval_start', 'agent_id', 'state', 'reason_code'], stateRows);
-  // Each agent's last entry of the day is their open span; the log id only orders entries at one instant.
-  const latestRows = [...latest].map(([agent, [at, state]]) => ({ agent_id: agentId(agent), log_id: 2_000_000_000, started_at: iso(at), state: STATES[state]![0], reason_code: STATES[state]![1] }));
-  await sql`delete from wfm_agent_latest`.execute(store.db);
-  await insertChunked(store, 'wfm_agent_latest', latestRows);
-  return { contacts: contactCount, straddling, states: stateCount, rows: skill.size + waits.size + contacts.size + stateRows.length + latestRows.length };
-}
-
-/** Multi-row upserts adding every counter to the row already there (the rollups' own rule). */
-async function upsertAdding(store: Store, table: string, key: string[], rows: Array<Record<string, string | number>>): Promise<void> {
-  if (rows.length === 0) return;
-  const counters = Object.keys(rows[0]!).filter((column) => !key.includes(column));
-  const set = counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
-  for (let i = 0; i < rows.length; i += 1000) {
-    await insertChunked(store, table, rows.slice(i, i + 1000), `on conflict (${key.join(', ')}) do update set ${set}`);
-  }
-}
-
-/** Inserts rows a thousand at a time (PostgreSQL takes at most 65,535 parameters a statement). */
-async function insertChunked(store: Store, table: string, rows: Array<Record<string, unknown>>, onConflict = ''): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    const values = sql.join(chunk.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`));
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${values} ${sql.raw(onConflict)}`.execute(store.db);
   }
 }
