@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../domain/errors.js';
-import { wholeNumber } from '../envFields.js';
+import { jsonValue, wholeNumber } from '../envFields.js';
 
 /**
  * The digital channels' settings, from the environment:
@@ -24,25 +24,11 @@ export interface DigitalConfig {
 }
 
 const SKILL = /^[A-Za-z0-9\-_.:]{2,30}$/;
-const json = <T extends z.ZodTypeAny>(schema: T) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (!raw?.trim()) return undefined;
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema.optional());
 
 const envSchema = z.object({
   DIGITAL_CONCURRENCY: wholeNumber(1, 50, 3),
-  DIGITAL_AGENT_SKILLS: json(z.record(z.string().min(1).max(254), z.array(z.string().regex(SKILL, 'skills are 2 to 30 letters, digits or - _ . :')).max(50))),
-  DIGITAL_IDENTITY_MAP: json(z.record(z.string().min(1).max(200), z.string().min(3).max(254))),
+  DIGITAL_AGENT_SKILLS: jsonValue(z.record(z.string().min(1).max(254), z.array(z.string().regex(SKILL, 'skills are 2 to 30 letters, digits or - _ . :')).max(50))),
+  DIGITAL_IDENTITY_MAP: jsonValue(z.record(z.string().min(1).max(200), z.string().min(3).max(254))),
   DIGITAL_TOKEN_TTL_SECONDS: wholeNumber(60, 86_400, 3600),
   SIMULATOR_CHAT_DOMAIN: z
     .string()

@@ -107,15 +107,9 @@ export interface AgentAdherence {
 }
 
 /** One line of a supervisor's day report: one interval, all skills (or the one asked for) together. */
-export interface DayReportInterval {
+export interface DayReportInterval extends Omit<SkillIntervalRow, 'skill' | 'channel'> {
   start: string;
   localStart: string;
-  offered: number;
-  handled: number;
-  abandoned: number;
-  averageSpeedOfAnswerSeconds: number | null;
-  averageHandleTimeSeconds: number | null;
-  serviceLevelPercent: number | null;
   /** Of the agents scheduled in this interval; null when nobody was. */
   adherencePercent: number | null;
 }

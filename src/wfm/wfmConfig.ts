@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../domain/errors.js';
 import { validTimeZone } from '../domain/timeZone.js';
-import { wholeNumber } from '../envFields.js';
+import { jsonValue, wholeNumber } from '../envFields.js';
 
 /**
  * The workforce settings, from the environment:
@@ -36,20 +36,6 @@ export const DEFAULT_ACTIVITY_STATES: Readonly<Record<string, readonly string[]>
 };
 
 const STATE_NAME = /^(Available|Unavailable|Working|ACW)(:[^:]{1,40})?$/;
-const json = <T extends z.ZodTypeAny>(schema: T) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (!raw?.trim()) return undefined;
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema.optional());
 
 const envSchema = z.object({
   WFM_SITE_TIME_ZONE: z
@@ -63,11 +49,11 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   WFM_SERVICE_LEVEL_SECONDS: wholeNumber(1, 3600, 20),
-  WFM_ACTIVITY_STATES: json(
+  WFM_ACTIVITY_STATES: jsonValue(
     z.record(z.string().min(1).max(40), z.array(z.string().regex(STATE_NAME, 'states are Available, Unavailable, Working or ACW, with an optional :reason code')).min(1).max(20)),
   ),
   WFM_ALERT_OUT_OF_ADHERENCE_MINUTES: wholeNumber(1, 600, 5),
-  WFM_ALERT_STATE_MINUTES: json(z.record(z.enum(['Available', 'Unavailable', 'Working', 'ACW']), z.number().int().min(1).max(1440))),
+  WFM_ALERT_STATE_MINUTES: jsonValue(z.record(z.enum(['Available', 'Unavailable', 'Working', 'ACW']), z.number().int().min(1).max(1440))),
   WFM_ALERT_MAX_PER_HOUR: wholeNumber(1, 10_000, 30),
   WFM_LINK_SECRET: z
     .string()
