@@ -83,7 +83,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       await inExclusiveTransaction(store.db, `customer-card:migrations:${store.schema ?? ''}`, (trx) => migrate(trx, store.schema));
       return store;
     } catch (error) {
-      if (attempt < 3 && isOtherSchemaDropped(error, store.schema)) continue;
+      if (attempt < 5 && isOtherSchemaDropped(error, store.schema)) continue;
       await store.close();
       throw error;
     }
@@ -92,12 +92,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 /**
  * Kysely's migrator lists every table of the database (pg_get_serial_sequence on each), which fails when
- * another schema is dropped meanwhile (tests drop theirs in parallel). The transaction was rolled back,
- * so running it again is safe.
+ * another schema, or a table of it, is dropped meanwhile (tests drop theirs in parallel): "schema "t_…" does
+ * not exist", "relation "t_….acd_events" does not exist". The transaction was rolled back, so running it
+ * again is safe.
  */
-function isOtherSchemaDropped(error: unknown, ownSchema: string | undefined): boolean {
-  const match = /schema "([^"]+)" does not exist/.exec((error as Error)?.message ?? '');
-  return !!match && match[1] !== ownSchema;
+export function isOtherSchemaDropped(error: unknown, ownSchema: string | undefined): boolean {
+  const message = (error as Error)?.message ?? '';
+  const schema = /schema "([^"]+)" does not exist/.exec(message)?.[1] ?? /relation "([^".]+)\.[^"]+" does not exist/.exec(message)?.[1];
+  return !!schema && schema !== ownSchema;
 }
 
 /** Runs the migrations not run yet, all in the caller's transaction: a failed one leaves the schema as it was. */
