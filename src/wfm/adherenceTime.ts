@@ -1,10 +1,11 @@
-import { localDay } from './intervalMath.js';
+import { INTERVAL_MINUTES } from '../domain/wfm.js';
+import { alignDown, localDay } from './intervalMath.js';
 
 /**
  * The time arithmetic adherence counts in: whole seconds, 15-minute alignment in seconds, a site's local
  * midnight (intervalMath.ts's) and clock time.
  */
-export const QUARTER_HOUR_SECONDS = 15 * 60;
+export const QUARTER_HOUR_SECONDS = INTERVAL_MINUTES * 60;
 
 /** Epoch seconds of an ISO instant, milliseconds dropped: adherence counts whole seconds. */
 export function epochSecond(iso: string | Date): number {
@@ -14,7 +15,7 @@ export function epochSecond(iso: string | Date): number {
 
 /** Quarter hours are aligned to :00/:15/:30/:45 in UTC and in every zone (offsets are whole quarter hours). */
 export function quarterHourFloor(second: number): number {
-  return Math.floor(second / QUARTER_HOUR_SECONDS) * QUARTER_HOUR_SECONDS;
+  return alignDown(second * 1000) / 1000;
 }
 
 export function quarterHourCeil(second: number): number {
