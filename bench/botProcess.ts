@@ -135,7 +135,6 @@ async function countSql(on: boolean): Promise<SqlCount | { counting: true }> {
     ms: round([...counts.values()].reduce((a, b) => a + b.ms, 0)),
     top: [...counts]
       .sort((a, b) => b[1].ms - a[1].ms)
-      .slice(0, 12)
       .map(([sql, e]) => ({ sql: sql.slice(0, 300), count: e.count, ms: round(e.ms), prepareMs: round(e.prepareMs) })),
   };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { sampleNumbers } from '../../scripts/seed/generate.js';
 import { BENCH_ACD_SECRET, outcomesOf, postAcdEvents } from '../lib/acd.js';
 import { BotChild, freePort } from '../lib/child.js';
+import type { SqlCount } from '../botProcess.js';
 import { settle } from '../lib/load.js';
 import { dominates, summarizeProfile } from '../lib/profile.js';
 import { Recorder } from '../lib/recorder.js';
@@ -56,12 +57,17 @@ export async function acdEvents(context: BenchContext): Promise<ScenarioResult> 
     await settle(child);
     const after = await child.usage();
     let dominated = 'not profiled (--no-profile)';
+    let sql: (SqlCount & { per: string; units: number; perUnit: number }) | undefined;
     if (profiled) {
       context.log('acd-events: a profiled pass (3 s, not measured)');
       const file = join(context.profilesDir, 'acd-events.cpuprofile');
       const window = child.profileWindow(file, 0, 3_500, 1000);
-      await offer('profiled', profiled);
+      // The same pass counts its SQL statements (per contact, jobs included): what a contact costs the store.
+      await child.request({ cmd: 'sql-count-start' });
+      const profiledResult = await offer('profiled', profiled);
       await settle(child);
+      const counted = await child.request<SqlCount>({ cmd: 'sql-count-stop' });
+      sql = { ...counted, per: 'contact', units: profiledResult.offered, perUnit: Math.round((counted.total / Math.max(1, profiledResult.offered)) * 10) / 10 };
       const written = await window;
       if (written) dominated = dominates(summarizeProfile(written));
     }
@@ -121,6 +127,7 @@ export async function acdEvents(context: BenchContext): Promise<ScenarioResult> 
         failures: result.failures,
         cpuMsPerContact: round(cpuMs(before.cpu, after.cpu) / result.offered),
       },
+      sql,
       notes: result.waitedForAgent
         ? [
             `${fmt(result.waitedForAgent)} of ${fmt(result.offered)} offers found every one of the ${config.acdAgents} agents still on a contact and waited for one to be free: the bot completed contacts more slowly than ${config.acdRate}/s came in, so the offers came at ${fmt(rate, 1)}/s and the latency is mostly the wait in the bot's event queue (one event at a time, AcdDispatcher)`,
