@@ -7,7 +7,7 @@ import type { CardQuery } from '../interactions/cardQuery.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import { PollingLoop } from '../jobs/pollingLoop.js';
 import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
-import type { RoutingCandidate } from '../store/threadsRepository.js';
+import type { QueuePosition, RoutingCandidate } from '../store/threadsRepository.js';
 import type { DigitalConfig } from './digitalConfig.js';
 import type { ThreadRouter } from './ports.js';
 import { threadStep } from './threadSteps.js';
@@ -34,7 +34,7 @@ export interface RunningThreadRouter extends ThreadRouter {
   stop(): Promise<void>;
 }
 
-/** A queued thread is routed in batches of this many, oldest first. */
+/** Queued threads are read in pages of this many, oldest first. */
 const QUEUE_BATCH = 100;
 
 const NOT_TAKING = 'That agent cannot take this conversation now: they are not Available, or already have as many conversations as they may.';
@@ -48,10 +48,16 @@ const NOT_TAKING = 'That agent cannot take this conversation now: they are not A
  */
 export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter {
   const { unit, config } = deps;
+  const ownSkills = (agent: RoutingCandidate, skills: ReadonlyMap<string, readonly string[]>): readonly string[] =>
+    (agent.email && skills.get(agent.email.toLowerCase())) || skills.get(agent.id.toLowerCase()) || [];
   const hasSkill = (agent: RoutingCandidate, skill: string | null): boolean => {
     if (!skill || !config.agentSkills) return true;
-    const own = (agent.email && config.agentSkills.get(agent.email.toLowerCase())) || config.agentSkills.get(agent.id.toLowerCase());
-    return !!own?.some((s) => s.toLowerCase() === skill.toLowerCase());
+    return ownSkills(agent, config.agentSkills).some((s) => s.toLowerCase() === skill.toLowerCase());
+  };
+  /** The skills these agents have, lower case; undefined when no skills are configured (anyone takes any thread). */
+  const skillsOf = (agents: readonly RoutingCandidate[]): string[] | undefined => {
+    const skills = config.agentSkills;
+    return skills ? [...new Set(agents.flatMap((agent) => ownSkills(agent, skills).map((s) => s.toLowerCase())))] : undefined;
   };
   const hasRoom = (agent: RoutingCandidate) => agent.load < config.concurrency;
 
@@ -123,17 +129,19 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
   async function drainQueue(): Promise<number> {
     const anyRoom = async () => (await unit.repos.threads.routingCandidates()).some(hasRoom);
     let assigned = 0;
+    let after: QueuePosition | undefined;
     for (;;) {
-      if (!(await anyRoom())) return assigned;
-      const queued = await unit.repos.threads.queued(QUEUE_BATCH);
-      let progressed = 0;
+      const free = (await unit.repos.threads.routingCandidates()).filter(hasRoom);
+      if (free.length === 0) return assigned;
+      const queued = await unit.repos.threads.queued(QUEUE_BATCH, { after, skills: skillsOf(free) });
       for (const thread of queued) {
-        if (await route(thread.id)) progressed += 1;
-        else if (!(await anyRoom())) return assigned + progressed;
+        if (await route(thread.id)) assigned += 1;
+        else if (!(await anyRoom())) return assigned;
       }
-      assigned += progressed;
-      // A full batch that moved: the queue may hold more. One that did not: its threads wait for a skill nobody free has.
-      if (queued.length < QUEUE_BATCH || progressed === 0) return assigned;
+      if (queued.length < QUEUE_BATCH) return assigned;
+      // The next page starts after this one: threads nobody free can take never hold newer ones back.
+      const last = queued[queued.length - 1]!;
+      after = { createdAt: last.createdAt, id: last.id };
     }
   }
 

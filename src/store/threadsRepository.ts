@@ -188,9 +188,30 @@ export async function moveThreadAssignment(
   return true;
 }
 
-/** Queued threads, oldest first: what the queue's drain routes. */
-export async function queuedThreads(db: Db, limit: number): Promise<Thread[]> {
-  const rows = await db.selectFrom('digital_threads').selectAll().where('assignment', '=', 'queued').where('status', '!=', 'Closed').orderBy('created_at').orderBy('id').limit(limit).execute();
+/** Where a page of the queue ends: the next page starts after this thread (created_at, then id). */
+export interface QueuePosition {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * Queued threads, oldest first: what the queue's drain routes. `after` pages on from a thread already looked at;
+ * `skills` (lower case) keeps only threads that need no skill or one of these, so threads for a skill nobody free
+ * has are not even read.
+ */
+export async function queuedThreads(db: Db, limit: number, options: { after?: QueuePosition; skills?: readonly string[] } = {}): Promise<Thread[]> {
+  const { after, skills } = options;
+  const rows = await db
+    .selectFrom('digital_threads')
+    .selectAll()
+    .where('assignment', '=', 'queued')
+    .where('status', '!=', 'Closed')
+    .$if(after !== undefined, (q) => q.where((eb) => eb.or([eb('created_at', '>', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '>', after!.id)])])))
+    .$if(skills !== undefined, (q) => q.where((eb) => eb.or([eb('skill', 'is', null), ...(skills!.length ? [eb(eb.fn('lower', ['skill']), 'in', skills!)] : [])])))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(toThread);
 }
 
