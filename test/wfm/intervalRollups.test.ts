@@ -183,10 +183,12 @@ describe.each(STORE_BACKENDS)('workforce rollups = the raw log ($name)', (backen
     const answered: ContactLogEntry = { ...offered, step: 'answered', at: '2026-03-29T01:00:10.000Z', agentId: 'ann', eventKey: 'acd:e2' };
     await append({ kind: 'contact', entry: offered }, false);
     await append({ kind: 'contact', entry: answered }, false);
+    await unit.repos.wfmRollups.catchUp();
     const before = await store.db.selectFrom('wfm_skill_interval_totals').selectAll().execute();
     await append({ kind: 'contact', entry: { ...answered, at: '2026-03-29T01:00:05.000Z' } }, false);
     await append({ kind: 'contact', entry: { ...answered, eventKey: null, at: '2026-03-29T01:00:30.000Z' } }, false);
     await append({ kind: 'contact', entry: { ...offered, eventKey: 'acd:e3', at: '2026-03-29T01:00:01.000Z' } }, false);
+    await unit.repos.wfmRollups.catchUp();
     expect(await store.db.selectFrom('wfm_skill_interval_totals').selectAll().execute()).toEqual(before);
     expect((await reports.skillIntervals(new Date('2026-03-29T01:00:00Z'), new Date('2026-03-29T01:15:00Z')))[0]!.rows[0]).toMatchObject({ offered: 1, handled: 1, averageSpeedOfAnswerSeconds: 10 });
   });
