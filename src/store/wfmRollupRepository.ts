@@ -1,11 +1,10 @@
-import type { QueryCreator } from 'kysely';
 import type { AgentStateName } from '../domain/agentState.js';
 import type { Channel } from '../domain/interaction.js';
 import type { ContactLogEntry, StateLogEntry } from '../domain/wfm.js';
 import { spanPieces, type AgentStateMs } from '../wfm/agentActivity.js';
 import { agentContactContribution, factsWith, skillContribution, type ContactFacts } from '../wfm/contactFacts.js';
 import type { Db } from './db.js';
-import type { Database, WfmContactFactsTable } from './schema.js';
+import type { WfmContactFactsTable } from './schema.js';
 
 /**
  * Brings the workforce rollups (migration 023) up to date with a batch of log entries, by deltas, with the
@@ -78,22 +77,20 @@ export async function rollUpStateEntries(db: Db, logged: readonly Logged<StateLo
     const last = latest.get(agentId)!;
     return { agent_id: agentId, log_id: last.logId, started_at: last.startedAt, state: last.state, reason_code: last.reasonCode };
   });
-  await runWrites(db, [
-    ...sums.writes(),
-    ...chunks(latestRows).map(
-      (rows): Write =>
-        (qc) =>
-          qc
-            .insertInto('wfm_agent_latest')
-            .values(rows)
-            .onConflict((oc) =>
-              oc.column('agent_id').doUpdateSet((eb) => ({
-                log_id: eb.ref('excluded.log_id'),
-                started_at: eb.ref('excluded.started_at'),
-                state: eb.ref('excluded.state'),
-                reason_code: eb.ref('excluded.reason_code'),
-              })),
-            ),
+  await runWrites([
+    ...sums.writes(db),
+    ...chunks(latestRows).map((rows) =>
+      db
+        .insertInto('wfm_agent_latest')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('agent_id').doUpdateSet((eb) => ({
+            log_id: eb.ref('excluded.log_id'),
+            started_at: eb.ref('excluded.started_at'),
+            state: eb.ref('excluded.state'),
+            reason_code: eb.ref('excluded.reason_code'),
+          })),
+        ),
     ),
   ]);
 }
@@ -127,14 +124,13 @@ class StateMsSums {
     }
   }
 
-  writes(): Write[] {
+  writes(db: Db): Executable[] {
     // A slice taken back and given again to the same state is no change.
-    return chunks([...this.rows.values()].filter((row) => row.ms !== 0)).map(
-      (rows) => (qc) =>
-        qc
-          .insertInto('wfm_agent_interval_states')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['interval_start', 'agent_id', 'state', 'reason_code']).doUpdateSet((eb) => ({ ms: eb(eb.ref('wfm_agent_interval_states.ms'), '+', eb.ref('excluded.ms')) }))),
+    return chunks([...this.rows.values()].filter((row) => row.ms !== 0)).map((rows) =>
+      db
+        .insertInto('wfm_agent_interval_states')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['interval_start', 'agent_id', 'state', 'reason_code']).doUpdateSet((eb) => ({ ms: eb(eb.ref('wfm_agent_interval_states.ms'), '+', eb.ref('excluded.ms')) }))),
     );
   }
 }
@@ -182,27 +178,25 @@ export async function rollUpContactSteps(db: Db, logged: readonly Logged<Contact
     changed.add(entry.contactKey);
   }
   const factsRows = [...changed].map((key) => factsRow(key, known.get(key)!));
-  await runWrites(db, [
-    ...chunks(factsRows).map(
-      (rows): Write =>
-        (qc) =>
-          qc
-            .insertInto('wfm_contact_facts')
-            .values(rows)
-            .onConflict((oc) =>
-              oc.column('contact_key').doUpdateSet((eb) => ({
-                skill: eb.ref('excluded.skill'),
-                channel: eb.ref('excluded.channel'),
-                offered_at: eb.ref('excluded.offered_at'),
-                answered_at: eb.ref('excluded.answered_at'),
-                answered_by: eb.ref('excluded.answered_by'),
-                ended_at: eb.ref('excluded.ended_at'),
-                acw_completed_at: eb.ref('excluded.acw_completed_at'),
-                abandoned_at: eb.ref('excluded.abandoned_at'),
-              })),
-            ),
+  await runWrites([
+    ...chunks(factsRows).map((rows) =>
+      db
+        .insertInto('wfm_contact_facts')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('contact_key').doUpdateSet((eb) => ({
+            skill: eb.ref('excluded.skill'),
+            channel: eb.ref('excluded.channel'),
+            offered_at: eb.ref('excluded.offered_at'),
+            answered_at: eb.ref('excluded.answered_at'),
+            answered_by: eb.ref('excluded.answered_by'),
+            ended_at: eb.ref('excluded.ended_at'),
+            acw_completed_at: eb.ref('excluded.acw_completed_at'),
+            abandoned_at: eb.ref('excluded.abandoned_at'),
+          })),
+        ),
     ),
-    ...deltas.writes(),
+    ...deltas.writes(db),
   ]);
 }
 
@@ -260,62 +254,54 @@ class ContactDeltas {
     }
   }
 
-  writes(): Write[] {
+  writes(db: Db): Executable[] {
     // A contribution taken back and added again under the same key, unchanged, is no change.
     const skillRows = [...this.skill.values()].filter((r) => r.offered || r.handled || r.abandoned || r.answer_ms || r.handle_ms || r.handle_count);
     const waitRows = [...this.waits.values()].filter((r) => r.answered !== 0);
     const agentRows = [...this.agents.values()].filter((r) => r.contacts || r.handle_ms);
     return [
-      ...chunks(skillRows).map(
-        (rows): Write =>
-          (qc) =>
-            qc
-              .insertInto('wfm_skill_interval_totals')
-              .values(rows)
-              .onConflict((oc) =>
-                oc.columns(['interval_start', 'skill', 'channel']).doUpdateSet((eb) => ({
-                  offered: eb(eb.ref('wfm_skill_interval_totals.offered'), '+', eb.ref('excluded.offered')),
-                  handled: eb(eb.ref('wfm_skill_interval_totals.handled'), '+', eb.ref('excluded.handled')),
-                  abandoned: eb(eb.ref('wfm_skill_interval_totals.abandoned'), '+', eb.ref('excluded.abandoned')),
-                  answer_ms: eb(eb.ref('wfm_skill_interval_totals.answer_ms'), '+', eb.ref('excluded.answer_ms')),
-                  handle_ms: eb(eb.ref('wfm_skill_interval_totals.handle_ms'), '+', eb.ref('excluded.handle_ms')),
-                  handle_count: eb(eb.ref('wfm_skill_interval_totals.handle_count'), '+', eb.ref('excluded.handle_count')),
-                })),
-              ),
+      ...chunks(skillRows).map((rows) =>
+        db
+          .insertInto('wfm_skill_interval_totals')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['interval_start', 'skill', 'channel']).doUpdateSet((eb) => ({
+              offered: eb(eb.ref('wfm_skill_interval_totals.offered'), '+', eb.ref('excluded.offered')),
+              handled: eb(eb.ref('wfm_skill_interval_totals.handled'), '+', eb.ref('excluded.handled')),
+              abandoned: eb(eb.ref('wfm_skill_interval_totals.abandoned'), '+', eb.ref('excluded.abandoned')),
+              answer_ms: eb(eb.ref('wfm_skill_interval_totals.answer_ms'), '+', eb.ref('excluded.answer_ms')),
+              handle_ms: eb(eb.ref('wfm_skill_interval_totals.handle_ms'), '+', eb.ref('excluded.handle_ms')),
+              handle_count: eb(eb.ref('wfm_skill_interval_totals.handle_count'), '+', eb.ref('excluded.handle_count')),
+            })),
+          ),
       ),
-      ...chunks(waitRows).map(
-        (rows): Write =>
-          (qc) =>
-            qc
-              .insertInto('wfm_skill_interval_waits')
-              .values(rows)
-              .onConflict((oc) =>
-                oc
-                  .columns(['interval_start', 'skill', 'channel', 'wait_seconds'])
-                  .doUpdateSet((eb) => ({ answered: eb(eb.ref('wfm_skill_interval_waits.answered'), '+', eb.ref('excluded.answered')) })),
-              ),
+      ...chunks(waitRows).map((rows) =>
+        db
+          .insertInto('wfm_skill_interval_waits')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['interval_start', 'skill', 'channel', 'wait_seconds']).doUpdateSet((eb) => ({ answered: eb(eb.ref('wfm_skill_interval_waits.answered'), '+', eb.ref('excluded.answered')) })),
+          ),
       ),
-      ...chunks(agentRows).map(
-        (rows): Write =>
-          (qc) =>
-            qc
-              .insertInto('wfm_agent_interval_contacts')
-              .values(rows)
-              .onConflict((oc) =>
-                oc.columns(['interval_start', 'agent_id']).doUpdateSet((eb) => ({
-                  contacts: eb(eb.ref('wfm_agent_interval_contacts.contacts'), '+', eb.ref('excluded.contacts')),
-                  handle_ms: eb(eb.ref('wfm_agent_interval_contacts.handle_ms'), '+', eb.ref('excluded.handle_ms')),
-                })),
-              ),
+      ...chunks(agentRows).map((rows) =>
+        db
+          .insertInto('wfm_agent_interval_contacts')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['interval_start', 'agent_id']).doUpdateSet((eb) => ({
+              contacts: eb(eb.ref('wfm_agent_interval_contacts.contacts'), '+', eb.ref('excluded.contacts')),
+              handle_ms: eb(eb.ref('wfm_agent_interval_contacts.handle_ms'), '+', eb.ref('excluded.handle_ms')),
+            })),
+          ),
       ),
     ];
   }
 }
 
-/** One write of a rollup: an upsert, built on whatever runs it. */
-type Write = (qc: QueryCreator<Database>) => { execute(): Promise<unknown> };
+/** One write of a rollup: an upsert. */
+type Executable = { execute(): Promise<unknown> };
 
 /** Runs the writes one after another (a batch has a handful: one per rollup table and chunk of rows). */
-async function runWrites(db: Db, writes: Write[]): Promise<void> {
-  for (const write of writes) await write(db).execute();
+async function runWrites(writes: Executable[]): Promise<void> {
+  for (const write of writes) await write.execute();
 }
