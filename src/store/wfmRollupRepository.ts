@@ -45,13 +45,14 @@ interface Latest {
   startedAt: string;
 }
 
-/** Rolls up state entries given in id order. */
+/** Rolls up state entries given in id order: every row of the log between the first's id and the last's. */
 export async function rollUpStateEntries(db: Db, logged: readonly Logged<StateLogEntry>[]): Promise<void> {
   if (logged.length === 0) return;
   const latest = new Map<string, Latest>();
-  for (const agentIds of chunks([...new Set(logged.map((l) => l.entry.agentId))])) {
-    const rows = await db.selectFrom('wfm_agent_latest').selectAll().where('agent_id', 'in', agentIds).execute();
-    for (const row of rows) latest.set(row.agent_id, { logId: row.log_id, at: Date.parse(row.started_at), state: row.state as AgentStateName, reasonCode: row.reason_code, startedAt: row.started_at });
+  // The batch's agents by its id range, not a list of ids: one SQL text whatever the batch (SQLite prepares each text once).
+  const agentsOfBatch = db.selectFrom('agent_state_log').select('agent_id').where('id', '>=', logged[0]!.id).where('id', '<=', logged.at(-1)!.id);
+  for (const row of await db.selectFrom('wfm_agent_latest').selectAll().where('agent_id', 'in', agentsOfBatch).execute()) {
+    latest.set(row.agent_id, { logId: row.log_id, at: Date.parse(row.started_at), state: row.state as AgentStateName, reasonCode: row.reason_code, startedAt: row.started_at });
   }
   const sums = new StateMsSums();
   const moved = new Set<string>();
@@ -159,14 +160,12 @@ const factsOf = (row: WfmContactFactsTable): ContactFacts => ({
   abandonedAt: time(row.abandoned_at),
 });
 
-/** Rolls up contact steps given in id order. */
+/** Rolls up contact steps given in id order: every row of the log between the first's id and the last's. */
 export async function rollUpContactSteps(db: Db, logged: readonly Logged<ContactLogEntry>[]): Promise<void> {
   if (logged.length === 0) return;
   const known = new Map<string, ContactFacts>();
-  for (const keys of chunks([...new Set(logged.map((l) => l.entry.contactKey))])) {
-    const rows = await db.selectFrom('wfm_contact_facts').selectAll().where('contact_key', 'in', keys).execute();
-    for (const row of rows) known.set(row.contact_key, factsOf(row));
-  }
+  const contactsOfBatch = db.selectFrom('contact_log').select('contact_key').where('id', '>=', logged[0]!.id).where('id', '<=', logged.at(-1)!.id);
+  for (const row of await db.selectFrom('wfm_contact_facts').selectAll().where('contact_key', 'in', contactsOfBatch).execute()) known.set(row.contact_key, factsOf(row));
   const deltas = new ContactDeltas();
   const changed = new Set<string>();
   for (const { entry } of logged) {
