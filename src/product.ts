@@ -39,6 +39,7 @@ import { WorkflowEngine } from './workflows/engine.js';
 import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
 import { createAdherence } from './wfm/createAdherence.js';
 import { IntervalReportsService } from './wfm/intervalReports.js';
+import { RollupCatchUp } from './wfm/rollupCatchUp.js';
 import { createReportFeature } from './wfm/reportFeature.js';
 import { WfmApiKeys } from './wfm/apiKeys.js';
 import { registerWfmRoutes } from './wfm/wfmRoutes.js';
@@ -200,6 +201,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     logger: logger.child({ part: 'wfm' }),
     clock,
   });
+  const rollups = new RollupCatchUp({ unit, logger: logger.child({ part: 'wfm' }) });
   const wfmPorts = options.wfmPorts ?? { intervals: new IntervalReportsService(unit, config.wfm, clock), adherence: adherence.reports };
   let listeningPort = 0;
   const report = createReportFeature({
@@ -275,6 +277,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   threads.router.start();
   digitalReplies.delivery.start();
   adherence.alerts.start();
+  rollups.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
   listeningPort = port;
@@ -298,6 +301,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await threads.router.stop();
       await digitalReplies.delivery.stop();
       await adherence.alerts.stop();
+      await rollups.stop();
       await bus?.close();
       await store.close();
     },

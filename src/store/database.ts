@@ -26,6 +26,7 @@ import * as digital from './migrations/019_digital.js';
 import * as digitalThreads from './migrations/021_digital_threads.js';
 import * as wfm from './migrations/022_wfm.js';
 import * as wfmRollups from './migrations/023_wfm_rollups.js';
+import * as wfmRollupCursor from './migrations/024_wfm_rollup_cursor.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '021_digital_threads': digitalThreads,
   '022_wfm': wfm,
   '023_wfm_rollups': wfmRollups,
+  '024_wfm_rollup_cursor': wfmRollupCursor,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

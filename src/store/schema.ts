@@ -38,6 +38,7 @@ export interface Database {
   wfm_agent_latest: WfmAgentLatestTable;
   wfm_agent_interval_states: WfmAgentIntervalStatesTable;
   wfm_agent_interval_contacts: WfmAgentIntervalContactsTable;
+  wfm_rollup_cursor: WfmRollupCursorTable;
 }
 
 /** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
@@ -453,4 +454,11 @@ export interface WfmAgentIntervalContactsTable {
   agent_id: string;
   contacts: Counter;
   handle_ms: Counter;
+}
+
+/** Per log ('agent_state_log', 'contact_log'): the last id the rollups were brought up to (migration 024). */
+export interface WfmRollupCursorTable {
+  log: string;
+  /** Integer, as the logs' ids are. */
+  last_id: number;
 }

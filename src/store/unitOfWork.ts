@@ -75,6 +75,7 @@ import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetwe
 import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
 import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
 import { agentContactsBetween, agentNames, agentStateMsBetween, openSpansBefore, skillTotalsBetween } from './wfmRollupReads.js';
+import { catchUpRollups } from './wfmRollupCatchUp.js';
 import { holdOwnedOpen, markThreadTriggered, releaseThread, saveThreadOutcome, threadTranscriptCounts } from './threadOutcomesRepository.js';
 
 /** A repository function with its connection bound: what a service calls, never seeing the connection. */
@@ -214,8 +215,9 @@ const aggregates = {
     claim: claimAlert,
     statesOfAgent,
   },
-  /** The interval reports' rollups, kept by the log appends (wfmRollupReads.ts, read by src/wfm/intervalReports.ts). */
+  /** The interval reports' rollups, brought up to date from the logs by `catchUp` (wfmRollupCatchUp.ts; read by src/wfm/intervalReports.ts). */
   wfmRollups: {
+    catchUp: catchUpRollups,
     skillTotalsBetween,
     agentStateMsBetween,
     openSpansBefore,

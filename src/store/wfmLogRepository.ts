@@ -3,19 +3,17 @@ import type { AgentStateName } from '../domain/agentState.js';
 import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../domain/wfm.js';
 import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
-import type { AgentStateLogTable } from './schema.js';
-import { rollUpContactEntry, rollUpStateEntry } from './wfmRollupRepository.js';
+import type { AgentStateLogTable, ContactLogTable } from './schema.js';
 
 /**
  * The workforce logs (migration 022): appended to, never updated. An entry with an event key already
- * recorded is ignored, so an ACD's retry is recorded once. Each entry recorded also updates the rollups the
- * interval reports read (wfmRollupRepository.ts) in the same transaction: the caller's, or one of its own when
- * called outside a transaction, so the log and the rollups never disagree.
+ * recorded is ignored, so an ACD's retry is recorded once. An append writes its log row alone, one statement,
+ * in the caller's transaction if any: the rollups the interval reports read are brought up to date from the
+ * logs afterwards, in batches (wfmRollupCatchUp.ts).
  */
 export async function appendStateLog(db: Db, given: StateLogEntry, recordedAt: string): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => appendStateLog(trx, given, recordedAt));
   const entry = { ...given, startedAt: storedTime(given.startedAt, 'startedAt') };
-  const inserted = await db
+  await db
     .insertInto('agent_state_log')
     .values({
       agent_id: entry.agentId,
@@ -28,15 +26,12 @@ export async function appendStateLog(db: Db, given: StateLogEntry, recordedAt: s
       recorded_at: recordedAt,
     })
     .onConflict((oc) => oc.column('event_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) await rollUpStateEntry(db, entry, inserted.id);
+    .execute();
 }
 
 export async function appendContactLog(db: Db, given: ContactLogEntry, recordedAt: string): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => appendContactLog(trx, given, recordedAt));
   const entry = { ...given, at: storedTime(given.at, 'at') };
-  const inserted = await db
+  await db
     .insertInto('contact_log')
     .values({
       contact_key: entry.contactKey,
@@ -50,9 +45,7 @@ export async function appendContactLog(db: Db, given: ContactLogEntry, recordedA
       recorded_at: recordedAt,
     })
     .onConflict((oc) => oc.column('event_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) await rollUpContactEntry(db, entry);
+    .execute();
 }
 
 /** Times are compared as text in the store: always UTC with milliseconds ("2026-12-07T10:00:00.000Z"), whatever form they came in. */
@@ -104,7 +97,12 @@ export function toStateLogEntry(row: Selectable<AgentStateLogTable>): StateLogEn
 export async function contactsOfferedBetween(db: Db, from: string, to: string): Promise<ContactLogEntry[]> {
   const offered = db.selectFrom('contact_log').select('contact_key').where('kind', '=', 'offered').where('at', '>=', from).where('at', '<', to);
   const rows = await db.selectFrom('contact_log').selectAll().where('contact_key', 'in', offered).orderBy('contact_key').orderBy('at').orderBy('id').execute();
-  return rows.map((row) => ({
+  return rows.map(toContactLogEntry);
+}
+
+/** A contact log row as the domain reads it. */
+export function toContactLogEntry(row: Selectable<ContactLogTable>): ContactLogEntry {
+  return {
     contactKey: row.contact_key,
     step: row.kind as ContactStep,
     at: row.at,
@@ -113,5 +111,5 @@ export async function contactsOfferedBetween(db: Db, from: string, to: string): 
     channel: row.channel as Channel,
     source: row.source as StateSource,
     eventKey: row.event_key,
-  }));
+  };
 }

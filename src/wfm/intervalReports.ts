@@ -14,8 +14,9 @@ export const MAX_RANGE_MS = MAX_RANGE_DAYS * 86_400_000 + 3_600_000;
 const MAX_SKILL_LENGTH = 200;
 
 /**
- * The interval reports (issue 15), read from the rollups the log appends keep (wfmRollupRepository.ts), never
- * from the raw logs: a day of a busy site is a few thousand rollup rows. Every interval of the range is given,
+ * The interval reports (issue 15), read from the rollups (wfmRollupRepository.ts), never from the raw logs: a
+ * day of a busy site is a few thousand rollup rows. Each read first brings the rollups up to every log entry
+ * committed before it (the catch-up), so it is exact. Every interval of the range is given,
  * an empty one with `rows: []`. Agents' open spans (their latest state, until now) are added here, as only closed
  * spans are rolled up.
  */
@@ -29,12 +30,14 @@ export class IntervalReportsService implements IntervalReports {
   async skillIntervals(from: Date, to: Date, skill?: string): Promise<Interval<SkillIntervalRow>[]> {
     const range = checkedRange(from, to);
     if (skill !== undefined && (typeof skill !== 'string' || skill.length > MAX_SKILL_LENGTH)) throw invalidInput(`skill: at most ${MAX_SKILL_LENGTH} characters`, { field: 'skill' });
+    await this.unit.repos.wfmRollups.catchUp();
     const totals = await this.unit.repos.wfmRollups.skillTotalsBetween(iso(range.from), iso(range.to), this.config.serviceLevelSeconds, skill);
     return skillIntervalsFrom(totals, range.from, range.to, this.config.siteTimeZone);
   }
 
   async agentActivity(from: Date, to: Date): Promise<Interval<AgentIntervalRow>[]> {
     const range = checkedRange(from, to);
+    await this.unit.repos.wfmRollups.catchUp();
     const now = this.clock().getTime();
     const rollups = this.unit.repos.wfmRollups;
     const [closed, open, contacts] = await Promise.all([

@@ -2,16 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/domain/interaction.js';
 import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../../src/domain/wfm.js';
 import type { AgentStateName } from '../../src/domain/agentState.js';
+import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
+import { catchUpRollups } from '../../src/store/wfmRollupCatchUp.js';
 import { agentActivityOfLog } from '../../src/wfm/agentActivity.js';
 import { IntervalReportsService } from '../../src/wfm/intervalReports.js';
 import { skillIntervalsOfLog } from '../../src/wfm/skillIntervals.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { logSizes } from './logRows.js';
 
 /**
- * The rollups kept at append time (deltas) equal the reference computed from the raw log: random streams of
- * states and contact steps, shuffled (late entries), partly duplicated (the same event key, or the same step
- * again), appended through repos.wfmLog, sometimes several at once.
+ * The rollups (deltas, applied by the catch-up from the logs) equal the reference computed from the raw log:
+ * random streams of states and contact steps, shuffled (late entries), partly duplicated (the same event key,
+ * or the same step again), appended through repos.wfmLog, sometimes several at once, caught up at any point.
  */
 
 const DAY = Date.parse('2026-03-29T00:00:00Z');
@@ -183,11 +187,143 @@ describe.each(STORE_BACKENDS)('workforce rollups = the raw log ($name)', (backen
     const answered: ContactLogEntry = { ...offered, step: 'answered', at: '2026-03-29T01:00:10.000Z', agentId: 'ann', eventKey: 'acd:e2' };
     await append({ kind: 'contact', entry: offered }, false);
     await append({ kind: 'contact', entry: answered }, false);
+    await unit.repos.wfmRollups.catchUp();
     const before = await store.db.selectFrom('wfm_skill_interval_totals').selectAll().execute();
     await append({ kind: 'contact', entry: { ...answered, at: '2026-03-29T01:00:05.000Z' } }, false);
     await append({ kind: 'contact', entry: { ...answered, eventKey: null, at: '2026-03-29T01:00:30.000Z' } }, false);
     await append({ kind: 'contact', entry: { ...offered, eventKey: 'acd:e3', at: '2026-03-29T01:00:01.000Z' } }, false);
+    await unit.repos.wfmRollups.catchUp();
     expect(await store.db.selectFrom('wfm_skill_interval_totals').selectAll().execute()).toEqual(before);
     expect((await reports.skillIntervals(new Date('2026-03-29T01:00:00Z'), new Date('2026-03-29T01:15:00Z')))[0]!.rows[0]).toMatchObject({ offered: 1, handled: 1, averageSpeedOfAnswerSeconds: 10 });
+  });
+  it.each([6, 7])('caught up at random points, in small batches (seed %i)', async (seed) => {
+    const appends = stream(seed, false);
+    const r = random(seed * 31);
+    for (const [i, a] of appends.entries()) {
+      await append(a, i % 3 === 0);
+      if (r.int(20) === 0) await catchUpRollups(store.db, { batch: 1 + r.int(6) });
+    }
+    await catchUpRollups(store.db, { batch: 4 });
+    await expectRollupsEqualTheLog();
+  });
+
+  /** Every rollup row and the cursors, in one order. */
+  const rollupSnapshot = async () => {
+    const tables = [
+      'wfm_rollup_cursor',
+      'wfm_agent_latest',
+      'wfm_agent_interval_states',
+      'wfm_contact_facts',
+      'wfm_skill_interval_totals',
+      'wfm_skill_interval_waits',
+      'wfm_agent_interval_contacts',
+    ] as const;
+    const rows = await Promise.all(tables.map(async (table) => (await store.db.selectFrom(table).selectAll().execute()).map((row) => JSON.stringify(row)).sort()));
+    return Object.fromEntries(tables.map((table, i) => [table, rows[i]]));
+  };
+
+  it('a catch-up whose transaction fails leaves nothing half-applied, and the next one finishes', async () => {
+    const appends = stream(8, false);
+    for (const a of appends.slice(0, 150)) await append(a, false);
+    await unit.repos.wfmRollups.catchUp();
+    const before = await rollupSnapshot();
+    // The states of the batch are rolled up before its contacts: a contact whose skill row cannot be written fails the batch after them.
+    for (const a of appends.slice(150)) await append(a, false);
+    await append({ kind: 'contact', entry: { contactKey: 'acd:x:boom', step: 'offered', at: '2026-03-29T02:00:00.000Z', agentId: null, skill: 'Boom', channel: 'voice', source: 'acd' } }, false);
+    if (backend.name === 'postgres') {
+      await sql`create function refuse_boom() returns trigger language plpgsql as $$ begin if new.skill = 'Boom' then raise exception 'boom'; end if; return new; end $$`.execute(store.db);
+      await sql`create trigger refuse_boom before insert on wfm_skill_interval_totals for each row execute function refuse_boom()`.execute(store.db);
+    } else {
+      await sql`create trigger refuse_boom before insert on wfm_skill_interval_totals when new.skill = 'Boom' begin select raise(abort, 'boom'); end`.execute(store.db);
+    }
+    await expect(unit.repos.wfmRollups.catchUp()).rejects.toThrow(/boom/);
+    expect(await rollupSnapshot()).toEqual(before);
+    await sql.raw(backend.name === 'postgres' ? 'drop trigger refuse_boom on wfm_skill_interval_totals' : 'drop trigger refuse_boom').execute(store.db);
+    await expectRollupsEqualTheLog();
+    const boom = (await reports.skillIntervals(new Date('2026-03-29T02:00:00Z'), new Date('2026-03-29T02:15:00Z'), 'Boom'))[0]!.rows;
+    expect(boom).toMatchObject([{ skill: 'Boom', offered: 1 }]);
+  });
+
+  it.runIf(backend.name === 'postgres')('catch-ups run at once while appends go on, as instances would, and apply each entry once', async () => {
+    const appends = stream(9, true);
+    let next = 0;
+    let appending = true;
+    const lane = async () => {
+      while (next < appends.length) await append(appends[next++]!, true);
+    };
+    let applied = 0;
+    const catcher = async () => {
+      while (appending) {
+        // Not `applied += await …`: that reads `applied` before the wait, and the catch-ups run at once.
+        const n = await catchUpRollups(store.db, { batch: 5 });
+        applied += n;
+      }
+    };
+    const lanes = Promise.all(Array.from({ length: 4 }, lane)).finally(() => (appending = false));
+    await Promise.all([lanes, catcher(), catcher(), catcher()]);
+    const last = await Promise.all([catchUpRollups(store.db, { batch: 7 }), catchUpRollups(store.db, { batch: 7 })]);
+    applied += last[0] + last[1];
+    const sizes = await logSizes(store.db);
+    expect(applied).toBe(sizes.states + sizes.steps);
+    await expectRollupsEqualTheLog();
+  });
+
+  describe.runIf(backend.name === 'postgres')('an append committed after a larger id (PostgreSQL)', () => {
+    const state = (startedAt: string, state: AgentStateName, reasonCode: string | null = null): Append => ({
+      kind: 'state',
+      entry: { agentId: 'ann', state, reasonCode, startedAt, interactionId: null, source: 'teams' },
+    });
+
+    /** Appends 01:10 in a transaction held open while 01:20 (a larger id) commits; returns the held append's end. */
+    async function heldAppend(end: 'commit' | 'rollback') {
+      await append(state('2026-03-29T01:00:00.000Z', 'Available'), false);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let inserted!: () => void;
+      const insertedInside = new Promise<void>((resolve) => (inserted = resolve));
+      const held = unit.run(async (repos) => {
+        await repos.wfmLog.appendState(state('2026-03-29T01:10:00.000Z', 'Unavailable', 'Lunch').entry as StateLogEntry, RECORDED);
+        inserted();
+        await released;
+        if (end === 'rollback') throw new Error('rolled back');
+      });
+      await insertedInside;
+      await append(state('2026-03-29T01:20:00.000Z', 'Working'), false);
+      const ids = (await store.db.selectFrom('agent_state_log').select('id').orderBy('id').execute()).map((row) => row.id);
+      // The later append's id is past the held one's, which is not visible yet.
+      expect(ids).toHaveLength(2);
+      expect(ids[1]! - ids[0]!).toBe(2);
+      return { release, held: held.catch((error: Error) => error.message) };
+    }
+
+    it('waits for it, then rolls up both', async () => {
+      const { release, held } = await heldAppend('commit');
+      let finished = false;
+      const catchingUp = catchUpRollups(store.db).then((n) => ((finished = true), n));
+      try {
+        await sleep(300);
+        expect(finished).toBe(false);
+        expect((await store.db.selectFrom('wfm_agent_interval_states').selectAll().execute()).length).toBe(0);
+      } finally {
+        release();
+        await held;
+      }
+      expect(await catchingUp).toBe(3);
+      await expectRollupsEqualTheLog();
+      const lunch = (await reports.agentActivity(new Date('2026-03-29T01:00:00Z'), new Date('2026-03-29T01:15:00Z')))[0]!.rows[0]!.states;
+      expect(lunch).toEqual([
+        { state: 'Available', reasonCode: null, seconds: 600 },
+        { state: 'Unavailable', reasonCode: 'Lunch', seconds: 300 },
+      ]);
+    });
+
+    it('passes its id once it is rolled back', async () => {
+      const { release, held } = await heldAppend('rollback');
+      const catchingUp = catchUpRollups(store.db);
+      release();
+      expect(await held).toBe('rolled back');
+      expect(await catchingUp).toBe(2);
+      await expectRollupsEqualTheLog();
+    });
   });
 });
