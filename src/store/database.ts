@@ -27,6 +27,7 @@ import * as digitalThreads from './migrations/021_digital_threads.js';
 import * as wfm from './migrations/022_wfm.js';
 import * as wfmRollups from './migrations/023_wfm_rollups.js';
 import * as wfmRollupCursor from './migrations/024_wfm_rollup_cursor.js';
+import * as wideLogIds from './migrations/025_wide_log_ids.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '022_wfm': wfm,
   '023_wfm_rollups': wfmRollups,
   '024_wfm_rollup_cursor': wfmRollupCursor,
+  '025_wide_log_ids': wideLogIds,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */
@@ -140,9 +142,15 @@ async function openSqlite(dataDir: string): Promise<Store> {
 async function openPostgres(url: string, schema?: string): Promise<Store> {
   const { default: pg } = await import('pg');
   const safeSchema = schema?.replace(/[^A-Za-z0-9_]/g, '');
+  // bigint (int8) comes as text from pg; ids and counters are read as numbers, as SQLite gives them (exact up to 2^53).
+  const int8 = (text: string) => Number(text);
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 && format !== 'binary' ? int8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
     ...(safeSchema ? { options: `-c search_path=${safeSchema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: closablePool(pool) }) });
