@@ -1,17 +1,16 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
 
 // Workforce rollups (issue 15): what a day's interval reports read instead of the raw logs (a busy site appends
-// tens of millions of log rows a day). Kept up to date by the log appends themselves, in the same transaction
-// (wfmRollupRepository.ts), by deltas: each appended entry adds what it changes, and takes back what it undoes.
+// tens of millions of log rows a day). Kept up to date by deltas (wfmRollupRepository.ts): each entry adds what it
+// changes, and takes back what it undoes. First inside each append; since 024, by a batched catch-up from the logs.
 // - wfm_contact_facts: per contact, the first time of each step (and the answering agent, the offer's skill and
 //   channel): what the contact counts as now, so a late step can take back its old contribution.
 // - wfm_skill_interval_totals / wfm_skill_interval_waits: per (interval offered in, skill, channel), the counters
 //   and sums of the skill report; the waits (whole seconds to answer, rounded up) give the service level for any
 //   threshold.
-// - wfm_agent_latest: each agent's latest state entry (the open span, added at read time; also the row an append
-//   locks for the agent). wfm_agent_interval_states: per (interval, agent, state, reason code, '' for none), the
-//   milliseconds of closed spans. wfm_agent_interval_contacts: per (interval answered in, agent), contacts and
-//   their handle time.
+// - wfm_agent_latest: each agent's latest state entry (the open span, added at read time).
+//   wfm_agent_interval_states: per (interval, agent, state, reason code, '' for none), the milliseconds of closed
+//   spans. wfm_agent_interval_contacts: per (interval answered in, agent), contacts and their handle time.
 // Counters are bigint on PostgreSQL: a day's sums of milliseconds pass 2^31.
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = db.getExecutor().adapter instanceof PostgresAdapter ? 'bigint' : 'integer';
