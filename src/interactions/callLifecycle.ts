@@ -117,7 +117,8 @@ export class CallLifecycle {
       }
       await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
     });
-    return this.context.changes.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
+    const ended: Interaction = { ...open, state: 'acw', endedAt: now };
+    return this.context.changes.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' }, { interaction: ended });
   }
 
   /**
@@ -140,6 +141,7 @@ export class CallLifecycle {
     const now = this.context.clock();
     let queued = 0;
     let linkedCount = 0;
+    let completed: Interaction | undefined;
     await this.context.unit.run(async (repos) => {
       const notes = input.notes.trim() || null;
       const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes });
@@ -147,6 +149,7 @@ export class CallLifecycle {
       const links = await repos.interactions.listLinks(interactionId);
       linkedCount = links.filter((l) => l.linked).length;
       const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
+      completed = done;
       if (configuration) {
         queued = await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
       }
@@ -162,7 +165,7 @@ export class CallLifecycle {
       linkedCount === 0
         ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
         : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
-    return this.context.changes.done(interaction, { kind: 'info', text });
+    return this.context.changes.done(interaction, { kind: 'info', text }, completed && { interaction: completed, agent });
   }
 }
 

@@ -3,6 +3,7 @@ import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import { notFound } from '../domain/errors.js';
 import type { Interaction } from '../domain/interaction.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
+import type { HeldChange } from './cardChanges.js';
 import type { ReadAccess } from './ownership.js';
 import { detailsSubjectOf, recordDetails } from './recordDetailsQuery.js';
 import { lookupDetails } from './searchLookups.js';
@@ -16,8 +17,14 @@ import type { ServiceContext } from './serviceContext.js';
 export class CardQuery {
   constructor(private readonly context: ServiceContext) {}
 
-  /** The current card of an interaction the agent owns. */
-  async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
+  /**
+   * The current card of an interaction the agent owns. `held`: a change of it just made by its owner (CardChanges.done)
+   * holds it as stored now: drawn from that, with no read of the interaction or (when held) its agent.
+   */
+  async view(agentId: string, interactionId: string, notice?: Notice, held?: HeldChange): Promise<CustomerCardView> {
+    if (held && held.interaction.id === interactionId && held.interaction.agentId === agentId) {
+      return this.context.draw(held.interaction, notice ?? held.notice, undefined, held.agent && { agent: held.agent });
+    }
     const found = await this.context.ownership.owned(agentId, interactionId);
     return this.context.draw(found.interaction, notice ?? found.lastNotice);
   }
