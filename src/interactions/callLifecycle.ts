@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerCardView } from '../domain/customerCard.js';
+import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, newInteraction, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
@@ -109,8 +109,10 @@ export class CallLifecycle {
     }
     const how = move ?? (await agentMoveOf(this.context.repos, open.id));
     const now = this.context.clock().toISOString();
+    const notice = { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' } as const;
     await this.context.unit.run(async (repos) => {
-      const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now });
+      // The card's notice is kept with the move: one statement.
+      const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now, lastNotice: notice });
       if (!moved) throw stale('This call has already ended.');
       if (await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id })) {
         await repos.wfmLog.appendState(stateEntry(agentId, { state: 'ACW', reasonCode: null, interactionId: open.id }, how, now), now);
@@ -118,7 +120,7 @@ export class CallLifecycle {
       await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
     });
     const ended: Interaction = { ...open, state: 'acw', endedAt: now };
-    return this.context.changes.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' }, { interaction: ended });
+    return this.context.changes.done(open, notice, { interaction: ended, noticeKept: true });
   }
 
   /**
@@ -140,16 +142,16 @@ export class CallLifecycle {
     const how = move ?? (await agentMoveOf(this.context.repos, interactionId));
     const now = this.context.clock();
     let queued = 0;
-    let linkedCount = 0;
-    let completed: Interaction | undefined;
+    let held: { interaction: Interaction; links: InteractionRecordLink[]; notice: Notice } | undefined;
     await this.context.unit.run(async (repos) => {
       const notes = input.notes.trim() || null;
-      const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes });
-      if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+      // The links first: the card's notice tells how many get the writes, and is kept with the move (one statement).
       const links = await repos.interactions.listLinks(interactionId);
-      linkedCount = links.filter((l) => l.linked).length;
+      const notice = acwCompletedNotice(links.filter((l) => l.linked).length);
+      const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes, lastNotice: notice });
+      if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
       const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
-      completed = done;
+      held = { interaction: done, links, notice };
       if (configuration) {
         queued = await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
       }
@@ -161,12 +163,18 @@ export class CallLifecycle {
     });
     if (queued > 0) deps.onJobsQueued();
     this.context.logger.info({ interactionId, agentId, queued }, 'ACW completed');
-    const text =
-      linkedCount === 0
-        ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
-        : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
-    return this.context.changes.done(interaction, { kind: 'info', text }, completed && { interaction: completed, agent });
+    const { interaction: done, links, notice } = held!;
+    return this.context.changes.done(interaction, notice, { interaction: done, agent, links, noticeKept: true });
   }
+}
+
+/** What the card says once After Call Work is complete, by how many linked records get its writes. */
+function acwCompletedNotice(linkedCount: number): Notice {
+  const text =
+    linkedCount === 0
+      ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
+      : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
+  return { kind: 'info', text };
 }
 
 /** A link as the store gives it back (listLinks), so the first card draws the same as every later one. */

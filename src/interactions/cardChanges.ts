@@ -1,6 +1,6 @@
 import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import type { Agent } from '../domain/agentState.js';
-import type { Interaction } from '../domain/interaction.js';
+import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
 import type { Repositories } from '../store/unitOfWork.js';
 import type { InteractionEvents } from './interactionEvents.js';
 
@@ -12,6 +12,7 @@ export interface HeldChange {
   interaction: Interaction;
   notice: Notice;
   agent?: Agent;
+  links?: InteractionRecordLink[];
 }
 
 /** Draws the card of an interaction for its owner (CardQuery.view): late-bound, so the services share one. */
@@ -34,14 +35,15 @@ export class CardChanges {
    * card too (the chat message, the tab), so it is drawn once. If another change of the same interaction
    * was raised while it was drawn (an ACW write finishing, a late workflow outcome), the card may be missing
    * it: they are told to draw it afresh instead. `held`: the interaction as the change left it, with its
-   * agent if read, so the card is drawn without reading them again.
+   * agent and links if read, so the card is drawn without reading them again; `noticeKept`: the change's own
+   * transaction wrote the notice with it (the interactions' update takes it).
    */
-  async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice, held?: { interaction: Interaction; agent?: Agent }): Promise<CustomerCardView> {
+  async done(interaction: Pick<Interaction, 'id' | 'agentId'>, notice: Notice, held?: Omit<HeldChange, 'notice'> & { noticeKept?: true }): Promise<CustomerCardView> {
     const mark = this.events.mark();
     let view: CustomerCardView | undefined;
     try {
-      await this.interactions.setLastNotice(interaction.id, notice);
-      view = await this.ownerView(interaction.agentId, interaction.id, held && { ...held, notice });
+      if (!held?.noticeKept) await this.interactions.setLastNotice(interaction.id, notice);
+      view = await this.ownerView(interaction.agentId, interaction.id, held && { interaction: held.interaction, agent: held.agent, links: held.links, notice });
       return view;
     } finally {
       this.raise(interaction, this.events.changedSince(interaction.id, mark) ? undefined : view);

@@ -23,7 +23,7 @@ export class CardQuery {
    */
   async view(agentId: string, interactionId: string, notice?: Notice, held?: HeldChange): Promise<CustomerCardView> {
     if (held && held.interaction.id === interactionId && held.interaction.agentId === agentId) {
-      return this.context.draw(held.interaction, notice ?? held.notice, undefined, held.agent && { agent: held.agent });
+      return this.context.draw(held.interaction, notice ?? held.notice, undefined, { agent: held.agent, links: held.links });
     }
     const found = await this.context.ownership.owned(agentId, interactionId);
     return this.context.draw(found.interaction, notice ?? found.lastNotice);
