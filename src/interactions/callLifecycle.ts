@@ -99,8 +99,11 @@ export class CallLifecycle {
     return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 
-  /** The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's, else the agent's own. */
-  async hangup(agentId: string, move?: CallMove): Promise<CustomerCardView> {
+  /**
+   * The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's,
+   * else the agent's own; `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
+   */
+  async hangup(agentId: string, move?: CallMove, agent?: Agent): Promise<CustomerCardView> {
     const open = await this.context.repos.interactions.openOf(agentId);
     if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
     if (open.state === 'offered') throw conflict('Your call is still ringing: answer it in your contact center first.');
@@ -120,15 +123,15 @@ export class CallLifecycle {
       await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
     });
     const ended: Interaction = { ...open, state: 'acw', endedAt: now };
-    return this.context.changes.done(open, notice, { interaction: ended, noticeKept: true });
+    return this.context.changes.done(open, notice, { interaction: ended, agent: agent?.id === agentId ? agent : undefined, noticeKept: true });
   }
 
   /**
    * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
    * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
-   * `move`: the ACD's, else the agent's own.
+   * `move`: the ACD's, else the agent's own; `heldAgent`: the agent's row as the caller just read it (not read again).
    */
-  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove): Promise<CustomerCardView> {
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove, heldAgent?: Agent): Promise<CustomerCardView> {
     const { dispositions, engine, deps } = this.context;
     const { interaction } = await this.context.ownership.owned(agentId, interactionId);
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
@@ -137,7 +140,7 @@ export class CallLifecycle {
     const disposition = dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
     if (!disposition) throw invalidInput(`Choose a disposition: ${dispositions.join(', ')}.`);
     if (input.notes.length > MAX_NOTES) throw invalidInput(`Notes are limited to ${MAX_NOTES} characters (these have ${input.notes.length}).`);
-    const agent = await this.context.repos.agents.find(agentId);
+    const agent = heldAgent?.id === agentId ? heldAgent : await this.context.repos.agents.find(agentId);
     const configuration = engine.configuration(interaction.configurationId);
     const how = move ?? (await agentMoveOf(this.context.repos, interactionId));
     const now = this.context.clock();
