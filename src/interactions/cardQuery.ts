@@ -26,7 +26,7 @@ export class CardQuery {
       return this.context.draw(held.interaction, notice ?? held.notice, undefined, { agent: held.agent, links: held.links });
     }
     const found = await this.context.ownership.owned(agentId, interactionId);
-    return this.context.draw(found.interaction, notice ?? found.lastNotice);
+    return this.context.draw(found.interaction, notice ?? found.lastNotice, undefined, { agent: found.owner });
   }
 
   /**
@@ -35,7 +35,7 @@ export class CardQuery {
    */
   async readableView(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ view: CustomerCardView; access: ReadAccess }> {
     const found = await this.context.ownership.readable(agentId, interactionId, asSupervisor);
-    return { view: await this.context.draw(found.interaction, found.lastNotice), access: found.access };
+    return { view: await this.context.draw(found.interaction, found.lastNotice, undefined, { agent: found.owner }), access: found.access };
   }
 
   /**
@@ -45,7 +45,7 @@ export class CardQuery {
   async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
     const found = await this.context.repos.interactions.findWithNotice(interactionId);
     if (!found) throw notFound('That interaction does not exist.');
-    return this.context.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery);
+    return this.context.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery, { agent: found.owner });
   }
 
   async isOwner(agentId: string, interactionId: string): Promise<boolean> {
