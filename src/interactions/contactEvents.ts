@@ -44,7 +44,7 @@ export class ContactConvergence {
   constructor(
     private readonly deps: {
       unit: UnitOfWork;
-      calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw'>;
+      calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -100,6 +100,12 @@ export class ContactConvergence {
         await this.deps.unit.repos.interactions.update(current.id, 'offered', { state: 'active' });
         current.state = 'active';
         answeredUnshown = true;
+      }
+      if (contact.phase === 'acwCompleted' && current.state === 'active') {
+        // Ended and completed at once: one transaction, one card.
+        await this.deps.calls.endAndCompleteAcw(contact.agent_id, this.acwInput(contact), { ended: moveBy(['contact.ended']), completed: moveBy(['contact.acwCompleted']) }, agent);
+        current.state = 'completed';
+        answeredUnshown = false; // the completed card, drawn and told of, shows it all
       }
       if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
         await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']), agent);
