@@ -3,6 +3,7 @@ import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import { notFound } from '../domain/errors.js';
 import type { Interaction } from '../domain/interaction.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
+import type { InteractionForCard } from '../store/interactionsRepository.js';
 import type { HeldChange } from './cardChanges.js';
 import type { ReadAccess } from './ownership.js';
 import { detailsSubjectOf, recordDetails } from './recordDetailsQuery.js';
@@ -42,8 +43,8 @@ export class CardQuery {
    * The current card of any interaction, for the app's own drawing of the card message in its owner's chat
    * (the CardPublisher). Never for a caller's request: those go through `view` or `readableView`.
    */
-  async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
-    const found = await this.context.repos.interactions.findWithNotice(interactionId);
+  async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string, read?: InteractionForCard): Promise<CustomerCardView> {
+    const found = read?.interaction.id === interactionId ? read : await this.context.repos.interactions.findWithNotice(interactionId);
     if (!found) throw notFound('That interaction does not exist.');
     return this.context.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery, { agent: found.owner });
   }
@@ -78,6 +79,16 @@ export class CardQuery {
   /** Details of a record the agent's last search outside a call found, read only (see lookupDetails). */
   async lookupDetails(agentId: string, ref: RecordRef): Promise<RecordDetails> {
     return lookupDetails(this.context, this.context.lookups, agentId, ref);
+  }
+
+  /**
+   * For the CardPublisher in one process (which orders a card's updates itself): the Teams message showing this
+   * interaction's card and, when there is one, the card as it stands, drawn from the same read of the interaction.
+   */
+  async messageAndView(interactionId: string): Promise<{ messageId: string; view: CustomerCardView } | undefined> {
+    const found = await this.context.repos.interactions.findWithNotice(interactionId);
+    if (!found?.cardActivityId) return undefined;
+    return { messageId: found.cardActivityId, view: await this.currentView(interactionId, undefined, undefined, found) };
   }
 
   /** The Teams message showing this interaction's card, once posted. */

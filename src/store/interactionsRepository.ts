@@ -92,6 +92,8 @@ export interface InteractionForCard {
   interaction: Interaction;
   lastNotice: StoredNotice | undefined;
   owner?: CardOwner;
+  /** The Teams message showing its card, once posted. */
+  cardActivityId?: string;
 }
 
 /** The interactions with their owner's name, Teams id and time zone beside each, in the same read. */
@@ -118,6 +120,7 @@ function forCard(row: InteractionsTable & { owner_id: string | null; owner_name:
     interaction: toInteraction(interaction),
     lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined,
     ...(owner_id !== null && { owner: { name: owner_name ?? '', teamsUserId: owner_teams_user_id, timeZone: owner_time_zone ?? null } }),
+    ...(row.card_activity_id && { cardActivityId: row.card_activity_id }),
   };
 }
 
