@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerCardView } from '../domain/customerCard.js';
+import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import { AppError, conflict, invalidInput, notFound, stale } from '../domain/errors.js';
 import { describeState, newInteraction, type Interaction, type InteractionRecordLink } from '../domain/interaction.js';
 import { displayPhone, toE164 } from '../domain/phone.js';
@@ -13,6 +13,8 @@ import { runDataDip } from './dataDipScript.js';
 import { latestActivities, withHistory } from './recordHistory.js';
 import { isSomeone } from './customerView.js';
 import type { ServiceContext } from './serviceContext.js';
+import type { Repositories } from '../store/unitOfWork.js';
+import type { CrmConfiguration } from '../workflows/configuration.js';
 
 const MAX_NOTES = 4000;
 
@@ -99,71 +101,135 @@ export class CallLifecycle {
     return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 
-  /** The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's, else the agent's own. */
-  async hangup(agentId: string, move?: CallMove): Promise<CustomerCardView> {
+  /**
+   * The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's,
+   * else the agent's own; `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
+   */
+  async hangup(agentId: string, move?: CallMove, agent?: Agent): Promise<CustomerCardView> {
+    const open = await this.activeCall(agentId);
+    const how = move ?? (await agentMoveOf(this.context.repos, open.id));
+    const now = this.context.clock().toISOString();
+    const ended = await this.context.unit.run((repos) => this.endIn(repos, open, how, now));
+    return this.context.changes.done(open, ENDED_NOTICE, { interaction: ended, agent: agent?.id === agentId ? agent : undefined, noticeKept: true });
+  }
+
+  /**
+   * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
+   * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
+   * `move`: the ACD's, else the agent's own; `heldAgent`: the agent's row as the caller just read it (not read again).
+   */
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove, heldAgent?: Agent): Promise<CustomerCardView> {
+    const { interaction } = await this.context.ownership.owned(agentId, interactionId);
+    if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+    if (interaction.state === 'offered') throw conflict('The call is still ringing: there is no After Call Work until it is answered and ended.');
+    if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
+    const completion = await this.completionOf(interaction, input, heldAgent);
+    const how = move ?? (await agentMoveOf(this.context.repos, interactionId));
+    const done = await this.context.unit.run((repos) => this.completeIn(repos, completion, how));
+    return this.completed(interaction, completion, done);
+  }
+
+  /**
+   * The ACD says at once that the call ended and its After Call Work is complete: both moves in one
+   * transaction (all or nothing, as each alone is), and the card drawn once, completed. The ended card is
+   * never shown: it would be replaced at once.
+   */
+  async endAndCompleteAcw(agentId: string, input: { disposition: string; notes: string }, moves: { ended: CallMove; completed: CallMove }, heldAgent?: Agent): Promise<CustomerCardView> {
+    const open = await this.activeCall(agentId);
+    const endedAt = this.context.clock().toISOString();
+    const completion = await this.completionOf({ ...open, state: 'acw', endedAt }, input, heldAgent);
+    const done = await this.context.unit.run(async (repos) => {
+      await this.endIn(repos, open, moves.ended, endedAt);
+      return this.completeIn(repos, completion, moves.completed);
+    });
+    return this.completed(open, completion, done);
+  }
+
+  /** The agent's call, which must be active (answered, not ended) to end. */
+  private async activeCall(agentId: string): Promise<Interaction> {
     const open = await this.context.repos.interactions.openOf(agentId);
     if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
     if (open.state === 'offered') throw conflict('Your call is still ringing: answer it in your contact center first.');
     if (open.state !== 'active') {
       throw conflict(`Your interaction is ${describeState(open.state)}. Complete After Call Work on its card.`);
     }
-    const how = move ?? (await agentMoveOf(this.context.repos, open.id));
-    const now = this.context.clock().toISOString();
-    await this.context.unit.run(async (repos) => {
-      const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now });
-      if (!moved) throw stale('This call has already ended.');
-      if (await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id })) {
-        await repos.wfmLog.appendState(stateEntry(agentId, { state: 'ACW', reasonCode: null, interactionId: open.id }, how, now), now);
-      }
-      await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
-    });
-    return this.context.changes.done(open, { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' });
+    return open;
   }
 
-  /**
-   * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
-   * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
-   * `move`: the ACD's, else the agent's own.
-   */
-  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove): Promise<CustomerCardView> {
-    const { dispositions, engine, deps } = this.context;
-    const { interaction } = await this.context.ownership.owned(agentId, interactionId);
-    if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
-    if (interaction.state === 'offered') throw conflict('The call is still ringing: there is no After Call Work until it is answered and ended.');
-    if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
+  /** Ends the call in `repos`' transaction: the interaction and its agent enter ACW. Returns it as stored now. */
+  private async endIn(repos: Repositories, open: Interaction, how: CallMove, now: string): Promise<Interaction> {
+    const agentId = open.agentId;
+    // The card's notice is kept with the move: one statement.
+    const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now, lastNotice: ENDED_NOTICE });
+    if (!moved) throw stale('This call has already ended.');
+    if (await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id })) {
+      await repos.wfmLog.appendState(stateEntry(agentId, { state: 'ACW', reasonCode: null, interactionId: open.id }, how, now), now);
+    }
+    await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
+    return { ...open, state: 'acw', endedAt: now };
+  }
+
+  /** What completing ACW of an interaction in ACW writes, checked before any write: the disposition, the notes, the agent. */
+  private async completionOf(interaction: Interaction, input: { disposition: string; notes: string }, heldAgent?: Agent): Promise<Completion> {
+    const { dispositions, engine } = this.context;
     const disposition = dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
     if (!disposition) throw invalidInput(`Choose a disposition: ${dispositions.join(', ')}.`);
     if (input.notes.length > MAX_NOTES) throw invalidInput(`Notes are limited to ${MAX_NOTES} characters (these have ${input.notes.length}).`);
-    const agent = await this.context.repos.agents.find(agentId);
-    const configuration = engine.configuration(interaction.configurationId);
-    const how = move ?? (await agentMoveOf(this.context.repos, interactionId));
-    const now = this.context.clock();
-    let queued = 0;
-    let linkedCount = 0;
-    await this.context.unit.run(async (repos) => {
-      const notes = input.notes.trim() || null;
-      const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes });
-      if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
-      const links = await repos.interactions.listLinks(interactionId);
-      linkedCount = links.filter((l) => l.linked).length;
-      const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
-      if (configuration) {
-        queued = await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString());
-      }
-      if (await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null })) {
-        await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Available', reasonCode: null, interactionId: null }, how, now.toISOString()), now.toISOString());
-      }
-      await logCallStep(repos, { interactionId, agentId }, 'acwCompleted', how, now.toISOString());
-      await deps.recordAcwCompleted?.(repos, done, now.toISOString());
-    });
-    if (queued > 0) deps.onJobsQueued();
-    this.context.logger.info({ interactionId, agentId, queued }, 'ACW completed');
-    const text =
-      linkedCount === 0
-        ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
-        : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
-    return this.context.changes.done(interaction, { kind: 'info', text });
+    const agent = heldAgent?.id === interaction.agentId ? heldAgent : await this.context.repos.agents.find(interaction.agentId);
+    return { interaction, disposition, notes: input.notes.trim() || null, agent, configuration: engine.configuration(interaction.configurationId) };
   }
+
+  /** Completes ACW in `repos`' transaction: the interaction, its jobs, its agent Available again. */
+  private async completeIn(repos: Repositories, { interaction, disposition, notes, agent, configuration }: Completion, how: CallMove): Promise<CompletedAcw> {
+    const { id: interactionId, agentId } = interaction;
+    const now = this.context.clock();
+    // The links first: the card's notice tells how many get the writes, and is kept with the move (one statement).
+    const links = await repos.interactions.listLinks(interactionId);
+    const notice = acwCompletedNotice(links.filter((l) => l.linked).length);
+    const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes, lastNotice: notice });
+    if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
+    const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
+    const queued = configuration ? await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString()) : 0;
+    if (await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null })) {
+      await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Available', reasonCode: null, interactionId: null }, how, now.toISOString()), now.toISOString());
+    }
+    await logCallStep(repos, { interactionId, agentId }, 'acwCompleted', how, now.toISOString());
+    await this.context.deps.recordAcwCompleted?.(repos, done, now.toISOString());
+    return { interaction: done, links, notice, queued };
+  }
+
+  /** After ACW completed and committed: its jobs run now, and the card is drawn from what the step holds. */
+  private completed(interaction: Interaction, { agent }: Completion, { interaction: done, links, notice, queued }: CompletedAcw): Promise<CustomerCardView> {
+    if (queued > 0) this.context.deps.onJobsQueued();
+    this.context.logger.info({ interactionId: interaction.id, agentId: interaction.agentId, queued }, 'ACW completed');
+    return this.context.changes.done(interaction, notice, { interaction: done, agent, links, noticeKept: true });
+  }
+}
+
+const ENDED_NOTICE: Notice = { kind: 'info', text: 'The call ended. Choose a disposition, add notes, then Complete ACW.' };
+
+interface Completion {
+  interaction: Interaction;
+  disposition: string;
+  notes: string | null;
+  agent: Agent | undefined;
+  configuration: CrmConfiguration | undefined;
+}
+
+interface CompletedAcw {
+  interaction: Interaction;
+  links: InteractionRecordLink[];
+  notice: Notice;
+  queued: number;
+}
+
+/** What the card says once After Call Work is complete, by how many linked records get its writes. */
+function acwCompletedNotice(linkedCount: number): Notice {
+  const text =
+    linkedCount === 0
+      ? 'After Call Work complete. No record was linked, so nothing was written to the CRM. You are Available.'
+      : `After Call Work complete: the activity and data go to ${linkedCount} linked record${linkedCount === 1 ? '' : 's'} (see "Saved to the CRM" on this card). You are Available.`;
+  return { kind: 'info', text };
 }
 
 /** A link as the store gives it back (listLinks), so the first card draws the same as every later one. */

@@ -25,7 +25,8 @@ export interface CardQueryDeps {
 
 /** What the caller holds already, as stored now, so drawing the card does not read it again. */
 export interface HeldForCard {
-  agent?: Agent;
+  /** The agent who handles it, as the card shows them (read with the interaction, or the caller's row). */
+  agent?: Pick<Agent, 'name' | 'teamsUserId' | 'timeZone'>;
   links?: InteractionRecordLink[];
   customer?: Customer;
   /** How many interactions the held customer has had (1 for a customer created with this interaction). */

@@ -3,6 +3,8 @@ import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import { notFound } from '../domain/errors.js';
 import type { Interaction } from '../domain/interaction.js';
 import type { RecordDetails } from '../domain/recordDetails.js';
+import type { InteractionForCard } from '../store/interactionsRepository.js';
+import type { HeldChange } from './cardChanges.js';
 import type { ReadAccess } from './ownership.js';
 import { detailsSubjectOf, recordDetails } from './recordDetailsQuery.js';
 import { lookupDetails } from './searchLookups.js';
@@ -16,10 +18,16 @@ import type { ServiceContext } from './serviceContext.js';
 export class CardQuery {
   constructor(private readonly context: ServiceContext) {}
 
-  /** The current card of an interaction the agent owns. */
-  async view(agentId: string, interactionId: string, notice?: Notice): Promise<CustomerCardView> {
+  /**
+   * The current card of an interaction the agent owns. `held`: a change of it just made by its owner (CardChanges.done)
+   * holds it as stored now: drawn from that, with no read of the interaction or (when held) its agent.
+   */
+  async view(agentId: string, interactionId: string, notice?: Notice, held?: HeldChange): Promise<CustomerCardView> {
+    if (held && held.interaction.id === interactionId && held.interaction.agentId === agentId) {
+      return this.context.draw(held.interaction, notice ?? held.notice, undefined, { agent: held.agent, links: held.links });
+    }
     const found = await this.context.ownership.owned(agentId, interactionId);
-    return this.context.draw(found.interaction, notice ?? found.lastNotice);
+    return this.context.draw(found.interaction, notice ?? found.lastNotice, undefined, { agent: found.owner });
   }
 
   /**
@@ -28,17 +36,17 @@ export class CardQuery {
    */
   async readableView(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ view: CustomerCardView; access: ReadAccess }> {
     const found = await this.context.ownership.readable(agentId, interactionId, asSupervisor);
-    return { view: await this.context.draw(found.interaction, found.lastNotice), access: found.access };
+    return { view: await this.context.draw(found.interaction, found.lastNotice, undefined, { agent: found.owner }), access: found.access };
   }
 
   /**
    * The current card of any interaction, for the app's own drawing of the card message in its owner's chat
    * (the CardPublisher). Never for a caller's request: those go through `view` or `readableView`.
    */
-  async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string): Promise<CustomerCardView> {
-    const found = await this.context.repos.interactions.findWithNotice(interactionId);
+  async currentView(interactionId: string, notice?: Notice, duplicateQuery?: string, read?: InteractionForCard): Promise<CustomerCardView> {
+    const found = read?.interaction.id === interactionId ? read : await this.context.repos.interactions.findWithNotice(interactionId);
     if (!found) throw notFound('That interaction does not exist.');
-    return this.context.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery);
+    return this.context.draw(found.interaction, notice ?? found.lastNotice, duplicateQuery, { agent: found.owner });
   }
 
   async isOwner(agentId: string, interactionId: string): Promise<boolean> {
@@ -71,6 +79,16 @@ export class CardQuery {
   /** Details of a record the agent's last search outside a call found, read only (see lookupDetails). */
   async lookupDetails(agentId: string, ref: RecordRef): Promise<RecordDetails> {
     return lookupDetails(this.context, this.context.lookups, agentId, ref);
+  }
+
+  /**
+   * For the CardPublisher in one process (which orders a card's updates itself): the Teams message showing this
+   * interaction's card and, when there is one, the card as it stands, drawn from the same read of the interaction.
+   */
+  async messageAndView(interactionId: string): Promise<{ messageId: string; view: CustomerCardView } | undefined> {
+    const found = await this.context.repos.interactions.findWithNotice(interactionId);
+    if (!found?.cardActivityId) return undefined;
+    return { messageId: found.cardActivityId, view: await this.currentView(interactionId, undefined, undefined, found) };
   }
 
   /** The Teams message showing this interaction's card, once posted. */

@@ -44,7 +44,7 @@ export class ContactConvergence {
   constructor(
     private readonly deps: {
       unit: UnitOfWork;
-      calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw'>;
+      calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -89,18 +89,37 @@ export class ContactConvergence {
       // Offered already answered (or further) comes in active: no ringing card drawn only to be replaced.
       current = { id: created.interaction.id, agentId: contact.agent_id, state: created.interaction.state };
     }
-    // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
-    if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && current.state === 'offered') {
-      await this.answer(current.id, current.agentId);
-      current.state = 'active';
-    }
-    if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
-      await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']));
-      current.state = 'acw';
-    }
-    if (contact.phase === 'acwCompleted' && current.state === 'acw') {
-      await this.deps.calls.completeAcw(contact.agent_id, current.id, this.acwInput(contact), moveBy(['contact.acwCompleted']));
-      current.state = 'completed';
+    const ends = PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state !== 'acw' && current.state !== 'completed';
+    const completes = contact.phase === 'acwCompleted' && current.state !== 'completed';
+    // The agent's row, read once for the steps that draw the card (their name on it, their time zone).
+    const agent = ends || completes ? await this.deps.unit.repos.agents.find(contact.agent_id) : undefined;
+    let answeredUnshown = false;
+    try {
+      // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
+      if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && current.state === 'offered') {
+        await this.deps.unit.repos.interactions.update(current.id, 'offered', { state: 'active' });
+        current.state = 'active';
+        answeredUnshown = true;
+      }
+      if (contact.phase === 'acwCompleted' && current.state === 'active') {
+        // Ended and completed at once: one transaction, one card.
+        await this.deps.calls.endAndCompleteAcw(contact.agent_id, this.acwInput(contact), { ended: moveBy(['contact.ended']), completed: moveBy(['contact.acwCompleted']) }, agent);
+        current.state = 'completed';
+        answeredUnshown = false; // the completed card, drawn and told of, shows it all
+      }
+      if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
+        await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']), agent);
+        current.state = 'acw';
+        answeredUnshown = false; // the ended call's card, drawn and told of, shows it picked up too
+      }
+      if (contact.phase === 'acwCompleted' && current.state === 'acw') {
+        await this.deps.calls.completeAcw(contact.agent_id, current.id, this.acwInput(contact), moveBy(['contact.acwCompleted']), agent);
+        current.state = 'completed';
+      }
+    } finally {
+      // The agent picked up and the call goes no further now: its card message is drawn afresh in place (the
+      // CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
+      if (answeredUnshown) this.deps.events.cardChanged(current.id, current.agentId);
     }
     if (current.state === 'completed') await this.afterContact(contact);
     return created;
@@ -134,15 +153,6 @@ export class ContactConvergence {
       logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
     }
     return view;
-  }
-
-  /**
-   * The agent picked up: the interaction is active, and its card message is drawn afresh in place (the
-   * CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
-   */
-  private async answer(interactionId: string, agentId: string): Promise<void> {
-    await this.deps.unit.repos.interactions.update(interactionId, 'offered', { state: 'active' });
-    this.deps.events.cardChanged(interactionId, agentId);
   }
 
   /** ACW completed by the ACD: its disposition if it is one of ours, else the first configured one, said in the notes. */

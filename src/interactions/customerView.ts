@@ -27,8 +27,11 @@ export async function customerView(
   heldCount?: number,
 ): Promise<CustomerView | null> {
   if (!interaction.customerId) return null;
-  const customer = held?.id === interaction.customerId ? held : await customers.find(interaction.customerId);
+  // Not held: the customer and their interaction count in one read.
+  const read = held?.id === interaction.customerId ? undefined : await customers.findWithCount(interaction.customerId);
+  const customer = read ?? (held?.id === interaction.customerId ? held : undefined);
   if (!customer) return null;
+  const count = read ? read.interactionCount : heldCount;
   // Likely the same person: the same name as a linked person, or one of their phones or emails.
   const people = links.filter((l) => l.linked && isSomeone(l));
   const values = people.flatMap((p) => [...(p.canonical?.phones ?? []).map((phone) => toE164(phone, defaultRegion) ?? phone), ...(p.canonical?.email ? [p.canonical.email.toLowerCase()] : [])]);
@@ -39,7 +42,7 @@ export async function customerView(
     id: customer.id,
     name: customer.name,
     identifiers: customer.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)),
-    interactions: customer === held && heldCount !== undefined ? heldCount : await customers.interactionCount(customer.id),
+    interactions: count ?? (await customers.interactionCount(customer.id)),
     duplicates: duplicates.map((d) => ({ id: d.id, name: d.name, identifiers: d.identifiers.map((i) => (i.kind === 'phone' ? displayPhone(i.value) : i.value)) })),
     duplicateQuery,
   };

@@ -16,7 +16,7 @@ export interface InteractionServices {
 
 export function createInteractionServices(deps: InteractionServicesDeps): InteractionServices {
   // A change draws the card through `cards.view` as it is when the change is done (tests may wrap it).
-  const context = new ServiceContext(deps, (agentId, interactionId) => services.cards.view(agentId, interactionId));
+  const context = new ServiceContext(deps, (agentId, interactionId, held) => services.cards.view(agentId, interactionId, undefined, held));
   const services: InteractionServices = {
     calls: new CallLifecycle(context),
     records: new CardRecords(context),

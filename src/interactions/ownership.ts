@@ -1,8 +1,8 @@
 import type { RecordRef } from '../domain/crmRecord.js';
 import type { Customer } from '../domain/customer.js';
-import type { Notice } from '../domain/customerCard.js';
 import { AppError, stale } from '../domain/errors.js';
 import type { Interaction, InteractionRecordLink } from '../domain/interaction.js';
+import type { InteractionForCard } from '../store/interactionsRepository.js';
 import type { Repositories } from '../store/unitOfWork.js';
 
 /**
@@ -34,7 +34,7 @@ export class Ownership {
   constructor(private readonly repos: Repositories) {}
 
   /** The agent's interaction with the outcome its card shows; else the one refusal. */
-  async owned(agentId: string, interactionId: string): Promise<{ interaction: Interaction; lastNotice: Notice | undefined }> {
+  async owned(agentId: string, interactionId: string): Promise<InteractionForCard> {
     const found = UUID.test(interactionId) ? await this.repos.interactions.findOf(agentId, interactionId) : undefined;
     if (!found) throw notYours();
     return found;
@@ -51,7 +51,7 @@ export class Ownership {
    * An interaction to read: the owner's own, or any for a supervisor. A supervisor's lookup is by id alone
    * (they may know which ids exist); anyone else's is the owner's lookup, refused like a missing id.
    */
-  async readable(agentId: string, interactionId: string, asSupervisor: boolean): Promise<{ interaction: Interaction; lastNotice: Notice | undefined; access: ReadAccess }> {
+  async readable(agentId: string, interactionId: string, asSupervisor: boolean): Promise<InteractionForCard & { access: ReadAccess }> {
     if (!asSupervisor) return { ...(await this.owned(agentId, interactionId)), access: 'owner' };
     const found = UUID.test(interactionId) ? await this.repos.interactions.findWithNotice(interactionId) : undefined;
     if (!found) throw notYours();

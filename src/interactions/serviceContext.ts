@@ -3,7 +3,7 @@ import type { CustomerCardView, Notice } from '../domain/customerCard.js';
 import type { Interaction } from '../domain/interaction.js';
 import type { Repositories, UnitOfWork } from '../store/unitOfWork.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
-import { drawCard, type CardQueryDeps } from './cardDrawing.js';
+import { drawCard, type CardQueryDeps, type HeldForCard } from './cardDrawing.js';
 import { CardChanges, type OwnerView } from './cardChanges.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import { Ownership } from './ownership.js';
@@ -59,8 +59,8 @@ export class ServiceContext implements CardQueryDeps, RecordHistoryDeps {
     this.changes = new CardChanges(deps.events, this.repos.interactions, ownerView);
   }
 
-  /** The card of an interaction the caller may read, as it stands now. */
-  draw(interaction: Interaction, notice: Notice | undefined, duplicateQuery?: string): Promise<CustomerCardView> {
-    return drawCard(this, interaction, { notice, duplicateQuery, now: this.clock() });
+  /** The card of an interaction the caller may read, as it stands now (`held`: what the caller holds of it as stored now). */
+  draw(interaction: Interaction, notice: Notice | undefined, duplicateQuery?: string, held?: HeldForCard): Promise<CustomerCardView> {
+    return drawCard(this, interaction, { notice, duplicateQuery, now: this.clock(), held });
   }
 }

@@ -31,6 +31,33 @@ export async function findCustomer(db: Db, id: string): Promise<Customer | undef
   return row ? { ...row, identifiers: await identifiersOf(db, id) } : undefined;
 }
 
+/**
+ * The customer with every identifier of theirs and how many interactions they have had, in one read: what a
+ * card shows of its customer.
+ */
+export async function findCustomerWithCount(db: Db, id: string): Promise<(Customer & { interactionCount: number }) | undefined> {
+  const rows = await db
+    .selectFrom('customers as c')
+    .leftJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
+    .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
+    .select((eb) =>
+      eb
+        .selectFrom('interactions as ci')
+        .select((ec) => ec.fn.countAll<number>().as('n'))
+        .whereRef('ci.customer_id', '=', 'c.id')
+        .as('interaction_count'),
+    )
+    .where('c.id', '=', id)
+    .orderBy('ids.kind')
+    .orderBy('ids.value')
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  // A customer with no identifier left (merged away) comes back as one row of nulls for them.
+  const identifiers = rows.flatMap((r) => (r.kind !== null && r.value !== null ? [{ kind: r.kind as CustomerIdentifier['kind'], value: r.value }] : []));
+  return { id: first.id, name: first.name, identifiers, interactionCount: Number(first.interaction_count ?? 0) };
+}
+
 export async function renameCustomer(db: Db, id: string, name: string): Promise<void> {
   await db.updateTable('customers').set({ name }).where('id', '=', id).execute();
 }

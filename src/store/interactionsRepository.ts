@@ -1,5 +1,6 @@
 import { RECORD_ROLES, type CanonicalFields, type FieldValue, type RecordRef, type RecordRole } from '../domain/crmRecord.js';
 import type { Channel, Interaction, InteractionRecordLink, InteractionState, MatchState, RecordOrigin } from '../domain/interaction.js';
+import type { Agent } from '../domain/agentState.js';
 import type { Db } from './db.js';
 import type { InteractionRecordsTable, InteractionsTable } from './schema.js';
 
@@ -83,23 +84,50 @@ export async function findInteraction(db: Db, id: string): Promise<Interaction |
   return row ? toInteraction(row) : undefined;
 }
 
+/** The agent who handles an interaction, as its card shows them (see InteractionForCard). */
+export type CardOwner = Pick<Agent, 'name' | 'teamsUserId' | 'timeZone'>;
+
+/** An interaction with the outcome its card shows and its owner (absent if unknown): what drawing its card starts from. */
+export interface InteractionForCard {
+  interaction: Interaction;
+  lastNotice: StoredNotice | undefined;
+  owner?: CardOwner;
+  /** The Teams message showing its card, once posted. */
+  cardActivityId?: string;
+}
+
+/** The interactions with their owner's name, Teams id and time zone beside each, in the same read. */
+function withOwnerRows(db: Db) {
+  return db
+    .selectFrom('interactions as i')
+    .leftJoin('agents as a', 'a.id', 'i.agent_id')
+    .selectAll('i')
+    .select(['a.id as owner_id', 'a.name as owner_name', 'a.teams_user_id as owner_teams_user_id', 'a.time_zone as owner_time_zone']);
+}
+
 /**
  * The interaction if it is this agent's: one lookup by id and owner, so an id that is someone else's and
  * an id that does not exist take the same query and give the same answer (nothing).
  */
-export async function findInteractionOf(db: Db, agentId: string, id: string): Promise<{ interaction: Interaction; lastNotice: StoredNotice | undefined } | undefined> {
-  const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).where('agent_id', '=', agentId).executeTakeFirst();
-  return row ? withNotice(row) : undefined;
+export async function findInteractionOf(db: Db, agentId: string, id: string): Promise<InteractionForCard | undefined> {
+  const row = await withOwnerRows(db).where('i.id', '=', id).where('i.agent_id', '=', agentId).executeTakeFirst();
+  return row ? forCard(row) : undefined;
 }
 
-function withNotice(row: InteractionsTable): { interaction: Interaction; lastNotice: StoredNotice | undefined } {
-  return { interaction: toInteraction(row), lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined };
+function forCard(row: InteractionsTable & { owner_id: string | null; owner_name: string | null; owner_teams_user_id: string | null; owner_time_zone?: string | null }): InteractionForCard {
+  const { owner_id, owner_name, owner_teams_user_id, owner_time_zone, ...interaction } = row;
+  return {
+    interaction: toInteraction(interaction),
+    lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined,
+    ...(owner_id !== null && { owner: { name: owner_name ?? '', teamsUserId: owner_teams_user_id, timeZone: owner_time_zone ?? null } }),
+    ...(row.card_activity_id && { cardActivityId: row.card_activity_id }),
+  };
 }
 
-/** The interaction and the outcome its card shows, in one read: what drawing the card starts from. */
-export async function findInteractionWithNotice(db: Db, id: string): Promise<{ interaction: Interaction; lastNotice: StoredNotice | undefined } | undefined> {
-  const row = await interactionRow(db, id);
-  return row ? withNotice(row) : undefined;
+/** The interaction, the outcome its card shows and its owner, in one read: what drawing the card starts from. */
+export async function findInteractionWithNotice(db: Db, id: string): Promise<InteractionForCard | undefined> {
+  const row = await withOwnerRows(db).where('i.id', '=', id).executeTakeFirst();
+  return row ? forCard(row) : undefined;
 }
 
 type StoredNotice = { kind: 'info' | 'warning' | 'error'; text: string };

@@ -25,7 +25,7 @@ import {
 } from './digitalIngressRepository.js';
 import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
-import { customerFor, findCustomer, findCustomerNotInOpenInteraction, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
+import { customerFor, findCustomer, findCustomerNotInOpenInteraction, findCustomerWithCount, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import type { Db } from './db.js';
 import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
 import { agentEmails, openInteractionsOfAgents, recordsOfOpenInteractions, waitingInQueues } from './supervisionRepository.js';
@@ -122,6 +122,7 @@ const aggregates = {
   customers: {
     customerFor,
     find: findCustomer,
+    findWithCount: findCustomerWithCount,
     rename: renameCustomer,
     likelyDuplicates,
     findNotInOpenInteraction: findCustomerNotInOpenInteraction,

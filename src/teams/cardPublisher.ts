@@ -41,7 +41,7 @@ export class CardPublisher {
       adapter: CloudAdapter;
       botAppId: string;
       agents: Pick<AgentService, 'conversationRefOf'>;
-      cards: Pick<CardQuery, 'cardMessageId' | 'currentView'>;
+      cards: Pick<CardQuery, 'cardMessageId' | 'currentView' | 'messageAndView'>;
       logger: Logger;
       messageView: 'shared' | 'owner';
       updatesPerSecond?: number;
@@ -133,12 +133,16 @@ export class CardPublisher {
     const { cards, adapter, botAppId, agents, logger } = this.deps;
     const sends = this.deps.sends ?? IN_PROCESS_CARD_SENDS;
     // Just created: not posted yet, so there is no message to look up.
-    const messageId = created ? undefined : await cards.cardMessageId(interactionId);
+    if (created) return;
+    // In one process (which orders a card's updates itself), a card to draw afresh is drawn from the read that finds its message.
+    const drawsNow = !view && sends.sendsPredrawnCards;
+    const found = drawsNow ? await cards.messageAndView(interactionId) : undefined;
+    const messageId = drawsNow ? found?.messageId : await cards.cardMessageId(interactionId);
     // Not posted yet (the post itself carries the newest card), or the agent never talked to the bot.
     if (!messageId) return;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return;
-    const predrawn = sends.sendsPredrawnCards ? view : undefined;
+    const predrawn = sends.sendsPredrawnCards ? (view ?? found?.view) : undefined;
     const sent = await sends.inTurn(interactionId, revision, async () => {
       await this.mayStart();
       const card = customerCardMessage(predrawn ?? (await cards.currentView(interactionId)), this.deps.messageView);
