@@ -50,7 +50,8 @@ export function acdHowMeasured(config: BenchConfig): string {
   measured over fewer contacts), after ${config.acdWarmup} warm-up offers, each to a free one of
   ${config.acdAgents} Available agents, from a number matching one contact; the figure is from the event's POST to the card's POST
   arriving at the recording connector (the card is posted proactively, with the data dip done). When an agent's card is
-  there the bench sends the contact's answered, ended and acwCompleted in one batch, so the agent is free again.
+  there the bench sends the contact's answered, ended and acwCompleted, each in its own request after the one before (as an
+  ACD tells them, with no time between), so the agent is free again.
   *Outbound state sync*: ${fmt(config.outboundChanges)} state changes typed in Teams by 50 agents whose Workers TaskRouter named,
   each queued in the ACD outbox for TaskRouter and for the webhook, delivered to the tests' local TaskRouter server
   (test/acd/taskRouterServer.ts, through the twilio library) and webhook receiver (test/acd/webhookReceiver.ts).
