@@ -133,9 +133,7 @@ async function countSql(on: boolean): Promise<SqlCount | { counting: true }> {
     total: [...counts.values()].reduce((a, b) => a + b.count, 0),
     distinct: counts.size,
     ms: round([...counts.values()].reduce((a, b) => a + b.ms, 0)),
-    top: [...counts]
-      .sort((a, b) => b[1].ms - a[1].ms)
-      .map(([sql, e]) => ({ sql: sql.slice(0, 300), count: e.count, ms: round(e.ms), prepareMs: round(e.prepareMs) })),
+    top: [...counts].sort((a, b) => b[1].ms - a[1].ms).map(([sql, e]) => ({ sql: sql.slice(0, 300), count: e.count, ms: round(e.ms), prepareMs: round(e.prepareMs) })),
   };
 }
 
