@@ -1,5 +1,5 @@
 import type { AgentStateName } from '../domain/agentState.js';
-import type { AgentIntervalRow, ContactLogEntry, Interval, StateLogEntry } from '../domain/wfm.js';
+import { INTERVAL_MS, type AgentIntervalRow, type ContactLogEntry, type Interval, type StateLogEntry, type StateSeconds } from '../domain/wfm.js';
 import { agentContactContribution, factsOfLog } from './contactFacts.js';
 import { clipToIntervals, intervalAt, intervalStarts } from './intervalMath.js';
 
@@ -35,10 +35,138 @@ export function spanPieces(agentId: string, state: AgentStateName, reasonCode: s
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Where a read puts agents' time and contacts, one (interval, agent, …) figure at a time: nothing kept in between. */
+export interface AgentActivitySink {
+  addStateMs(intervalStart: number, agentId: string, state: AgentStateName, reasonCode: string | null, ms: number): void;
+  addContacts(intervalStart: number, agentId: string, contacts: number, handleMs: number): void;
+}
+
+/** A (state, reason code) as the rows give it; `rank` orders keys by state, then reason code (equal for null and ''). */
+interface StateKey {
+  state: AgentStateName;
+  reasonCode: string | null;
+  rank: number;
+}
+
+/**
+ * One agent's figures in one interval while they are added: [contacts, handle ms, then a state key and its ms for
+ * each state, in the order they came]. Numbers and keys in one array, not an object each: a day is ~50,000 cells.
+ */
+type Cell = Array<number | StateKey>;
+const CONTACTS = 0;
+const HANDLE_MS = 1;
+const FIRST_STATE = 2;
+
+/**
+ * Sums agents' time and contacts per interval of [from, to) as they are added, and gives the rows once at the
+ * end. A busy day is ~200,000 pieces into ~50,000 rows: nothing is kept per piece, the figures are summed in
+ * milliseconds and each row's objects are made once (seconds = ms / 1000), with its states in order; the agents
+ * are sorted once for every interval.
+ */
+export class AgentActivityTally implements AgentActivitySink {
+  private readonly starts: number[];
+  /** Per agent, their cell of each interval (by index), made when they first have something in it. */
+  private readonly cellsOf = new Map<string, Array<Cell | undefined>>();
+  /** Per state, per reason code: the keys seen (a handful). */
+  private readonly keys = new Map<AgentStateName, Map<string | null, StateKey>>();
+
+  constructor(range: { from: number; to: number }) {
+    this.starts = intervalStarts(range.from, range.to);
+  }
+
+  addStateMs(intervalStart: number, agentId: string, state: AgentStateName, reasonCode: string | null, ms: number): void {
+    if (ms <= 0) return;
+    const cell = this.cellAt(intervalStart, agentId);
+    if (!cell) return;
+    const key = this.keyOf(state, reasonCode);
+    for (let k = FIRST_STATE; k < cell.length; k += 2) {
+      if (cell[k] === key) {
+        (cell[k + 1] as number) += ms;
+        return;
+      }
+    }
+    cell.push(key, ms);
+  }
+
+  addContacts(intervalStart: number, agentId: string, contacts: number, handleMs: number): void {
+    if (contacts <= 0) return;
+    const cell = this.cellAt(intervalStart, agentId);
+    if (!cell) return;
+    (cell[CONTACTS] as number) += contacts;
+    (cell[HANDLE_MS] as number) += handleMs;
+  }
+
+  /** The agents with anything in the range. */
+  agentIds(): string[] {
+    return [...this.cellsOf.keys()];
+  }
+
+  /**
+   * Every interval with its rows, by agent name then id (an agent not in `names` goes by their id), [] when nobody
+   * had any; a row's states by state, then reason code (those equal so, as they came).
+   */
+  intervals(names: ReadonlyMap<string, string>, zone: string): Interval<AgentIntervalRow>[] {
+    this.rankKeys();
+    const agents = [...this.cellsOf].map(([agentId, cells]) => ({ agentId, agentName: names.get(agentId) ?? agentId, cells }));
+    agents.sort((a, b) => compareText(a.agentName, b.agentName) || compareText(a.agentId, b.agentId));
+    return this.starts.map((start, i) => {
+      const rows: AgentIntervalRow[] = [];
+      for (const { agentId, agentName, cells } of agents) {
+        const cell = cells[i];
+        if (cell) rows.push({ agentId, agentName, states: statesOf(cell), contactsHandled: cell[CONTACTS] as number, handleTimeSeconds: (cell[HANDLE_MS] as number) / 1000 });
+      }
+      return { ...intervalAt(start, zone), rows };
+    });
+  }
+
+  private cellAt(intervalStart: number, agentId: string): Cell | undefined {
+    const i = (intervalStart - this.starts[0]!) / INTERVAL_MS;
+    if (!Number.isInteger(i) || i < 0 || i >= this.starts.length) return undefined;
+    let cells = this.cellsOf.get(agentId);
+    if (!cells) this.cellsOf.set(agentId, (cells = new Array<Cell | undefined>(this.starts.length)));
+    return (cells[i] ??= [0, 0]);
+  }
+
+  private keyOf(state: AgentStateName, reasonCode: string | null): StateKey {
+    let ofState = this.keys.get(state);
+    if (!ofState) this.keys.set(state, (ofState = new Map()));
+    let key = ofState.get(reasonCode);
+    if (!key) ofState.set(reasonCode, (key = { state, reasonCode, rank: 0 }));
+    return key;
+  }
+
+  private rankKeys(): void {
+    const keys = [...this.keys.values()].flatMap((ofState) => [...ofState.values()]);
+    const order = (a: StateKey, b: StateKey) => compareText(a.state, b.state) || compareText(a.reasonCode ?? '', b.reasonCode ?? '');
+    keys.sort(order);
+    keys.forEach((key, i) => (key.rank = i > 0 && order(keys[i - 1]!, key) === 0 ? keys[i - 1]!.rank : i));
+  }
+}
+
+/** A cell's states by rank, those of equal rank as they came: a stable insertion sort of its handful of pairs, in place. */
+function statesOf(cell: Cell): StateSeconds[] {
+  for (let k = FIRST_STATE + 2; k < cell.length; k += 2) {
+    const key = cell[k] as StateKey;
+    const ms = cell[k + 1]!;
+    let at = k;
+    for (; at > FIRST_STATE && (cell[at - 2] as StateKey).rank > key.rank; at -= 2) {
+      cell[at] = cell[at - 2]!;
+      cell[at + 1] = cell[at - 1]!;
+    }
+    cell[at] = key;
+    cell[at + 1] = ms;
+  }
+  const states: StateSeconds[] = [];
+  for (let k = FIRST_STATE; k < cell.length; k += 2) {
+    const key = cell[k] as StateKey;
+    states.push({ state: key.state, reasonCode: key.reasonCode, seconds: (cell[k + 1] as number) / 1000 });
+  }
+  return states;
+}
+
 /**
  * Every interval of [from, to), each with a row per agent who spent time in a state or answered a contact in it
- * (by name, then id; states by state, then reason code), [] when nobody did. A busy day is ~200,000 pieces: they
- * are summed into the rows' own objects (milliseconds first, made seconds once at the end), nothing in between.
+ * (by name, then id; states by state, then reason code), [] when nobody did.
  */
 export function agentActivityFrom(
   stateMs: Iterable<AgentStateMs>,
@@ -46,40 +174,10 @@ export function agentActivityFrom(
   names: ReadonlyMap<string, string>,
   range: { from: number; to: number; zone: string },
 ): Interval<AgentIntervalRow>[] {
-  const starts = intervalStarts(range.from, range.to);
-  const slot = new Map(starts.map((start, i) => [start, i]));
-  const rows = starts.map(() => new Map<string, AgentIntervalRow>());
-  const rowOf = (i: number, agentId: string) => {
-    let row = rows[i]!.get(agentId);
-    // Until the end, `seconds` and `handleTimeSeconds` hold milliseconds.
-    if (!row) rows[i]!.set(agentId, (row = { agentId, agentName: names.get(agentId) ?? agentId, states: [], contactsHandled: 0, handleTimeSeconds: 0 }));
-    return row;
-  };
-  for (const s of stateMs) {
-    const i = slot.get(s.intervalStart);
-    if (s.ms <= 0 || i === undefined) continue;
-    const states = rowOf(i, s.agentId).states;
-    let k = 0;
-    while (k < states.length && (states[k]!.state !== s.state || states[k]!.reasonCode !== s.reasonCode)) k++;
-    if (k < states.length) states[k]!.seconds += s.ms;
-    else states.push({ state: s.state, reasonCode: s.reasonCode, seconds: s.ms });
-  }
-  for (const c of contacts) {
-    const i = slot.get(c.intervalStart);
-    if (c.contacts <= 0 || i === undefined) continue;
-    const row = rowOf(i, c.agentId);
-    row.contactsHandled += c.contacts;
-    row.handleTimeSeconds += c.handleMs;
-  }
-  return starts.map((start, i) => {
-    const ofInterval = [...rows[i]!.values()];
-    for (const row of ofInterval) {
-      row.handleTimeSeconds /= 1000;
-      for (const state of row.states) state.seconds /= 1000;
-      row.states.sort((a, b) => compareText(a.state, b.state) || compareText(a.reasonCode ?? '', b.reasonCode ?? ''));
-    }
-    return { ...intervalAt(start, range.zone), rows: ofInterval.sort((a, b) => compareText(a.agentName, b.agentName) || compareText(a.agentId, b.agentId)) };
-  });
+  const tally = new AgentActivityTally(range);
+  for (const s of stateMs) tally.addStateMs(s.intervalStart, s.agentId, s.state, s.reasonCode, s.ms);
+  for (const c of contacts) tally.addContacts(c.intervalStart, c.agentId, c.contacts, c.handleMs);
+  return tally.intervals(names, range.zone);
 }
 
 /**
