@@ -3,6 +3,7 @@ import type { AgentStateName } from '../domain/agentState.js';
 import type { Channel } from '../domain/interaction.js';
 import type { AgentActivitySink } from '../wfm/agentActivity.js';
 import type { SkillTotals } from '../wfm/contactFacts.js';
+import { alignDown } from '../wfm/intervalMath.js';
 import type { Db } from './db.js';
 import { RepeatedInstants, RepeatedTexts, wholeNumberAt } from './textFields.js';
 
@@ -56,6 +57,29 @@ const NL = '\n';
  * character), read by position into `into` with no object per row.
  */
 export async function agentStateMsBetween(db: Db, from: string, to: string, into: Pick<AgentActivitySink, 'addStateMs'>): Promise<void> {
+  await Promise.all(partsOf(from, to, STATE_PARTS).map(([partFrom, partTo]) => readStateMs(db, partFrom, partTo, into)));
+}
+
+/**
+ * Parts of a range read at once, each on its own connection: the database's aggregation is most of the read's
+ * time, and parts use as many of its cores; a part's text is read here while another is still aggregated.
+ */
+const STATE_PARTS = 2;
+
+/** [from, to) cut into `count` ranges at interval boundaries (fewer when it has fewer intervals), as ISO texts. */
+function partsOf(from: string, to: string, count: number): Array<[string, string]> {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const cuts = [from];
+  for (let i = 1; i < count; i++) {
+    const cut = alignDown(start + ((end - start) * i) / count);
+    if (cut > Date.parse(cuts.at(-1)!)) cuts.push(new Date(cut).toISOString());
+  }
+  cuts.push(to);
+  return cuts.slice(1).map((cut, i) => [cuts[i]!, cut]);
+}
+
+async function readStateMs(db: Db, from: string, to: string, into: Pick<AgentActivitySink, 'addStateMs'>): Promise<void> {
   const concat = sql.raw(db.getExecutor().adapter instanceof PostgresAdapter ? 'string_agg' : 'group_concat');
   const reason = sql`replace(replace(replace(reason_code, ${'\\'}, ${'\\\\'}), ${TAB}, ${'\\t'}), ${NL}, ${'\\n'})`;
   const { rows } = await sql<{ agent_id: string; lines: string }>`
