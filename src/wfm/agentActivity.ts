@@ -41,34 +41,71 @@ export interface AgentActivitySink {
   addContacts(intervalStart: number, agentId: string, contacts: number, handleMs: number): void;
 }
 
-/** A (state, reason code) as the rows give it; `rank` orders keys by state, then reason code (equal for null and ''). */
+/** A (state, reason code) as the rows give it: its column in the agents' figures, and its rank by state, then reason code (equal for null and ''). */
 interface StateKey {
   state: AgentStateName;
   reasonCode: string | null;
+  column: number;
   rank: number;
 }
 
 /**
- * One agent's figures in one interval while they are added: [contacts, handle ms, then a state key and its ms for
- * each state, in the order they came]. Numbers and keys in one array, not an object each: a day is ~50,000 cells.
+ * One agent's figures per interval while they are added, in typed arrays: a day is ~50,000 (agent, interval)
+ * cells, which as objects or arrays would each be made, copied by the collector while the read runs, and dropped.
  */
-type Cell = Array<number | StateKey>;
-const CONTACTS = 0;
-const HANDLE_MS = 1;
-const FIRST_STATE = 2;
+class AgentFigures {
+  /** Per interval: whether the agent has a row (something was added). */
+  readonly hasRow: Uint8Array;
+  readonly contacts: Float64Array;
+  readonly handleMs: Float64Array;
+  /** Per interval: how many states its cell has. */
+  readonly stateCount: Uint32Array;
+  /** Per interval × state key column: the milliseconds, and when the key came in that cell (1 = first; 0 = never). */
+  ms: Float64Array;
+  cameAs: Uint32Array;
+  columns = 0;
+
+  constructor(
+    readonly agentId: string,
+    readonly intervals: number,
+  ) {
+    this.hasRow = new Uint8Array(intervals);
+    this.contacts = new Float64Array(intervals);
+    this.handleMs = new Float64Array(intervals);
+    this.stateCount = new Uint32Array(intervals);
+    this.ms = new Float64Array(0);
+    this.cameAs = new Uint32Array(0);
+  }
+
+  /** Room for `columns` state keys per interval (keys are few: this happens a handful of times per agent). */
+  widen(columns: number): void {
+    const ms = new Float64Array(this.intervals * columns);
+    const cameAs = new Uint32Array(this.intervals * columns);
+    for (let i = 0; i < this.intervals; i++) {
+      ms.set(this.ms.subarray(i * this.columns, (i + 1) * this.columns), i * columns);
+      cameAs.set(this.cameAs.subarray(i * this.columns, (i + 1) * this.columns), i * columns);
+    }
+    this.ms = ms;
+    this.cameAs = cameAs;
+    this.columns = columns;
+  }
+}
 
 /**
  * Sums agents' time and contacts per interval of [from, to) as they are added, and gives the rows once at the
  * end. A busy day is ~200,000 pieces into ~50,000 rows: nothing is kept per piece, the figures are summed in
- * milliseconds and each row's objects are made once (seconds = ms / 1000), with its states in order; the agents
- * are sorted once for every interval.
+ * milliseconds (in typed arrays) and each row's objects are made once (seconds = ms / 1000), its states in order;
+ * the agents are sorted once for every interval.
  */
 export class AgentActivityTally implements AgentActivitySink {
   private readonly starts: number[];
-  /** Per agent, their cell of each interval (by index), made when they first have something in it. */
-  private readonly cellsOf = new Map<string, Array<Cell | undefined>>();
+  private readonly figuresOf = new Map<string, AgentFigures>();
   /** Per state, per reason code: the keys seen (a handful). */
-  private readonly keys = new Map<AgentStateName, Map<string | null, StateKey>>();
+  private readonly keysOf = new Map<AgentStateName, Map<string | null, StateKey>>();
+  private readonly keys: StateKey[] = [];
+  // Reads give an agent's figures together, and the same few keys over and over: the last ones are kept at hand.
+  private lastFigures: AgentFigures | undefined;
+  private lastKey: StateKey | undefined;
 
   constructor(range: { from: number; to: number }) {
     this.starts = intervalStarts(range.from, range.to);
@@ -76,29 +113,30 @@ export class AgentActivityTally implements AgentActivitySink {
 
   addStateMs(intervalStart: number, agentId: string, state: AgentStateName, reasonCode: string | null, ms: number): void {
     if (ms <= 0) return;
-    const cell = this.cellAt(intervalStart, agentId);
-    if (!cell) return;
+    const i = this.intervalIndex(intervalStart);
+    if (i < 0) return;
+    const figures = this.figures(agentId);
     const key = this.keyOf(state, reasonCode);
-    for (let k = FIRST_STATE; k < cell.length; k += 2) {
-      if (cell[k] === key) {
-        (cell[k + 1] as number) += ms;
-        return;
-      }
-    }
-    cell.push(key, ms);
+    if (key.column >= figures.columns) figures.widen(this.keys.length);
+    const at = i * figures.columns + key.column;
+    if (figures.cameAs[at] === 0) figures.cameAs[at] = ++figures.stateCount[i]!;
+    figures.ms[at] = figures.ms[at]! + ms;
+    figures.hasRow[i] = 1;
   }
 
   addContacts(intervalStart: number, agentId: string, contacts: number, handleMs: number): void {
     if (contacts <= 0) return;
-    const cell = this.cellAt(intervalStart, agentId);
-    if (!cell) return;
-    (cell[CONTACTS] as number) += contacts;
-    (cell[HANDLE_MS] as number) += handleMs;
+    const i = this.intervalIndex(intervalStart);
+    if (i < 0) return;
+    const figures = this.figures(agentId);
+    figures.contacts[i] = figures.contacts[i]! + contacts;
+    figures.handleMs[i] = figures.handleMs[i]! + handleMs;
+    figures.hasRow[i] = 1;
   }
 
   /** The agents with anything in the range. */
   agentIds(): string[] {
-    return [...this.cellsOf.keys()];
+    return [...this.figuresOf.keys()];
   }
 
   /**
@@ -106,60 +144,71 @@ export class AgentActivityTally implements AgentActivitySink {
    * had any; a row's states by state, then reason code (those equal so, as they came).
    */
   intervals(names: ReadonlyMap<string, string>, zone: string): Interval<AgentIntervalRow>[] {
-    this.rankKeys();
-    const agents = [...this.cellsOf].map(([agentId, cells]) => ({ agentId, agentName: names.get(agentId) ?? agentId, cells }));
-    agents.sort((a, b) => compareText(a.agentName, b.agentName) || compareText(a.agentId, b.agentId));
+    const ranked = this.rankedKeys();
+    const agents = [...this.figuresOf.values()].map((figures) => ({ figures, agentName: names.get(figures.agentId) ?? figures.agentId }));
+    agents.sort((a, b) => compareText(a.agentName, b.agentName) || compareText(a.figures.agentId, b.figures.agentId));
     return this.starts.map((start, i) => {
       const rows: AgentIntervalRow[] = [];
-      for (const { agentId, agentName, cells } of agents) {
-        const cell = cells[i];
-        if (cell) rows.push({ agentId, agentName, states: statesOf(cell), contactsHandled: cell[CONTACTS] as number, handleTimeSeconds: (cell[HANDLE_MS] as number) / 1000 });
+      for (const { figures, agentName } of agents) {
+        if (figures.hasRow[i])
+          rows.push({ agentId: figures.agentId, agentName, states: statesOf(figures, i, ranked), contactsHandled: figures.contacts[i]!, handleTimeSeconds: figures.handleMs[i]! / 1000 });
       }
       return { ...intervalAt(start, zone), rows };
     });
   }
 
-  private cellAt(intervalStart: number, agentId: string): Cell | undefined {
+  /** The interval `intervalStart` starts, by index; -1 when it is not one of the range's. */
+  private intervalIndex(intervalStart: number): number {
     const i = (intervalStart - this.starts[0]!) / INTERVAL_MS;
-    if (!Number.isInteger(i) || i < 0 || i >= this.starts.length) return undefined;
-    let cells = this.cellsOf.get(agentId);
-    if (!cells) this.cellsOf.set(agentId, (cells = new Array<Cell | undefined>(this.starts.length)));
-    return (cells[i] ??= [0, 0]);
+    return Number.isInteger(i) && i >= 0 && i < this.starts.length ? i : -1;
+  }
+
+  private figures(agentId: string): AgentFigures {
+    if (this.lastFigures?.agentId === agentId) return this.lastFigures;
+    let figures = this.figuresOf.get(agentId);
+    if (!figures) this.figuresOf.set(agentId, (figures = new AgentFigures(agentId, this.starts.length)));
+    return (this.lastFigures = figures);
   }
 
   private keyOf(state: AgentStateName, reasonCode: string | null): StateKey {
-    let ofState = this.keys.get(state);
-    if (!ofState) this.keys.set(state, (ofState = new Map()));
+    const last = this.lastKey;
+    if (last && last.state === state && last.reasonCode === reasonCode) return last;
+    let ofState = this.keysOf.get(state);
+    if (!ofState) this.keysOf.set(state, (ofState = new Map()));
     let key = ofState.get(reasonCode);
-    if (!key) ofState.set(reasonCode, (key = { state, reasonCode, rank: 0 }));
-    return key;
+    if (!key) {
+      ofState.set(reasonCode, (key = { state, reasonCode, column: this.keys.length, rank: 0 }));
+      this.keys.push(key);
+    }
+    return (this.lastKey = key);
   }
 
-  private rankKeys(): void {
-    const keys = [...this.keys.values()].flatMap((ofState) => [...ofState.values()]);
+  /** The keys by rank (state, then reason code), those of equal rank together. */
+  private rankedKeys(): StateKey[] {
     const order = (a: StateKey, b: StateKey) => compareText(a.state, b.state) || compareText(a.reasonCode ?? '', b.reasonCode ?? '');
-    keys.sort(order);
-    keys.forEach((key, i) => (key.rank = i > 0 && order(keys[i - 1]!, key) === 0 ? keys[i - 1]!.rank : i));
+    const ranked = [...this.keys].sort(order);
+    ranked.forEach((key, i) => (key.rank = i > 0 && order(ranked[i - 1]!, key) === 0 ? ranked[i - 1]!.rank : i));
+    return ranked;
   }
 }
 
-/** A cell's states by rank, those of equal rank as they came: a stable insertion sort of its handful of pairs, in place. */
-function statesOf(cell: Cell): StateSeconds[] {
-  for (let k = FIRST_STATE + 2; k < cell.length; k += 2) {
-    const key = cell[k] as StateKey;
-    const ms = cell[k + 1]!;
-    let at = k;
-    for (; at > FIRST_STATE && (cell[at - 2] as StateKey).rank > key.rank; at -= 2) {
-      cell[at] = cell[at - 2]!;
-      cell[at + 1] = cell[at - 1]!;
-    }
-    cell[at] = key;
-    cell[at + 1] = ms;
-  }
+/** An agent's states in interval `i`, by rank; those of equal rank (null and '' reason codes) as they came in that interval. */
+function statesOf(figures: AgentFigures, i: number, ranked: readonly StateKey[]): StateSeconds[] {
   const states: StateSeconds[] = [];
-  for (let k = FIRST_STATE; k < cell.length; k += 2) {
-    const key = cell[k] as StateKey;
-    states.push({ state: key.state, reasonCode: key.reasonCode, seconds: (cell[k + 1] as number) / 1000 });
+  const row = i * figures.columns;
+  for (let k = 0; k < ranked.length; k++) {
+    const key = ranked[k]!;
+    if (key.column >= figures.columns || figures.cameAs[row + key.column] === 0) continue;
+    // Another key of the same rank that came earlier in this cell goes first: find where this one belongs among them.
+    let at = states.length;
+    const cameAs = figures.cameAs[row + key.column]!;
+    for (let j = k - 1; j >= 0 && ranked[j]!.rank === key.rank; j--) {
+      const other = ranked[j]!;
+      if (other.column < figures.columns && figures.cameAs[row + other.column]! > cameAs) at--;
+    }
+    const state = { state: key.state, reasonCode: key.reasonCode, seconds: figures.ms[row + key.column]! / 1000 };
+    if (at === states.length) states.push(state);
+    else states.splice(at, 0, state);
   }
   return states;
 }

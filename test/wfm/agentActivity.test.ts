@@ -142,6 +142,21 @@ describe('the agent activity tally (what the rollup reads add to)', () => {
     ]);
   });
 
+  it('keeps what an agent had when a state first seen later comes (earlier intervals, and the other agents)', () => {
+    const tally = new AgentActivityTally({ from, to: second + 1_800_000 });
+    tally.addStateMs(from, 'ann', 'Working', null, 1_000);
+    tally.addStateMs(second, 'bob', 'Working', null, 2_000);
+    tally.addStateMs(second + 900_000, 'ann', 'ACW', null, 3_000);
+    tally.addStateMs(from, 'ann', 'Unavailable', 'Lunch', 4_000);
+    tally.addStateMs(second, 'bob', 'Available', null, 5_000);
+    tally.addStateMs(from, 'ann', 'Working', null, 6_000);
+    expect(tally.intervals(names, 'UTC').map((i) => i.rows.map((r) => [r.agentId, r.states.map((x) => `${x.state}${x.reasonCode ? `:${x.reasonCode}` : ''} ${x.seconds}`)]))).toEqual([
+      [['ann', ['Unavailable:Lunch 4', 'Working 7']]],
+      [['bob', ['Available 5', 'Working 2']]],
+      [['ann', ['ACW 3']]],
+    ]);
+  });
+
   it('sums milliseconds and makes them seconds once (100 ms + 200 ms is 0.3 s, not 0.30000000000000004)', () => {
     const tally = new AgentActivityTally({ from, to: second });
     tally.addStateMs(from, 'bob', 'ACW', null, 100);
