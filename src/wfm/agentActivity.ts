@@ -63,18 +63,21 @@ class AgentFigures {
   /** Per interval × state key column: the milliseconds, and when the key came in that cell (1 = first; 0 = never). */
   ms: Float64Array;
   cameAs: Uint32Array;
-  columns = 0;
+  columns: number;
 
   constructor(
     readonly agentId: string,
     readonly intervals: number,
+    columns: number,
   ) {
     this.hasRow = new Uint8Array(intervals);
     this.contacts = new Float64Array(intervals);
     this.handleMs = new Float64Array(intervals);
     this.stateCount = new Uint32Array(intervals);
-    this.ms = new Float64Array(0);
-    this.cameAs = new Uint32Array(0);
+    // Room for the keys seen so far: most agents never widen.
+    this.columns = columns;
+    this.ms = new Float64Array(intervals * columns);
+    this.cameAs = new Uint32Array(intervals * columns);
   }
 
   /** Room for `columns` state keys per interval (keys are few: this happens a handful of times per agent). */
@@ -115,8 +118,8 @@ export class AgentActivityTally implements AgentActivitySink {
     if (ms <= 0) return;
     const i = this.intervalIndex(intervalStart);
     if (i < 0) return;
-    const figures = this.figures(agentId);
     const key = this.keyOf(state, reasonCode);
+    const figures = this.figures(agentId);
     if (key.column >= figures.columns) figures.widen(this.keys.length);
     const at = i * figures.columns + key.column;
     if (figures.cameAs[at] === 0) figures.cameAs[at] = ++figures.stateCount[i]!;
@@ -166,7 +169,7 @@ export class AgentActivityTally implements AgentActivitySink {
   private figures(agentId: string): AgentFigures {
     if (this.lastFigures?.agentId === agentId) return this.lastFigures;
     let figures = this.figuresOf.get(agentId);
-    if (!figures) this.figuresOf.set(agentId, (figures = new AgentFigures(agentId, this.starts.length)));
+    if (!figures) this.figuresOf.set(agentId, (figures = new AgentFigures(agentId, this.starts.length, this.keys.length)));
     return (this.lastFigures = figures);
   }
 
