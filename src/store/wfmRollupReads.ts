@@ -1,9 +1,11 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { AgentStateName } from '../domain/agentState.js';
 import type { Channel } from '../domain/interaction.js';
-import type { AgentContacts, AgentStateMs } from '../wfm/agentActivity.js';
+import type { AgentActivitySink } from '../wfm/agentActivity.js';
 import type { SkillTotals } from '../wfm/contactFacts.js';
+import { alignDown } from '../wfm/intervalMath.js';
 import type { Db } from './db.js';
+import { RepeatedInstants, RepeatedTexts, wholeNumberAt } from './textFields.js';
 
 /**
  * Reads of the workforce rollups (migration 023, kept by wfmRollupRepository.ts) for [from, to), both ISO
@@ -48,21 +50,36 @@ export async function skillTotalsBetween(db: Db, from: string, to: string, servi
 
 const TAB = '\t';
 const NL = '\n';
-/** Interval starts repeat thousands of times a read: each parsed once. */
-const parsedStarts =
-  (cache = new Map<string, number>()) =>
-  (text: string) => {
-    let ms = cache.get(text);
-    if (ms === undefined) cache.set(text, (ms = Date.parse(text)));
-    return ms;
-  };
+/**
+ * Milliseconds of closed spans per (interval, agent, state, reason code) in [from, to), put into `into`. A busy day
+ * is ~200,000 rows: the driver would make an object of each, which costs more than the query, so the database
+ * gives one text per agent (a line per row, tab-separated, the reason code escaped: an ACD's may hold any
+ * character), read by position into `into` with no object per row.
+ */
+export async function agentStateMsBetween(db: Db, from: string, to: string, into: Pick<AgentActivitySink, 'addStateMs'>): Promise<void> {
+  await Promise.all(partsOf(from, to, STATE_PARTS).map(([partFrom, partTo]) => readStateMs(db, partFrom, partTo, into)));
+}
 
 /**
- * Milliseconds of closed spans per (interval, agent, state, reason code) in [from, to). A busy day is ~200,000
- * rows: the driver would make an object of each, which costs more than the query, so the database gives one
- * text per agent (a line per row, tab-separated, the reason code escaped: an ACD's may hold any character).
+ * Parts of a range read at once, each on its own connection: the database's aggregation is most of the read's
+ * time, and parts use as many of its cores; a part's text is read here while another is still aggregated.
  */
-export async function agentStateMsBetween(db: Db, from: string, to: string): Promise<AgentStateMs[]> {
+const STATE_PARTS = 2;
+
+/** [from, to) cut into `count` ranges at interval boundaries (fewer when it has fewer intervals), as ISO texts. */
+function partsOf(from: string, to: string, count: number): Array<[string, string]> {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const cuts = [from];
+  for (let i = 1; i < count; i++) {
+    const cut = alignDown(start + ((end - start) * i) / count);
+    if (cut > Date.parse(cuts.at(-1)!)) cuts.push(new Date(cut).toISOString());
+  }
+  cuts.push(to);
+  return cuts.slice(1).map((cut, i) => [cuts[i]!, cut]);
+}
+
+async function readStateMs(db: Db, from: string, to: string, into: Pick<AgentActivitySink, 'addStateMs'>): Promise<void> {
   const concat = sql.raw(db.getExecutor().adapter instanceof PostgresAdapter ? 'string_agg' : 'group_concat');
   const reason = sql`replace(replace(replace(reason_code, ${'\\'}, ${'\\\\'}), ${TAB}, ${'\\t'}), ${NL}, ${'\\n'})`;
   const { rows } = await sql<{ agent_id: string; lines: string }>`
@@ -70,22 +87,21 @@ export async function agentStateMsBetween(db: Db, from: string, to: string): Pro
     from wfm_agent_interval_states
     where interval_start >= ${from} and interval_start < ${to} and ms > 0
     group by agent_id`.execute(db);
-  const startOf = parsedStarts();
-  const pieces: AgentStateMs[] = [];
+  const starts = new RepeatedInstants();
+  const states = new RepeatedTexts();
+  const reasons = new RepeatedTexts();
   for (const { agent_id: agentId, lines } of rows) {
-    // Fields found by position, not split: no array per line (a day is ~200,000 lines).
     for (let at = 0; at < lines.length;) {
       const newline = lines.indexOf(NL, at);
       const end = newline === -1 ? lines.length : newline;
       const tab1 = lines.indexOf(TAB, at);
       const tab2 = lines.indexOf(TAB, tab1 + 1);
       const tab3 = lines.indexOf(TAB, tab2 + 1);
-      const reasonCode = tab3 + 1 === end ? null : unescapeReason(lines.slice(tab3 + 1, end));
-      pieces.push({ intervalStart: startOf(lines.slice(at, tab1)), agentId, state: lines.slice(tab1 + 1, tab2) as AgentStateName, reasonCode, ms: Number(lines.slice(tab2 + 1, tab3)) });
+      const reasonCode = tab3 + 1 === end ? null : unescapeReason(reasons.at(lines, tab3 + 1, end));
+      into.addStateMs(starts.at(lines, at, tab1), agentId, states.at(lines, tab1 + 1, tab2) as AgentStateName, reasonCode, wholeNumberAt(lines, tab2 + 1, tab3));
       at = end + 1;
     }
   }
-  return pieces;
 }
 
 function unescapeReason(text: string): string {
@@ -98,23 +114,25 @@ export async function openSpansBefore(db: Db, before: string): Promise<Array<{ a
   return rows.map((row) => ({ agentId: row.agent_id, state: row.state as AgentStateName, reasonCode: row.reason_code, startedAt: Date.parse(row.started_at) }));
 }
 
-/** Contacts answered per (interval, agent) in [from, to), with their handle time (one text per agent, as above). */
-export async function agentContactsBetween(db: Db, from: string, to: string): Promise<AgentContacts[]> {
+/** Contacts answered per (interval, agent) in [from, to), with their handle time, put into `into` (one text per agent, read as above). */
+export async function agentContactsBetween(db: Db, from: string, to: string, into: Pick<AgentActivitySink, 'addContacts'>): Promise<void> {
   const concat = sql.raw(db.getExecutor().adapter instanceof PostgresAdapter ? 'string_agg' : 'group_concat');
   const { rows } = await sql<{ agent_id: string; lines: string }>`
     select agent_id, ${concat}(interval_start || ${TAB} || cast(contacts as text) || ${TAB} || cast(handle_ms as text), ${NL}) as lines
     from wfm_agent_interval_contacts
     where interval_start >= ${from} and interval_start < ${to} and contacts > 0
     group by agent_id`.execute(db);
-  const startOf = parsedStarts();
-  const counted: AgentContacts[] = [];
-  for (const row of rows) {
-    for (const line of row.lines.split(NL)) {
-      const [start, contacts, handleMs] = line.split(TAB) as [string, string, string];
-      counted.push({ intervalStart: startOf(start), agentId: row.agent_id, contacts: Number(contacts), handleMs: Number(handleMs) });
+  const starts = new RepeatedInstants();
+  for (const { agent_id: agentId, lines } of rows) {
+    for (let at = 0; at < lines.length;) {
+      const newline = lines.indexOf(NL, at);
+      const end = newline === -1 ? lines.length : newline;
+      const tab1 = lines.indexOf(TAB, at);
+      const tab2 = lines.indexOf(TAB, tab1 + 1);
+      into.addContacts(starts.at(lines, at, tab1), agentId, wholeNumberAt(lines, tab1 + 1, tab2), wholeNumberAt(lines, tab2 + 1, end));
+      at = end + 1;
     }
   }
-  return counted;
 }
 
 /** The names of the agents with these ids (an id the agents table does not know is left out). */

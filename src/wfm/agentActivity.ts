@@ -1,5 +1,5 @@
 import type { AgentStateName } from '../domain/agentState.js';
-import type { AgentIntervalRow, ContactLogEntry, Interval, StateLogEntry } from '../domain/wfm.js';
+import { INTERVAL_MS, type AgentIntervalRow, type ContactLogEntry, type Interval, type StateLogEntry, type StateSeconds } from '../domain/wfm.js';
 import { agentContactContribution, factsOfLog } from './contactFacts.js';
 import { clipToIntervals, intervalAt, intervalStarts } from './intervalMath.js';
 
@@ -35,10 +35,190 @@ export function spanPieces(agentId: string, state: AgentStateName, reasonCode: s
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Where a read puts agents' time and contacts, one (interval, agent, …) figure at a time: nothing kept in between. */
+export interface AgentActivitySink {
+  addStateMs(intervalStart: number, agentId: string, state: AgentStateName, reasonCode: string | null, ms: number): void;
+  addContacts(intervalStart: number, agentId: string, contacts: number, handleMs: number): void;
+}
+
+/** A (state, reason code) as the rows give it: its column in the agents' figures, and its rank by state, then reason code (equal for null and ''). */
+interface StateKey {
+  state: AgentStateName;
+  reasonCode: string | null;
+  column: number;
+  rank: number;
+}
+
+/**
+ * One agent's figures per interval while they are added, in typed arrays: a day is ~50,000 (agent, interval)
+ * cells, which as objects or arrays would each be made, copied by the collector while the read runs, and dropped.
+ */
+class AgentFigures {
+  /** Per interval: whether the agent has a row (something was added). */
+  readonly hasRow: Uint8Array;
+  readonly contacts: Float64Array;
+  readonly handleMs: Float64Array;
+  /** Per interval: how many states its cell has. */
+  readonly stateCount: Uint32Array;
+  /** Per interval × state key column: the milliseconds, and when the key came in that cell (1 = first; 0 = never). */
+  ms: Float64Array;
+  cameAs: Uint32Array;
+  columns: number;
+
+  constructor(
+    readonly agentId: string,
+    readonly intervals: number,
+    columns: number,
+  ) {
+    this.hasRow = new Uint8Array(intervals);
+    this.contacts = new Float64Array(intervals);
+    this.handleMs = new Float64Array(intervals);
+    this.stateCount = new Uint32Array(intervals);
+    // Room for the keys seen so far: most agents never widen.
+    this.columns = columns;
+    this.ms = new Float64Array(intervals * columns);
+    this.cameAs = new Uint32Array(intervals * columns);
+  }
+
+  /** Room for `columns` state keys per interval (keys are few: this happens a handful of times per agent). */
+  widen(columns: number): void {
+    const ms = new Float64Array(this.intervals * columns);
+    const cameAs = new Uint32Array(this.intervals * columns);
+    for (let i = 0; i < this.intervals; i++) {
+      ms.set(this.ms.subarray(i * this.columns, (i + 1) * this.columns), i * columns);
+      cameAs.set(this.cameAs.subarray(i * this.columns, (i + 1) * this.columns), i * columns);
+    }
+    this.ms = ms;
+    this.cameAs = cameAs;
+    this.columns = columns;
+  }
+}
+
+/**
+ * Sums agents' time and contacts per interval of [from, to) as they are added, and gives the rows once at the
+ * end. A busy day is ~200,000 pieces into ~50,000 rows: nothing is kept per piece, the figures are summed in
+ * milliseconds (in typed arrays) and each row's objects are made once (seconds = ms / 1000), its states in order;
+ * the agents are sorted once for every interval.
+ */
+export class AgentActivityTally implements AgentActivitySink {
+  private readonly starts: number[];
+  private readonly figuresOf = new Map<string, AgentFigures>();
+  /** Per state, per reason code: the keys seen (a handful). */
+  private readonly keysOf = new Map<AgentStateName, Map<string | null, StateKey>>();
+  private readonly keys: StateKey[] = [];
+  // Reads give an agent's figures together, and the same few keys over and over: the last ones are kept at hand.
+  private lastFigures: AgentFigures | undefined;
+  private lastKey: StateKey | undefined;
+
+  constructor(range: { from: number; to: number }) {
+    this.starts = intervalStarts(range.from, range.to);
+  }
+
+  addStateMs(intervalStart: number, agentId: string, state: AgentStateName, reasonCode: string | null, ms: number): void {
+    if (ms <= 0) return;
+    const i = this.intervalIndex(intervalStart);
+    if (i < 0) return;
+    const key = this.keyOf(state, reasonCode);
+    const figures = this.figures(agentId);
+    if (key.column >= figures.columns) figures.widen(this.keys.length);
+    const at = i * figures.columns + key.column;
+    if (figures.cameAs[at] === 0) figures.cameAs[at] = ++figures.stateCount[i]!;
+    figures.ms[at] = figures.ms[at]! + ms;
+    figures.hasRow[i] = 1;
+  }
+
+  addContacts(intervalStart: number, agentId: string, contacts: number, handleMs: number): void {
+    if (contacts <= 0) return;
+    const i = this.intervalIndex(intervalStart);
+    if (i < 0) return;
+    const figures = this.figures(agentId);
+    figures.contacts[i] = figures.contacts[i]! + contacts;
+    figures.handleMs[i] = figures.handleMs[i]! + handleMs;
+    figures.hasRow[i] = 1;
+  }
+
+  /** The agents with anything in the range. */
+  agentIds(): string[] {
+    return [...this.figuresOf.keys()];
+  }
+
+  /**
+   * Every interval with its rows, by agent name then id (an agent not in `names` goes by their id), [] when nobody
+   * had any; a row's states by state, then reason code (those equal so, as they came).
+   */
+  intervals(names: ReadonlyMap<string, string>, zone: string): Interval<AgentIntervalRow>[] {
+    const ranked = this.rankedKeys();
+    const agents = [...this.figuresOf.values()].map((figures) => ({ figures, agentName: names.get(figures.agentId) ?? figures.agentId }));
+    agents.sort((a, b) => compareText(a.agentName, b.agentName) || compareText(a.figures.agentId, b.figures.agentId));
+    return this.starts.map((start, i) => {
+      const rows: AgentIntervalRow[] = [];
+      for (const { figures, agentName } of agents) {
+        if (figures.hasRow[i])
+          rows.push({ agentId: figures.agentId, agentName, states: statesOf(figures, i, ranked), contactsHandled: figures.contacts[i]!, handleTimeSeconds: figures.handleMs[i]! / 1000 });
+      }
+      return { ...intervalAt(start, zone), rows };
+    });
+  }
+
+  /** The interval `intervalStart` starts, by index; -1 when it is not one of the range's. */
+  private intervalIndex(intervalStart: number): number {
+    const i = (intervalStart - this.starts[0]!) / INTERVAL_MS;
+    return Number.isInteger(i) && i >= 0 && i < this.starts.length ? i : -1;
+  }
+
+  private figures(agentId: string): AgentFigures {
+    if (this.lastFigures?.agentId === agentId) return this.lastFigures;
+    let figures = this.figuresOf.get(agentId);
+    if (!figures) this.figuresOf.set(agentId, (figures = new AgentFigures(agentId, this.starts.length, this.keys.length)));
+    return (this.lastFigures = figures);
+  }
+
+  private keyOf(state: AgentStateName, reasonCode: string | null): StateKey {
+    const last = this.lastKey;
+    if (last && last.state === state && last.reasonCode === reasonCode) return last;
+    let ofState = this.keysOf.get(state);
+    if (!ofState) this.keysOf.set(state, (ofState = new Map()));
+    let key = ofState.get(reasonCode);
+    if (!key) {
+      ofState.set(reasonCode, (key = { state, reasonCode, column: this.keys.length, rank: 0 }));
+      this.keys.push(key);
+    }
+    return (this.lastKey = key);
+  }
+
+  /** The keys by rank (state, then reason code), those of equal rank together. */
+  private rankedKeys(): StateKey[] {
+    const order = (a: StateKey, b: StateKey) => compareText(a.state, b.state) || compareText(a.reasonCode ?? '', b.reasonCode ?? '');
+    const ranked = [...this.keys].sort(order);
+    ranked.forEach((key, i) => (key.rank = i > 0 && order(ranked[i - 1]!, key) === 0 ? ranked[i - 1]!.rank : i));
+    return ranked;
+  }
+}
+
+/** An agent's states in interval `i`, by rank; those of equal rank (null and '' reason codes) as they came in that interval. */
+function statesOf(figures: AgentFigures, i: number, ranked: readonly StateKey[]): StateSeconds[] {
+  const states: StateSeconds[] = [];
+  const row = i * figures.columns;
+  for (let k = 0; k < ranked.length; k++) {
+    const key = ranked[k]!;
+    if (key.column >= figures.columns || figures.cameAs[row + key.column] === 0) continue;
+    // Another key of the same rank that came earlier in this cell goes first: find where this one belongs among them.
+    let at = states.length;
+    const cameAs = figures.cameAs[row + key.column]!;
+    for (let j = k - 1; j >= 0 && ranked[j]!.rank === key.rank; j--) {
+      const other = ranked[j]!;
+      if (other.column < figures.columns && figures.cameAs[row + other.column]! > cameAs) at--;
+    }
+    const state = { state: key.state, reasonCode: key.reasonCode, seconds: figures.ms[row + key.column]! / 1000 };
+    if (at === states.length) states.push(state);
+    else states.splice(at, 0, state);
+  }
+  return states;
+}
+
 /**
  * Every interval of [from, to), each with a row per agent who spent time in a state or answered a contact in it
- * (by name, then id; states by state, then reason code), [] when nobody did. A busy day is ~200,000 pieces: they
- * are summed into the rows' own objects (milliseconds first, made seconds once at the end), nothing in between.
+ * (by name, then id; states by state, then reason code), [] when nobody did.
  */
 export function agentActivityFrom(
   stateMs: Iterable<AgentStateMs>,
@@ -46,40 +226,10 @@ export function agentActivityFrom(
   names: ReadonlyMap<string, string>,
   range: { from: number; to: number; zone: string },
 ): Interval<AgentIntervalRow>[] {
-  const starts = intervalStarts(range.from, range.to);
-  const slot = new Map(starts.map((start, i) => [start, i]));
-  const rows = starts.map(() => new Map<string, AgentIntervalRow>());
-  const rowOf = (i: number, agentId: string) => {
-    let row = rows[i]!.get(agentId);
-    // Until the end, `seconds` and `handleTimeSeconds` hold milliseconds.
-    if (!row) rows[i]!.set(agentId, (row = { agentId, agentName: names.get(agentId) ?? agentId, states: [], contactsHandled: 0, handleTimeSeconds: 0 }));
-    return row;
-  };
-  for (const s of stateMs) {
-    const i = slot.get(s.intervalStart);
-    if (s.ms <= 0 || i === undefined) continue;
-    const states = rowOf(i, s.agentId).states;
-    let k = 0;
-    while (k < states.length && (states[k]!.state !== s.state || states[k]!.reasonCode !== s.reasonCode)) k++;
-    if (k < states.length) states[k]!.seconds += s.ms;
-    else states.push({ state: s.state, reasonCode: s.reasonCode, seconds: s.ms });
-  }
-  for (const c of contacts) {
-    const i = slot.get(c.intervalStart);
-    if (c.contacts <= 0 || i === undefined) continue;
-    const row = rowOf(i, c.agentId);
-    row.contactsHandled += c.contacts;
-    row.handleTimeSeconds += c.handleMs;
-  }
-  return starts.map((start, i) => {
-    const ofInterval = [...rows[i]!.values()];
-    for (const row of ofInterval) {
-      row.handleTimeSeconds /= 1000;
-      for (const state of row.states) state.seconds /= 1000;
-      row.states.sort((a, b) => compareText(a.state, b.state) || compareText(a.reasonCode ?? '', b.reasonCode ?? ''));
-    }
-    return { ...intervalAt(start, range.zone), rows: ofInterval.sort((a, b) => compareText(a.agentName, b.agentName) || compareText(a.agentId, b.agentId)) };
-  });
+  const tally = new AgentActivityTally(range);
+  for (const s of stateMs) tally.addStateMs(s.intervalStart, s.agentId, s.state, s.reasonCode, s.ms);
+  for (const c of contacts) tally.addContacts(c.intervalStart, c.agentId, c.contacts, c.handleMs);
+  return tally.intervals(names, range.zone);
 }
 
 /**

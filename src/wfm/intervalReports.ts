@@ -1,8 +1,8 @@
 import { invalidInput } from '../domain/errors.js';
 import type { AgentIntervalRow, Interval, SkillIntervalRow } from '../domain/wfm.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
-import { agentActivityFrom, spanPieces, type AgentStateMs } from './agentActivity.js';
-import { isBoundary } from './intervalMath.js';
+import { AgentActivityTally } from './agentActivity.js';
+import { clipToIntervals, isBoundary } from './intervalMath.js';
 import type { IntervalReports } from './ports.js';
 import { skillIntervalsFrom } from './skillIntervals.js';
 import type { WfmConfig } from './wfmConfig.js';
@@ -40,20 +40,19 @@ export class IntervalReportsService implements IntervalReports {
     await this.unit.repos.wfmRollups.catchUp();
     const now = this.clock().getTime();
     const rollups = this.unit.repos.wfmRollups;
-    const [closed, open, contacts] = await Promise.all([
-      rollups.agentStateMsBetween(iso(range.from), iso(range.to)),
+    // A day is ~200,000 pieces: each read puts them straight into the rows (no piece kept in between).
+    const tally = new AgentActivityTally(range);
+    const [, open] = await Promise.all([
+      rollups.agentStateMsBetween(iso(range.from), iso(range.to), tally),
       // Only a span that began before the range's end (and before now) can reach into it.
       rollups.openSpansBefore(iso(Math.min(range.to, now))),
-      rollups.agentContactsBetween(iso(range.from), iso(range.to)),
+      rollups.agentContactsBetween(iso(range.from), iso(range.to), tally),
     ]);
-    // A day is ~200,000 pieces: added to in place, and read once for the agents' ids (no copies of the arrays).
-    const pieces: AgentStateMs[] = closed;
-    for (const span of open) pieces.push(...spanPieces(span.agentId, span.state, span.reasonCode, Math.max(span.startedAt, range.from), Math.min(now, range.to)));
-    const agentIds = new Set<string>();
-    for (const piece of pieces) agentIds.add(piece.agentId);
-    for (const counted of contacts) agentIds.add(counted.agentId);
-    const names = await rollups.agentNames([...agentIds]);
-    return agentActivityFrom(pieces, contacts, names, { ...range, zone: this.config.siteTimeZone });
+    for (const span of open) {
+      for (const piece of clipToIntervals(Math.max(span.startedAt, range.from), Math.min(now, range.to))) tally.addStateMs(piece.start, span.agentId, span.state, span.reasonCode, piece.ms);
+    }
+    const names = await rollups.agentNames(tally.agentIds());
+    return tally.intervals(names, this.config.siteTimeZone);
   }
 }
 
