@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { PostgresAdapter, type ExpressionBuilder } from 'kysely';
 import { acwJobKey } from '../domain/idempotencyKeys.js';
 import { writeOrderOf, type AcwJob, type AcwJobRequest } from '../jobs/acwJob.js';
 import type { Db } from './db.js';
@@ -118,7 +118,24 @@ export async function claimJobs(db: Db, now: string, leaseUntil: string, limit: 
 }
 
 async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number, owner: string): Promise<ClaimedJob[] | undefined> {
-  const expired = await db.selectFrom('jobs').select(['id', 'record_key']).where('status', '=', 'running').where('lease_until', '<', now).limit(limit).execute();
+  // On PostgreSQL the rows a claim chooses stay locked until it has taken them, and other workers' claims pass
+  // over them (SKIP LOCKED): several instances no longer all choose the same oldest jobs, wait for the first
+  // claim's commit, and find them taken.
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    return db.isTransaction ? claimChosen(db, now, leaseUntil, limit, owner, true) : db.transaction().execute((trx) => claimChosen(trx, now, leaseUntil, limit, owner, true));
+  }
+  return claimChosen(db, now, leaseUntil, limit, owner, false);
+}
+
+async function claimChosen(db: Db, now: string, leaseUntil: string, limit: number, owner: string, skipLocked: boolean): Promise<ClaimedJob[] | undefined> {
+  const expired = await db
+    .selectFrom('jobs')
+    .select(['id', 'record_key'])
+    .where('status', '=', 'running')
+    .where('lease_until', '<', now)
+    .limit(limit)
+    .$if(skipLocked, (q) => q.forUpdate().skipLocked())
+    .execute();
   const due =
     expired.length < limit
       ? await db
@@ -129,6 +146,7 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
           .where(recordFree)
           .orderBy('run_after')
           .limit(limit - expired.length)
+          .$if(skipLocked, (q) => q.forUpdate().skipLocked())
           .execute()
       : [];
   const records = new Set<string>();

@@ -97,6 +97,25 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
     expect(claims.flat()).toHaveLength(1);
   });
 
+  it.skipIf(backend.name !== 'postgres')('passes over the jobs another claim has chosen and not yet taken, rather than waiting for it (PostgreSQL)', async () => {
+    const at = now.toISOString();
+    const lease = new Date(now.getTime() + 60_000).toISOString();
+    await enqueueJobs(
+      store.db,
+      [1, 2, 3, 4].map((n) => timelineJob(`i-skip-${n}`)),
+      at,
+    );
+    const subjects = (jobs: Array<{ subject: string | null }>) => jobs.map((j) => j.subject);
+    // A claim whose transaction is still open holds the two oldest: another claim meanwhile takes the next two at once.
+    const [held, meanwhile] = await store.db.transaction().execute(async (trx) => {
+      const first = await claimJobs(trx, at, lease, 2, 'worker-slow');
+      const second = await Promise.race([claimJobs(store.db, at, lease, 2, 'worker-fast'), new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 3_000))]);
+      return [first, second] as const;
+    });
+    expect(subjects(held)).toEqual(['i-skip-1', 'i-skip-2']);
+    expect(meanwhile === 'waited' ? meanwhile : subjects(meanwhile)).toEqual(['i-skip-3', 'i-skip-4']);
+  });
+
   it('claims in batches: expired leases first, then the longest due, never a job not due yet', async () => {
     const at = now.toISOString();
     const later = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
