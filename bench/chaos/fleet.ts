@@ -64,6 +64,11 @@ export class Fleet {
     return this.slots.length;
   }
 
+  /** Each live process's CPU time so far (user + system, µs), in slot order. */
+  async cpu(): Promise<NodeJS.CpuUsage[]> {
+    return Promise.all(this.slots.map(async (slot) => (await slot.child!.usage()).cpu));
+  }
+
   private async boot(slot: Slot): Promise<void> {
     const env: Record<string, string> = { DATABASE_URL: this.store.databaseUrl ?? '' };
     if (!this.store.databaseUrl) delete env.DATABASE_URL;

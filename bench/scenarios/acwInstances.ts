@@ -7,7 +7,8 @@ import { endAndCompleteAtOnce } from '../lib/acwBurst.js';
 import { buildBot } from '../lib/child.js';
 import { Recorder } from '../lib/recorder.js';
 import { byHowMuch, fmt, verdict, type BenchContext, type ScenarioResult } from '../lib/scenario.js';
-import { pool, round, sleep } from '../lib/stats.js';
+import { cpus } from 'node:os';
+import { cpuMs, pool, round, sleep } from '../lib/stats.js';
 
 /** Two instances on one PostgreSQL do an ACW burst at least this many times as fast as one (issue 12). */
 const GOAL_RATIO = 1.7;
@@ -24,6 +25,13 @@ interface InstancesBurst {
   complete: boolean;
   seconds: number;
   jobsPerSecond: number;
+  /** From the first job finished to the last: the workers' rate once they run, without the wait for their first poll. */
+  runningSeconds: number;
+  runningJobsPerSecond: number;
+  /** CPU the product processes used per job over the burst (commit → last job), each. */
+  cpuMsPerJob: number[];
+  /** Share of the machine's cores busy over the burst (every process: the products, PostgreSQL, the bench). */
+  machineBusy: number;
 }
 
 /**
@@ -34,7 +42,8 @@ interface InstancesBurst {
  */
 export async function acwInstances(context: BenchContext): Promise<ScenarioResult> {
   const { config } = context;
-  const interactions = config.quick ? 60 : 400;
+  // Large enough that the burst lasts many worker polls (a poll is up to a second): the rate is the workers', not the first poll's.
+  const interactions = config.quick ? 60 : 2000;
   const run = Date.now().toString(36);
   const bundle = (await buildBot()).file;
   const recorder = new Recorder();
@@ -56,6 +65,20 @@ export async function acwInstances(context: BenchContext): Promise<ScenarioResul
       { scenario, figure: 'jobs/s, one instance', value: fmt(one.jobsPerSecond), goal: '(reported)', verdict: 'info' },
       { scenario, figure: 'jobs/s, two instances', value: fmt(two.jobsPerSecond), goal: '(reported)', verdict: 'info' },
       { scenario, figure: 'two instances ÷ one', value: `${fmt(ratio)}×`, goal: `≥ ${fmt(GOAL_RATIO)}×`, verdict: v },
+      {
+        scenario,
+        figure: 'jobs/s once running (first job done → last), one / two instances',
+        value: `${fmt(one.runningJobsPerSecond)} / ${fmt(two.runningJobsPerSecond)} = ${fmt(round(two.runningJobsPerSecond / Math.max(one.runningJobsPerSecond, 0.001), 2))}×`,
+        goal: '(reported)',
+        verdict: 'info',
+      },
+      {
+        scenario,
+        figure: 'product CPU per job (each process), and the machine busy over the burst (one / two instances)',
+        value: `${one.cpuMsPerJob.map((ms) => fmt(ms, 2)).join(' + ')} ms, ${fmt(one.machineBusy * 100)}% busy / ${two.cpuMsPerJob.map((ms) => fmt(ms, 2)).join(' + ')} ms, ${fmt(two.machineBusy * 100)}% busy`,
+        goal: '(reported)',
+        verdict: 'info',
+      },
     ],
     misses:
       v === 'missed'
@@ -92,6 +115,8 @@ async function burstOn(context: BenchContext, processes: number, interactions: n
     if (failures.length) context.log(`acw-instances: ${failures.length} call(s) given up, e.g. ${failures[0]}`);
     const firstJobId = Number((await audit.rows<{ id: number | string }>('SELECT COALESCE(MAX(id), 0) AS id FROM jobs'))[0]!.id);
     const writer = await openStore({ databaseUrl: store.databaseUrl, dataDir: store.dataDir });
+    const cpuBefore = await fleet.cpu();
+    const machineBefore = machineTimes();
     let committedWall: number;
     try {
       await endAndCompleteAtOnce(writer.db, items);
@@ -99,11 +124,11 @@ async function burstOn(context: BenchContext, processes: number, interactions: n
     } finally {
       await writer.close();
     }
-    type Counts = { jobs: string; done: string; dead: string; open: string; last: string | null };
+    type Counts = { jobs: string; done: string; dead: string; open: string; first: string | null; last: string | null };
     const count = async () =>
       (
         await audit!.rows<Counts>(
-          "SELECT COUNT(*) AS jobs, COUNT(*) FILTER (WHERE status = 'done') AS done, COUNT(*) FILTER (WHERE status = 'dead') AS dead, COUNT(*) FILTER (WHERE status IN ('pending', 'running')) AS open, MAX(finished_at) AS last FROM jobs WHERE id > ?",
+          "SELECT COUNT(*) AS jobs, COUNT(*) FILTER (WHERE status = 'done') AS done, COUNT(*) FILTER (WHERE status = 'dead') AS dead, COUNT(*) FILTER (WHERE status IN ('pending', 'running')) AS open, MIN(finished_at) AS first, MAX(finished_at) AS last FROM jobs WHERE id > ?",
           [firstJobId],
         )
       )[0]!;
@@ -113,9 +138,12 @@ async function burstOn(context: BenchContext, processes: number, interactions: n
       await sleep(50);
       state = await count();
     }
+    const cpuAfter = await fleet.cpu();
+    const machineAfter = machineTimes();
     const complete = Number(state.open) === 0;
     const seconds = complete && state.last ? (Date.parse(state.last) - committedWall) / 1000 : context.config.acwSeconds;
     const finished = Number(state.done) + Number(state.dead);
+    const running = complete && state.first && state.last ? (Date.parse(state.last) - Date.parse(state.first)) / 1000 : seconds;
     const burst = {
       processes,
       callsGivenUp: failures.length,
@@ -126,14 +154,31 @@ async function burstOn(context: BenchContext, processes: number, interactions: n
       complete,
       seconds: round(seconds, 2),
       jobsPerSecond: round(finished / Math.max(seconds, 0.001), 0),
+      runningSeconds: round(running, 2),
+      runningJobsPerSecond: round((finished - 1) / Math.max(running, 0.001), 0),
+      cpuMsPerJob: cpuAfter.map((after, i) => round(cpuMs(cpuBefore[i]!, after) / Math.max(finished, 1), 2)),
+      machineBusy: round(1 - (machineAfter.idle - machineBefore.idle) / Math.max(machineAfter.total - machineBefore.total, 1), 2),
     };
-    context.log(`acw-instances: ${processes} process(es): ${burst.jobs} jobs in ${burst.seconds} s, ${burst.jobsPerSecond} jobs/s`);
+    context.log(
+      `acw-instances: ${processes} process(es): ${burst.jobs} jobs in ${burst.seconds} s, ${burst.jobsPerSecond} jobs/s from the commit, ${burst.runningJobsPerSecond} jobs/s from the first done`,
+    );
     return burst;
   } finally {
     await audit?.close();
     await fleet?.stop();
     await store.dispose();
   }
+}
+
+/** The machine's CPU time so far, all cores (ms): idle and in all. */
+function machineTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.idle + times.user + times.nice + times.sys + times.irq;
+  }
+  return { idle, total };
 }
 
 async function agentIdOf(audit: AuditDb, interactionId: string): Promise<string> {
