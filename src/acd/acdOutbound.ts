@@ -27,9 +27,9 @@ export function createAcdOutbound(settings: AcdSettings, deps: { db: Kysely<Data
     stateHooks.push(queueAgentState);
     completionHooks.push(queueAcwCompleted);
   }
-  if (settings.twilio.outbound) {
-    const { workspaceSid } = settings.twilio.outbound;
-    workers.push(new TaskRouterWorker({ db: deps.db, client: twilioClient(settings.twilio.outbound), workspaceSid, logger, clock: deps.clock }));
+  const outbound = settings.twilio.outbound;
+  if (outbound) {
+    workers.push(new TaskRouterWorker({ db: deps.db, client: () => twilioClient(outbound), workspaceSid: outbound.workspaceSid, logger, clock: deps.clock }));
     const queue = taskRouterOutbox(parseActivitySids(settings.twilio.activitySids));
     stateHooks.push(queue.agentState);
     completionHooks.push(queue.acwCompleted);

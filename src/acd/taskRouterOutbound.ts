@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import type { WebhookDelivery } from '../store/acdWebhookRepository.js';
 import type { Database } from '../store/schema.js';
 import { describeFailure, OutboxWorker, type AttemptResult } from './outboxWorker.js';
@@ -17,8 +17,17 @@ export interface TwilioOutboundConfig {
 /** One call's time limit: a TaskRouter that does not answer is tried again later, not waited for. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * The twilio library, loaded when first needed: it is large (about 5 MB of code and 23 MB of memory once
+ * loaded) and a deployment without TaskRouter never needs it.
+ */
+export async function loadTwilio(): Promise<typeof twilio> {
+  return (await import('twilio')).default;
+}
+
 /** A twilio REST client whose requests go to `baseUrl` instead of https://<product>.twilio.com (same paths). */
-export function twilioClient(config: TwilioOutboundConfig): twilio.Twilio {
+export async function twilioClient(config: TwilioOutboundConfig): Promise<twilio.Twilio> {
+  const twilio = await loadTwilio();
   const { apiBaseUrl } = config;
   if (!apiBaseUrl) return twilio(config.accountSid, config.authToken, { timeout: REQUEST_TIMEOUT_MS });
   class RedirectingClient extends twilio.RequestClient {
@@ -39,13 +48,26 @@ export function twilioClient(config: TwilioOutboundConfig): twilio.Twilio {
  * OutboxWorker's, so a TaskRouter outage or a restart of the app delays a call but does not lose it.
  */
 export class TaskRouterWorker extends OutboxWorker {
-  constructor(options: { db: Kysely<Database>; client: twilio.Twilio; workspaceSid: string; logger: Logger; clock: () => Date; baseDelayMs?: number; maxDelayMs?: number; pollMs?: number }) {
-    const workspace = options.client.taskrouter.v1.workspaces(options.workspaceSid);
-    super({ ...options, target: 'taskrouter', what: 'TaskRouter call', send: (delivery) => call(workspace, delivery) });
+  constructor(options: {
+    db: Kysely<Database>;
+    client: () => Promise<twilio.Twilio>;
+    workspaceSid: string;
+    logger: Logger;
+    clock: () => Date;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    pollMs?: number;
+  }) {
+    // The client (and the library) is made at the first call, not when the app starts.
+    let workspace: Promise<Workspace> | undefined;
+    const workspaceOf = () => (workspace ??= options.client().then((client) => client.taskrouter.v1.workspaces(options.workspaceSid)));
+    super({ ...options, target: 'taskrouter', what: 'TaskRouter call', send: async (delivery) => call(await workspaceOf(), delivery) });
   }
 }
 
-async function call(workspace: ReturnType<twilio.Twilio['taskrouter']['v1']['workspaces']>, delivery: WebhookDelivery): Promise<AttemptResult> {
+type Workspace = ReturnType<twilio.Twilio['taskrouter']['v1']['workspaces']>;
+
+async function call(workspace: Workspace, delivery: WebhookDelivery): Promise<AttemptResult> {
   const queued = JSON.parse(delivery.body) as TaskRouterCall;
   try {
     if (queued.type === 'task.complete') await workspace.tasks(queued.taskSid).update({ assignmentStatus: 'completed', reason: queued.reason });

@@ -1,7 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
-import twilio from 'twilio';
 import { describeIssues } from '../domain/errors.js';
 import { answerFailure } from '../http/failureAnswer.js';
 import { clip, RefusalLog } from '../http/refusalLog.js';
@@ -10,6 +9,7 @@ import type { Database } from '../store/schema.js';
 import type { AcdDispatcher } from './dispatcher.js';
 import { acdEventSchema } from './eventSchema.js';
 import type { TaskRouterTranslator } from './taskRouter.js';
+import { loadTwilio } from './taskRouterOutbound.js';
 
 export const TASKROUTER_PATH = '/api/acd/twilio/taskrouter';
 
@@ -36,7 +36,7 @@ export function registerTaskRouterRoute(server: Server, deps: TaskRouterRouteDep
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
     const url = `${deps.publicBaseUrl ?? `${req.isSecure() ? 'https' : 'http'}://${req.headers.host ?? ''}`}${req.url ?? TASKROUTER_PATH}`;
     const signature = req.header('x-twilio-signature');
-    if (!deps.authToken || !signature || !twilio.validateRequest(deps.authToken, signature, url, params)) {
+    if (!deps.authToken || !signature || !(await loadTwilio()).validateRequest(deps.authToken, signature, url, params)) {
       refusals.refused({
         status: 401,
         problem: !deps.authToken ? 'no TWILIO_AUTH_TOKEN is configured' : signature ? 'X-Twilio-Signature does not match' : 'X-Twilio-Signature is missing',
