@@ -59,7 +59,12 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
     const skills = config.agentSkills;
     return skills ? [...new Set(agents.flatMap((agent) => ownSkills(agent, skills).map((s) => s.toLowerCase())))] : undefined;
   };
-  const hasRoom = (agent: RoutingCandidate) => agent.load < config.concurrency;
+  /** The agents (their id or email, lower case) who have this skill; undefined when anyone may take it. */
+  const keysWith = (skill: string | null): string[] | undefined => {
+    if (!skill || !config.agentSkills) return undefined;
+    const wanted = skill.toLowerCase();
+    return [...config.agentSkills].filter(([, skills]) => skills.some((s) => s.toLowerCase() === wanted)).map(([key]) => key.toLowerCase());
+  };
 
   /** The thread and its interaction as they stand inside the routing transaction; none when it is over. */
   async function openThread(repos: Repositories, threadId: string): Promise<{ thread: Thread; agentId: string; interaction: Interaction } | undefined> {
@@ -90,7 +95,7 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
       const { thread, agentId: owner, interaction } = open;
       const skill = options.skill !== undefined ? options.skill : thread.skill;
       const key = skill?.toLowerCase() ?? '';
-      const candidates = (await repos.threads.routingCandidates()).filter((a) => a.id !== options.excludeAgentId && hasSkill(a, skill) && hasRoom(a));
+      const candidates = (await repos.threads.routingCandidates({ maxLoad: config.concurrency, keys: keysWith(skill) })).filter((a) => a.id !== options.excludeAgentId && hasSkill(a, skill));
       const cursor = await repos.threads.routingCursor(key);
       const next = candidates.find((a) => cursor !== undefined && a.id > cursor) ?? candidates[0];
       const from = { assignment: thread.assignment, agentId: owner };
@@ -116,8 +121,8 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
       await repos.threads.lockRouting();
       const open = await openThread(repos, threadId);
       if (!open) throw stale('This conversation is Closed or over: it cannot be transferred.');
-      const agent = (await repos.threads.routingCandidates()).find((a) => a.id === agentId);
-      if (!agent || !hasRoom(agent)) throw new AppError('conflict', NOT_TAKING);
+      const [agent] = await repos.threads.routingCandidates({ maxLoad: config.concurrency, keys: [agentId.toLowerCase()] });
+      if (agent?.id !== agentId) throw new AppError('conflict', NOT_TAKING);
       const moved = await repos.threads.moveAssignment(open.thread, { assignment: open.thread.assignment, agentId: open.agentId }, { assignment: 'assigned', agentId });
       if (!moved) throw stale('This conversation changed meanwhile; nothing was transferred. Look at its card again.');
       await repos.wfmLog.appendContact(threadStep(open.interaction, 'answered', { agentId, skill: open.thread.skill, at: now }), now);
@@ -127,11 +132,11 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
   }
 
   async function drainQueue(): Promise<number> {
-    const anyRoom = async () => (await unit.repos.threads.routingCandidates()).some(hasRoom);
+    const anyRoom = async () => (await unit.repos.threads.routingCandidates({ maxLoad: config.concurrency, limit: 1 })).length > 0;
     let assigned = 0;
     let after: QueuePosition | undefined;
     for (;;) {
-      const free = (await unit.repos.threads.routingCandidates()).filter(hasRoom);
+      const free = await unit.repos.threads.routingCandidates({ maxLoad: config.concurrency });
       if (free.length === 0) return assigned;
       const queued = await unit.repos.threads.queued(QUEUE_BATCH, { after, skills: skillsOf(free) });
       for (const thread of queued) {

@@ -19,7 +19,8 @@ export async function digitalCardView(repos: Repositories, interaction: Interact
     repos.threads.channelOf(thread.id),
     repos.threads.latestMessages(thread.id, TRANSCRIPT_READ),
     repos.threads.messageCounts(thread.id),
-    thread.status === 'Closed' ? Promise.resolve([]) : repos.threads.routingCandidates(),
+    // One more than shown: the card's own agent is left out of them.
+    thread.status === 'Closed' ? Promise.resolve([]) : repos.threads.routingCandidates({ limit: TRANSFER_AGENTS + 1 }),
     thread.status === 'Closed' ? Promise.resolve([]) : repos.threads.knownSkills(),
   ]);
   return {

@@ -1,8 +1,8 @@
 import { sql, SqliteAdapter } from 'kysely';
 import type { DeliveryStatus, DigitalChannel, DigitalKind, DigitalMessage, EndUserIdentity, MessageDirection, Thread, ThreadAssignment, ThreadStatus } from '../domain/digital.js';
 import type { Db } from './db.js';
-import type { Selectable } from 'kysely';
-import type { DigitalMessagesTable, DigitalThreadsTable } from './schema.js';
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { AgentsTable, Database, DigitalMessagesTable, DigitalThreadsTable } from './schema.js';
 
 /*
  * Digital threads and their messages, as the intake writes them and routing and the card read them
@@ -223,24 +223,36 @@ export interface RoutingCandidate {
   load: number;
 }
 
-/** Available agents, by id, with how many open digital interactions each has: whom a thread may go to. */
-export async function routingCandidates(db: Db): Promise<RoutingCandidate[]> {
+/**
+ * Available agents, by id, with how many open digital interactions each has: whom a thread may go to. Narrowed in
+ * the database, since a big floor has thousands of Available agents and this is asked at every routing and card:
+ * `maxLoad`, only those with fewer open conversations; `keys`, only those whose id or email (lower case) is one of
+ * these (the agents with a skill); `limit`, the first so many.
+ */
+export async function routingCandidates(db: Db, options: { maxLoad?: number; keys?: readonly string[]; limit?: number } = {}): Promise<RoutingCandidate[]> {
+  const { maxLoad, keys, limit } = options;
+  if (keys?.length === 0) return [];
   const rows = await db
     .selectFrom('agents as a')
     .select(['a.id', 'a.name', 'a.email'])
-    .select((eb) =>
-      eb
-        .selectFrom('interactions as i')
-        .select((inner) => inner.fn.countAll<number>().as('n'))
-        .whereRef('i.agent_id', '=', 'a.id')
-        .where('i.channel', '!=', 'voice')
-        .where('i.state', '!=', 'completed')
-        .as('load'),
-    )
+    .select((eb) => openConversations(eb).as('load'))
     .where('a.state', '=', 'Available')
+    .$if(maxLoad !== undefined, (q) => q.where((eb) => eb(openConversations(eb), '<', maxLoad!)))
+    .$if(keys !== undefined, (q) => q.where((eb) => eb.or([eb(eb.fn('lower', ['a.id']), 'in', keys!), eb(eb.fn('lower', ['a.email']), 'in', keys!)])))
     .orderBy('a.id')
+    .$if(limit !== undefined, (q) => q.limit(limit!))
     .execute();
   return rows.map((row) => ({ id: row.id, name: row.name, email: row.email ?? null, load: Number(row.load ?? 0) }));
+}
+
+/** An agent's open digital interactions (the agents row aliased `a`). */
+function openConversations(eb: ExpressionBuilder<Database & { a: AgentsTable }, 'a'>) {
+  return eb
+    .selectFrom('interactions as i')
+    .select((inner) => inner.fn.countAll<number>().as('n'))
+    .whereRef('i.agent_id', '=', 'a.id')
+    .where('i.channel', '!=', 'voice')
+    .where('i.state', '!=', 'completed');
 }
 
 /** The skills threads are routed by: those of the registered channels, for a transfer to choose from. */
