@@ -91,16 +91,28 @@ async function readStateMs(db: Db, from: string, to: string, into: Pick<AgentAct
   const states = new RepeatedTexts();
   const reasons = new RepeatedTexts();
   for (const { agent_id: agentId, lines } of rows) {
-    for (let at = 0; at < lines.length;) {
-      const newline = lines.indexOf(NL, at);
-      const end = newline === -1 ? lines.length : newline;
-      const tab1 = lines.indexOf(TAB, at);
-      const tab2 = lines.indexOf(TAB, tab1 + 1);
-      const tab3 = lines.indexOf(TAB, tab2 + 1);
-      const reasonCode = tab3 + 1 === end ? null : unescapeReason(reasons.at(lines, tab3 + 1, end));
-      into.addStateMs(starts.at(lines, at, tab1), agentId, states.at(lines, tab1 + 1, tab2) as AgentStateName, reasonCode, wholeNumberAt(lines, tab2 + 1, tab3));
-      at = end + 1;
-    }
+    // Fields: interval start, state, milliseconds, reason code ('' for none).
+    eachLine(lines, 4, (b) => {
+      const reasonCode = b[3]! + 1 === b[4] ? null : unescapeReason(reasons.at(lines, b[3]! + 1, b[4]!));
+      into.addStateMs(starts.at(lines, b[0]!, b[1]!), agentId, states.at(lines, b[1]! + 1, b[2]!) as AgentStateName, reasonCode, wholeNumberAt(lines, b[2]! + 1, b[3]!));
+    });
+  }
+}
+
+/**
+ * Walks the lines of an aggregated text, each of `fields` tab-separated fields, without making a string per line or
+ * field: `bounds` (reused) holds where the line starts, then where each tab is, then where the line ends.
+ */
+function eachLine(text: string, fields: number, line: (bounds: Int32Array) => void): void {
+  const bounds = new Int32Array(fields + 1);
+  for (let at = 0; at < text.length;) {
+    const newline = text.indexOf(NL, at);
+    const end = newline === -1 ? text.length : newline;
+    bounds[0] = at;
+    for (let k = 1; k < fields; k++) bounds[k] = text.indexOf(TAB, bounds[k - 1]! + (k === 1 ? 0 : 1));
+    bounds[fields] = end;
+    line(bounds);
+    at = end + 1;
   }
 }
 
@@ -124,14 +136,8 @@ export async function agentContactsBetween(db: Db, from: string, to: string, int
     group by agent_id`.execute(db);
   const starts = new RepeatedInstants();
   for (const { agent_id: agentId, lines } of rows) {
-    for (let at = 0; at < lines.length;) {
-      const newline = lines.indexOf(NL, at);
-      const end = newline === -1 ? lines.length : newline;
-      const tab1 = lines.indexOf(TAB, at);
-      const tab2 = lines.indexOf(TAB, tab1 + 1);
-      into.addContacts(starts.at(lines, at, tab1), agentId, wholeNumberAt(lines, tab1 + 1, tab2), wholeNumberAt(lines, tab2 + 1, end));
-      at = end + 1;
-    }
+    // Fields: interval start, contacts, handle milliseconds.
+    eachLine(lines, 3, (b) => into.addContacts(starts.at(lines, b[0]!, b[1]!), agentId, wholeNumberAt(lines, b[1]! + 1, b[2]!), wholeNumberAt(lines, b[2]! + 1, b[3]!)));
   }
 }
 
