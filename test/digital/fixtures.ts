@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { EndUserIdentity, ThreadAssignment, ThreadStatus } from '../../src/domain/digital.js';
+import type { DigitalChannel, EndUserIdentity, ThreadAssignment, ThreadStatus } from '../../src/domain/digital.js';
 import { putRecordLinks } from '../../src/store/interactionsRepository.js';
 import type { Database } from '../../src/store/schema.js';
 
@@ -179,4 +179,39 @@ export async function seedThread(db: Kysely<Database>, fixture: ThreadFixture): 
 /** The outbound messages stored for a thread, oldest first. */
 export async function repliesOf(db: Kysely<Database>, threadId: string) {
   return db.selectFrom('digital_messages').selectAll().where('thread_id', '=', threadId).where('direction', '=', 'outbound').orderBy('created_at').execute();
+}
+
+/** A channel as the channels API registers it (that API is another piece: the row is written as it writes it). */
+export async function addChannel(db: Kysely<Database>, skill: string | null, name = 'Support chat'): Promise<DigitalChannel> {
+  const channel: DigitalChannel = {
+    id: randomUUID(),
+    integrationId: 'integration-1',
+    idOnExternalPlatform: `forum-${randomUUID()}`,
+    channelIntegrationId: 'integration-1',
+    realExternalPlatformId: 'forum',
+    name,
+    isPrivate: true,
+    hasTreeStructure: false,
+    kind: 'chat',
+    skill,
+  };
+  const now = new Date().toISOString();
+  await db
+    .insertInto('digital_channels')
+    .values({
+      id: channel.id,
+      integration_id: channel.integrationId,
+      id_on_external_platform: channel.idOnExternalPlatform,
+      channel_integration_id: channel.channelIntegrationId,
+      real_external_platform_id: channel.realExternalPlatformId,
+      name: channel.name,
+      is_private: 1,
+      has_tree_structure: 0,
+      kind: channel.kind,
+      skill: channel.skill,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return channel;
 }

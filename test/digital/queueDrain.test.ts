@@ -1,49 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/digital/ports.js';
 import type { DigitalChannel } from '../../src/domain/digital.js';
 import { findThreadByExternalId } from '../../src/store/threadsRepository.js';
 import { startBot, type BotHarness } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { addChannel } from './fixtures.js';
 import { waitFor } from '../support/waitFor.js';
 
 const SKILLS = { 'aad-q1': ['Chat'], 'aad-q2': ['Rare'] };
 /** More than one page of the drain (QUEUE_BATCH in threadRouting.ts). */
 const RARE_THREADS = 101;
-
-async function addChannel(store: TestStore, skill: string): Promise<DigitalChannel> {
-  const channel: DigitalChannel = {
-    id: randomUUID(),
-    integrationId: 'integration-1',
-    idOnExternalPlatform: `forum-${randomUUID()}`,
-    channelIntegrationId: 'integration-1',
-    realExternalPlatformId: 'forum',
-    name: `${skill} chat`,
-    isPrivate: true,
-    hasTreeStructure: false,
-    kind: 'chat',
-    skill,
-  };
-  const now = new Date().toISOString();
-  await store.db
-    .insertInto('digital_channels')
-    .values({
-      id: channel.id,
-      integration_id: channel.integrationId,
-      id_on_external_platform: channel.idOnExternalPlatform,
-      channel_integration_id: channel.channelIntegrationId,
-      real_external_platform_id: channel.realExternalPlatformId,
-      name: channel.name,
-      is_private: 1,
-      has_tree_structure: 0,
-      kind: channel.kind,
-      skill: channel.skill,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return channel;
-}
 
 const message = (thread: string, seconds: number): InboundMessage => ({
   idOnExternalPlatform: `m-${thread}`,
@@ -72,8 +38,8 @@ describe.each(STORE_BACKENDS)('the conversation queue drains past threads nobody
   });
 
   it('gives a Chat agent who becomes Available the Chat thread queued behind a full page of Rare ones', async () => {
-    const rare = await addChannel(store, 'Rare');
-    const chat = await addChannel(store, 'Chat');
+    const rare = await addChannel(store.db, 'Rare', 'Rare chat');
+    const chat = await addChannel(store.db, 'Chat', 'Chat chat');
     const q1 = bot.user('q1', 'Agent q1');
     await q1.say('help');
     // Nobody is Available: every thread waits in the queue, the Rare ones oldest.

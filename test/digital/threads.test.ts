@@ -10,6 +10,7 @@ import { cardProblems, inputsOfAction } from '../support/adaptiveCards.js';
 import { actionOf, actionsOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
+import { addChannel } from './fixtures.js';
 
 const peter: EndUserIdentity = { idOnExternalPlatform: '5459', firstName: 'Peter', lastName: 'Solo', nickname: '@peter007' };
 const T0 = Date.parse('2026-12-06T10:00:00.000Z');
@@ -24,41 +25,6 @@ function message(thread: string, text: string, options: { seconds?: number; auth
     direction: 'inbound',
     author: options.author ?? peter,
   };
-}
-
-/** A channel as the channels API registers it (that API is another piece: the row is written as it writes it). */
-async function addChannel(store: TestStore, skill: string | null): Promise<DigitalChannel> {
-  const channel: DigitalChannel = {
-    id: randomUUID(),
-    integrationId: 'integration-1',
-    idOnExternalPlatform: `forum-${randomUUID()}`,
-    channelIntegrationId: 'integration-1',
-    realExternalPlatformId: 'forum',
-    name: 'Support chat',
-    isPrivate: true,
-    hasTreeStructure: false,
-    kind: 'chat',
-    skill,
-  };
-  const now = new Date().toISOString();
-  await store.db
-    .insertInto('digital_channels')
-    .values({
-      id: channel.id,
-      integration_id: channel.integrationId,
-      id_on_external_platform: channel.idOnExternalPlatform,
-      channel_integration_id: channel.channelIntegrationId,
-      real_external_platform_id: channel.realExternalPlatformId,
-      name: channel.name,
-      is_private: 1,
-      has_tree_structure: 0,
-      kind: channel.kind,
-      skill: channel.skill,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return channel;
 }
 
 /** Who has the platform's thread now: its interaction's agent ('' while queued) and the thread's assignment. */
@@ -92,7 +58,7 @@ describe.each(STORE_BACKENDS)('digital threads are routed ($name)', (backend) =>
     a3 = bot.user('a3', 'Agent a3');
     for (const agent of [a1, a2, bot.user('a4', 'Billing agent')]) expect(await agent.sayText('available')).toMatch(/You are Available/);
     await a3.say('help');
-    chat = await addChannel(store, 'Chat');
+    chat = await addChannel(store.db, 'Chat');
   });
   afterAll(async () => {
     await bot.stop();
@@ -162,7 +128,7 @@ describe.each(STORE_BACKENDS)('the digital card ($name)', (backend) => {
     bot = await startBot(store, { DIGITAL_CONCURRENCY: '20', DIGITAL_IDENTITY_MAP: JSON.stringify({ 'crm-42': DEMO.maria.email }) });
     agent = bot.user('solo', 'Sam Solo');
     expect(await agent.sayText('available')).toMatch(/You are Available/);
-    chat = await addChannel(store, null);
+    chat = await addChannel(store.db, null);
   });
   afterAll(async () => {
     await bot.stop();
