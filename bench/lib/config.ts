@@ -46,6 +46,8 @@ export interface BenchConfig {
   digitalMessages: number;
   digitalReplies: number;
   digitalAgents: number;
+  /** How long the recording connector takes to answer each card send or update in the ACD events scenario (0: at once; Teams takes tens to hundreds of ms). */
+  connectorMs: number;
   /** Take CPU profiles (always for the turn scenarios, else only when a goal is missed). */
   profile: boolean;
   /** Keep an existing seeded database of the right size instead of seeding again. */
@@ -84,6 +86,7 @@ const FULL = {
   digitalMessages: 1500,
   digitalReplies: 500,
   digitalAgents: 40,
+  connectorMs: 0,
 };
 const QUICK: typeof FULL = {
   contacts: 20_000,
@@ -111,7 +114,11 @@ const QUICK: typeof FULL = {
   digitalMessages: 150,
   digitalReplies: 100,
   digitalAgents: 25,
+  connectorMs: 0,
 };
+
+/** Knobs for which 0 means "none" rather than an empty run. */
+const MAY_BE_ZERO = new Set<keyof typeof FULL>(['connectorMs']);
 
 export function loadBenchConfig(argv = process.argv.slice(2), env = process.env): BenchConfig {
   const numeric = Object.keys(FULL) as Array<keyof typeof FULL>;
@@ -135,7 +142,8 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
     numeric.map((name) => {
       const raw = (values as Record<string, unknown>)[kebab(name)] ?? env[`BENCH_${kebab(name).replace(/-/g, '_').toUpperCase()}`];
       const value = raw === undefined ? base[name] : Number(raw);
-      if (!Number.isInteger(value) || value < 1) throw new Error(`--${kebab(name)}: a whole number ≥ 1, not ${String(raw)}`);
+      const least = MAY_BE_ZERO.has(name) ? 0 : 1;
+      if (!Number.isInteger(value) || value < least) throw new Error(`--${kebab(name)}: a whole number ≥ ${least}, not ${String(raw)}`);
       return [name, value];
     }),
   ) as typeof FULL;

@@ -28,6 +28,9 @@ export class Recorder {
   private onUpdate: ((reply: Reply) => void) | undefined;
   private onSend: ((reply: Reply) => void) | undefined;
 
+  /** `answerDelayMs`: how long each send or update is answered after it arrived (Teams' Bot Connector takes tens to hundreds of ms). */
+  constructor(private readonly answerDelayMs = 0) {}
+
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -59,8 +62,12 @@ export class Recorder {
           this.onUpdate?.(reply);
         }
         const id = kind === 'update' ? targetId : `reply-${this.sends}`;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id }));
+        const answer = () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id }));
+        };
+        if (this.answerDelayMs > 0) setTimeout(answer, this.answerDelayMs);
+        else answer();
       });
     });
     this.server.keepAliveTimeout = 60_000;

@@ -24,10 +24,10 @@ export async function acdEvents(context: BenchContext): Promise<ScenarioResult> 
   const { config, plan } = context;
   const port = await freePort();
   const child = await BotChild.start({ app: 'product', runtime: { kind: 'tsx', cache: true }, port, dataDir: context.dataDir, env: { ACD_EVENTS_SECRET: BENCH_ACD_SECRET, ACD_SIMULATOR: 'off' } });
-  const recorder = new Recorder();
+  const recorder = new Recorder(config.connectorMs);
   await recorder.start();
   const client = new BotClient(port, recorder, 256);
-  const scenario = `ACD events in → card posted, ${fmt(config.acdRate)} offered/s on ${fmt(plan.contacts)} contacts`;
+  const scenario = `ACD events in → card posted, ${fmt(config.acdRate)} offered/s on ${fmt(plan.contacts)} contacts${config.connectorMs ? `, the connector answering in ${fmt(config.connectorMs)} ms` : ''}`;
   try {
     await untilHealthy(port, child);
     await settle(child);
