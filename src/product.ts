@@ -56,6 +56,8 @@ export interface RunningProduct {
   digital: DigitalIngress;
   /** Digital conversations: the intake the channels API hands messages to, and the router (issue 14). */
   threads: DigitalThreads;
+  /** Resolves once the cards posted outside a turn so far (ACD contacts, routed conversations) are in Teams. */
+  cardsPosted(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -151,7 +153,15 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   });
   const adapter = createAdapter(config.bot);
   // The ACD drives contacts (issue 13): events in, interactions and states converged, cards posted proactively.
-  const poster = new ProactiveCardPoster({ adapter, botAppId: config.bot.appId ?? '', agents, cards: services.cards, logger: logger.child({ part: 'acd' }), messageView: config.cardMessageView });
+  const poster = new ProactiveCardPoster({
+    adapter,
+    botAppId: config.bot.appId ?? '',
+    agents,
+    cards: services.cards,
+    events,
+    logger: logger.child({ part: 'cards' }),
+    messageView: config.cardMessageView,
+  });
   const contacts = new ContactConvergence({
     unit,
     calls: services.calls,
@@ -292,6 +302,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     services,
     digital,
     threads,
+    cardsPosted: () => poster.settled(),
     async stop() {
       ready = false;
       tab.close();
@@ -299,6 +310,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await worker.stop();
       await outbound.stop();
       await threads.router.stop();
+      // Cards on their way to Teams are let through: their messages are remembered before the store closes.
+      await poster.settled();
       await digitalReplies.delivery.stop();
       await adherence.alerts.stop();
       await rollups.stop();

@@ -79,11 +79,7 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
   async function handOver(thread: Pick<Thread, 'interactionId'>, agentId: string): Promise<void> {
     const view = await deps.cards.currentView(thread.interactionId);
     deps.events.cardChanged(thread.interactionId, agentId, undefined, { created: true });
-    const posted = await deps.poster.post(agentId, view).catch((error: unknown) => {
-      deps.logger.warn({ err: error, interactionId: thread.interactionId, agentId }, 'the card of a routed conversation could not be posted: the agent gets it with "card" or in the tab');
-      return true;
-    });
-    if (!posted) deps.logger.info({ interactionId: thread.interactionId, agentId }, 'the agent has never opened a chat with the bot: they see the conversation in the tab');
+    deps.poster.post(agentId, view);
   }
 
   async function route(threadId: string, options: { skill?: string | null; excludeAgentId?: string } = {}): Promise<string | null> {

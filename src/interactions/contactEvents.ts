@@ -11,8 +11,8 @@ import type { CallMove } from './callRecording.js';
 
 /** Posts a contact's Customer Card to the agent outside any turn of theirs (src/teams/proactiveCards.ts). */
 export interface CardPoster {
-  /** True when posted; false when the agent has no chat with the bot yet (they get it with "card"). */
-  post(agentId: string, view: CustomerCardView): Promise<boolean>;
+  /** Queues the card's post into the agent's chat and returns at once: the caller never waits on Teams. */
+  post(agentId: string, view: CustomerCardView): void;
 }
 
 /** An event of the contact just received from its ACD (recorded, not a retry): the state changes it drives are logged at its time, with its key. */
@@ -149,9 +149,7 @@ export class ContactConvergence {
       if (options.strict) await unit.repos.acd.putContact({ ...contact, phase: 'abandoned', phase_at: contact.agent_at });
       throw error;
     }
-    if (options.postCard && !(await this.deps.poster.post(agent.id, view))) {
-      logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'the agent has never opened a chat with the bot: they get the card when they type "card"');
-    }
+    if (options.postCard) this.deps.poster.post(agent.id, view);
     return view;
   }
 

@@ -28,7 +28,11 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
    * Cards posted into an agent's chat. These agents only ever type commands answered with text, so every
    * card there was posted outside their turns (a proactive send replies to the continuation's own id).
    */
-  const proactiveCards = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  /** Cards posted into an agent's chat, once the posts on their way have been answered. */
+  const proactiveCards = async (user: TeamsUser) => {
+    await bot.cardsPosted();
+    return bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  };
   const interactionsOf = (contactId: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).orderBy('started_at').execute();
   const agentRow = (user: TeamsUser) => store.db.selectFrom('agents').selectAll().where('id', '=', user.aadObjectId).executeTakeFirstOrThrow();
   const eventCount = async () =>
@@ -58,7 +62,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
 
     const offered = await postAcd(bot.url, e.offered);
     expect(offered).toEqual({ status: 200, body: { results: [{ id: e.offered.id, outcome: 'applied' }] } });
-    const posted = proactiveCards(agent);
+    const posted = await proactiveCards(agent);
     expect(posted).toHaveLength(1);
     // The message holds the shared view (no customer data); the agent sees theirs through its refresh.
     expect(cardText(await agent.refreshed(posted[0]!.activity.attachments[0].content))).toMatch(/Contoso Pharmaceuticals/);
@@ -77,7 +81,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     const [done] = await interactionsOf(contactId);
     expect(done).toMatchObject({ state: 'completed', disposition: 'Escalated', notes: 'Wants a callback' });
     expect((await agentRow(agent)).state).toBe('Available');
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
   });
 
   it('completes ACW with the first configured disposition when the ACD gives none, and says so in the notes', async () => {
@@ -106,7 +110,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     expect(answer.status).toBe(401);
     expect(answer.body.error).toMatch(/^unauthorized: /);
     expect(await eventCount()).toBe(before);
-    expect(proactiveCards(agent)).toHaveLength(0);
+    expect(await proactiveCards(agent)).toHaveLength(0);
     expect((await agentRow(agent)).state).toBe('Unavailable');
   });
 
@@ -116,14 +120,14 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     const { signAcdBody } = await import('../../src/acd/signature.js');
     const signature = signAcdBody(ACD_SECRET, JSON.stringify({ ...offered, id: 'another' }));
     expect((await postAcd(bot.url, offered, { signature })).status).toBe(401);
-    expect(proactiveCards(agent)).toHaveLength(0);
+    expect(await proactiveCards(agent)).toHaveLength(0);
   });
 
   it('takes a named source signed with its own secret', async () => {
     const agent = await newAgent();
     const answer = await postAcd(bot.url, contactEvents(agent, uniqueId('contact'), Date.now()).offered, { source: 'flow', secret: FLOW_SECRET });
     expect(answer.status).toBe(200);
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
   });
 
   it('answers 400 naming the field, and 422 naming an unknown agent, applying nothing of the batch', async () => {
@@ -144,7 +148,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     expect(stranger).toEqual({ status: 422, body: { error: expect.stringMatching(/^events\.1\.agent\.aadObjectId: no agent known here/) } });
     expect((await postAcd(bot.url, { ...e.offered, agent: { email: 'nobody@example.com' } })).body.error).toMatch(/^agent\.email: no agent known/);
     expect(await eventCount()).toBe(before);
-    expect(proactiveCards(agent)).toHaveLength(0);
+    expect(await proactiveCards(agent)).toHaveLength(0);
   });
 
   it('finds an agent by the email recorded for them', async () => {
@@ -156,7 +160,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
       .execute();
     const offered = { ...contactEvents(agent, uniqueId('contact'), Date.now()).offered, agent: { email: `${agent.id}@example.com` } };
     expect((await postAcd(bot.url, offered)).status).toBe(200);
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
   });
 
   it('acts once on an event sent twice', async () => {
@@ -165,7 +169,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     expect((await postAcd(bot.url, e.offered)).body.results[0].outcome).toBe('applied');
     expect((await postAcd(bot.url, e.offered)).body.results[0].outcome).toBe('duplicate');
     expect((await postAcd(bot.url, { events: [e.offered, e.offered] })).body.results.map((r: any) => r.outcome)).toEqual(['duplicate', 'duplicate']);
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
   });
 
   it('moves the agent state as the ACD says, keeping only the latest', async () => {
@@ -195,7 +199,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     expect(secondPart).toMatchObject({ agent_id: second.aadObjectId, state: 'active' });
     expect(await store.db.selectFrom('jobs').select('id').where('subject', '=', firstPart!.id).execute()).toEqual([]);
     expect((await agentRow(first)).state).toBe('Available');
-    expect(proactiveCards(second)).toHaveLength(1);
+    expect(await proactiveCards(second)).toHaveLength(1);
     expect(cardText(await first.currentCard(firstPart!.id))).toMatch(/transferred this contact to another agent/);
   });
 
@@ -219,7 +223,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
       .execute();
     const contactId = uniqueId('contact');
     expect((await postAcd(bot.url, contactEvents(user, contactId, Date.now()).offered)).status).toBe(200);
-    expect(proactiveCards(user)).toHaveLength(0);
+    expect(await proactiveCards(user)).toHaveLength(0);
     const { card } = await user.sayForCard('card');
     expect(cardText(card)).toMatch(/Contoso Pharmaceuticals/);
   });
@@ -254,7 +258,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
       expect(handled).toHaveLength(1);
       expect(handled[0]).toMatchObject({ state: 'completed', disposition: 'Escalated' });
     }
-    expect(proactiveCards(agent)).toHaveLength(2);
+    expect(await proactiveCards(agent)).toHaveLength(2);
     expect(await agentRow(agent)).toMatchObject({ state: 'Unavailable', reason_code: 'Break', current_interaction_id: null });
   });
 });

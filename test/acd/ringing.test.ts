@@ -25,7 +25,11 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     await user.sayText('unavailable Lunch');
     return user;
   };
-  const proactiveCards = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  /** Cards posted into an agent's chat, once the posts on their way have been answered. */
+  const proactiveCards = async (user: TeamsUser) => {
+    await bot.cardsPosted();
+    return bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  };
   const interactionsOf = (contactId: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).execute();
   const agentRow = (user: TeamsUser) => store.db.selectFrom('agents').selectAll().where('id', '=', user.aadObjectId).executeTakeFirstOrThrow();
   const jobsOf = (interactionId: string) => store.db.selectFrom('jobs').select('id').where('subject', '=', interactionId).execute();
@@ -46,7 +50,7 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     const e = mariaCalls(agent, contactId);
 
     expect((await postAcd(bot.url, e.offered)).body.results).toEqual([{ id: e.offered.id, outcome: 'applied' }]);
-    const posted = proactiveCards(agent);
+    const posted = await proactiveCards(agent);
     expect(posted).toHaveLength(1);
     const [ringing] = await interactionsOf(contactId);
     expect(ringing).toMatchObject({ state: 'offered', card_activity_id: posted[0]!.id });
@@ -72,7 +76,7 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     expect((await interactionsOf(contactId))[0]).toMatchObject({ state: 'active' });
     const updated = await bot.updateOf(posted[0]!.id, (card) => /On call/.test(cardText(card)));
     expect(cardText(await agent.refreshed(updated))).toMatch(/Inbound call from/);
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
     expect(await agent.hangup()).not.toMatch(/ringing/);
     expect((await interactionsOf(contactId))[0]).toMatchObject({ state: 'acw' });
   });
@@ -88,7 +92,7 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     const handled = await interactionsOf(contactId);
     expect(handled).toHaveLength(1);
     expect(handled[0]).toMatchObject({ state: 'active' });
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
     expect(cardText(await agent.currentCard(handled[0]!.id))).toMatch(/On call/);
   });
 
@@ -106,6 +110,6 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     // A late answer for it changes nothing.
     expect((await postAcd(bot.url, e.answered)).body.results[0].outcome).toBe('superseded');
     expect((await interactionsOf(contactId))[0]).toMatchObject({ state: 'completed' });
-    expect(proactiveCards(agent)).toHaveLength(1);
+    expect(await proactiveCards(agent)).toHaveLength(1);
   });
 });

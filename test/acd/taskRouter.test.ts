@@ -42,7 +42,11 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     await user.sayText('unavailable Lunch');
     return user;
   };
-  const cardsPosted = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  /** Cards posted into an agent's chat, once the posts on their way have been answered. */
+  const cardsPosted = async (user: TeamsUser) => {
+    await bot.cardsPosted();
+    return bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  };
   const agentRow = (user: TeamsUser) => store.db.selectFrom('agents').selectAll().where('id', '=', user.aadObjectId).executeTakeFirstOrThrow();
   const interactionOf = (taskSid: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', taskSid).executeTakeFirst();
 
@@ -82,7 +86,7 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     const agent = await newAgent();
     const task = uniqueId('WT');
     expect(await callback(reservation(agent, task, 'reservation.accepted'))).toBe(204);
-    const posted = cardsPosted(agent);
+    const posted = await cardsPosted(agent);
     expect(posted).toHaveLength(1);
     // The message holds the shared view (no customer data); the agent sees theirs through its refresh.
     expect(cardText(await agent.refreshed(posted[0]!.activity.attachments[0].content))).toMatch(/Contoso Pharmaceuticals/);
@@ -96,7 +100,7 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     expect(await callback(taskEvent(task, 'task.completed', 60, { disposition: 'Escalated' }))).toBe(204);
     expect(await interactionOf(task)).toMatchObject({ state: 'completed', disposition: 'Escalated' });
     expect((await agentRow(agent)).state).toBe('Available');
-    expect(cardsPosted(agent)).toHaveLength(1);
+    expect(await cardsPosted(agent)).toHaveLength(1);
     // TaskRouter completed the Task itself: nothing is sent back to it.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(taskRouter.updates.filter((u) => u.sid === task)).toEqual([]);
@@ -130,7 +134,7 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     const params = reservation(agent, task, 'reservation.accepted');
     const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${bot.url}/api/acd/twilio/taskrouter`, params);
     expect(await callback({ ...params, TaskQueueName: 'Changed' }, { signature })).toBe(401);
-    expect(cardsPosted(agent)).toHaveLength(0);
+    expect(await cardsPosted(agent)).toHaveLength(0);
     expect(await interactionOf(task)).toBeUndefined();
   });
 
@@ -139,7 +143,7 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     const task = uniqueId('WT');
     await callback(reservation(agent, task, 'reservation.created'));
     expect(await interactionOf(task)).toMatchObject({ state: 'offered' });
-    expect(cardsPosted(agent)).toHaveLength(1);
+    expect(await cardsPosted(agent)).toHaveLength(1);
     expect(await callback(taskEvent(task, 'task.canceled', 5))).toBe(204);
     const done = (await interactionOf(task))!;
     expect(done).toMatchObject({ state: 'completed', disposition: null });

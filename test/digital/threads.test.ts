@@ -36,8 +36,10 @@ async function ownerOf(store: TestStore, channel: DigitalChannel, thread: string
 }
 
 /** Customer Cards the bot posted into a user's chat (new messages, not updates). */
-const postedTo = (bot: BotHarness, user: TeamsUser) =>
-  bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.[0]?.content?.refresh?.action?.verb === 'customerCard.refresh');
+const postedTo = async (bot: BotHarness, user: TeamsUser) => {
+  await bot.cardsPosted();
+  return bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.[0]?.content?.refresh?.action?.verb === 'customerCard.refresh');
+};
 
 describe.each(STORE_BACKENDS)('digital threads are routed ($name)', (backend) => {
   let store: TestStore;
@@ -78,9 +80,9 @@ describe.each(STORE_BACKENDS)('digital threads are routed ($name)', (backend) =>
       ['', 'queued'],
     ]);
     // Each assigned agent got the card of each of their conversations in their chat; they stay Available.
-    expect(postedTo(bot, a1)).toHaveLength(2);
-    expect(postedTo(bot, a2)).toHaveLength(2);
-    const card = await a1.refreshed(postedTo(bot, a1)[0]!.activity.attachments[0].content);
+    expect(await postedTo(bot, a1)).toHaveLength(2);
+    expect(await postedTo(bot, a2)).toHaveLength(2);
+    const card = await a1.refreshed((await postedTo(bot, a1))[0]!.activity.attachments[0].content);
     expect(cardText(card)).toMatch(/Chat on Support chat with \*\*Peter Solo\*\*/);
     expect(cardText(card)).toMatch(/Hello from t1/);
     expect(await a1.sayText('available')).toMatch(/You are Available/);
@@ -90,8 +92,8 @@ describe.each(STORE_BACKENDS)('digital threads are routed ($name)', (backend) =>
     expect(await a3.sayText('available')).toMatch(/You are Available/);
     await waitFor('the queued thread to reach a3', async () => (await ownerOf(store, chat, 't5')).agentId === 'aad-a3');
     expect((await ownerOf(store, chat, 't5')).assignment).toBe('assigned');
-    await waitFor('its card in a3 chat', () => postedTo(bot, a3).length >= 1);
-    expect(postedTo(bot, a3)).toHaveLength(1);
+    await waitFor('its card in a3 chat', async () => (await postedTo(bot, a3)).length >= 1);
+    expect(await postedTo(bot, a3)).toHaveLength(1);
   });
 
   it('transfers to a person only if they can take it, and says so otherwise', async () => {
@@ -221,6 +223,7 @@ describe.each(STORE_BACKENDS)('the digital card ($name)', (backend) => {
   it('updates the card message of an assigned thread when a message comes, routes a dismissed one again, and keeps a Closed one closed', async () => {
     const intake = bot.product.threads.intake;
     await intake.receive(chat, [message('life', 'Hello', { seconds: 1 })]);
+    await bot.cardsPosted();
     const { interactionId } = await ownerOf(store, chat, 'life');
     const messageId = (await store.db.selectFrom('interactions').select('card_activity_id').where('id', '=', interactionId).executeTakeFirstOrThrow()).card_activity_id!;
     const updatesBefore = bot.recorded.filter((r) => r.kind === 'update' && r.targetId === messageId).length;

@@ -22,8 +22,10 @@ export interface Recorded {
  * A local stand-in for the Bot Connector service (the `serviceUrl` Teams gives a bot): it records every
  * reply and update the bot makes, the way Teams would receive them, and answers like the real service.
  */
-export async function startRecorder(): Promise<{ url: string; recorded: Recorded[]; close(): Promise<void> }> {
+export async function startRecorder(): Promise<{ url: string; recorded: Recorded[]; hold(): () => void; close(): Promise<void> }> {
   const recorded: Recorded[] = [];
+  // While held, what arrives is recorded at once and answered only on release (Teams slow to answer).
+  let held: Array<() => void> | undefined;
   const server: Server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -44,13 +46,25 @@ export async function startRecorder(): Promise<{ url: string; recorded: Recorded
         id,
         activity,
       });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id }));
+      const answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id }));
+      };
+      if (held) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, recorded, close: () => new Promise((r) => server.close(() => r())) };
+  const hold = () => {
+    held ??= [];
+    return () => {
+      const answers = held ?? [];
+      held = undefined;
+      for (const answer of answers) answer();
+    };
+  };
+  return { url: `http://127.0.0.1:${port}/`, recorded, hold, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export interface InvokeAnswer {
@@ -179,6 +193,10 @@ export interface BotHarness {
   post(activity: Record<string, any>): Promise<Recorded[]>;
   /** Waits for an in-place update of a message whose card matches; returns that card. */
   updateOf(messageId: string, matches: (card: any) => boolean): Promise<any>;
+  /** Waits until the cards the bot posts outside a turn (ACD contacts, routed conversations) have been answered by the Bot Connector. */
+  cardsPosted(): Promise<void>;
+  /** From now on the Bot Connector records what the bot sends but answers only once the returned release is called. */
+  holdConnector(): () => void;
   stop(): Promise<void>;
 }
 
@@ -222,6 +240,8 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
       });
       return found;
     },
+    cardsPosted: () => product.cardsPosted(),
+    holdConnector: () => recorder.hold(),
     async stop() {
       await product.stop();
       await recorder.close();
