@@ -15,6 +15,7 @@ import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createDigitalThreads, type DigitalThreads } from './digital/digitalThreads.js';
 import { createConnectors } from './crm/registry.js';
+import type { CrmConnector } from './crm/port.js';
 import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
@@ -67,6 +68,8 @@ export interface ProductOptions {
   digitalIntake?: MessageIntake;
   /** The interval and adherence reports the supervisors read (`report`, the wallboard, /api/wfm): tests plug fakes in; by default the services over the store. */
   wfmPorts?: { intervals: IntervalReports; adherence: AdherenceReports };
+  /** Stands around each CRM connector the configuration builds (tests: a CRM slow to answer). */
+  wrapConnector?: (connector: CrmConnector) => CrmConnector;
 }
 
 /** Builds every part from the configuration and starts serving: store → services → bot → server. */
@@ -76,13 +79,22 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
-  const connectorFor = await createConnectors(config.crm.configurations, {
+  const builtConnectors = await createConnectors(config.crm.configurations, {
     db: store.db, // for the embedded CRM only
     clock,
     defaultRegion: config.defaultRegion,
     secret: (name) => process.env[name],
     logger: logger.child({ part: 'crm' }),
   });
+  const { wrapConnector } = options;
+  const wrapped = new Map<CrmConnector, CrmConnector>();
+  const connectorFor: typeof builtConnectors = wrapConnector
+    ? (configuration) => {
+        const built = builtConnectors(configuration);
+        if (!wrapped.has(built)) wrapped.set(built, wrapConnector(built));
+        return wrapped.get(built)!;
+      }
+    : builtConnectors;
   const engine = new WorkflowEngine({
     configurations: config.crm,
     connectorFor,

@@ -73,6 +73,7 @@ export class AcdDispatcher {
    * together (eventGroups.ts), so a contact offered and answered at once is converged once, to answered.
    */
   dispatch(events: readonly AcdEvent[], agentIds: readonly string[], options: DispatchOptions): Promise<{ outcomes: EventOutcome[]; created: CustomerCardView[] }> {
+    this.deps.contacts.prepare(events);
     const run = this.queue.then(async () => {
       const outcomes: EventOutcome[] = [];
       const created: CustomerCardView[] = [];

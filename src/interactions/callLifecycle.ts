@@ -9,8 +9,8 @@ import { stateEntry } from '../agents/stateLogEntries.js';
 import { acwJobsFor } from './acwJobs.js';
 import { agentMoveOf, APP_MOVE, logCallStep, type CallMove } from './callRecording.js';
 import { drawCard } from './cardDrawing.js';
-import { runDataDip } from './dataDipScript.js';
-import { latestActivities, withHistory } from './recordHistory.js';
+import { CallDipPrefetch, prepareCallDip } from './callDip.js';
+import { withHistory } from './recordHistory.js';
 import { isSomeone } from './customerView.js';
 import type { ServiceContext } from './serviceContext.js';
 import type { Repositories } from '../store/unitOfWork.js';
@@ -26,7 +26,18 @@ const MAX_NOTES = 4000;
  * through Ownership first.
  */
 export class CallLifecycle {
-  constructor(private readonly context: ServiceContext) {}
+  private readonly dips: CallDipPrefetch;
+
+  constructor(private readonly context: ServiceContext) {
+    this.dips = new CallDipPrefetch(context);
+  }
+
+  /** Starts the data dip of an ACD's contact about to be offered (waiting its turn): offerCall then takes it. */
+  prefetchDip(acdContactId: string, rawNumber: string): void {
+    const ani = toE164(rawNumber, this.context.defaultRegion);
+    const configurationId = this.context.engine.defaultConfigurationId;
+    if (ani && configurationId) this.dips.start(configurationId, acdContactId, ani);
+  }
 
   /**
    * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
@@ -56,12 +67,11 @@ export class CallLifecycle {
     });
     // The data dip and what a linked record brings from the CRM come first, outside any transaction: the
     // call is then routed and written, with its customer, card outcome and records, in one.
-    const dip = await runDataDip(engine, interaction);
+    const started = options.acdContactId ? this.dips.take(configurationId, options.acdContactId, ani) : undefined;
+    const dip = (await (started ?? prepareCallDip(this.context, configurationId, ani)))(interaction);
     interaction.matchState = dip.matchState;
     const notice = { kind: dip.notice.kind, text: dip.notice.text };
-    const linked = dip.links.filter((l) => l.linked);
-    for (const link of linked) link.activities = await latestActivities(this.context, interaction, link);
-    const someone = linked.find(isSomeone);
+    const someone = dip.links.filter((l) => l.linked).find(isSomeone);
     let customer: Customer & { isNew?: true } = { id: '', name: '', identifiers: [] };
     let links: InteractionRecordLink[] = [];
     await unit.run(async (repos) => {

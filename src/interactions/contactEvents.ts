@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CONTACT_EVENT_TYPES } from '../acd/eventSchema.js';
+import type { AcdEvent, CONTACT_EVENT_TYPES } from '../acd/eventSchema.js';
 import type { AgentService } from '../agents/agentService.js';
 import { stateEntry } from '../agents/stateLogEntries.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
@@ -44,7 +44,7 @@ export class ContactConvergence {
   constructor(
     private readonly deps: {
       unit: UnitOfWork;
-      calls: Pick<InteractionServices['calls'], 'offerCall' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
+      calls: Pick<InteractionServices['calls'], 'offerCall' | 'prefetchDip' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -53,6 +53,14 @@ export class ContactConvergence {
       clock: () => Date;
     },
   ) {}
+
+  /**
+   * Before a request's events wait their turn: the data dip of each contact offered starts now, so the CRM's
+   * answer does not hold up the queue (the offer takes it when converged; unused, it is dropped).
+   */
+  prepare(events: readonly AcdEvent[]): void {
+    for (const event of events) if (event.type === 'contact.offered' && event.contact.ani) this.deps.calls.prefetchDip(event.contact.id, event.contact.ani);
+  }
 
   /**
    * Converges one contact to its row as just merged (AcdDispatcher) or read; returns the card of an

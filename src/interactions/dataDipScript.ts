@@ -23,25 +23,34 @@ export type DipIdentity = { phoneNumber: string } | { email: string };
 /**
  * The default interaction script (SPEC, seed 001): with the ANI already normalized, Search for ANI finds
  * accounts and contacts, then the open cases of those contacts. One match is linked at once; several are
- * offered for the agent to choose, with nothing linked (never guess); none offers a create form.
+ * offered for the agent to choose, with nothing linked (never guess); none offers a create form. A call's
+ * dip is read ahead of its interaction (callDip.ts); a digital conversation's runs whole (runIdentityDip).
  */
-export function runDataDip(engine: WorkflowEngine, interaction: Interaction): Promise<DataDipOutcome> {
-  return runIdentityDip(engine, interaction, { phoneNumber: interaction.ani }, 'call');
-}
 
 /**
  * The same script for whoever `identity` names (Search for ANI takes a phone number or an email, on every
  * connector): `what` names the interaction in the card's notice ("linked to this call").
  */
 export async function runIdentityDip(engine: WorkflowEngine, interaction: Interaction, identity: DipIdentity, what: 'call' | 'conversation'): Promise<DataDipOutcome> {
-  let result: SearchResult;
+  return dipOutcome(await searchIdentity(engine, interaction.configurationId, identity), interaction, identity, what);
+}
+
+/** What Search for ANI found for `identity`, or how it failed: the CRM's part of the script, before any interaction holds it. */
+export async function searchIdentity(engine: WorkflowEngine, configurationId: string, identity: DipIdentity): Promise<SearchResult | WorkflowFailedError> {
   try {
-    result = await runWorkflow(engine, interaction.configurationId, { kind: 'search', variant: 'ani' }, identity);
+    return await runWorkflow(engine, configurationId, { kind: 'search', variant: 'ani' }, identity);
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
-    return { matchState: 'none', links: [], notice: { kind: 'error', text: `${error.message} You can still search by hand.` } };
+    return error;
   }
+}
 
+/** The script's outcome for the interaction from what the search found: what is linked, what is offered, what the card says. */
+export function dipOutcome(found: SearchResult | WorkflowFailedError, interaction: Pick<Interaction, 'id'>, identity: DipIdentity, what: 'call' | 'conversation'): DataDipOutcome {
+  if (found instanceof WorkflowFailedError) {
+    return { matchState: 'none', links: [], notice: { kind: 'error', text: `${found.message} You can still search by hand.` } };
+  }
+  const result = found;
   const matches = [...result.records].sort(byRole);
   const matchState: MatchState = matches.length === 0 ? 'none' : matches.length === 1 ? 'single' : 'multiple';
   const toLink = (record: CrmRecord, linked: boolean): InteractionRecordLink => linkOf(record, { interactionId: interaction.id, linked, origin: 'ani' });
