@@ -4,17 +4,14 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createAcdOutbound } from './acd/acdOutbound.js';
 import { AcdDispatcher } from './acd/dispatcher.js';
-import { registerAcdRoutes } from './acd/eventsRoute.js';
 import { AcdSimulator } from './acd/simulator.js';
-import { parseActivityStates, TaskRouterTranslator } from './acd/taskRouter.js';
-import { registerTaskRouterRoute } from './acd/taskRouterRoute.js';
-import { registerWebhookDeliveriesRoute } from './acd/webhookDeliveriesRoute.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
+import { registerAcdHttp } from './acd/acdHttp.js';
+import { createCrmEngine } from './crmEngine.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createDigitalThreads, type DigitalThreads } from './digital/digitalThreads.js';
-import { createConnectors } from './crm/registry.js';
 import type { CrmConnector } from './crm/port.js';
 import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
@@ -36,7 +33,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
 import { ProactiveCardPoster } from './teams/proactiveCards.js';
 import { proactiveText } from './teams/proactiveText.js';
-import { WorkflowEngine } from './workflows/engine.js';
+import type { WorkflowEngine } from './workflows/engine.js';
 import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
 import { createAdherence } from './wfm/createAdherence.js';
 import { IntervalReportsService } from './wfm/intervalReports.js';
@@ -79,29 +76,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
-  const builtConnectors = await createConnectors(config.crm.configurations, {
-    db: store.db, // for the embedded CRM only
-    clock,
-    defaultRegion: config.defaultRegion,
-    secret: (name) => process.env[name],
-    logger: logger.child({ part: 'crm' }),
-  });
-  const { wrapConnector } = options;
-  const wrapped = new Map<CrmConnector, CrmConnector>();
-  const connectorFor: typeof builtConnectors = wrapConnector
-    ? (configuration) => {
-        const built = builtConnectors(configuration);
-        if (!wrapped.has(built)) wrapped.set(built, wrapConnector(built));
-        return wrapped.get(built)!;
-      }
-    : builtConnectors;
-  const engine = new WorkflowEngine({
-    configurations: config.crm,
-    connectorFor,
-    logger: logger.child({ part: 'workflows' }),
-    defaultRegion: config.defaultRegion,
-    clock,
-  });
+  const engine = await createCrmEngine(config, { db: store.db, clock, logger, wrapConnector: options.wrapConnector });
   // Many instances, one truth: on PostgreSQL, card changes reach the other instances (LISTEN/NOTIFY) and card
   // message updates are ordered across them; on SQLite this process is the only one.
   const instanceId = randomUUID();
@@ -255,17 +230,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     processActivity: (req, res) => adapter.handle(req, res, (context) => app.run(context).then(() => undefined)),
     isReady: () => ready,
   });
-  registerAcdRoutes(server, { dispatcher, secrets: config.acdEventSecrets, logger: logger.child({ part: 'acd' }) });
-  // TaskRouter's calls are listed too, so the route answers with ACD_EVENTS_SECRET when no webhook has its own.
-  registerWebhookDeliveriesRoute(server, { db: store.db, secret: config.acdWebhook?.secret ?? config.acdEventSecrets.get('default'), logger: logger.child({ part: 'acd' }) });
-  registerTaskRouterRoute(server, {
-    dispatcher,
-    db: store.db,
-    translator: new TaskRouterTranslator({ db: store.db, activityStates: parseActivityStates(config.twilio.activityStates), reasonCodes: config.reasonCodes }),
-    authToken: config.twilio.authToken,
-    publicBaseUrl: config.twilio.publicBaseUrl,
-    logger: logger.child({ part: 'acd' }),
-  });
+  registerAcdHttp(server, config, { dispatcher, db: store.db, logger: logger.child({ part: 'acd' }) });
   chats.register(server);
   registerDigitalRoutes(server, { ...digital, intake: options.digitalIntake ?? threads.intake, logger: logger.child({ part: 'digital' }) });
   report.register(server);
