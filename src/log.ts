@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { prettyFactory } from 'pino-pretty';
 import { logLimits } from './logLimits.js';
 
 /**
@@ -28,6 +29,9 @@ export function createLogger(level: string, destination: pino.DestinationStream 
  */
 function forATerminal(): pino.DestinationStream | undefined {
   if (!process.stdout.isTTY) return undefined;
-  const readable = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  // Loaded here, only for a terminal: a deployment's start (logs to a pipe) never reads pino-pretty and the
+  // dozen packages it brings (cold start, BENCHMARKS.md). A plain require, so the production bundle leaves it in node_modules.
+  const { prettyFactory: pretty } = createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof prettyFactory };
+  const readable = pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
   return { write: (line: string) => void process.stdout.write(readable(line)) };
 }

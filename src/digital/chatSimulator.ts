@@ -12,9 +12,11 @@ export const SIMULATOR_OUTBOUND_CLIENT_ID = 'simulator';
 export const SIMULATOR_SECRET_ENV = 'SIMULATOR_BOX_SECRET';
 export const SIMULATOR_BOX_PATH = '/api/simulator/box';
 
-/** Issues an integration's credentials (src/digital/integrations.ts, Integrations.issue): upsert by id, the secret rotated. */
+/** Issues an integration's credentials (src/digital/integrations.ts, Integrations.issue: upsert by id, the secret rotated), or moves its box. */
 export interface IntegrationIssuer {
   issue(input: { id: string; name: string; boxUrl: string; outboundClientId: string; outboundSecretEnv: string }): Promise<{ integration: DigitalIntegration; clientSecret: string }>;
+  /** Points an existing integration's box elsewhere, its secret unchanged; false when there is none. */
+  moveBox(id: string, boxUrl: string): Promise<boolean>;
 }
 
 /** Who has a thread of the simulator's channel now, as the product's store says. */
@@ -50,15 +52,16 @@ export function simulatedEmail(firstName: string, lastName: string, domain: stri
 
 /**
  * The local chat simulator (on with the call simulator, ACD_SIMULATOR): it plays a web chat platform's
- * middleware against this very app. At start it is issued its integration `simulator` (a new client secret
- * every start, kept in memory) with its box on the app (POST /api/simulator/box), and registers its channel
- * through the channel API. `chat <first> <last> <text>` then sends the end user's message THROUGH THE HTTP
+ * middleware against this very app. At the first `chat` of a start it is issued its integration `simulator` (a
+ * new client secret every start, kept in memory) with its box on the app (POST /api/simulator/box), and registers
+ * its channel through the channel API. `chat <first> <last> <text>` then sends the end user's message THROUGH THE HTTP
  * CHANNEL API with a token, as a real middleware does; the end user is named by an email at the demo domain,
  * so the data dip finds them by email on any CRM. Agents' replies that reach its box are told to the agent.
  */
 export class ChatSimulator {
-  private client: ChannelApiClient | undefined;
-  private notReady = 'The chat simulator is starting.';
+  /** This app's own address, known once it listens (start). */
+  private baseUrl: string | undefined;
+  private connecting: Promise<ChannelApiClient> | undefined;
   /** end user's email → the thread they write in now; thread → who writes in it and which agent typed `chat`. */
   private readonly threads = new Map<string, string>();
   private readonly writers = new Map<string, { name: string; agentId: string }>();
@@ -85,27 +88,49 @@ export class ChatSimulator {
     return this.deps.enabled;
   }
 
-  /** Issues the integration (rotating its secrets) and registers the channel; `baseUrl` is this app's own address. */
+  /**
+   * At start, only what costs nothing: a new box secret (held where the replies' delivery reads it) and, when the
+   * integration is there from an earlier start, its box moved to this app's address (`baseUrl`), so that replies to
+   * earlier threads still reach the box. Issuing the credentials (a scrypt hash) and registering the channel over
+   * HTTP wait for the first `chat` (see connected): at every start they took about 250 ms and 60 MB of RSS (three
+   * scrypts, 16 MB each, and the process's first fetch), for a tool most starts never use.
+   */
   async start(baseUrl: string): Promise<void> {
     if (!this.deps.enabled) return;
+    this.baseUrl = baseUrl;
+    this.boxSecret = randomBytes(32).toString('base64url');
+    this.deps.secrets.hold(SIMULATOR_SECRET_ENV, this.boxSecret);
     try {
-      this.boxSecret = randomBytes(32).toString('base64url');
-      this.deps.secrets.hold(SIMULATOR_SECRET_ENV, this.boxSecret);
-      const { integration, clientSecret } = await this.deps.integrations.issue({
-        id: SIMULATOR_INTEGRATION_ID,
-        name: 'Local chat simulator',
-        boxUrl: new URL(SIMULATOR_BOX_PATH, baseUrl).toString(),
-        outboundClientId: SIMULATOR_OUTBOUND_CLIENT_ID,
-        outboundSecretEnv: SIMULATOR_SECRET_ENV,
-      });
-      const client = new ChannelApiClient(baseUrl, integration.clientId, clientSecret, this.deps.clock);
-      await client.registerChannel({ ...CHANNEL, channelIntegrationId: integration.id });
-      this.client = client;
-      this.deps.logger.info({ channel: CHANNEL.id }, 'chat simulator ready: its channel is registered');
+      await this.deps.integrations.moveBox(SIMULATOR_INTEGRATION_ID, boxUrlOf(baseUrl));
     } catch (error) {
-      this.notReady = 'The chat simulator could not start; the log says why.';
       reportError(error, this.deps.logger, { part: 'chat simulator', step: 'start' });
     }
+  }
+
+  /** The channel API's client, once the integration is issued (its secret rotated) and the channel registered; tried again at the next chat after a failure. */
+  private connected(): Promise<ChannelApiClient> {
+    const baseUrl = this.baseUrl;
+    if (!baseUrl) return Promise.reject(new AppError('conflict', 'The chat simulator is starting.'));
+    this.connecting ??= this.connect(baseUrl).catch((error: unknown) => {
+      this.connecting = undefined;
+      reportError(error, this.deps.logger, { part: 'chat simulator', step: 'start' });
+      throw new AppError('conflict', 'The chat simulator could not start; the log says why.');
+    });
+    return this.connecting;
+  }
+
+  private async connect(baseUrl: string): Promise<ChannelApiClient> {
+    const { integration, clientSecret } = await this.deps.integrations.issue({
+      id: SIMULATOR_INTEGRATION_ID,
+      name: 'Local chat simulator',
+      boxUrl: boxUrlOf(baseUrl),
+      outboundClientId: SIMULATOR_OUTBOUND_CLIENT_ID,
+      outboundSecretEnv: SIMULATOR_SECRET_ENV,
+    });
+    const client = new ChannelApiClient(baseUrl, integration.clientId, clientSecret, this.deps.clock);
+    await client.registerChannel({ ...CHANNEL, channelIntegrationId: integration.id });
+    this.deps.logger.info({ channel: CHANNEL.id }, 'chat simulator ready: its channel is registered');
+    return client;
   }
 
   /** The credentials the app must present at the box: HTTP Basic `simulator:<this start's secret>`. */
@@ -119,8 +144,6 @@ export class ChatSimulator {
    */
   async chat(agentId: string, argument: string): Promise<string> {
     if (!this.deps.enabled) throw new AppError('forbidden', 'The chat simulator is off here: chats come from your channels. (An admin can set ACD_SIMULATOR=on.)');
-    const client = this.client;
-    if (!client) throw new AppError('conflict', this.notReady);
     const match = /^(\S+)\s+(\S+)\s+([\s\S]+)$/u.exec(argument.trim());
     if (!match || !NAME.test(match[1]!) || !NAME.test(match[2]!)) {
       throw invalidInput('Say who writes and what, for example "chat Peter Solo Hello, can you help me, please?" (first name, last name, then the message).');
@@ -128,6 +151,7 @@ export class ChatSimulator {
     const [firstName, lastName, text] = [match[1]!, match[2]!, match[3]!.trim()];
     if (text.length > MAX_TEXT) throw invalidInput(`The message is ${text.length} characters long; the simulator sends up to ${MAX_TEXT}.`);
     const email = simulatedEmail(firstName, lastName, this.deps.domain);
+    const client = await this.connected();
     const threadId = await this.openThreadOf(email);
     const name = `${firstName} ${lastName}`;
     remember(this.writers, threadId, { name, agentId });
@@ -171,6 +195,10 @@ export class ChatSimulator {
     remember(this.threads, email, threadId);
     return threadId;
   }
+}
+
+function boxUrlOf(baseUrl: string): string {
+  return new URL(SIMULATOR_BOX_PATH, baseUrl).toString();
 }
 
 function sameText(a: string, b: string): boolean {

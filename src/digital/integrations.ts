@@ -78,6 +78,12 @@ export class Integrations {
     return { integration, clientSecret };
   }
 
+  /** Points an existing integration's box at `boxUrl`, its secret unchanged (no hashing); false when there is none. */
+  async moveBox(id: string, boxUrl: string): Promise<boolean> {
+    if (!isAcceptableUrl(boxUrl)) throw invalidInput('Integration: boxUrl must be an https:// address (http:// only for localhost)');
+    return this.deps.unit.repos.digitalIngress.moveBox(id, boxUrl);
+  }
+
   find(id: string): Promise<DigitalIntegration | undefined> {
     return this.deps.unit.repos.digitalIngress.findIntegration(id);
   }

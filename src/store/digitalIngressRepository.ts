@@ -67,6 +67,12 @@ export async function putIntegration(db: Db, integration: DigitalIntegration, cl
     .execute();
 }
 
+/** Points an existing integration's box at `boxUrl` (its secret stays); false when there is no such integration. */
+export async function moveIntegrationBox(db: Db, id: string, boxUrl: string): Promise<boolean> {
+  const result = await db.updateTable('digital_integrations').set({ box_url: boxUrl }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function insertAccessToken(db: Db, token: { tokenHash: string; integrationId: string; expiresAt: string }): Promise<void> {
   await db.insertInto('digital_access_tokens').values({ token_hash: token.tokenHash, integration_id: token.integrationId, expires_at: token.expiresAt }).execute();
 }

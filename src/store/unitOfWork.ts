@@ -20,6 +20,7 @@ import {
   integrationOfToken,
   listChannelsOf,
   listIntegrations,
+  moveIntegrationBox,
   putChannel,
   putIntegration,
 } from './digitalIngressRepository.js';
@@ -153,6 +154,7 @@ const aggregates = {
     findCredentials: findIntegrationCredentials,
     listIntegrations,
     putIntegration,
+    moveBox: moveIntegrationBox,
     insertToken: insertAccessToken,
     integrationOfToken,
     deleteExpiredTokens,

@@ -111,9 +111,9 @@ export class TeamsUser {
     return this.bot.post({ ...this.base('message'), text, textFormat: 'plain' });
   }
 
-  /** The text of the single text reply to a message. */
+  /** The text of the single text reply to a message ("typing", which teams-ai sends once a turn passes a second, is no reply). */
   async sayText(text: string): Promise<string> {
-    const replies = await this.say(text);
+    const replies = (await this.say(text)).filter((r) => r.activity.type !== 'typing');
     if (replies.length !== 1 || typeof replies[0]!.activity.text !== 'string') {
       throw new Error(`expected one text reply to "${text}", got ${JSON.stringify(replies.map((r) => r.activity))}`);
     }
