@@ -49,7 +49,8 @@ describe('bulk seed', () => {
   });
 
   it('leaves the indexes the migrations build', async () => {
-    const fresh = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'seed-test-fresh-')) });
+    const freshDir = mkdtempSync(join(tmpdir(), 'seed-test-fresh-'));
+    const fresh = await openStore({ dataDir: freshDir });
     const indexes = (s: Store) =>
       s.db
         .selectFrom('sqlite_master' as never)
@@ -61,6 +62,7 @@ describe('bulk seed', () => {
       expect(await indexes(store)).toEqual(await indexes(fresh));
     } finally {
       await fresh.close();
+      rmSync(freshDir, { recursive: true, force: true });
     }
   });
 
