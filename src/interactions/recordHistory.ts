@@ -25,7 +25,11 @@ export async function onLinked(deps: RecordHistoryDeps, interaction: Interaction
 }
 
 /** A linked record's latest activities, for its card; undefined when the CRM has no search for them or it failed. */
-export async function latestActivities(deps: Omit<RecordHistoryDeps, 'repos'>, interaction: Pick<Interaction, 'id' | 'configurationId'>, link: InteractionRecordLink): Promise<Array<{ subject: string; when: string }> | undefined> {
+export async function latestActivities(
+  deps: Omit<RecordHistoryDeps, 'repos'>,
+  interaction: Pick<Interaction, 'id' | 'configurationId'>,
+  link: InteractionRecordLink,
+): Promise<Array<{ subject: string; when: string }> | undefined> {
   const configuration = deps.engine.configuration(interaction.configurationId);
   if (!configuration || !findWorkflow(configuration, { kind: 'search', variant: 'custom' })) return undefined;
   try {
