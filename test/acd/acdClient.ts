@@ -1,4 +1,5 @@
 import { signAcdBody } from '../../src/acd/signature.js';
+import type { BotHarness, TeamsUser } from '../support/botHarness.js';
 
 export const ACD_SECRET = 'test-acd-secret-0123456789';
 export const FLOW_SECRET = 'flow-engine-secret-abcdefghij';
@@ -27,4 +28,18 @@ export const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)
 /** An event at `secondsAfter` seconds after `base`. */
 export function event(type: string, base: number, secondsAfter: number, fields: Record<string, unknown>): Record<string, unknown> {
   return { id: uniqueId('evt'), type, at: new Date(base + secondsAfter * 1000).toISOString(), ...fields };
+}
+
+const agentsMade = new Map<string, number>();
+/**
+ * A new agent the app knows, for an ACD to name: a Teams user who has talked to the bot (so their chat is
+ * known), Unavailable until the ACD says otherwise. `id` "ringing-agent" and `name` "Ringing Agent" give
+ * ringing-agent-1, "Ringing Agent 1", then -2…
+ */
+export async function newAcdAgent(bot: BotHarness, id: string, name: string): Promise<TeamsUser> {
+  const n = (agentsMade.get(id) ?? 0) + 1;
+  agentsMade.set(id, n);
+  const user = bot.user(`${id}-${n}`, `${name} ${n}`);
+  await user.sayText('unavailable Lunch');
+  return user;
 }

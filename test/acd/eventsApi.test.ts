@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
-import { ACD_SECRET, event, FLOW_SECRET, postAcd, uniqueId } from './acdClient.js';
+import { ACD_SECRET, event, FLOW_SECRET, postAcd, uniqueId, newAcdAgent } from './acdClient.js';
 
 describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend) => {
   let store: TestStore;
@@ -18,12 +18,7 @@ describe.each(STORE_BACKENDS)('the contact-center events API on $name', (backend
     await store.dispose();
   });
 
-  /** An agent who has talked to the bot (so their chat is known), Unavailable until the ACD says otherwise. */
-  const newAgent = async (): Promise<TeamsUser> => {
-    const user = bot.user(`acd-agent-${++n}`, `ACD Agent ${n}`);
-    await user.sayText('unavailable Lunch');
-    return user;
-  };
+  const newAgent = () => newAcdAgent(bot, 'acd-agent', 'ACD Agent');
   /**
    * Cards posted into an agent's chat. These agents only ever type commands answered with text, so every
    * card there was posted outside their turns (a proactive send replies to the continuation's own id).

@@ -3,13 +3,12 @@ import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
-import { ACD_SECRET, event, postAcd, uniqueId } from './acdClient.js';
+import { ACD_SECRET, event, postAcd, uniqueId, newAcdAgent } from './acdClient.js';
 
 /** The card while it rings: posted when the contact is offered, made active in place when it is answered. */
 describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
-  let n = 0;
 
   beforeAll(async () => {
     store = await backend.open();
@@ -20,11 +19,7 @@ describe.each(STORE_BACKENDS)('the card while the call rings on $name', (backend
     await store.dispose();
   });
 
-  const newAgent = async (): Promise<TeamsUser> => {
-    const user = bot.user(`ringing-agent-${++n}`, `Ringing Agent ${n}`);
-    await user.sayText('unavailable Lunch');
-    return user;
-  };
+  const newAgent = () => newAcdAgent(bot, 'ringing-agent', 'Ringing Agent');
   /** Cards posted into an agent's chat, once the posts on their way have been answered. */
   const proactiveCards = async (user: TeamsUser) => {
     await bot.cardsPosted();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmConnector } from '../../src/crm/port.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
+import { cardText, startBot, type BotHarness } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
-import { ACD_SECRET, event, postAcd, uniqueId } from './acdClient.js';
+import { ACD_SECRET, event, postAcd, uniqueId, newAcdAgent } from './acdClient.js';
 
 /** How long the CRM takes to answer a phone search here: a cloud CRM's hundreds of milliseconds, and more. */
 const CRM_MS = 700;
@@ -15,7 +15,6 @@ const CRM_MS = 700;
 describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $name', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
-  let n = 0;
   /** Phone searches in the CRM at this moment, and the most at once. */
   const searches = { now: 0, most: 0 };
   const slowPhoneSearch = (connector: CrmConnector): CrmConnector =>
@@ -44,11 +43,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     await store.dispose();
   });
 
-  const newAgent = async (): Promise<TeamsUser> => {
-    const user = bot.user(`slow-crm-agent-${++n}`, `Slow CRM Agent ${n}`);
-    await user.sayText('unavailable Lunch');
-    return user;
-  };
+  const newAgent = () => newAcdAgent(bot, 'slow-crm-agent', 'Slow CRM Agent');
 
   it('searches the CRM for offers that come together at once, not one after the other, and links the same records', async () => {
     const agents = [await newAgent(), await newAgent(), await newAgent()];

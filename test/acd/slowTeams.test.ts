@@ -3,7 +3,7 @@ import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
-import { ACD_SECRET, event, postAcd, uniqueId } from './acdClient.js';
+import { ACD_SECRET, event, postAcd, uniqueId, newAcdAgent } from './acdClient.js';
 
 /**
  * Teams answers a post in tens to hundreds of milliseconds, and asks to wait seconds when it throttles. The
@@ -13,7 +13,6 @@ import { ACD_SECRET, event, postAcd, uniqueId } from './acdClient.js';
 describe.each(STORE_BACKENDS)('ACD events while Teams is slow to answer, on $name', (backend) => {
   let store: TestStore;
   let bot: BotHarness;
-  let n = 0;
 
   beforeAll(async () => {
     store = await backend.open();
@@ -24,11 +23,7 @@ describe.each(STORE_BACKENDS)('ACD events while Teams is slow to answer, on $nam
     await store.dispose();
   });
 
-  const newAgent = async (): Promise<TeamsUser> => {
-    const user = bot.user(`slow-teams-agent-${++n}`, `Slow Teams Agent ${n}`);
-    await user.sayText('unavailable Lunch');
-    return user;
-  };
+  const newAgent = () => newAcdAgent(bot, 'slow-teams-agent', 'Slow Teams Agent');
   const postedTo = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
   const interactionOf = async (contactId: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).executeTakeFirst();
   /** The events API's answer, or a failure after 5 s (with Teams not answering, none would come if it waited for it). */

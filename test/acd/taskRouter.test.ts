@@ -4,7 +4,7 @@ import { DEMO } from '../../src/crm/embedded/demoSeed.js';
 import { actionOf, cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
-import { uniqueId } from './acdClient.js';
+import { uniqueId, newAcdAgent } from './acdClient.js';
 import { startTaskRouterServer } from './taskRouterServer.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789';
@@ -16,7 +16,6 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
   let store: TestStore;
   let bot: BotHarness;
   let taskRouter: Awaited<ReturnType<typeof startTaskRouterServer>>;
-  let n = 0;
 
   beforeAll(async () => {
     store = await backend.open();
@@ -37,11 +36,7 @@ describe.each(STORE_BACKENDS)('Twilio TaskRouter event callbacks on $name', (bac
     await store.dispose();
   });
 
-  const newAgent = async (): Promise<TeamsUser> => {
-    const user = bot.user(`twilio-agent-${++n}`, `Twilio Agent ${n}`);
-    await user.sayText('unavailable Lunch');
-    return user;
-  };
+  const newAgent = () => newAcdAgent(bot, 'twilio-agent', 'Twilio Agent');
   /** Cards posted into an agent's chat, once the posts on their way have been answered. */
   const cardsPosted = async (user: TeamsUser) => {
     await bot.cardsPosted();
