@@ -92,12 +92,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
     leaseMs: config.jobs.leaseMs,
     heartbeatMs: config.jobs.heartbeatMs,
-    // The card of whoever has the interaction now: a conversation may have moved on since its jobs were queued.
-    onJobFinished: (job) =>
-      void unit.repos.interactions.find(job.interactionId).then(
-        (now) => events.cardChanged(job.interactionId, now?.agentId || job.agentId),
-        (error: unknown) => logger.error({ err: error, interactionId: job.interactionId }, 'card update failed'),
-      ),
+    // The card of whoever has the interaction now (the worker reads it once per batch).
+    onJobFinished: (job) => events.cardChanged(job.interactionId, job.agentId),
   });
   // What the ACDs hear of agents' own changes in Teams: queued with the change, delivered by outbox workers.
   const outbound = createAcdOutbound(config, { db: store.db, logger, clock });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { announceCardRevision, liveCards } from '../store/cardRevisionsRepository.js';
+import { announceCardRevisions, liveCards } from '../store/cardRevisionsRepository.js';
 import type { Db } from '../store/db.js';
 import { listenToChannel, type PgListener } from '../store/pgNotifications.js';
 
@@ -38,14 +38,19 @@ const notification = z.object({
 });
 
 /**
- * The bus on PostgreSQL: each change bumps the card's revision and NOTIFYs it in one statement (after the
- * change committed: InteractionEvents is told only then); a dedicated LISTEN connection hears the others'.
- * When that connection was lost, every live card is raised as possibly changed, since notifications sent
- * meanwhile are gone.
+ * The bus on PostgreSQL: each change bumps the card's revision and NOTIFYs it (after the change committed:
+ * InteractionEvents is told only then); a dedicated LISTEN connection hears the others'. The changes raised
+ * in one turn of the event loop (a batch of ACW jobs ending tells of each of its interactions at once) are
+ * announced together, in one statement: PostgreSQL serializes every notifying commit of every instance, so a
+ * statement per change made the instances queue for each other. When the listening connection was lost,
+ * every live card is raised as possibly changed, since notifications sent meanwhile are gone.
  */
 export class PgCardChangeBus implements CardChangeBus {
   private readonly listeners = new Set<(change: RemoteCardChange) => void>();
   private listener: PgListener | undefined;
+  /** Changes raised in this turn, not announced yet: interaction → agent (a second change of one card makes one announcement). */
+  private pending = new Map<string, string>();
+  private flushing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly deps: { db: Db; channel: string; instanceId: string; logger: Logger; clock: () => Date }) {}
 
@@ -63,9 +68,20 @@ export class PgCardChangeBus implements CardChangeBus {
   }
 
   announce(change: { interactionId: string; agentId: string }): void {
+    if (this.pending.size === 0) setImmediate(() => this.flush());
+    this.pending.delete(change.interactionId); // re-inserted: its latest agent is announced
+    this.pending.set(change.interactionId, change.agentId);
+  }
+
+  /** Announces the changes raised so far, in one statement. */
+  private flush(): void {
     const { db, channel, instanceId, logger } = this.deps;
-    announceCardRevision(db, { channel, origin: instanceId, ...change }).catch((error: unknown) =>
-      logger.warn({ err: error, interactionId: change.interactionId }, 'card change not announced to the other instances'),
+    const changes = [...this.pending].map(([interactionId, agentId]) => ({ interactionId, agentId }));
+    this.pending = new Map();
+    if (changes.length === 0) return;
+    this.flushing = announceCardRevisions(db, { channel, origin: instanceId, changes }).then(
+      () => undefined,
+      (error: unknown) => logger.warn({ err: error, interactions: changes.length }, 'card changes not announced to the other instances'),
     );
   }
 
@@ -73,7 +89,10 @@ export class PgCardChangeBus implements CardChangeBus {
     this.listeners.add(listener);
   }
 
+  /** Announces what is pending, then stops listening. */
   async close(): Promise<void> {
+    this.flush();
+    await this.flushing;
     await this.listener?.close();
   }
 

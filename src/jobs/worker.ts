@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { claimJobs, completeJobs, failJob, newerWriteDone, renewLeases, supersedeJob, type ClaimedJob } from '../store/jobsRepository.js';
+import { claimJobs, completeJobs, failJob, ownersOfSubjects, renewLeases, supersedeJob, type ClaimedJob } from '../store/jobsRepository.js';
 import type { WorkflowEngine } from '../workflows/engine.js';
 import type { Outcome } from '../workflows/result.js';
 import type { AcwJobRequest } from './acwJob.js';
@@ -28,8 +28,9 @@ export interface WorkerOptions {
   concurrency?: number;
   clock?: () => Date;
   /**
-   * Told when jobs end (done, or dead), with the interaction and agent one of them wrote for: the card that
-   * shows them can update. Once per interaction per batch, so that a card is re-rendered once, not once per job.
+   * Told when jobs end (done, or dead), with the interaction and the agent who has it now (read once per
+   * batch; the agent the job wrote for if it is gone): the card that shows them can update. Once per
+   * interaction per batch, so that a card is re-rendered once, not once per job.
    */
   onJobFinished?: (job: FinishedJob) => void;
 }
@@ -37,6 +38,7 @@ export interface WorkerOptions {
 /** Whose card shows a job that ended. */
 export interface FinishedJob {
   interactionId: string;
+  /** Who has the interaction now: a conversation may have moved to another agent since its jobs were queued. */
   agentId: string;
 }
 
@@ -137,16 +139,28 @@ export class JobWorker {
         this.options.logger.warn({ jobs: done.length - completed }, 'jobs ran after their lease was lost: their new owner ends them');
       }
 
-      const finished = new Map<string, FinishedJob>();
-      for (const { job, end, request } of ran) {
-        if (end !== 'retry' && request && job.subject !== null && job.agentId !== null) finished.set(job.subject, { interactionId: job.subject, agentId: job.agentId });
-      }
-      for (const job of finished.values()) this.options.onJobFinished?.(job);
+      await this.tellFinished(ran);
       const failed = lanes.find((lane) => lane.status === 'rejected');
       if (failed) throw failed.reason;
     } finally {
       heartbeat.stop();
     }
+  }
+
+  /** Tells onJobFinished of each interaction whose jobs ended, with who has it now: one read for the batch. */
+  private async tellFinished(ran: Ran[]): Promise<void> {
+    const { onJobFinished, db, logger } = this.options;
+    if (!onJobFinished) return;
+    const queuedFor = new Map<string, string>();
+    for (const { job, end, request } of ran) {
+      if (end !== 'retry' && request && job.subject !== null && job.agentId !== null) queuedFor.set(job.subject, job.agentId);
+    }
+    if (queuedFor.size === 0) return;
+    const owners = await ownersOfSubjects(db, [...queuedFor.keys()]).catch((error: unknown) => {
+      logger.warn({ err: error }, 'who has the interactions now was not read: their cards are told as queued');
+      return new Map<string, string>();
+    });
+    for (const [interactionId, agentId] of queuedFor) onJobFinished({ interactionId, agentId: owners.get(interactionId) || agentId });
   }
 
   /**
@@ -172,8 +186,8 @@ export class JobWorker {
       return { job, end: 'dead' };
     }
     // No other memorialization of this record runs now (the claim saw to it), and one done stays done: a
-    // newer interaction's found here has written its fields, which this job's would overwrite with older ones.
-    if (job.recordKey && job.interactionAt && (await newerWriteDone(db, job.recordKey, job.interactionAt))) {
+    // newer interaction's found by the claim has written its fields, which this job's would overwrite with older ones.
+    if (job.newerWriteDone) {
       await supersedeJob(db, job.id, this.clock().toISOString(), owner);
       logger.info({ ...about, kind: job.kind }, 'job superseded: a later interaction already wrote this record');
       return { job, end: 'superseded', request };

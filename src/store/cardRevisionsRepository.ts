@@ -8,19 +8,24 @@ import type { Db } from './db.js';
  */
 
 /**
- * Bumps the card's revision and NOTIFYs `channel` of it, in one statement (so in one transaction: the other
- * instances hear of a revision only once it is there). Postgres only. Undefined when the interaction is gone.
+ * Bumps the revision of each changed card and NOTIFYs `channel` of each, in one statement (so in one
+ * transaction: the other instances hear of a revision only once it is there, and the notifying commit, which
+ * PostgreSQL serializes across every session, is taken once for them all). Postgres only. Gives each card's new
+ * revision; an interaction that is gone has none.
  */
-export async function announceCardRevision(db: Db, change: { channel: string; interactionId: string; agentId: string; origin: string }): Promise<number | undefined> {
-  const { rows } = await sql<{ revision: number }>`
-    with bumped as (
-      update interactions set card_revision = card_revision + 1 where id = ${change.interactionId} returning card_revision
+export async function announceCardRevisions(db: Db, announce: { channel: string; origin: string; changes: Array<{ interactionId: string; agentId: string }> }): Promise<Map<string, number>> {
+  const { channel, origin, changes } = announce;
+  if (changes.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; revision: number }>`
+    with changed as (
+      select * from unnest(${changes.map((c) => c.interactionId)}::text[], ${changes.map((c) => c.agentId)}::text[]) as c(interaction_id, agent_id)
+    ), bumped as (
+      update interactions i set card_revision = i.card_revision + 1 from changed c where i.id = c.interaction_id returning i.id, c.agent_id, i.card_revision
     )
-    select card_revision as revision, pg_notify(${change.channel}, json_build_object(
-      'interactionId', ${change.interactionId}::text, 'agentId', ${change.agentId}::text,
-      'revision', card_revision, 'origin', ${change.origin}::text)::text) as notified
+    select id, card_revision as revision, pg_notify(${channel}, json_build_object(
+      'interactionId', id, 'agentId', agent_id, 'revision', card_revision, 'origin', ${origin}::text)::text) as notified
     from bumped`.execute(db);
-  return rows[0]?.revision;
+  return new Map(rows.map((r) => [r.id, Number(r.revision)]));
 }
 
 export type CardSendClaim = { revision: number } | 'held' | 'sent' | 'gone';

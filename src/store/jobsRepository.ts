@@ -21,6 +21,12 @@ export interface ClaimedJob {
   /** The record a memorialization writes, and its interaction's time (null for jobs not ordered). */
   recordKey: string | null;
   interactionAt: string | null;
+  /**
+   * A memorialization of its record, of a later interaction, was done when it was claimed: it must write nothing
+   * (its fields would overwrite newer ones). Read with the claim: no other job of the record runs until it ends,
+   * so the answer holds until it runs.
+   */
+  newerWriteDone: boolean;
 }
 
 /** superseded: a memorialization that wrote nothing, because a later interaction's was written already. */
@@ -85,6 +91,18 @@ function recordFree(eb: ExpressionBuilder<Database, 'jobs'>) {
       eb.exists(eb.selectFrom('jobs as other').select('other.id').whereRef('other.record_key', '=', 'jobs.record_key').where('other.status', '=', 'running').whereRef('other.id', '<>', 'jobs.id')),
     ),
   ]);
+}
+
+/**
+ * Whether a memorialization of the job's record, of a later interaction, is done (false for a job not ordered):
+ * part of the claim, not a statement per job.
+ */
+function newerWriteOfRecordDone(eb: ExpressionBuilder<Database, 'jobs'>) {
+  return eb
+    .exists(
+      eb.selectFrom('jobs as done').select('done.id').whereRef('done.record_key', '=', 'jobs.record_key').whereRef('done.interaction_at', '>', 'jobs.interaction_at').where('done.status', '=', 'done'),
+    )
+    .as('newer_write_done');
 }
 
 /** Claims that lost a race for a record to another worker's claim (the one-running-per-record index). */
@@ -159,6 +177,7 @@ async function claimChosen(db: Db, now: string, leaseUntil: string, limit: numbe
     .where(runnable(now))
     .where(recordFree)
     .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'configuration_id', 'workflow_id', 'agent_id', 'attempts', 'record_key', 'interaction_at'])
+    .returning(newerWriteOfRecordDone)
     .execute();
   if (rows.length === 0) return undefined;
   return rows
@@ -172,6 +191,8 @@ async function claimChosen(db: Db, now: string, leaseUntil: string, limit: numbe
       attempts: row.attempts,
       recordKey: row.record_key,
       interactionAt: row.interaction_at,
+      // SQLite answers 0 or 1, PostgreSQL a boolean.
+      newerWriteDone: Boolean(row.newer_write_done),
     }))
     .sort((a, b) => a.id - b.id);
 }
@@ -203,15 +224,6 @@ export async function failJob(db: Db, id: number, error: string, retryAt: string
     .execute();
 }
 
-/**
- * Whether a memorialization of the record, of a later interaction than `at`, is done: then one of `at`
- * must write nothing (its fields would overwrite newer ones).
- */
-export async function newerWriteDone(db: Db, recordKey: string, at: string): Promise<boolean> {
-  const row = await db.selectFrom('jobs').select('id').where('record_key', '=', recordKey).where('interaction_at', '>', at).where('status', '=', 'done').limit(1).executeTakeFirst();
-  return !!row;
-}
-
 /** Ends a memorialization that a later interaction's made needless: nothing of it was written. */
 export async function supersedeJob(db: Db, id: number, now: string, owner: string): Promise<boolean> {
   const result = await db
@@ -220,6 +232,16 @@ export async function supersedeJob(db: Db, id: number, now: string, owner: strin
     .where(heldBy(owner, [id]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Who has each of these interactions now (id → agent id), in one statement: the cards to tell when a batch of
+ * their jobs ends (a conversation may have moved to another agent since its jobs were queued).
+ */
+export async function ownersOfSubjects(db: Db, subjects: string[]): Promise<Map<string, string>> {
+  if (subjects.length === 0) return new Map();
+  const rows = await db.selectFrom('interactions').select(['id', 'agent_id']).where('id', 'in', subjects).execute();
+  return new Map(rows.map((r) => [r.id, r.agent_id]));
 }
 
 /** How one job of an interaction stands, with the record it writes (null: an old row that did not say). */

@@ -55,6 +55,18 @@ describe.each(STORE_BACKENDS)('memorialization in the order of the calls ($name)
     ]);
   });
 
+  it("learns with its claim whether a newer call's memorialization of the record is done", async () => {
+    await enqueueJobs(store.db, [memorializationJob('i-new', call(30)), memorializationJob('i-other', { ...call(5), recordId: CHRIS })], now.toISOString());
+    expect(await workerOver().drain()).toBe(2);
+    await enqueueJobs(store.db, [memorializationJob('i-old', call(10)), memorializationJob('i-later', { ...call(20), recordId: CHRIS }), timelineJob('i-old', call(10))], now.toISOString());
+    const claimed = await claimJobs(store.db, now.toISOString(), new Date(now.getTime() + 10_000).toISOString(), 10, 'worker-a');
+    expect(claimed.map((job) => [job.subject, job.kind, job.newerWriteDone]).sort()).toEqual([
+      ['i-later', 'memorialization', false],
+      ['i-old', 'memorialization', true],
+      ['i-old', 'timeline', false],
+    ]);
+  });
+
   it('writes a newer call run after an older one', async () => {
     await enqueueJobs(store.db, [memorializationJob('i-old', call(10))], now.toISOString());
     expect(await workerOver().drain()).toBe(1);

@@ -4,6 +4,9 @@ import { DEMO, seedDemoData } from '../../src/crm/embedded/demoSeed.js';
 import { EmbeddedConnector } from '../../src/crm/embedded/embeddedConnector.js';
 import { CrmError, type CrmConnector } from '../../src/crm/port.js';
 import { JobWorker } from '../../src/jobs/worker.js';
+import { newInteraction } from '../../src/domain/interaction.js';
+import { upsertAgent } from '../../src/store/agentsRepository.js';
+import { insertInteraction } from '../../src/store/interactionsRepository.js';
 import { claimJobs, enqueueJobs, jobsOfSubject } from '../../src/store/jobsRepository.js';
 import { loadCrmConfigurations } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
@@ -191,6 +194,37 @@ describe.each(STORE_BACKENDS)('ACW jobs ($name)', (backend) => {
       expect((await jobsOfSubject(store.db, id)).map((j) => j.status)).toEqual(['done', 'done']);
     }
     for (const [n, id] of interactions.entries()) expect(await tasksOf(id, records[n])).toHaveLength(1);
+  });
+
+  it('tells the card of the agent who has the interaction now, not the one its jobs were queued for, reading them once per batch', async () => {
+    // i-moved went to agent-2 after its jobs were queued for agent-1; i-gone is no longer in the store.
+    for (const agent of ['agent-1', 'agent-2']) await upsertAgent(store.db, agent, agent, now.toISOString());
+    const start = { channel: 'voice' as const, ani: '+12065550142', state: 'completed' as const, configurationId: 'demo', startedAt: now.toISOString() };
+    await insertInteraction(store.db, newInteraction({ ...start, id: 'i-moved', agentId: 'agent-2' }));
+    await insertInteraction(store.db, newInteraction({ ...start, id: 'i-stays', agentId: 'agent-1' }));
+    await enqueueJobs(
+      store.db,
+      ['i-moved', 'i-stays', 'i-gone'].map((id) => timelineJob(id)),
+      now.toISOString(),
+    );
+    const told: Array<[string, string]> = [];
+    let ownerReads = 0;
+    const counting = store.db.withPlugin({
+      transformQuery: ({ node }) => {
+        if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"interactions"')) ownerReads++;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const worker = new JobWorker({ db: counting, engine: engineOver(new EmbeddedConnector(store.db, clock)), logger, clock, onJobFinished: (job) => told.push([job.interactionId, job.agentId]) });
+
+    expect(await worker.drain()).toBe(3);
+    expect(told.sort()).toEqual([
+      ['i-gone', 'agent-1'],
+      ['i-moved', 'agent-2'],
+      ['i-stays', 'agent-1'],
+    ]);
+    expect(ownerReads).toBe(1);
   });
 
   it('lets the event loop serve others between batches', async () => {
