@@ -75,6 +75,10 @@ export class AcdDispatcher {
   dispatch(events: readonly AcdEvent[], agentIds: readonly string[], options: DispatchOptions): Promise<{ outcomes: EventOutcome[]; created: CustomerCardView[] }> {
     this.deps.contacts.prepare(events);
     const run = this.queue.then(async () => {
+      // What the requests before this one started goes as far as it can first (a card's post is written out to
+      // Teams, say), before this request's work takes the thread: on a busy process the cards go out as soon
+      // as they did when the queue waited for them, and the queue still does not wait for Teams' answer.
+      await new Promise((resolve) => setImmediate(resolve));
       const outcomes: EventOutcome[] = [];
       const created: CustomerCardView[] = [];
       for (const step of stepsOf(events, agentIds)) {
