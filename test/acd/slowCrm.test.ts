@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CrmConnector } from '../../src/crm/port.js';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardText, startBot, type BotHarness } from '../support/botHarness.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
-import { ACD_SECRET, event, postAcd, uniqueId, newAcdAgent } from './acdClient.js';
+import { cardText } from '../support/botHarness.js';
+import { STORE_BACKENDS } from '../support/stores.js';
+import { useAcdBot } from './acdBot.js';
+import { event, newAcdAgent, postAcd, uniqueId } from './acdClient.js';
 
 /** How long the CRM takes to answer a phone search here: a cloud CRM's hundreds of milliseconds, and more. */
 const CRM_MS = 700;
@@ -13,8 +14,6 @@ const CRM_MS = 700;
  * CRM_MS to answer, offers that come together must not each wait for the search of the one before.
  */
 describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $name', (backend) => {
-  let store: TestStore;
-  let bot: BotHarness;
   /** Phone searches in the CRM at this moment, and the most at once. */
   const searches = { now: 0, most: 0 };
   const slowPhoneSearch = (connector: CrmConnector): CrmConnector =>
@@ -34,16 +33,9 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
       },
     });
 
-  beforeAll(async () => {
-    store = await backend.open();
-    bot = await startBot(store, { ACD_EVENTS_SECRET: ACD_SECRET, ACD_SIMULATOR: 'off' }, undefined, { wrapConnector: slowPhoneSearch });
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await store.dispose();
-  });
+  const acd = useAcdBot(backend, { wrapConnector: slowPhoneSearch });
 
-  const newAgent = () => newAcdAgent(bot, 'slow-crm-agent', 'Slow CRM Agent');
+  const newAgent = () => newAcdAgent(acd.bot, 'slow-crm-agent', 'Slow CRM Agent');
 
   it('searches the CRM for offers that come together at once, not one after the other, and links the same records', async () => {
     const agents = [await newAgent(), await newAgent(), await newAgent()];
@@ -52,7 +44,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     const answers = await Promise.all(
       agents.map((agent, i) =>
         postAcd(
-          bot.url,
+          acd.bot.url,
           event('contact.offered', Date.now(), 0, { agent: { aadObjectId: agent.aadObjectId }, contact: { id: contacts[i], channel: 'voice', ani: DEMO.maria.mobilePhone, skill: 'Billing' } }),
         ),
       ),
@@ -62,7 +54,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     expect(searches.most).toBe(3);
     // The dip read ahead is the same dip: each agent's card has Maria Garcia linked.
     for (const [i, agent] of agents.entries()) {
-      const interaction = await store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contacts[i]!).executeTakeFirstOrThrow();
+      const interaction = await acd.store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contacts[i]!).executeTakeFirstOrThrow();
       expect(interaction).toMatchObject({ agent_id: agent.aadObjectId, match_state: 'single', state: 'offered' });
       expect(cardText(await agent.currentCard(interaction.id))).toMatch(/Maria Garcia matches \+1 206 555 0142 and is linked to this call/);
     }
@@ -74,13 +66,13 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     const base = Date.now();
     const offer = (contactId: string, at: number) =>
       event('contact.offered', base, at, { agent: { aadObjectId: agent.aadObjectId }, contact: { id: contactId, channel: 'voice', ani: DEMO.maria.mobilePhone, skill: 'Billing' } });
-    await postAcd(bot.url, offer(first, 0));
+    await postAcd(acd.bot.url, offer(first, 0));
     // Still on the first contact: the second waits, and is routed when the first is done.
-    await postAcd(bot.url, offer(second, 1));
-    expect(await store.db.selectFrom('interactions').select('id').where('acd_contact_id', '=', second).execute()).toEqual([]);
+    await postAcd(acd.bot.url, offer(second, 1));
+    expect(await acd.store.db.selectFrom('interactions').select('id').where('acd_contact_id', '=', second).execute()).toEqual([]);
     const done = (type: string, at: number) => event(type, base, at, { agent: { aadObjectId: agent.aadObjectId }, contact: { id: first } });
-    await postAcd(bot.url, { events: [done('contact.answered', 2), done('contact.ended', 3), done('contact.acwCompleted', 4)] });
-    const routed = await store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', second).executeTakeFirstOrThrow();
+    await postAcd(acd.bot.url, { events: [done('contact.answered', 2), done('contact.ended', 3), done('contact.acwCompleted', 4)] });
+    const routed = await acd.store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', second).executeTakeFirstOrThrow();
     expect(routed).toMatchObject({ agent_id: agent.aadObjectId, match_state: 'single' });
   });
 });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/crm/embedded/demoSeed.js';
-import { cardText, startBot, type BotHarness, type TeamsUser } from '../support/botHarness.js';
-import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { cardText, type TeamsUser } from '../support/botHarness.js';
+import { STORE_BACKENDS } from '../support/stores.js';
 import { waitFor } from '../support/waitFor.js';
-import { ACD_SECRET, event, postAcd, uniqueId, newAcdAgent } from './acdClient.js';
+import { useAcdBot } from './acdBot.js';
+import { event, newAcdAgent, postAcd, uniqueId } from './acdClient.js';
 
 /**
  * Teams answers a post in tens to hundreds of milliseconds, and asks to wait seconds when it throttles. The
@@ -11,31 +12,21 @@ import { ACD_SECRET, event, postAcd, uniqueId, newAcdAgent } from './acdClient.j
  * each post at once and answers none until released.
  */
 describe.each(STORE_BACKENDS)('ACD events while Teams is slow to answer, on $name', (backend) => {
-  let store: TestStore;
-  let bot: BotHarness;
+  const acd = useAcdBot(backend);
 
-  beforeAll(async () => {
-    store = await backend.open();
-    bot = await startBot(store, { ACD_EVENTS_SECRET: ACD_SECRET, ACD_SIMULATOR: 'off' });
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await store.dispose();
-  });
-
-  const newAgent = () => newAcdAgent(bot, 'slow-teams-agent', 'Slow Teams Agent');
-  const postedTo = (user: TeamsUser) => bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
-  const interactionOf = async (contactId: string) => store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).executeTakeFirst();
+  const newAgent = () => newAcdAgent(acd.bot, 'slow-teams-agent', 'Slow Teams Agent');
+  const postedTo = (user: TeamsUser) => acd.bot.recorded.filter((r) => r.kind === 'send' && r.conversationId === `a:personal-${user.id}` && r.activity.attachments?.length);
+  const interactionOf = async (contactId: string) => acd.store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contactId).executeTakeFirst();
   /** The events API's answer, or a failure after 5 s (with Teams not answering, none would come if it waited for it). */
   const answerTo = async (body: unknown) =>
-    Promise.race([postAcd(bot.url, body), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the events API did not answer: it waits for Teams')), 5000).unref())]);
+    Promise.race([postAcd(acd.bot.url, body), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the events API did not answer: it waits for Teams')), 5000).unref())]);
   const offered = (user: TeamsUser, contactId: string, base: number) =>
     event('contact.offered', base, 0, { agent: { aadObjectId: user.aadObjectId }, contact: { id: contactId, channel: 'voice', ani: DEMO.maria.mobilePhone, skill: 'Billing' } });
 
   it('answers each offer while the card posted for the one before has had no answer from Teams', async () => {
     const [first, second] = [await newAgent(), await newAgent()];
     const contacts = [uniqueId('slow'), uniqueId('slow')];
-    const release = bot.holdConnector();
+    const release = acd.bot.holdConnector();
     try {
       expect((await answerTo(offered(first!, contacts[0]!, Date.now()))).body.results[0].outcome).toBe('applied');
       await waitFor('the first card at the connector', () => postedTo(first!).length === 1);
@@ -56,7 +47,7 @@ describe.each(STORE_BACKENDS)('ACD events while Teams is slow to answer, on $nam
     const agent = await newAgent();
     const contactId = uniqueId('slow');
     const base = Date.now();
-    const release = bot.holdConnector();
+    const release = acd.bot.holdConnector();
     try {
       await answerTo(offered(agent, contactId, base));
       await waitFor('the ringing card at the connector', () => postedTo(agent).length === 1);
@@ -67,7 +58,7 @@ describe.each(STORE_BACKENDS)('ACD events while Teams is slow to answer, on $nam
       release();
     }
     // The update the answer raised found no message yet: it goes out once the post is answered.
-    const updated = await bot.updateOf(postedTo(agent)[0]!.id, () => true);
+    const updated = await acd.bot.updateOf(postedTo(agent)[0]!.id, () => true);
     expect(cardText(updated)).toMatch(/On call/);
     expect(cardText(updated)).not.toMatch(/Ringing/);
     expect(postedTo(agent)).toHaveLength(1);
