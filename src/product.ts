@@ -283,8 +283,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await worker.stop();
       await outbound.stop();
       await threads.router.stop();
-      // Cards on their way to Teams are let through: their messages are remembered before the store closes.
-      await poster.settled();
+      // Cards on their way to Teams, and data dips read ahead, finish before the store closes.
+      await Promise.all([poster.settled(), services.calls.dipsSettled()]);
       await digitalReplies.delivery.stop();
       await adherence.alerts.stop();
       await rollups.stop();

@@ -37,6 +37,8 @@ const KEPT = 1_000;
  */
 export class CallDipPrefetch {
   private readonly started = new Map<string, { dip: Promise<PreparedCallDip>; at: number }>();
+  /** Dips still reading the CRM, taken or not: a stop waits for them before the store closes. */
+  private readonly reading = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: Omit<RecordHistoryDeps, 'repos'>,
@@ -49,8 +51,18 @@ export class CallDipPrefetch {
     this.dropExpired();
     if (this.started.has(key) || this.started.size >= KEPT) return;
     const dip = prepareCallDip(this.deps, configurationId, ani);
-    dip.catch(() => undefined); // its taker sees the failure; one never taken must not be an unhandled rejection
+    // Its taker sees a failure; one never taken must not be an unhandled rejection.
+    const read: Promise<unknown> = dip.then(
+      () => this.reading.delete(read),
+      () => this.reading.delete(read),
+    );
+    this.reading.add(read);
     this.started.set(key, { dip, at: this.now() });
+  }
+
+  /** Resolves once every dip started so far has finished reading the CRM. */
+  async settled(): Promise<void> {
+    while (this.reading.size > 0) await Promise.all([...this.reading]);
   }
 
   /** The dip started for this contact and number, if one is kept; it is the taker's alone. */

@@ -32,6 +32,11 @@ export class CallLifecycle {
     this.dips = new CallDipPrefetch(context);
   }
 
+  /** Resolves once the data dips started ahead have finished reading the CRM (a stop waits for them). */
+  dipsSettled(): Promise<void> {
+    return this.dips.settled();
+  }
+
   /** Starts the data dip of an ACD's contact about to be offered (waiting its turn): offerCall then takes it. */
   prefetchDip(acdContactId: string, rawNumber: string): void {
     const ani = toE164(rawNumber, this.context.defaultRegion);
