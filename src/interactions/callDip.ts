@@ -36,7 +36,8 @@ const KEPT = 1_000;
  * waiting in turn for its own. The offer takes its dip when its turn comes; the same CRM reads, only earlier.
  */
 export class CallDipPrefetch {
-  private readonly started = new Map<string, { dip: Promise<PreparedCallDip>; at: number }>();
+  /** By contact: its dip, until taken; a taken one stays, without its dip, so a retried offer is not searched again. */
+  private readonly started = new Map<string, { dip?: Promise<PreparedCallDip>; at: number }>();
   /** Dips still reading the CRM, taken or not: a stop waits for them before the store closes. */
   private readonly reading = new Set<Promise<unknown>>();
 
@@ -47,7 +48,7 @@ export class CallDipPrefetch {
 
   /** `contactId`: the ACD's contact the dip is for (two contacts from one number each have their own). */
   start(configurationId: string, contactId: string, ani: string): void {
-    const key = `${configurationId}\u0000${contactId}\u0000${ani}`;
+    const key = keyOf(configurationId, contactId, ani);
     this.dropExpired();
     if (this.started.has(key) || this.started.size >= KEPT) return;
     const dip = prepareCallDip(this.deps, configurationId, ani);
@@ -67,10 +68,11 @@ export class CallDipPrefetch {
 
   /** The dip started for this contact and number, if one is kept; it is the taker's alone. */
   take(configurationId: string, contactId: string, ani: string): Promise<PreparedCallDip> | undefined {
-    const key = `${configurationId}\u0000${contactId}\u0000${ani}`;
-    const kept = this.started.get(key);
-    this.started.delete(key);
-    return kept && this.now() - kept.at < KEPT_MS ? kept.dip : undefined;
+    const kept = this.started.get(keyOf(configurationId, contactId, ani));
+    if (!kept || this.now() - kept.at >= KEPT_MS) return undefined;
+    const { dip } = kept;
+    kept.dip = undefined;
+    return dip;
   }
 
   private dropExpired(): void {
@@ -81,3 +83,5 @@ export class CallDipPrefetch {
     }
   }
 }
+
+const keyOf = (configurationId: string, contactId: string, ani: string) => `${configurationId}\u0000${contactId}\u0000${ani}`;
