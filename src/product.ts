@@ -15,6 +15,7 @@ import { createDigitalThreads, type DigitalThreads } from './digital/digitalThre
 import type { CrmConnector } from './crm/port.js';
 import { PgCardChangeBus } from './interactions/cardChangeBus.js';
 import { SharedCardSends } from './interactions/cardMessageSends.js';
+import { SharedCardUpdateAllowance, UPDATES_PER_SECOND } from './interactions/cardUpdateAllowance.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { createChatSimulator } from './digital/simulatorSetup.js';
@@ -84,6 +85,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     ? await PgCardChangeBus.start({ db: store.db, connectionString: config.databaseUrl, schema: store.schema, instanceId, logger: logger.child({ part: 'instances' }), clock })
     : undefined;
   const cardSends = config.databaseUrl ? new SharedCardSends({ db: store.db, instanceId, clock }) : undefined;
+  const cardUpdateAllowance = config.databaseUrl ? new SharedCardUpdateAllowance({ db: store.db, perSecond: UPDATES_PER_SECOND }) : undefined;
   const events = new InteractionEvents((error) => logger.error({ err: error }, 'card update failed'), bus);
   const worker = new JobWorker({
     db: store.db,
@@ -218,6 +220,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     clock,
     cardMessageView: config.cardMessageView,
     cardSends,
+    cardUpdateAllowance,
     wfm: report.bot,
   });
   const server = createServer({

@@ -17,7 +17,8 @@ export interface RemoteCardChange {
  * onRemoteChange. On SQLite there is one instance and no bus: InteractionEvents alone is the bus.
  */
 export interface CardChangeBus {
-  announce(change: { interactionId: string; agentId: string }): void;
+  /** Resolves with the card revision the change got (undefined if it could not be announced). */
+  announce(change: { interactionId: string; agentId: string }): Promise<number | undefined>;
   onRemoteChange(listener: (change: RemoteCardChange) => void): void;
   close(): Promise<void>;
 }
@@ -48,8 +49,11 @@ const notification = z.object({
 export class PgCardChangeBus implements CardChangeBus {
   private readonly listeners = new Set<(change: RemoteCardChange) => void>();
   private listener: PgListener | undefined;
-  /** Changes raised in this turn, not announced yet: interaction → agent (a second change of one card makes one announcement). */
-  private pending = new Map<string, string>();
+  /**
+   * Changes raised in this turn, not announced yet: interaction → its agent and who waits for its revision (a
+   * second change of one card makes one announcement).
+   */
+  private pending = new Map<string, { agentId: string; revision: Deferred }>();
   private flushing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly deps: { db: Db; channel: string; instanceId: string; logger: Logger; clock: () => Date }) {}
@@ -67,21 +71,29 @@ export class PgCardChangeBus implements CardChangeBus {
     return bus;
   }
 
-  announce(change: { interactionId: string; agentId: string }): void {
+  announce(change: { interactionId: string; agentId: string }): Promise<number | undefined> {
     if (this.pending.size === 0) setImmediate(() => this.flush());
+    const revision = this.pending.get(change.interactionId)?.revision ?? deferred();
     this.pending.delete(change.interactionId); // re-inserted: its latest agent is announced
-    this.pending.set(change.interactionId, change.agentId);
+    this.pending.set(change.interactionId, { agentId: change.agentId, revision });
+    return revision.promise;
   }
 
   /** Announces the changes raised so far, in one statement. */
   private flush(): void {
     const { db, channel, instanceId, logger } = this.deps;
-    const changes = [...this.pending].map(([interactionId, agentId]) => ({ interactionId, agentId }));
+    const pending = this.pending;
     this.pending = new Map();
-    if (changes.length === 0) return;
+    if (pending.size === 0) return;
+    const changes = [...pending].map(([interactionId, { agentId }]) => ({ interactionId, agentId }));
     this.flushing = announceCardRevisions(db, { channel, origin: instanceId, changes }).then(
-      () => undefined,
-      (error: unknown) => logger.warn({ err: error, interactions: changes.length }, 'card changes not announced to the other instances'),
+      (revisions) => {
+        for (const [interactionId, { revision }] of pending) revision.resolve(revisions.get(interactionId));
+      },
+      (error: unknown) => {
+        logger.warn({ err: error, interactions: changes.length }, 'card changes not announced to the other instances');
+        for (const { revision } of pending.values()) revision.resolve(undefined);
+      },
     );
   }
 
@@ -121,4 +133,15 @@ export class PgCardChangeBus implements CardChangeBus {
   private raise(change: RemoteCardChange): void {
     for (const listener of this.listeners) listener(change);
   }
+}
+
+interface Deferred {
+  promise: Promise<number | undefined>;
+  resolve: (revision: number | undefined) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: (revision: number | undefined) => void;
+  const promise = new Promise<number | undefined>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -34,8 +34,9 @@ const POLL_MS = 15;
  * Instances sharing one PostgreSQL: one instance at a time updates a card message (a lease in its row), and
  * draws the card only once it holds it, after reading the card's revision. So each update sent shows at least
  * what the one before it showed, whichever instance sent it, and the last one sent is drawn after the last
- * change. A change heard from another instance carries its revision: if a card drawn at or after it was sent
- * already, it is not sent again. A card drawn before its lease is never sent (sendsPredrawnCards: false).
+ * change. A change carries the revision it was announced at: if a card drawn at or after it was sent already
+ * (a later change's update covered it), it is not sent again. A card drawn before its lease is never sent
+ * (sendsPredrawnCards: false).
  */
 export class SharedCardSends implements CardMessageSends {
   readonly sendsPredrawnCards = false;

@@ -14,7 +14,10 @@ export interface CardChange {
   view?: CustomerCardView;
   /** The change created the interaction: no card message shows it yet (its post will carry this card). */
   created?: true;
-  /** Set on a change heard from another instance: the card revision it announced (see cardChangeBus.ts). */
+  /**
+   * With other instances (PostgreSQL): the card revision the change was announced at (see cardChangeBus.ts).
+   * Set on a change heard from another instance, and on this instance's own once announced (onOwnCardChanged).
+   */
   revision?: number;
   /**
    * A card message the interaction has left (a digital conversation transferred, unassigned or dismissed):
@@ -31,6 +34,7 @@ const REMEMBERED = 10_000;
 
 export class InteractionEvents {
   private readonly listeners = new Set<CardChangeListener>();
+  private readonly ownListeners = new Set<CardChangeListener>();
   /** Changes raised so far, of every interaction: the clock of mark() and changedSince(). */
   private raised = 0;
   /** interaction id → the number of its latest change, least recently changed first. */
@@ -46,9 +50,20 @@ export class InteractionEvents {
     bus?.onRemoteChange((change) => this.changedElsewhere(change));
   }
 
+  /** Every change of every card, raised here or heard from another instance, told at once (the tabs). */
   onCardChanged(listener: CardChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The changes raised on this instance only, each told once it was announced to the others, with the
+   * revision it got (at once on SQLite): the card message is updated by the instance that changed it, and
+   * knows which revision its update must show at least. The other instances only bring their tabs up to date.
+   */
+  onOwnCardChanged(listener: CardChangeListener): () => void {
+    this.ownListeners.add(listener);
+    return () => this.ownListeners.delete(listener);
   }
 
   /** Taken before drawing a card: changedSince(id, mark) then says whether the drawing may have missed a change. */
@@ -67,18 +82,21 @@ export class InteractionEvents {
    * be missing from it, and its own event may already have gone out: the stale view would come last).
    */
   cardChanged(interactionId: string, agentId: string, view?: CustomerCardView, { created = false, retiredMessageId }: { created?: boolean; retiredMessageId?: string } = {}): void {
-    this.tell({ interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }), ...(retiredMessageId && { retiredMessageId }) });
-    this.bus?.announce({ interactionId, agentId });
+    const change: CardChange = { interactionId, agentId, ...(view && { view }), ...(created && { created: true as const }), ...(retiredMessageId && { retiredMessageId }) };
+    this.remember(interactionId, ++this.raised);
+    this.tell(this.listeners, change);
+    if (!this.bus) return this.tell(this.ownListeners, change);
+    void this.bus.announce({ interactionId, agentId }).then((revision) => this.tell(this.ownListeners, revision === undefined ? change : { ...change, revision }));
   }
 
   /** A change another instance announced: told to this instance's listeners, with no view, not announced again. */
   private changedElsewhere(change: RemoteCardChange): void {
-    this.tell({ interactionId: change.interactionId, agentId: change.agentId, ...(change.revision !== undefined && { revision: change.revision }) });
+    this.remember(change.interactionId, ++this.raised);
+    this.tell(this.listeners, { interactionId: change.interactionId, agentId: change.agentId, ...(change.revision !== undefined && { revision: change.revision }) });
   }
 
-  private tell(change: CardChange): void {
-    this.remember(change.interactionId, ++this.raised);
-    for (const listener of this.listeners) {
+  private tell(listeners: Set<CardChangeListener>, change: CardChange): void {
+    for (const listener of listeners) {
       Promise.resolve()
         .then(() => listener(change))
         .catch(this.onListenerError);

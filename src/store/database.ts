@@ -28,6 +28,7 @@ import * as wfm from './migrations/022_wfm.js';
 import * as wfmRollups from './migrations/023_wfm_rollups.js';
 import * as wfmRollupCursor from './migrations/024_wfm_rollup_cursor.js';
 import * as wideLogIds from './migrations/025_wide_log_ids.js';
+import * as rateAllowances from './migrations/026_rate_allowances.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -71,6 +72,7 @@ const migrations: Record<string, Migration> = {
   '023_wfm_rollups': wfmRollups,
   '024_wfm_rollup_cursor': wfmRollupCursor,
   '025_wide_log_ids': wideLogIds,
+  '026_rate_allowances': rateAllowances,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

@@ -39,6 +39,7 @@ export interface Database {
   wfm_agent_interval_states: WfmAgentIntervalStatesTable;
   wfm_agent_interval_contacts: WfmAgentIntervalContactsTable;
   wfm_rollup_cursor: WfmRollupCursorTable;
+  rate_allowances: RateAllowancesTable;
 }
 
 /** Activities claimed as delivered (a hash of conversation and activity id), until they expire. */
@@ -461,4 +462,14 @@ export interface WfmRollupCursorTable {
   log: string;
   /** Integer, as the logs' ids are. */
   last_id: number;
+}
+
+/** A token bucket shared by the instances on one database (migration 026; rateAllowancesRepository.ts). */
+export interface RateAllowancesTable {
+  name: string;
+  tokens: number;
+  /** Seconds since the epoch, on the database's clock. */
+  refilled_at: number;
+  /** What the last take was granted (read back by that take). */
+  last_granted: Generated<number>;
 }

@@ -30,7 +30,16 @@ export function createApplication(adapter: TeamsAdapter, botAppId: string | unde
   registerCustomerCardActions(app, deps);
   registerFallback(app, deps); // last: it answers what nothing above did
 
-  new CardPublisher({ adapter, botAppId: botAppId ?? '', agents: deps.agents, cards: deps.cards, logger: deps.logger, messageView: deps.cardMessageView, sends: deps.cardSends }).listenTo(deps.events);
+  new CardPublisher({
+    adapter,
+    botAppId: botAppId ?? '',
+    agents: deps.agents,
+    cards: deps.cards,
+    logger: deps.logger,
+    messageView: deps.cardMessageView,
+    sends: deps.cardSends,
+    allowance: deps.cardUpdateAllowance,
+  }).listenTo(deps.events);
 
   app.error(async (context, error) => {
     // Reached only by an error outside the features' own handling (a bug in a route, say).

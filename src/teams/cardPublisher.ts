@@ -3,18 +3,13 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { customerCard, customerCardMessage } from '../cards/customerCard.js';
 import { IN_PROCESS_CARD_SENDS, type CardMessageSends } from '../interactions/cardMessageSends.js';
+import { LocalCardUpdateAllowance, UPDATES_PER_SECOND, type CardUpdateAllowance } from '../interactions/cardUpdateAllowance.js';
 import type { CardChange, InteractionEvents } from '../interactions/interactionEvents.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
 /** Card messages being updated at once; beyond this, updates wait their turn. */
 const UPDATES_IN_FLIGHT = 8;
-/**
- * Teams answers 429 past 50 requests per second per app per tenant (its bot rate limits): updates are sent
- * at most this often, with a burst of as many allowed after a quiet second. A burst of ACW writes finishing
- * thus never floods Teams, nor takes the bot's CPU from its turns and its CRM writes.
- */
-const UPDATES_PER_SECOND = 50;
 
 /**
  * Keeps each interaction's one Customer Card message current: whenever the card changes, the message is
@@ -31,10 +26,7 @@ export class CardPublisher {
   private readonly sending = new Set<string>();
   /** Who waits for the next update of an interaction to finish. */
   private readonly waiting = new Map<string, Array<() => void>>();
-  private readonly perSecond: number;
-  /** Updates that may be sent now (a token bucket refilled at perSecond, holding at most perSecond). */
-  private allowance: number;
-  private refilledAt = performance.now();
+  private readonly allowance: CardUpdateAllowance;
 
   constructor(
     private readonly deps: {
@@ -44,17 +36,20 @@ export class CardPublisher {
       cards: Pick<CardQuery, 'cardMessageId' | 'currentView' | 'messageAndView'>;
       logger: Logger;
       messageView: 'shared' | 'owner';
+      /** This process's own rate (default UPDATES_PER_SECOND), when no shared `allowance` is given. */
       updatesPerSecond?: number;
+      /** How many updates may be sent (SharedCardUpdateAllowance: with other instances); default: this process's own. */
+      allowance?: CardUpdateAllowance;
       /** How updates are ordered against other instances' (SharedCardSends); default: this process alone. */
       sends?: CardMessageSends;
     },
   ) {
-    this.perSecond = deps.updatesPerSecond ?? UPDATES_PER_SECOND;
-    this.allowance = this.perSecond;
+    this.allowance = deps.allowance ?? new LocalCardUpdateAllowance(deps.updatesPerSecond ?? UPDATES_PER_SECOND);
   }
 
+  /** This instance's own changes: another instance's are its to send (the tabs here hear of them apart). */
   listenTo(events: InteractionEvents): void {
-    events.onCardChanged((change) => this.publish(change));
+    events.onOwnCardChanged((change) => this.publish(change));
   }
 
   /**
@@ -95,20 +90,6 @@ export class CardPublisher {
     }
   }
 
-  /** Resolves when one more update may be sent: takes it from the allowance, waiting for it if need be. */
-  private async mayStart(): Promise<void> {
-    for (;;) {
-      const now = performance.now();
-      this.allowance = Math.min(this.perSecond, this.allowance + ((now - this.refilledAt) * this.perSecond) / 1000);
-      this.refilledAt = now;
-      if (this.allowance >= 1) {
-        this.allowance -= 1;
-        return;
-      }
-      await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(((1 - this.allowance) * 1000) / this.perSecond)));
-    }
-  }
-
   /**
    * The last update of a card message its interaction has left (a conversation transferred, unassigned or
    * dismissed): read-only, in the chat of the agent it was theirs, once. Apart from the interaction's queue:
@@ -118,7 +99,7 @@ export class CardPublisher {
     const { cards, adapter, botAppId, agents, logger } = this.deps;
     const reference = (await agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return;
-    await this.mayStart();
+    await this.allowance.take();
     const drawn = view ?? (await cards.currentView(interactionId));
     // Shared: what anyone but the owner sees; owner: the agent's data, read-only (no action is theirs now).
     const card = this.deps.messageView === 'shared' ? customerCard(drawn, 'observer', { refresh: false }) : customerCard(drawn, 'supervisor', { refresh: false });
@@ -144,7 +125,7 @@ export class CardPublisher {
     if (!reference) return;
     const predrawn = sends.sendsPredrawnCards ? (view ?? found?.view) : undefined;
     const sent = await sends.inTurn(interactionId, revision, async () => {
-      await this.mayStart();
+      await this.allowance.take();
       const card = customerCardMessage(predrawn ?? (await cards.currentView(interactionId)), this.deps.messageView);
       await adapter.continueConversationAsync(botAppId, reference, async (context) => {
         await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));

@@ -6,6 +6,7 @@ import type { DigitalReplies } from '../digital/replies.js';
 import type { ActivityDeliveries } from '../delivery/activityDeliveries.js';
 import type { ChatSimulator } from '../digital/chatSimulator.js';
 import type { CardMessageSends } from '../interactions/cardMessageSends.js';
+import type { CardUpdateAllowance } from '../interactions/cardUpdateAllowance.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
 import type { InteractionServices } from '../interactions/interactionServices.js';
 import type { DayReports } from '../wfm/ports.js';
@@ -30,6 +31,8 @@ export interface BotDeps extends InteractionServices {
   clock: () => Date;
   /** How card message updates are ordered against other instances' (absent: this process alone). */
   cardSends?: CardMessageSends;
+  /** How many card message updates may be sent, with other instances' counted (absent: this process's own rate). */
+  cardUpdateAllowance?: CardUpdateAllowance;
   /** Workforce reports for supervisors (`report …`): the day reports, the site's zone and the CSV's signed link (absent: not set up). */
   wfm?: { dayReports: DayReports; siteTimeZone: string; reportLink(target: ReportLinkTarget): string };
 }

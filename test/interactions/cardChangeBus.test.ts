@@ -52,7 +52,7 @@ describe('the card change bus on PostgreSQL', () => {
     b.onRemoteChange((change) => heard.push(change));
 
     // A batch of ACW jobs ending tells of its interactions at once; i-1 twice (two of its jobs).
-    for (const id of ['i-1', 'i-2', 'i-1', 'i-3']) a.announce({ interactionId: id, agentId: 'agent-1' });
+    for (const id of ['i-1', 'i-2', 'i-1', 'i-3']) void a.announce({ interactionId: id, agentId: 'agent-1' });
     await waitFor('B hears the three cards', () => heard.length === 3);
 
     expect(notifying).toBe(1);
@@ -62,15 +62,15 @@ describe('the card change bus on PostgreSQL', () => {
       ['i-3', 'agent-1', 1],
     ]);
 
-    // A later change is a later revision.
-    a.announce({ interactionId: 'i-2', agentId: 'agent-1' });
+    // A later change is a later revision, and the announcing instance is given it too.
+    expect(await a.announce({ interactionId: 'i-2', agentId: 'agent-1' })).toBe(2);
     await waitFor('B hears i-2 again', () => heard.length === 4);
     expect(heard[3]).toEqual({ interactionId: 'i-2', agentId: 'agent-1', revision: 2 });
   });
 
   it('announces what is pending when it closes', async () => {
     const a = await busOf('instance-a');
-    a.announce({ interactionId: 'i-3', agentId: 'agent-1' });
+    void a.announce({ interactionId: 'i-3', agentId: 'agent-1' });
     await a.close();
     buses.splice(buses.indexOf(a), 1);
     const { card_revision } = await store.db.selectFrom('interactions').select('card_revision').where('id', '=', 'i-3').executeTakeFirstOrThrow();

@@ -62,6 +62,31 @@ describe('two instances on one PostgreSQL', () => {
     }
   });
 
+  it("a click's card update is sent once, by the instance that handled it: the other only brings its tabs up to date", async () => {
+    const { onA, onB } = await newAgent();
+    const { messageId, card, interactionId } = await call(onA);
+    const tab = await openEvents(`${a.url}/api/tab/events`, { [LOCAL_AGENT_HEADER]: onA.aadObjectId });
+    try {
+      await waitFor('the current card on A', () => tab.events.length === 1);
+      for (const recordId of ['con-pat-doe', 'con-chris-doe']) await onB.clickCard(actionOf(card, 'Link', { recordId }));
+      await waitFor('the tab on A shows both links', () => tab.events.some((e) => /Current Interaction \(2\)/.test(cardText(e.card))));
+      const row = () => store.db.selectFrom('interactions').select(['card_revision', 'card_sent_revision']).where('id', '=', interactionId).executeTakeFirstOrThrow();
+      await waitFor('the last revision sent', async () => {
+        const { card_revision, card_sent_revision } = await row();
+        return Number(card_revision) >= 2 && card_sent_revision === card_revision;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // At most one update per click (two clicks may make one): A, which heard of both, adds none of its own.
+      const updates = a.recorded.filter((r) => r.kind === 'update' && r.targetId === messageId);
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      expect(updates.length).toBeLessThanOrEqual(2);
+      expect(cardText(updates.at(-1)!.activity.attachments[0].content)).toMatch(/Current Interaction \(2\)/);
+    } finally {
+      await tab.close();
+      await onA.hangup();
+    }
+  });
+
   it('a burst of clicks across both never leaves an older card in the chat', async () => {
     const { onA, onB } = await newAgent();
     const { messageId, card, interactionId } = await call(onA);
