@@ -87,6 +87,9 @@ export class SharedCardUpdateAllowance implements CardUpdateAllowance {
     }
     // None whole: updates are waiting, so wait until a batch is there, as the bucket refills (others may take
     // it first; then this waits again). One statement per batch, not per token, while the rate holds them back.
-    await sleep(Math.ceil(((Math.min(BATCH, perSecond) - left) * 1000) / perSecond));
+    // Each waits a random while longer: instances that all waited as long would wake in the same order each
+    // time, and the one always a little later would never get any.
+    const untilBatch = ((Math.min(BATCH, perSecond) - left) * 1000) / perSecond;
+    await sleep(Math.ceil(untilBatch * (1 + Math.random())));
   }
 }
