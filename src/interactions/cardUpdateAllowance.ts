@@ -9,10 +9,7 @@ import { takeRateTokens } from '../store/rateAllowancesRepository.js';
  */
 export const UPDATES_PER_SECOND = 50;
 
-/**
- * How many card message updates may be sent a second. Teams answers 429 past 50 requests a second per app
- * and tenant (its bot rate limits), counted over every instance of the app: the allowance is one bucket.
- */
+/** When a card message update may be sent: one allowance for every instance of the app (UPDATES_PER_SECOND). */
 export interface CardUpdateAllowance {
   /** Resolves when one more update may be sent: takes it, waiting for it if need be. */
   take(): Promise<void>;
