@@ -6,6 +6,7 @@ import { IN_PROCESS_CARD_SENDS, type CardMessageSends } from '../interactions/ca
 import { LocalCardUpdateAllowance, UPDATES_PER_SECOND, type CardUpdateAllowance } from '../interactions/cardUpdateAllowance.js';
 import type { CardChange, InteractionEvents } from '../interactions/interactionEvents.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
+import { continueConversation } from './continueConversation.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
 /** Card messages being updated at once; beyond this, updates wait their turn. */
@@ -103,11 +104,9 @@ export class CardPublisher {
     const drawn = view ?? (await cards.currentView(interactionId));
     // Shared: what anyone but the owner sees; owner: the agent's data, read-only (no action is theirs now).
     const card = this.deps.messageView === 'shared' ? customerCard(drawn, 'observer', { refresh: false }) : customerCard(drawn, 'supervisor', { refresh: false });
-    await adapter
-      .continueConversationAsync(botAppId, reference, async (context) => {
-        await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
-      })
-      .catch((error: unknown) => logger.error({ err: error, interactionId, messageId }, 'last update of a card message failed'));
+    await continueConversation(adapter, botAppId, reference, async (context) => {
+      await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
+    }).catch((error: unknown) => logger.error({ err: error, interactionId, messageId }, 'last update of a card message failed'));
   }
 
   private async update({ interactionId, agentId, view, revision, created }: CardChange): Promise<void> {
@@ -127,7 +126,7 @@ export class CardPublisher {
     const sent = await sends.inTurn(interactionId, revision, async () => {
       await this.allowance.take();
       const card = customerCardMessage(predrawn ?? (await cards.currentView(interactionId)), this.deps.messageView);
-      await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+      await continueConversation(adapter, botAppId, reference, async (context) => {
         await withTeamsRetry(() => context.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] }));
       });
     });

@@ -1,5 +1,6 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { AgentService } from '../agents/agentService.js';
+import { continueConversation } from './continueConversation.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
 /**
@@ -11,7 +12,7 @@ export function proactiveText(deps: { adapter: CloudAdapter; botAppId: string; a
   return async (agentId: string, text: string): Promise<void> => {
     const reference = (await deps.agents.conversationRefOf(agentId)) as Partial<ConversationReference> | undefined;
     if (!reference) return;
-    await deps.adapter.continueConversationAsync(deps.botAppId, reference, async (context) => {
+    await continueConversation(deps.adapter, deps.botAppId, reference, async (context) => {
       await withTeamsRetry(() => context.sendActivity({ type: 'message', text, textFormat: 'plain' }));
     });
   };
