@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -8,14 +7,12 @@ import { AcdSimulator } from './acd/simulator.js';
 import { AgentService } from './agents/agentService.js';
 import { createTabIdentity } from './auth/tabIdentity.js';
 import { registerAcdHttp } from './acd/acdHttp.js';
+import { createCardInstances } from './cardInstances.js';
 import { createCrmEngine } from './crmEngine.js';
 import type { AppConfig } from './config.js';
 import { seedDemoData } from './crm/embedded/demoSeed.js';
 import { createDigitalThreads, type DigitalThreads } from './digital/digitalThreads.js';
 import type { CrmConnector } from './crm/port.js';
-import { PgCardChangeBus } from './interactions/cardChangeBus.js';
-import { SharedCardSends } from './interactions/cardMessageSends.js';
-import { SharedCardUpdateAllowance, UPDATES_PER_SECOND } from './interactions/cardUpdateAllowance.js';
 import { ContactConvergence } from './interactions/contactEvents.js';
 import { ActivityDeliveries } from './delivery/activityDeliveries.js';
 import { createChatSimulator } from './digital/simulatorSetup.js';
@@ -25,7 +22,6 @@ import type { MessageIntake } from './digital/ports.js';
 import { createDigitalReplies } from './digital/repliesWiring.js';
 import { createInteractionServices, type InteractionServices } from './interactions/interactionServices.js';
 import { JobWorker } from './jobs/worker.js';
-import { InteractionEvents } from './interactions/interactionEvents.js';
 import { createServer } from './server.js';
 import { openStore, type Store } from './store/database.js';
 import { UnitOfWork } from './store/unitOfWork.js';
@@ -34,6 +30,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createApplication } from './teams/application.js';
 import { ProactiveCardPoster } from './teams/proactiveCards.js';
 import { proactiveText } from './teams/proactiveText.js';
+import type { StaleCardTiming } from './interactions/staleCardSweep.js';
 import type { WorkflowEngine } from './workflows/engine.js';
 import type { AdherenceReports, IntervalReports } from './wfm/ports.js';
 import { createAdherence } from './wfm/createAdherence.js';
@@ -68,6 +65,8 @@ export interface ProductOptions {
   wfmPorts?: { intervals: IntervalReports; adherence: AdherenceReports };
   /** Stands around each CRM connector the configuration builds (tests: a CRM slow to answer). */
   wrapConnector?: (connector: CrmConnector) => CrmConnector;
+  /** On PostgreSQL, when a card message counts as left behind and how often it is looked for (tests: shorter). */
+  staleCards?: StaleCardTiming;
 }
 
 /** Builds every part from the configuration and starts serving: store → services → bot → server. */
@@ -78,15 +77,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
   const engine = await createCrmEngine(config, { db: store.db, clock, logger, wrapConnector: options.wrapConnector });
-  // Many instances, one truth: on PostgreSQL, card changes reach the other instances (LISTEN/NOTIFY) and card
-  // message updates are ordered across them; on SQLite this process is the only one.
-  const instanceId = randomUUID();
-  const bus = config.databaseUrl
-    ? await PgCardChangeBus.start({ db: store.db, connectionString: config.databaseUrl, schema: store.schema, instanceId, logger: logger.child({ part: 'instances' }), clock })
-    : undefined;
-  const cardSends = config.databaseUrl ? new SharedCardSends({ db: store.db, instanceId, clock }) : undefined;
-  const cardUpdateAllowance = config.databaseUrl ? new SharedCardUpdateAllowance({ db: store.db, perSecond: UPDATES_PER_SECOND }) : undefined;
-  const events = new InteractionEvents((error) => logger.error({ err: error }, 'card update failed'), bus);
+  const instances = await createCardInstances(config, store, logger, clock, options.staleCards);
+  const { events } = instances;
   const worker = new JobWorker({
     db: store.db,
     engine,
@@ -146,6 +138,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     events,
     logger: logger.child({ part: 'cards' }),
     messageView: config.cardMessageView,
+    sends: instances.sends,
   });
   const contacts = new ContactConvergence({
     unit,
@@ -219,8 +212,8 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
     logger: logger.child({ part: 'bot' }),
     clock,
     cardMessageView: config.cardMessageView,
-    cardSends,
-    cardUpdateAllowance,
+    cardSends: instances.sends,
+    cardUpdateAllowance: instances.allowance,
     wfm: report.bot,
   });
   const server = createServer({
@@ -264,6 +257,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
   digitalReplies.delivery.start();
   adherence.alerts.start();
   rollups.start();
+  instances.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
   listeningPort = port;
@@ -291,7 +285,7 @@ export async function startProduct(config: AppConfig, logger: Logger, options: P
       await digitalReplies.delivery.stop();
       await adherence.alerts.stop();
       await rollups.stop();
-      await bus?.close();
+      await instances.stop();
       await store.close();
     },
   };

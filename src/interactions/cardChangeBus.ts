@@ -17,8 +17,11 @@ export interface RemoteCardChange {
  * onRemoteChange. On SQLite there is one instance and no bus: InteractionEvents alone is the bus.
  */
 export interface CardChangeBus {
-  /** Resolves with the card revision the change got (undefined if it could not be announced). */
-  announce(change: { interactionId: string; agentId: string }): Promise<number | undefined>;
+  /**
+   * Resolves with the card revision the change got (undefined if it could not be announced). `created`: the
+   * change created the interaction, whose first card is revision 0.
+   */
+  announce(change: { interactionId: string; agentId: string; created?: boolean }): Promise<number | undefined>;
   onRemoteChange(listener: (change: RemoteCardChange) => void): void;
   close(): Promise<void>;
 }
@@ -53,7 +56,7 @@ export class PgCardChangeBus implements CardChangeBus {
    * Changes raised in this turn, not announced yet: interaction → its agent and who waits for its revision (a
    * second change of one card makes one announcement).
    */
-  private pending = new Map<string, { agentId: string; revision: Deferred }>();
+  private pending = new Map<string, { agentId: string; created: boolean; revision: Deferred }>();
   private flushing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly deps: { db: Db; channel: string; instanceId: string; logger: Logger; clock: () => Date }) {}
@@ -71,11 +74,13 @@ export class PgCardChangeBus implements CardChangeBus {
     return bus;
   }
 
-  announce(change: { interactionId: string; agentId: string }): Promise<number | undefined> {
+  announce(change: { interactionId: string; agentId: string; created?: boolean }): Promise<number | undefined> {
     if (this.pending.size === 0) setImmediate(() => this.flush());
-    const revision = this.pending.get(change.interactionId)?.revision ?? deferred();
+    const before = this.pending.get(change.interactionId);
+    const revision = before?.revision ?? deferred();
     this.pending.delete(change.interactionId); // re-inserted: its latest agent is announced
-    this.pending.set(change.interactionId, { agentId: change.agentId, revision });
+    // Created and changed again in one turn: announced as a change (its first card may have missed the second).
+    this.pending.set(change.interactionId, { agentId: change.agentId, created: (before?.created ?? true) && !!change.created, revision });
     return revision.promise;
   }
 
@@ -85,8 +90,8 @@ export class PgCardChangeBus implements CardChangeBus {
     const pending = this.pending;
     this.pending = new Map();
     if (pending.size === 0) return;
-    const changes = [...pending].map(([interactionId, { agentId }]) => ({ interactionId, agentId }));
-    this.flushing = announceCardRevisions(db, { channel, origin: instanceId, changes }).then(
+    const changes = [...pending].map(([interactionId, { agentId, created }]) => ({ interactionId, agentId, created }));
+    this.flushing = announceCardRevisions(db, { channel, origin: instanceId, now: this.deps.clock().toISOString(), changes }).then(
       (revisions) => {
         for (const [interactionId, { revision }] of pending) revision.resolve(revisions.get(interactionId));
       },

@@ -96,8 +96,23 @@ export class CardQuery {
     return this.context.repos.interactions.findCardActivityId(interactionId);
   }
 
-  async rememberCardMessage(interactionId: string, activityId: string): Promise<void> {
-    await this.context.repos.interactions.setCardActivityId(interactionId, activityId);
+  /**
+   * A card to post as a new message, with the card revision it is drawn at (for rememberCardMessage): the
+   * agent's own interaction, or (no `ownerId`: the app's own post, outside any request) any.
+   */
+  async viewToPost(interactionId: string, ownerId?: string): Promise<{ view: CustomerCardView; revision: number }> {
+    const found = ownerId === undefined ? await this.context.repos.interactions.findWithNotice(interactionId) : await this.context.ownership.owned(ownerId, interactionId);
+    if (!found) throw notFound('That interaction does not exist.');
+    return { view: await this.context.draw(found.interaction, found.lastNotice, undefined, { agent: found.owner }), revision: found.cardRevision };
+  }
+
+  /**
+   * The Teams message just posted with the card drawn at revision `drawnAt`: the one kept current from now on.
+   * Resolves true when the card changed since it was drawn (another instance's change, announced while the
+   * post was on its way, found no message to update): the caller raises a change so the message catches up.
+   */
+  async rememberCardMessage(interactionId: string, activityId: string, drawnAt: number): Promise<boolean> {
+    return (await this.context.repos.interactions.recordCardPost({ interactionId, messageId: activityId, drawnAt })).changedSince;
   }
 
   /** Keeps the outcome of an action that finished after its click was answered, and shows it on the card. */

@@ -86,7 +86,7 @@ export class InteractionEvents {
     this.remember(interactionId, ++this.raised);
     this.tell(this.listeners, change);
     if (!this.bus) return this.tell(this.ownListeners, change);
-    void this.bus.announce({ interactionId, agentId }).then((revision) => this.tell(this.ownListeners, revision === undefined ? change : { ...change, revision }));
+    void this.bus.announce({ interactionId, agentId, created }).then((revision) => this.tell(this.ownListeners, revision === undefined ? change : { ...change, revision }));
   }
 
   /** A change another instance announced: told to this instance's listeners, with no view, not announced again. */

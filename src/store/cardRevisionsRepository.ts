@@ -11,21 +11,67 @@ import type { Db } from './db.js';
  * Bumps the revision of each changed card and NOTIFYs `channel` of each, in one statement (so in one
  * transaction: the other instances hear of a revision only once it is there, and the notifying commit, which
  * PostgreSQL serializes across every session, is taken once for them all). Postgres only. Gives each card's new
- * revision; an interaction that is gone has none.
+ * revision; an interaction that is gone has none. A change that created its interaction keeps revision 0: the
+ * card first drawn is that revision, and its post records it as sent (recordCardPost).
  */
-export async function announceCardRevisions(db: Db, announce: { channel: string; origin: string; changes: Array<{ interactionId: string; agentId: string }> }): Promise<Map<string, number>> {
-  const { channel, origin, changes } = announce;
+export async function announceCardRevisions(
+  db: Db,
+  announce: { channel: string; origin: string; now: string; changes: Array<{ interactionId: string; agentId: string; created: boolean }> },
+): Promise<Map<string, number>> {
+  const { channel, origin, now, changes } = announce;
   if (changes.length === 0) return new Map();
   const { rows } = await sql<{ id: string; revision: number }>`
     with changed as (
-      select * from unnest(${changes.map((c) => c.interactionId)}::text[], ${changes.map((c) => c.agentId)}::text[]) as c(interaction_id, agent_id)
+      select * from unnest(${changes.map((c) => c.interactionId)}::text[], ${changes.map((c) => c.agentId)}::text[], ${changes.map((c) => c.created)}::boolean[])
+        as c(interaction_id, agent_id, created)
     ), bumped as (
-      update interactions i set card_revision = i.card_revision + 1 from changed c where i.id = c.interaction_id returning i.id, c.agent_id, i.card_revision
+      update interactions i set
+        card_revision = case when c.created then i.card_revision else i.card_revision + 1 end,
+        card_changed_at = case when c.created then i.card_changed_at else ${now} end
+      from changed c where i.id = c.interaction_id returning i.id, c.agent_id, i.card_revision
     )
     select id, card_revision as revision, pg_notify(${channel}, json_build_object(
       'interactionId', id, 'agentId', agent_id, 'revision', card_revision, 'origin', ${origin}::text)::text) as notified
     from bumped`.execute(db);
   return new Map(rows.map((r) => [r.id, Number(r.revision)]));
+}
+
+/**
+ * A new card message posted for an interaction, showing its card drawn at `drawnAt` (its card_revision then):
+ * the message to update from now on, and what it shows. Gives whether the card changed since it was drawn
+ * (its post then missed a change another instance made while it was on its way).
+ */
+export async function recordCardPost(db: Db, post: { interactionId: string; messageId: string; drawnAt: number }): Promise<{ changedSince: boolean }> {
+  const row = await db
+    .updateTable('interactions')
+    .set({ card_activity_id: post.messageId, card_sent_revision: post.drawnAt })
+    .where('id', '=', post.interactionId)
+    .returning('card_revision')
+    .executeTakeFirst();
+  return { changedSince: Number(row?.card_revision ?? 0) > post.drawnAt };
+}
+
+/**
+ * Takes up to `limit` card messages left behind: posted, their card changed since the message was last sent, the
+ * latest change announced before `changedBefore` (its own instance had that long to send it), no update of
+ * theirs under way, and the interaction open or completed since `completedSince` (its ACW writes may still
+ * show). Each taken one's `card_changed_at` becomes `now`, so no other instance takes it again within the wait.
+ */
+export async function takeStaleCards(db: Db, take: { now: string; changedBefore: string; completedSince: string; limit: number }): Promise<Array<{ interactionId: string; agentId: string }>> {
+  const { now, changedBefore, completedSince, limit } = take;
+  const { rows } = await sql<{ id: string; agent_id: string }>`
+    update interactions set card_changed_at = ${now}
+    where id in (
+      select id from interactions
+      where card_revision > card_sent_revision and card_changed_at < ${changedBefore} and card_activity_id is not null
+        and (card_sending_until is null or card_sending_until < ${now})
+        and (state != 'completed' or completed_at >= ${completedSince})
+      order by card_changed_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning id, agent_id`.execute(db);
+  return rows.map((r) => ({ interactionId: r.id, agentId: r.agent_id }));
 }
 
 export type CardSendClaim = { revision: number } | 'held' | 'sent' | 'gone';

@@ -29,6 +29,7 @@ import * as wfmRollups from './migrations/023_wfm_rollups.js';
 import * as wfmRollupCursor from './migrations/024_wfm_rollup_cursor.js';
 import * as wideLogIds from './migrations/025_wide_log_ids.js';
 import * as rateAllowances from './migrations/026_rate_allowances.js';
+import * as staleCards from './migrations/027_stale_cards.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '024_wfm_rollup_cursor': wfmRollupCursor,
   '025_wide_log_ids': wideLogIds,
   '026_rate_allowances': rateAllowances,
+  '027_stale_cards': staleCards,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

@@ -94,6 +94,8 @@ export interface InteractionForCard {
   owner?: CardOwner;
   /** The Teams message showing its card, once posted. */
   cardActivityId?: string;
+  /** How many changes of its card were announced (card_revision): a card drawn from this read shows that revision. */
+  cardRevision: number;
 }
 
 /** The interactions with their owner's name, Teams id and time zone beside each, in the same read. */
@@ -121,6 +123,7 @@ function forCard(row: InteractionsTable & { owner_id: string | null; owner_name:
     lastNotice: row.last_notice ? (JSON.parse(row.last_notice) as StoredNotice) : undefined,
     ...(owner_id !== null && { owner: { name: owner_name ?? '', teamsUserId: owner_teams_user_id, timeZone: owner_time_zone ?? null } }),
     ...(row.card_activity_id && { cardActivityId: row.card_activity_id }),
+    cardRevision: Number(row.card_revision ?? 0),
   };
 }
 
@@ -155,10 +158,6 @@ export async function updateInteraction(db: Db, id: string, expectedState: Inter
     .where('state', '=', expectedState)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-export async function setCardActivityId(db: Db, id: string, activityId: string): Promise<void> {
-  await db.updateTable('interactions').set({ card_activity_id: activityId }).where('id', '=', id).execute();
 }
 
 export async function setLastNotice(db: Db, id: string, notice: { kind: string; text: string } | null): Promise<void> {

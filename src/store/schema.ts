@@ -103,6 +103,8 @@ export interface InteractionsTable {
   /** The instance updating the card message now, and until when it may (migration 018). */
   card_sending_by?: string | null;
   card_sending_until?: string | null;
+  /** When its latest card change was announced (migration 027): a message behind its card since then is repaired. */
+  card_changed_at?: string | null;
 }
 
 export interface InteractionRecordsTable {

@@ -27,6 +27,7 @@ import {
 import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, findCustomerWithCount, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
+import { recordCardPost } from './cardRevisionsRepository.js';
 import type { Db } from './db.js';
 import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
 import { agentEmails, openInteractionsOfAgents, recordsOfOpenInteractions, waitingInQueues } from './supervisionRepository.js';
@@ -43,7 +44,6 @@ import {
   putRecordLinks,
   recordsFromCustomerHistory,
   recordsFromEarlierInteractions,
-  setCardActivityId,
   setLastNotice,
   setLinked,
   setRecordActivities,
@@ -98,7 +98,7 @@ const aggregates = {
     openOf: openInteractionOf,
     update: updateInteraction,
     setLastNotice,
-    setCardActivityId,
+    recordCardPost,
     findCardActivityId,
     setRecordActivities,
     listLinks: listRecordLinks,

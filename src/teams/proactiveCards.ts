@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { AgentService } from '../agents/agentService.js';
 import { customerCardMessage } from '../cards/customerCard.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
+import { IN_PROCESS_CARD_SENDS, type CardMessageSends } from '../interactions/cardMessageSends.js';
 import type { CardPoster } from '../interactions/contactEvents.js';
 import type { CardQuery } from '../interactions/cardQuery.js';
 import type { InteractionEvents } from '../interactions/interactionEvents.js';
+import { continueConversation } from './continueConversation.js';
 import { withTeamsRetry } from './teamsRetry.js';
 
 /**
@@ -34,10 +36,12 @@ export class ProactiveCardPoster implements CardPoster {
       adapter: CloudAdapter;
       botAppId: string;
       agents: Pick<AgentService, 'conversationRefOf'>;
-      cards: Pick<CardQuery, 'rememberCardMessage' | 'currentView'>;
+      cards: Pick<CardQuery, 'rememberCardMessage' | 'currentView' | 'viewToPost'>;
       events: Pick<InteractionEvents, 'mark' | 'changedSince' | 'cardChanged'>;
       logger: Logger;
       messageView: 'shared' | 'owner';
+      /** How card messages are sent beside other instances (SharedCardSends); default: this process alone. */
+      sends?: Pick<CardMessageSends, 'sendsPredrawnCards'>;
     },
   ) {}
 
@@ -72,18 +76,27 @@ export class ProactiveCardPoster implements CardPoster {
       logger.info({ interactionId, agentId }, 'the agent has never opened a chat with the bot: they get the card with "card" or in the tab');
       return;
     }
-    // Changed since it was drawn (waiting its turn, say): the post carries the card as it is now.
-    const drawnAt = events.changedSince(interactionId, givenAt) ? events.mark() : givenAt;
-    const view = drawnAt === givenAt ? given : await cards.currentView(interactionId);
+    let drawnAt = givenAt;
+    let view = given;
+    let revision = 0;
+    if (!(this.deps.sends ?? IN_PROCESS_CARD_SENDS).sendsPredrawnCards) {
+      // Beside other instances: drawn now, from the read that gives the revision it shows, recorded with the post.
+      drawnAt = events.mark();
+      ({ view, revision } = await cards.viewToPost(interactionId));
+    } else if (events.changedSince(interactionId, givenAt)) {
+      // Changed since it was drawn (waiting its turn, say): the post carries the card as it is now.
+      drawnAt = events.mark();
+      view = await cards.currentView(interactionId);
+    }
     const card = customerCardMessage(view, this.deps.messageView);
     let messageId: string | undefined;
-    await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+    await continueConversation(adapter, botAppId, reference, async (context) => {
       messageId = (await withTeamsRetry(() => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)))))?.id;
     });
     if (!messageId) return;
-    await cards.rememberCardMessage(interactionId, messageId);
+    const changedElsewhere = await cards.rememberCardMessage(interactionId, messageId, revision);
     logger.debug({ interactionId, messageId }, 'card posted to the agent');
-    // A change raised while the post was on its way found no message to update: its update goes out now.
-    if (events.changedSince(interactionId, drawnAt)) events.cardChanged(interactionId, agentId);
+    // A change raised while the post was on its way (here or on another instance) found no message to update: its update goes out now.
+    if (changedElsewhere || events.changedSince(interactionId, drawnAt)) events.cardChanged(interactionId, agentId);
   }
 }

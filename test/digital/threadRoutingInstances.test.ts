@@ -78,7 +78,8 @@ describe.skipIf(!postgres)('digital routing, two instances on one PostgreSQL', (
       ['aad-r3', 2],
     ]);
     expect(rows.filter((r) => r.assignment === 'queued').map((r) => r.agent_id)).toEqual(['', '']);
-    // One card posted per assigned thread, by whichever instance assigned it.
+    // One card posted per assigned thread, by whichever instance assigned it (once the posts on their way are answered).
+    await Promise.all([a.cardsPosted(), b.cardsPosted()]);
     const posts = [...a.recorded, ...b.recorded].filter((r) => r.kind === 'send' && r.activity.attachments?.[0]?.content?.refresh?.action?.verb === 'customerCard.refresh');
     const posted = posts.map((r) => r.activity.attachments[0].content.refresh.action.data.interactionId as string).sort();
     expect(posted).toEqual(

@@ -18,14 +18,22 @@ export interface Recorded {
   activity: Record<string, any>;
 }
 
+/** Message updates refused by the Bot Connector, from refuseUpdates() until allow(). */
+export interface Refusal {
+  refused(): number;
+  allow(): void;
+}
+
 /**
  * A local stand-in for the Bot Connector service (the `serviceUrl` Teams gives a bot): it records every
  * reply and update the bot makes, the way Teams would receive them, and answers like the real service.
  */
-export async function startRecorder(): Promise<{ url: string; recorded: Recorded[]; hold(): () => void; close(): Promise<void> }> {
+export async function startRecorder(): Promise<{ url: string; recorded: Recorded[]; hold(): () => void; refuseUpdates(): Refusal; close(): Promise<void> }> {
   const recorded: Recorded[] = [];
   // While held, what arrives is recorded at once and answered only on release (Teams slow to answer).
   let held: Array<() => void> | undefined;
+  // While refusing, an update is answered 403 and not recorded (Teams did not apply it), only counted.
+  let refusing: { refused: number } | undefined;
   const server: Server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -35,6 +43,12 @@ export async function startRecorder(): Promise<{ url: string; recorded: Recorded
       if (!match) {
         res.writeHead(404);
         res.end();
+        return;
+      }
+      if (refusing && req.method === 'PUT') {
+        refusing.refused++;
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'refused by the test' } }));
         return;
       }
       const activity = body ? (JSON.parse(body) as Record<string, any>) : {};
@@ -64,7 +78,16 @@ export async function startRecorder(): Promise<{ url: string; recorded: Recorded
       for (const answer of answers) answer();
     };
   };
-  return { url: `http://127.0.0.1:${port}/`, recorded, hold, close: () => new Promise((r) => server.close(() => r())) };
+  const refuseUpdates = (): Refusal => {
+    const counted = (refusing = { refused: 0 });
+    return {
+      refused: () => counted.refused,
+      allow: () => {
+        refusing = undefined;
+      },
+    };
+  };
+  return { url: `http://127.0.0.1:${port}/`, recorded, hold, refuseUpdates, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export interface InvokeAnswer {
@@ -197,6 +220,8 @@ export interface BotHarness {
   cardsPosted(): Promise<void>;
   /** From now on the Bot Connector records what the bot sends but answers only once the returned release is called. */
   holdConnector(): () => void;
+  /** From now on the Bot Connector refuses (403) every message update, until the returned refusal's allow(). */
+  refuseUpdates(): Refusal;
   stop(): Promise<void>;
 }
 
@@ -242,6 +267,7 @@ export async function startBot(store: TestStore, env: Record<string, string> = {
     },
     cardsPosted: () => product.cardsPosted(),
     holdConnector: () => recorder.hold(),
+    refuseUpdates: () => recorder.refuseUpdates(),
     async stop() {
       await product.stop();
       await recorder.close();

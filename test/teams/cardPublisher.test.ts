@@ -60,7 +60,7 @@ describe.each(STORE_BACKENDS)('the card message publisher ($name)', (backend) =>
     await services.agents.noteContact(agentId, `Agent ${n}`, `29:${n}`, { conversation: { id: `a:${n}` }, serviceUrl: 'http://teams.invalid/' });
     await services.agents.setAvailable(agentId);
     const view = await services.calls.offerCall(agentId, '(206) 555-0142');
-    await services.cards.rememberCardMessage(view.interaction.id, `msg-${n}`);
+    await services.cards.rememberCardMessage(view.interaction.id, `msg-${n}`, 0);
     return { agentId, interactionId: view.interaction.id };
   }
 

@@ -9,8 +9,8 @@ import type { CommandTurn } from '../turn.js';
  */
 
 export async function simulateCall({ context, caller, argument }: CommandTurn, deps: BotDeps): Promise<void> {
-  const view = await deps.acd.inboundCall(caller.agentId, argument);
-  await postCustomerCard(context, deps, view);
+  // The card of the call just created: its first revision (announcing a creation leaves it at 0).
+  await postCustomerCard(context, deps, { view: await deps.acd.inboundCall(caller.agentId, argument), revision: 0 });
 }
 
 export async function hangUp({ context, caller }: CommandTurn, deps: BotDeps): Promise<void> {
@@ -25,5 +25,5 @@ export async function showCard({ context, caller }: CommandTurn, deps: BotDeps):
     await context.sendActivity('You have no open interaction. Type "available" to take calls' + (deps.acd.enabled ? ', then "call <number>" to simulate one.' : '.'));
     return;
   }
-  await postCustomerCard(context, deps, await deps.cards.view(caller.agentId, open.id));
+  await postCustomerCard(context, deps, await deps.cards.viewToPost(open.id, caller.agentId));
 }
