@@ -10,6 +10,7 @@ import { entitySchema, recordRefSchema } from './fieldValues.js';
 import { crmRecordSchema, recordTypeDescriptionSchema } from './recordSchemas.js';
 import type { WorkflowKindModule } from './kind.js';
 import { WorkflowInputError } from './result.js';
+import { variantByKey } from './variantByKey.js';
 
 type SearchDefinition = Extract<WorkflowDefinition, { kind: 'search' }>;
 
@@ -49,29 +50,32 @@ const aniInput = z
 
 const customInput = z
   .object({
-    workflowInput: z.union([
-      z
+    workflowInput: variantByKey({
+      search: z
         .object({
           search: z.object({ entity: entitySchema, filter: z.string().max(2000).default('') }).strict(),
           limit: z.number().int().min(1).max(200).default(50),
         })
         .strict(),
       // The activities (timeline) regarding one record, newest first, in whatever form the CRM keeps them.
-      z.object({ activitiesOf: recordRefSchema, limit: z.number().int().min(1).max(200).default(50) }).strict(),
+      activitiesOf: z.object({ activitiesOf: recordRefSchema, limit: z.number().int().min(1).max(200).default(50) }).strict(),
       // What an agent typed, over records of the given roles, as far as the CRM's search allows.
-      z
+      text: z
         .object({
           text: z.object({ query: z.string().trim().min(2).max(100), roles: z.array(z.enum(SEARCHABLE_ROLES)).min(1).max(4) }).strict(),
           limit: z.number().int().min(1).max(200).default(25),
         })
         .strict(),
       // A record type as the CRM describes it: by its own name, or by the standard record it stores.
-      z
+      describe: z
         .object({
-          describe: z.union([z.object({ entity: entitySchema }).strict(), z.object({ standard: z.string().refine(isStandardRecordType, 'is not a standard record type') }).strict()]),
+          describe: variantByKey({
+            entity: z.object({ entity: entitySchema }).strict(),
+            standard: z.object({ standard: z.string().refine(isStandardRecordType, 'is not a standard record type') }).strict(),
+          }),
         })
         .strict(),
-    ]),
+    }),
   })
   .passthrough();
 
