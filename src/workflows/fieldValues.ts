@@ -1,7 +1,19 @@
 import { z } from 'zod';
+import type { FieldValue } from '../domain/crmRecord.js';
 
-/** A field value a workflow may write: text, number, boolean or null (no objects, no attachments). */
-export const fieldValueSchema = z.union([z.string().max(32_000), z.number(), z.boolean(), z.null()]);
+const MAX_TEXT = 32_000;
+
+/**
+ * A field value a workflow may write: text (at most 32,000 characters), number, boolean or null (no objects,
+ * no attachments). One check, not a zod union of the four, which built an issue for each type a value is not.
+ */
+export const fieldValueSchema = z.unknown().superRefine((value, ctx) => {
+  if (typeof value === 'string') {
+    if (value.length > MAX_TEXT) ctx.addIssue({ code: z.ZodIssueCode.too_big, type: 'string', maximum: MAX_TEXT, inclusive: true, exact: false });
+  } else if (!(value === null || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value)))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be text, a number, true or false, or null' });
+  }
+}) as z.ZodType<FieldValue, z.ZodTypeDef, unknown>;
 
 export const fieldMapSchema = z
   .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and "_"'), fieldValueSchema)

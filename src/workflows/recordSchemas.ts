@@ -8,7 +8,14 @@ import type { FieldDescription, RecordTypeDescription } from '../crm/port.js';
  * CRM is (no length limits: a record is shown as the CRM holds it); extra properties pass through.
  */
 
-export const storedValueSchema: z.ZodType<FieldValue> = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/**
+ * Text, a number, true/false or null, in one check: a zod union of the four built an issue for each type a value
+ * is not (three for a null), for every field of every record a workflow answered.
+ */
+export const storedValueSchema: z.ZodType<FieldValue, z.ZodTypeDef, unknown> = z.custom<FieldValue>(
+  (value) => value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value)),
+  'must be text, a number, true or false, or null',
+);
 
 const roleSchema = z.custom<RecordRole>((value) => RECORD_ROLES.some((role) => role === value), 'is not a record role');
 
