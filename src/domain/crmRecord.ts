@@ -65,6 +65,14 @@ export interface CrmRecord {
 
 export type FieldValue = string | number | boolean | null;
 
+/** Whether a value is one a field holds: text, a number (not NaN), true or false, or null. */
+export function isFieldValue(value: unknown): value is FieldValue {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
+}
+
+/** What a person is told of a value that is not one a field holds. */
+export const NOT_A_FIELD_VALUE = 'must be text, a number, true or false, or null';
+
 /** Points at a record without carrying its data. */
 export interface RecordRef {
   type: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldValue } from '../domain/crmRecord.js';
+import { isFieldValue, NOT_A_FIELD_VALUE, type FieldValue } from '../domain/crmRecord.js';
 
 const MAX_TEXT = 32_000;
 
@@ -10,8 +10,8 @@ const MAX_TEXT = 32_000;
 export const fieldValueSchema = z.unknown().superRefine((value, ctx) => {
   if (typeof value === 'string') {
     if (value.length > MAX_TEXT) ctx.addIssue({ code: z.ZodIssueCode.too_big, type: 'string', maximum: MAX_TEXT, inclusive: true, exact: false });
-  } else if (!(value === null || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value)))) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be text, a number, true or false, or null' });
+  } else if (!isFieldValue(value)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: NOT_A_FIELD_VALUE });
   }
 }) as z.ZodType<FieldValue, z.ZodTypeDef, unknown>;
 

@@ -3,7 +3,7 @@ import type { CrmRecord, FieldValue } from '../domain/crmRecord.js';
 import type { CrmConfiguration, MemorializationSource, WorkflowDefinition } from './configuration.js';
 import { acwInputSchema, type AcwInput, type AgentData, type InteractionData } from './interactionData.js';
 import type { WorkflowKindModule } from './kind.js';
-import { crmRecordSchema, storedValueSchema } from './recordSchemas.js';
+import { crmRecordSchema, storedFieldsSchema } from './recordSchemas.js';
 import { rethrowNotFound } from './notFound.js';
 
 type MemorializationDefinition = Extract<WorkflowDefinition, { kind: 'memorialization' }>;
@@ -56,7 +56,7 @@ export function memorializationFields(
  */
 export const memorialize: WorkflowKindModule<MemorializationDefinition, AcwInput, { record: CrmRecord | null; fields: Record<string, FieldValue> }> = {
   input: () => acwInputSchema,
-  result: z.object({ record: crmRecordSchema.nullable(), fields: z.record(storedValueSchema) }).passthrough(),
+  result: z.object({ record: crmRecordSchema.nullable(), fields: storedFieldsSchema }).passthrough(),
   async run({ workflowInput: { regarding, interaction, agent } }, { connector, signal, configuration }) {
     const fields = memorializationFields(configuration, regarding.entity, interaction, agent);
     if (Object.keys(fields).length === 0) return { record: null, fields };
