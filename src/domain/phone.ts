@@ -19,6 +19,10 @@ export function toE164(raw: string, defaultRegion: string): string | null {
 
 function parseE164(raw: string, defaultRegion: string): string | null {
   const cleaned = raw.trim().replace(/^00/, '+');
+  // A North American number written with its country code is its own E.164, in any region: no parse (which
+  // tries it against the 25 countries of +1; see displayPhone), and each call's own number is a new one.
+  const digits = cleaned.replace(SEPARATORS, '');
+  if (NANP.test(digits)) return digits;
   if (!/\d/.test(cleaned) || /[a-z]/i.test(cleaned.replace(/(ext\.?|x)\s*\d+$/i, ''))) return null;
   const parsed = parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
   if (!parsed || !parsed.isPossible()) return null;
