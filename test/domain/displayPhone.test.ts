@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { displayPhone } from '../../src/domain/phone.js';
+import { writtenNanpNumbers } from '../support/nanpNumbers.js';
 
 // displayPhone formats North American numbers without parsing them first (a parse tries the 25 countries of
 // +1, and every record read formats its phones): the result must be what the parse would have given.
@@ -20,19 +21,7 @@ describe('displayPhone', () => {
   });
 
   it('formats them as a parse does when written with spaces, dots, dashes or parentheses', () => {
-    let seed = 777;
-    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
-    const separators = [' ', '(', ')', '-', '.', ' (', ') '];
-    for (let i = 0; i < 20_000; i++) {
-      const digits = `1${2 + Math.floor(next() * 8)}${Math.floor(next() * 100)
-        .toString()
-        .padStart(2, '0')}${2 + Math.floor(next() * 8)}${Math.floor(next() * 1e6)
-        .toString()
-        .padStart(6, '0')}`;
-      let written = '+';
-      for (const d of digits) written += (next() < 0.3 ? separators[Math.floor(next() * separators.length)] : '') + d;
-      expect(displayPhone(written), written).toBe(parsed(written));
-    }
+    for (const written of writtenNanpNumbers(777, 20_000)) expect(displayPhone(written), written).toBe(parsed(written));
     for (const written of ['+1 (206) 555-0142', '+1 206.555.0142', ' +1 206 555 0142 ', '+1 206 555 0142 ext. 12', '+1 206 555 0142 x12']) {
       expect(displayPhone(written), written).toBe(parsed(written));
     }

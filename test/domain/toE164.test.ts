@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { toE164 } from '../../src/domain/phone.js';
+import { writtenNanpNumbers } from '../support/nanpNumbers.js';
 
 // toE164 takes a North American number written with its country code as its own E.164, without a parse: the
 // result must be what the parse gives, however it is written and whatever the default region.
@@ -11,18 +12,9 @@ describe('toE164 of North American numbers written with +1', () => {
   };
 
   it('gives what a parse gives, over the whole plan of numbers, written with or without separators, in several regions', () => {
-    let seed = 4242;
-    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
-    const separators = [' ', '(', ')', '-', '.', ' (', ') '];
     const regions = ['US', 'CA', 'GB', 'FR', 'DE'];
-    for (let i = 0; i < 20_000; i++) {
-      const digits = `1${2 + Math.floor(next() * 8)}${Math.floor(next() * 100)
-        .toString()
-        .padStart(2, '0')}${2 + Math.floor(next() * 8)}${Math.floor(next() * 1e6)
-        .toString()
-        .padStart(6, '0')}`;
-      let written = next() < 0.2 ? '00' : '+';
-      for (const d of digits) written += (next() < 0.3 ? separators[Math.floor(next() * separators.length)] : '') + d;
+    const numbers = writtenNanpNumbers(4242, 20_000, (next) => (next() < 0.2 ? '00' : '+'));
+    for (const [i, written] of numbers.entries()) {
       const region = regions[i % regions.length]!;
       expect(toE164(written, region), `${written} in ${region}`).toBe(parsed(written, region));
     }
