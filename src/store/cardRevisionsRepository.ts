@@ -56,6 +56,7 @@ export async function recordCardPost(db: Db, post: { interactionId: string; mess
  * latest change announced before `changedBefore` (its own instance had that long to send it), no update of
  * theirs under way, and the interaction open or completed since `completedSince` (its ACW writes may still
  * show). Each taken one's `card_changed_at` becomes `now`, so no other instance takes it again within the wait.
+ * Postgres only (rows another instance is taking are skipped, not waited for).
  */
 export async function takeStaleCards(db: Db, take: { now: string; changedBefore: string; completedSince: string; limit: number }): Promise<Array<{ interactionId: string; agentId: string }>> {
   const { now, changedBefore, completedSince, limit } = take;
