@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * A value of one of several object shapes, each told apart by the one key it has (`{ describe: … }`,
  * `{ activitiesOf: … }`…), checked against the shape its key names. (A zod union tries each shape in turn,
- * and the issues it builds for every shape that fails made a describe cost 60 µs.) A value with no known
+ * and the issues it builds for every shape that fails made a describe cost 36 µs, 12 now.) A value with no known
  * key, or several, is refused naming the keys it may have.
  */
 export function variantByKey<Variants extends Record<string, z.ZodTypeAny>>(variants: Variants): z.ZodType<z.output<Variants[keyof Variants]>, z.ZodTypeDef, unknown> {
