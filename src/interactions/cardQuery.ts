@@ -108,11 +108,14 @@ export class CardQuery {
 
   /**
    * The Teams message just posted with the card drawn at revision `drawnAt`: the one kept current from now on.
-   * Resolves true when the card changed since it was drawn (another instance's change, announced while the
-   * post was on its way, found no message to update): the caller raises a change so the message catches up.
+   * When the card changed since it was drawn (another instance's change, announced while the post was on its
+   * way, found no message to update), a change is raised so the message catches up; resolves true then.
    */
   async rememberCardMessage(interactionId: string, activityId: string, drawnAt: number): Promise<boolean> {
-    return (await this.context.repos.interactions.recordCardPost({ interactionId, messageId: activityId, drawnAt })).changedSince;
+    const posted = await this.context.repos.interactions.recordCardPost({ interactionId, messageId: activityId, drawnAt });
+    if (!posted?.changedSince) return false;
+    this.context.deps.events.cardChanged(interactionId, posted.agentId);
+    return true;
   }
 
   /** Keeps the outcome of an action that finished after its click was answered, and shows it on the card. */

@@ -39,16 +39,16 @@ export async function announceCardRevisions(
 /**
  * A new card message posted for an interaction, showing its card drawn at `drawnAt` (its card_revision then):
  * the message to update from now on, and what it shows. Gives whether the card changed since it was drawn
- * (its post then missed a change another instance made while it was on its way).
+ * (its post then missed a change another instance made while it was on its way), and whose it is now.
  */
-export async function recordCardPost(db: Db, post: { interactionId: string; messageId: string; drawnAt: number }): Promise<{ changedSince: boolean }> {
+export async function recordCardPost(db: Db, post: { interactionId: string; messageId: string; drawnAt: number }): Promise<{ changedSince: boolean; agentId: string } | undefined> {
   const row = await db
     .updateTable('interactions')
     .set({ card_activity_id: post.messageId, card_sent_revision: post.drawnAt })
     .where('id', '=', post.interactionId)
-    .returning('card_revision')
+    .returning(['card_revision', 'agent_id'])
     .executeTakeFirst();
-  return { changedSince: Number(row?.card_revision ?? 0) > post.drawnAt };
+  return row && { changedSince: Number(row.card_revision ?? 0) > post.drawnAt, agentId: row.agent_id };
 }
 
 /**

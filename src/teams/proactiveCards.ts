@@ -94,9 +94,10 @@ export class ProactiveCardPoster implements CardPoster {
       messageId = (await withTeamsRetry(() => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)))))?.id;
     });
     if (!messageId) return;
-    const changedElsewhere = await cards.rememberCardMessage(interactionId, messageId, revision);
+    // A change made while the post was on its way found no message to update: its update goes out now (raised
+    // by rememberCardMessage when the card's revision moved on, here when this instance raised one meanwhile).
+    const caughtUp = await cards.rememberCardMessage(interactionId, messageId, revision);
     logger.debug({ interactionId, messageId }, 'card posted to the agent');
-    // A change raised while the post was on its way (here or on another instance) found no message to update: its update goes out now.
-    if (changedElsewhere || events.changedSince(interactionId, drawnAt)) events.cardChanged(interactionId, agentId);
+    if (!caughtUp && events.changedSince(interactionId, drawnAt)) events.cardChanged(interactionId, agentId);
   }
 }

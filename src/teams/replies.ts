@@ -12,11 +12,7 @@ export async function sendCard(context: TurnContext, card: object): Promise<void
  * Posts an interaction's Customer Card, drawn at card revision `revision` (CardQuery.viewToPost), as a new
  * message and makes it the one to keep current; a change made meanwhile elsewhere then updates it.
  */
-export async function postCustomerCard(
-  context: TurnContext,
-  deps: Pick<BotDeps, 'cards' | 'cardMessageView' | 'events'>,
-  { view, revision }: { view: CustomerCardView; revision: number },
-): Promise<void> {
+export async function postCustomerCard(context: TurnContext, deps: Pick<BotDeps, 'cards' | 'cardMessageView'>, { view, revision }: { view: CustomerCardView; revision: number }): Promise<void> {
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(customerCardMessage(view, deps.cardMessageView))));
-  if (sent?.id && (await deps.cards.rememberCardMessage(view.interaction.id, sent.id, revision))) deps.events.cardChanged(view.interaction.id, view.interaction.agentId);
+  if (sent?.id) await deps.cards.rememberCardMessage(view.interaction.id, sent.id, revision);
 }
