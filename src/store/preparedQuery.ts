@@ -1,0 +1,75 @@
+import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
+import type { Db } from './db.js';
+
+/** Stands in for a value while the query is built: the value it names goes where it went. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/** Where each parameter of the compiled SQL comes from: a value of the call, by name, or a constant of the query. */
+type Source = { slot: string } | { constant: unknown };
+
+interface Compiled {
+  sql: string;
+  sources: Source[];
+  query: CompiledQuery['query'];
+}
+
+/**
+ * A query Kysely builds and compiles once per database, then runs with each call's values. Building and
+ * compiling a query cost as much CPU as SQLite running it (bench: call → card), for SQL that is the same on
+ * every call of a hot path.
+ *
+ * `build` receives `value(name)`, a stand-in for the value of that name, and must put each stand-in into
+ * the query as a value (a column's value, an operand), untouched. It sees no values, so it cannot branch on
+ * one: a query whose shape depends on its values (an `in` list, several rows) is not one of these. The first
+ * run checks that every stand-in reached the query as a parameter, and throws otherwise.
+ */
+export function preparedQuery<V extends Record<string, unknown>>() {
+  return <R>(build: (db: Db, value: <K extends keyof V & string>(name: K) => V[K]) => Compilable<R>): PreparedQuery<V, R> => new PreparedQuery<V, R>(build as never);
+}
+
+export class PreparedQuery<V extends Record<string, unknown>, R> {
+  // Per database (its dialect adapter): SQLite and PostgreSQL compile the same query to different SQL.
+  private readonly compiled = new WeakMap<DialectAdapter, Compiled>();
+
+  constructor(private readonly build: (db: Db, value: (name: string) => unknown) => Compilable<R>) {}
+
+  /** Runs the query on `db` (a connection or a transaction) with `values`. */
+  async run(db: Db, values: V): Promise<QueryResult<R>> {
+    const adapter = db.getExecutor().adapter;
+    let compiled = this.compiled.get(adapter);
+    if (!compiled) this.compiled.set(adapter, (compiled = this.compile(db)));
+    const parameters = compiled.sources.map((source) => ('slot' in source ? values[source.slot] : source.constant));
+    return db.executeQuery<R>({ sql: compiled.sql, parameters, query: compiled.query, queryId: { queryId: '' } } as CompiledQuery<R>);
+  }
+
+  /** The rows the query returns. */
+  async rows(db: Db, values: V): Promise<R[]> {
+    return (await this.run(db, values)).rows;
+  }
+
+  /** The first row the query returns, if any. */
+  async first(db: Db, values: V): Promise<R | undefined> {
+    return (await this.run(db, values)).rows[0];
+  }
+
+  /** How many rows an insert, update or delete changed. */
+  async changed(db: Db, values: V): Promise<number> {
+    return Number((await this.run(db, values)).numAffectedRows ?? 0);
+  }
+
+  private compile(db: Db): Compiled {
+    const named = new Set<string>();
+    const value = (name: string) => {
+      named.add(name);
+      return new Slot(name);
+    };
+    const { sql, parameters, query } = this.build(db, value).compile();
+    const sources = parameters.map((p): Source => (p instanceof Slot ? { slot: p.name } : { constant: p }));
+    const reached = new Set(sources.flatMap((s) => ('slot' in s ? [s.slot] : [])));
+    const lost = [...named].filter((name) => !reached.has(name));
+    if (lost.length) throw new Error(`prepared query: ${lost.join(', ')} did not reach the query as a value (${sql.slice(0, 80)}…)`);
+    return { sql, sources, query };
+  }
+}
