@@ -31,24 +31,17 @@ import { recordCardPost } from './cardRevisionsRepository.js';
 import type { Db } from './db.js';
 import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
 import { agentEmails, openInteractionsOfAgents, recordsOfOpenInteractions, waitingInQueues } from './supervisionRepository.js';
+import { findCardActivityId, findInteraction, findInteractionOf, findInteractionWithNotice, insertInteraction, openInteractionOf, setLastNotice, updateInteraction } from './interactionsRepository.js';
 import {
-  findCardActivityId,
-  findInteraction,
-  findInteractionOf,
-  findInteractionWithNotice,
   findRecordLink,
-  insertInteraction,
   listRecordLinks,
-  openInteractionOf,
   putFirstRecordLinks,
   putRecordLinks,
   recordsFromCustomerHistory,
   recordsFromEarlierInteractions,
-  setLastNotice,
   setLinked,
   setRecordActivities,
-  updateInteraction,
-} from './interactionsRepository.js';
+} from './interactionRecordsRepository.js';
 import { enqueueJobs, jobsOfSubject } from './jobsRepository.js';
 import { insertReply, replyDelivery, replyIdOf } from './repliesRepository.js';
 import type { Database } from './schema.js';

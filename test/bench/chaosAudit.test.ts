@@ -5,7 +5,8 @@ import { isLeftover, postgresReader, sqliteReader, type AuditDb } from '../../be
 import { insertRecord } from '../../src/crm/embedded/recordStore.js';
 import type { Interaction } from '../../src/domain/interaction.js';
 import { upsertAgent } from '../../src/store/agentsRepository.js';
-import { insertInteraction, putRecordLinks } from '../../src/store/interactionsRepository.js';
+import { insertInteraction } from '../../src/store/interactionsRepository.js';
+import { putRecordLinks } from '../../src/store/interactionRecordsRepository.js';
 import { enqueueJobs } from '../../src/store/jobsRepository.js';
 import { STORE_BACKENDS, TEST_DATABASE_URL, type TestStore } from '../support/stores.js';
 import { timelineJob } from '../jobs/jobFixtures.js';

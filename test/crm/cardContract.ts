@@ -8,7 +8,7 @@ import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
 import { createInteractionServices, type InteractionServices } from '../../src/interactions/interactionServices.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
 import { JobWorker } from '../../src/jobs/worker.js';
-import { listRecordLinks } from '../../src/store/interactionsRepository.js';
+import { listRecordLinks } from '../../src/store/interactionRecordsRepository.js';
 import { parseCrmConfigurations, type CrmConfiguration } from '../../src/workflows/configuration.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { runIdentityDip } from '../../src/interactions/dataDipScript.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DigitalChannel, EndUserIdentity, ThreadAssignment, ThreadStatus } from '../../src/domain/digital.js';
-import { putRecordLinks } from '../../src/store/interactionsRepository.js';
+import { putRecordLinks } from '../../src/store/interactionRecordsRepository.js';
 import type { Database } from '../../src/store/schema.js';
 
 /*

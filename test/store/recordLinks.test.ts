@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkOf } from '../../src/domain/interaction.js';
 import { upsertAgent } from '../../src/store/agentsRepository.js';
-import { insertInteraction, listRecordLinks, putRecordLinks } from '../../src/store/interactionsRepository.js';
+import { insertInteraction } from '../../src/store/interactionsRepository.js';
+import { listRecordLinks, putRecordLinks } from '../../src/store/interactionRecordsRepository.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const NOW = '2026-11-22T08:00:00.000Z';

@@ -1,0 +1,162 @@
+import { RECORD_ROLES, type CanonicalFields, type FieldValue, type RecordRef, type RecordRole } from '../domain/crmRecord.js';
+import type { InteractionRecordLink, RecordOrigin } from '../domain/interaction.js';
+import type { Db } from './db.js';
+import type { InteractionRecordsTable } from './schema.js';
+
+/*
+ * The records on an interaction's card (interaction_records): what the data dip and the agent put there,
+ * whether each is linked, the snapshot the card shows, and the records of earlier interactions
+ * (Related Interactions).
+ */
+
+type LinkRow = Omit<InteractionRecordsTable, 'position' | 'activities' | 'role' | 'canonical' | 'display'> & {
+  activities?: string;
+  role?: string;
+  canonical?: string;
+  display?: string;
+};
+
+function toLink(row: LinkRow): InteractionRecordLink {
+  const role = RECORD_ROLES.includes(row.role as RecordRole) ? (row.role as RecordRole) : 'other';
+  return {
+    role,
+    typeLabel: row.type_label ?? undefined,
+    canonical: row.canonical ? (JSON.parse(row.canonical) as CanonicalFields) : {},
+    display: row.display ? (JSON.parse(row.display) as Record<string, string>) : {},
+    interactionId: row.interaction_id,
+    recordType: row.record_type,
+    recordId: row.record_id,
+    linked: row.linked === 1,
+    origin: row.origin as RecordOrigin,
+    label: row.label,
+    fields: JSON.parse(row.snapshot) as Record<string, FieldValue>,
+    activities: row.activities ? (JSON.parse(row.activities) as Array<{ subject: string; when: string }>) : [],
+  };
+}
+
+export async function setRecordActivities(db: Db, interactionId: string, ref: RecordRef, activities: Array<{ subject: string; when: string }>): Promise<void> {
+  await db
+    .updateTable('interaction_records')
+    .set({ activities: JSON.stringify(activities) })
+    .where('interaction_id', '=', interactionId)
+    .where('record_type', '=', ref.type)
+    .where('record_id', '=', ref.id)
+    .execute();
+}
+
+export async function listRecordLinks(db: Db, interactionId: string): Promise<InteractionRecordLink[]> {
+  const rows = await db.selectFrom('interaction_records').selectAll().where('interaction_id', '=', interactionId).orderBy('position').execute();
+  return rows.map(toLink);
+}
+
+export async function findRecordLink(db: Db, interactionId: string, ref: RecordRef): Promise<InteractionRecordLink | undefined> {
+  const row = await db.selectFrom('interaction_records').selectAll().where('interaction_id', '=', interactionId).where('record_type', '=', ref.type).where('record_id', '=', ref.id).executeTakeFirst();
+  return row ? toLink(row) : undefined;
+}
+
+/**
+ * Adds records to an interaction's card. A record already there keeps its place and link state; only its
+ * label and snapshot are refreshed (a newer read of the same record).
+ */
+export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Promise<void> {
+  if (links.length === 0) return;
+  const top = await db
+    .selectFrom('interaction_records')
+    .select((eb) => eb.fn.max<number>('position').as('p'))
+    .where('interaction_id', '=', links[0]!.interactionId)
+    .executeTakeFirst();
+  let position = Number(top?.p ?? 0);
+  for (const link of links) {
+    position += 1;
+    await db
+      .insertInto('interaction_records')
+      .values(recordRow(link, position))
+      .onConflict((oc) => oc.columns(['interaction_id', 'record_type', 'record_id']).doUpdateSet({ label: link.label, snapshot: JSON.stringify(link.fields), ...snapshotOf(link) }))
+      .execute();
+  }
+}
+
+/**
+ * The records of an interaction created in this turn, with their activities, in one insert per 100 (its card
+ * holds nothing yet, so there is no place to keep and no row to refresh): what the call's data dip found.
+ */
+export async function putFirstRecordLinks(db: Db, links: InteractionRecordLink[]): Promise<void> {
+  for (let start = 0; start < links.length; start += 100) {
+    await db
+      .insertInto('interaction_records')
+      .values(links.slice(start, start + 100).map((link, i) => ({ ...recordRow(link, start + i + 1), activities: JSON.stringify(link.activities ?? []) })))
+      .execute();
+  }
+}
+
+/** A record's row on a card, at its place. */
+function recordRow(link: InteractionRecordLink, position: number) {
+  return {
+    interaction_id: link.interactionId,
+    record_type: link.recordType,
+    record_id: link.recordId,
+    linked: link.linked ? 1 : 0,
+    origin: link.origin,
+    label: link.label,
+    snapshot: JSON.stringify(link.fields),
+    position,
+    ...snapshotOf(link),
+  };
+}
+
+/** The canonical part of a link's snapshot, as stored (migration 014). */
+function snapshotOf(link: InteractionRecordLink) {
+  return {
+    role: link.role ?? 'other',
+    type_label: link.typeLabel ?? null,
+    canonical: JSON.stringify(link.canonical ?? {}),
+    display: JSON.stringify(link.display ?? {}),
+  };
+}
+
+export async function setLinked(db: Db, interactionId: string, ref: RecordRef, linked: boolean): Promise<void> {
+  await db
+    .updateTable('interaction_records')
+    .set({ linked: linked ? 1 : 0 })
+    .where('interaction_id', '=', interactionId)
+    .where('record_type', '=', ref.type)
+    .where('record_id', '=', ref.id)
+    .execute();
+}
+
+/** Records linked in the customer's earlier interactions (SPEC: Related Interactions). */
+export async function recordsFromCustomerHistory(db: Db, customerId: string, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
+  const rows = await db
+    .selectFrom('interactions as i')
+    .innerJoin('interaction_records as r', 'r.interaction_id', 'i.id')
+    .selectAll('r')
+    .select('i.started_at')
+    .where('i.customer_id', '=', customerId)
+    .where('i.id', '!=', excludeInteractionId)
+    .where('i.state', '=', 'completed')
+    .where('r.linked', '=', 1)
+    .orderBy('i.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
+}
+
+/** Records linked in earlier interactions that also linked `ref` (SPEC: Related Interactions). */
+export async function recordsFromEarlierInteractions(db: Db, ref: RecordRef, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
+  const rows = await db
+    .selectFrom('interaction_records as mine')
+    .innerJoin('interactions as i', 'i.id', 'mine.interaction_id')
+    .innerJoin('interaction_records as other', 'other.interaction_id', 'mine.interaction_id')
+    .selectAll('other')
+    .select('i.started_at')
+    .where('mine.record_type', '=', ref.type)
+    .where('mine.record_id', '=', ref.id)
+    .where('mine.linked', '=', 1)
+    .where('other.linked', '=', 1)
+    .where('i.id', '!=', excludeInteractionId)
+    .where('i.state', '=', 'completed')
+    .orderBy('i.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
+}
