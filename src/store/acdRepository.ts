@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
 
 /**
@@ -18,17 +19,27 @@ export async function recordAcdEvents(db: Db, events: ReadonlyArray<{ key: strin
 
 export type AcdContactRow = AcdContactsTable;
 
+const ACD_CONTACT_COLUMNS = ['contact_id', 'source', 'agent_id', 'agent_at', 'phase', 'phase_at', 'channel', 'ani', 'dnis', 'skill', 'disposition', 'notes'] as const satisfies ReadonlyArray<
+  keyof AcdContactRow
+>;
+
+// Prepared (preparedQuery.ts): each event of a contact reads and writes its row.
+const contactById = preparedQuery<{ contactId: string }>()((db, value) => db.selectFrom('acd_contacts').selectAll().where('contact_id', '=', value('contactId')));
+const upsertContact = preparedQuery<AcdContactRow>()((db, value) => {
+  const { contact_id: _id, ...rest } = value.row(ACD_CONTACT_COLUMNS);
+  return db
+    .insertInto('acd_contacts')
+    .values(value.row(ACD_CONTACT_COLUMNS))
+    .onConflict((oc) => oc.column('contact_id').doUpdateSet(rest));
+});
+const agentStateById = preparedQuery<{ agentId: string }>()((db, value) => db.selectFrom('acd_agent_states').selectAll().where('agent_id', '=', value('agentId')));
+
 export async function findAcdContact(db: Db, contactId: string): Promise<AcdContactRow | undefined> {
-  return db.selectFrom('acd_contacts').selectAll().where('contact_id', '=', contactId).executeTakeFirst();
+  return contactById.first(db, { contactId });
 }
 
 export async function putAcdContact(db: Db, row: AcdContactRow): Promise<void> {
-  const { contact_id: _id, ...rest } = row;
-  await db
-    .insertInto('acd_contacts')
-    .values(row)
-    .onConflict((oc) => oc.column('contact_id').doUpdateSet(rest))
-    .execute();
+  await upsertContact.run(db, row);
 }
 
 /** An agent's contacts that have no interaction yet (waiting for the agent to be free), oldest offer first. */
@@ -45,7 +56,7 @@ export async function waitingContactsOf(db: Db, agentId: string): Promise<AcdCon
 }
 
 export async function findAcdAgentState(db: Db, agentId: string): Promise<AcdAgentStatesTable | undefined> {
-  return db.selectFrom('acd_agent_states').selectAll().where('agent_id', '=', agentId).executeTakeFirst();
+  return agentStateById.first(db, { agentId });
 }
 
 /** Keeps an agent's state as the ACD said it, unless a later one is kept already; true when this one is the latest. */

@@ -1,5 +1,6 @@
 import type { Agent, AgentStateName } from '../domain/agentState.js';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { AgentsTable } from './schema.js';
 
 function toAgent(row: AgentsTable): Agent {
@@ -25,8 +26,39 @@ export async function setAgentTimeZone(db: Db, id: string, timeZone: string): Pr
     .execute();
 }
 
+// The hot statements of a call (prepared: preparedQuery.ts).
+const agentById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('agents').selectAll().where('id', '=', value('id')));
+const insertNewAgent = preparedQuery<{ id: string; name: string; now: string; teamsUserId: string | null }>()((db, value) =>
+  db
+    .insertInto('agents')
+    .values({ id: value('id'), name: value('name'), state: 'Unavailable', reason_code: null, state_since: value('now'), current_interaction_id: null, teams_user_id: value('teamsUserId') })
+    .onConflict((oc) => oc.column('id').doNothing()),
+);
+// Two queries: a Teams id once known is kept when a later contact does not say it.
+const renameAgent = preparedQuery<{ id: string; name: string }>()((db, value) =>
+  db
+    .updateTable('agents')
+    .set({ name: value('name') })
+    .where('id', '=', value('id'))
+    .returningAll(),
+);
+const renameTeamsAgent = preparedQuery<{ id: string; name: string; teamsUserId: string }>()((db, value) =>
+  db
+    .updateTable('agents')
+    .set({ name: value('name'), teams_user_id: value('teamsUserId') })
+    .where('id', '=', value('id'))
+    .returningAll(),
+);
+const moveStateFrom = preparedQuery<{ id: string; from: AgentStateName; state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null }>()((db, value) =>
+  db
+    .updateTable('agents')
+    .set({ state: value('state'), reason_code: value('reasonCode'), state_since: value('since'), current_interaction_id: value('currentInteractionId') })
+    .where('id', '=', value('id'))
+    .where('state', '=', value('from')),
+);
+
 export async function findAgent(db: Db, id: string): Promise<Agent | undefined> {
-  const row = await db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await agentById.first(db, { id });
   return row ? toAgent(row) : undefined;
 }
 
@@ -35,18 +67,9 @@ export async function findAgent(db: Db, id: string): Promise<Agent | undefined> 
  * is to be logged); refreshes name and Teams id. Two statements either way: the insert, then the read or the update.
  */
 export async function upsertAgent(db: Db, id: string, name: string, now: string, teamsUserId: string | null = null): Promise<Agent & { isNew?: true }> {
-  const inserted = await db
-    .insertInto('agents')
-    .values({ id, name, state: 'Unavailable', reason_code: null, state_since: now, current_interaction_id: null, teams_user_id: teamsUserId })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { ...(await findAgent(db, id))!, isNew: true };
-  const row = await db
-    .updateTable('agents')
-    .set(teamsUserId ? { name, teams_user_id: teamsUserId } : { name })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  if ((await insertNewAgent.changed(db, { id, name, now, teamsUserId })) === 1) return { ...(await findAgent(db, id))!, isNew: true };
+  const row = teamsUserId ? await renameTeamsAgent.first(db, { id, name, teamsUserId }) : await renameAgent.first(db, { id, name });
+  if (!row) throw new Error(`agent ${id} was not there to refresh`);
   return toAgent(row);
 }
 
@@ -78,16 +101,5 @@ export async function moveAgentState(
   from: AgentStateName,
   change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('agents')
-    .set({
-      state: change.state,
-      reason_code: change.reasonCode,
-      state_since: change.since,
-      current_interaction_id: change.currentInteractionId,
-    })
-    .where('id', '=', id)
-    .where('state', '=', from)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return (await moveStateFrom.changed(db, { id, from, ...change })) === 1;
 }

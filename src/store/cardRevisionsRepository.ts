@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 
 /**
  * The card revisions of migration 018, for instances sharing one PostgreSQL: an interaction's
@@ -41,13 +42,17 @@ export async function announceCardRevisions(
  * the message to update from now on, and what it shows. Gives whether the card changed since it was drawn
  * (its post then missed a change another instance made while it was on its way), and whose it is now.
  */
-export async function recordCardPost(db: Db, post: { interactionId: string; messageId: string; drawnAt: number }): Promise<{ changedSince: boolean; agentId: string } | undefined> {
-  const row = await db
+// Prepared (preparedQuery.ts): every card posted is recorded.
+const cardPosted = preparedQuery<{ interactionId: string; messageId: string; drawnAt: number }>()((db, value) =>
+  db
     .updateTable('interactions')
-    .set({ card_activity_id: post.messageId, card_sent_revision: post.drawnAt })
-    .where('id', '=', post.interactionId)
-    .returning(['card_revision', 'agent_id'])
-    .executeTakeFirst();
+    .set({ card_activity_id: value('messageId'), card_sent_revision: value('drawnAt') })
+    .where('id', '=', value('interactionId'))
+    .returning(['card_revision', 'agent_id']),
+);
+
+export async function recordCardPost(db: Db, post: { interactionId: string; messageId: string; drawnAt: number }): Promise<{ changedSince: boolean; agentId: string } | undefined> {
+  const row = await cardPosted.first(db, post);
   return row && { changedSince: Number(row.card_revision ?? 0) > post.drawnAt, agentId: row.agent_id };
 }
 

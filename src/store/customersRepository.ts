@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Customer, CustomerIdentifier } from '../domain/customer.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { Database } from './schema.js';
 
 /**
@@ -9,22 +10,30 @@ import type { Database } from './schema.js';
  * Known: one read, of the customer with every identifier of theirs.
  */
 export async function customerFor(db: Db, identifier: CustomerIdentifier, name: string, now: string): Promise<Customer & { isNew?: true }> {
-  const rows = await db
+  const rows = await customerByIdentifier.rows(db, identifier);
+  if (rows.length) return { id: rows[0]!.id, name: rows[0]!.name, identifiers: rows.map((r) => ({ kind: r.kind as CustomerIdentifier['kind'], value: r.value })) };
+  const id = randomUUID();
+  await insertCustomer.run(db, { id, name, now });
+  await insertIdentifier.run(db, { ...identifier, customerId: id });
+  return { id, name, identifiers: [identifier], isNew: true };
+}
+
+// Prepared (preparedQuery.ts): every call finds or creates its caller's customer.
+const customerByIdentifier = preparedQuery<CustomerIdentifier>()((db, value) =>
+  db
     .selectFrom('customer_identifiers as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .innerJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
     .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
-    .where('i.kind', '=', identifier.kind)
-    .where('i.value', '=', identifier.value)
+    .where('i.kind', '=', value('kind'))
+    .where('i.value', '=', value('value'))
     .orderBy('ids.kind')
-    .orderBy('ids.value')
-    .execute();
-  if (rows.length) return { id: rows[0]!.id, name: rows[0]!.name, identifiers: rows.map((r) => ({ kind: r.kind as CustomerIdentifier['kind'], value: r.value })) };
-  const id = randomUUID();
-  await db.insertInto('customers').values({ id, name, created_at: now }).execute();
-  await db.insertInto('customer_identifiers').values({ kind: identifier.kind, value: identifier.value, customer_id: id }).execute();
-  return { id, name, identifiers: [identifier], isNew: true };
-}
+    .orderBy('ids.value'),
+);
+const insertCustomer = preparedQuery<{ id: string; name: string; now: string }>()((db, value) => db.insertInto('customers').values({ id: value('id'), name: value('name'), created_at: value('now') }));
+const insertIdentifier = preparedQuery<CustomerIdentifier & { customerId: string }>()((db, value) =>
+  db.insertInto('customer_identifiers').values({ kind: value('kind'), value: value('value'), customer_id: value('customerId') }),
+);
 
 export async function findCustomer(db: Db, id: string): Promise<Customer | undefined> {
   const row = await db.selectFrom('customers').select(['id', 'name']).where('id', '=', id).executeTakeFirst();

@@ -1,6 +1,7 @@
 import { RECORD_ROLES, type CanonicalFields, type FieldValue, type RecordRef, type RecordRole } from '../domain/crmRecord.js';
 import type { InteractionRecordLink, RecordOrigin } from '../domain/interaction.js';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { InteractionRecordsTable } from './schema.js';
 
 /*
@@ -143,20 +144,24 @@ export async function recordsFromCustomerHistory(db: Db, customerId: string, exc
 
 /** Records linked in earlier interactions that also linked `ref` (SPEC: Related Interactions). */
 export async function recordsFromEarlierInteractions(db: Db, ref: RecordRef, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
-  const rows = await db
+  const rows = await earlierLinksOf.rows(db, { type: ref.type, id: ref.id, excludeInteractionId, limit });
+  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
+}
+
+// Prepared (preparedQuery.ts): every call whose data dip links a record reads its history.
+const earlierLinksOf = preparedQuery<{ type: string; id: string; excludeInteractionId: string; limit: number }>()((db, value) =>
+  db
     .selectFrom('interaction_records as mine')
     .innerJoin('interactions as i', 'i.id', 'mine.interaction_id')
     .innerJoin('interaction_records as other', 'other.interaction_id', 'mine.interaction_id')
     .selectAll('other')
     .select('i.started_at')
-    .where('mine.record_type', '=', ref.type)
-    .where('mine.record_id', '=', ref.id)
+    .where('mine.record_type', '=', value('type'))
+    .where('mine.record_id', '=', value('id'))
     .where('mine.linked', '=', 1)
     .where('other.linked', '=', 1)
-    .where('i.id', '!=', excludeInteractionId)
+    .where('i.id', '!=', value('excludeInteractionId'))
     .where('i.state', '=', 'completed')
     .orderBy('i.started_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
-}
+    .limit(value('limit')),
+);

@@ -1,6 +1,7 @@
 import type { Channel, Interaction, InteractionState, MatchState } from '../domain/interaction.js';
 import type { Agent } from '../domain/agentState.js';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { InteractionsTable } from './schema.js';
 
 function toInteraction(row: InteractionsTable): Interaction {
@@ -26,31 +27,61 @@ function toInteraction(row: InteractionsTable): Interaction {
  * `lastNotice`: the outcome its first card shows, when it is known already (setLastNotice).
  */
 export async function insertInteraction(db: Db, interaction: Interaction, { acdContactId, lastNotice }: { acdContactId?: string; lastNotice?: StoredNotice } = {}): Promise<void> {
-  await db
-    .insertInto('interactions')
-    .values({
-      id: interaction.id,
-      agent_id: interaction.agentId,
-      channel: interaction.channel,
-      ani: interaction.ani,
-      state: interaction.state,
-      configuration_id: interaction.configurationId,
-      match_state: interaction.matchState,
-      started_at: interaction.startedAt,
-      ended_at: interaction.endedAt,
-      completed_at: interaction.completedAt,
-      disposition: interaction.disposition,
-      notes: interaction.notes,
-      customer_id: interaction.customerId,
-      card_activity_id: null,
-      last_notice: lastNotice ? JSON.stringify(lastNotice) : null,
-      ...(acdContactId && { acd_contact_id: acdContactId }),
-    })
-    .execute();
+  const i = interaction;
+  await insertRow.run(db, {
+    id: i.id,
+    agent_id: i.agentId,
+    channel: i.channel,
+    ani: i.ani,
+    state: i.state,
+    configuration_id: i.configurationId,
+    match_state: i.matchState,
+    started_at: i.startedAt,
+    ended_at: i.endedAt,
+    completed_at: i.completedAt,
+    disposition: i.disposition,
+    notes: i.notes,
+    customer_id: i.customerId,
+    card_activity_id: null,
+    last_notice: lastNotice ? JSON.stringify(lastNotice) : null,
+    acd_contact_id: acdContactId ?? null,
+  });
 }
 
+type InsertedRow = Omit<InteractionsTable, 'card_revision' | 'card_sent_revision' | 'card_sending_by' | 'card_sending_until' | 'card_changed_at'> & { acd_contact_id: string | null };
+const INSERTED_COLUMNS = [
+  'id',
+  'agent_id',
+  'channel',
+  'ani',
+  'state',
+  'configuration_id',
+  'match_state',
+  'started_at',
+  'ended_at',
+  'completed_at',
+  'disposition',
+  'notes',
+  'customer_id',
+  'card_activity_id',
+  'last_notice',
+  'acd_contact_id',
+] as const satisfies ReadonlyArray<keyof InsertedRow>;
+
+// Prepared (preparedQuery.ts): every call and contact writes and reads its interaction.
+const insertRow = preparedQuery<InsertedRow>()((db, value) => db.insertInto('interactions').values(value.row(INSERTED_COLUMNS)));
+const rowById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('interactions').selectAll().where('id', '=', value('id')));
+const forCardById = preparedQuery<{ id: string }>()((db, value) => withOwnerRows(db).where('i.id', '=', value('id')));
+const forCardOfAgent = preparedQuery<{ id: string; agentId: string }>()((db, value) => withOwnerRows(db).where('i.id', '=', value('id')).where('i.agent_id', '=', value('agentId')));
+const noticeById = preparedQuery<{ id: string; notice: string | null }>()((db, value) =>
+  db
+    .updateTable('interactions')
+    .set({ last_notice: value('notice') })
+    .where('id', '=', value('id')),
+);
+
 function interactionRow(db: Db, id: string): Promise<InteractionsTable | undefined> {
-  return db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+  return rowById.first(db, { id });
 }
 
 export async function findInteraction(db: Db, id: string): Promise<Interaction | undefined> {
@@ -86,7 +117,7 @@ function withOwnerRows(db: Db) {
  * an id that does not exist take the same query and give the same answer (nothing).
  */
 export async function findInteractionOf(db: Db, agentId: string, id: string): Promise<InteractionForCard | undefined> {
-  const row = await withOwnerRows(db).where('i.id', '=', id).where('i.agent_id', '=', agentId).executeTakeFirst();
+  const row = await forCardOfAgent.first(db, { id, agentId });
   return row ? forCard(row) : undefined;
 }
 
@@ -103,7 +134,7 @@ function forCard(row: InteractionsTable & { owner_id: string | null; owner_name:
 
 /** The interaction, the outcome its card shows and its owner, in one read: what drawing the card starts from. */
 export async function findInteractionWithNotice(db: Db, id: string): Promise<InteractionForCard | undefined> {
-  const row = await withOwnerRows(db).where('i.id', '=', id).executeTakeFirst();
+  const row = await forCardById.first(db, { id });
   return row ? forCard(row) : undefined;
 }
 
@@ -135,11 +166,7 @@ export async function updateInteraction(db: Db, id: string, expectedState: Inter
 }
 
 export async function setLastNotice(db: Db, id: string, notice: { kind: string; text: string } | null): Promise<void> {
-  await db
-    .updateTable('interactions')
-    .set({ last_notice: notice ? JSON.stringify(notice) : null })
-    .where('id', '=', id)
-    .execute();
+  await noticeById.run(db, { id, notice: notice ? JSON.stringify(notice) : null });
 }
 
 export async function findCardActivityId(db: Db, id: string): Promise<string | undefined> {

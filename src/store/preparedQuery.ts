@@ -15,32 +15,43 @@ interface Compiled {
   query: CompiledQuery['query'];
 }
 
+/** What a query's `build` gets: the stand-in of a value by its name, or (`row`) of several at once, by column name. */
+export interface Values<V> {
+  <K extends keyof V & string>(name: K): V[K];
+  row<K extends keyof V & string>(columns: readonly K[]): Pick<V, K>;
+}
+
 /**
  * A query Kysely builds and compiles once per database, then runs with each call's values. Building and
  * compiling a query cost as much CPU as SQLite running it (bench: call → card), for SQL that is the same on
  * every call of a hot path.
  *
- * `build` receives `value(name)`, a stand-in for the value of that name, and must put each stand-in into
+ * `build` receives `value(name)`, a stand-in for the value of that name (`value.row(columns)`: a row of them),
+ * and must put each stand-in into
  * the query as a value (a column's value, an operand), untouched. It sees no values, so it cannot branch on
  * one: a query whose shape depends on its values (an `in` list, several rows) is not one of these. The first
  * run checks that every stand-in reached the query as a parameter, and throws otherwise.
  */
-export function preparedQuery<V extends Record<string, unknown>>() {
-  return <R>(build: (db: Db, value: <K extends keyof V & string>(name: K) => V[K]) => Compilable<R>): PreparedQuery<V, R> => new PreparedQuery<V, R>(build as never);
+export function preparedQuery<V extends object>() {
+  return <R>(build: (db: Db, value: Values<V>) => Compilable<R>): PreparedQuery<V, R> => new PreparedQuery<V, R>(build as never);
 }
 
-export class PreparedQuery<V extends Record<string, unknown>, R> {
+export class PreparedQuery<V extends object, R> {
   // Per database (its dialect adapter): SQLite and PostgreSQL compile the same query to different SQL.
+  // A Kysely with plugins shares its adapter but may change the query: it compiles every time (tests count so).
   private readonly compiled = new WeakMap<DialectAdapter, Compiled>();
 
-  constructor(private readonly build: (db: Db, value: (name: string) => unknown) => Compilable<R>) {}
+  constructor(private readonly build: (db: Db, value: Values<Record<string, unknown>>) => Compilable<R>) {}
 
   /** Runs the query on `db` (a connection or a transaction) with `values`. */
   async run(db: Db, values: V): Promise<QueryResult<R>> {
-    const adapter = db.getExecutor().adapter;
-    let compiled = this.compiled.get(adapter);
-    if (!compiled) this.compiled.set(adapter, (compiled = this.compile(db)));
-    const parameters = compiled.sources.map((source) => ('slot' in source ? values[source.slot] : source.constant));
+    const { adapter, plugins } = db.getExecutor();
+    let compiled = plugins.length ? undefined : this.compiled.get(adapter);
+    if (!compiled) {
+      compiled = this.compile(db);
+      if (!plugins.length) this.compiled.set(adapter, compiled);
+    }
+    const parameters = compiled.sources.map((source) => ('slot' in source ? (values as Record<string, unknown>)[source.slot] : source.constant));
     return db.executeQuery<R>({ sql: compiled.sql, parameters, query: compiled.query, queryId: { queryId: '' } } as CompiledQuery<R>);
   }
 
@@ -61,10 +72,13 @@ export class PreparedQuery<V extends Record<string, unknown>, R> {
 
   private compile(db: Db): Compiled {
     const named = new Set<string>();
-    const value = (name: string) => {
-      named.add(name);
-      return new Slot(name);
-    };
+    const value = Object.assign(
+      (name: string) => {
+        named.add(name);
+        return new Slot(name);
+      },
+      { row: (columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, value(column)])) },
+    ) as Values<Record<string, unknown>>;
     const { sql, parameters, query } = this.build(db, value).compile();
     const sources = parameters.map((p): Source => (p instanceof Slot ? { slot: p.name } : { constant: p }));
     const reached = new Set(sources.flatMap((s) => ('slot' in s ? [s.slot] : [])));

@@ -3,6 +3,7 @@ import type { AgentStateName } from '../domain/agentState.js';
 import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../domain/wfm.js';
 import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { AgentStateLogTable, ContactLogTable } from './schema.js';
 
 /**
@@ -11,41 +12,66 @@ import type { AgentStateLogTable, ContactLogTable } from './schema.js';
  * in the caller's transaction if any: the rollups the interval reports read are brought up to date from the
  * logs afterwards, in batches (wfmRollupCatchUp.ts).
  */
-export async function appendStateLog(db: Db, given: StateLogEntry, recordedAt: string): Promise<void> {
-  const entry = { ...given, startedAt: storedTime(given.startedAt, 'startedAt') };
-  await db
+// Prepared (preparedQuery.ts): every call and contact appends to both logs.
+const insertStateEntry = preparedQuery<{
+  agentId: string;
+  state: AgentStateName;
+  reasonCode: string | null;
+  startedAt: string;
+  interactionId: string | null;
+  source: StateSource;
+  eventKey: string | null;
+  recordedAt: string;
+}>()((db, value) =>
+  db
     .insertInto('agent_state_log')
     .values({
-      agent_id: entry.agentId,
-      state: entry.state,
-      reason_code: entry.reasonCode,
-      started_at: entry.startedAt,
-      interaction_id: entry.interactionId,
-      source: entry.source,
-      event_key: entry.eventKey ?? null,
-      recorded_at: recordedAt,
+      agent_id: value('agentId'),
+      state: value('state'),
+      reason_code: value('reasonCode'),
+      started_at: value('startedAt'),
+      interaction_id: value('interactionId'),
+      source: value('source'),
+      event_key: value('eventKey'),
+      recorded_at: value('recordedAt'),
     })
-    .onConflict((oc) => oc.column('event_key').doNothing())
-    .execute();
-}
-
-export async function appendContactLog(db: Db, given: ContactLogEntry, recordedAt: string): Promise<void> {
-  const entry = { ...given, at: storedTime(given.at, 'at') };
-  await db
+    .onConflict((oc) => oc.column('event_key').doNothing()),
+);
+const insertContactStep = preparedQuery<{
+  contactKey: string;
+  step: ContactStep;
+  at: string;
+  agentId: string | null;
+  skill: string;
+  channel: Channel;
+  source: StateSource;
+  eventKey: string | null;
+  recordedAt: string;
+}>()((db, value) =>
+  db
     .insertInto('contact_log')
     .values({
-      contact_key: entry.contactKey,
-      kind: entry.step,
-      at: entry.at,
-      agent_id: entry.agentId,
-      skill: entry.skill,
-      channel: entry.channel,
-      source: entry.source,
-      event_key: entry.eventKey ?? null,
-      recorded_at: recordedAt,
+      contact_key: value('contactKey'),
+      kind: value('step'),
+      at: value('at'),
+      agent_id: value('agentId'),
+      skill: value('skill'),
+      channel: value('channel'),
+      source: value('source'),
+      event_key: value('eventKey'),
+      recorded_at: value('recordedAt'),
     })
-    .onConflict((oc) => oc.column('event_key').doNothing())
-    .execute();
+    .onConflict((oc) => oc.column('event_key').doNothing()),
+);
+
+export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: string): Promise<void> {
+  const { agentId, state, reasonCode, interactionId, source } = entry;
+  await insertStateEntry.run(db, { agentId, state, reasonCode, startedAt: storedTime(entry.startedAt, 'startedAt'), interactionId, source, eventKey: entry.eventKey ?? null, recordedAt });
+}
+
+export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedAt: string): Promise<void> {
+  const { contactKey, step, agentId, skill, channel, source } = entry;
+  await insertContactStep.run(db, { contactKey, step, at: storedTime(entry.at, 'at'), agentId, skill, channel, source, eventKey: entry.eventKey ?? null, recordedAt });
 }
 
 /** Times are compared as text in the store: always UTC with milliseconds ("2026-12-07T10:00:00.000Z"), whatever form they came in. */

@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preparedQuery } from '../../src/store/preparedQuery.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
@@ -64,5 +65,19 @@ describe.each(STORE_BACKENDS)('a prepared query ($name)', (backend) => {
     );
     await expect(lost.run(store.db, { id: 'p-1', name: 'Ana' })).rejects.toThrow(/name did not reach the query as a value/);
     expect(await agentsNamed.rows(store.db, { name: 'Ana' })).toHaveLength(1);
+  });
+
+  it("goes through a Kysely's plugins, as a query built at each call would", async () => {
+    await insertAgent.run(store.db, { id: 'p-4', name: 'Di', since: NOW }); // compiled already, without the plugin
+    const seen: string[] = [];
+    const renamed: KyselyPlugin = {
+      transformQuery: (args) => (seen.push(args.node.kind), args.node),
+      transformResult: async (args) => ({ ...args.result, rows: args.result.rows.map((row) => ({ ...row, name: `${String(row.name)} (seen)` })) }),
+    };
+    const withPlugin = store.db.withPlugin(renamed);
+    expect(await renameAgent.first(withPlugin, { id: 'p-4', name: 'Dee' })).toEqual({ id: 'p-4', name: 'Dee (seen)' });
+    expect(await renameAgent.first(withPlugin, { id: 'p-4', name: 'Dia' })).toEqual({ id: 'p-4', name: 'Dia (seen)' });
+    expect(seen).toEqual(['UpdateQueryNode', 'UpdateQueryNode']);
+    expect(await renameAgent.first(store.db, { id: 'p-4', name: 'Di' })).toEqual({ id: 'p-4', name: 'Di' });
   });
 });
