@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
 
 /**
@@ -8,14 +8,22 @@ import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
  */
 export async function recordAcdEvents(db: Db, events: ReadonlyArray<{ key: string; type: string; at: string }>, now: string): Promise<Set<string>> {
   if (!events.length) return new Set();
-  const rows = await db
-    .insertInto('acd_events')
-    .values(events.map(({ key, type, at }) => ({ key, type, at, received_at: now })))
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .execute();
+  const values: Record<string, string> = { now };
+  events.forEach(({ key, type, at }, i) => Object.assign(values, { [`key${i}`]: key, [`type${i}`]: type, [`at${i}`]: at }));
+  const rows = await insertEvents(events.length).rows(db, values);
   return new Set(rows.map((r) => r.key));
 }
+
+// Prepared per number of events (preparedQuery.ts): every request to the events API records its events.
+const insertEvents = preparedShapes(String, (count: number) =>
+  preparedQuery<Record<string, string>>()((db, value) =>
+    db
+      .insertInto('acd_events')
+      .values(Array.from({ length: count }, (_, i) => ({ key: value(`key${i}`), type: value(`type${i}`), at: value(`at${i}`), received_at: value('now') })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('key'),
+  ),
+);
 
 export type AcdContactRow = AcdContactsTable;
 
@@ -32,6 +40,12 @@ const upsertContact = preparedQuery<AcdContactRow>()((db, value) => {
     .values(value.row(ACD_CONTACT_COLUMNS))
     .onConflict((oc) => oc.column('contact_id').doUpdateSet(rest));
 });
+const interactionsByContact = preparedQuery<{ contactId: string }>()((db, value) =>
+  db.selectFrom('interactions').select(['id', 'agent_id', 'state']).where('acd_contact_id', '=', value('contactId')).orderBy('started_at', 'desc'),
+);
+// Every event's agent is looked up before it is applied.
+const agentIdById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('agents').select('id').where('id', '=', value('id')));
+const agentIdByEmail = preparedQuery<{ email: string }>()((db, value) => db.selectFrom('agents').select('id').where('email', '=', value('email')));
 const agentStateById = preparedQuery<{ agentId: string }>()((db, value) => db.selectFrom('acd_agent_states').selectAll().where('agent_id', '=', value('agentId')));
 
 export async function findAcdContact(db: Db, contactId: string): Promise<AcdContactRow | undefined> {
@@ -73,7 +87,7 @@ export async function putAcdAgentState(db: Db, row: AcdAgentStatesTable): Promis
 
 /** The interactions handling an ACD contact, newest first (a transfer makes one per agent). */
 export async function interactionsOfContact(db: Db, contactId: string): Promise<Array<{ id: string; agentId: string; state: string }>> {
-  const rows = await db.selectFrom('interactions').select(['id', 'agent_id', 'state']).where('acd_contact_id', '=', contactId).orderBy('started_at', 'desc').execute();
+  const rows = await interactionsByContact.rows(db, { contactId });
   return rows.map((r) => ({ id: r.id, agentId: r.agent_id, state: r.state }));
 }
 
@@ -85,8 +99,7 @@ export async function contactIdOfInteraction(db: Db, interactionId: string): Pro
 
 /** The agent an ACD names: by Entra object id (our agent id), or by the email recorded for them. */
 export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { email: string }): Promise<string | undefined> {
-  const query = db.selectFrom('agents').select('id');
-  const row = await ('aadObjectId' in ref ? query.where('id', '=', ref.aadObjectId) : query.where('email', '=', ref.email.toLowerCase())).executeTakeFirst();
+  const row = 'aadObjectId' in ref ? await agentIdById.first(db, { id: ref.aadObjectId }) : await agentIdByEmail.first(db, { email: ref.email.toLowerCase() });
   return row?.id;
 }
 

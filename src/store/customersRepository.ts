@@ -30,6 +30,23 @@ const customerByIdentifier = preparedQuery<CustomerIdentifier>()((db, value) =>
     .orderBy('ids.kind')
     .orderBy('ids.value'),
 );
+// Every card drawn shows its customer.
+const customerWithCount = preparedQuery<{ id: string }>()((db, value) =>
+  db
+    .selectFrom('customers as c')
+    .leftJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
+    .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
+    .select((eb) =>
+      eb
+        .selectFrom('interactions as ci')
+        .select((ec) => ec.fn.countAll<number>().as('n'))
+        .whereRef('ci.customer_id', '=', 'c.id')
+        .as('interaction_count'),
+    )
+    .where('c.id', '=', value('id'))
+    .orderBy('ids.kind')
+    .orderBy('ids.value'),
+);
 const insertCustomer = preparedQuery<{ id: string; name: string; now: string }>()((db, value) => db.insertInto('customers').values({ id: value('id'), name: value('name'), created_at: value('now') }));
 const insertIdentifier = preparedQuery<CustomerIdentifier & { customerId: string }>()((db, value) =>
   db.insertInto('customer_identifiers').values({ kind: value('kind'), value: value('value'), customer_id: value('customerId') }),
@@ -45,21 +62,7 @@ export async function findCustomer(db: Db, id: string): Promise<Customer | undef
  * card shows of its customer.
  */
 export async function findCustomerWithCount(db: Db, id: string): Promise<(Customer & { interactionCount: number }) | undefined> {
-  const rows = await db
-    .selectFrom('customers as c')
-    .leftJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
-    .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
-    .select((eb) =>
-      eb
-        .selectFrom('interactions as ci')
-        .select((ec) => ec.fn.countAll<number>().as('n'))
-        .whereRef('ci.customer_id', '=', 'c.id')
-        .as('interaction_count'),
-    )
-    .where('c.id', '=', id)
-    .orderBy('ids.kind')
-    .orderBy('ids.value')
-    .execute();
+  const rows = await customerWithCount.rows(db, { id });
   const first = rows[0];
   if (!first) return undefined;
   // A customer with no identifier left (merged away) comes back as one row of nulls for them.

@@ -45,8 +45,11 @@ export async function setRecordActivities(db: Db, interactionId: string, ref: Re
     .execute();
 }
 
+// Prepared (preparedQuery.ts): every card drawn reads its records.
+const linksOf = preparedQuery<{ interactionId: string }>()((db, value) => db.selectFrom('interaction_records').selectAll().where('interaction_id', '=', value('interactionId')).orderBy('position'));
+
 export async function listRecordLinks(db: Db, interactionId: string): Promise<InteractionRecordLink[]> {
-  const rows = await db.selectFrom('interaction_records').selectAll().where('interaction_id', '=', interactionId).orderBy('position').execute();
+  const rows = await linksOf.rows(db, { interactionId });
   return rows.map(toLink);
 }
 

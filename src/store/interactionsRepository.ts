@@ -1,7 +1,7 @@
 import type { Channel, Interaction, InteractionState, MatchState } from '../domain/interaction.js';
 import type { Agent } from '../domain/agentState.js';
 import type { Db } from './db.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { InteractionsTable } from './schema.js';
 
 function toInteraction(row: InteractionsTable): Interaction {
@@ -73,6 +73,9 @@ const insertRow = preparedQuery<InsertedRow>()((db, value) => db.insertInto('int
 const rowById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('interactions').selectAll().where('id', '=', value('id')));
 const forCardById = preparedQuery<{ id: string }>()((db, value) => withOwnerRows(db).where('i.id', '=', value('id')));
 const forCardOfAgent = preparedQuery<{ id: string; agentId: string }>()((db, value) => withOwnerRows(db).where('i.id', '=', value('id')).where('i.agent_id', '=', value('agentId')));
+const openCallOf = preparedQuery<{ agentId: string }>()((db, value) =>
+  db.selectFrom('interactions').selectAll().where('agent_id', '=', value('agentId')).where('channel', '=', 'voice').where('state', '!=', 'completed').orderBy('started_at', 'desc'),
+);
 const noticeById = preparedQuery<{ id: string; notice: string | null }>()((db, value) =>
   db
     .updateTable('interactions')
@@ -148,22 +151,29 @@ type InteractionChange = Partial<Pick<Interaction, 'state' | 'matchState' | 'end
  * moved it first (a double click on Complete ACW, say), so callers never act twice on one transition.
  */
 export async function updateInteraction(db: Db, id: string, expectedState: InteractionState, change: InteractionChange): Promise<boolean> {
-  const result = await db
-    .updateTable('interactions')
-    .set({
-      ...(change.state !== undefined && { state: change.state }),
-      ...(change.matchState !== undefined && { match_state: change.matchState }),
-      ...(change.endedAt !== undefined && { ended_at: change.endedAt }),
-      ...(change.completedAt !== undefined && { completed_at: change.completedAt }),
-      ...(change.disposition !== undefined && { disposition: change.disposition }),
-      ...(change.notes !== undefined && { notes: change.notes }),
-      ...(change.lastNotice !== undefined && { last_notice: JSON.stringify(change.lastNotice) }),
-    })
-    .where('id', '=', id)
-    .where('state', '=', expectedState)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const set: ChangedColumns = {
+    ...(change.state !== undefined && { state: change.state }),
+    ...(change.matchState !== undefined && { match_state: change.matchState }),
+    ...(change.endedAt !== undefined && { ended_at: change.endedAt }),
+    ...(change.completedAt !== undefined && { completed_at: change.completedAt }),
+    ...(change.disposition !== undefined && { disposition: change.disposition }),
+    ...(change.notes !== undefined && { notes: change.notes }),
+    ...(change.lastNotice !== undefined && { last_notice: JSON.stringify(change.lastNotice) }),
+  };
+  const columns = Object.keys(set) as Array<keyof ChangedColumns>;
+  return (await updateSetting(columns).changed(db, { ...set, id, expectedState })) === 1;
 }
+
+type ChangedColumns = Partial<Pick<InteractionsTable, 'state' | 'match_state' | 'ended_at' | 'completed_at' | 'disposition' | 'notes' | 'last_notice'>>;
+
+// Prepared per set of columns changed (preparedQuery.ts): a call's answer, end and ACW each change its interaction.
+const updateSetting = preparedShapes(
+  (columns: ReadonlyArray<keyof ChangedColumns>) => columns.join(),
+  (columns) =>
+    preparedQuery<ChangedColumns & { id: string; expectedState: InteractionState }>()((db, value) =>
+      db.updateTable('interactions').set(value.row(columns)).where('id', '=', value('id')).where('state', '=', value('expectedState')),
+    ),
+);
 
 export async function setLastNotice(db: Db, id: string, notice: { kind: string; text: string } | null): Promise<void> {
   await noticeById.run(db, { id, notice: notice ? JSON.stringify(notice) : null });
@@ -176,13 +186,6 @@ export async function findCardActivityId(db: Db, id: string): Promise<string | u
 
 /** The agent's open call: digital interactions (several at once, beside a call) are never it. */
 export async function openInteractionOf(db: Db, agentId: string): Promise<Interaction | undefined> {
-  const row = await db
-    .selectFrom('interactions')
-    .selectAll()
-    .where('agent_id', '=', agentId)
-    .where('channel', '=', 'voice')
-    .where('state', '!=', 'completed')
-    .orderBy('started_at', 'desc')
-    .executeTakeFirst();
+  const row = await openCallOf.first(db, { agentId });
   return row ? toInteraction(row) : undefined;
 }

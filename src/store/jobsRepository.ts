@@ -2,6 +2,7 @@ import { PostgresAdapter, type ExpressionBuilder } from 'kysely';
 import { acwJobKey } from '../domain/idempotencyKeys.js';
 import { writeOrderOf, type AcwJob, type AcwJobRequest } from '../jobs/acwJob.js';
 import type { Db } from './db.js';
+import { preparedQuery } from './preparedQuery.js';
 import type { Database } from './schema.js';
 
 /** A job to queue: its key is built from what it is (see acwJobKey), never given. */
@@ -254,9 +255,14 @@ export interface JobOfSubject {
   lastError: string | null;
 }
 
+// Prepared (preparedQuery.ts): a completed interaction's card reads its jobs each time it is drawn.
+const jobsBySubject = preparedQuery<{ subject: string }>()((db, value) =>
+  db.selectFrom('jobs').select(['kind', 'idempotency_key', 'record_type', 'record_id', 'status', 'attempts', 'last_error']).where('subject', '=', value('subject')).orderBy('id'),
+);
+
 /** The jobs about one subject (an interaction), oldest first. */
 export async function jobsOfSubject(db: Db, subject: string): Promise<JobOfSubject[]> {
-  const rows = await db.selectFrom('jobs').select(['kind', 'idempotency_key', 'record_type', 'record_id', 'status', 'attempts', 'last_error']).where('subject', '=', subject).orderBy('id').execute();
+  const rows = await jobsBySubject.rows(db, { subject });
   return rows.map((r) => ({
     kind: r.kind,
     idempotencyKey: r.idempotency_key,

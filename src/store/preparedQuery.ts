@@ -87,3 +87,20 @@ export class PreparedQuery<V extends object, R> {
     return { sql, sources, query };
   }
 }
+
+/**
+ * Prepared queries whose SQL depends on the call only through a small set of shapes (which columns an update
+ * sets, say): one per shape, made the first time that shape is asked for. `shapes` bounds how many are kept.
+ */
+export function preparedShapes<S, Q>(keyOf: (shape: S) => string, make: (shape: S) => Q, shapes = 64): (shape: S) => Q {
+  const made = new Map<string, Q>();
+  return (shape) => {
+    const key = keyOf(shape);
+    let query = made.get(key);
+    if (!query) {
+      query = make(shape);
+      if (made.size < shapes) made.set(key, query);
+    }
+    return query;
+  };
+}

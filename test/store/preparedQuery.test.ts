@@ -1,6 +1,6 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparedQuery } from '../../src/store/preparedQuery.js';
+import { preparedQuery, preparedShapes } from '../../src/store/preparedQuery.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const NOW = '2026-12-07T10:00:00.000Z';
@@ -20,6 +20,17 @@ const renameAgent = preparedQuery<{ id: string; name: string }>()((db, value) =>
     .returning(['id', 'name']),
 );
 const agentsNamed = preparedQuery<{ name: string }>()((db, value) => db.selectFrom('agents').select(['id', 'state']).where('name', '=', value('name')).orderBy('id'));
+
+// An update of the columns given: one prepared query per set of columns.
+type AgentColumns = { name?: string; reason_code?: string | null };
+const made: string[] = [];
+const updateOf = preparedShapes(
+  (columns: ReadonlyArray<keyof AgentColumns>) => columns.join(),
+  (columns) => {
+    made.push(columns.join());
+    return preparedQuery<AgentColumns & { id: string }>()((db, value) => db.updateTable('agents').set(value.row(columns)).where('id', '=', value('id')).returning(['name', 'reason_code']));
+  },
+);
 
 describe.each(STORE_BACKENDS)('a prepared query ($name)', (backend) => {
   let store: TestStore;
@@ -79,5 +90,14 @@ describe.each(STORE_BACKENDS)('a prepared query ($name)', (backend) => {
     expect(await renameAgent.first(withPlugin, { id: 'p-4', name: 'Dia' })).toEqual({ id: 'p-4', name: 'Dia (seen)' });
     expect(seen).toEqual(['UpdateQueryNode', 'UpdateQueryNode']);
     expect(await renameAgent.first(store.db, { id: 'p-4', name: 'Di' })).toEqual({ id: 'p-4', name: 'Di' });
+  });
+
+  it('prepares a query per shape, once each (for every database)', async () => {
+    await insertAgent.run(store.db, { id: 'p-5', name: 'Ed', since: NOW });
+    expect(await updateOf(['name']).first(store.db, { id: 'p-5', name: 'Eddie' })).toEqual({ name: 'Eddie', reason_code: null });
+    expect(await updateOf(['reason_code']).first(store.db, { id: 'p-5', reason_code: 'Lunch' })).toEqual({ name: 'Eddie', reason_code: 'Lunch' });
+    expect(await updateOf(['name', 'reason_code']).first(store.db, { id: 'p-5', name: 'Ed', reason_code: null })).toEqual({ name: 'Ed', reason_code: null });
+    expect(await updateOf(['name']).first(store.db, { id: 'p-5', name: 'Edd' })).toEqual({ name: 'Edd', reason_code: null });
+    expect(made).toEqual(['name', 'reason_code', 'name,reason_code']);
   });
 });
