@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Customer, CustomerIdentifier } from '../domain/customer.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './db.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { Database } from './schema.js';
 
 /**
@@ -91,22 +91,10 @@ export async function likelyDuplicates(db: Db, excludeId: string, by: { names: s
   const values = [...new Set([...by.values, ...(by.text?.trim() ? [by.text.trim().toLowerCase()] : [])])];
   const text = by.text?.trim().toLowerCase().replace(/[%_]/g, '');
   if (!names.length && !values.length && !text) return [];
-  const rows = await db
-    .selectFrom('customers as c')
-    .select(['c.id', 'c.name'])
-    .where('c.id', '!=', excludeId)
-    .where((eb) => eb.not(eb.exists(openInteractionOf(eb, 'c.id'))))
-    .where((eb) =>
-      eb.or([
-        ...(names.length ? [eb(eb.fn('lower', ['c.name']), 'in', names)] : []),
-        ...(values.length ? [eb('c.id', 'in', eb.selectFrom('customer_identifiers').select('customer_id').where('value', 'in', values))] : []),
-        ...(text ? [eb(eb.fn('lower', ['c.name']), 'like', `%${text}%`)] : []),
-      ]),
-    )
-    .orderBy((eb) => eb.fn('lower', ['c.name']))
-    .orderBy('c.id')
-    .limit(limit)
-    .execute();
+  const given: Record<string, string | number> = { excludeId, limit, ...(text && { text: `%${text}%` }) };
+  names.forEach((name, i) => (given[`name${i}`] = name));
+  values.forEach((value, i) => (given[`value${i}`] = value));
+  const rows = await duplicatesOf({ names: names.length, values: values.length, text: !!text }).rows(db, given);
   const identifiers = await identifiersOfMany(
     db,
     rows.map((r) => r.id),
@@ -114,10 +102,34 @@ export async function likelyDuplicates(db: Db, excludeId: string, by: { names: s
   return rows.map((r) => ({ ...r, identifiers: identifiers.get(r.id) ?? [] }));
 }
 
+// Prepared per number of names and values looked for (preparedQuery.ts): every card of an open call looks.
+const duplicatesOf = preparedShapes(
+  (shape: { names: number; values: number; text: boolean }) => `${shape.names}/${shape.values}/${shape.text}`,
+  (shape) =>
+    preparedQuery<Record<string, string | number>>()((db, value) => {
+      const list = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => value(`${prefix}${i}`) as string);
+      return db
+        .selectFrom('customers as c')
+        .select(['c.id', 'c.name'])
+        .where('c.id', '!=', value('excludeId') as string)
+        .where((eb) => eb.not(eb.exists(openInteractionOf(eb, 'c.id'))))
+        .where((eb) =>
+          eb.or([
+            ...(shape.names ? [eb(eb.fn('lower', ['c.name']), 'in', list('name', shape.names))] : []),
+            ...(shape.values ? [eb('c.id', 'in', eb.selectFrom('customer_identifiers').select('customer_id').where('value', 'in', list('value', shape.values)))] : []),
+            ...(shape.text ? [eb(eb.fn('lower', ['c.name']), 'like', value('text') as string)] : []),
+          ]),
+        )
+        .orderBy((eb) => eb.fn('lower', ['c.name']))
+        .orderBy('c.id')
+        .limit(value('limit') as number);
+    }),
+);
+
 async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<string, CustomerIdentifier[]>> {
   const byCustomer = new Map<string, CustomerIdentifier[]>();
   if (!customerIds.length) return byCustomer;
-  const rows = await db.selectFrom('customer_identifiers').select(['customer_id', 'kind', 'value']).where('customer_id', 'in', customerIds).orderBy('kind').orderBy('value').execute();
+  const rows = await identifiersOfCustomers(customerIds.length).rows(db, Object.fromEntries(customerIds.map((id, i) => [`id${i}`, id])));
   for (const r of rows) {
     const list = byCustomer.get(r.customer_id) ?? [];
     list.push({ kind: r.kind as CustomerIdentifier['kind'], value: r.value });
@@ -125,6 +137,22 @@ async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<str
   }
   return byCustomer;
 }
+
+// Prepared per number of customers (preparedQuery.ts): the likely duplicates on every card of an open call.
+const identifiersOfCustomers = preparedShapes(String, (count: number) =>
+  preparedQuery<Record<string, string>>()((db, value) =>
+    db
+      .selectFrom('customer_identifiers')
+      .select(['customer_id', 'kind', 'value'])
+      .where(
+        'customer_id',
+        'in',
+        Array.from({ length: count }, (_, i) => value(`id${i}`)),
+      )
+      .orderBy('kind')
+      .orderBy('value'),
+  ),
+);
 
 /**
  * The customer, if it is in no open interaction (a call or its After Call Work): one lookup, so a customer

@@ -7,6 +7,7 @@ import { CrmError, type ActivityInput, type CallOptions, type CrmConnector, type
 import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } from '../standardRecords.js';
 import { writeRunnerFor, type WriteRunner } from './writeGroups.js';
 import { isKeyField, NAME_WORD, recordKeys, recordName } from './recordRules.js';
+import { latestByKey, recordsByKey, recordsOfTypeByKey } from './recordLookups.js';
 import { getRecord, insertRecord, recordExists, referenceNames, reindexKeys, toRecord } from './recordStore.js';
 import { mapRecord, normalizePhones } from './recordMapping.js';
 import { describeType, searchText } from './textSearch.js';
@@ -42,31 +43,19 @@ export class EmbeddedConnector implements CrmConnector {
 
   async findByPhone(e164: string, { signal }: CallOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
-    return this.byKey('phone', e164, ['account', 'contact', 'lead']);
+    return recordsByKey(this.db, 'phone', e164, ['account', 'contact', 'lead']);
   }
 
   async findByEmail(email: string, { signal }: CallOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
-    return this.byKey('email', email.trim().toLowerCase(), ['contact', 'lead']);
+    return recordsByKey(this.db, 'email', email.trim().toLowerCase(), ['contact', 'lead']);
   }
 
   async openCases(record: RecordRef, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
     const field = record.type === 'contact' ? 'contactId' : record.type === 'account' ? 'accountId' : undefined;
     if (!field) return [];
-    const rows = await this.db
-      .selectFrom('crm_record_keys as k')
-      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
-      .selectAll('r')
-      .where('k.kind', '=', `ref:${field}`)
-      .where('k.value', '=', record.id)
-      .where('r.type', '=', 'case')
-      .orderBy('r.created_at', 'desc')
-      .execute();
-    return rows
-      .map(toRecord)
-      .filter((c) => String(c.fields.status ?? '').toLowerCase() !== 'closed')
-      .slice(0, limit);
+    return (await recordsOfTypeByKey(this.db, `ref:${field}`, record.id, 'case')).filter((c) => String(c.fields.status ?? '').toLowerCase() !== 'closed').slice(0, limit);
   }
 
   async query(entity: string, filter: FilterExpr | null, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
@@ -165,7 +154,7 @@ export class EmbeddedConnector implements CrmConnector {
     } catch (error) {
       // The key was written before (a retried job) or by a concurrent call: that activity stands. The
       // lookup runs after the write has ended (committed or rolled back), so it sees the committed one.
-      const existing = await this.byKey('activity', activity.key, ['task']);
+      const existing = await recordsByKey(this.db, 'activity', activity.key, ['task']);
       if (existing[0]) return { record: existing[0], created: false };
       throw error;
     }
@@ -173,17 +162,7 @@ export class EmbeddedConnector implements CrmConnector {
 
   async listActivities(ref: RecordRef, { signal, limit }: QueryOptions): Promise<CrmRecord[]> {
     signal.throwIfAborted();
-    const rows = await this.db
-      .selectFrom('crm_record_keys as k')
-      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
-      .selectAll('r')
-      .where('k.kind', '=', 'regarding')
-      .where('k.value', '=', `${ref.type}:${ref.id}`)
-      .orderBy('r.created_at', 'desc')
-      .orderBy('r.id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toRecord);
+    return latestByKey(this.db, 'regarding', `${ref.type}:${ref.id}`, limit);
   }
 
   async searchText(text: string, roles: readonly SearchableRole[], { signal, limit }: QueryOptions): Promise<TextSearchResult> {
@@ -194,21 +173,6 @@ export class EmbeddedConnector implements CrmConnector {
   async describe(type: string, { signal }: CallOptions): Promise<RecordTypeDescription> {
     signal.throwIfAborted();
     return describeType(this.db, type);
-  }
-
-  private async byKey(kind: string, value: string, types: string[]): Promise<CrmRecord[]> {
-    const rows = await this.db
-      .selectFrom('crm_record_keys as k')
-      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
-      .selectAll('r')
-      .where('k.kind', '=', kind)
-      .where('k.value', '=', value)
-      .where('k.record_type', 'in', types)
-      .orderBy('r.type')
-      .orderBy('r.name_lower')
-      .limit(200)
-      .execute();
-    return rows.map(toRecord);
   }
 
   /**

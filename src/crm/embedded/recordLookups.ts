@@ -1,0 +1,69 @@
+import type { CrmRecord } from '../../domain/crmRecord.js';
+import { preparedQuery, preparedShapes } from '../../store/preparedQuery.js';
+import type { Db } from './recordStore.js';
+import { toRecord } from './recordStore.js';
+
+/*
+ * The embedded CRM's lookups through its keys (crm_record_keys) that every call's data dip runs: the caller's
+ * number, the open cases of who was found, their latest activities. Prepared (src/store/preparedQuery.ts).
+ */
+
+/** Records of `types` with the key (kind, value), by type and name; at most 200. */
+export async function recordsByKey(db: Db, kind: string, value: string, types: readonly string[]): Promise<CrmRecord[]> {
+  const values: Record<string, string> = { kind, value };
+  types.forEach((type, i) => (values[`type${i}`] = type));
+  return (await byKeyOfTypes(types.length).rows(db, values)).map(toRecord);
+}
+
+// One per number of types asked for (two or three: a phone or an email).
+const byKeyOfTypes = preparedShapes(String, (count: number) =>
+  preparedQuery<Record<string, string>>()((db, value) =>
+    db
+      .selectFrom('crm_record_keys as k')
+      .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+      .selectAll('r')
+      .where('k.kind', '=', value('kind'))
+      .where('k.value', '=', value('value'))
+      .where(
+        'k.record_type',
+        'in',
+        Array.from({ length: count }, (_, i) => value(`type${i}`)),
+      )
+      .orderBy('r.type')
+      .orderBy('r.name_lower')
+      .limit(200),
+  ),
+);
+
+/** Records of one type with the key (kind, value), newest first. */
+export async function recordsOfTypeByKey(db: Db, kind: string, value: string, type: string): Promise<CrmRecord[]> {
+  return (await byKeyOfType.rows(db, { kind, value, type })).map(toRecord);
+}
+
+const byKeyOfType = preparedQuery<{ kind: string; value: string; type: string }>()((db, value) =>
+  db
+    .selectFrom('crm_record_keys as k')
+    .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+    .selectAll('r')
+    .where('k.kind', '=', value('kind'))
+    .where('k.value', '=', value('value'))
+    .where('r.type', '=', value('type'))
+    .orderBy('r.created_at', 'desc'),
+);
+
+/** The latest `limit` records with the key (kind, value), of any type, newest first. */
+export async function latestByKey(db: Db, kind: string, value: string, limit: number): Promise<CrmRecord[]> {
+  return (await latestWithKey.rows(db, { kind, value, limit })).map(toRecord);
+}
+
+const latestWithKey = preparedQuery<{ kind: string; value: string; limit: number }>()((db, value) =>
+  db
+    .selectFrom('crm_record_keys as k')
+    .innerJoin('crm_records as r', 'r.id', 'k.record_id')
+    .selectAll('r')
+    .where('k.kind', '=', value('kind'))
+    .where('k.value', '=', value('value'))
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(value('limit')),
+);
