@@ -23,14 +23,14 @@ export interface Values<V> {
 
 /**
  * A query Kysely builds and compiles once per database, then runs with each call's values. Building and
- * compiling a query cost as much CPU as SQLite running it (bench: call → card), for SQL that is the same on
- * every call of a hot path.
+ * compiling took about 30 µs a statement, half of what SQLite took to run and commit an insert, for SQL that
+ * is the same on every call of a hot path (bench: call → card, ACD events).
  *
  * `build` receives `value(name)`, a stand-in for the value of that name (`value.row(columns)`: a row of them),
- * and must put each stand-in into
- * the query as a value (a column's value, an operand), untouched. It sees no values, so it cannot branch on
- * one: a query whose shape depends on its values (an `in` list, several rows) is not one of these. The first
- * run checks that every stand-in reached the query as a parameter, and throws otherwise.
+ * and must put each stand-in into the query as a value (a column's value, an operand), untouched. It sees no
+ * values, so it cannot branch on one: a query whose shape depends on its values (an `in` list, several rows)
+ * is one per shape (`preparedShapes`). The first run checks that every stand-in reached the query as a
+ * parameter, and throws otherwise.
  */
 export function preparedQuery<V extends object>() {
   return <R>(build: (db: Db, value: Values<V>) => Compilable<R>): PreparedQuery<V, R> => new PreparedQuery<V, R>(build as never);
