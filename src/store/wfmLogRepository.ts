@@ -13,16 +13,10 @@ import type { AgentStateLogTable, ContactLogTable } from './schema.js';
  * logs afterwards, in batches (wfmRollupCatchUp.ts).
  */
 // Prepared (preparedQuery.ts): every call and contact appends to both logs.
-const insertStateEntry = preparedQuery<{
-  agentId: string;
-  state: AgentStateName;
-  reasonCode: string | null;
-  startedAt: string;
-  interactionId: string | null;
-  source: StateSource;
-  eventKey: string | null;
-  recordedAt: string;
-}>()((db, value) =>
+// An entry as stored: its event key given (null for none), and when it was recorded.
+type Stored<E extends { eventKey?: string | null }> = Omit<E, 'eventKey'> & { eventKey: string | null; recordedAt: string };
+
+const insertStateEntry = preparedQuery<Stored<StateLogEntry>>()((db, value) =>
   db
     .insertInto('agent_state_log')
     .values({
@@ -37,17 +31,7 @@ const insertStateEntry = preparedQuery<{
     })
     .onConflict((oc) => oc.column('event_key').doNothing()),
 );
-const insertContactStep = preparedQuery<{
-  contactKey: string;
-  step: ContactStep;
-  at: string;
-  agentId: string | null;
-  skill: string;
-  channel: Channel;
-  source: StateSource;
-  eventKey: string | null;
-  recordedAt: string;
-}>()((db, value) =>
+const insertContactStep = preparedQuery<Stored<ContactLogEntry>>()((db, value) =>
   db
     .insertInto('contact_log')
     .values({
