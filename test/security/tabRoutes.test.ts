@@ -53,7 +53,9 @@ describe.each(STORE_BACKENDS)('tab routes on what is not yours ($name)', (backen
   }
 
   function expectNoSecret(answer: Answer): void {
-    for (const secret of SECRETS) expect(answer.text, secret).not.toContain(secret);
+    // Without the revision: a number taken from the clock, whose digits once held the caller's "0142".
+    const text = answer.text.replace(/"revision":\d+/g, '"revision":0');
+    for (const secret of SECRETS) expect(text, secret).not.toContain(secret);
   }
 
   async function changesNothing<T>(attack: () => Promise<T>): Promise<T> {
