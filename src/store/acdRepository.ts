@@ -8,21 +8,20 @@ import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
  */
 export async function recordAcdEvents(db: Db, events: ReadonlyArray<{ key: string; type: string; at: string }>, now: string): Promise<Set<string>> {
   if (!events.length) return new Set();
-  const values: Record<string, string> = { now };
-  events.forEach(({ key, type, at }, i) => Object.assign(values, { [`key${i}`]: key, [`type${i}`]: type, [`at${i}`]: at }));
-  const rows = await insertEvents(events.length).rows(db, values);
+  const rows = await insertEvents(events.length).rows(db, { keys: events.map((e) => e.key), types: events.map((e) => e.type), ats: events.map((e) => e.at), now });
   return new Set(rows.map((r) => r.key));
 }
 
 // Prepared per number of events (preparedQuery.ts): every request to the events API records its events.
 const insertEvents = preparedShapes(String, (count: number) =>
-  preparedQuery<Record<string, string>>()((db, value) =>
-    db
+  preparedQuery<{ keys: string[]; types: string[]; ats: string[]; now: string }>()((db, value) => {
+    const [types, ats] = [value.list('types', count), value.list('ats', count)];
+    return db
       .insertInto('acd_events')
-      .values(Array.from({ length: count }, (_, i) => ({ key: value(`key${i}`), type: value(`type${i}`), at: value(`at${i}`), received_at: value('now') })))
+      .values(value.list('keys', count).map((key, i) => ({ key, type: types[i]!, at: ats[i]!, received_at: value('now') })))
       .onConflict((oc) => oc.column('key').doNothing())
-      .returning('key'),
-  ),
+      .returning('key');
+  }),
 );
 
 export type AcdContactRow = AcdContactsTable;

@@ -91,10 +91,7 @@ export async function likelyDuplicates(db: Db, excludeId: string, by: { names: s
   const values = [...new Set([...by.values, ...(by.text?.trim() ? [by.text.trim().toLowerCase()] : [])])];
   const text = by.text?.trim().toLowerCase().replace(/[%_]/g, '');
   if (!names.length && !values.length && !text) return [];
-  const given: Record<string, string | number> = { excludeId, limit, ...(text && { text: `%${text}%` }) };
-  names.forEach((name, i) => (given[`name${i}`] = name));
-  values.forEach((value, i) => (given[`value${i}`] = value));
-  const rows = await duplicatesOf({ names: names.length, values: values.length, text: !!text }).rows(db, given);
+  const rows = await duplicatesOf({ names: names.length, values: values.length, text: !!text }).rows(db, { excludeId, limit, names, values, text: text ? `%${text}%` : '' });
   const identifiers = await identifiersOfMany(
     db,
     rows.map((r) => r.id),
@@ -106,30 +103,29 @@ export async function likelyDuplicates(db: Db, excludeId: string, by: { names: s
 const duplicatesOf = preparedShapes(
   (shape: { names: number; values: number; text: boolean }) => `${shape.names}/${shape.values}/${shape.text}`,
   (shape) =>
-    preparedQuery<Record<string, string | number>>()((db, value) => {
-      const list = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => value(`${prefix}${i}`) as string);
-      return db
+    preparedQuery<{ excludeId: string; limit: number; names: string[]; values: string[]; text: string }>()((db, value) =>
+      db
         .selectFrom('customers as c')
         .select(['c.id', 'c.name'])
-        .where('c.id', '!=', value('excludeId') as string)
+        .where('c.id', '!=', value('excludeId'))
         .where((eb) => eb.not(eb.exists(openInteractionOf(eb, 'c.id'))))
         .where((eb) =>
           eb.or([
-            ...(shape.names ? [eb(eb.fn('lower', ['c.name']), 'in', list('name', shape.names))] : []),
-            ...(shape.values ? [eb('c.id', 'in', eb.selectFrom('customer_identifiers').select('customer_id').where('value', 'in', list('value', shape.values)))] : []),
-            ...(shape.text ? [eb(eb.fn('lower', ['c.name']), 'like', value('text') as string)] : []),
+            ...(shape.names ? [eb(eb.fn('lower', ['c.name']), 'in', value.list('names', shape.names))] : []),
+            ...(shape.values ? [eb('c.id', 'in', eb.selectFrom('customer_identifiers').select('customer_id').where('value', 'in', value.list('values', shape.values)))] : []),
+            ...(shape.text ? [eb(eb.fn('lower', ['c.name']), 'like', value('text'))] : []),
           ]),
         )
         .orderBy((eb) => eb.fn('lower', ['c.name']))
         .orderBy('c.id')
-        .limit(value('limit') as number);
-    }),
+        .limit(value('limit')),
+    ),
 );
 
 async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<string, CustomerIdentifier[]>> {
   const byCustomer = new Map<string, CustomerIdentifier[]>();
   if (!customerIds.length) return byCustomer;
-  const rows = await identifiersOfCustomers(customerIds.length).rows(db, Object.fromEntries(customerIds.map((id, i) => [`id${i}`, id])));
+  const rows = await identifiersOfCustomers(customerIds.length).rows(db, { customerIds });
   for (const r of rows) {
     const list = byCustomer.get(r.customer_id) ?? [];
     list.push({ kind: r.kind as CustomerIdentifier['kind'], value: r.value });
@@ -140,17 +136,8 @@ async function identifiersOfMany(db: Db, customerIds: string[]): Promise<Map<str
 
 // Prepared per number of customers (preparedQuery.ts): the likely duplicates on every card of an open call.
 const identifiersOfCustomers = preparedShapes(String, (count: number) =>
-  preparedQuery<Record<string, string>>()((db, value) =>
-    db
-      .selectFrom('customer_identifiers')
-      .select(['customer_id', 'kind', 'value'])
-      .where(
-        'customer_id',
-        'in',
-        Array.from({ length: count }, (_, i) => value(`id${i}`)),
-      )
-      .orderBy('kind')
-      .orderBy('value'),
+  preparedQuery<{ customerIds: string[] }>()((db, value) =>
+    db.selectFrom('customer_identifiers').select(['customer_id', 'kind', 'value']).where('customer_id', 'in', value.list('customerIds', count)).orderBy('kind').orderBy('value'),
   ),
 );
 

@@ -1,13 +1,20 @@
 import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
 import type { Db } from './db.js';
 
-/** Stands in for a value while the query is built: the value it names goes where it went. */
+/** Stands in for a value while the query is built: the value it names (an item of it, for a list) goes where it went. */
 class Slot {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly index?: number,
+  ) {}
+
+  get label(): string {
+    return this.index === undefined ? this.name : `${this.name}[${this.index}]`;
+  }
 }
 
-/** Where each parameter of the compiled SQL comes from: a value of the call, by name, or a constant of the query. */
-type Source = { slot: string } | { constant: unknown };
+/** Where each parameter of the compiled SQL comes from: a value of the call (an item of a list), or a constant of the query. */
+type Source = { slot: Slot } | { constant: unknown };
 
 interface Compiled {
   sql: string;
@@ -15,10 +22,16 @@ interface Compiled {
   query: CompiledQuery['query'];
 }
 
-/** What a query's `build` gets: the stand-in of a value by its name, or (`row`) of several at once, by column name. */
+type ListNames<V> = { [K in keyof V & string]: V[K] extends readonly unknown[] ? K : never }[keyof V & string];
+
+/**
+ * What a query's `build` gets: the stand-in of a value by its name; of several at once, by column name (`row`);
+ * of the first `count` items of a list value (`list`: an `in` list, or rows, of a query prepared for that count).
+ */
 export interface Values<V> {
   <K extends keyof V & string>(name: K): V[K];
   row<K extends keyof V & string>(columns: readonly K[]): Pick<V, K>;
+  list<K extends ListNames<V>>(name: K, count: number): Array<V[K] extends ReadonlyArray<infer T> ? T : never>;
 }
 
 /**
@@ -29,7 +42,7 @@ export interface Values<V> {
  * `build` receives `value(name)`, a stand-in for the value of that name (`value.row(columns)`: a row of them),
  * and must put each stand-in into the query as a value (a column's value, an operand), untouched. It sees no
  * values, so it cannot branch on one: a query whose shape depends on its values (an `in` list, several rows)
- * is one per shape (`preparedShapes`). The first run checks that every stand-in reached the query as a
+ * is one per shape (`preparedShapes`), its items given as a list (`value.list`). The first run checks that every stand-in reached the query as a
  * parameter, and throws otherwise.
  */
 export function preparedQuery<V extends object>() {
@@ -51,7 +64,10 @@ export class PreparedQuery<V extends object, R> {
       compiled = this.compile(db);
       if (!plugins.length) this.compiled.set(adapter, compiled);
     }
-    const parameters = compiled.sources.map((source) => ('slot' in source ? (values as Record<string, unknown>)[source.slot] : source.constant));
+    const given = values as Record<string, unknown>;
+    const parameters = compiled.sources.map(({ slot, constant }: { slot?: Slot; constant?: unknown }) =>
+      !slot ? constant : slot.index === undefined ? given[slot.name] : (given[slot.name] as readonly unknown[])[slot.index],
+    );
     return db.executeQuery<R>({ sql: compiled.sql, parameters, query: compiled.query, queryId: { queryId: '' } } as CompiledQuery<R>);
   }
 
@@ -72,16 +88,18 @@ export class PreparedQuery<V extends object, R> {
 
   private compile(db: Db): Compiled {
     const named = new Set<string>();
-    const value = Object.assign(
-      (name: string) => {
-        named.add(name);
-        return new Slot(name);
-      },
-      { row: (columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, value(column)])) },
-    ) as Values<Record<string, unknown>>;
+    const slot = (name: string, index?: number) => {
+      const made = new Slot(name, index);
+      named.add(made.label);
+      return made;
+    };
+    const value = Object.assign((name: string) => slot(name), {
+      row: (columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, slot(column)])),
+      list: (name: string, count: number) => Array.from({ length: count }, (_, index) => slot(name, index)),
+    }) as unknown as Values<Record<string, unknown>>;
     const { sql, parameters, query } = this.build(db, value).compile();
-    const sources = parameters.map((p): Source => (p instanceof Slot ? { slot: p.name } : { constant: p }));
-    const reached = new Set(sources.flatMap((s) => ('slot' in s ? [s.slot] : [])));
+    const sources = parameters.map((p): Source => (p instanceof Slot ? { slot: p } : { constant: p }));
+    const reached = new Set(sources.flatMap((s) => ('slot' in s ? [s.slot.label] : [])));
     const lost = [...named].filter((name) => !reached.has(name));
     if (lost.length) throw new Error(`prepared query: ${lost.join(', ')} did not reach the query as a value (${sql.slice(0, 80)}…)`);
     return { sql, sources, query };

@@ -32,6 +32,11 @@ const updateOf = preparedShapes(
   },
 );
 
+// An `in` list of as many ids as the query was prepared for.
+const agentsAmong = preparedShapes(String, (count: number) =>
+  preparedQuery<{ ids: string[] }>()((db, value) => db.selectFrom('agents').select('id').where('id', 'in', value.list('ids', count)).orderBy('id')),
+);
+
 describe.each(STORE_BACKENDS)('a prepared query ($name)', (backend) => {
   let store: TestStore;
   beforeAll(async () => {
@@ -99,5 +104,12 @@ describe.each(STORE_BACKENDS)('a prepared query ($name)', (backend) => {
     expect(await updateOf(['name', 'reason_code']).first(store.db, { id: 'p-5', name: 'Ed', reason_code: null })).toEqual({ name: 'Ed', reason_code: null });
     expect(await updateOf(['name']).first(store.db, { id: 'p-5', name: 'Edd' })).toEqual({ name: 'Edd', reason_code: null });
     expect(made).toEqual(['name', 'reason_code', 'name,reason_code']);
+  });
+
+  it('takes a list value item by item', async () => {
+    await insertAgent.run(store.db, { id: 'p-6', name: 'Fay', since: NOW });
+    expect(await agentsAmong(2).rows(store.db, { ids: ['p-6', 'p-1'] })).toEqual([{ id: 'p-1' }, { id: 'p-6' }]);
+    expect(await agentsAmong(2).rows(store.db, { ids: ['p-6', 'nobody'] })).toEqual([{ id: 'p-6' }]);
+    expect(await agentsAmong(1).rows(store.db, { ids: ['p-1'] })).toEqual([{ id: 'p-1' }]);
   });
 });

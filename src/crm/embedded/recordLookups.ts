@@ -10,25 +10,19 @@ import { toRecord } from './recordStore.js';
 
 /** Records of `types` with the key (kind, value), by type and name; at most 200. */
 export async function recordsByKey(db: Db, kind: string, value: string, types: readonly string[]): Promise<CrmRecord[]> {
-  const values: Record<string, string> = { kind, value };
-  types.forEach((type, i) => (values[`type${i}`] = type));
-  return (await byKeyOfTypes(types.length).rows(db, values)).map(toRecord);
+  return (await byKeyOfTypes(types.length).rows(db, { kind, value, types })).map(toRecord);
 }
 
 // One per number of types asked for (two or three: a phone or an email).
 const byKeyOfTypes = preparedShapes(String, (count: number) =>
-  preparedQuery<Record<string, string>>()((db, value) =>
+  preparedQuery<{ kind: string; value: string; types: readonly string[] }>()((db, value) =>
     db
       .selectFrom('crm_record_keys as k')
       .innerJoin('crm_records as r', 'r.id', 'k.record_id')
       .selectAll('r')
       .where('k.kind', '=', value('kind'))
       .where('k.value', '=', value('value'))
-      .where(
-        'k.record_type',
-        'in',
-        Array.from({ length: count }, (_, i) => value(`type${i}`)),
-      )
+      .where('k.record_type', 'in', value.list('types', count))
       .orderBy('r.type')
       .orderBy('r.name_lower')
       .limit(200),
