@@ -5,6 +5,7 @@ import type { Request, Response } from 'restify';
 import { BotTokenRefused, createBotTokenGate } from '../auth/botTokenGate.js';
 import type { AppConfig } from '../config.js';
 import { BotAuthRefused } from '../http/botAuthRefusals.js';
+import { ReusedConnectorsAuthentication } from './reusedConnectors.js';
 
 /**
  * The Bot Framework's public cloud, as the library uses it when given no setting. Given any one setting the
@@ -39,6 +40,9 @@ export class BotAdapter extends TeamsAdapter {
       MicrosoftAppTenantId: bot.tenantId ?? '',
     });
     super({ ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl }, credentials);
+    // TeamsAdapter builds its authentication itself and takes none: it is wrapped once built (see reusedConnectors.ts).
+    const built = this as unknown as { botFrameworkAuthentication: ConstructorParameters<typeof ReusedConnectorsAuthentication>[0] };
+    built.botFrameworkAuthentication = new ReusedConnectorsAuthentication(built.botFrameworkAuthentication);
     this.checkToken = bot.appId ? createBotTokenGate({ appId: bot.appId, openIdMetadataUrl: bot.openIdMetadataUrl }) : undefined;
   }
 
