@@ -63,13 +63,21 @@ export class ReusedConnectorsAuthentication extends BotFrameworkAuthentication {
 
   /** A factory whose clients are those made before for the same app, service URL and audience. */
   private reusing(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const connectors = this.connectors;
-    const app = appIdOf(claimsIdentity);
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return remembered(connectors, `${app}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
-      }
-    })();
+    return new ReusingConnectorFactory(factory, this.connectors, appIdOf(claimsIdentity));
+  }
+}
+
+class ReusingConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly factory: ConnectorFactory,
+    private readonly connectors: Map<string, Promise<ConnectorClient>>,
+    private readonly app: string,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return remembered(this.connectors, `${this.app}\n${serviceUrl}\n${audience ?? ''}`, () => this.factory.create(serviceUrl, audience));
   }
 }
 
