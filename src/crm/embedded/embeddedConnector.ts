@@ -8,7 +8,7 @@ import { STANDARD_RECORDS, type NativeStandardType, type StandardRecordType } fr
 import { writeRunnerFor, type WriteRunner } from './writeGroups.js';
 import { isKeyField, NAME_WORD, recordKeys, recordName } from './recordRules.js';
 import { latestByKey, recordsByKey, recordsOfTypeByKey } from './recordLookups.js';
-import { getRecord, insertRecord, recordExists, referenceNames, reindexKeys, toRecord } from './recordStore.js';
+import { getRecord, insertRecord, recordExists, referenceNames, reindexKeys, toRecord, writeRecord } from './recordStore.js';
 import { mapRecord, normalizePhones } from './recordMapping.js';
 import { describeType, searchText } from './textSearch.js';
 
@@ -102,15 +102,7 @@ export class EmbeddedConnector implements CrmConnector {
       // name leaves its index entry alone. A record's keys are always its fields' keys (every write keeps
       // them so), so they are looked at only when a field they come from changed (memorialization changes
       // none), and then only those that appear or go away are written.
-      await trx
-        .updateTable('crm_records')
-        .set({
-          fields: JSON.stringify(merged),
-          updated_at: this.clock().toISOString(),
-          ...(name === current.name ? {} : { name, name_lower: name.toLowerCase() }),
-        })
-        .where('id', '=', ref.id)
-        .execute();
+      await writeRecord(trx, ref.id, merged, this.clock(), name === current.name ? undefined : name);
       if (name !== current.name || Object.keys(fields).some((field) => isKeyField(ref.type, field) && merged[field] !== current.fields[field])) {
         await reindexKeys(trx, ref.type, ref.id, merged, name, this.defaultRegion);
       }

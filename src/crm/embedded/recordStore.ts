@@ -1,28 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
+import { preparedQuery, preparedShapes } from '../../store/preparedQuery.js';
 import type { Database } from '../../store/schema.js';
 import { CrmError } from '../port.js';
 import { mapRecord } from './recordMapping.js';
 import { nameWordKeys, recordKeys, recordName, TYPE_PREFIX, type RecordKey } from './recordRules.js';
 
-/** How the embedded CRM's rows are read and written: records, their lookup keys, case numbers. */
+/**
+ * How the embedded CRM's rows are read and written: records, their lookup keys, case numbers. The statements
+ * every ACW write runs are prepared (src/store/preparedQuery.ts).
+ */
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
 export async function recordExists(db: Db, ref: RecordRef): Promise<boolean> {
-  return !!(await db.selectFrom('crm_records').select('id').where('id', '=', ref.id).where('type', '=', ref.type).executeTakeFirst());
+  return !!(await existing.first(db, ref));
 }
+
+const existing = preparedQuery<RecordRef>()((db, value) => db.selectFrom('crm_records').select('id').where('id', '=', value('id')).where('type', '=', value('type')));
 
 /**
  * One record, or null. `forUpdate`: the row stays locked until the caller's transaction ends (Postgres), so
  * that a write that reads it to change it cannot lose a concurrent write's fields, nor lose its own.
  */
 export async function getRecord(db: Db, ref: RecordRef, { forUpdate = false } = {}): Promise<CrmRecord | null> {
-  const query = db.selectFrom('crm_records').selectAll().where('id', '=', ref.id).where('type', '=', ref.type);
-  const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  const row = await (forUpdate ? recordLocked : recordRow).first(db, ref);
   return row ? toRecord(row) : null;
 }
+
+const recordQuery = (db: Db, value: (name: keyof RecordRef) => string) => db.selectFrom('crm_records').selectAll().where('id', '=', value('id')).where('type', '=', value('type'));
+const recordRow = preparedQuery<RecordRef>()(recordQuery);
+const recordLocked = preparedQuery<RecordRef>()((db, value) => recordQuery(db, value).forUpdate());
 
 /**
  * A new record's id: its type's prefix, the time in base 36 (8 characters until 2059, so ids sort by time),
@@ -62,23 +71,59 @@ export async function insertRow(
   Object.assign(complete, await referenceNames(trx, complete));
   const name = recordName(type, complete, id);
   const stamp = createdAt.toISOString();
-  await trx
-    .insertInto('crm_records')
-    .values({ id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: now.toISOString() })
-    .execute();
+  await newRecord.run(trx, { id, type, name, name_lower: name.toLowerCase(), fields: JSON.stringify(complete), created_at: stamp, updated_at: now.toISOString() });
   await insertKeys(trx, type, id, [...recordKeys(type, complete, defaultRegion), ...nameWordKeys(type, name, id), ...extraKeys]);
   return { type, id, name, fields: complete };
 }
 
+const NEW_RECORD_COLUMNS = ['id', 'type', 'name', 'name_lower', 'fields', 'created_at', 'updated_at'] as const;
+type NewRecordRow = { [K in (typeof NEW_RECORD_COLUMNS)[number]]: string };
+const newRecord = preparedQuery<NewRecordRow>()((db, value) => db.insertInto('crm_records').values(value.row(NEW_RECORD_COLUMNS)));
+
 async function insertKeys(trx: Db, type: string, id: string, keys: RecordKey[]): Promise<void> {
-  if (keys.length === 0) return;
-  await trx
-    .insertInto('crm_record_keys')
-    .values(keys.map((k) => ({ kind: k.kind, value: k.value, record_id: id, record_type: type })))
-    // Only a repeat of the same key is ignored; a case number taken by another case still fails.
-    .onConflict((oc) => oc.columns(['kind', 'value', 'record_id']).doNothing())
-    .execute();
+  // Beyond the shapes kept, the bound on parameters is far: a record has tens of keys at most.
+  for (let start = 0; start < keys.length; start += KEYS_PER_INSERT) {
+    const chunk = keys.slice(start, start + KEYS_PER_INSERT);
+    await keysInsert(chunk.length).run(trx, { id, type, kinds: chunk.map((k) => k.kind), values: chunk.map((k) => k.value) });
+  }
 }
+
+/** Keys per INSERT: a record's keys (its phones, emails, name words) in one statement, each count prepared once. */
+const KEYS_PER_INSERT = 32;
+
+const keysInsert = preparedShapes(String, (count: number) =>
+  preparedQuery<{ id: string; type: string; kinds: string[]; values: string[] }>()((db, value) => {
+    const kinds = value.list('kinds', count);
+    const values = value.list('values', count);
+    return (
+      db
+        .insertInto('crm_record_keys')
+        .values(kinds.map((kind, i) => ({ kind, value: values[i]!, record_id: value('id'), record_type: value('type') })))
+        // Only a repeat of the same key is ignored; a case number taken by another case still fails.
+        .onConflict((oc) => oc.columns(['kind', 'value', 'record_id']).doNothing())
+    );
+  }),
+);
+
+/** Writes a record's fields (its name too, when `name` is given: an unchanged name leaves its index entry alone). */
+export async function writeRecord(trx: Db, id: string, fields: Record<string, FieldValue>, updatedAt: Date, name?: string): Promise<void> {
+  const values = { id, fields: JSON.stringify(fields), updated_at: updatedAt.toISOString() };
+  if (name === undefined) await fieldsUpdate.run(trx, values);
+  else await fieldsAndNameUpdate.run(trx, { ...values, name, name_lower: name.toLowerCase() });
+}
+
+const fieldsUpdate = preparedQuery<{ id: string; fields: string; updated_at: string }>()((db, value) =>
+  db
+    .updateTable('crm_records')
+    .set(value.row(['fields', 'updated_at']))
+    .where('id', '=', value('id')),
+);
+const fieldsAndNameUpdate = preparedQuery<{ id: string; fields: string; updated_at: string; name: string; name_lower: string }>()((db, value) =>
+  db
+    .updateTable('crm_records')
+    .set(value.row(['fields', 'updated_at', 'name', 'name_lower']))
+    .where('id', '=', value('id')),
+);
 
 /**
  * Brings a record's lookup keys in line with its fields and name: reads the keys it has, deletes those they
