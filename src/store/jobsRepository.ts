@@ -2,7 +2,7 @@ import { PostgresAdapter, type ExpressionBuilder } from 'kysely';
 import { acwJobKey } from '../domain/idempotencyKeys.js';
 import { writeOrderOf, type AcwJob, type AcwJobRequest } from '../jobs/acwJob.js';
 import type { Db } from './db.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery, preparedShapes, type Values } from './preparedQuery.js';
 import type { Database } from './schema.js';
 
 /** A job to queue: its key is built from what it is (see acwJobKey), never given. */
@@ -147,39 +147,12 @@ async function claimOnce(db: Db, now: string, leaseUntil: string, limit: number,
 }
 
 async function claimChosen(db: Db, now: string, leaseUntil: string, limit: number, owner: string, skipLocked: boolean): Promise<ClaimedJob[] | undefined> {
-  const expired = await db
-    .selectFrom('jobs')
-    .select(['id', 'record_key'])
-    .where('status', '=', 'running')
-    .where('lease_until', '<', now)
-    .limit(limit)
-    .$if(skipLocked, (q) => q.forUpdate().skipLocked())
-    .execute();
-  const due =
-    expired.length < limit
-      ? await db
-          .selectFrom('jobs')
-          .select(['id', 'record_key'])
-          .where('status', '=', 'pending')
-          .where('run_after', '<=', now)
-          .where(recordFree)
-          .orderBy('run_after')
-          .limit(limit - expired.length)
-          .$if(skipLocked, (q) => q.forUpdate().skipLocked())
-          .execute()
-      : [];
+  const expired = await (skipLocked ? expiredLocking : expiredJobs).rows(db, { now, limit });
+  const due = expired.length < limit ? await (skipLocked ? dueLocking : dueJobs).rows(db, { now, limit: limit - expired.length }) : [];
   const records = new Set<string>();
   const ids = [...expired, ...due].filter(({ record_key: record }) => record === null || (!records.has(record) && records.add(record))).map((r) => r.id);
   if (ids.length === 0) return [];
-  const rows = await db
-    .updateTable('jobs')
-    .set((eb) => ({ status: 'running', lease_until: leaseUntil, lease_owner: owner, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', ids)
-    .where(runnable(now))
-    .where(recordFree)
-    .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'configuration_id', 'workflow_id', 'agent_id', 'attempts', 'record_key', 'interaction_at'])
-    .returning(newerWriteOfRecordDone)
-    .execute();
+  const rows = await claimUpdate(ids.length).rows(db, { ids, now, leaseUntil, owner });
   if (rows.length === 0) return undefined;
   return rows
     .map((row) => ({
@@ -198,6 +171,31 @@ async function claimChosen(db: Db, now: string, leaseUntil: string, limit: numbe
     .sort((a, b) => a.id - b.id);
 }
 
+// Prepared (preparedQuery.ts): every batch of the job worker runs them. The locking variants are PostgreSQL's.
+const expiredQuery = (db: Db, value: Values<{ now: string; limit: number }>) =>
+  db.selectFrom('jobs').select(['id', 'record_key']).where('status', '=', 'running').where('lease_until', '<', value('now')).limit(value('limit'));
+const expiredJobs = preparedQuery<{ now: string; limit: number }>()(expiredQuery);
+const expiredLocking = preparedQuery<{ now: string; limit: number }>()((db, value) => expiredQuery(db, value).forUpdate().skipLocked());
+
+const dueQuery = (db: Db, value: Values<{ now: string; limit: number }>) =>
+  db.selectFrom('jobs').select(['id', 'record_key']).where('status', '=', 'pending').where('run_after', '<=', value('now')).where(recordFree).orderBy('run_after').limit(value('limit'));
+const dueJobs = preparedQuery<{ now: string; limit: number }>()(dueQuery);
+const dueLocking = preparedQuery<{ now: string; limit: number }>()((db, value) => dueQuery(db, value).forUpdate().skipLocked());
+
+// One per number of jobs claimed at once (at most the worker's batch).
+const claimUpdate = preparedShapes(String, (count: number) =>
+  preparedQuery<{ ids: number[]; now: string; leaseUntil: string; owner: string }>()((db, value) =>
+    db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'running', lease_until: value('leaseUntil'), lease_owner: value('owner'), attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', value.list('ids', count))
+      .where(runnable(value('now')))
+      .where(recordFree)
+      .returning(['id', 'kind', 'idempotency_key', 'subject', 'payload', 'configuration_id', 'workflow_id', 'agent_id', 'attempts', 'record_key', 'interaction_at'])
+      .returning(newerWriteOfRecordDone),
+  ),
+);
+
 /** Extends the lease of the jobs `owner` still holds; returns their ids (a job not among them was taken over). */
 export async function renewLeases(db: Db, owner: string, leaseUntil: string): Promise<number[]> {
   const rows = await db.updateTable('jobs').set({ lease_until: leaseUntil }).where('lease_owner', '=', owner).where('status', '=', 'running').returning('id').execute();
@@ -212,9 +210,17 @@ function heldBy(owner: string, ids: number[]) {
 /** Marks jobs done, in one statement however many there are. Returns how many were still `owner`'s. */
 export async function completeJobs(db: Db, ids: number[], now: string, owner: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('jobs').set({ status: 'done', finished_at: now, lease_until: null, last_error: null }).where(heldBy(owner, ids)).executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return jobsDone(ids.length).changed(db, { ids, now, owner });
 }
+
+const jobsDone = preparedShapes(String, (count: number) =>
+  preparedQuery<{ ids: number[]; now: string; owner: string }>()((db, value) =>
+    db
+      .updateTable('jobs')
+      .set({ status: 'done', finished_at: value('now'), lease_until: null, last_error: null })
+      .where(heldBy(value('owner'), value.list('ids', count))),
+  ),
+);
 
 /** Puts a failed job back for a later try, or marks it dead when it must not be tried again. */
 export async function failJob(db: Db, id: number, error: string, retryAt: string | null, now: string, owner: string): Promise<void> {
