@@ -77,7 +77,7 @@ export class CallLifecycle {
     interaction.matchState = dip.matchState;
     const notice = { kind: dip.notice.kind, text: dip.notice.text };
     const someone = dip.links.filter((l) => l.linked).find(isSomeone);
-    let customer: Customer & { isNew?: true } = { id: '', name: '', identifiers: [] };
+    let customer: Customer & { isNew?: true; interactionCount: number } = { id: '', name: '', identifiers: [], interactionCount: 0 };
     let links: InteractionRecordLink[] = [];
     await unit.run(async (repos) => {
       // A card per new contact and per new channel: the caller's number names their customer (SPEC), or the person linked.
@@ -112,7 +112,8 @@ export class CallLifecycle {
       }
     });
     // Drawn from what this call holds: nothing is read back.
-    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links, customer, interactionCount: customer.isNew ? 1 : undefined };
+    // The customer's interactions as read before this one was added, and this one.
+    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links, customer, interactionCount: customer.interactionCount + 1 };
     return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 

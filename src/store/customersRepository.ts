@@ -7,15 +7,28 @@ import type { Database } from './schema.js';
 
 /**
  * The customer known by this identifier, created (with that identifier) when there is none yet (`isNew`).
- * Known: one read, of the customer with every identifier of theirs.
+ * Known: one read, of the customer with every identifier of theirs and how many interactions they have had
+ * so far (`interactionCount`, 0 for a new one): the card of the interaction about to be added needs no count.
  */
-export async function customerFor(db: Db, identifier: CustomerIdentifier, name: string, now: string): Promise<Customer & { isNew?: true }> {
+export async function customerFor(db: Db, identifier: CustomerIdentifier, name: string, now: string): Promise<Customer & { isNew?: true; interactionCount: number }> {
   const rows = await customerByIdentifier.rows(db, identifier);
-  if (rows.length) return { id: rows[0]!.id, name: rows[0]!.name, identifiers: rows.map((r) => ({ kind: r.kind as CustomerIdentifier['kind'], value: r.value })) };
+  if (rows.length) {
+    const first = rows[0]!;
+    return { id: first.id, name: first.name, identifiers: rows.map((r) => ({ kind: r.kind as CustomerIdentifier['kind'], value: r.value })), interactionCount: Number(first.interaction_count ?? 0) };
+  }
   const id = randomUUID();
   await insertCustomer.run(db, { id, name, now });
   await insertIdentifier.run(db, { ...identifier, customerId: id });
-  return { id, name, identifiers: [identifier], isNew: true };
+  return { id, name, identifiers: [identifier], isNew: true, interactionCount: 0 };
+}
+
+/** How many interactions the customer `c` has had: a subquery of the reads a card's customer comes from. */
+function interactionCountOf(eb: ExpressionBuilder<Database & { c: Database['customers'] }, 'c'>) {
+  return eb
+    .selectFrom('interactions as ci')
+    .select((ec) => ec.fn.countAll<number>().as('n'))
+    .whereRef('ci.customer_id', '=', 'c.id')
+    .as('interaction_count');
 }
 
 // Prepared (preparedQuery.ts): every call finds or creates its caller's customer.
@@ -25,6 +38,7 @@ const customerByIdentifier = preparedQuery<CustomerIdentifier>()((db, value) =>
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .innerJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
     .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
+    .select(interactionCountOf)
     .where('i.kind', '=', value('kind'))
     .where('i.value', '=', value('value'))
     .orderBy('ids.kind')
@@ -36,13 +50,7 @@ const customerWithCount = preparedQuery<{ id: string }>()((db, value) =>
     .selectFrom('customers as c')
     .leftJoin('customer_identifiers as ids', 'ids.customer_id', 'c.id')
     .select(['c.id', 'c.name', 'ids.kind', 'ids.value'])
-    .select((eb) =>
-      eb
-        .selectFrom('interactions as ci')
-        .select((ec) => ec.fn.countAll<number>().as('n'))
-        .whereRef('ci.customer_id', '=', 'c.id')
-        .as('interaction_count'),
-    )
+    .select(interactionCountOf)
     .where('c.id', '=', value('id'))
     .orderBy('ids.kind')
     .orderBy('ids.value'),

@@ -82,4 +82,20 @@ describe.each(STORE_BACKENDS)('what a card change tells the places showing the c
     expect(changes.map((c) => c.interactionId)).toEqual(['some-other-interaction', hungUp.interaction.id]);
     expect(changes[1]!.view).toEqual(hungUp);
   });
+
+  it("counts the caller's interactions on the card drawn at the offer as a fresh read does: a first call 1, a third 3", async () => {
+    const { services, offered } = await onACall();
+    expect(offered.customer).toMatchObject({ interactions: 1 });
+    const input = { disposition: 'Resolved', notes: '' };
+    await services.calls.hangup('aad-1');
+    await services.calls.completeAcw('aad-1', offered.interaction.id, input);
+    await services.agents.setAvailable('aad-1');
+    const second = await services.calls.offerCall('aad-1', '+1 206 555 0142');
+    await services.calls.hangup('aad-1');
+    await services.calls.completeAcw('aad-1', second.interaction.id, input);
+    await services.agents.setAvailable('aad-1');
+    const third = await services.calls.offerCall('aad-1', '206-555-0142');
+    expect(third.customer).toMatchObject({ id: offered.customer!.id, interactions: 3 });
+    expect((await services.cards.view('aad-1', third.interaction.id)).customer).toEqual(third.customer);
+  });
 });
