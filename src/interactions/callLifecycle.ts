@@ -98,6 +98,8 @@ export class CallLifecycle {
         );
       }
       await repos.interactions.insert(interaction, { acdContactId: options.acdContactId, lastNotice: notice });
+      // The contact waits for its agent no more (acdRepository.waitingContactsOf).
+      if (options.acdContactId) await repos.acd.markPlaced(options.acdContactId);
       const move = options.move ?? APP_MOVE;
       await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Working', reasonCode: null, interactionId: interaction.id }, move, now), now);
       const call = { interactionId: interaction.id, agentId };

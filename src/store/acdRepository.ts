@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
 import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
@@ -24,14 +25,15 @@ const insertEvents = preparedShapes(String, (count: number) =>
   }),
 );
 
-export type AcdContactRow = AcdContactsTable;
+/** A contact's truth as its events say it (`placed` is the app's own: whether an interaction handles it). */
+export type AcdContactRow = Omit<AcdContactsTable, 'placed'>;
 
 const ACD_CONTACT_COLUMNS = ['contact_id', 'source', 'agent_id', 'agent_at', 'phase', 'phase_at', 'channel', 'ani', 'dnis', 'skill', 'disposition', 'notes'] as const satisfies ReadonlyArray<
   keyof AcdContactRow
 >;
 
 // Prepared (preparedQuery.ts): each event of a contact reads and writes its row.
-const contactById = preparedQuery<{ contactId: string }>()((db, value) => db.selectFrom('acd_contacts').selectAll().where('contact_id', '=', value('contactId')));
+const contactById = preparedQuery<{ contactId: string }>()((db, value) => db.selectFrom('acd_contacts').select(ACD_CONTACT_COLUMNS).where('contact_id', '=', value('contactId')));
 const upsertContact = preparedQuery<AcdContactRow>()((db, value) => {
   const { contact_id: _id, ...rest } = value.row(ACD_CONTACT_COLUMNS);
   return db
@@ -55,18 +57,32 @@ export async function putAcdContact(db: Db, row: AcdContactRow): Promise<void> {
   await upsertContact.run(db, row);
 }
 
-/** An agent's contacts that have no interaction yet (waiting for the agent to be free), oldest offer first. */
+/**
+ * An agent's contacts that have no interaction yet (waiting for the agent to be free), oldest offer first: read
+ * through the partial index of the contacts not placed (migration 028), whatever the agent's history.
+ */
 export async function waitingContactsOf(db: Db, agentId: string): Promise<AcdContactRow[]> {
-  return db
+  return waitingOfAgent.rows(db, { agentId });
+}
+
+/** Marks a contact as handled by an interaction: written with the interaction, it is no longer waiting. */
+export async function markContactPlaced(db: Db, contactId: string): Promise<void> {
+  await contactPlaced.run(db, { contactId });
+}
+
+// The conditions of the partial index, as written there (placed = 0, phase <> 'abandoned'), so both databases use it.
+// An interaction is looked for as well: a contact counts as placed only once one handles it.
+const waitingOfAgent = preparedQuery<{ agentId: string }>()((db, value) =>
+  db
     .selectFrom('acd_contacts')
-    .selectAll()
-    .where('agent_id', '=', agentId)
-    .where('phase', '!=', 'abandoned')
+    .select(ACD_CONTACT_COLUMNS)
+    .where('agent_id', '=', value('agentId'))
+    .where(sql<boolean>`placed = 0 and phase <> 'abandoned'`)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('interactions').select('id').whereRef('interactions.acd_contact_id', '=', 'acd_contacts.contact_id'))))
     .orderBy('agent_at')
-    .limit(20)
-    .execute();
-}
+    .limit(20),
+);
+const contactPlaced = preparedQuery<{ contactId: string }>()((db, value) => db.updateTable('acd_contacts').set({ placed: 1 }).where('contact_id', '=', value('contactId')).where('placed', '=', 0));
 
 export async function findAcdAgentState(db: Db, agentId: string): Promise<AcdAgentStatesTable | undefined> {
   return agentStateById.first(db, { agentId });

@@ -30,6 +30,7 @@ import * as wfmRollupCursor from './migrations/024_wfm_rollup_cursor.js';
 import * as wideLogIds from './migrations/025_wide_log_ids.js';
 import * as rateAllowances from './migrations/026_rate_allowances.js';
 import * as staleCards from './migrations/027_stale_cards.js';
+import * as acdWaitingContacts from './migrations/028_acd_waiting_contacts.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '025_wide_log_ids': wideLogIds,
   '026_rate_allowances': rateAllowances,
   '027_stale_cards': staleCards,
+  '028_acd_waiting_contacts': acdWaitingContacts,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

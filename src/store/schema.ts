@@ -220,6 +220,8 @@ export interface AcdContactsTable {
   skill: string | null;
   disposition: string | null;
   notes: string | null;
+  /** 1 once an interaction handles the contact, written with it; 0 while it waits for its agent (migration 028). */
+  placed: ColumnType<number, number | undefined, number>;
 }
 
 /** Each agent's latest state as the ACD said it, and when (migration 010). */
