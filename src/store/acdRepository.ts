@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from './db.js';
 import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { AcdAgentStatesTable, AcdContactsTable } from './schema.js';
@@ -70,14 +69,15 @@ export async function markContactPlaced(db: Db, contactId: string): Promise<void
   await contactPlaced.run(db, { contactId });
 }
 
-// The conditions of the partial index, as written there (placed = 0, phase <> 'abandoned'), so both databases use it.
+// Its conditions are those of the partial index (placed = 0, phase <> 'abandoned'): both databases read through it.
 // An interaction is looked for as well: a contact counts as placed only once one handles it.
 const waitingOfAgent = preparedQuery<{ agentId: string }>()((db, value) =>
   db
     .selectFrom('acd_contacts')
     .select(ACD_CONTACT_COLUMNS)
     .where('agent_id', '=', value('agentId'))
-    .where(sql<boolean>`placed = 0 and phase <> 'abandoned'`)
+    .where('placed', '=', 0)
+    .where('phase', '!=', 'abandoned')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('interactions').select('id').whereRef('interactions.acd_contact_id', '=', 'acd_contacts.contact_id'))))
     .orderBy('agent_at')
     .limit(20),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CompiledQuery, type KyselyPlugin } from 'kysely';
 import { markContactPlaced, putAcdContact, waitingContactsOf, type AcdContactRow } from '../../src/store/acdRepository.js';
 import { down, up } from '../../src/store/migrations/028_acd_waiting_contacts.js';
+import { planOf } from '../support/queryPlan.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const BASE = Date.parse('2026-12-07T09:00:00.000Z');
@@ -93,22 +93,8 @@ describe.each(STORE_BACKENDS)("an agent's waiting ACD contacts ($name)", (backen
       await handle(`handled-${i}`, i);
     }
     await putAcdContact(store.db, contact('waiting', 400));
-    // The SQL the product runs, as it is compiled for this database.
-    const compiled: CompiledQuery[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery: ({ node, queryId }) => {
-        compiled.push(store.db.getExecutor().compileQuery(node, queryId));
-        return node;
-      },
-      transformResult: async ({ result }) => result,
-    };
-    expect((await waitingContactsOf(store.db.withPlugin(recorder), 'agent-1')).map((c) => c.contact_id)).toEqual(['waiting']);
-    expect(compiled).toHaveLength(1);
-    const { sql, parameters } = compiled[0]!;
-    const explain = backend.name === 'sqlite' ? 'explain query plan ' : 'explain ';
-    // Compiled as it is prepared: the agent's id is there as its stand-in (preparedQuery.ts); the limit is the query's own.
-    const values = parameters.map((p) => (typeof p === 'object' && p !== null ? 'agent-1' : p));
-    const plan = (await store.db.executeQuery<Record<string, string>>(CompiledQuery.raw(explain + sql, values))).rows.map((row) => Object.values(row).join(' ')).join('\n');
+    expect((await waitingContactsOf(store.db, 'agent-1')).map((c) => c.contact_id)).toEqual(['waiting']);
+    const plan = await planOf(store, (db) => waitingContactsOf(db, 'agent-1'), ['agent-1']);
     expect(plan).toMatch(/acd_contacts_waiting/);
   });
 
