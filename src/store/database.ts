@@ -31,6 +31,7 @@ import * as wideLogIds from './migrations/025_wide_log_ids.js';
 import * as rateAllowances from './migrations/026_rate_allowances.js';
 import * as staleCards from './migrations/027_stale_cards.js';
 import * as acdWaitingContacts from './migrations/028_acd_waiting_contacts.js';
+import * as openCalls from './migrations/029_open_calls.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -77,6 +78,7 @@ const migrations: Record<string, Migration> = {
   '026_rate_allowances': rateAllowances,
   '027_stale_cards': staleCards,
   '028_acd_waiting_contacts': acdWaitingContacts,
+  '029_open_calls': openCalls,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */
