@@ -108,9 +108,12 @@ export async function interactionsOfContact(db: Db, contactId: string): Promise<
 
 /** The ACD contact an interaction was handled for, if it came from an ACD. */
 export async function contactIdOfInteraction(db: Db, interactionId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('interactions').select('acd_contact_id').where('id', '=', interactionId).executeTakeFirst();
+  const row = await contactIdOf.first(db, { interactionId });
   return row?.acd_contact_id ?? undefined;
 }
+
+// Every completed contact's ACW is told to its ACD by it.
+const contactIdOf = preparedQuery<{ interactionId: string }>()((db, value) => db.selectFrom('interactions').select('acd_contact_id').where('id', '=', value('interactionId')));
 
 /** The agent an ACD names: by Entra object id (our agent id), or by the email recorded for them. */
 export async function findAgentIdByRef(db: Db, ref: { aadObjectId: string } | { email: string }): Promise<string | undefined> {

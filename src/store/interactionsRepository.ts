@@ -181,9 +181,12 @@ export async function setLastNotice(db: Db, id: string, notice: { kind: string; 
 }
 
 export async function findCardActivityId(db: Db, id: string): Promise<string | undefined> {
-  const row = await db.selectFrom('interactions').select('card_activity_id').where('id', '=', id).executeTakeFirst();
+  const row = await cardActivityIdOf.first(db, { id });
   return row?.card_activity_id ?? undefined;
 }
+
+// Every card update looks up the message it replaces.
+const cardActivityIdOf = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('interactions').select('card_activity_id').where('id', '=', value('id')));
 
 /** The agent's open call: digital interactions (several at once, beside a call) are never it. */
 export async function openInteractionOf(db: Db, agentId: string): Promise<Interaction | undefined> {

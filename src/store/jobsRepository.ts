@@ -247,9 +247,14 @@ export async function supersedeJob(db: Db, id: number, now: string, owner: strin
  */
 export async function ownersOfSubjects(db: Db, subjects: string[]): Promise<Map<string, string>> {
   if (subjects.length === 0) return new Map();
-  const rows = await db.selectFrom('interactions').select(['id', 'agent_id']).where('id', 'in', subjects).execute();
+  const rows = await ownersOf(subjects.length).rows(db, { subjects });
   return new Map(rows.map((r) => [r.id, r.agent_id]));
 }
+
+// One per number of interactions a batch of jobs ended (at most the worker's batch).
+const ownersOf = preparedShapes(String, (count: number) =>
+  preparedQuery<{ subjects: string[] }>()((db, value) => db.selectFrom('interactions').select(['id', 'agent_id']).where('id', 'in', value.list('subjects', count))),
+);
 
 /** How one job of an interaction stands, with the record it writes (null: an old row that did not say). */
 export interface JobOfSubject {
