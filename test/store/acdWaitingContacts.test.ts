@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markContactPlaced, putAcdContact, waitingContactsOf, type AcdContactRow } from '../../src/store/acdRepository.js';
 import { down, up } from '../../src/store/migrations/028_acd_waiting_contacts.js';
 import { planOf } from '../support/queryPlan.js';
+import { addAgent, addInteractions } from '../support/storeRows.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const BASE = Date.parse('2026-12-07T09:00:00.000Z');
@@ -27,39 +28,14 @@ describe.each(STORE_BACKENDS)("an agent's waiting ACD contacts ($name)", (backen
   let store: TestStore;
   beforeEach(async () => {
     store = await backend.open();
-    await store.db
-      .insertInto('agents')
-      .values({ id: 'agent-1', name: 'Agent One', state: 'Working', reason_code: null, state_since: at(0), current_interaction_id: null, teams_user_id: null, email: null })
-      .execute();
+    await addAgent(store.db, 'agent-1', at(0));
   });
   afterEach(async () => {
     await store.dispose();
   });
 
   /** An interaction handling the contact. */
-  const interactionFor = async (contactId: string, minutes: number) => {
-    await store.db
-      .insertInto('interactions')
-      .values({
-        id: `interaction-${contactId}`,
-        agent_id: 'agent-1',
-        channel: 'voice',
-        ani: '+12065550142',
-        state: 'completed',
-        configuration_id: 'default',
-        match_state: 'none',
-        started_at: at(minutes),
-        ended_at: null,
-        completed_at: null,
-        disposition: null,
-        notes: null,
-        card_activity_id: null,
-        customer_id: null,
-        last_notice: null,
-        acd_contact_id: contactId,
-      })
-      .execute();
-  };
+  const interactionFor = (contactId: string, minutes: number) => addInteractions(store.db, 'agent-1', [{ id: `interaction-${contactId}`, startedAt: at(minutes), acdContactId: contactId }]);
   /** An interaction handling the contact, written as the offer writes it: with the contact marked placed. */
   const handle = async (contactId: string, minutes: number) => {
     await interactionFor(contactId, minutes);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openInteractionOf } from '../../src/store/interactionsRepository.js';
 import { planOf } from '../support/queryPlan.js';
+import { addAgent, addInteractions } from '../support/storeRows.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const BASE = Date.parse('2026-12-07T09:00:00.000Z');
@@ -11,41 +12,18 @@ describe.each(STORE_BACKENDS)("an agent's open call ($name)", (backend) => {
   let store: TestStore;
   beforeEach(async () => {
     store = await backend.open();
-    await store.db
-      .insertInto('agents')
-      .values({ id: 'agent-1', name: 'Agent One', state: 'Working', reason_code: null, state_since: at(0), current_interaction_id: null, teams_user_id: null, email: null })
-      .execute();
+    await addAgent(store.db, 'agent-1', at(0));
   });
   afterEach(async () => {
     await store.dispose();
   });
 
-  const interactions = async (rows: Array<{ id: string; channel: string; state: string; minutes: number }>) => {
-    for (let start = 0; start < rows.length; start += 200) {
-      await store.db
-        .insertInto('interactions')
-        .values(
-          rows.slice(start, start + 200).map(({ id, channel, state, minutes }) => ({
-            id,
-            agent_id: 'agent-1',
-            channel,
-            ani: '+12065550142',
-            state,
-            configuration_id: 'default',
-            match_state: 'none',
-            started_at: at(minutes),
-            ended_at: null,
-            completed_at: null,
-            disposition: null,
-            notes: null,
-            card_activity_id: null,
-            customer_id: null,
-            last_notice: null,
-          })),
-        )
-        .execute();
-    }
-  };
+  const interactions = (rows: Array<{ id: string; channel: string; state: string; minutes: number }>) =>
+    addInteractions(
+      store.db,
+      'agent-1',
+      rows.map(({ minutes, ...row }) => ({ ...row, startedAt: at(minutes) })),
+    );
 
   it('is the open voice interaction: not a completed call, nor an open chat that started after it', async () => {
     const history = Array.from({ length: 300 }, (_, i) => ({ id: `done-${i}`, channel: 'voice', state: 'completed', minutes: i }));
