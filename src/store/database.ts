@@ -32,6 +32,8 @@ import * as rateAllowances from './migrations/026_rate_allowances.js';
 import * as staleCards from './migrations/027_stale_cards.js';
 import * as acdWaitingContacts from './migrations/028_acd_waiting_contacts.js';
 import * as openCalls from './migrations/029_open_calls.js';
+import * as customerHistory from './migrations/030_customer_history.js';
+import * as recordHistory from './migrations/031_record_history.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -79,6 +81,8 @@ const migrations: Record<string, Migration> = {
   '027_stale_cards': staleCards,
   '028_acd_waiting_contacts': acdWaitingContacts,
   '029_open_calls': openCalls,
+  '030_customer_history': customerHistory,
+  '031_record_history': recordHistory,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

@@ -1,8 +1,9 @@
+import type { ExpressionBuilder } from 'kysely';
 import { RECORD_ROLES, type CanonicalFields, type FieldValue, type RecordRef, type RecordRole } from '../domain/crmRecord.js';
 import type { InteractionRecordLink, RecordOrigin } from '../domain/interaction.js';
 import type { Db } from './db.js';
 import { preparedQuery } from './preparedQuery.js';
-import type { InteractionRecordsTable } from './schema.js';
+import type { Database, InteractionRecordsTable } from './schema.js';
 
 /*
  * The records on an interaction's card (interaction_records): what the data dip and the agent put there,
@@ -93,10 +94,11 @@ export async function putFirstRecordLinks(db: Db, links: InteractionRecordLink[]
   }
 }
 
-/** A record's row on a card, at its place. */
+/** A record's row on a card, at its place, with its interaction's start read from the interaction (written before its records). */
 function recordRow(link: InteractionRecordLink, position: number) {
   return {
     interaction_id: link.interactionId,
+    interaction_started_at: (eb: ExpressionBuilder<Database, 'interaction_records'>) => eb.selectFrom('interactions').select('started_at').where('id', '=', link.interactionId),
     record_type: link.recordType,
     record_id: link.recordId,
     linked: link.linked ? 1 : 0,
@@ -165,6 +167,7 @@ const earlierLinksOf = preparedQuery<{ type: string; id: string; excludeInteract
     .where('other.linked', '=', 1)
     .where('i.id', '!=', value('excludeInteractionId'))
     .where('i.state', '=', 'completed')
-    .orderBy('i.started_at', 'desc')
+    // The same time as the interaction's, in the index by record (migration 031): read newest first, up to the limit.
+    .orderBy('mine.interaction_started_at', 'desc')
     .limit(value('limit')),
 );

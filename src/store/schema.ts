@@ -127,6 +127,8 @@ export interface InteractionRecordsTable {
   canonical: Generated<string>;
   /** What a person reads for reference and choice fields, as JSON (migration 014). */
   display: Generated<string>;
+  /** When its interaction started, written with the row from the interaction's (migration 031): the order of a record's history. */
+  interaction_started_at: string | null;
 }
 
 export interface JobsTable {
