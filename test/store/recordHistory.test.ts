@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InteractionRecordLink } from '../../src/domain/interaction.js';
+import { findCustomerNotInOpenInteraction } from '../../src/store/customersRepository.js';
 import { putFirstRecordLinks, putRecordLinks, recordsFromCustomerHistory, recordsFromEarlierInteractions } from '../../src/store/interactionRecordsRepository.js';
 import { down, up } from '../../src/store/migrations/031_record_history.js';
 import { planOf } from '../support/queryPlan.js';
@@ -77,6 +78,8 @@ describe.each(STORE_BACKENDS)("a caller's history ($name)", (backend) => {
     const byCustomer = await planOf(store, (db) => recordsFromCustomerHistory(db, 'cu-1', 'current', 4));
     expect(byCustomer).toMatch(/interactions_customer_history/);
     expect(byCustomer).not.toMatch(/TEMP B-TREE|Sort/);
+    // Whether they are on a call now (a merge, the likely duplicates) is asked of the open interactions alone.
+    expect(await planOf(store, (db) => findCustomerNotInOpenInteraction(db, 'cu-1'))).toMatch(/interactions_open_by_customer/);
   });
 
   it("migration 031 gives the rows written before it their interaction's start", async () => {
