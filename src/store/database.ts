@@ -34,6 +34,7 @@ import * as acdWaitingContacts from './migrations/028_acd_waiting_contacts.js';
 import * as openCalls from './migrations/029_open_calls.js';
 import * as customerHistory from './migrations/030_customer_history.js';
 import * as recordHistory from './migrations/031_record_history.js';
+import * as supervisionReads from './migrations/032_supervision_reads.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -83,6 +84,7 @@ const migrations: Record<string, Migration> = {
   '029_open_calls': openCalls,
   '030_customer_history': customerHistory,
   '031_record_history': recordHistory,
+  '032_supervision_reads': supervisionReads,
 };
 
 /** The names of every migration, in order (what a database brought up to date has run). */

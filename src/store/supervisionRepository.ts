@@ -50,9 +50,12 @@ export interface OpenRecordRow {
  * the data dip matched (not the related cases or history it found with them). Linked first, in card order.
  */
 export async function recordsOfOpenInteractions(db: Db): Promise<OpenRecordRow[]> {
+  // From the open interactions (their index, migration 032) to their records: a cross join is SQLite's way of
+  // keeping that order, where it would otherwise read every record row stored and look up its interaction.
   const rows = await db
-    .selectFrom('interaction_records as r')
-    .innerJoin('interactions as i', 'i.id', 'r.interaction_id')
+    .selectFrom('interactions as i')
+    .crossJoin('interaction_records as r')
+    .whereRef('r.interaction_id', '=', 'i.id')
     .leftJoin('digital_threads as t', 't.interaction_id', 'i.id')
     .select(['i.agent_id as agentId', 'r.interaction_id as interactionId', 'r.label as label', 'r.canonical as canonical'])
     .where('i.state', '!=', 'completed')
