@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import { afterEach, beforeEach } from 'vitest';
+import type { AcdContactRow } from '../../src/store/acdRepository.js';
 import type { Database } from '../../src/store/schema.js';
+import type { StoreBackend, TestStore } from './stores.js';
 
 /** An agent as stored, Working since `since`: for store tests that need one to hang rows on. */
 export async function addAgent(db: Kysely<Database>, id: string, since: string): Promise<void> {
@@ -40,4 +43,30 @@ export async function addInteractions(
       )
       .execute();
   }
+}
+
+const DAY_START = Date.parse('2026-12-07T09:00:00.000Z');
+
+/** A time `minutes` after the start of these tests' day, as stored. */
+export const at = (minutes: number): string => new Date(DAY_START + minutes * 60_000).toISOString();
+
+/** The agent the store tests' rows belong to. */
+export const AGENT = 'agent-1';
+
+/** Within a describe block: a fresh store of `backend` holding AGENT, before each test; disposed of after it. */
+export function useStoreWithAgent(backend: StoreBackend): { store: TestStore } {
+  const running = {} as { store: TestStore };
+  beforeEach(async () => {
+    running.store = await backend.open();
+    await addAgent(running.store.db, AGENT, at(0));
+  });
+  afterEach(async () => {
+    await running.store.dispose();
+  });
+  return running;
+}
+
+/** An ACD contact of AGENT as its events leave it, offered `minutes` into the day. */
+export function acdContact(id: string, minutes: number, phase = 'offered', skill: string | null = null): AcdContactRow {
+  return { contact_id: id, source: 'acd', agent_id: AGENT, agent_at: at(minutes), phase, phase_at: at(minutes), channel: 'voice', ani: null, dnis: null, skill, disposition: null, notes: null };
 }
