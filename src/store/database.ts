@@ -31,7 +31,7 @@ import * as wideLogIds from './migrations/025_wide_log_ids.js';
 import * as rateAllowances from './migrations/026_rate_allowances.js';
 import * as staleCards from './migrations/027_stale_cards.js';
 import * as acdWaitingContacts from './migrations/028_acd_waiting_contacts.js';
-import * as openCalls from './migrations/029_open_calls.js';
+import * as openInteractions from './migrations/029_open_interactions.js';
 import * as customerHistory from './migrations/030_customer_history.js';
 import * as recordHistory from './migrations/031_record_history.js';
 import * as supervisionReads from './migrations/032_supervision_reads.js';
@@ -81,7 +81,7 @@ const migrations: Record<string, Migration> = {
   '026_rate_allowances': rateAllowances,
   '027_stale_cards': staleCards,
   '028_acd_waiting_contacts': acdWaitingContacts,
-  '029_open_calls': openCalls,
+  '029_open_interactions': openInteractions,
   '030_customer_history': customerHistory,
   '031_record_history': recordHistory,
   '032_supervision_reads': supervisionReads,

@@ -73,7 +73,7 @@ const insertRow = preparedQuery<InsertedRow>()((db, value) => db.insertInto('int
 const rowById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('interactions').selectAll().where('id', '=', value('id')));
 const forCardById = preparedQuery<{ id: string }>()((db, value) => withOwnerRows(db).where('i.id', '=', value('id')));
 const forCardOfAgent = preparedQuery<{ id: string; agentId: string }>()((db, value) => withOwnerRows(db).where('i.id', '=', value('id')).where('i.agent_id', '=', value('agentId')));
-// Its conditions are those of the partial index of open calls (migration 029): both databases read through it.
+// Read through the partial index of open interactions (migration 029), by agent, newest first.
 const openCallOf = preparedQuery<{ agentId: string }>()((db, value) =>
   db.selectFrom('interactions').selectAll().where('agent_id', '=', value('agentId')).where('channel', '=', 'voice').where('state', '!=', 'completed').orderBy('started_at', 'desc'),
 );

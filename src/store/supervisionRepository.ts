@@ -50,7 +50,7 @@ export interface OpenRecordRow {
  * the data dip matched (not the related cases or history it found with them). Linked first, in card order.
  */
 export async function recordsOfOpenInteractions(db: Db): Promise<OpenRecordRow[]> {
-  // From the open interactions (their index, migration 032) to their records: a cross join is SQLite's way of
+  // From the open interactions (their index, migration 029) to their records: a cross join is SQLite's way of
   // keeping that order, where it would otherwise read every record row stored and look up its interaction.
   const rows = await db
     .selectFrom('interactions as i')
