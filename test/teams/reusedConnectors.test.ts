@@ -23,18 +23,7 @@ class CountingAuthentication extends BotFrameworkAuthentication {
   failNext = false;
 
   private factoryFor(app: string): ConnectorFactory {
-    const made = this.made;
-    const self = this;
-    return new (class extends ConnectorFactory {
-      async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        if (self.failNext) {
-          self.failNext = false;
-          throw new Error('token endpoint down');
-        }
-        made.push(`${app} ${serviceUrl} ${audience ?? '-'}`);
-        return { made: made.length } as unknown as ConnectorClient;
-      }
-    })();
+    return new CountingFactory(this, app);
   }
 
   async authenticateRequest(): Promise<AuthenticateRequestResult> {
@@ -53,6 +42,25 @@ class CountingAuthentication extends BotFrameworkAuthentication {
   async createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     this.tokenClientsMade.push(claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? '');
     return { made: this.tokenClientsMade.length } as unknown as UserTokenClient;
+  }
+}
+
+/** A factory of the counting authentication: each client it makes is a new one, counted there. */
+class CountingFactory extends ConnectorFactory {
+  constructor(
+    private readonly counting: CountingAuthentication,
+    private readonly app: string,
+  ) {
+    super();
+  }
+
+  async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    if (this.counting.failNext) {
+      this.counting.failNext = false;
+      throw new Error('token endpoint down');
+    }
+    this.counting.made.push(`${this.app} ${serviceUrl} ${audience ?? '-'}`);
+    return { made: this.counting.made.length } as unknown as ConnectorClient;
   }
 }
 
