@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { CrmRecord, FieldValue, RecordRef } from '../../domain/crmRecord.js';
-import { preparedQuery, preparedShapes } from '../../store/preparedQuery.js';
+import { preparedQuery, preparedShapes, type Values } from '../../store/preparedQuery.js';
 import type { Database } from '../../store/schema.js';
 import { CrmError } from '../port.js';
 import { mapRecord } from './recordMapping.js';
@@ -29,7 +29,7 @@ export async function getRecord(db: Db, ref: RecordRef, { forUpdate = false } = 
   return row ? toRecord(row) : null;
 }
 
-const recordQuery = (db: Db, value: (name: keyof RecordRef) => string) => db.selectFrom('crm_records').selectAll().where('id', '=', value('id')).where('type', '=', value('type'));
+const recordQuery = (db: Db, value: Values<RecordRef>) => db.selectFrom('crm_records').selectAll().where('id', '=', value('id')).where('type', '=', value('type'));
 const recordRow = preparedQuery<RecordRef>()(recordQuery);
 const recordLocked = preparedQuery<RecordRef>()((db, value) => recordQuery(db, value).forUpdate());
 
@@ -81,7 +81,7 @@ type NewRecordRow = { [K in (typeof NEW_RECORD_COLUMNS)[number]]: string };
 const newRecord = preparedQuery<NewRecordRow>()((db, value) => db.insertInto('crm_records').values(value.row(NEW_RECORD_COLUMNS)));
 
 async function insertKeys(trx: Db, type: string, id: string, keys: RecordKey[]): Promise<void> {
-  // Beyond the shapes kept, the bound on parameters is far: a record has tens of keys at most.
+  // In INSERTs of at most KEYS_PER_INSERT keys: as many shapes prepared at most, each well under the bound on parameters.
   for (let start = 0; start < keys.length; start += KEYS_PER_INSERT) {
     const chunk = keys.slice(start, start + KEYS_PER_INSERT);
     await keysInsert(chunk.length).run(trx, { id, type, kinds: chunk.map((k) => k.kind), values: chunk.map((k) => k.value) });
