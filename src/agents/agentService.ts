@@ -9,6 +9,8 @@ import type { StatusFilter } from './statusFilter.js';
 /** How many agents' last contact is remembered in memory, and for how long (another instance may write meanwhile). */
 const CONTACTS_REMEMBERED = 10_000;
 const CONTACT_MEMORY_MS = 10 * 60_000;
+/** The name of an agent whose Teams turn gave none. */
+const UNNAMED_AGENT = 'Agent';
 
 /** Agent states with reason codes, and the supervisors' view of them (seed 003). */
 export class AgentService {
@@ -54,7 +56,7 @@ export class AgentService {
 
   /** Creates or refreshes the agent; one created now enters the state log in their first state (Unavailable), with it. */
   private async upsertLogged(repos: Repositories, id: string, name: string, now: string, teamsUserId: string | null): Promise<Agent & { isNew?: true }> {
-    const agent = await repos.agents.upsert(id, name || 'Agent', now, teamsUserId);
+    const agent = await repos.agents.upsert(id, name || UNNAMED_AGENT, now, teamsUserId);
     if (agent.isNew) await repos.wfmLog.appendState(stateEntry(id, { state: agent.state, reasonCode: agent.reasonCode, interactionId: null }, { source: 'app', at: agent.stateSince }, now), now);
     return agent;
   }
@@ -71,12 +73,24 @@ export class AgentService {
     const now = this.deps.clock();
     const known = this.contacts.get(id);
     if (known?.written === written && now.getTime() - known.at < CONTACT_MEMORY_MS) return;
+    // Not remembered (after a restart, or with more agents than are remembered): one read tells whether the
+    // database already holds it all, instead of a transaction of writes.
+    if (!known && (await this.storedContactIs(id, name, teamsUserId, chat))) return this.remember(id, written, chat, now);
     await this.deps.unit.run(async (repos) => {
       await this.upsertLogged(repos, id, name, now.toISOString(), teamsUserId);
       await repos.agents.saveConversationRef(id, chat, now.toISOString());
     });
+    this.remember(id, written, chat, now);
+  }
+
+  private async storedContactIs(id: string, name: string, teamsUserId: string, chat: object): Promise<boolean> {
+    const stored = await this.deps.unit.repos.agents.findContact(id);
+    return stored?.name === (name || UNNAMED_AGENT) && stored.teamsUserId === teamsUserId && stored.reference === JSON.stringify(chat);
+  }
+
+  private remember(id: string, written: string, reference: object, now: Date): void {
     this.contacts.delete(id);
-    this.contacts.set(id, { written, reference: chat, at: now.getTime() });
+    this.contacts.set(id, { written, reference, at: now.getTime() });
     if (this.contacts.size > CONTACTS_REMEMBERED) this.contacts.delete(this.contacts.keys().next().value!);
   }
 

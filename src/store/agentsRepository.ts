@@ -57,6 +57,20 @@ const moveStateFrom = preparedQuery<{ id: string; from: AgentStateName; state: A
     .where('state', '=', value('from')),
 );
 
+const contactById = preparedQuery<{ id: string }>()((db, value) =>
+  db
+    .selectFrom('agents as a')
+    .leftJoin('conversation_refs as r', 'r.agent_id', 'a.id')
+    .select(['a.name', 'a.teams_user_id', 'r.reference'])
+    .where('a.id', '=', value('id')),
+);
+
+/** What is stored of how to reach a known agent: their name, Teams id and chat's conversation reference (JSON). */
+export async function findAgentContact(db: Db, id: string): Promise<{ name: string; teamsUserId: string | null; reference: string | null } | undefined> {
+  const row = await contactById.first(db, { id });
+  return row ? { name: row.name, teamsUserId: row.teams_user_id, reference: row.reference } : undefined;
+}
+
 export async function findAgent(db: Db, id: string): Promise<Agent | undefined> {
   const row = await agentById.first(db, { id });
   return row ? toAgent(row) : undefined;

@@ -25,7 +25,7 @@ import {
   putChannel,
   putIntegration,
 } from './digitalIngressRepository.js';
-import { findAgent, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
+import { findAgent, findAgentContact, listAgents, moveAgentState, setAgentState, setAgentTimeZone, upsertAgent } from './agentsRepository.js';
 import { findConversationRef, saveConversationRef } from './conversationRefsRepository.js';
 import { customerFor, findCustomer, findCustomerNotInOpenInteraction, findCustomerWithCount, interactionCount, likelyDuplicates, mergeCustomers, renameCustomer } from './customersRepository.js';
 import { recordCardPost } from './cardRevisionsRepository.js';
@@ -105,6 +105,7 @@ const aggregates = {
   },
   agents: {
     find: findAgent,
+    findContact: findAgentContact,
     upsert: upsertAgent,
     list: listAgents,
     setState: setAgentState,

@@ -51,6 +51,25 @@ describe.each(STORE_BACKENDS)("an agent's contact, noted at every turn ($name)",
     expect(await written()).toBe('2026-11-22T08:11:00.000Z');
   });
 
+  it('only reads for an agent this process does not remember (a restart), writing when what is stored differs', async () => {
+    await agents.noteContact('aad-1', 'Alex Agent', '29:alex', chat('act-1'));
+    const first = await written();
+    now = new Date('2026-11-22T08:01:00.000Z');
+    const restarted = () => new AgentService({ unit: new UnitOfWork(store.db), reasonCodes: [], supervisorIds: [], clock: () => now });
+    await restarted().noteContact('aad-1', 'Alex Agent', '29:alex', chat('act-2'));
+    expect(await written()).toBe(first);
+
+    await restarted().noteContact('aad-1', 'Alex Agent', '29:alex', chat('act-3', 'https://smba.trafficmanager.net/emea/'));
+    expect(await written()).toBe('2026-11-22T08:01:00.000Z');
+    expect(await findConversationRef(store.db, 'aad-1')).toMatchObject({ serviceUrl: 'https://smba.trafficmanager.net/emea/' });
+
+    now = new Date('2026-11-22T08:02:00.000Z');
+    await restarted().noteContact('aad-1', 'Alex A. Agent', '29:alex', chat('act-4', 'https://smba.trafficmanager.net/emea/'));
+    expect((await agents.find('aad-1'))!.name).toBe('Alex A. Agent');
+    await restarted().noteContact('aad-1', 'Alex A. Agent', '29:alexander', chat('act-5', 'https://smba.trafficmanager.net/emea/'));
+    expect((await agents.find('aad-1'))!.teamsUserId).toBe('29:alexander');
+  });
+
   it('finds the chat of an agent this process has not seen yet in the database', async () => {
     await agents.noteContact('aad-1', 'Alex Agent', '29:alex', chat('act-1'));
     const another = new AgentService({ unit: new UnitOfWork(store.db), reasonCodes: [], supervisorIds: [], clock: () => now });
