@@ -3,7 +3,7 @@ import type { ContactStep } from '../domain/wfm.js';
 import { acdContactKey } from '../interactions/callRecording.js';
 import type { AcdContactRow } from '../store/acdRepository.js';
 import type { Db } from '../store/db.js';
-import { appendContactLog } from '../store/wfmLogRepository.js';
+import { appendContactLogs } from '../store/wfmLogRepository.js';
 import type { AcdContactEvent } from './eventSchema.js';
 
 const STEP_OF: Record<AcdContactEvent['type'], ContactStep> = {
@@ -31,8 +31,9 @@ export async function logAcdContactSteps(
 ): Promise<void> {
   if (source === 'simulator') return;
   const contactKey = acdContactKey(source, contact.contact_id);
-  for (const { event, agentId, key } of events) {
+  const steps = events.map(({ event, agentId, key }) => {
     const channel = (contact.channel ?? event.contact.channel) as Channel;
-    await appendContactLog(db, { contactKey, step: STEP_OF[event.type], at: event.at, agentId, skill: contact.skill ?? '', channel, source: 'acd', eventKey: key }, now);
-  }
+    return { contactKey, step: STEP_OF[event.type], at: event.at, agentId, skill: contact.skill ?? '', channel, source: 'acd' as const, eventKey: key };
+  });
+  await appendContactLogs(db, steps, now);
 }

@@ -7,7 +7,7 @@ import type { Agent } from '../domain/agentState.js';
 import type { Customer } from '../domain/customer.js';
 import { stateEntry } from '../agents/stateLogEntries.js';
 import { acwJobsFor } from './acwJobs.js';
-import { agentMoveOf, APP_MOVE, logCallStep, type CallMove } from './callRecording.js';
+import { agentMoveOf, APP_MOVE, logCallStep, logCallSteps, type CallMove } from './callRecording.js';
 import { drawCard } from './cardDrawing.js';
 import { CallDipPrefetch, prepareCallDip } from './callDip.js';
 import { withHistory } from './recordHistory.js';
@@ -103,9 +103,8 @@ export class CallLifecycle {
       const move = options.move ?? APP_MOVE;
       await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Working', reasonCode: null, interactionId: interaction.id }, move, now), now);
       const call = { interactionId: interaction.id, agentId };
-      await logCallStep(repos, call, 'offered', move, now);
       // Picked up as it rings (the simulator, a call with no ACD): offered and answered at one instant.
-      if (!options.ringing) await logCallStep(repos, call, 'answered', move, now);
+      await logCallSteps(repos, call, options.ringing ? ['offered'] : ['offered', 'answered'], move, now);
       links = await withHistory(repos, interaction, dip.links.map(asStored), customer.isNew === true);
       await repos.interactions.putFirstLinks(links);
       if (someone && customer.name === displayPhone(ani)) {

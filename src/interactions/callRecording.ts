@@ -43,8 +43,13 @@ export async function agentMoveOf(repos: Repositories, interactionId: string): P
  * move's time (else `now`), by the agent on it.
  */
 export async function logCallStep(repos: Repositories, call: { interactionId: string; agentId: string }, step: ContactStep, move: CallMove, now: string): Promise<void> {
-  const entry = callStepEntry(call, step, move, now);
-  if (entry) await repos.wfmLog.appendContact(entry, now);
+  await logCallSteps(repos, call, [step], move, now);
+}
+
+/** Logs steps of a call said at one instant (offered and answered, of a call picked up as it rings) in one append. */
+export async function logCallSteps(repos: Repositories, call: { interactionId: string; agentId: string }, steps: readonly ContactStep[], move: CallMove, now: string): Promise<void> {
+  const entries = steps.flatMap((step) => callStepEntry(call, step, move, now) ?? []);
+  if (entries.length) await repos.wfmLog.appendContacts(entries, now);
 }
 
 export function callStepEntry(call: { interactionId: string; agentId: string }, step: ContactStep, move: CallMove, now: string): ContactLogEntry | undefined {

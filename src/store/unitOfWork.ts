@@ -66,7 +66,7 @@ import {
   touchThread,
 } from './threadsRepository.js';
 import { findWfmApiKey, listWfmApiKeys, putWfmApiKey, revokeWfmApiKey } from './wfmApiKeysRepository.js';
-import { appendContactLog, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
+import { appendContactLog, appendContactLogs, appendStateLog, contactsOfferedBetween, stateLogBetween } from './wfmLogRepository.js';
 import { agentsByRefs, replaceSchedule, scheduleBetween, scheduleOfAgent } from './wfmSchedulesRepository.js';
 import { claimAlert, statesOfAgent } from './wfmAlertsRepository.js';
 import { agentContactsBetween, agentNames, agentStateMsBetween, openSpansBefore, skillTotalsBetween } from './wfmRollupReads.js';
@@ -197,6 +197,7 @@ const aggregates = {
   wfmLog: {
     appendState: appendStateLog,
     appendContact: appendContactLog,
+    appendContacts: appendContactLogs,
     statesBetween: stateLogBetween,
     contactsOfferedBetween,
   },

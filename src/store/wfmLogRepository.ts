@@ -3,7 +3,7 @@ import type { AgentStateName } from '../domain/agentState.js';
 import type { ContactLogEntry, ContactStep, StateLogEntry, StateSource } from '../domain/wfm.js';
 import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { AgentStateLogTable, ContactLogTable } from './schema.js';
 
 /**
@@ -31,21 +31,41 @@ const insertStateEntry = preparedQuery<Stored<StateLogEntry>>()((db, value) =>
     })
     .onConflict((oc) => oc.column('event_key').doNothing()),
 );
-const insertContactStep = preparedQuery<Stored<ContactLogEntry>>()((db, value) =>
-  db
-    .insertInto('contact_log')
-    .values({
-      contact_key: value('contactKey'),
-      kind: value('step'),
-      at: value('at'),
-      agent_id: value('agentId'),
-      skill: value('skill'),
-      channel: value('channel'),
-      source: value('source'),
-      event_key: value('eventKey'),
-      recorded_at: value('recordedAt'),
-    })
-    .onConflict((oc) => oc.column('event_key').doNothing()),
+// One statement for a contact's steps said together (an ACD's offered and answered in one request): each
+// column's values as a list, a query prepared per count.
+type ContactStepColumns = { [K in keyof Stored<ContactLogEntry>]-?: Array<Stored<ContactLogEntry>[K]> };
+const STEPS_PER_INSERT = 16;
+const insertContactSteps = preparedShapes(String, (count: number) =>
+  preparedQuery<ContactStepColumns>()((db, value) => {
+    const column = <K extends keyof ContactStepColumns>(name: K) => value.list(name, count);
+    const [keys, steps, ats, agents, skills, channels, sources, eventKeys, recordedAts] = [
+      column('contactKey'),
+      column('step'),
+      column('at'),
+      column('agentId'),
+      column('skill'),
+      column('channel'),
+      column('source'),
+      column('eventKey'),
+      column('recordedAt'),
+    ];
+    return db
+      .insertInto('contact_log')
+      .values(
+        keys.map((contactKey, i) => ({
+          contact_key: contactKey,
+          kind: steps[i]!,
+          at: ats[i]!,
+          agent_id: agents[i]!,
+          skill: skills[i]!,
+          channel: channels[i]!,
+          source: sources[i]!,
+          event_key: eventKeys[i]!,
+          recorded_at: recordedAts[i]!,
+        })),
+      )
+      .onConflict((oc) => oc.column('event_key').doNothing());
+  }),
 );
 
 export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: string): Promise<void> {
@@ -54,8 +74,25 @@ export async function appendStateLog(db: Db, entry: StateLogEntry, recordedAt: s
 }
 
 export async function appendContactLog(db: Db, entry: ContactLogEntry, recordedAt: string): Promise<void> {
-  const { contactKey, step, agentId, skill, channel, source } = entry;
-  await insertContactStep.run(db, { contactKey, step, at: storedTime(entry.at, 'at'), agentId, skill, channel, source, eventKey: entry.eventKey ?? null, recordedAt });
+  await appendContactLogs(db, [entry], recordedAt);
+}
+
+/** Appends several steps (of one contact, say) in one statement per 16. */
+export async function appendContactLogs(db: Db, entries: readonly ContactLogEntry[], recordedAt: string): Promise<void> {
+  for (let start = 0; start < entries.length; start += STEPS_PER_INSERT) {
+    const chunk = entries.slice(start, start + STEPS_PER_INSERT);
+    await insertContactSteps(chunk.length).run(db, {
+      contactKey: chunk.map((e) => e.contactKey),
+      step: chunk.map((e) => e.step),
+      at: chunk.map((e) => storedTime(e.at, 'at')),
+      agentId: chunk.map((e) => e.agentId),
+      skill: chunk.map((e) => e.skill),
+      channel: chunk.map((e) => e.channel),
+      source: chunk.map((e) => e.source),
+      eventKey: chunk.map((e) => e.eventKey ?? null),
+      recordedAt: chunk.map(() => recordedAt),
+    });
+  }
 }
 
 /** Times are compared as text in the store: always UTC with milliseconds ("2026-12-07T10:00:00.000Z"), whatever form they came in. */
