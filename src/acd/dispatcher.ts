@@ -57,6 +57,8 @@ export class AcdDispatcher {
         return { ok: false, status: 400, problem: `${fieldPrefix(index)}contact.ani: is not a phone number that can be routed` };
       }
       const ref = 'aadObjectId' in event.agent ? `id:${event.agent.aadObjectId}` : `email:${event.agent.email.toLowerCase()}`;
+      // An agent this process has noted exists (agents are never deleted, and their id is their Entra object id).
+      if (!found.has(ref) && 'aadObjectId' in event.agent && this.deps.agents.isKnown(event.agent.aadObjectId)) found.set(ref, event.agent.aadObjectId);
       if (!found.has(ref)) found.set(ref, await findAgentIdByRef(this.deps.db, event.agent));
       const agentId = found.get(ref);
       if (!agentId) {

@@ -107,6 +107,11 @@ export class AgentService {
 
   private readonly zones = new Map<string, string>();
 
+  /** Whether this process has noted a contact of the agent (then their row exists: agents are never deleted). */
+  isKnown(id: string): boolean {
+    return this.contacts.has(id);
+  }
+
   /** Where to reach the agent's chat outside a turn of theirs, if they ever talked to the bot. */
   async conversationRefOf(id: string): Promise<unknown | undefined> {
     return this.contacts.get(id)?.reference ?? this.deps.unit.repos.agents.findConversationRef(id);
