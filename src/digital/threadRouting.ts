@@ -129,6 +129,9 @@ export function createThreadRouter(deps: ThreadRoutingDeps): RunningThreadRouter
 
   async function drainQueue(): Promise<number> {
     const anyRoom = async () => (await unit.repos.threads.routingCandidates({ maxLoad: config.concurrency, limit: 1 })).length > 0;
+    // Every agent coming Available wakes this: with nothing queued (the usual case), who is free is not read
+    // (every Available agent, with a count each).
+    if ((await unit.repos.threads.queued(1)).length === 0) return 0;
     let assigned = 0;
     let after: QueuePosition | undefined;
     for (;;) {
