@@ -73,7 +73,7 @@ export interface ProductOptions {
 export async function startProduct(config: AppConfig, logger: Logger, options: ProductOptions = {}): Promise<RunningProduct> {
   const clock = () => new Date();
   let ready = false;
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: options.pgSchema, checkpointInBackground: true });
   if (config.seedDemoData && (await seedDemoData(store.db, clock()))) logger.info('embedded CRM seeded with demo data');
 
   const engine = await createCrmEngine(config, { db: store.db, clock, logger, wrapConnector: options.wrapConnector });

@@ -35,6 +35,7 @@ import * as openInteractions from './migrations/029_open_interactions.js';
 import * as customerHistory from './migrations/030_customer_history.js';
 import * as recordHistory from './migrations/031_record_history.js';
 import * as supervisionReads from './migrations/032_supervision_reads.js';
+import { startWalCheckpointer } from './walCheckpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -44,6 +45,8 @@ export interface StoreOptions {
   dataDir: string;
   /** Postgres schema to use (tests isolate themselves with one); defaults to the server's search_path. */
   pgSchema?: string;
+  /** SQLite: checkpoint the write-ahead log on a worker thread (walCheckpointer.ts), as the running product does; else on commit. */
+  checkpointInBackground?: boolean;
 }
 
 export interface Store {
@@ -95,7 +98,7 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
  * once on one database migrate one after the other: the later ones find the schema up to date.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.pgSchema) : await openSqlite(options.dataDir);
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.pgSchema) : await openSqlite(options.dataDir, options.checkpointInBackground === true);
   for (let attempt = 1; ; attempt++) {
     try {
       await inExclusiveTransaction(store.db, `customer-card:migrations:${store.schema ?? ''}`, (trx) => migrate(trx, store.schema));
@@ -140,7 +143,7 @@ async function migrate(trx: Kysely<Database>, schema: string | undefined): Promi
   }
 }
 
-async function openSqlite(dataDir: string): Promise<Store> {
+async function openSqlite(dataDir: string, checkpointInBackground: boolean): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   // Each driver is loaded only when chosen, so a Postgres deployment never loads the native SQLite module.
   const { default: BetterSqlite } = await import('better-sqlite3');
@@ -152,8 +155,16 @@ async function openSqlite(dataDir: string): Promise<Store> {
   // A savepoint's journal and a sort stay in memory rather than spilling to a temp file (the embedded CRM
   // groups its writes in savepoints; our sorts are of a few thousand rows at most).
   sqlite.pragma('temp_store = MEMORY');
+  const checkpointer = checkpointInBackground ? startWalCheckpointer(sqlite) : undefined;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 async function openPostgres(url: string, schema?: string): Promise<Store> {
