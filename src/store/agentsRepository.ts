@@ -58,11 +58,7 @@ const moveStateFrom = preparedQuery<{ id: string; from: AgentStateName; state: A
 );
 
 const contactById = preparedQuery<{ id: string }>()((db, value) =>
-  db
-    .selectFrom('agents as a')
-    .leftJoin('conversation_refs as r', 'r.agent_id', 'a.id')
-    .select(['a.name', 'a.teams_user_id', 'r.reference'])
-    .where('a.id', '=', value('id')),
+  db.selectFrom('agents as a').leftJoin('conversation_refs as r', 'r.agent_id', 'a.id').select(['a.name', 'a.teams_user_id', 'r.reference']).where('a.id', '=', value('id')),
 );
 
 /** What is stored of how to reach a known agent: their name, Teams id and chat's conversation reference (JSON). */

@@ -18,7 +18,10 @@ describe('WAL checkpoints off the bot thread', () => {
   async function productStore(): Promise<{ store: Store; file: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'cc-wal-'));
     const store = await openStore({ dataDir, checkpointInBackground: true });
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => store.close());
+    cleanups.push(
+      () => rmSync(dataDir, { recursive: true, force: true }),
+      () => store.close(),
+    );
     return { store, file: join(dataDir, 'customer-card.sqlite') };
   }
 
@@ -51,7 +54,10 @@ describe('WAL checkpoints off the bot thread', () => {
   it('leaves checkpoints to SQLite where not asked (a store opened by a script or a test)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cc-wal-'));
     const store = await openStore({ dataDir });
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => store.close());
+    cleanups.push(
+      () => rmSync(dataDir, { recursive: true, force: true }),
+      () => store.close(),
+    );
     expect((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db)).rows[0]!.wal_autocheckpoint).toBe(1_000);
   });
 });
