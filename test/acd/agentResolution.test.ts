@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KyselyPlugin } from 'kysely';
 import pino from 'pino';
 import { AgentService } from '../../src/agents/agentService.js';
 import { AcdDispatcher } from '../../src/acd/dispatcher.js';
 import { acdEventSchema } from '../../src/acd/eventSchema.js';
 import type { ContactConvergence } from '../../src/interactions/contactEvents.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
+import { countingStatements } from '../support/statementCount.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 /** Which agent each event of a request names, before anything is applied (AcdDispatcher.resolve). */
@@ -22,11 +22,10 @@ describe.each(STORE_BACKENDS)('the agents an ACD names ($name)', (backend) => {
   const agentsOn = (db: TestStore['db']) => new AgentService({ unit: new UnitOfWork(db), reasonCodes: [], supervisorIds: [], clock: now });
   /** A dispatcher whose database counts the statements run through it (resolving needs no contacts). */
   function countedDispatcher(agents: AgentService) {
-    let statements = 0;
-    const counter: KyselyPlugin = { transformQuery: (args) => (statements++, args.node), transformResult: async (args) => args.result };
+    const { db, statements } = countingStatements(store.db);
     const contacts = {} as ContactConvergence;
-    const dispatcher = new AcdDispatcher({ db: store.db.withPlugin(counter), agents, contacts, defaultRegion: 'US', logger: pino({ level: 'silent' }), clock: now });
-    return { dispatcher, statements: () => statements };
+    const dispatcher = new AcdDispatcher({ db, agents, contacts, defaultRegion: 'US', logger: pino({ level: 'silent' }), clock: now });
+    return { dispatcher, statements: () => statements().length };
   }
   const stateOf = (agent: Record<string, string>, id = 'evt-1') => acdEventSchema.parse({ id, type: 'agent.state', at: '2026-12-07T08:59:00.000Z', agent, state: 'Available' });
   const field = (index: number) => `events.${index}.`;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KyselyPlugin } from 'kysely';
 import pino from 'pino';
 import { createThreadRouter } from '../../src/digital/threadRouting.js';
 import { InteractionEvents } from '../../src/interactions/interactionEvents.js';
 import { UnitOfWork } from '../../src/store/unitOfWork.js';
+import { countingStatements } from '../support/statementCount.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 /** Every agent who comes Available wakes the queue's drain: with nothing queued, that must not cost a read of the whole floor. */
@@ -23,10 +23,9 @@ describe.each(STORE_BACKENDS)('draining an empty conversation queue ($name)', (b
         .values({ id: `aad-${i}`, name: `Agent ${i}`, state: 'Available', reason_code: null, state_since: '2026-12-07T09:00:00.000Z', current_interaction_id: null })
         .execute();
     }
-    const statements: string[] = [];
-    const counter: KyselyPlugin = { transformQuery: (args) => (statements.push(args.node.kind), args.node), transformResult: async (args) => args.result };
+    const { db, statements } = countingStatements(store.db);
     const router = createThreadRouter({
-      unit: new UnitOfWork(store.db.withPlugin(counter)),
+      unit: new UnitOfWork(db),
       cards: { currentView: () => Promise.reject(new Error('no card is drawn')) },
       poster: { post: () => undefined },
       events: new InteractionEvents(() => undefined),
@@ -35,6 +34,6 @@ describe.each(STORE_BACKENDS)('draining an empty conversation queue ($name)', (b
       clock: () => new Date('2026-12-07T09:00:00.000Z'),
     });
     expect(await router.drainQueue()).toBe(0);
-    expect(statements).toEqual(['SelectQueryNode']);
+    expect(statements()).toEqual(['SelectQueryNode']);
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { NOT_MERGEABLE, NOT_YOURS, Ownership } from '../../src/interactions/ownership.js';
 import { repositoriesOf } from '../../src/store/unitOfWork.js';
 import { buildServices } from '../support/services.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
+import { countingStatements } from '../support/statementCount.js';
 
 /** What a refusal is, as a caller could tell: its code and its words. */
 async function refusalOf(work: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -43,12 +43,8 @@ describe.each(STORE_BACKENDS)('ownership of interactions and customer cards ($na
 
   /** The store's database, counting the statements run through it. */
   function counted(): { db: typeof store.db; statements: () => number } {
-    let statements = 0;
-    const counter: KyselyPlugin = {
-      transformQuery: (args) => (statements++, args.node),
-      transformResult: async (args) => args.result,
-    };
-    return { db: store.db.withPlugin(counter), statements: () => statements };
+    const { db, statements } = countingStatements(store.db);
+    return { db, statements: () => statements().length };
   }
 
   it("refuses another agent's interaction exactly as one that does not exist: same code, same words, same single lookup", async () => {
