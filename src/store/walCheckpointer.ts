@@ -78,7 +78,11 @@ export function startWalCheckpointer(sqlite: BetterSqliteDatabase, options: WalC
   const watch = setInterval(() => {
     if (stopping || logBytes() < startAfterBytes) return;
     clearInterval(watch);
-    start();
+    try {
+      start();
+    } catch {
+      failed = true; // no thread to be had: SQLite keeps checkpointing on commit, as it did
+    }
   }, WATCH_MS);
   watch.unref();
   return {
