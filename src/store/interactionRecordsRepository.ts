@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import { RECORD_ROLES, type CanonicalFields, type FieldValue, type RecordRef, type RecordRole } from '../domain/crmRecord.js';
 import type { InteractionRecordLink, RecordOrigin } from '../domain/interaction.js';
 import type { Db } from './db.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery, preparedShapes } from './preparedQuery.js';
 import type { Database, InteractionRecordsTable } from './schema.js';
 
 /*
@@ -82,17 +82,87 @@ export async function putRecordLinks(db: Db, links: InteractionRecordLink[]): Pr
 }
 
 /**
- * The records of an interaction created in this turn, with their activities, in one insert per 100 (its card
+ * The records of an interaction created in this turn, with their activities, in one insert per 16 (its card
  * holds nothing yet, so there is no place to keep and no row to refresh): what the call's data dip found.
  */
 export async function putFirstRecordLinks(db: Db, links: InteractionRecordLink[]): Promise<void> {
-  for (let start = 0; start < links.length; start += 100) {
-    await db
-      .insertInto('interaction_records')
-      .values(links.slice(start, start + 100).map((link, i) => ({ ...recordRow(link, start + i + 1), activities: JSON.stringify(link.activities ?? []) })))
-      .execute();
+  for (let start = 0; start < links.length; start += FIRST_LINKS_PER_INSERT) {
+    const chunk = links.slice(start, start + FIRST_LINKS_PER_INSERT);
+    const snapshots = chunk.map(snapshotOf);
+    await insertFirstLinks(chunk.length).run(db, {
+      interactionId: chunk.map((l) => l.interactionId),
+      recordType: chunk.map((l) => l.recordType),
+      recordId: chunk.map((l) => l.recordId),
+      linked: chunk.map((l) => (l.linked ? 1 : 0)),
+      origin: chunk.map((l) => l.origin),
+      label: chunk.map((l) => l.label),
+      snapshot: chunk.map((l) => JSON.stringify(l.fields)),
+      position: chunk.map((_, i) => start + i + 1),
+      role: snapshots.map((s) => s.role),
+      typeLabel: snapshots.map((s) => s.type_label),
+      canonical: snapshots.map((s) => s.canonical),
+      display: snapshots.map((s) => s.display),
+      activities: chunk.map((l) => JSON.stringify(l.activities ?? [])),
+    });
   }
 }
+
+// Prepared per count (preparedQuery.ts): every call whose data dip finds records writes them. Each column's
+// values as a list; a card's first records are few, 16 per statement keeps the shapes few.
+const FIRST_LINKS_PER_INSERT = 16;
+type FirstLinkColumns = {
+  interactionId: string[];
+  recordType: string[];
+  recordId: string[];
+  linked: number[];
+  origin: string[];
+  label: string[];
+  snapshot: string[];
+  position: number[];
+  role: string[];
+  typeLabel: Array<string | null>;
+  canonical: string[];
+  display: string[];
+  activities: string[];
+};
+const insertFirstLinks = preparedShapes(String, (count: number) =>
+  preparedQuery<FirstLinkColumns>()((db, value) => {
+    const column = <K extends keyof FirstLinkColumns>(name: K) => value.list(name, count);
+    const [ids, types, recordIds, linked, origins, labels, snapshots, positions, roles, typeLabels, canonicals, displays, activities] = [
+      column('interactionId'),
+      column('recordType'),
+      column('recordId'),
+      column('linked'),
+      column('origin'),
+      column('label'),
+      column('snapshot'),
+      column('position'),
+      column('role'),
+      column('typeLabel'),
+      column('canonical'),
+      column('display'),
+      column('activities'),
+    ];
+    return db.insertInto('interaction_records').values(
+      ids.map((id, i) => ({
+        interaction_id: id,
+        interaction_started_at: (eb: ExpressionBuilder<Database, 'interaction_records'>) => eb.selectFrom('interactions').select('started_at').where('id', '=', id),
+        record_type: types[i]!,
+        record_id: recordIds[i]!,
+        linked: linked[i]!,
+        origin: origins[i]!,
+        label: labels[i]!,
+        snapshot: snapshots[i]!,
+        position: positions[i]!,
+        role: roles[i]!,
+        type_label: typeLabels[i]!,
+        canonical: canonicals[i]!,
+        display: displays[i]!,
+        activities: activities[i]!,
+      })),
+    );
+  }),
+);
 
 /** A record's row on a card, at its place, with its interaction's start read from the interaction (written before its records). */
 function recordRow(link: InteractionRecordLink, position: number) {

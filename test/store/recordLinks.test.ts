@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkOf } from '../../src/domain/interaction.js';
 import { upsertAgent } from '../../src/store/agentsRepository.js';
 import { insertInteraction } from '../../src/store/interactionsRepository.js';
-import { listRecordLinks, putRecordLinks } from '../../src/store/interactionRecordsRepository.js';
+import { listRecordLinks, putFirstRecordLinks, putRecordLinks } from '../../src/store/interactionRecordsRepository.js';
 import { STORE_BACKENDS, type TestStore } from '../support/stores.js';
 
 const NOW = '2026-11-22T08:00:00.000Z';
@@ -59,5 +59,41 @@ describe.each(STORE_BACKENDS)('record links keep the canonical snapshot (migrati
       .execute();
     const [link] = await listRecordLinks(store.db, INTERACTION);
     expect(link).toMatchObject({ role: 'other', canonical: {}, display: {}, typeLabel: undefined, fields: { lastName: 'Old' } });
+  });
+
+  it("writes a new card's first records in order with every column, past one statement's worth", async () => {
+    const records = Array.from({ length: 20 }, (_, i) => ({
+      type: i % 2 ? 'Case' : 'Contact',
+      id: `rec-${i}`,
+      name: `Record ${i}`,
+      role: (i % 2 ? 'case' : 'person') as 'case' | 'person',
+      typeLabel: i === 3 ? undefined : `Type ${i}`,
+      canonical: { lastName: `Name ${i}` },
+      fields: { n: i },
+      display: { n: `#${i}` },
+    }));
+    const links = records.map((record, i) => ({
+      ...linkOf(record, { interactionId: INTERACTION, linked: i < 2, origin: 'ani' as const }),
+      activities: i === 0 ? [{ subject: 'Called', when: NOW }] : undefined,
+    }));
+    await putFirstRecordLinks(store.db, links);
+    const read = await listRecordLinks(store.db, INTERACTION);
+    expect(read.map((l) => l.recordId)).toEqual(records.map((r) => r.id));
+    expect(read[0]).toMatchObject({
+      recordType: 'Contact',
+      role: 'person',
+      typeLabel: 'Type 0',
+      linked: true,
+      origin: 'ani',
+      label: 'Record 0',
+      fields: { n: 0 },
+      canonical: { lastName: 'Name 0' },
+      display: { n: '#0' },
+      activities: [{ subject: 'Called', when: NOW }],
+    });
+    expect(read[3]).toMatchObject({ recordType: 'Case', role: 'case', typeLabel: undefined, linked: false, activities: [] });
+    expect(read[19]).toMatchObject({ recordId: 'rec-19', label: 'Record 19', fields: { n: 19 } });
+    const started = await store.db.selectFrom('interaction_records').select('interaction_started_at').where('interaction_id', '=', INTERACTION).execute();
+    expect(new Set(started.map((r) => r.interaction_started_at))).toEqual(new Set([NOW]));
   });
 });
