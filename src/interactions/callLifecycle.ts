@@ -7,9 +7,10 @@ import type { Agent } from '../domain/agentState.js';
 import type { Customer } from '../domain/customer.js';
 import { stateEntry } from '../agents/stateLogEntries.js';
 import { acwJobsFor } from './acwJobs.js';
+import { AgentNotAvailable } from './agentNotAvailable.js';
 import { agentMoveOf, APP_MOVE, logCallStep, logCallSteps, type CallMove } from './callRecording.js';
 import { drawCard } from './cardDrawing.js';
-import { CallDipPrefetch, prepareCallDip } from './callDip.js';
+import { CallDipPrefetch, prepareCallDip, type PreparedCallDip } from './callDip.js';
 import { withHistory } from './recordHistory.js';
 import { isSomeone } from './customerView.js';
 import type { ServiceContext } from './serviceContext.js';
@@ -45,14 +46,26 @@ export class CallLifecycle {
   }
 
   /**
+   * The data dip of an ACD's contact, as started ahead (prefetchDip) or started now: for a router that may
+   * offer the call twice (once its agent is made Available) on one read of the CRM. Undefined when the number
+   * does not route or no CRM is configured (offerCall says which).
+   */
+  takeDip(acdContactId: string, rawNumber: string): Promise<PreparedCallDip> | undefined {
+    const ani = toE164(rawNumber, this.context.defaultRegion);
+    const configurationId = this.context.engine.defaultConfigurationId;
+    if (!ani || !configurationId) return undefined;
+    return this.dips.take(configurationId, acdContactId, ani) ?? prepareCallDip(this.context, configurationId, ani);
+  }
+
+  /**
    * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
    * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card
    * shows who is calling before the agent picks up; they are Working on it from the moment it rings (it is
    * theirs, reserved). Otherwise it is answered at once. `acdContactId`: the ACD contact it handles;
-   * `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
-   * `move`: who routed it (the app itself when absent).
+   * `dip`: its data dip as taken by the caller (takeDip); `move`: who routed it (the app itself when absent).
+   * An agent not Available is an AgentNotAvailable, with the agent as read.
    */
-  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean; acdContactId?: string; agent?: Agent; move?: CallMove } = {}): Promise<CustomerCardView> {
+  async offerCall(agentId: string, rawNumber: string, options: { ringing?: boolean; acdContactId?: string; dip?: Promise<PreparedCallDip>; move?: CallMove } = {}): Promise<CustomerCardView> {
     const { engine, unit } = this.context;
     const ani = toE164(rawNumber, this.context.defaultRegion);
     if (!ani) {
@@ -72,13 +85,14 @@ export class CallLifecycle {
     });
     // The data dip and what a linked record brings from the CRM come first, outside any transaction: the
     // call is then routed and written, with its customer, card outcome and records, in one.
-    const started = options.acdContactId ? this.dips.take(configurationId, options.acdContactId, ani) : undefined;
+    const started = options.dip ?? (options.acdContactId ? this.dips.take(configurationId, options.acdContactId, ani) : undefined);
     const dip = (await (started ?? prepareCallDip(this.context, configurationId, ani)))(interaction);
     interaction.matchState = dip.matchState;
     const notice = { kind: dip.notice.kind, text: dip.notice.text };
     const someone = dip.links.filter((l) => l.linked).find(isSomeone);
     let customer: Customer & { isNew?: true; interactionCount: number } = { id: '', name: '', identifiers: [], interactionCount: 0 };
     let links: InteractionRecordLink[] = [];
+    let routedAgent: Agent | undefined;
     await unit.run(async (repos) => {
       // A card per new contact and per new channel: the caller's number names their customer (SPEC), or the person linked.
       customer = await repos.customers.customerFor({ kind: 'phone', value: ani }, someone?.label ?? displayPhone(ani), now);
@@ -89,14 +103,8 @@ export class CallLifecycle {
         since: now,
         currentInteractionId: interaction.id,
       });
-      if (!routed) {
-        const agent = await repos.agents.find(agentId);
-        throw conflict(
-          agent?.state === 'Working' || agent?.state === 'ACW'
-            ? 'You already have an interaction. Finish it (hangup, then Complete ACW) before taking another call.'
-            : 'Calls are routed only to Available agents. Type "available" first.',
-        );
-      }
+      if (!routed) throw new AgentNotAvailable(await repos.agents.find(agentId));
+      routedAgent = routed;
       await repos.interactions.insert(interaction, { acdContactId: options.acdContactId, lastNotice: notice });
       // The contact waits for its agent no more (acdRepository.waitingContactsOf).
       if (options.acdContactId) await repos.acd.markPlaced(options.acdContactId);
@@ -114,7 +122,7 @@ export class CallLifecycle {
     });
     // Drawn from what this call holds: nothing is read back.
     // The customer's interactions as read before this one was added, and this one.
-    const held = { agent: options.agent?.id === agentId ? options.agent : undefined, links, customer, interactionCount: customer.interactionCount + 1 };
+    const held = { agent: routedAgent, links, customer, interactionCount: customer.interactionCount + 1 };
     return this.context.changes.created(interaction, () => drawCard(this.context, interaction, { notice, now: this.context.clock(), held }));
   }
 

@@ -7,6 +7,7 @@ import type { AcdContactRow } from '../store/acdRepository.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 import type { InteractionEvents } from './interactionEvents.js';
 import type { InteractionServices } from './interactionServices.js';
+import { AgentNotAvailable } from './agentNotAvailable.js';
 import type { CallMove } from './callRecording.js';
 
 /** Posts a contact's Customer Card to the agent outside any turn of theirs (src/teams/proactiveCards.ts). */
@@ -44,7 +45,7 @@ export class ContactConvergence {
   constructor(
     private readonly deps: {
       unit: UnitOfWork;
-      calls: Pick<InteractionServices['calls'], 'offerCall' | 'prefetchDip' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
+      calls: Pick<InteractionServices['calls'], 'offerCall' | 'prefetchDip' | 'takeDip' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -133,31 +134,41 @@ export class ContactConvergence {
     return created;
   }
 
-  /** Routes the contact to its agent: the call is offered, the data dip runs, the card goes to the agent. */
+  /**
+   * Routes the contact to its agent: the call is offered, the data dip runs, the card goes to the agent. The
+   * agent is not read first: the offer's own transaction finds whether they are Available, and says how they
+   * stand when they are not.
+   */
   private async offer(contact: AcdContactRow, options: ConvergeOptions, move: CallMove): Promise<CustomerCardView | undefined> {
     const { calls, agents, logger, unit } = this.deps;
-    if (!contact.ani) return undefined; // an event that came before its offer: the offer brings the number
-    const agent = await unit.repos.agents.find(contact.agent_id);
-    if (!agent) return undefined;
-    if (!options.strict) {
+    const ani = contact.ani;
+    if (!ani) return undefined; // an event that came before its offer: the offer brings the number
+    // It rings until the contact is answered (converge answers it next when that comes); answered already, it is active at once.
+    const ringing = PHASE_RANK[contact.phase]! < PHASE_RANK.answered!;
+    // One read of the CRM, whether the call is offered once or twice.
+    const dip = calls.takeDip(contact.contact_id, ani);
+    const offerCall = () => calls.offerCall(contact.agent_id, ani, { ringing, acdContactId: contact.contact_id, dip, move });
+    let view: CustomerCardView;
+    try {
+      view = await offerCall();
+    } catch (error) {
+      if (options.strict) {
+        // Refused outright: the contact must not wait and reach the agent later.
+        await unit.repos.acd.putContact({ ...contact, phase: 'abandoned', phase_at: contact.agent_at });
+        throw error;
+      }
+      if (!(error instanceof AgentNotAvailable)) throw error;
+      const agent = error.agent;
+      if (!agent) return undefined;
       if (agent.state === 'Working' || agent.state === 'ACW') {
         logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'ACD contact waits: its agent is still on another contact');
         return undefined;
       }
       // The ACD routed it to them: it knows they are taking contacts, whatever we last heard.
-      if (agent.state !== 'Available') await agents.applyAcdState(agent.id, 'Available', null, move.at ?? this.deps.clock().toISOString());
+      await agents.applyAcdState(agent.id, 'Available', null, move.at ?? this.deps.clock().toISOString());
+      view = await offerCall();
     }
-    let view: CustomerCardView;
-    try {
-      // It rings until the contact is answered (converge answers it next when that comes); answered already, it is active at once.
-      const ringing = PHASE_RANK[contact.phase]! < PHASE_RANK.answered!;
-      view = await calls.offerCall(agent.id, contact.ani, { ringing, acdContactId: contact.contact_id, agent, move });
-    } catch (error) {
-      // Refused outright (strict): the contact must not wait and reach the agent later.
-      if (options.strict) await unit.repos.acd.putContact({ ...contact, phase: 'abandoned', phase_at: contact.agent_at });
-      throw error;
-    }
-    if (options.postCard) this.deps.poster.post(agent.id, view);
+    if (options.postCard) this.deps.poster.post(contact.agent_id, view);
     return view;
   }
 

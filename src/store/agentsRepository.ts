@@ -54,7 +54,8 @@ const moveStateFrom = preparedQuery<{ id: string; from: AgentStateName; state: A
     .updateTable('agents')
     .set({ state: value('state'), reason_code: value('reasonCode'), state_since: value('since'), current_interaction_id: value('currentInteractionId') })
     .where('id', '=', value('id'))
-    .where('state', '=', value('from')),
+    .where('state', '=', value('from'))
+    .returningAll(),
 );
 
 const contactById = preparedQuery<{ id: string }>()((db, value) =>
@@ -103,13 +104,15 @@ export async function listAgents(db: Db): Promise<Agent[]> {
 
 /**
  * Moves an agent between states only if they are still in `from`: two calls routed at once cannot both
- * take the same Available agent. Returns false when the agent was no longer in `from`.
+ * take the same Available agent. Returns the agent as moved (the caller need not read them again), or
+ * undefined when they were no longer in `from`.
  */
 export async function moveAgentState(
   db: Db,
   id: string,
   from: AgentStateName,
   change: { state: AgentStateName; reasonCode: string | null; since: string; currentInteractionId: string | null },
-): Promise<boolean> {
-  return (await moveStateFrom.changed(db, { id, from, ...change })) === 1;
+): Promise<Agent | undefined> {
+  const row = await moveStateFrom.first(db, { id, from, ...change });
+  return row ? toAgent(row) : undefined;
 }
