@@ -128,10 +128,11 @@ export class CallLifecycle {
 
   /**
    * The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's,
-   * else the agent's own; `agent`: the agent's row as the caller just read it (the card is drawn without reading it again).
+   * else the agent's own; `agent`: the agent's row as the caller just read it (the card is drawn without reading it again);
+   * `known`: the agent's call as the caller just read it (not read again: its move is still conditional on its state).
    */
-  async hangup(agentId: string, move?: CallMove, agent?: Agent): Promise<CustomerCardView> {
-    const open = await this.activeCall(agentId);
+  async hangup(agentId: string, move?: CallMove, agent?: Agent, known?: Interaction): Promise<CustomerCardView> {
+    const open = await this.activeCall(agentId, known);
     const how = move ?? (await agentMoveOf(this.context.repos, open.id));
     const now = this.context.clock().toISOString();
     const ended = await this.context.unit.run((repos) => this.endIn(repos, open, how, now));
@@ -141,10 +142,11 @@ export class CallLifecycle {
   /**
    * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
    * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
-   * `move`: the ACD's, else the agent's own; `heldAgent`: the agent's row as the caller just read it (not read again).
+   * `move`: the ACD's, else the agent's own; `heldAgent`, `known`: the agent's row and the interaction as the
+   * caller just read them (not read again; the move is still conditional on the interaction's state).
    */
-  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove, heldAgent?: Agent): Promise<CustomerCardView> {
-    const { interaction } = await this.context.ownership.owned(agentId, interactionId);
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove, heldAgent?: Agent, known?: Interaction): Promise<CustomerCardView> {
+    const interaction = known?.id === interactionId && known.agentId === agentId ? known : (await this.context.ownership.owned(agentId, interactionId)).interaction;
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
     if (interaction.state === 'offered') throw conflict('The call is still ringing: there is no After Call Work until it is answered and ended.');
     if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
@@ -159,8 +161,14 @@ export class CallLifecycle {
    * transaction (all or nothing, as each alone is), and the card drawn once, completed. The ended card is
    * never shown: it would be replaced at once.
    */
-  async endAndCompleteAcw(agentId: string, input: { disposition: string; notes: string }, moves: { ended: CallMove; completed: CallMove }, heldAgent?: Agent): Promise<CustomerCardView> {
-    const open = await this.activeCall(agentId);
+  async endAndCompleteAcw(
+    agentId: string,
+    input: { disposition: string; notes: string },
+    moves: { ended: CallMove; completed: CallMove },
+    heldAgent?: Agent,
+    known?: Interaction,
+  ): Promise<CustomerCardView> {
+    const open = await this.activeCall(agentId, known);
     const endedAt = this.context.clock().toISOString();
     const completion = await this.completionOf({ ...open, state: 'acw', endedAt }, input, heldAgent);
     const done = await this.context.unit.run(async (repos) => {
@@ -170,9 +178,9 @@ export class CallLifecycle {
     return this.completed(open, completion, done);
   }
 
-  /** The agent's call, which must be active (answered, not ended) to end. */
-  private async activeCall(agentId: string): Promise<Interaction> {
-    const open = await this.context.repos.interactions.openOf(agentId);
+  /** The agent's call, which must be active (answered, not ended) to end; `known`, theirs as just read, is not read again. */
+  private async activeCall(agentId: string, known?: Interaction): Promise<Interaction> {
+    const open = known?.agentId === agentId && known.state !== 'completed' ? known : await this.context.repos.interactions.openOf(agentId);
     if (!open) throw notFound('You have no call to hang up. Type "call <number>" to simulate one.');
     if (open.state === 'offered') throw conflict('Your call is still ringing: answer it in your contact center first.');
     if (open.state !== 'active') {

@@ -3,6 +3,7 @@ import type { AcdEvent, CONTACT_EVENT_TYPES } from '../acd/eventSchema.js';
 import type { AgentService } from '../agents/agentService.js';
 import { stateEntry } from '../agents/stateLogEntries.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
+import type { Interaction } from '../domain/interaction.js';
 import type { AcdContactRow } from '../store/acdRepository.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
 import type { InteractionEvents } from './interactionEvents.js';
@@ -96,41 +97,41 @@ export class ContactConvergence {
       created = await this.offer(contact, options, moveBy(['contact.offered', 'contact.transferred']));
       if (!created) return undefined;
       // Offered already answered (or further) comes in active: no ringing card drawn only to be replaced.
-      current = { id: created.interaction.id, agentId: contact.agent_id, state: created.interaction.state };
+      current = created.interaction;
     }
     const ends = PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state !== 'acw' && current.state !== 'completed';
     const completes = contact.phase === 'acwCompleted' && current.state !== 'completed';
     // The agent's row, read once for the steps that draw the card (their name on it, their time zone).
     const agent = ends || completes ? await this.deps.unit.repos.agents.find(contact.agent_id) : undefined;
     let answeredUnshown = false;
+    // Each step is given the interaction as the step before left it: none reads it again.
+    let open: Interaction = current;
     try {
       // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
-      if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && current.state === 'offered') {
-        await this.deps.unit.repos.interactions.update(current.id, 'offered', { state: 'active' });
-        current.state = 'active';
+      if (PHASE_RANK[contact.phase]! >= PHASE_RANK.answered! && open.state === 'offered') {
+        await this.deps.unit.repos.interactions.update(open.id, 'offered', { state: 'active' });
+        open = { ...open, state: 'active' };
         answeredUnshown = true;
       }
-      if (contact.phase === 'acwCompleted' && current.state === 'active') {
+      if (contact.phase === 'acwCompleted' && open.state === 'active') {
         // Ended and completed at once: one transaction, one card.
-        await this.deps.calls.endAndCompleteAcw(contact.agent_id, this.acwInput(contact), { ended: moveBy(['contact.ended']), completed: moveBy(['contact.acwCompleted']) }, agent);
-        current.state = 'completed';
+        const moves = { ended: moveBy(['contact.ended']), completed: moveBy(['contact.acwCompleted']) };
+        open = (await this.deps.calls.endAndCompleteAcw(contact.agent_id, this.acwInput(contact), moves, agent, open)).interaction;
         answeredUnshown = false; // the completed card, drawn and told of, shows it all
       }
-      if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state === 'active') {
-        await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']), agent);
-        current.state = 'acw';
+      if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && open.state === 'active') {
+        open = (await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']), agent, open)).interaction;
         answeredUnshown = false; // the ended call's card, drawn and told of, shows it picked up too
       }
-      if (contact.phase === 'acwCompleted' && current.state === 'acw') {
-        await this.deps.calls.completeAcw(contact.agent_id, current.id, this.acwInput(contact), moveBy(['contact.acwCompleted']), agent);
-        current.state = 'completed';
+      if (contact.phase === 'acwCompleted' && open.state === 'acw') {
+        open = (await this.deps.calls.completeAcw(contact.agent_id, open.id, this.acwInput(contact), moveBy(['contact.acwCompleted']), agent, open)).interaction;
       }
     } finally {
       // The agent picked up and the call goes no further now: its card message is drawn afresh in place (the
       // CardPublisher), keeping the data dip's notice. The agent was Working on it since it rang.
-      if (answeredUnshown) this.deps.events.cardChanged(current.id, current.agentId);
+      if (answeredUnshown) this.deps.events.cardChanged(open.id, open.agentId);
     }
-    if (current.state === 'completed') await this.afterContact(contact);
+    if (open.state === 'completed') await this.afterContact(contact);
     return created;
   }
 

@@ -40,9 +40,6 @@ const upsertContact = preparedQuery<AcdContactRow>()((db, value) => {
     .values(value.row(ACD_CONTACT_COLUMNS))
     .onConflict((oc) => oc.column('contact_id').doUpdateSet(rest));
 });
-const interactionsByContact = preparedQuery<{ contactId: string }>()((db, value) =>
-  db.selectFrom('interactions').select(['id', 'agent_id', 'state']).where('acd_contact_id', '=', value('contactId')).orderBy('started_at', 'desc'),
-);
 // Every event's agent is looked up before it is applied.
 const agentIdById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('agents').select('id').where('id', '=', value('id')));
 const agentIdByEmail = preparedQuery<{ email: string }>()((db, value) => db.selectFrom('agents').select('id').where('email', '=', value('email')));
@@ -98,12 +95,6 @@ export async function putAcdAgentState(db: Db, row: AcdAgentStatesTable): Promis
     .onConflict((oc) => oc.column('agent_id').doUpdateSet({ state: row.state, reason_code: row.reason_code, at: row.at }))
     .execute();
   return true;
-}
-
-/** The interactions handling an ACD contact, newest first (a transfer makes one per agent). */
-export async function interactionsOfContact(db: Db, contactId: string): Promise<Array<{ id: string; agentId: string; state: string }>> {
-  const rows = await interactionsByContact.rows(db, { contactId });
-  return rows.map((r) => ({ id: r.id, agentId: r.agent_id, state: r.state }));
 }
 
 /** The ACD contact an interaction was handled for, if it came from an ACD. */

@@ -189,6 +189,17 @@ export async function findCardActivityId(db: Db, id: string): Promise<string | u
 const cardActivityIdOf = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('interactions').select('card_activity_id').where('id', '=', value('id')));
 
 /** The agent's open call: digital interactions (several at once, beside a call) are never it. */
+/**
+ * The interactions handling an ACD contact, newest first (a transfer makes one per agent), whole: the steps
+ * that converge the contact move them without reading them again.
+ */
+export async function interactionsOfAcdContact(db: Db, contactId: string): Promise<Interaction[]> {
+  return (await interactionsByContact.rows(db, { contactId })).map(toInteraction);
+}
+const interactionsByContact = preparedQuery<{ contactId: string }>()((db, value) =>
+  db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', value('contactId')).orderBy('started_at', 'desc'),
+);
+
 export async function openInteractionOf(db: Db, agentId: string): Promise<Interaction | undefined> {
   const row = await openCallOf.first(db, { agentId });
   return row ? toInteraction(row) : undefined;

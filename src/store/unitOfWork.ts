@@ -1,16 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  contactIdOfInteraction,
-  findAcdAgentState,
-  findAcdContact,
-  findWorkerSid,
-  interactionsOfContact,
-  markAcwCompleted,
-  markContactPlaced,
-  putAcdAgentState,
-  putAcdContact,
-  waitingContactsOf,
-} from './acdRepository.js';
+import { contactIdOfInteraction, findAcdAgentState, findAcdContact, findWorkerSid, markAcwCompleted, markContactPlaced, putAcdAgentState, putAcdContact, waitingContactsOf } from './acdRepository.js';
 import { enqueueWebhookEvent } from './acdWebhookRepository.js';
 import {
   deleteExpiredTokens,
@@ -32,7 +21,17 @@ import { recordCardPost } from './cardRevisionsRepository.js';
 import type { Db } from './db.js';
 import { digitalLoadByAgent, findThreadHolder, queuedDigitalThreads } from './digitalStatusRepository.js';
 import { agentEmails, openInteractionsOfAgents, recordsOfOpenInteractions, waitingInQueues } from './supervisionRepository.js';
-import { findCardActivityId, findInteraction, findInteractionOf, findInteractionWithNotice, insertInteraction, openInteractionOf, setLastNotice, updateInteraction } from './interactionsRepository.js';
+import {
+  findCardActivityId,
+  findInteraction,
+  interactionsOfAcdContact,
+  findInteractionOf,
+  findInteractionWithNotice,
+  insertInteraction,
+  openInteractionOf,
+  setLastNotice,
+  updateInteraction,
+} from './interactionsRepository.js';
 import {
   findRecordLink,
   listRecordLinks,
@@ -131,7 +130,7 @@ const aggregates = {
     findContact: findAcdContact,
     putContact: putAcdContact,
     waitingContactsOf,
-    interactionsOfContact,
+    interactionsOfContact: interactionsOfAcdContact,
     contactIdOfInteraction,
     findAgentState: findAcdAgentState,
     putAgentState: putAcdAgentState,
