@@ -14,8 +14,8 @@ const CRM_MS = 700;
  * CRM_MS to answer, offers that come together must not each wait for the search of the one before.
  */
 describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $name', (backend) => {
-  /** Phone searches in the CRM at this moment, and the most at once. */
-  const searches = { now: 0, most: 0 };
+  /** Phone searches in the CRM at this moment, the most at once, and how many in all. */
+  const searches = { now: 0, most: 0, total: 0 };
   const slowPhoneSearch = (connector: CrmConnector): CrmConnector =>
     new Proxy(connector, {
       get(target, name, receiver) {
@@ -23,6 +23,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
         if (name !== 'findByPhone' || typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
           searches.most = Math.max(searches.most, ++searches.now);
+          searches.total++;
           try {
             await new Promise((resolve) => setTimeout(resolve, CRM_MS));
             return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
@@ -41,6 +42,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     const agents = [await newAgent(), await newAgent(), await newAgent()];
     const contacts = agents.map(() => uniqueId('slow-crm'));
     searches.most = 0;
+    const before = searches.total;
     const answers = await Promise.all(
       agents.map((agent, i) =>
         postAcd(
@@ -52,6 +54,9 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     expect(answers.map((a) => a.body.results[0].outcome)).toEqual(['applied', 'applied', 'applied']);
     // Each offer's search started as it arrived, while the offers ahead of it waited for theirs.
     expect(searches.most).toBe(3);
+    // The agents were Unavailable here: each offer found that in its transaction, made its agent Available (the
+    // ACD routed it to them) and went through on the same search.
+    expect(searches.total - before).toBe(3);
     // The dip read ahead is the same dip: each agent's card has Maria Garcia linked.
     for (const [i, agent] of agents.entries()) {
       const interaction = await acd.store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', contacts[i]!).executeTakeFirstOrThrow();
