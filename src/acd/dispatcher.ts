@@ -4,17 +4,15 @@ import type { AgentService } from '../agents/agentService.js';
 import type { CustomerCardView } from '../domain/customerCard.js';
 import { AppError } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
-import { PHASE_RANK, type ContactConvergence, type ContactEventSaid } from '../interactions/contactEvents.js';
+import type { ContactConvergence } from '../interactions/contactEvents.js';
 import { acdReasonCode } from '../agents/stateLogEntries.js';
-import { findAcdContact, findAgentIdByRef, putAcdAgentState, putAcdContact, recordAcdEvents, type AcdContactRow } from '../store/acdRepository.js';
+import { findAcdContact, findAgentIdByRef, insertNewAcdContact, putAcdAgentState, putAcdContact, recordAcdEvents, type AcdContactRow } from '../store/acdRepository.js';
 import type { Database } from '../store/schema.js';
 import { appendStateLog } from '../store/wfmLogRepository.js';
+import { mergeEvents, type EventOutcome, type MergedEvents } from './contactMerge.js';
 import { logAcdContactSteps } from './contactSteps.js';
 import { stepsOf, type AcdAgentStateEvent, type Placed } from './eventGroups.js';
 import type { AcdContactEvent, AcdEvent } from './eventSchema.js';
-
-/** What became of one event: applied, a retry of one applied before, or older than what is already known. */
-export type EventOutcome = { id: string; outcome: 'applied' | 'duplicate' | 'superseded' | 'held' | 'refused'; message?: string };
 
 /** A request's events, checked beyond their shape: which problem to answer, or each event's agent. */
 export type Resolution = { ok: true; agentIds: string[] } | { ok: false; status: 400 | 422; problem: string };
@@ -118,37 +116,31 @@ export class AcdDispatcher {
   /**
    * One contact's events of a request: recorded by id and merged, in order, in one transaction (one insert
    * of their keys, one read, one write, and each new event's step in the contact log, at its own time, even
-   * one that moves the contact no further), then the contact converged once to the merged truth.
+   * one that moves the contact no further), then the contact converged once to the merged truth. An offer
+   * usually brings a contact not seen before: its row is then written as its events make it, with no read
+   * first, and read only if it turns out to be there.
    */
   private async applyContact(contactId: string, items: ReadonlyArray<Placed<AcdContactEvent>>, options: DispatchOptions, created: CustomerCardView[]): Promise<Array<[number, EventOutcome]>> {
     const now = this.deps.clock().toISOString();
     const keyOf = (event: AcdEvent) => `${options.source}:${event.id}`;
-    const outcomes: Array<[number, EventOutcome]> = [];
-    let contact: AcdContactRow | undefined;
     let known: AcdContactRow | undefined;
-    const said: Array<Placed<AcdContactEvent> & ContactEventSaid> = [];
+    let merged: MergedEvents = { contact: undefined, outcomes: [], said: [] };
     await this.deps.db.transaction().execute(async (trx) => {
       const fresh = await recordAcdEvents(
         trx,
         items.map(({ event }) => ({ key: keyOf(event), type: event.type, at: event.at })),
         now,
       );
-      known = await findAcdContact(trx, contactId);
-      contact = known;
-      for (const { index, event, agentId } of items) {
-        // Deleted once merged: the same id twice in one request acts once, like a retry.
-        if (!fresh.delete(keyOf(event))) {
-          outcomes.push([index, { id: event.id, outcome: 'duplicate' }]);
-          continue;
-        }
-        const merged = mergeContact(contact, event, agentId, options.source);
-        outcomes.push([index, { id: event.id, outcome: merged !== contact ? 'applied' : 'superseded' }]);
-        contact = merged;
-        said.push({ index, event, agentId, type: event.type, at: event.at, key: keyOf(event) });
+      merged = mergeEvents(undefined, items, fresh, keyOf, options.source);
+      const offered = items.some(({ event }) => event.type === 'contact.offered');
+      if (!(offered && merged.contact && (await insertNewAcdContact(trx, merged.contact)))) {
+        known = await findAcdContact(trx, contactId);
+        merged = mergeEvents(known, items, fresh, keyOf, options.source);
+        if (merged.contact && merged.contact !== known) await putAcdContact(trx, merged.contact);
       }
-      if (contact && contact !== known) await putAcdContact(trx, contact);
-      if (contact) await logAcdContactSteps(trx, contact, said, options.source, now);
+      if (merged.contact) await logAcdContactSteps(trx, merged.contact, merged.said, options.source, now);
     });
+    const { contact, outcomes, said } = merged;
     if (!contact) return outcomes;
     // A retry converges too: it finishes whatever a failure left undone after the event was recorded.
     try {
@@ -161,55 +153,4 @@ export class AcdDispatcher {
     }
     return outcomes;
   }
-}
-
-const PHASE_OF: Record<AcdContactEvent['type'], string | undefined> = {
-  'contact.offered': 'offered',
-  'contact.answered': 'answered',
-  'contact.ended': 'ended',
-  'contact.acwCompleted': 'acwCompleted',
-  'contact.abandoned': 'abandoned',
-  'contact.transferred': undefined,
-};
-
-/**
- * A contact's truth after one more event, whatever order they come in: the contact is with the agent of its
- * latest event (a transfer's `agent` is who it went to); it has gone as far as its furthest event (between
- * the two ends, acwCompleted and abandoned, the later one counts); details fill in from any event that has
- * them. Returns `known` itself when the event adds nothing.
- */
-export function mergeContact(known: AcdContactRow | undefined, event: AcdContactEvent, agentId: string, source: string): AcdContactRow {
-  const phase = PHASE_OF[event.type];
-  const row: AcdContactRow = known
-    ? { ...known }
-    : {
-        contact_id: event.contact.id,
-        source,
-        agent_id: agentId,
-        agent_at: event.at,
-        phase: phase ?? 'offered',
-        phase_at: event.at,
-        channel: null,
-        ani: null,
-        dnis: null,
-        skill: null,
-        disposition: null,
-        notes: null,
-      };
-  if (event.at > row.agent_at) Object.assign(row, { agent_id: agentId, agent_at: event.at });
-  if (phase && known) {
-    const rank = PHASE_RANK[phase]!;
-    const knownRank = PHASE_RANK[row.phase]!;
-    if (rank > knownRank || (rank === knownRank && rank === PHASE_RANK.abandoned && event.at > row.phase_at)) Object.assign(row, { phase, phase_at: event.at });
-  }
-  row.channel ??= event.contact.channel;
-  row.ani ??= event.contact.ani ?? null;
-  row.dnis ??= event.contact.dnis ?? null;
-  row.skill ??= event.contact.skill ?? null;
-  if (event.type === 'contact.acwCompleted') {
-    row.disposition ??= event.disposition ?? null;
-    row.notes ??= event.notes ?? null;
-  }
-  const changed = !known || (Object.keys(row) as Array<keyof AcdContactRow>).some((k) => row[k] !== known[k]);
-  return changed ? row : known;
 }

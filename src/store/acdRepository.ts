@@ -43,6 +43,12 @@ const upsertContact = preparedQuery<AcdContactRow>()((db, value) => {
 // Every event's agent is looked up before it is applied.
 const agentIdById = preparedQuery<{ id: string }>()((db, value) => db.selectFrom('agents').select('id').where('id', '=', value('id')));
 const agentIdByEmail = preparedQuery<{ email: string }>()((db, value) => db.selectFrom('agents').select('id').where('email', '=', value('email')));
+const insertContactIfNew = preparedQuery<AcdContactRow>()((db, value) =>
+  db
+    .insertInto('acd_contacts')
+    .values(value.row(ACD_CONTACT_COLUMNS))
+    .onConflict((oc) => oc.column('contact_id').doNothing()),
+);
 const agentStateById = preparedQuery<{ agentId: string }>()((db, value) => db.selectFrom('acd_agent_states').selectAll().where('agent_id', '=', value('agentId')));
 
 export async function findAcdContact(db: Db, contactId: string): Promise<AcdContactRow | undefined> {
@@ -51,6 +57,11 @@ export async function findAcdContact(db: Db, contactId: string): Promise<AcdCont
 
 export async function putAcdContact(db: Db, row: AcdContactRow): Promise<void> {
   await upsertContact.run(db, row);
+}
+
+/** Writes a contact not seen before; false (nothing written) when its row is there already. */
+export async function insertNewAcdContact(db: Db, row: AcdContactRow): Promise<boolean> {
+  return (await insertContactIfNew.changed(db, row)) === 1;
 }
 
 /**
