@@ -127,33 +127,33 @@ export class CallLifecycle {
   }
 
   /**
-   * The call ends: the interaction enters After Call Work and the card shows the ACW form. `move`: the ACD's,
-   * else the agent's own; `agent`: the agent's row as the caller just read it (the card is drawn without reading it again);
-   * `known`: the agent's call as the caller just read it (not read again: its move is still conditional on its state).
+   * The call ends: the interaction enters After Call Work and the card shows the ACW form, drawn with the agent
+   * as their state moved. `move`: the ACD's, else the agent's own; `known`: the agent's call as the caller just
+   * read it (not read again: its move is still conditional on its state).
    */
-  async hangup(agentId: string, move?: CallMove, agent?: Agent, known?: Interaction): Promise<CustomerCardView> {
+  async hangup(agentId: string, move?: CallMove, known?: Interaction): Promise<CustomerCardView> {
     const open = await this.activeCall(agentId, known);
     const how = move ?? (await agentMoveOf(this.context.repos, open.id));
     const now = this.context.clock().toISOString();
     const ended = await this.context.unit.run((repos) => this.endIn(repos, open, how, now));
-    return this.context.changes.done(open, ENDED_NOTICE, { interaction: ended, agent: agent?.id === agentId ? agent : undefined, noticeKept: true });
+    return this.context.changes.done(open, ENDED_NOTICE, { interaction: ended.interaction, agent: ended.agent, noticeKept: true });
   }
 
   /**
    * Completes After Call Work. The state change and the timeline/memorialization jobs commit together, so
    * the CRM writes are never lost; a second click finds the interaction completed and changes nothing.
-   * `move`: the ACD's, else the agent's own; `heldAgent`, `known`: the agent's row and the interaction as the
-   * caller just read them (not read again; the move is still conditional on the interaction's state).
+   * `move`: the ACD's, else the agent's own; `known`: the interaction as the caller just read it (not read
+   * again; the move is still conditional on its state).
    */
-  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove, heldAgent?: Agent, known?: Interaction): Promise<CustomerCardView> {
+  async completeAcw(agentId: string, interactionId: string, input: { disposition: string; notes: string }, move?: CallMove, known?: Interaction): Promise<CustomerCardView> {
     const interaction = known?.id === interactionId && known.agentId === agentId ? known : (await this.context.ownership.owned(agentId, interactionId)).interaction;
     if (interaction.state === 'completed') throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
     if (interaction.state === 'offered') throw conflict('The call is still ringing: there is no After Call Work until it is answered and ended.');
     if (interaction.state !== 'acw') throw conflict('The call is still in progress. Type "hangup" to end it first.');
-    const completion = await this.completionOf(interaction, input, heldAgent);
+    const completion = this.completionOf(interaction, input);
     const how = move ?? (await agentMoveOf(this.context.repos, interactionId));
     const done = await this.context.unit.run((repos) => this.completeIn(repos, completion, how));
-    return this.completed(interaction, completion, done);
+    return this.completed(interaction, done);
   }
 
   /**
@@ -161,21 +161,15 @@ export class CallLifecycle {
    * transaction (all or nothing, as each alone is), and the card drawn once, completed. The ended card is
    * never shown: it would be replaced at once.
    */
-  async endAndCompleteAcw(
-    agentId: string,
-    input: { disposition: string; notes: string },
-    moves: { ended: CallMove; completed: CallMove },
-    heldAgent?: Agent,
-    known?: Interaction,
-  ): Promise<CustomerCardView> {
+  async endAndCompleteAcw(agentId: string, input: { disposition: string; notes: string }, moves: { ended: CallMove; completed: CallMove }, known?: Interaction): Promise<CustomerCardView> {
     const open = await this.activeCall(agentId, known);
     const endedAt = this.context.clock().toISOString();
-    const completion = await this.completionOf({ ...open, state: 'acw', endedAt }, input, heldAgent);
+    const completion = this.completionOf({ ...open, state: 'acw', endedAt }, input);
     const done = await this.context.unit.run(async (repos) => {
       await this.endIn(repos, open, moves.ended, endedAt);
       return this.completeIn(repos, completion, moves.completed);
     });
-    return this.completed(open, completion, done);
+    return this.completed(open, done);
   }
 
   /** The agent's call, which must be active (answered, not ended) to end; `known`, theirs as just read, is not read again. */
@@ -189,31 +183,32 @@ export class CallLifecycle {
     return open;
   }
 
-  /** Ends the call in `repos`' transaction: the interaction and its agent enter ACW. Returns it as stored now. */
-  private async endIn(repos: Repositories, open: Interaction, how: CallMove, now: string): Promise<Interaction> {
+  /** Ends the call in `repos`' transaction: the interaction and its agent enter ACW. Returns both as stored now (the agent if they moved). */
+  private async endIn(repos: Repositories, open: Interaction, how: CallMove, now: string): Promise<{ interaction: Interaction; agent: Agent | undefined }> {
     const agentId = open.agentId;
     // The card's notice is kept with the move: one statement.
     const moved = await repos.interactions.update(open.id, 'active', { state: 'acw', endedAt: now, lastNotice: ENDED_NOTICE });
     if (!moved) throw stale('This call has already ended.');
-    if (await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id })) {
-      await repos.wfmLog.appendState(stateEntry(agentId, { state: 'ACW', reasonCode: null, interactionId: open.id }, how, now), now);
-    }
+    const agent = await repos.agents.moveState(agentId, 'Working', { state: 'ACW', reasonCode: null, since: now, currentInteractionId: open.id });
+    if (agent) await repos.wfmLog.appendState(stateEntry(agentId, { state: 'ACW', reasonCode: null, interactionId: open.id }, how, now), now);
     await logCallStep(repos, { interactionId: open.id, agentId }, 'ended', how, now);
-    return { ...open, state: 'acw', endedAt: now };
+    return { interaction: { ...open, state: 'acw', endedAt: now }, agent };
   }
 
-  /** What completing ACW of an interaction in ACW writes, checked before any write: the disposition, the notes, the agent. */
-  private async completionOf(interaction: Interaction, input: { disposition: string; notes: string }, heldAgent?: Agent): Promise<Completion> {
+  /** What completing ACW of an interaction in ACW writes, checked before any write: the disposition, the notes. */
+  private completionOf(interaction: Interaction, input: { disposition: string; notes: string }): Completion {
     const { dispositions, engine } = this.context;
     const disposition = dispositions.find((d) => d.toLowerCase() === input.disposition.trim().toLowerCase());
     if (!disposition) throw invalidInput(`Choose a disposition: ${dispositions.join(', ')}.`);
     if (input.notes.length > MAX_NOTES) throw invalidInput(`Notes are limited to ${MAX_NOTES} characters (these have ${input.notes.length}).`);
-    const agent = heldAgent?.id === interaction.agentId ? heldAgent : await this.context.repos.agents.find(interaction.agentId);
-    return { interaction, disposition, notes: input.notes.trim() || null, agent, configuration: engine.configuration(interaction.configurationId) };
+    return { interaction, disposition, notes: input.notes.trim() || null, configuration: engine.configuration(interaction.configurationId) };
   }
 
-  /** Completes ACW in `repos`' transaction: the interaction, its jobs, its agent Available again. */
-  private async completeIn(repos: Repositories, { interaction, disposition, notes, agent, configuration }: Completion, how: CallMove): Promise<CompletedAcw> {
+  /**
+   * Completes ACW in `repos`' transaction: the interaction, its agent Available again, its jobs (which name the
+   * agent as moved; read only if they did not move).
+   */
+  private async completeIn(repos: Repositories, { interaction, disposition, notes, configuration }: Completion, how: CallMove): Promise<CompletedAcw> {
     const { id: interactionId, agentId } = interaction;
     const now = this.context.clock();
     // The links first: the card's notice tells how many get the writes, and is kept with the move (one statement).
@@ -222,17 +217,17 @@ export class CallLifecycle {
     const moved = await repos.interactions.update(interactionId, 'acw', { state: 'completed', completedAt: now.toISOString(), disposition, notes, lastNotice: notice });
     if (!moved) throw stale('After Call Work is already complete for this interaction; nothing was sent twice.');
     const done: Interaction = { ...interaction, state: 'completed', disposition, notes, completedAt: now.toISOString() };
+    const available = await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null });
+    if (available) await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Available', reasonCode: null, interactionId: null }, how, now.toISOString()), now.toISOString());
+    const agent = available ?? (await repos.agents.find(agentId));
     const queued = configuration ? await repos.jobs.enqueue(acwJobsFor(done, { id: agentId, name: agent?.name ?? agentId }, links, configuration, now), now.toISOString()) : 0;
-    if (await repos.agents.moveState(agentId, 'ACW', { state: 'Available', reasonCode: null, since: now.toISOString(), currentInteractionId: null })) {
-      await repos.wfmLog.appendState(stateEntry(agentId, { state: 'Available', reasonCode: null, interactionId: null }, how, now.toISOString()), now.toISOString());
-    }
     await logCallStep(repos, { interactionId, agentId }, 'acwCompleted', how, now.toISOString());
     await this.context.deps.recordAcwCompleted?.(repos, done, now.toISOString());
-    return { interaction: done, links, notice, queued };
+    return { interaction: done, agent, links, notice, queued };
   }
 
   /** After ACW completed and committed: its jobs run now, and the card is drawn from what the step holds. */
-  private completed(interaction: Interaction, { agent }: Completion, { interaction: done, links, notice, queued }: CompletedAcw): Promise<CustomerCardView> {
+  private completed(interaction: Interaction, { interaction: done, agent, links, notice, queued }: CompletedAcw): Promise<CustomerCardView> {
     if (queued > 0) this.context.deps.onJobsQueued();
     this.context.logger.info({ interactionId: interaction.id, agentId: interaction.agentId, queued }, 'ACW completed');
     return this.context.changes.done(interaction, notice, { interaction: done, agent, links, noticeKept: true });
@@ -245,12 +240,12 @@ interface Completion {
   interaction: Interaction;
   disposition: string;
   notes: string | null;
-  agent: Agent | undefined;
   configuration: CrmConfiguration | undefined;
 }
 
 interface CompletedAcw {
   interaction: Interaction;
+  agent: Agent | undefined;
   links: InteractionRecordLink[];
   notice: Notice;
   queued: number;

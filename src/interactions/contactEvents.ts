@@ -99,12 +99,9 @@ export class ContactConvergence {
       // Offered already answered (or further) comes in active: no ringing card drawn only to be replaced.
       current = created.interaction;
     }
-    const ends = PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && current.state !== 'acw' && current.state !== 'completed';
-    const completes = contact.phase === 'acwCompleted' && current.state !== 'completed';
-    // The agent's row, read once for the steps that draw the card (their name on it, their time zone).
-    const agent = ends || completes ? await this.deps.unit.repos.agents.find(contact.agent_id) : undefined;
     let answeredUnshown = false;
-    // Each step is given the interaction as the step before left it: none reads it again.
+    // Each step is given the interaction as the step before left it: none reads it again. The agent's row, for
+    // the card (their name, their time zone), comes back from each step's move of their state.
     let open: Interaction = current;
     try {
       // Answered (or gone further, whichever event came first): the ringing card becomes the active one, in place.
@@ -116,15 +113,15 @@ export class ContactConvergence {
       if (contact.phase === 'acwCompleted' && open.state === 'active') {
         // Ended and completed at once: one transaction, one card.
         const moves = { ended: moveBy(['contact.ended']), completed: moveBy(['contact.acwCompleted']) };
-        open = (await this.deps.calls.endAndCompleteAcw(contact.agent_id, this.acwInput(contact), moves, agent, open)).interaction;
+        open = (await this.deps.calls.endAndCompleteAcw(contact.agent_id, this.acwInput(contact), moves, open)).interaction;
         answeredUnshown = false; // the completed card, drawn and told of, shows it all
       }
       if (PHASE_RANK[contact.phase]! >= PHASE_RANK.ended! && open.state === 'active') {
-        open = (await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']), agent, open)).interaction;
+        open = (await this.deps.calls.hangup(contact.agent_id, moveBy(['contact.ended']), open)).interaction;
         answeredUnshown = false; // the ended call's card, drawn and told of, shows it picked up too
       }
       if (contact.phase === 'acwCompleted' && open.state === 'acw') {
-        open = (await this.deps.calls.completeAcw(contact.agent_id, open.id, this.acwInput(contact), moveBy(['contact.acwCompleted']), agent, open)).interaction;
+        open = (await this.deps.calls.completeAcw(contact.agent_id, open.id, this.acwInput(contact), moveBy(['contact.acwCompleted']), open)).interaction;
       }
     } finally {
       // The agent picked up and the call goes no further now: its card message is drawn afresh in place (the
