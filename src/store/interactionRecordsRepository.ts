@@ -202,20 +202,24 @@ export async function setLinked(db: Db, interactionId: string, ref: RecordRef, l
 
 /** Records linked in the customer's earlier interactions (SPEC: Related Interactions). */
 export async function recordsFromCustomerHistory(db: Db, customerId: string, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {
-  const rows = await db
+  const rows = await customerLinksOf.rows(db, { customerId, excludeInteractionId, limit });
+  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
+}
+
+// Prepared (preparedQuery.ts): every call of a known customer whose data dip links a record, and every Link, reads it.
+const customerLinksOf = preparedQuery<{ customerId: string; excludeInteractionId: string; limit: number }>()((db, value) =>
+  db
     .selectFrom('interactions as i')
     .innerJoin('interaction_records as r', 'r.interaction_id', 'i.id')
     .selectAll('r')
     .select('i.started_at')
-    .where('i.customer_id', '=', customerId)
-    .where('i.id', '!=', excludeInteractionId)
+    .where('i.customer_id', '=', value('customerId'))
+    .where('i.id', '!=', value('excludeInteractionId'))
     .where('i.state', '=', 'completed')
     .where('r.linked', '=', 1)
     .orderBy('i.started_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ ...toLink(row), startedAt: row.started_at }));
-}
+    .limit(value('limit')),
+);
 
 /** Records linked in earlier interactions that also linked `ref` (SPEC: Related Interactions). */
 export async function recordsFromEarlierInteractions(db: Db, ref: RecordRef, excludeInteractionId: string, limit: number): Promise<Array<InteractionRecordLink & { startedAt: string }>> {

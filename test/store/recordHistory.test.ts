@@ -65,7 +65,7 @@ describe.each(STORE_BACKENDS)("a caller's history ($name)", (backend) => {
     const byRecord = await planOf(running.store, (db) => recordsFromEarlierInteractions(db, { type: 'contact', id: 'con-1' }, 'current', 4), ['contact', 'con-1', 'current', 4]);
     expect(byRecord).toMatch(/interaction_records_by_record_time/);
     expect(byRecord).not.toMatch(/TEMP B-TREE|Sort/);
-    const byCustomer = await planOf(running.store, (db) => recordsFromCustomerHistory(db, 'cu-1', 'current', 4));
+    const byCustomer = await planOf(running.store, (db) => recordsFromCustomerHistory(db, 'cu-1', 'current', 4), ['cu-1', 'current', 4]);
     expect(byCustomer).toMatch(/interactions_customer_history/);
     expect(byCustomer).not.toMatch(/TEMP B-TREE|Sort/);
     // Whether they are on a call now (a merge, the likely duplicates) is asked of the open interactions alone.
