@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, PhoneNumber, type CountryCode, type E164Number } from 'libphonenumber-js';
+import { getCountryCallingCode, parsePhoneNumberFromString, PhoneNumber, type CountryCode, type E164Number } from 'libphonenumber-js';
 
 /**
  * Normalizes a phone number as an agent or a telephony system writes it ("(206) 555-0142",
@@ -23,6 +23,9 @@ function parseE164(raw: string, defaultRegion: string): string | null {
   // tries it against the 25 countries of +1; see displayPhone), and each call's own number is a new one.
   const digits = cleaned.replace(SEPARATORS, '');
   if (NANP.test(digits)) return digits;
+  // The same number written nationally ("(206) 555-0142", "1 206 555 0142") in a region of +1 (the US, Canada, the
+  // Caribbean's): how CRMs there keep phones, and agents type them. Its E.164 needs no parse either.
+  if (NANP_NATIONAL.test(digits) && dialsPlusOne(defaultRegion)) return `+1${digits.slice(-10)}`;
   if (!/\d/.test(cleaned) || /[a-z]/i.test(cleaned.replace(/(ext\.?|x)\s*\d+$/i, ''))) return null;
   const parsed = parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
   if (!parsed || !parsed.isPossible()) return null;
@@ -46,6 +49,24 @@ export function displayPhone(written: string): string {
 const SEPARATORS = /[\s().-]/g;
 /** +1, an area code and a number that start with 2-9: no national prefix or short code to strip first. */
 const NANP = /^\+1[2-9]\d{2}[2-9]\d{6}$/;
+
+/** A North American number without its country code, or with the national prefix 1 instead. */
+const NANP_NATIONAL = /^1?[2-9]\d{2}[2-9]\d{6}$/;
+
+/** Whether a region's country calling code is 1 (asked of libphonenumber's metadata once per region). */
+function dialsPlusOne(region: string): boolean {
+  let answer = plusOneRegions.get(region);
+  if (answer === undefined) {
+    try {
+      answer = getCountryCallingCode(region as CountryCode) === '1';
+    } catch {
+      answer = false; // not a region libphonenumber knows
+    }
+    if (plusOneRegions.size < 300) plusOneRegions.set(region, answer);
+  }
+  return answer;
+}
+const plusOneRegions = new Map<string, boolean>();
 
 /** libphonenumber's own limit on what it parses (its MAX_INPUT_STRING_LENGTH). */
 const MAX_PHONE_TEXT = 250;

@@ -36,3 +36,37 @@ describe('toE164 of North American numbers written with +1', () => {
     }
   });
 });
+
+// And written nationally, without the country code or with the national prefix 1: in a region of +1 it is the same
+// number, taken without a parse; in any other region it is that region's to parse.
+describe('toE164 of North American numbers written nationally', () => {
+  const parsed = (written: string, region: string) => {
+    const number = parsePhoneNumberFromString(written.trim().replace(/^00/, '+'), region as CountryCode);
+    return number?.isPossible() ? number.number : null;
+  };
+
+  it('gives what a parse gives, with and without the national prefix, in regions of +1 and others', () => {
+    const regions = ['US', 'CA', 'JM', 'PR', 'GB', 'FR', 'DE', 'XX'];
+    const numbers = writtenNanpNumbers(2424, 20_000, () => '');
+    for (const [i, withPrefix] of numbers.entries()) {
+      // Every other one without its leading 1 (the separators before it kept).
+      const written = i % 2 ? withPrefix.replace(/1/, '') : withPrefix;
+      const region = regions[i % regions.length]!;
+      expect(toE164(written, region), `${written} in ${region}`).toBe(parsed(written, region));
+    }
+  });
+
+  it('still parses national forms that are not a whole North American number', () => {
+    for (const [written, region] of [
+      ['555-0142', 'US'],
+      ['206 555 0142 x12', 'US'],
+      ['(206) 155-0142', 'US'],
+      ['(106) 555-0142', 'US'],
+      ['2 206 555 0142', 'US'],
+      ['206 555 01421', 'CA'],
+      ['020 7946 0958', 'GB'],
+    ] as const) {
+      expect(toE164(written, region), `${written} in ${region}`).toBe(parsed(written, region));
+    }
+  });
+});
