@@ -75,6 +75,15 @@ export class CallDipPrefetch {
     return dip;
   }
 
+  /**
+   * Gives back a dip taken for an offer that did not go through (its agent was still on another contact): the
+   * offer made when they are free takes it then, within the time it is kept from its start.
+   */
+  putBack(configurationId: string, contactId: string, ani: string, dip: Promise<PreparedCallDip>): void {
+    const kept = this.started.get(keyOf(configurationId, contactId, ani));
+    if (kept && !kept.dip) kept.dip = dip;
+  }
+
   private dropExpired(): void {
     // The Map's order is the order they started: the expired ones are first.
     for (const [key, { at }] of this.started) {

@@ -57,6 +57,13 @@ export class CallLifecycle {
     return this.dips.take(configurationId, acdContactId, ani) ?? prepareCallDip(this.context, configurationId, ani);
   }
 
+  /** Gives back a dip from takeDip whose offer did not go through (the agent busy): their next offer of the contact takes it. */
+  putBackDip(acdContactId: string, rawNumber: string, dip: Promise<PreparedCallDip>): void {
+    const ani = toE164(rawNumber, this.context.defaultRegion);
+    const configurationId = this.context.engine.defaultConfigurationId;
+    if (ani && configurationId) this.dips.putBack(configurationId, acdContactId, ani, dip);
+  }
+
   /**
    * Routes an inbound voice call from `rawNumber` to the agent and runs the default interaction script.
    * `ringing`: the call rings (offered) until the ACD says it is answered (ContactConvergence), so the card

@@ -46,7 +46,7 @@ export class ContactConvergence {
   constructor(
     private readonly deps: {
       unit: UnitOfWork;
-      calls: Pick<InteractionServices['calls'], 'offerCall' | 'prefetchDip' | 'takeDip' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
+      calls: Pick<InteractionServices['calls'], 'offerCall' | 'prefetchDip' | 'takeDip' | 'putBackDip' | 'hangup' | 'completeAcw' | 'endAndCompleteAcw'>;
       agents: AgentService;
       events: InteractionEvents;
       poster: CardPoster;
@@ -160,6 +160,8 @@ export class ContactConvergence {
       if (!agent) return undefined;
       if (agent.state === 'Working' || agent.state === 'ACW') {
         logger.info({ contactId: contact.contact_id, agentId: agent.id }, 'ACD contact waits: its agent is still on another contact');
+        // Offered again when they are free: on this read of the CRM, if that comes soon.
+        if (dip) calls.putBackDip(contact.contact_id, ani, dip);
         return undefined;
       }
       // The ACD routed it to them: it knows they are taking contacts, whatever we last heard.

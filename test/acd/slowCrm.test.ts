@@ -69,6 +69,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     const agent = await newAgent();
     const [first, second] = [uniqueId('slow-crm'), uniqueId('slow-crm')];
     const base = Date.now();
+    const before = searches.total;
     const offer = (contactId: string, at: number) =>
       event('contact.offered', base, at, { agent: { aadObjectId: agent.aadObjectId }, contact: { id: contactId, channel: 'voice', ani: DEMO.maria.mobilePhone, skill: 'Billing' } });
     await postAcd(acd.bot.url, offer(first, 0));
@@ -79,5 +80,7 @@ describe.each(STORE_BACKENDS)('ACD offers while the CRM is slow to answer, on $n
     await postAcd(acd.bot.url, { events: [done('contact.answered', 2), done('contact.ended', 3), done('contact.acwCompleted', 4)] });
     const routed = await acd.store.db.selectFrom('interactions').selectAll().where('acd_contact_id', '=', second).executeTakeFirstOrThrow();
     expect(routed).toMatchObject({ agent_id: agent.aadObjectId, match_state: 'single' });
+    // One search per contact: the waiting one is routed on the search its offer started.
+    expect(searches.total - before).toBe(2);
   });
 });
