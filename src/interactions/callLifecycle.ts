@@ -40,9 +40,8 @@ export class CallLifecycle {
 
   /** Starts the data dip of an ACD's contact about to be offered (waiting its turn): offerCall then takes it. */
   prefetchDip(acdContactId: string, rawNumber: string): void {
-    const ani = toE164(rawNumber, this.context.defaultRegion);
-    const configurationId = this.context.engine.defaultConfigurationId;
-    if (ani && configurationId) this.dips.start(configurationId, acdContactId, ani);
+    const to = this.dipTarget(rawNumber);
+    if (to) this.dips.start(to.configurationId, acdContactId, to.ani);
   }
 
   /**
@@ -51,17 +50,21 @@ export class CallLifecycle {
    * does not route or no CRM is configured (offerCall says which).
    */
   takeDip(acdContactId: string, rawNumber: string): Promise<PreparedCallDip> | undefined {
-    const ani = toE164(rawNumber, this.context.defaultRegion);
-    const configurationId = this.context.engine.defaultConfigurationId;
-    if (!ani || !configurationId) return undefined;
-    return this.dips.take(configurationId, acdContactId, ani) ?? prepareCallDip(this.context, configurationId, ani);
+    const to = this.dipTarget(rawNumber);
+    return to && (this.dips.take(to.configurationId, acdContactId, to.ani) ?? prepareCallDip(this.context, to.configurationId, to.ani));
   }
 
   /** Gives back a dip from takeDip whose offer did not go through (the agent busy): their next offer of the contact takes it. */
   putBackDip(acdContactId: string, rawNumber: string, dip: Promise<PreparedCallDip>): void {
+    const to = this.dipTarget(rawNumber);
+    if (to) this.dips.putBack(to.configurationId, acdContactId, to.ani, dip);
+  }
+
+  /** Where an ACD contact's dip searches: the default configuration, for the caller's number; none when either is missing. */
+  private dipTarget(rawNumber: string): { configurationId: string; ani: string } | undefined {
     const ani = toE164(rawNumber, this.context.defaultRegion);
     const configurationId = this.context.engine.defaultConfigurationId;
-    if (ani && configurationId) this.dips.putBack(configurationId, acdContactId, ani, dip);
+    return ani && configurationId ? { configurationId, ani } : undefined;
   }
 
   /**
